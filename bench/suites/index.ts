@@ -1,0 +1,4 @@
+import type { BenchSuite } from '../harness';
+
+/** Every suite `npm run bench` knows; each lives in its own file under bench/suites/. */
+export const suites: Record<string, BenchSuite> = {};

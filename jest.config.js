@@ -1,0 +1,28 @@
+const { pathsToModuleNameMapper } = require('./scripts/jest-paths');
+
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj|cj)s$': '<rootDir>/scripts/jest-transform.js' },
+  transformIgnorePatterns: [],
+  moduleNameMapper: pathsToModuleNameMapper(),
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.mandate'],
+};
+
+/** Unit, integration and end-to-end tests are separate projects so each can run alone. */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['<rootDir>/**/*.int.spec.ts'],
+      setupFiles: ['<rootDir>/test/setup/require-infra.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
+      setupFiles: ['<rootDir>/test/setup/require-infra.ts'],
+    },
+  ],
+};
