@@ -24,7 +24,13 @@ async function main(): Promise<void> {
       log: (message: string) => console.error(`  [${suite.name}] ${message}`),
     };
     const metrics = await suite.run(context);
-    const result = { suite: suite.name, at: new Date().toISOString(), ...environment(), quick: options.quick, metrics };
+    const result = {
+      suite: suite.name,
+      at: new Date().toISOString(),
+      ...environment(),
+      quick: options.quick,
+      metrics,
+    };
     writeResult(join(__dirname, 'results'), result);
     console.log(summaryLine(result));
   }

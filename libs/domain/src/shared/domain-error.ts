@@ -4,12 +4,7 @@
  * renders RFC 7807 problem+json; nothing else needs to know about HTTP.
  */
 export type DomainErrorKind =
-  | 'validation'
-  | 'unprocessable'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict';
+  'validation' | 'unprocessable' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `connections[2].actions[0]`. */

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every setting Mandate reads, from environment variables. The README's configuration table and
+ * docker-compose.yml are checked against this schema by tests: add a variable here first.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+
+  DATA_DIR: z.string().min(1).default('.mandate/data'),
+  EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
+  SQLITE_PATH: z.string().min(1).optional(),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  EVENTSTORE_CONNECTION_STRING: z.string().min(1).optional(),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('mandate'),
+  TEMPORAL_UI_URL: z.string().url().optional(),
+
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('mandate'),
+  KAFKA_TOPIC_PREFIX: z.string().min(1).default('mandate'),
+
+  AUTH_MODE: z.enum(['dev', 'jwks']).default('dev'),
+  AUTH_ISSUER: z.string().min(1).default('mandate-dev'),
+  AUTH_AUDIENCE: z.string().min(1).default('mandate'),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_DEV_KEY_PATH: z.string().min(1).optional(),
+  PLATFORM_ADMINS: z.string().default(''),
+
+  CHECKPOINT_SIGNING_KEY_PATH: z.string().min(1).optional(),
+  CHECKPOINT_EVERY_EVENTS: z.coerce.number().int().positive().default(1000),
+
+  METRICS_ENABLED: bool.default(true),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
