@@ -1,0 +1,418 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DomainError } from '@mandate/domain';
+import { WrongExpectedVersion } from '../errors';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from '../event-store.port';
+import type { EventSchemaRegistry } from '../schema/event-schema-registry';
+import { catchUpSubscription } from '../subscription/catch-up-subscription';
+import { canonicalJson, computeEventHash, GENESIS_HASH } from '../tamper/canonical-encoding';
+import { CHECKPOINTS_SCHEMA_SQL, EVENTS_SCHEMA_SQL, type EventRow } from './sqlite-schema';
+
+export interface SqliteEventStoreOptions {
+  /** File path, or ':memory:' for throw-away stores in unit tests. */
+  path: string;
+  schemas: EventSchemaRegistry;
+  /** FULL (default): an acknowledged append survives power loss. NORMAL: survives a process crash. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How often a caught-up subscription looks for events appended by another process. */
+  pollIntervalMs?: number;
+  /** How long a writer waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+  clock?: () => Date;
+}
+
+interface PreparedEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  dataJson: string;
+  occurredAt: string;
+  workspaceId: string;
+  actorKind: RecordedEvent['actor']['kind'];
+  actorId: string;
+  correlationId: string;
+  causationId: string | null;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: PreparedEvent[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+interface Head {
+  position: number;
+  hash: string;
+}
+
+const NO_LIMIT = -1;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, one writer.
+ *
+ * Group commit: `append` validates, queues and returns a promise; one flush per event-loop turn
+ * writes every queued append in a single transaction (one fsync), each inside its own savepoint so
+ * a refused append (wrong revision, duplicate id) leaves the others intact. Promises settle only
+ * after COMMIT returns, so an acknowledged event is durable.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly schemas: EventSchemaRegistry;
+  private readonly clock: () => Date;
+  private readonly pollIntervalMs: number;
+  private readonly appended = new EventEmitter();
+  private queue: PendingAppend[] = [];
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+
+  private readonly selectHead: Database.Statement<[], { global_position: number; hash: string }>;
+  private readonly selectHeadPosition: Database.Statement<[], number>;
+  private readonly selectRevision: Database.Statement<[string], number>;
+  private readonly selectById: Database.Statement<[string], EventRow>;
+  private readonly insert: Database.Statement<unknown[]>;
+  private readonly selectAll: Database.Statement<[number, number], EventRow>;
+  private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.path = options.path;
+    this.schemas = options.schemas;
+    this.clock = options.clock ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.exec(EVENTS_SCHEMA_SQL + CHECKPOINTS_SCHEMA_SQL);
+    this.appended.setMaxListeners(0);
+
+    this.selectHead = this.db.prepare(
+      'SELECT global_position, hash FROM events ORDER BY global_position DESC LIMIT 1',
+    );
+    this.selectHeadPosition = this.db
+      .prepare('SELECT coalesce(max(global_position), 0) FROM events')
+      .pluck() as Database.Statement<[], number>;
+    this.selectRevision = this.db
+      .prepare('SELECT max(stream_version) FROM events WHERE stream_id = ?')
+      .pluck() as Database.Statement<[string], number>;
+    this.selectById = this.db.prepare('SELECT * FROM events WHERE id = ?');
+    this.insert = this.db.prepare(
+      `INSERT INTO events (global_position, id, stream_id, stream_version, type, schema_version, occurred_at,
+         recorded_at, workspace_id, actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectAll = this.db.prepare(
+      'SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?',
+    );
+    this.selectStreamForwards = this.db.prepare(
+      'SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?',
+    );
+    this.selectStreamBackwards = this.db.prepare(
+      'SELECT * FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?',
+    );
+  }
+
+  /** The connection, for colocated tables (checkpoints, projections persisted next to the log). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  append(streamId: string, events: NewEvent[], { expectedRevision }: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('Event store is closed'));
+    let prepared: PreparedEvent[];
+    try {
+      prepared = events.map((event) => this.prepare(event));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, events: prepared, expected: expectedRevision, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  async readStream(
+    streamId: string,
+    { from, direction = 'forwards', limit = NO_LIMIT }: ReadStreamOptions = {},
+  ): Promise<RecordedEvent[]> {
+    const rows =
+      direction === 'forwards'
+        ? this.selectStreamForwards.all(streamId, from ?? 0, limit)
+        : this.selectStreamBackwards.all(streamId, from ?? Number.MAX_SAFE_INTEGER, limit);
+    return rows.map((row) => this.toRecordedEvent(row));
+  }
+
+  async readAll({ fromPosition = 1, limit = NO_LIMIT }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.selectAll.all(fromPosition, limit).map((row) => this.toRecordedEvent(row));
+  }
+
+  /**
+   * The log exactly as stored and hashed (no upcasting), in position order, one row at a time.
+   * This is what a verifier recomputes hashes over.
+   */
+  *readStored(fromPosition = 1): IterableIterator<RecordedEvent> {
+    for (const row of this.selectAll.iterate(fromPosition, NO_LIMIT)) yield storedEnvelope(row);
+  }
+
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
+    return catchUpSubscription(this, options);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.selectHeadPosition.get() ?? 0;
+  }
+
+  waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted || (this.selectHeadPosition.get() ?? 0) >= position) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.appended.off('appended', onAppended);
+        signal?.removeEventListener('abort', done);
+        clearInterval(poll);
+        resolve();
+      };
+      const onAppended = (head: number) => head >= position && done();
+      // Another process may append to the same file; it cannot signal us.
+      const poll = setInterval(
+        () => !this.closed && (this.selectHeadPosition.get() ?? 0) >= position && done(),
+        this.pollIntervalMs,
+      );
+      poll.unref();
+      this.appended.on('appended', onAppended);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.flushing) await this.flushing;
+    this.closed = true;
+    this.appended.emit('appended', Number.MAX_SAFE_INTEGER);
+    this.db.close();
+  }
+
+  private prepare(event: NewEvent): PreparedEvent {
+    const { data, schemaVersion } = this.schemas.validate(event.type, event.data, event.schemaVersion);
+    return {
+      id: event.id,
+      type: event.type,
+      schemaVersion,
+      data,
+      dataJson: canonicalJson(data),
+      occurredAt: event.occurredAt,
+      workspaceId: event.workspaceId,
+      actorKind: event.actor.kind,
+      actorId: event.actor.id,
+      correlationId: event.metadata.correlationId,
+      causationId: event.metadata.causationId ?? null,
+    };
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise((resolve) =>
+      setImmediate(() => {
+        try {
+          this.flush();
+        } finally {
+          this.flushing = null;
+          resolve();
+          if (this.queue.length > 0) this.scheduleFlush();
+        }
+      }),
+    );
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const outcomes: Array<{ result: AppendResult } | { error: unknown }> = [];
+    let head: Head;
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      const last = this.selectHead.get();
+      head = last ? { position: last.global_position, hash: last.hash } : { position: 0, hash: GENESIS_HASH };
+      const recordedAt = this.clock().toISOString();
+      const isolate = batch.length > 1;
+      for (const append of batch) {
+        if (isolate) this.db.exec('SAVEPOINT append');
+        try {
+          const written = this.write(append, head, recordedAt);
+          head = written.head;
+          outcomes.push({ result: written.result });
+        } catch (error) {
+          if (!isolate) throw error;
+          this.db.exec('ROLLBACK TO append');
+          outcomes.push({ error: translate(error, append) });
+        } finally {
+          if (isolate) this.db.exec('RELEASE append');
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const append of batch) append.reject(translate(error, append));
+      return;
+    }
+    batch.forEach((append, index) => {
+      const outcome = outcomes[index];
+      if ('result' in outcome) append.resolve(outcome.result);
+      else append.reject(outcome.error);
+    });
+    this.appended.emit('appended', head.position);
+  }
+
+  private write(append: PendingAppend, head: Head, recordedAt: string): { result: AppendResult; head: Head } {
+    const { streamId, events, expected } = append;
+    const current = this.selectRevision.get(streamId) ?? -1;
+    if (events.length > 0) {
+      const stored = this.selectById.get(events[0].id);
+      if (stored) return { result: this.replayed(append, stored), head };
+    }
+    checkExpectedRevision(streamId, expected, current);
+    let revision = current;
+    let { position, hash } = head;
+    const positions: number[] = [];
+    for (const event of events) {
+      revision += 1;
+      position += 1;
+      const prevHash = hash;
+      hash = computeEventHash({
+        id: event.id,
+        type: event.type,
+        streamId,
+        streamVersion: revision,
+        globalPosition: position,
+        occurredAt: event.occurredAt,
+        workspaceId: event.workspaceId,
+        actor: { kind: event.actorKind, id: event.actorId },
+        data: event.data,
+        metadata: {
+          correlationId: event.correlationId,
+          causationId: event.causationId,
+          schemaVersion: event.schemaVersion,
+        },
+        prevHash,
+      });
+      this.insert.run(
+        position,
+        event.id,
+        streamId,
+        revision,
+        event.type,
+        event.schemaVersion,
+        event.occurredAt,
+        recordedAt,
+        event.workspaceId,
+        event.actorKind,
+        event.actorId,
+        event.correlationId,
+        event.causationId,
+        event.dataJson,
+        prevHash,
+        hash,
+      );
+      positions.push(position);
+    }
+    return { result: { nextExpectedRevision: revision, positions }, head: { position, hash } };
+  }
+
+  /** A retried append whose events are already stored returns the original result, writing nothing. */
+  private replayed({ streamId, events }: PendingAppend, first: EventRow): AppendResult {
+    const positions: number[] = [];
+    events.forEach((event, index) => {
+      const row = index === 0 ? first : this.selectById.get(event.id);
+      const same =
+        row !== undefined &&
+        row.stream_id === streamId &&
+        row.stream_version === first.stream_version + index &&
+        row.type === event.type &&
+        row.data === event.dataJson;
+      if (!same) throw duplicateEventId(event.id, streamId);
+      positions.push(row.global_position);
+    });
+    return { nextExpectedRevision: first.stream_version + events.length - 1, positions };
+  }
+
+  private toRecordedEvent(row: EventRow): RecordedEvent {
+    const event = storedEnvelope(row);
+    const { data, schemaVersion } = this.schemas.upcast(event.type, event.data, event.metadata.schemaVersion);
+    if (schemaVersion !== event.metadata.schemaVersion) {
+      event.data = data;
+      event.metadata.schemaVersion = schemaVersion;
+    }
+    return event;
+  }
+}
+
+export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  return new SqliteEventStore(options);
+}
+
+function storedEnvelope(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    globalPosition: row.global_position,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    workspaceId: row.workspace_id,
+    actor: { kind: row.actor_kind as RecordedEvent['actor']['kind'], id: row.actor_id },
+    data: JSON.parse(row.data),
+    metadata: {
+      correlationId: row.correlation_id,
+      causationId: row.causation_id,
+      schemaVersion: row.schema_version,
+    },
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function checkExpectedRevision(streamId: string, expected: ExpectedRevision, current: number): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === -1) ||
+    (expected === 'stream_exists' && current >= 0) ||
+    expected === current;
+  if (!ok) throw new WrongExpectedVersion(streamId, expected, current === -1 ? 'no_stream' : current);
+}
+
+function duplicateEventId(id: string, streamId: string): DomainError {
+  return new DomainError(
+    'conflict',
+    'duplicate-event-id',
+    `Event ${id} is already stored with different content or position`,
+    [],
+    { id, streamId },
+  );
+}
+
+function translate(error: unknown, append: PendingAppend): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    const message = String((error as Error).message);
+    if (message.includes('events.id')) {
+      return duplicateEventId(append.events.map((event) => event.id).join(','), append.streamId);
+    }
+  }
+  return error;
+}
