@@ -1,0 +1,100 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@mandate/config';
+import { createTokenVerifier, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
+import type { EventStore } from '@mandate/event-store';
+import { ProblemFilter } from '@mandate/http';
+import {
+  createHttpMetrics,
+  createLogger,
+  PinoNestLogger,
+  ReadinessRegistry,
+  type Logger,
+  type ReadinessCheck,
+} from '@mandate/observability';
+import { AppModule } from './app.module';
+import { EventStoreReadinessCheck } from './health/event-store.readiness-check';
+import { KafkaReadinessCheck } from './health/kafka.readiness-check';
+import { TemporalReadinessCheck } from './health/temporal.readiness-check';
+import { installRequestHooks, requestIdFor } from './http/request-hooks';
+import { setupOpenApi } from './openapi';
+
+export interface ApiAppOverrides {
+  logger?: Logger;
+  verifier?: TokenVerifier;
+  roleResolver?: WorkspaceRoleResolver;
+  /** Probed by `/readyz` instead of the default data-directory check. */
+  eventStore?: Pick<EventStore, 'headPosition'>;
+  /** Added to (or, by name, replacing) the default readiness checks. */
+  readinessChecks?: ReadinessCheck[];
+  imports?: ModuleMetadata['imports'];
+}
+
+export const READINESS_TIMEOUT_MS = 2_000;
+
+/**
+ * Builds the API, initialised but not listening: `main.ts` listens, tests call `app.inject()`,
+ * benchmarks listen on a random port. Everything the process needs comes from `config`.
+ */
+export async function createApiApp(
+  config: AppConfig,
+  overrides: ApiAppOverrides = {},
+): Promise<NestFastifyApplication> {
+  const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const verifier =
+    overrides.verifier ??
+    (await createTokenVerifier(config, (path) =>
+      logger.warn(
+        { path },
+        'AUTH_MODE=dev: generated a local token signing key; tokens it signs are for development only',
+      ),
+    ));
+  const metrics = config.METRICS_ENABLED ? createHttpMetrics() : undefined;
+  const readiness = defaultReadiness(config, overrides);
+
+  const adapter = new FastifyAdapter({
+    logger: false,
+    bodyLimit: config.API_BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({
+      config,
+      verifier,
+      readiness,
+      metrics,
+      roleResolver: overrides.roleResolver,
+      imports: overrides.imports,
+    }),
+    adapter,
+    // JSON only: Nest's own parsers (JSON + urlencoded) are off; Fastify's JSON parser stays.
+    { logger: new PinoNestLogger(logger), bodyParser: false },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  installRequestHooks(fastify, logger, metrics);
+  app.useGlobalFilters(new ProblemFilter(logger));
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  await app.init();
+  return app;
+}
+
+function defaultReadiness(config: AppConfig, overrides: ApiAppOverrides): ReadinessRegistry {
+  const registry = new ReadinessRegistry(READINESS_TIMEOUT_MS);
+  registry.register(
+    new EventStoreReadinessCheck(
+      overrides.eventStore ? { store: overrides.eventStore } : { dataDir: config.DATA_DIR },
+    ),
+  );
+  registry.register(new TemporalReadinessCheck(config.TEMPORAL_ADDRESS, READINESS_TIMEOUT_MS));
+  if (config.KAFKA_BROKERS) {
+    registry.register(
+      new KafkaReadinessCheck(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, READINESS_TIMEOUT_MS),
+    );
+  }
+  for (const check of overrides.readinessChecks ?? []) registry.register(check);
+  return registry;
+}

@@ -1,0 +1,52 @@
+import { Global, Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
+import type { AppConfig } from '@mandate/config';
+import { AuthModule, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
+import { ReadinessRegistry, type HttpMetrics } from '@mandate/observability';
+import { HealthController } from './health/health.controller';
+import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
+import { MeController } from './me/me.controller';
+
+export const APP_CONFIG = Symbol('AppConfig');
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  verifier: TokenVerifier;
+  readiness: ReadinessRegistry;
+  metrics?: HttpMetrics;
+  roleResolver?: WorkspaceRoleResolver;
+  /** Feature modules (and, in tests, test-only modules). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/** Process-wide services every feature module may inject (config, readiness registry). */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(providers: Provider[]): DynamicModule {
+    return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const core: Provider[] = [
+      { provide: APP_CONFIG, useValue: options.config },
+      { provide: ReadinessRegistry, useValue: options.readiness },
+    ];
+    if (options.metrics) core.push({ provide: HTTP_METRICS, useValue: options.metrics });
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(core),
+        AuthModule.forRoot({
+          verifier: options.verifier,
+          platformAdmins: options.config.PLATFORM_ADMINS,
+          roleResolver: options.roleResolver,
+        }),
+        ...(options.imports ?? []),
+      ],
+      controllers: [HealthController, MeController, ...(options.metrics ? [MetricsController] : [])],
+    };
+  }
+}

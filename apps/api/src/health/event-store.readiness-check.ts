@@ -1,0 +1,24 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import type { EventStore } from '@mandate/event-store';
+import type { ReadinessCheck, ReadinessResult } from '@mandate/observability';
+
+/**
+ * Default event-store probe. With a store at hand it reads the head position (the store answers);
+ * without one (the store module registers its own check under the same name when it starts) it
+ * checks that the SQLite data directory is writable.
+ */
+export class EventStoreReadinessCheck implements ReadinessCheck {
+  readonly name = 'event-store';
+
+  constructor(private readonly target: { store: Pick<EventStore, 'headPosition'> } | { dataDir: string }) {}
+
+  async check(): Promise<ReadinessResult> {
+    if ('store' in this.target) {
+      const head = await this.target.store.headPosition();
+      return { state: 'up', detail: `head position ${head}` };
+    }
+    mkdirSync(this.target.dataDir, { recursive: true });
+    accessSync(this.target.dataDir, constants.W_OK);
+    return { state: 'up', detail: `data directory ${this.target.dataDir} is writable` };
+  }
+}

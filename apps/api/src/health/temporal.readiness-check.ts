@@ -1,0 +1,42 @@
+import { Connection } from '@temporalio/client';
+import type { ReadinessCheck, ReadinessResult } from '@mandate/observability';
+
+/**
+ * Temporal is reachable when its frontend answers GetSystemInfo. The connection is kept between
+ * probes and dropped on failure, so a recovered server is picked up by the next probe.
+ */
+export class TemporalReadinessCheck implements ReadinessCheck {
+  readonly name = 'temporal';
+  private connection: Promise<Connection> | undefined;
+
+  constructor(
+    private readonly address: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async check(): Promise<ReadinessResult> {
+    try {
+      this.connection ??= Connection.connect({
+        address: this.address,
+        connectTimeout: this.timeoutMs * 0.75,
+      });
+      const connection = await this.connection;
+      await connection.withDeadline(Date.now() + this.timeoutMs * 0.75, () =>
+        connection.workflowService.getSystemInfo({}),
+      );
+      return { state: 'up', detail: this.address };
+    } catch (error) {
+      await this.close();
+      return {
+        state: 'down',
+        detail: `${this.address}: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    const pending = this.connection;
+    this.connection = undefined;
+    await pending?.then((connection) => connection.close()).catch(() => undefined);
+  }
+}

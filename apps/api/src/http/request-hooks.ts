@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requestContext, type HttpMetrics, type Logger } from '@mandate/observability';
+
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Keeps a caller's `x-request-id` when it is safe to log as is; otherwise a fresh UUID. */
+export function requestIdFor(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Probes are scraped every few seconds: logging them at info would drown everything else. */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+const routeOf = (request: FastifyRequest): string => request.routeOptions.url ?? 'unmatched';
+
+/**
+ * Request-scoped plumbing on the Fastify instance: echo the request id, make it visible to every
+ * log line (AsyncLocalStorage, entered again after body parsing, which runs outside the request's
+ * async context), one access log line and one histogram sample per request.
+ */
+export function installRequestHooks(fastify: FastifyInstance, logger: Logger, metrics?: HttpMetrics): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestContext.run({ requestId: String(request.id) }, done);
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    requestContext.run({ requestId: String(request.id) }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = routeOf(request);
+    const durationMs = reply.elapsedTime;
+    metrics?.requestDuration.observe(
+      { route, method: request.method, status_code: String(reply.statusCode) },
+      durationMs / 1000,
+    );
+    const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      logger[level](
+        {
+          requestId: request.id,
+          method: request.method,
+          route,
+          url: request.url,
+          statusCode: reply.statusCode,
+          durationMs: Math.round(durationMs * 100) / 100,
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
+}

@@ -1,0 +1,83 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { assertNever, DomainError } from '@mandate/domain';
+import { ACCESS_RULES, PUBLIC_ROUTE, type AccessRule } from './access.decorators';
+import type { Principal } from './principal';
+import { hasRole, WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from './roles';
+
+export const PLATFORM_ADMINS = Symbol('PlatformAdmins');
+
+interface AuthorizedRequest {
+  principal?: Principal;
+  params?: Record<string, string | undefined>;
+}
+
+/**
+ * Applies the route's declared access rules (any one admits). A route without rules admits every
+ * authenticated principal. Runs after AuthenticationGuard, so a principal is always present.
+ */
+@Injectable()
+export class AuthorizationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(WORKSPACE_ROLE_RESOLVER) private readonly roles: WorkspaceRoleResolver,
+    @Inject(PLATFORM_ADMINS) private readonly platformAdmins: ReadonlySet<string>,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const rules = this.reflector.getAllAndMerge<AccessRule[]>(ACCESS_RULES, targets) ?? [];
+    if (rules.length === 0) return true;
+    const request = context.switchToHttp().getRequest<AuthorizedRequest>();
+    const principal = request.principal;
+    if (!principal) throw new DomainError('unauthorized', 'missing-token', 'A bearer token is required.');
+    for (const rule of rules) {
+      if (await this.admits(rule, principal, request.params ?? {})) return true;
+    }
+    throw new DomainError('forbidden', 'forbidden', 'You are not allowed to do this.', [], {
+      required: rules.map(describeRule),
+    });
+  }
+
+  private async admits(
+    rule: AccessRule,
+    principal: Principal,
+    params: Record<string, string | undefined>,
+  ): Promise<boolean> {
+    switch (rule.kind) {
+      case 'platform-admin':
+        return this.platformAdmins.has(principal.id);
+      case 'scope':
+        return principal.kind === 'service' && principal.scopes.includes(rule.scope);
+      case 'workspace-role': {
+        const workspaceId = params[rule.param];
+        if (!workspaceId) throw new Error(`Route declares a workspace role but has no :${rule.param} param`);
+        return hasRole(await this.roles.rolesOf(workspaceId, principal.id), rule.role);
+      }
+      default:
+        return assertNever(rule);
+    }
+  }
+}
+
+const describeRule = (rule: AccessRule): string => {
+  switch (rule.kind) {
+    case 'platform-admin':
+      return 'platform admin';
+    case 'scope':
+      return `service scope "${rule.scope}"`;
+    case 'workspace-role':
+      return `workspace role "${rule.role}"`;
+    default:
+      return assertNever(rule);
+  }
+};
+
+export const parsePlatformAdmins = (value: string): ReadonlySet<string> =>
+  new Set(
+    value
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );

@@ -1,0 +1,71 @@
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import { ZodError } from 'zod';
+import { DomainError } from '@mandate/domain';
+import type { AppConfig } from '@mandate/config';
+import { DEV_SIGNING_ALG, defaultDevKeyPath, loadOrCreateDevKeyPair, type VerificationKey } from './dev-keys';
+import { principalFromClaims, type Principal } from './principal';
+
+/** Turns a bearer token into a principal or refuses with `DomainError('unauthorized', …)`. */
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+export const TOKEN_VERIFIER = Symbol('TokenVerifier');
+
+type KeySource = VerificationKey | JWTVerifyGetKey;
+
+export class JoseTokenVerifier implements TokenVerifier {
+  constructor(
+    private readonly key: KeySource,
+    private readonly options: JWTVerifyOptions,
+  ) {}
+
+  async verify(token: string): Promise<Principal> {
+    try {
+      const { payload } =
+        typeof this.key === 'function'
+          ? await jwtVerify(token, this.key, this.options)
+          : await jwtVerify(token, this.key, this.options);
+      return principalFromClaims(payload);
+    } catch (error) {
+      throw new DomainError('unauthorized', 'invalid-token', describe(error));
+    }
+  }
+}
+
+/** Says why a token was refused without echoing the token or key material. */
+function describe(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return `The token's "${error.claim}" claim is not accepted.`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'The token signature does not verify.';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'No issuer key matches the token.';
+  if (error instanceof ZodError) return 'The token does not identify a principal (sub, kind).';
+  return 'The token is malformed or cannot be verified.';
+}
+
+/** Builds the verifier `AUTH_MODE` asks for: the issuer's JWKS, or the local dev key. */
+export async function createTokenVerifier(
+  config: Pick<
+    AppConfig,
+    'AUTH_MODE' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_JWKS_URL' | 'AUTH_DEV_KEY_PATH'
+  >,
+  onDevKeyCreated: (path: string) => void = () => undefined,
+): Promise<TokenVerifier> {
+  const options: JWTVerifyOptions = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+  if (config.AUTH_MODE === 'jwks') {
+    if (!config.AUTH_JWKS_URL) throw new Error('AUTH_JWKS_URL is required when AUTH_MODE=jwks');
+    return new JoseTokenVerifier(createRemoteJWKSet(new URL(config.AUTH_JWKS_URL)), options);
+  }
+  const path = config.AUTH_DEV_KEY_PATH ?? defaultDevKeyPath();
+  const keys = await loadOrCreateDevKeyPair(path);
+  if (keys.created) onDevKeyCreated(path);
+  return new JoseTokenVerifier(keys.publicKey, { ...options, algorithms: [DEV_SIGNING_ALG] });
+}

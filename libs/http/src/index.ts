@@ -1,0 +1,5 @@
+export * from './problem';
+export * from './problem.filter';
+export * from './to-problem';
+export * from './zod-openapi';
+export * from './zod.decorators';

@@ -1,0 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface RequestContext {
+  requestId: string;
+}
+
+/**
+ * Carries the request id through every await of a request, so any log line written while serving
+ * it (controller, service, adapter) names the request without passing loggers around.
+ */
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+export const currentRequestId = (): string | undefined => requestContext.getStore()?.requestId;
