@@ -1,16 +1,80 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import type { RecordedEvent } from '../event-store.port';
 
 /** The chain's first `prevHash`: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** The fields a hash covers: the whole envelope except `hash` itself and `recordedAt`. */
+export type HashedEnvelope = Omit<RecordedEvent, 'hash' | 'recordedAt'>;
+
 /**
- * Canonical encoding of an envelope for hashing: JSON with object keys sorted by code point at
- * every depth, no insignificant whitespace, UTF-8; every envelope field except `hash` and
- * `recordedAt`. Specified byte for byte in docs/audit.md so outside verifiers can reimplement it.
+ * Canonical JSON (RFC 8785, JCS, for the values an event can hold): object keys sorted by UTF-16
+ * code units at every depth, no whitespace, strings and numbers exactly as `JSON.stringify` writes
+ * them. Members whose value is `undefined`, a function or a symbol are left out and `toJSON` is
+ * honoured, as `JSON.stringify` does, so `canonicalJson(x) === canonicalJson(JSON.parse(JSON.stringify(x)))`:
+ * the hash computed over a value at append equals the one computed over what the store wrote.
+ * Non-finite numbers and bigints are refused instead of silently becoming `null`.
  */
-export function canonicalEncode(event: Omit<RecordedEvent, 'hash' | 'recordedAt'>): Buffer {
-  const {
+export function canonicalJson(value: unknown): string {
+  const encoded = encode(value, '');
+  if (encoded === undefined) throw new TypeError(`${typeof value} has no canonical JSON encoding`);
+  return encoded;
+}
+
+/**
+ * The exact bytes an event's hash covers (UTF-8 of canonical JSON of the envelope). The envelope's
+ * own keys are fixed, so they are written in their sorted order directly; only `actor`, `data` and
+ * `metadata` go through the generic canonicalisation. Specified byte for byte in docs/audit.md.
+ */
+export function canonicalEncode(event: HashedEnvelope): Buffer {
+  return Buffer.from(canonicalEnvelope(event), 'utf8');
+}
+
+export function computeEventHash(event: HashedEnvelope): string {
+  return sha256Hex(canonicalEnvelope(event));
+}
+
+/** SHA-256 of the UTF-8 encoding of `text`, lowercase hex. */
+export const sha256Hex: (text: string) => string =
+  typeof oneShotHash === 'function'
+    ? (text) => oneShotHash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export function canonicalEnvelope(event: HashedEnvelope): string {
+  const data = encode(event.data, 'data');
+  // An absent member is left out, like any other undefined member; the generic path handles that.
+  if (data === undefined) return canonicalJson(pick(event));
+  return canonicalEnvelopeWithData(event, data);
+}
+
+/**
+ * The hash of an event whose `data` is already held as canonical JSON text (as the SQLite log
+ * stores it): no parse and re-encode. Splicing the text is sound because every other member is
+ * encoded here, so the bytes equal the original encoding only if the text equals the original data.
+ */
+export function computeEventHashOfDataJson(event: Omit<HashedEnvelope, 'data'>, dataJson: string): string {
+  return sha256Hex(canonicalEnvelopeWithData(event, dataJson));
+}
+
+function canonicalEnvelopeWithData(event: Omit<HashedEnvelope, 'data'>, data: string): string {
+  const actor = encode(event.actor, 'actor');
+  const metadata = encode(event.metadata, 'metadata');
+  if (actor === undefined || metadata === undefined) {
+    return canonicalJson(pick({ ...event, data: JSON.parse(data) as unknown }));
+  }
+  return (
+    `{"actor":${actor},"data":${data},"globalPosition":${integer(event.globalPosition, 'globalPosition')}` +
+    `,"id":${text(event.id, 'id')},"metadata":${metadata},"occurredAt":${text(event.occurredAt, 'occurredAt')}` +
+    `,"prevHash":${text(event.prevHash, 'prevHash')},"streamId":${text(event.streamId, 'streamId')}` +
+    `,"streamVersion":${integer(event.streamVersion, 'streamVersion')},"type":${text(event.type, 'type')}` +
+    `,"workspaceId":${text(event.workspaceId, 'workspaceId')}}`
+  );
+}
+
+function pick(event: HashedEnvelope): HashedEnvelope {
+  const { id, type, streamId, streamVersion, globalPosition, occurredAt, workspaceId } = event;
+  const { actor, data, metadata, prevHash } = event;
+  return {
     id,
     type,
     streamId,
@@ -22,35 +86,68 @@ export function canonicalEncode(event: Omit<RecordedEvent, 'hash' | 'recordedAt'
     data,
     metadata,
     prevHash,
-  } = event;
-  return Buffer.from(
-    canonicalJson({
-      id,
-      type,
-      streamId,
-      streamVersion,
-      globalPosition,
-      occurredAt,
-      workspaceId,
-      actor,
-      data,
-      metadata,
-      prevHash,
-    }),
-    'utf8',
-  );
+  };
 }
 
-export function computeEventHash(event: Omit<RecordedEvent, 'hash' | 'recordedAt'>): string {
-  return createHash('sha256').update(canonicalEncode(event)).digest('hex');
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new TypeError(`envelope field ${field} must be a string`);
+  return JSON.stringify(value);
 }
 
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.keys(value as Record<string, unknown>)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(',')}}`;
+function integer(value: unknown, field: string): string {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new TypeError(`envelope field ${field} must be a safe integer`);
+  }
+  return String(value);
+}
+
+function encode(input: unknown, key: string): string | undefined {
+  let value = input;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    value = (value as { toJSON(key: string): unknown }).toJSON(key);
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value))
+        throw new TypeError(`non-finite number at ${key} has no canonical encoding`);
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError(`bigint at ${key} has no canonical encoding`);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) out += ',';
+      out += encode(value[index], String(index)) ?? 'null';
+    }
+    return `${out}]`;
+  }
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    return encode(value.valueOf(), key);
+  }
+  const object = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, which is what RFC 8785 prescribes.
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  let first = true;
+  for (const member of keys) {
+    const encoded = encode(object[member], member);
+    if (encoded === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(member)}:${encoded}`;
+    first = false;
+  }
+  return `${out}}`;
 }
