@@ -7,3 +7,4 @@ export * from './subscription/checkpoint-store.port';
 export * from './sqlite/sqlite-schema';
 export * from './sqlite/sqlite-event-store.adapter';
 export * from './sqlite/sqlite-checkpoint-store';
+export * from './tamper';

@@ -5,3 +5,4 @@ export * from './signed-checkpoint-store';
 export * from './signed-checkpoint';
 export * from './sqlite-stored-events';
 export * from './verify-event-log';
+export * from './checkpointer';
