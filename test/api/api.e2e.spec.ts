@@ -1,0 +1,308 @@
+import type { Role, WorkspaceRoleResolver } from '@mandate/auth';
+import { toOpenApiSchema } from '@mandate/http';
+import { startTestApi, type TestApi } from './api-test-kit';
+import { TestOnlyModule, widgetBody } from './test-only.module';
+
+class StaticRoles implements WorkspaceRoleResolver {
+  constructor(private readonly roles: Record<string, Record<string, Role[]>>) {}
+  async rolesOf(workspaceId: string, principalId: string): Promise<Role[]> {
+    return this.roles[workspaceId]?.[principalId] ?? [];
+  }
+}
+
+const problemOf = (response: { headers: Record<string, unknown>; json: () => unknown }) => {
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  return response.json() as {
+    code: string;
+    status: number;
+    errors?: Array<{ path: string }>;
+    requestId: string;
+  };
+};
+
+describe('API edge: auth, validation, errors, logs', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi(
+      { API_BODY_LIMIT_BYTES: '2048', PLATFORM_ADMINS: 'root, ops' },
+      {
+        imports: [TestOnlyModule],
+        roleResolver: new StaticRoles({
+          'ws-acme': { alice: ['admin'], bob: ['member'], carol: ['auditor'] },
+        }),
+      },
+    );
+  });
+
+  afterAll(() => api.app.close());
+
+  describe('authentication', () => {
+    it('answers 401 problem+json with a Bearer challenge when the token is missing', async () => {
+      const response = await api.app.inject({ method: 'GET', url: '/v1/me' });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer /);
+      expect(problemOf(response).code).toBe('missing-token');
+    });
+
+    it('answers 401 for a malformed or foreign token, never falling back to anonymous', async () => {
+      for (const authorization of [
+        'Bearer nonsense',
+        'Basic YWxpY2U6c2VjcmV0',
+        `Bearer ${'a'.repeat(20)}.b.c`,
+      ]) {
+        const response = await api.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization } });
+
+        expect(response.statusCode).toBe(401);
+        expect(problemOf(response).code).toBe('invalid-token');
+      }
+    });
+
+    it('identifies the principal of a valid token', async () => {
+      const token = await api.token('svc-gateway', { kind: 'service', scopes: ['check'] });
+
+      const response = await api.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ id: 'svc-gateway', kind: 'service', scopes: ['check'] });
+    });
+  });
+
+  describe('authorization', () => {
+    const createWidget = async (sub: string, workspaceId = 'ws-acme') =>
+      api.app.inject({
+        method: 'POST',
+        url: `/test/workspaces/${workspaceId}/widgets`,
+        headers: { authorization: `Bearer ${await api.token(sub)}` },
+        payload: { name: 'w', ttlSeconds: 60 },
+      });
+
+    it('admits a workspace admin and refuses a member or an admin of another workspace', async () => {
+      expect((await createWidget('alice')).statusCode).toBe(201);
+      expect((await createWidget('bob')).statusCode).toBe(403);
+      expect(problemOf(await createWidget('alice', 'ws-other')).code).toBe('forbidden');
+    });
+
+    it('lets a higher role through a lower requirement, not a sibling', async () => {
+      const list = async (sub: string) =>
+        api.app.inject({
+          method: 'GET',
+          url: '/test/workspaces/ws-acme/widgets',
+          headers: { authorization: `Bearer ${await api.token(sub)}` },
+        });
+
+      expect((await list('alice')).statusCode).toBe(200);
+      expect((await list('carol')).statusCode).toBe(200);
+      expect((await list('bob')).statusCode).toBe(403);
+    });
+
+    it('requires a service with the scope for scope-guarded routes', async () => {
+      const call = async (token: string) =>
+        api.app.inject({ method: 'GET', url: '/test/check', headers: { authorization: `Bearer ${token}` } });
+
+      expect((await call(await api.token('svc', { kind: 'service', scopes: ['check'] }))).statusCode).toBe(
+        200,
+      );
+      expect((await call(await api.token('svc', { kind: 'service', scopes: ['audit'] }))).statusCode).toBe(
+        403,
+      );
+      expect((await call(await api.token('svc', { kind: 'user', scopes: ['check'] }))).statusCode).toBe(403);
+    });
+
+    it('admits only PLATFORM_ADMINS to platform routes', async () => {
+      const call = async (sub: string) =>
+        api.app.inject({
+          method: 'POST',
+          url: '/test/workspaces',
+          headers: { authorization: `Bearer ${await api.token(sub)}` },
+        });
+
+      expect((await call('ops')).statusCode).toBe(201);
+      expect((await call('alice')).statusCode).toBe(403);
+    });
+  });
+
+  describe('validation and errors', () => {
+    let auth: { authorization: string };
+    beforeAll(async () => {
+      auth = { authorization: `Bearer ${await api.token('alice')}` };
+    });
+
+    it('answers 400 naming each invalid and each unknown field', async () => {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/test/workspaces/ws-acme/widgets',
+        headers: auth,
+        payload: { name: '', ttlSeconds: 'soon', colour: 'red' },
+      });
+
+      const problem = problemOf(response);
+      expect(response.statusCode).toBe(400);
+      expect(problem.code).toBe('validation-failed');
+      expect(problem.errors?.map((issue) => issue.path).sort()).toEqual([
+        'body.colour',
+        'body.name',
+        'body.ttlSeconds',
+      ]);
+    });
+
+    it('checks access before validating, so an outsider learns nothing from validation', async () => {
+      const outsider = { authorization: `Bearer ${await api.token('mallory')}` };
+
+      const response = await api.app.inject({
+        method: 'POST',
+        url: '/test/workspaces/ws-acme/widgets',
+        headers: outsider,
+        payload: { colour: 'red' },
+      });
+
+      expect([response.statusCode, problemOf(response).code]).toEqual([403, 'forbidden']);
+    });
+
+    it('validates route params and query strings too', async () => {
+      const badParam = await api.app.inject({
+        method: 'GET',
+        url: '/test/items/not-a-uuid',
+        headers: auth,
+      });
+      const badQuery = await api.app.inject({
+        method: 'GET',
+        url: '/test/workspaces/ws-acme/widgets?limit=1000&sort=asc',
+        headers: auth,
+      });
+
+      expect(problemOf(badParam).errors?.map((issue) => issue.path)).toEqual(['params.itemId']);
+      expect(
+        problemOf(badQuery)
+          .errors?.map((issue) => issue.path)
+          .sort(),
+      ).toEqual(['query.limit', 'query.sort']);
+    });
+
+    it('answers 400 for malformed JSON, 413 over the body limit and 415 for other media types', async () => {
+      const url = '/test/workspaces/ws-acme/widgets';
+      const json = { ...auth, 'content-type': 'application/json' };
+
+      const malformed = await api.app.inject({ method: 'POST', url, headers: json, payload: '{"name": ' });
+      const tooLarge = await api.app.inject({
+        method: 'POST',
+        url,
+        headers: json,
+        payload: JSON.stringify({ name: 'x'.repeat(4096), ttlSeconds: 1 }),
+      });
+      const text = await api.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...auth, 'content-type': 'text/plain' },
+        payload: 'hi',
+      });
+
+      expect([malformed.statusCode, problemOf(malformed).code]).toEqual([400, 'malformed-json']);
+      expect([tooLarge.statusCode, problemOf(tooLarge).code]).toEqual([413, 'body-too-large']);
+      expect([text.statusCode, problemOf(text).code]).toEqual([415, 'unsupported-media-type']);
+    });
+
+    it('answers 404 problem+json for an unknown route', async () => {
+      const response = await api.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: auth });
+
+      expect([response.statusCode, problemOf(response).code]).toEqual([404, 'route-not-found']);
+    });
+
+    it('hides an unexpected failure behind a generic 500 and logs its stack with the request id', async () => {
+      const response = await api.app.inject({
+        method: 'GET',
+        url: '/test/boom',
+        headers: { ...auth, 'x-request-id': 'req-boom-1' },
+      });
+
+      const problem = problemOf(response);
+      expect([response.statusCode, problem.code, problem.requestId]).toEqual([
+        500,
+        'internal-error',
+        'req-boom-1',
+      ]);
+      expect(response.body).not.toMatch(/hunter2|TypeError|\bat /);
+      const logged = api.logLines().find((line) => line.msg === 'request failed');
+      expect(logged).toMatchObject({ requestId: 'req-boom-1' });
+      expect(JSON.stringify(logged)).toMatch(/TypeError.*\n?.*at /s);
+    });
+  });
+
+  describe('request ids and logs', () => {
+    it('echoes a safe x-request-id and replaces an unsafe one', async () => {
+      const given = await api.app.inject({
+        method: 'GET',
+        url: '/healthz',
+        headers: { 'x-request-id': 'abc-123' },
+      });
+      const unsafe = await api.app.inject({
+        method: 'GET',
+        url: '/healthz',
+        headers: { 'x-request-id': 'evil\n{"level":"fatal"}' },
+      });
+
+      expect(given.headers['x-request-id']).toBe('abc-123');
+      expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('writes only JSON lines, names the request on each request line, and never logs a token', async () => {
+      const token = await api.token('alice');
+      await api.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-log-1' },
+      });
+
+      const lines = api.logLines();
+      expect(lines.some((line) => line.context === 'NestApplication')).toBe(true);
+      expect(
+        lines.find((line) => line.msg === 'request completed' && line.requestId === 'req-log-1'),
+      ).toMatchObject({
+        requestId: 'req-log-1',
+        statusCode: 200,
+        route: '/v1/me',
+      });
+      expect(api.rawLog()).not.toContain(token);
+    });
+  });
+
+  describe('OpenAPI and metrics', () => {
+    it('documents routes with the very schemas that validate them, and which need no token', async () => {
+      const response = await api.app.inject({ method: 'GET', url: '/openapi.json' });
+      const document = response.json() as {
+        paths: Record<
+          string,
+          Record<
+            string,
+            { requestBody?: { content: Record<string, { schema: unknown }> }; security?: unknown[] }
+          >
+        >;
+      };
+
+      const create = document.paths['/test/workspaces/{workspaceId}/widgets'].post;
+      expect(create.requestBody?.content['application/json'].schema).toEqual(toOpenApiSchema(widgetBody));
+      expect(create.security).toBeUndefined();
+      expect(document.paths['/healthz'].get.security).toEqual([]);
+      const docs = await api.app.inject({ method: 'GET', url: '/docs' });
+      expect(docs.statusCode).toBe(200);
+      expect(docs.body).toMatch(/swagger/i);
+    });
+
+    it('exposes request durations by route, method and status', async () => {
+      await api.app.inject({ method: 'GET', url: '/healthz' });
+
+      const response = await api.app.inject({ method: 'GET', url: '/metrics' });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toMatch(
+        /http_request_duration_seconds_count\{route="\/healthz",method="GET",status_code="200"\} \d+/,
+      );
+      expect(response.body).toMatch(/mandate_process_cpu_user_seconds_total/);
+    });
+  });
+});
