@@ -1,4 +1,7 @@
 import type { BenchSuite } from '../harness';
+import { storeSuite } from './store.suite';
 
 /** Every suite `npm run bench` knows; each lives in its own file under bench/suites/. */
-export const suites: Record<string, BenchSuite> = {};
+export const suites: Record<string, BenchSuite> = {
+  store: storeSuite,
+};

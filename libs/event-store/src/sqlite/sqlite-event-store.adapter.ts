@@ -17,7 +17,7 @@ import type {
 } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
-import { canonicalJson, computeEventHash, GENESIS_HASH } from '../tamper/canonical-encoding';
+import { canonicalJson, computeEventHashOfDataJson, GENESIS_HASH } from '../tamper/canonical-encoding';
 import { CHECKPOINTS_SCHEMA_SQL, EVENTS_SCHEMA_SQL, type EventRow } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
@@ -37,7 +37,7 @@ interface PreparedEvent {
   id: string;
   type: string;
   schemaVersion: number;
-  data: unknown;
+  /** Canonical JSON of the validated data: stored as is and spliced into the hashed encoding. */
   dataJson: string;
   occurredAt: string;
   workspaceId: string;
@@ -163,11 +163,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * The log exactly as stored and hashed (no upcasting), in position order, one row at a time.
-   * This is what a verifier recomputes hashes over.
+   * The log exactly as stored and hashed — `data` as the stored canonical JSON text, never upcast —
+   * in position order, one row at a time, for the chain verifier (tamper/chain-verifier.ts).
    */
-  *readStored(fromPosition = 1): IterableIterator<RecordedEvent> {
-    for (const row of this.selectAll.iterate(fromPosition, NO_LIMIT)) yield storedEnvelope(row);
+  *readStored(fromPosition = 1): IterableIterator<StoredEnvelope> {
+    for (const row of this.selectAll.iterate(fromPosition, NO_LIMIT)) {
+      const { data: _data, ...envelope } = storedEnvelope(row, false);
+      yield { ...envelope, dataJson: row.data };
+    }
   }
 
   subscribe(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
@@ -213,7 +216,6 @@ export class SqliteEventStore implements EventStore {
       id: event.id,
       type: event.type,
       schemaVersion,
-      data,
       dataJson: canonicalJson(data),
       occurredAt: event.occurredAt,
       workspaceId: event.workspaceId,
@@ -293,23 +295,25 @@ export class SqliteEventStore implements EventStore {
       revision += 1;
       position += 1;
       const prevHash = hash;
-      hash = computeEventHash({
-        id: event.id,
-        type: event.type,
-        streamId,
-        streamVersion: revision,
-        globalPosition: position,
-        occurredAt: event.occurredAt,
-        workspaceId: event.workspaceId,
-        actor: { kind: event.actorKind, id: event.actorId },
-        data: event.data,
-        metadata: {
-          correlationId: event.correlationId,
-          causationId: event.causationId,
-          schemaVersion: event.schemaVersion,
+      hash = computeEventHashOfDataJson(
+        {
+          id: event.id,
+          type: event.type,
+          streamId,
+          streamVersion: revision,
+          globalPosition: position,
+          occurredAt: event.occurredAt,
+          workspaceId: event.workspaceId,
+          actor: { kind: event.actorKind, id: event.actorId },
+          metadata: {
+            correlationId: event.correlationId,
+            causationId: event.causationId,
+            schemaVersion: event.schemaVersion,
+          },
+          prevHash,
         },
-        prevHash,
-      });
+        event.dataJson,
+      );
       this.insert.run(
         position,
         event.id,
@@ -365,7 +369,10 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   return new SqliteEventStore(options);
 }
 
-function storedEnvelope(row: EventRow): RecordedEvent {
+/** An event as hashed: the envelope with `data` still the stored JSON text. */
+export type StoredEnvelope = Omit<RecordedEvent, 'data'> & { dataJson: string };
+
+function storedEnvelope(row: EventRow, parseData = true): RecordedEvent {
   return {
     id: row.id,
     type: row.type,
@@ -376,7 +383,7 @@ function storedEnvelope(row: EventRow): RecordedEvent {
     recordedAt: row.recorded_at,
     workspaceId: row.workspace_id,
     actor: { kind: row.actor_kind as RecordedEvent['actor']['kind'], id: row.actor_id },
-    data: JSON.parse(row.data),
+    data: parseData ? JSON.parse(row.data) : undefined,
     metadata: {
       correlationId: row.correlation_id,
       causationId: row.causation_id,

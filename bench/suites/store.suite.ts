@@ -1,0 +1,191 @@
+import { getSQLiteEventStore } from '@event-driven-io/emmett-sqlite';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { defineEventSchema } from '@mandate/domain';
+import { EventSchemaRegistry, SqliteEventStore, type NewEvent } from '@mandate/event-store';
+import { createTempDir } from '@mandate/testing';
+import { verifyChain } from '../../libs/event-store/src/tamper/chain-verifier';
+import { defineSuite, median, metric, percentile, type BenchContext } from '../harness';
+
+const schemas = new EventSchemaRegistry([
+  defineEventSchema({
+    type: 'BenchCounted',
+    version: 1,
+    schema: z.object({ n: z.number().int(), label: z.string() }),
+  }),
+]);
+
+const benchEvent = (n: number): NewEvent => ({
+  id: uuidv7(),
+  type: 'BenchCounted',
+  data: { n, label: 'bench' },
+  occurredAt: new Date().toISOString(),
+  workspaceId: 'ws-bench',
+  actor: { kind: 'service', id: 'bench' },
+  metadata: { correlationId: 'bench', causationId: null },
+});
+
+const CONCURRENCY = 64;
+const BATCH = 1_000;
+
+interface RunFigures {
+  batched: number;
+  readAll: number;
+  verify: number;
+  concurrent: number;
+  p99: number;
+  emmett: number;
+}
+
+async function batchedAppends(store: SqliteEventStore, total: number): Promise<number> {
+  const batches = Array.from({ length: total / BATCH }, (_, b) =>
+    Array.from({ length: BATCH }, (_, i) => benchEvent(b * BATCH + i)),
+  );
+  const started = performance.now();
+  for (const [index, batch] of batches.entries()) {
+    await store.append(`bench-batch-${index}`, batch, { expectedRevision: 'no_stream' });
+  }
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function readAllPages(store: SqliteEventStore): Promise<number> {
+  const started = performance.now();
+  let read = 0;
+  for (let from = 1; ;) {
+    const page = await store.readAll({ fromPosition: from, limit: BATCH });
+    if (page.length === 0) break;
+    read += page.length;
+    from = page[page.length - 1].globalPosition + 1;
+  }
+  return read / ((performance.now() - started) / 1000);
+}
+
+function verifyAll(store: SqliteEventStore, expected: number): number {
+  const started = performance.now();
+  const result = verifyChain(store.readStored());
+  const elapsed = performance.now() - started;
+  if (!result.ok || result.checked !== expected)
+    throw new Error(`chain did not verify: ${JSON.stringify(result)}`);
+  return expected / (elapsed / 1000);
+}
+
+/** 64 writers, each appending single events to its own stream with its expected revision. */
+async function concurrentAppends(
+  append: (writer: number, revision: number, event: NewEvent) => Promise<unknown>,
+  total: number,
+): Promise<{ eventsPerSecond: number; latencies: number[] }> {
+  const perWriter = total / CONCURRENCY;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, writer) => {
+      for (let revision = 0; revision < perWriter; revision++) {
+        const event = benchEvent(revision);
+        const before = performance.now();
+        await append(writer, revision, event);
+        latencies.push(performance.now() - before);
+      }
+    }),
+  );
+  return { eventsPerSecond: total / ((performance.now() - started) / 1000), latencies };
+}
+
+async function oneRun(context: BenchContext, run: number): Promise<RunFigures> {
+  const dir = createTempDir('mandate-bench-store-');
+  try {
+    const batchedTotal = context.quick ? 5 * BATCH : 200 * BATCH;
+    const concurrentTotal = context.quick ? 10 * CONCURRENCY : 500 * CONCURRENCY;
+    const emmettTotal = context.quick ? 2 * CONCURRENCY : 50 * CONCURRENCY;
+
+    const log = new SqliteEventStore({ path: dir.file('batched.sqlite'), schemas, synchronous: 'FULL' });
+    const batched = await batchedAppends(log, batchedTotal);
+    const readAll = await readAllPages(log);
+    const verify = verifyAll(log, batchedTotal);
+    await log.close();
+
+    const live = new SqliteEventStore({ path: dir.file('concurrent.sqlite'), schemas, synchronous: 'FULL' });
+    const ours = await concurrentAppends(
+      (writer, revision, event) =>
+        live.append(`bench-writer-${writer}`, [event], {
+          expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
+        }),
+      concurrentTotal,
+    );
+    await live.close();
+
+    // emmett-sqlite opens a connection per operation on a file store and closes it when the operation
+    // ends, so overlapping appends on one instance fail (SQLITE_MISUSE: database is closed). Its
+    // appends are therefore chained one after another — what its single writer does anyway.
+    // Its sqlite3 connections default to synchronous=FULL in WAL mode, the same durability as ours.
+    const emmett = getSQLiteEventStore({ fileName: dir.file('emmett.sqlite') });
+    let previous: Promise<unknown> = Promise.resolve();
+    const theirs = await concurrentAppends((writer, revision, event) => {
+      const append = previous.then(() =>
+        emmett.appendToStream(`bench-writer${writer}`, [{ type: event.type, data: event.data as object }], {
+          expectedStreamVersion: BigInt(revision),
+        }),
+      );
+      previous = append;
+      return append;
+    }, emmettTotal);
+
+    const figures = {
+      batched,
+      readAll,
+      verify,
+      concurrent: ours.eventsPerSecond,
+      p99: percentile(ours.latencies, 99),
+      emmett: theirs.eventsPerSecond,
+    };
+    context.log(
+      `run ${run + 1}: ${Object.entries(figures)
+        .map(([name, value]) => `${name}=${Math.round(value * 100) / 100}`)
+        .join(' ')}`,
+    );
+    return figures;
+  } finally {
+    dir.remove();
+  }
+}
+
+export const storeSuite = defineSuite({
+  name: 'store',
+  description:
+    'SQLite event store (synchronous=FULL): batched and 64-way concurrent appends (group commit), readAll, chain verification, and emmett-sqlite on the same concurrent workload',
+  async run(context) {
+    const runs: RunFigures[] = [];
+    for (let run = 0; run < context.runs; run++) runs.push(await oneRun(context, run));
+    const med = (pick: (figures: RunFigures) => number) => median(runs.map(pick));
+    const concurrent = med((figures) => figures.concurrent);
+    const emmett = med((figures) => figures.emmett);
+    return {
+      append_batched_events_per_s: metric(
+        med((figures) => figures.batched),
+        'events/s',
+        150_000,
+        'higher',
+      ),
+      append_concurrent_single_events_per_s: metric(concurrent, 'events/s', 20_000, 'higher'),
+      append_single_p99_ms: metric(
+        med((figures) => figures.p99),
+        'ms',
+        10,
+        'lower',
+      ),
+      read_all_events_per_s: metric(
+        med((figures) => figures.readAll),
+        'events/s',
+        500_000,
+        'higher',
+      ),
+      verify_events_per_s: metric(
+        med((figures) => figures.verify),
+        'events/s',
+        200_000,
+        'higher',
+      ),
+      emmett_sqlite_append_events_per_s: metric(emmett, 'events/s', null, 'higher'),
+      ratio_vs_emmett: metric(concurrent / emmett, 'x', 2, 'higher'),
+    };
+  },
+});
