@@ -1,0 +1,3 @@
+export * from './temporal-client.factory';
+export * from './temporal-settings';
+export * from './temporal-worker.factory';

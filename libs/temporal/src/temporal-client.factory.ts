@@ -1,0 +1,14 @@
+import { Client, Connection } from '@temporalio/client';
+import type { TemporalSettings } from './temporal-settings';
+
+export interface TemporalClientHandle {
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** A workflow client bound to the configured namespace. */
+export async function connectTemporalClient(settings: TemporalSettings): Promise<TemporalClientHandle> {
+  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  return { client, close: () => connection.close() };
+}

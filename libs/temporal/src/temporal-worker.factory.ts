@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import type { TemporalSettings } from './temporal-settings';
+
+/** The module the worker bundles: it exports every workflow (see workflows/index.ts). */
+export const workflowsPath = require.resolve(join(__dirname, '..', '..', '..', 'workflows', 'index.ts'));
+
+export interface TemporalWorkerHandle {
+  worker: Worker;
+  /** Resolves when the worker has stopped polling (after `stop()` or a fatal error, which it rejects with). */
+  running: Promise<void>;
+  /** Stops polling, lets in-flight tasks finish, closes the connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Connects, bundles the workflows and starts polling the configured task queue. Activities are a
+ * plain object of functions; workflows reach them only through `proxyActivities`.
+ */
+export async function startTemporalWorker(
+  settings: TemporalSettings,
+  activities: object,
+): Promise<TemporalWorkerHandle> {
+  installRuntimeOnce(settings);
+  const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: settings.TEMPORAL_NAMESPACE,
+      taskQueue: settings.TEMPORAL_TASK_QUEUE,
+      workflowsPath,
+      activities,
+    });
+    const running = worker.run().finally(() => connection.close());
+    return {
+      worker,
+      running,
+      stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}
+
+const sdkLogLevels: Record<TemporalSettings['LOG_LEVEL'], LogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'ERROR',
+  silent: 'ERROR',
+};
+
+let runtimeInstalled = false;
+
+/** The SDK's runtime (and its logger) can be installed once per process, before any worker. */
+function installRuntimeOnce(settings: TemporalSettings): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(sdkLogLevels[settings.LOG_LEVEL]) });
+  } catch {
+    // Someone (a test harness) installed it already; theirs stays.
+  }
+}

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { onShutdown, provideLocalInfra, repoRoot, shutdown, type LocalInfra } from '@mandate/infra';
+
+const jestBin = require.resolve('jest/bin/jest');
+const log = (line: string) => console.error(line);
+
+/** `--projects int` reads better; jest calls it `--selectProjects`. */
+function jestArgs(args: string[]): string[] {
+  return args.map((arg) => (arg === '--projects' ? '--selectProjects' : arg));
+}
+
+/** Infrastructure is needed unless only the unit project was selected. */
+function needsInfra(args: string[]): boolean {
+  const index = args.indexOf('--selectProjects');
+  if (index < 0) return true;
+  const rest = args.slice(index + 1);
+  const end = rest.findIndex((arg) => arg.startsWith('-'));
+  const selected = end < 0 ? rest : rest.slice(0, end);
+  return selected.some((project) => project !== 'unit');
+}
+
+async function main(): Promise<void> {
+  const args = jestArgs(process.argv.slice(2));
+  let infra: LocalInfra | undefined;
+  onShutdown(async () => infra?.stop());
+  if (needsInfra(args)) {
+    const started = Date.now();
+    infra = await provideLocalInfra({ temporal: {}, kafka: {}, log });
+    log(`infra ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(infra.env)}`);
+  }
+  const jest = spawn(process.execPath, [jestBin, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...infra?.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    stdio: 'inherit',
+  });
+  const code = await new Promise<number>((resolve) =>
+    jest.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 2 : 1))),
+  );
+  await shutdown(code);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  void shutdown(1);
+});

@@ -1,0 +1,2 @@
+// The worker bundles this file: every workflow is exported from here. Relative imports only.
+export * from './hello.workflow';
