@@ -1,3 +1,5 @@
 export * from './decider';
 export * from './domain-error';
 export * from './event-schema';
+export * from './validation';
+export * from './event-map';

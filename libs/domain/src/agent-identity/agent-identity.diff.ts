@@ -1,0 +1,156 @@
+import { normalizeInvokePolicy, sameInvokePolicy } from '../common/invoke-policy';
+import { normalizeRule, type PermissionRule } from '../permissions/permission-rule';
+import type { AgentIdentityEvent } from './agent-identity.events';
+import type { AgentIdentityBaseline } from './agent-identity.state';
+import { canonicalHost } from './egress-host';
+
+const sortedUnique = <T extends string | number>(values: readonly T[]): T[] =>
+  [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+const sameList = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((value, index) => value === b[index]);
+
+const without = <T>(values: readonly T[], excluded: readonly T[]): T[] =>
+  values.filter((value) => !excluded.includes(value));
+
+/** Order and duplicates in the document carry no meaning; the baseline holds the canonical form. */
+export function normalizeBaseline(document: AgentIdentityBaseline): AgentIdentityBaseline {
+  return {
+    connections: document.connections.map(normalizeRule),
+    repositories: sortedUnique(document.repositories),
+    skills: sortedUnique(document.skills),
+    instructions: document.instructions,
+    egress: document.egress.map((rule) => ({
+      host: canonicalHost(rule.host),
+      ports: sortedUnique(rule.ports),
+    })),
+    invokePolicy: normalizeInvokePolicy(document.invokePolicy),
+    forbidden: document.forbidden.map(normalizeRule),
+    memoryNamespaces: sortedUnique(document.memoryNamespaces),
+  };
+}
+
+function diffConnections(
+  current: AgentIdentityBaseline,
+  desired: AgentIdentityBaseline,
+): AgentIdentityEvent[] {
+  const events: AgentIdentityEvent[] = [];
+  const before = new Map(current.connections.map((connection) => [connection.id, connection]));
+  for (const connection of desired.connections) {
+    const previous = before.get(connection.id);
+    before.delete(connection.id);
+    if (previous === undefined) {
+      events.push({ type: 'ConnectionAdded', data: { connection } });
+      continue;
+    }
+    const connectionId = connection.id;
+    if (previous.connector !== connection.connector) {
+      // Another connector is another connection; say so rather than mutate one in place.
+      events.push({ type: 'ConnectionRemoved', data: { connectionId } });
+      events.push({ type: 'ConnectionAdded', data: { connection } });
+      continue;
+    }
+    if (previous.account !== connection.account) {
+      events.push({ type: 'ConnectionAccountChanged', data: { connectionId, account: connection.account } });
+    }
+    if (!sameList(previous.actions, connection.actions)) {
+      events.push({
+        type: 'ConnectionActionsChanged',
+        data: {
+          connectionId,
+          actions: connection.actions,
+          added: without(connection.actions, previous.actions),
+          removed: without(previous.actions, connection.actions),
+        },
+      });
+    }
+    if (!sameList(previous.resources, connection.resources)) {
+      events.push({
+        type: 'ConnectionResourcesChanged',
+        data: {
+          connectionId,
+          resources: connection.resources,
+          added: without(connection.resources, previous.resources),
+          removed: without(previous.resources, connection.resources),
+        },
+      });
+    }
+  }
+  for (const connectionId of before.keys())
+    events.push({ type: 'ConnectionRemoved', data: { connectionId } });
+  return events;
+}
+
+function diffForbidden(current: AgentIdentityBaseline, desired: AgentIdentityBaseline): AgentIdentityEvent[] {
+  const events: AgentIdentityEvent[] = [];
+  const before = new Map<string, PermissionRule>(current.forbidden.map((rule) => [rule.id, rule]));
+  for (const rule of desired.forbidden) {
+    const previous = before.get(rule.id);
+    before.delete(rule.id);
+    if (previous === undefined) events.push({ type: 'ForbidRuleAdded', data: { rule } });
+    else if (JSON.stringify(previous) !== JSON.stringify(rule))
+      events.push({ type: 'ForbidRuleChanged', data: { rule } });
+  }
+  for (const ruleId of before.keys()) events.push({ type: 'ForbidRuleRemoved', data: { ruleId } });
+  return events;
+}
+
+function diffEgress(current: AgentIdentityBaseline, desired: AgentIdentityBaseline): AgentIdentityEvent[] {
+  const events: AgentIdentityEvent[] = [];
+  const before = new Map(current.egress.map((rule) => [rule.host, rule]));
+  for (const rule of desired.egress) {
+    const previous = before.get(rule.host);
+    before.delete(rule.host);
+    if (previous === undefined) events.push({ type: 'EgressRuleAdded', data: { rule } });
+    else if (!sameList(previous.ports, rule.ports)) {
+      events.push({ type: 'EgressPortsChanged', data: { host: rule.host, ports: rule.ports } });
+    }
+  }
+  for (const host of before.keys()) events.push({ type: 'EgressRuleRemoved', data: { host } });
+  return events;
+}
+
+function diffSet(
+  current: readonly string[],
+  desired: readonly string[],
+  added: (value: string) => AgentIdentityEvent,
+  removed: (value: string) => AgentIdentityEvent,
+): AgentIdentityEvent[] {
+  return [...without(desired, current).map(added), ...without(current, desired).map(removed)];
+}
+
+/** The granular events that turn `current` into `desired` (both normalized); none if equal. */
+export function diffBaseline(
+  current: AgentIdentityBaseline,
+  desired: AgentIdentityBaseline,
+): AgentIdentityEvent[] {
+  return [
+    ...diffConnections(current, desired),
+    ...diffSet(
+      current.repositories,
+      desired.repositories,
+      (repository) => ({ type: 'RepositoryAdded', data: { repository } }),
+      (repository) => ({ type: 'RepositoryRemoved', data: { repository } }),
+    ),
+    ...diffSet(
+      current.skills,
+      desired.skills,
+      (skill) => ({ type: 'SkillEnabled', data: { skill } }),
+      (skill) => ({ type: 'SkillDisabled', data: { skill } }),
+    ),
+    ...(current.instructions === desired.instructions
+      ? []
+      : [{ type: 'StandingInstructionsChanged', data: { instructions: desired.instructions } } as const]),
+    ...diffEgress(current, desired),
+    ...(sameInvokePolicy(current.invokePolicy, desired.invokePolicy)
+      ? []
+      : [{ type: 'InvokePolicyChanged', data: { policy: desired.invokePolicy } } as const]),
+    ...diffForbidden(current, desired),
+    ...diffSet(
+      current.memoryNamespaces,
+      desired.memoryNamespaces,
+      (namespace) => ({ type: 'MemoryNamespaceAdded', data: { namespace } }),
+      (namespace) => ({ type: 'MemoryNamespaceRemoved', data: { namespace } }),
+    ),
+  ];
+}

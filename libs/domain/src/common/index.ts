@@ -1,0 +1,4 @@
+export * from './command';
+export * from './identifiers';
+export * from './invoke-policy';
+export * from './workspace-role';

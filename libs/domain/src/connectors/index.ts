@@ -1,0 +1,3 @@
+export * from './builtin-connectors';
+export * from './connector-catalog';
+export * from './connector-definition';

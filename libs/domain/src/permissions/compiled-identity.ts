@@ -1,0 +1,268 @@
+import type { AgentIdentityState } from '../agent-identity/agent-identity.state';
+import { baselineOf } from '../agent-identity/agent-identity.state';
+import { canonicalHost } from '../agent-identity/egress-host';
+import {
+  channelNamespace,
+  type ChannelRole,
+  type ChannelState,
+  type ChannelVisibility,
+} from '../channel/channel.model';
+import { defaultInvokePolicy, type InvokePolicy } from '../common/invoke-policy';
+import type { WorkspaceRole } from '../common/workspace-role';
+import { type ConnectorCatalog, createConnectorCatalog } from '../connectors/connector-catalog';
+import type { ConnectorDefinition } from '../connectors/connector-definition';
+import type { WorkspaceState } from '../workspace/workspace.state';
+import { compileRule, indexIn, type LayerTable, type Placement, removePlacements } from './compile-rules';
+import type { ActiveGrant, Decision } from './decision';
+import type { PatternIndex } from './pattern-index';
+
+/** Everything one check of (connector, action) in a channel needs, resolved ahead of time. */
+export interface ActionSlot {
+  /** Connector resources are case-insensitive: fold the queried name before lookup. */
+  foldCase: boolean;
+  workspaceForbid: PatternIndex<Decision> | undefined;
+  channelForbid: PatternIndex<Decision> | undefined;
+  restrict: PatternIndex<Decision> | undefined;
+  jit: PatternIndex<Decision> | undefined;
+  extend: PatternIndex<Decision> | undefined;
+  baseline: PatternIndex<Decision> | undefined;
+}
+
+export interface CompiledChannel {
+  channelId: string;
+  archived: boolean;
+  visibility: ChannelVisibility;
+  members: ReadonlyMap<string, ChannelRole>;
+  invokePolicy: InvokePolicy | null;
+  ownNamespace: string;
+  sharedNamespaces: ReadonlySet<string>;
+  forbid: LayerTable;
+  restrict: LayerTable;
+  extend: LayerTable;
+  /** connector → action → slot; a missing slot means no layer mentions it: default deny. */
+  slots: Map<string, Map<string, ActionSlot>>;
+}
+
+interface CompiledGrant {
+  grant: ActiveGrant;
+  expiresAtMs: number;
+  placements: Placement[];
+}
+
+export interface WorkspaceIdentity {
+  workspace: WorkspaceState;
+  agentIdentity: AgentIdentityState;
+  channels?: Iterable<ChannelState>;
+  grants?: Iterable<ActiveGrant>;
+}
+
+/**
+ * The effective-permission structure of one workspace, kept current by the projection: it calls
+ * the `set…`/grant methods with each aggregate's state after every event, and only the part that
+ * changed is recompiled (a channel's tables, the baseline tables plus every channel's slots, or
+ * one grant's placements). Checks never scan rules: two map lookups find the slot, each layer
+ * costs a few hash probes.
+ */
+export class CompiledWorkspace {
+  catalog: ConnectorCatalog = createConnectorCatalog();
+  readonly channels = new Map<string, CompiledChannel>();
+  members = new Map<string, readonly WorkspaceRole[]>();
+  groups = new Map<string, ReadonlySet<string>>();
+  invokePolicy: InvokePolicy = defaultInvokePolicy;
+  workspaceNamespaces: ReadonlySet<string> = new Set();
+  egressExact = new Map<string, ReadonlySet<number>>();
+  egressWildcard = new Map<string, ReadonlySet<number>>();
+
+  private registeredConnectors: readonly ConnectorDefinition[] = [];
+  private workspaceForbid: LayerTable = new Map();
+  private baseline: LayerTable = new Map();
+  private agentIdentity: AgentIdentityState = { status: 'unset' };
+  private readonly channelStates = new Map<string, ChannelState>();
+  /** channelId → JIT table; kept apart from channels so a grant may arrive before its channel. */
+  private readonly jit = new Map<string, LayerTable>();
+  private readonly grants = new Map<string, CompiledGrant>();
+
+  setWorkspace(state: WorkspaceState): void {
+    if (state.status !== 'active') return;
+    this.members = new Map(Object.entries(state.members));
+    this.groups = new Map(Object.entries(state.groups).map(([id, group]) => [id, new Set(group.members)]));
+    if (state.connectors.length !== this.registeredConnectors.length) {
+      // Connectors are only ever added; a new one may make skipped rules meaningful: recompile all.
+      this.registeredConnectors = state.connectors;
+      this.catalog = createConnectorCatalog(state.connectors);
+      this.recompileAll();
+    }
+  }
+
+  setAgentIdentity(state: AgentIdentityState): void {
+    this.agentIdentity = state;
+    const baseline = baselineOf(state);
+    this.invokePolicy = baseline.invokePolicy;
+    this.workspaceNamespaces = new Set(baseline.memoryNamespaces);
+    this.egressExact = new Map();
+    this.egressWildcard = new Map();
+    for (const rule of baseline.egress) {
+      const host = canonicalHost(rule.host);
+      if (host.startsWith('*.')) this.egressWildcard.set(host.slice(2), new Set(rule.ports));
+      else this.egressExact.set(host, new Set(rule.ports));
+    }
+    this.workspaceForbid = new Map();
+    for (const rule of baseline.forbidden) {
+      compileRule(this.workspaceForbid, rule, this.catalog, {
+        layer: 'forbid',
+        allowed: false,
+        rule: (id) => `workspace/forbidden/${id}`,
+        reason: (id, pattern) => `Forbidden by workspace rule "${id}" on ${pattern}`,
+      });
+    }
+    this.baseline = new Map();
+    for (const rule of baseline.connections) {
+      compileRule(this.baseline, rule, this.catalog, {
+        layer: 'baseline',
+        allowed: true,
+        rule: (id) => `workspace/connections/${id}`,
+        reason: (id, pattern) => `Allowed by baseline connection "${id}" on ${pattern}`,
+      });
+    }
+    for (const channel of this.channels.values()) this.rebuildSlots(channel);
+  }
+
+  setChannel(state: ChannelState): void {
+    if (state.status === 'absent') return;
+    this.channelStates.set(state.channelId, state);
+    const prefix = `channel/${state.channelId}`;
+    const channel: CompiledChannel = {
+      channelId: state.channelId,
+      archived: state.status === 'archived',
+      visibility: state.visibility,
+      members: new Map(Object.entries(state.members)),
+      invokePolicy: state.invokePolicy,
+      ownNamespace: channelNamespace(state.channelId),
+      sharedNamespaces: new Set(state.sharedNamespaces),
+      forbid: new Map(),
+      restrict: new Map(),
+      extend: new Map(),
+      slots: new Map(),
+    };
+    for (const rule of state.forbidden) {
+      compileRule(channel.forbid, rule, this.catalog, {
+        layer: 'forbid',
+        allowed: false,
+        rule: (id) => `${prefix}/forbidden/${id}`,
+        reason: (id, pattern) => `Forbidden in this channel by rule "${id}" on ${pattern}`,
+      });
+    }
+    for (const rule of state.restrictions) {
+      compileRule(channel.restrict, rule, this.catalog, {
+        layer: 'restrict',
+        allowed: false,
+        rule: (id) => `${prefix}/restrictions/${id}`,
+        reason: (id, pattern) =>
+          `Restricted in this channel by rule "${id}" on ${pattern} (no active JIT grant covers it)`,
+      });
+    }
+    for (const rule of state.extensions) {
+      compileRule(channel.extend, rule, this.catalog, {
+        layer: 'channel',
+        allowed: true,
+        rule: (id) => `${prefix}/extensions/${id}`,
+        reason: (id, pattern) => `Allowed by channel extension "${id}" on ${pattern}`,
+      });
+    }
+    this.rebuildSlots(channel);
+    this.channels.set(channel.channelId, channel);
+  }
+
+  addGrant(grant: ActiveGrant): void {
+    this.revokeGrant(grant.grantId);
+    const expiresAtMs = Date.parse(grant.expiresAt);
+    if (Number.isNaN(expiresAtMs)) return;
+    let table = this.jit.get(grant.channelId);
+    if (table === undefined) this.jit.set(grant.channelId, (table = new Map()));
+    const placements = compileRule(table, { ...grant, id: grant.grantId }, this.catalog, {
+      layer: 'jit',
+      allowed: true,
+      rule: (id) => `grants/${id}`,
+      reason: (id, pattern) => `Allowed by JIT grant ${id} on ${pattern} until ${grant.expiresAt}`,
+      grant: { grantId: grant.grantId, expiresAt: grant.expiresAt, expiresAtMs },
+    });
+    this.grants.set(grant.grantId, { grant, expiresAtMs, placements });
+    this.refreshSlots(grant.channelId, placements);
+  }
+
+  revokeGrant(grantId: string): void {
+    const compiled = this.grants.get(grantId);
+    if (compiled === undefined) return;
+    this.grants.delete(grantId);
+    const table = this.jit.get(compiled.grant.channelId);
+    if (table !== undefined) removePlacements(table, compiled.placements);
+    this.refreshSlots(compiled.grant.channelId, compiled.placements);
+  }
+
+  /** Drops grants expired at `nowMs` (memory only: checks already ignore them). */
+  pruneExpired(nowMs: number): number {
+    const expired = [...this.grants.values()].filter((grant) => grant.expiresAtMs <= nowMs);
+    for (const { grant } of expired) this.revokeGrant(grant.grantId);
+    return expired.length;
+  }
+
+  activeGrants(): ActiveGrant[] {
+    return [...this.grants.values()].map(({ grant }) => grant);
+  }
+
+  private recompileAll(): void {
+    const grants = this.activeGrants();
+    this.grants.clear();
+    this.jit.clear();
+    for (const grant of grants) this.addGrant(grant);
+    for (const state of this.channelStates.values()) this.setChannel(state);
+    this.setAgentIdentity(this.agentIdentity);
+  }
+
+  private slotFor(channel: CompiledChannel, connector: string, action: string): ActionSlot {
+    const jit = this.jit.get(channel.channelId);
+    return {
+      foldCase: this.catalog.get(connector)?.syntax.caseInsensitive ?? false,
+      workspaceForbid: indexIn(this.workspaceForbid, connector, action),
+      channelForbid: indexIn(channel.forbid, connector, action),
+      restrict: indexIn(channel.restrict, connector, action),
+      jit: jit && indexIn(jit, connector, action),
+      extend: indexIn(channel.extend, connector, action),
+      baseline: indexIn(this.baseline, connector, action),
+    };
+  }
+
+  private rebuildSlots(channel: CompiledChannel): void {
+    channel.slots.clear();
+    const tables = [this.workspaceForbid, channel.forbid, channel.restrict, channel.extend, this.baseline];
+    const jit = this.jit.get(channel.channelId);
+    if (jit !== undefined) tables.push(jit);
+    for (const table of tables) {
+      for (const [connector, actions] of table) {
+        for (const action of actions.keys()) this.setSlot(channel, connector, action);
+      }
+    }
+  }
+
+  private refreshSlots(channelId: string, placements: readonly Placement[]): void {
+    const channel = this.channels.get(channelId);
+    if (channel === undefined) return;
+    for (const { connector, action } of placements) this.setSlot(channel, connector, action);
+  }
+
+  private setSlot(channel: CompiledChannel, connector: string, action: string): void {
+    let actions = channel.slots.get(connector);
+    if (actions === undefined) channel.slots.set(connector, (actions = new Map()));
+    actions.set(action, this.slotFor(channel, connector, action));
+  }
+}
+
+/** Compiles a workspace's current states; the projection then keeps it up to date incrementally. */
+export function compileWorkspace(identity: WorkspaceIdentity): CompiledWorkspace {
+  const compiled = new CompiledWorkspace();
+  compiled.setWorkspace(identity.workspace);
+  compiled.setAgentIdentity(identity.agentIdentity);
+  for (const channel of identity.channels ?? []) compiled.setChannel(channel);
+  for (const grant of identity.grants ?? []) compiled.addGrant(grant);
+  return compiled;
+}

@@ -1,0 +1,59 @@
+/** The layers of the evaluation order, first match wins (forbid → restrict → jit → channel → baseline → default). */
+export type PermissionLayer = 'forbid' | 'restrict' | 'jit' | 'channel' | 'baseline' | 'default';
+
+/** Why an answer is what it is: the layer and rule that decided it (and for JIT, which grant until when). */
+export interface Provenance {
+  layer: PermissionLayer;
+  /** Qualified rule reference, e.g. `workspace/connections/github-main`, `channel/eng/restrictions/no-infra`. */
+  rule: string;
+  /** The resource pattern of the rule that matched. */
+  pattern?: string;
+  grantId?: string;
+  expiresAt?: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+  provenance: Provenance;
+}
+
+/** May the agent in `channelId` do `action` on `resource` of `connector`? */
+export interface PermissionQuery {
+  channelId: string;
+  connector: string;
+  action: string;
+  resource: string;
+}
+
+/** Answer of the memory, invoke and egress checks. */
+export interface BoundaryDecision {
+  allowed: boolean;
+  reason: string;
+  rule: string;
+}
+
+/** A time-bound allow produced by an approved access request; revocation removes it. */
+export interface ActiveGrant {
+  grantId: string;
+  channelId: string;
+  connector: string;
+  actions: string[];
+  resources: string[];
+  /** ISO-8601; the grant allows while `now < expiresAt`. */
+  expiresAt: string;
+}
+
+const deny = (rule: string, reason: string): Decision =>
+  Object.freeze({ allowed: false, reason, provenance: Object.freeze({ layer: 'default' as const, rule }) });
+
+/** Shared answers, allocated once. */
+export const defaultDecisions = {
+  noRule: deny('default-deny', 'No rule allows this action'),
+  unknownChannel: deny('unknown-channel', 'The channel is unknown'),
+  archivedChannel: deny('archived-channel', 'The channel is archived'),
+  malformedResource: deny(
+    'malformed-resource',
+    'The resource must be a concrete name: no wildcards, empty or relative segments',
+  ),
+};

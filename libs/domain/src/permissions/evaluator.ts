@@ -1,0 +1,134 @@
+import { canonicalHost } from '../agent-identity/egress-host';
+import type { InvokePolicy } from '../common/invoke-policy';
+import type { CompiledChannel, CompiledWorkspace } from './compiled-identity';
+import { type BoundaryDecision, type Decision, defaultDecisions, type PermissionQuery } from './decision';
+import { isConcreteResource } from './resource-pattern';
+
+/**
+ * The evaluation order: forbid (workspace, then channel) → restrict unless an active JIT grant
+ * covers it → JIT grant → channel extension → baseline → deny. `nowMs` is epoch milliseconds; a
+ * grant allows while `nowMs < expiresAt`, so exactly at expiry it no longer does. Returns one of
+ * the frozen decisions compiled ahead of time: nothing is allocated on the way unless the
+ * connector folds case.
+ */
+export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, nowMs: number): Decision {
+  const channel = compiled.channels.get(query.channelId);
+  if (channel === undefined) return defaultDecisions.unknownChannel;
+  if (channel.archived) return defaultDecisions.archivedChannel;
+  if (!isConcreteResource(query.resource)) return defaultDecisions.malformedResource;
+  const slot = channel.slots.get(query.connector)?.get(query.action);
+  if (slot === undefined) return defaultDecisions.noRule;
+  const resource = slot.foldCase ? query.resource.toLowerCase() : query.resource;
+
+  const workspaceForbid = slot.workspaceForbid?.find(resource, nowMs);
+  if (workspaceForbid !== undefined) return workspaceForbid;
+  const channelForbid = slot.channelForbid?.find(resource, nowMs);
+  if (channelForbid !== undefined) return channelForbid;
+  // A grant wins over a restriction (step 2 yields to step 3), never over a forbid.
+  const grant = slot.jit?.find(resource, nowMs);
+  if (grant !== undefined) return grant;
+  const restricted = slot.restrict?.find(resource, nowMs);
+  if (restricted !== undefined) return restricted;
+  return (
+    slot.extend?.find(resource, nowMs) ?? slot.baseline?.find(resource, nowMs) ?? defaultDecisions.noRule
+  );
+}
+
+const allow = (rule: string, reason: string): BoundaryDecision => ({ allowed: true, reason, rule });
+const refuse = (rule: string, reason: string): BoundaryDecision => ({ allowed: false, reason, rule });
+
+function activeChannel(compiled: CompiledWorkspace, channelId: string): CompiledChannel | BoundaryDecision {
+  const channel = compiled.channels.get(channelId);
+  if (channel === undefined) return refuse('unknown-channel', 'The channel is unknown');
+  if (channel.archived) return refuse('archived-channel', 'The channel is archived');
+  return channel;
+}
+
+const isDecision = (value: CompiledChannel | BoundaryDecision): value is BoundaryDecision =>
+  'allowed' in value;
+
+/**
+ * May channel `channelId` read memory namespace `namespace`? Its own, yes; a listed workspace or
+ * public channel namespace, yes; a private channel's namespace is never readable from elsewhere,
+ * whatever is listed.
+ */
+export function checkMemory(
+  compiled: CompiledWorkspace,
+  query: { channelId: string; namespace: string },
+): BoundaryDecision {
+  const channel = activeChannel(compiled, query.channelId);
+  if (isDecision(channel)) return channel;
+  const { namespace } = query;
+  if (namespace === channel.ownNamespace)
+    return allow('own-namespace', 'The channel reads its own namespace');
+  if (namespace.startsWith('channel:')) {
+    const owner = compiled.channels.get(namespace.slice('channel:'.length));
+    if (owner === undefined) return refuse('unknown-namespace', `Unknown namespace "${namespace}"`);
+    if (owner.visibility === 'private') {
+      return refuse('private-namespace', `"${namespace}" belongs to a private channel and is never shared`);
+    }
+  } else if (!compiled.workspaceNamespaces.has(namespace)) {
+    return refuse('unknown-namespace', `"${namespace}" is not a shared workspace namespace`);
+  }
+  return channel.sharedNamespaces.has(namespace)
+    ? allow('shared-namespace', `The channel lists "${namespace}" in its memory scope`)
+    : refuse('not-listed', `The channel does not list "${namespace}" in its memory scope`);
+}
+
+function matchInvokePolicy(
+  compiled: CompiledWorkspace,
+  channel: CompiledChannel,
+  policy: InvokePolicy,
+  principalId: string,
+): string | undefined {
+  if (policy.principals.includes(principalId)) return 'principal';
+  const roles = compiled.members.get(principalId) ?? [];
+  const role = policy.roles.find((candidate) => roles.includes(candidate));
+  if (role !== undefined) return `role:${role}`;
+  const group = policy.groups.find((groupId) => compiled.groups.get(groupId)?.has(principalId));
+  if (group !== undefined) return `group:${group}`;
+  if (policy.channelMembers && channel.members.has(principalId)) return 'channel-member';
+  return undefined;
+}
+
+/**
+ * May `principalId` invoke the agent in `channelId`? The channel's invoke policy, when set,
+ * replaces the workspace's; in a private channel the principal must also be a member.
+ */
+export function checkInvoke(
+  compiled: CompiledWorkspace,
+  query: { channelId: string; principalId: string },
+): BoundaryDecision {
+  const channel = activeChannel(compiled, query.channelId);
+  if (isDecision(channel)) return channel;
+  if (channel.visibility === 'private' && !channel.members.has(query.principalId)) {
+    return refuse('private-channel', 'Only members may invoke the agent in a private channel');
+  }
+  const scope = channel.invokePolicy === null ? 'workspace' : 'channel';
+  const match = matchInvokePolicy(
+    compiled,
+    channel,
+    channel.invokePolicy ?? compiled.invokePolicy,
+    query.principalId,
+  );
+  return match === undefined
+    ? refuse(`${scope}-invoke-policy`, `The ${scope} invoke policy does not include this principal`)
+    : allow(`${scope}-invoke-policy/${match}`, `The ${scope} invoke policy admits this principal (${match})`);
+}
+
+/** May the agent connect to `host:port`? Exact hosts, or `*.domain` for any subdomain (not the apex). */
+export function checkEgress(
+  compiled: CompiledWorkspace,
+  query: { host: string; port: number },
+): BoundaryDecision {
+  const host = canonicalHost(query.host);
+  if (compiled.egressExact.get(host)?.has(query.port))
+    return allow(host, `${host}:${query.port} is allowlisted`);
+  for (let dot = host.indexOf('.'); dot > 0; dot = host.indexOf('.', dot + 1)) {
+    const suffix = host.slice(dot + 1);
+    if (compiled.egressWildcard.get(suffix)?.has(query.port)) {
+      return allow(`*.${suffix}`, `${host}:${query.port} is allowlisted by *.${suffix}`);
+    }
+  }
+  return refuse('not-allowlisted', `${host}:${query.port} is not on the egress allowlist`);
+}

@@ -1,0 +1,7 @@
+export * from './pattern-index';
+export * from './permission-rule';
+export * from './resource-pattern';
+export * from './compile-rules';
+export * from './compiled-identity';
+export * from './decision';
+export * from './evaluator';

@@ -1,0 +1,192 @@
+import { identifierSchema } from '../common/identifiers';
+import { isWorkspaceAdmin, type WorkspaceRole } from '../common/workspace-role';
+import { createConnectorCatalog, validateConnectorDefinition } from '../connectors/connector-catalog';
+import { connectorDefinitionSchema } from '../connectors/connector-definition';
+import { assertNever, type Decider, DomainError, parseOrThrow, throwIfIssues } from '../shared';
+import type { WorkspaceCommand } from './workspace.commands';
+import { workspaceNameSchema, type WorkspaceEvent } from './workspace.events';
+import { type ActiveWorkspace, rolesOf, type WorkspaceState } from './workspace.state';
+
+const initialState = (): WorkspaceState => ({ status: 'absent' });
+
+function requireActive(state: WorkspaceState): ActiveWorkspace {
+  if (state.status !== 'active')
+    throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
+  return state;
+}
+
+function requireAdmin(state: ActiveWorkspace, command: WorkspaceCommand): void {
+  if (!isWorkspaceAdmin(rolesOf(state, command.actor.id))) {
+    throw new DomainError('forbidden', 'not-workspace-admin', 'Only a workspace owner or admin may do this');
+  }
+}
+
+/** Only owners make or unmake owners; admins manage every other role. */
+function requireRoleManager(state: ActiveWorkspace, command: WorkspaceCommand, role: WorkspaceRole): void {
+  requireAdmin(state, command);
+  if (role === 'owner' && !rolesOf(state, command.actor.id).includes('owner')) {
+    throw new DomainError(
+      'forbidden',
+      'not-workspace-owner',
+      'Only an owner may grant or revoke the owner role',
+      [{ path: 'role', message: 'owner' }],
+    );
+  }
+}
+
+function requireGroup(state: ActiveWorkspace, groupId: string) {
+  const group = state.groups[groupId];
+  if (group === undefined) {
+    throw new DomainError('not_found', 'group-not-found', `Group "${groupId}" not found`, [
+      { path: 'groupId', message: 'unknown group' },
+    ]);
+  }
+  return group;
+}
+
+function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEvent[] {
+  switch (command.type) {
+    case 'CreateWorkspace': {
+      if (!command.actorIsPlatformAdmin) {
+        throw new DomainError(
+          'forbidden',
+          'not-platform-admin',
+          'Only a platform admin may create a workspace',
+        );
+      }
+      if (state.status !== 'absent') {
+        throw new DomainError(
+          'conflict',
+          'workspace-exists',
+          `Workspace "${command.workspaceId}" already exists`,
+          [{ path: 'workspaceId', message: 'already exists' }],
+        );
+      }
+      const workspaceId = parseOrThrow(identifierSchema, command.workspaceId, 'invalid-workspace-id');
+      const name = parseOrThrow(workspaceNameSchema, command.name.trim(), 'invalid-name');
+      return [
+        { type: 'WorkspaceCreated', data: { workspaceId, name } },
+        { type: 'MemberRoleGranted', data: { principalId: command.actor.id, role: 'owner' } },
+      ];
+    }
+    case 'RenameWorkspace': {
+      const active = requireActive(state);
+      requireAdmin(active, command);
+      const name = parseOrThrow(workspaceNameSchema, command.name.trim(), 'invalid-name');
+      return name === active.name ? [] : [{ type: 'WorkspaceRenamed', data: { name } }];
+    }
+    case 'GrantMemberRole': {
+      const active = requireActive(state);
+      requireRoleManager(active, command, command.role);
+      if (rolesOf(active, command.principalId).includes(command.role)) return [];
+      return [{ type: 'MemberRoleGranted', data: { principalId: command.principalId, role: command.role } }];
+    }
+    case 'RevokeMemberRole': {
+      const active = requireActive(state);
+      requireRoleManager(active, command, command.role);
+      if (!rolesOf(active, command.principalId).includes(command.role)) return [];
+      const owners = Object.values(active.members).filter((roles) => roles.includes('owner')).length;
+      if (command.role === 'owner' && owners === 1) {
+        throw new DomainError('conflict', 'last-owner', 'The last owner cannot be removed', [
+          { path: 'principalId', message: 'is the last owner' },
+        ]);
+      }
+      return [{ type: 'MemberRoleRevoked', data: { principalId: command.principalId, role: command.role } }];
+    }
+    case 'CreateGroup': {
+      const active = requireActive(state);
+      requireAdmin(active, command);
+      const groupId = parseOrThrow(identifierSchema, command.groupId, 'invalid-group-id');
+      if (active.groups[groupId] !== undefined) {
+        throw new DomainError('conflict', 'group-exists', `Group "${groupId}" already exists`, [
+          { path: 'groupId', message: 'already exists' },
+        ]);
+      }
+      const name = parseOrThrow(workspaceNameSchema, command.name.trim(), 'invalid-name');
+      return [{ type: 'GroupCreated', data: { groupId, name } }];
+    }
+    case 'AddGroupMember': {
+      const active = requireActive(state);
+      requireAdmin(active, command);
+      const group = requireGroup(active, command.groupId);
+      if (group.members.includes(command.principalId)) return [];
+      return [
+        { type: 'GroupMemberAdded', data: { groupId: command.groupId, principalId: command.principalId } },
+      ];
+    }
+    case 'RemoveGroupMember': {
+      const active = requireActive(state);
+      requireAdmin(active, command);
+      const group = requireGroup(active, command.groupId);
+      if (!group.members.includes(command.principalId)) return [];
+      return [
+        { type: 'GroupMemberRemoved', data: { groupId: command.groupId, principalId: command.principalId } },
+      ];
+    }
+    case 'RegisterConnector': {
+      const active = requireActive(state);
+      requireAdmin(active, command);
+      const connector = parseOrThrow(connectorDefinitionSchema, command.connector, 'invalid-connector');
+      throwIfIssues(validateConnectorDefinition(connector, createConnectorCatalog(active.connectors)));
+      return [{ type: 'ConnectorRegistered', data: { connector } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
+  if (event.type === 'WorkspaceCreated') {
+    return {
+      status: 'active',
+      workspaceId: event.data.workspaceId,
+      name: event.data.name,
+      members: {},
+      groups: {},
+      connectors: [],
+    };
+  }
+  if (state.status !== 'active') return state;
+  switch (event.type) {
+    case 'WorkspaceRenamed':
+      return { ...state, name: event.data.name };
+    case 'MemberRoleGranted': {
+      const roles = rolesOf(state, event.data.principalId);
+      return {
+        ...state,
+        members: { ...state.members, [event.data.principalId]: [...roles, event.data.role] },
+      };
+    }
+    case 'MemberRoleRevoked': {
+      const { [event.data.principalId]: roles = [], ...others } = state.members;
+      const remaining = roles.filter((role) => role !== event.data.role);
+      return {
+        ...state,
+        members: remaining.length > 0 ? { ...others, [event.data.principalId]: remaining } : others,
+      };
+    }
+    case 'GroupCreated':
+      return {
+        ...state,
+        groups: { ...state.groups, [event.data.groupId]: { name: event.data.name, members: [] } },
+      };
+    case 'GroupMemberAdded':
+    case 'GroupMemberRemoved': {
+      const group = state.groups[event.data.groupId];
+      if (group === undefined) return state;
+      const others = group.members.filter((member) => member !== event.data.principalId);
+      const members = event.type === 'GroupMemberAdded' ? [...others, event.data.principalId] : others;
+      return { ...state, groups: { ...state.groups, [event.data.groupId]: { ...group, members } } };
+    }
+    case 'ConnectorRegistered':
+      return { ...state, connectors: [...state.connectors, event.data.connector] };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, WorkspaceState> = {
+  decide,
+  evolve,
+  initialState,
+};
