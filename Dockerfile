@@ -1,0 +1,24 @@
+# The API and the worker share one image; compose picks the entry point.
+FROM node:20.20-bookworm-slim
+
+WORKDIR /app
+# better-sqlite3 falls back to a source build when no prebuilt binary matches.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+
+COPY package.json package-lock.json ./
+# Dev dependencies included: the sources run through @swc-node/register, which needs typescript.
+RUN npm ci --no-audit --no-fund
+
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY libs ./libs
+COPY apps ./apps
+COPY workflows ./workflows
+
+ENV NODE_ENV=production
+# Named volumes mounted at /data take this ownership, so the unprivileged user can write there.
+RUN mkdir -p /data && chown node:node /data
+USER node
+CMD ["node", "-r", "./scripts/register.js", "apps/api/src/main.ts"]

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSchema } from './config.schema';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+describe('docs/configuration.md', () => {
+  const rows = readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8')
+    .split('\n')
+    .map((line) => /^\|\s*`([A-Z0-9_]+)`\s*\|/.exec(line)?.[1])
+    .filter((name): name is string => Boolean(name));
+
+  it('has one row for every configuration variable, and none for variables that do not exist', () => {
+    const variables = Object.keys(configSchema.shape);
+
+    expect([...rows].sort()).toEqual([...variables].sort());
+  });
+});
