@@ -121,7 +121,7 @@ async function oneRun(context: BenchContext, run: number): Promise<RunFigures> {
     let previous: Promise<unknown> = Promise.resolve();
     const theirs = await concurrentAppends((writer, revision, event) => {
       const append = previous.then(() =>
-        emmett.appendToStream(`bench-writer${writer}`, [{ type: event.type, data: event.data as object }], {
+        emmett.appendToStream(`bench-writer${writer}`, [{ type: event.type, data: event.data as Record<string, unknown> }], {
           expectedStreamVersion: BigInt(revision),
         }),
       );
