@@ -5,3 +5,5 @@ export * from './permissions';
 export * from './workspace';
 export * from './agent-identity';
 export * from './channel';
+export * from './agent-actions';
+export * from './identity-event-schemas';

@@ -1,5 +1,8 @@
-/** The layers of the evaluation order, first match wins (forbid → restrict → jit → channel → baseline → default). */
-export type PermissionLayer = 'forbid' | 'restrict' | 'jit' | 'channel' | 'baseline' | 'default';
+/**
+ * The layers of the evaluation order, first match wins (forbid → restrict → jit → channel →
+ * baseline → default); `invoke` appears only on agent actions whose invoking principal is refused.
+ */
+export type PermissionLayer = 'forbid' | 'restrict' | 'jit' | 'channel' | 'baseline' | 'default' | 'invoke';
 
 /** Why an answer is what it is: the layer and rule that decided it (and for JIT, which grant until when). */
 export interface Provenance {

@@ -132,3 +132,18 @@ export function checkEgress(
   }
   return refuse('not-allowlisted', `${host}:${query.port} is not on the egress allowlist`);
 }
+
+/**
+ * The decision recorded for an agent action: the invoking principal must be admitted by the
+ * invoke policy, then the permission check decides.
+ */
+export function decideAgentAction(
+  compiled: CompiledWorkspace,
+  request: PermissionQuery & { invokedBy: string },
+  nowMs: number,
+): Decision {
+  const invoke = checkInvoke(compiled, { channelId: request.channelId, principalId: request.invokedBy });
+  if (!invoke.allowed)
+    return { allowed: false, reason: invoke.reason, provenance: { layer: 'invoke', rule: invoke.rule } };
+  return evaluate(compiled, request, nowMs);
+}

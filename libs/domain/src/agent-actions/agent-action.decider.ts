@@ -1,0 +1,100 @@
+import { assertNever, type Decider, DomainError, parseOrThrow } from '../shared';
+import type { AgentActionCommand } from './agent-action.commands';
+import type { AgentActionEvent } from './agent-action.events';
+import {
+  actionDecisionSchema,
+  type AgentActionOutcome,
+  agentActionRequestSchema,
+  type AgentActionState,
+  idempotencyKeySchema,
+} from './agent-action.model';
+
+type Recorded = Exclude<AgentActionState, { status: 'absent' }>;
+
+const sameRequest = (a: object, b: object): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function requireRecorded(state: AgentActionState): Recorded {
+  if (state.status === 'absent')
+    throw new DomainError('not_found', 'agent-action-not-found', 'No such agent action');
+  return state;
+}
+
+/** An outcome is recorded once; repeating the same one is a retry, a different one a conflict. */
+function decideOutcome(state: AgentActionState, outcome: AgentActionOutcome): AgentActionEvent[] {
+  const recorded = requireRecorded(state);
+  if (recorded.status === 'denied') {
+    throw new DomainError('conflict', 'agent-action-denied', 'A denied action has no outcome to record');
+  }
+  if (recorded.outcome !== null) {
+    if (sameRequest(recorded.outcome, outcome)) return [];
+    throw new DomainError(
+      'conflict',
+      'outcome-already-recorded',
+      `The action already ${recorded.outcome.outcome}`,
+    );
+  }
+  const actionId = recorded.actionId;
+  return outcome.outcome === 'completed'
+    ? [{ type: 'AgentActionCompleted', data: { actionId, detail: outcome.detail } }]
+    : [{ type: 'AgentActionFailed', data: { actionId, error: outcome.error } }];
+}
+
+function decide(command: AgentActionCommand, state: AgentActionState): AgentActionEvent[] {
+  switch (command.type) {
+    case 'RecordAgentAction': {
+      const request = parseOrThrow(agentActionRequestSchema, command.request, 'invalid-agent-action');
+      if (state.status !== 'absent') {
+        // Same key, same request: the stored answer stands and nothing new is written.
+        if (sameRequest(state.request, request)) return [];
+        throw new DomainError(
+          'conflict',
+          'idempotency-key-reused',
+          'This idempotency key was used for a different action',
+          [{ path: 'idempotencyKey', message: 'already used for another request' }],
+          { actionId: state.actionId },
+        );
+      }
+      const data = {
+        actionId: command.actionId,
+        idempotencyKey: parseOrThrow(idempotencyKeySchema, command.idempotencyKey, 'invalid-idempotency-key'),
+        request,
+        decision: parseOrThrow(actionDecisionSchema, command.decision, 'invalid-decision'),
+      };
+      return [{ type: data.decision.allowed ? 'AgentActionAuthorized' : 'AgentActionDenied', data }];
+    }
+    case 'CompleteAgentAction':
+      return decideOutcome(state, { outcome: 'completed', detail: command.detail });
+    case 'FailAgentAction':
+      return decideOutcome(state, { outcome: 'failed', error: command.error });
+    default:
+      return assertNever(command);
+  }
+}
+
+function evolve(state: AgentActionState, event: AgentActionEvent): AgentActionState {
+  switch (event.type) {
+    case 'AgentActionAuthorized':
+    case 'AgentActionDenied':
+      return {
+        status: event.type === 'AgentActionAuthorized' ? 'authorized' : 'denied',
+        ...event.data,
+        outcome: null,
+      };
+    case 'AgentActionCompleted':
+      return state.status === 'absent'
+        ? state
+        : { ...state, outcome: { outcome: 'completed', detail: event.data.detail } };
+    case 'AgentActionFailed':
+      return state.status === 'absent'
+        ? state
+        : { ...state, outcome: { outcome: 'failed', error: event.data.error } };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const agentActionDecider: Decider<AgentActionCommand, AgentActionEvent, AgentActionState> = {
+  decide,
+  evolve,
+  initialState: () => ({ status: 'absent' }),
+};

@@ -1,0 +1,13 @@
+import { agentActionEventSchemas } from './agent-actions/agent-action.events';
+import { agentIdentityEventSchemas } from './agent-identity/agent-identity.events';
+import { channelEventSchemas } from './channel/channel.events';
+import type { EventSchema } from './shared';
+import { workspaceEventSchemas } from './workspace/workspace.events';
+
+/** Every event of the identity domain, for the event store's schema registry. */
+export const identityEventSchemas: readonly EventSchema[] = [
+  ...workspaceEventSchemas,
+  ...agentIdentityEventSchemas,
+  ...channelEventSchemas,
+  ...agentActionEventSchemas,
+];
