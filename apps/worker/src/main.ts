@@ -1,11 +1,26 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig } from '@mandate/config';
+import { ConfigError, loadConfig } from '@mandate/config';
+import { createLogger, PinoNestLogger } from '@mandate/observability';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WorkerModule } from './worker.module';
 
+/** Starts the Temporal worker: validated config, JSON logs, graceful shutdown on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forConfig(loadConfig()));
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mandate-worker' });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forConfig(config, logger), {
+    logger: new PinoNestLogger(logger),
+  });
   app.enableShutdownHooks();
   // A worker that stops polling on its own (server gone, fatal error) must not linger silently.
   await app.get(TemporalWorkerService).running;

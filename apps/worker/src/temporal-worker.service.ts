@@ -1,8 +1,18 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import type { Logger as PinoLogger } from '@mandate/observability';
 import { startTemporalWorker, type TemporalSettings, type TemporalWorkerHandle } from '@mandate/temporal';
 
 export const TEMPORAL_SETTINGS = Symbol('TEMPORAL_SETTINGS');
 export const WORKER_ACTIVITIES = Symbol('WORKER_ACTIVITIES');
+/** Optional pino logger for the Temporal SDK's own logs; without it the SDK logs to the console. */
+export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
 
 /** Runs the Temporal worker for the lifetime of the Nest application context. */
 @Injectable()
@@ -13,6 +23,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(TEMPORAL_SETTINGS) private readonly settings: TemporalSettings,
     @Inject(WORKER_ACTIVITIES) private readonly activities: object,
+    @Optional() @Inject(WORKER_LOGGER) private readonly sdkLogger?: PinoLogger,
   ) {}
 
   /** Settles when the worker stops; rejects if it failed (the process should then exit non-zero). */
@@ -23,7 +34,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE } = this.settings;
-    this.handle = await startTemporalWorker(this.settings, this.activities);
+    this.handle = await startTemporalWorker(this.settings, this.activities, this.sdkLogger);
     this.logger.log(
       `polling task queue "${TEMPORAL_TASK_QUEUE}" in namespace "${TEMPORAL_NAMESPACE}" at ${TEMPORAL_ADDRESS}`,
     );

@@ -28,6 +28,10 @@ export function onShutdown(cleanup: Cleanup): void {
   process.on('exit', killAllManagedProcessesNow);
 }
 
+export function isShuttingDown(): boolean {
+  return shuttingDown !== undefined;
+}
+
 /** Runs the registered cleanups (once, however often it is called) and exits with `code`. */
 export function shutdown(code: number): Promise<void> {
   shuttingDown ??= (async () => {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import type { Logger as PinoLogger } from 'pino';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { PinoTemporalLogger } from './pino-temporal.logger';
 import type { TemporalSettings } from './temporal-settings';
 
 /** The module the worker bundles: it exports every workflow (see workflows/index.ts). */
@@ -20,8 +22,9 @@ export interface TemporalWorkerHandle {
 export async function startTemporalWorker(
   settings: TemporalSettings,
   activities: object,
+  logger?: PinoLogger,
 ): Promise<TemporalWorkerHandle> {
-  installRuntimeOnce(settings);
+  installRuntimeOnce(settings, logger);
   const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
   try {
     const worker = await Worker.create({
@@ -59,11 +62,13 @@ const sdkLogLevels: Record<TemporalSettings['LOG_LEVEL'], LogLevel> = {
 let runtimeInstalled = false;
 
 /** The SDK's runtime (and its logger) can be installed once per process, before any worker. */
-function installRuntimeOnce(settings: TemporalSettings): void {
+function installRuntimeOnce(settings: TemporalSettings, logger?: PinoLogger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger(sdkLogLevels[settings.LOG_LEVEL]) });
+    Runtime.install({
+      logger: logger ? new PinoTemporalLogger(logger) : new DefaultLogger(sdkLogLevels[settings.LOG_LEVEL]),
+    });
   } catch {
     // Someone (a test harness) installed it already; theirs stays.
   }
