@@ -11,6 +11,15 @@ interface Ack {
   position: number;
 }
 
+interface RacerReport {
+  ack?: string;
+  revision?: number;
+  position?: number;
+  done?: true;
+  conflicts?: number;
+  failures?: string[];
+}
+
 /** Every acknowledged append is in the stream exactly once, where it was acknowledged; the stream is gapless. */
 function expectExactlyTheAcknowledged(events: RecordedEvent[], acks: Ack[]): void {
   expect(events.map((event) => event.streamVersion)).toEqual(events.map((_, index) => index));
@@ -78,14 +87,13 @@ describe('SQLite event store: concurrent appenders with expected revisions', () 
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
 
-    const messages = racers.flatMap((racer) => racer.messages) as Array<
-      Partial<Ack & { ack: string }> & object
-    >;
-    const acks = messages.filter((message) => 'ack' in message).map((m) => ({ ...m, id: m.ack }) as Ack);
-    const done = messages.filter((message) => 'done' in message) as Array<{
-      conflicts: number;
-      failures: string[];
-    }>;
+    const messages = racers.flatMap((racer) => racer.messages) as RacerReport[];
+    const acks = messages.flatMap((m) =>
+      m.ack ? [{ id: m.ack, revision: m.revision!, position: m.position! }] : [],
+    );
+    const done = messages.flatMap((m) =>
+      m.done ? [{ conflicts: m.conflicts!, failures: m.failures! }] : [],
+    );
     expect(done).toHaveLength(4);
     expect(done.flatMap((report) => report.failures)).toEqual([]);
     expect(acks.length + done.reduce((sum, report) => sum + report.conflicts, 0)).toBe(4 * 16 * 15);
