@@ -27,6 +27,7 @@ export function installRequestHooks(fastify: FastifyInstance, logger: Logger, me
     requestContext.run({ requestId: String(request.id) }, done);
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
+    if (requestContext.getStore()?.requestId === request.id) return done();
     requestContext.run({ requestId: String(request.id) }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
