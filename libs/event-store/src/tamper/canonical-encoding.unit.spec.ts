@@ -66,6 +66,28 @@ describe('canonical encoding', () => {
     );
   });
 
+  it('given actors and metadata of any shape, when encoded, then the shortcuts equal generic canonical JSON', () => {
+    const actor = fc.oneof(
+      fc.record({ kind: fc.string(), id: fc.string() }),
+      fc.record({ id: fc.string(), kind: fc.string() }),
+      fc.dictionary(fc.constantFrom('id', 'kind', 'extra'), jsonValue),
+    );
+    const metadata = fc.oneof(
+      fc.record({
+        correlationId: fc.string(),
+        causationId: fc.option(fc.string()),
+        schemaVersion: fc.integer(),
+      }),
+      fc.dictionary(fc.constantFrom('correlationId', 'causationId', 'schemaVersion', 'extra'), jsonValue),
+    );
+    fc.assert(
+      fc.property(actor, metadata, (anActor, someMetadata) => {
+        const event = { ...sampleEvent, actor: anActor, metadata: someMetadata } as unknown as HashedEnvelope;
+        expect(canonicalEncode(event).toString('utf8')).toBe(canonicalJson({ ...event }));
+      }),
+    );
+  });
+
   it('given keys outside the basic plane, when sorted, then UTF-16 code unit order applies (RFC 8785)', () => {
     expect(canonicalJson({ '\u{1F600}': 1, '\uFB01': 2, a: 3 })).toBe('{"a":3,"😀":1,"ﬁ":2}');
   });
