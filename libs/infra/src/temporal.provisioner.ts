@@ -21,7 +21,7 @@ export interface TemporalOptions {
   /** Fixed ports (`npm start`); free ones are picked when absent. */
   port?: number;
   uiPort?: number;
-  /** Namespaces to create besides `default`. */
+  /** Namespaces to create besides `default` and TEMPORAL_NAMESPACE. */
   namespaces?: string[];
   log?: (line: string) => void;
 }
@@ -58,7 +58,7 @@ export async function provideTemporal(options: TemporalOptions = {}): Promise<Pr
     return { address, uiUrl: env.TEMPORAL_UI_URL, source: 'TEMPORAL_ADDRESS', stop: async () => undefined };
   }
   const binary = await resolveTemporalBinary({ env, log });
-  return startDevServer(binary, options, log);
+  return startDevServer(binary, { ...options, env }, log);
 }
 
 /**
@@ -157,7 +157,10 @@ async function startDevServer(
     '--log-level',
     'warn',
   ];
-  for (const namespace of options.namespaces ?? []) args.push('--namespace', namespace);
+  // The configured namespace must exist before a worker polls it; `default` always does.
+  const namespaces = new Set([...(options.namespaces ?? []), options.env?.TEMPORAL_NAMESPACE ?? 'default']);
+  namespaces.delete('default');
+  for (const namespace of namespaces) args.push('--namespace', namespace);
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
@@ -171,7 +174,8 @@ async function startDevServer(
     logFile: join(mandateHome, 'logs', `temporal-${port}.log`),
   });
   try {
-    await server.waitUntilReady(() => temporalAnswers(address, 'default', 2_000), { timeoutMs: 90_000 });
+    const lastNamespace = [...namespaces].pop() ?? 'default';
+    await server.waitUntilReady(() => temporalAnswers(address, lastNamespace, 2_000), { timeoutMs: 90_000 });
   } catch (error) {
     await server.stop();
     throw error;
