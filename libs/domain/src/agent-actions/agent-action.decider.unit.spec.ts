@@ -1,0 +1,130 @@
+import { deciderSpec } from '@mandate/testing';
+import type { Actor } from '../shared';
+import type { AgentActionCommand } from './agent-action.commands';
+import { agentActionDecider } from './agent-action.decider';
+import type { AgentActionEvent } from './agent-action.events';
+import type { ActionDecision, AgentActionRequest } from './agent-action.model';
+
+const spec = deciderSpec(agentActionDecider);
+const runtime: Actor = { kind: 'service', id: 'agent-runtime' };
+const now = '2026-11-29T12:00:00.000Z';
+
+const request: AgentActionRequest = {
+  channelId: 'eng',
+  connector: 'github',
+  action: 'write',
+  resource: 'acme/api',
+  invokedBy: 'dave',
+};
+const allowed: ActionDecision = {
+  allowed: true,
+  reason: 'Allowed by baseline connection "github-main" on acme/*',
+  provenance: { layer: 'baseline', rule: 'workspace/connections/github-main', pattern: 'acme/*' },
+};
+const denied: ActionDecision = {
+  allowed: false,
+  reason: 'Forbidden by workspace rule "no-api" on acme/api',
+  provenance: { layer: 'forbid', rule: 'workspace/forbidden/no-api', pattern: 'acme/api' },
+};
+
+const record = (
+  decision: ActionDecision,
+  overrides: Partial<AgentActionRequest> = {},
+): AgentActionCommand => ({
+  type: 'RecordAgentAction',
+  actionId: 'act-1',
+  idempotencyKey: 'run-42:step-3',
+  request: { ...request, ...overrides },
+  decision,
+  actor: runtime,
+  now,
+});
+const complete: AgentActionCommand = {
+  type: 'CompleteAgentAction',
+  detail: 'pushed 3 commits',
+  actor: runtime,
+  now,
+};
+const fail: AgentActionCommand = { type: 'FailAgentAction', error: 'HTTP 502', actor: runtime, now };
+
+const authorized: AgentActionEvent = {
+  type: 'AgentActionAuthorized',
+  data: { actionId: 'act-1', idempotencyKey: 'run-42:step-3', request, decision: allowed },
+};
+const deniedEvent: AgentActionEvent = {
+  type: 'AgentActionDenied',
+  data: { ...authorized.data, decision: denied },
+};
+const completed: AgentActionEvent = {
+  type: 'AgentActionCompleted',
+  data: { actionId: 'act-1', detail: 'pushed 3 commits' },
+};
+
+describe('agent action decider', () => {
+  describe('RecordAgentAction', () => {
+    it('records an authorized action with its provenance', () => {
+      spec.given().when(record(allowed)).then([authorized]);
+    });
+
+    it('records a denied action with its provenance', () => {
+      spec.given().when(record(denied)).then([deniedEvent]);
+    });
+
+    it('writes nothing for a retry with the same key and request, whatever the new evaluation says', () => {
+      spec.given([authorized]).when(record(denied)).thenNothing();
+    });
+
+    it('refuses the same key for a different request', () => {
+      spec
+        .given([authorized])
+        .when(record(allowed, { resource: 'acme/infra' }))
+        .thenRefuses({ code: 'idempotency-key-reused', kind: 'conflict', path: 'idempotencyKey' });
+    });
+
+    it('refuses a malformed idempotency key', () => {
+      spec
+        .given()
+        .when({ ...record(allowed), idempotencyKey: 'has spaces' })
+        .thenRefuses({ code: 'invalid-idempotency-key', kind: 'validation' });
+    });
+
+    it('refuses a request without an invoking principal, naming the field', () => {
+      spec
+        .given()
+        .when(record(allowed, { invokedBy: '' }))
+        .thenRefuses({ code: 'invalid-agent-action', path: 'invokedBy' });
+    });
+  });
+
+  describe('outcomes', () => {
+    it('records completion', () => {
+      spec.given([authorized]).when(complete).then([completed]);
+    });
+
+    it('records failure', () => {
+      spec
+        .given([authorized])
+        .when(fail)
+        .then([{ type: 'AgentActionFailed', data: { actionId: 'act-1', error: 'HTTP 502' } }]);
+    });
+
+    it('writes nothing when the same outcome is reported again', () => {
+      spec.given([authorized, completed]).when(complete).thenNothing();
+    });
+
+    it('refuses a different outcome once one is recorded', () => {
+      spec
+        .given([authorized, completed])
+        .when(fail)
+        .thenRefuses({ code: 'outcome-already-recorded', kind: 'conflict' });
+    });
+
+    it('refuses an outcome for a denied action', () => {
+      spec.given([deniedEvent]).when(complete).thenRefuses({ code: 'agent-action-denied', kind: 'conflict' });
+    });
+
+    it('refuses an outcome for an unknown action', () => {
+      spec.given().when(fail).thenRefuses({ code: 'agent-action-not-found', kind: 'not_found' });
+    });
+  });
+});

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { PatternIndex } from './pattern-index';
+import {
+  isConcreteResource,
+  matchesResourcePattern,
+  parseResourcePattern,
+  type ResourcePattern,
+} from './resource-pattern';
+
+const parse = (text: string): ResourcePattern => {
+  const result = parseResourcePattern(text);
+  if (!result.ok) throw new Error(result.message);
+  return result.pattern;
+};
+
+describe('parseResourcePattern', () => {
+  it.each([
+    ['acme/api', { kind: 'exact', value: 'acme/api' }],
+    ['acme/*', { kind: 'one-segment', parent: 'acme' }],
+    ['acme/**', { kind: 'any-depth', parent: 'acme' }],
+    ['acme/docs/**', { kind: 'any-depth', parent: 'acme/docs' }],
+    ['*', { kind: 'one-segment', parent: '' }],
+    ['**', { kind: 'any-depth', parent: '' }],
+  ])('parses %s', (text, pattern) => {
+    expect(parseResourcePattern(text)).toEqual({ ok: true, pattern });
+  });
+
+  it.each([
+    '',
+    'acme/',
+    '/acme',
+    'acme//api',
+    'acme/*/api',
+    'acme/**/api',
+    'acme/a*',
+    'acme/***',
+    'acme/../x',
+    './x',
+    'a b',
+  ])('refuses %j', (text) => {
+    expect(parseResourcePattern(text).ok).toBe(false);
+  });
+
+  it('applies the connector segment syntax and folds case when told', () => {
+    const syntax = { segment: /^[a-z0-9-]+$/, caseInsensitive: true };
+    expect(parseResourcePattern('Acme/API', syntax)).toEqual({
+      ok: true,
+      pattern: { kind: 'exact', value: 'acme/api' },
+    });
+    expect(parseResourcePattern('acme/a_b', syntax)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('a_b'),
+    });
+  });
+});
+
+describe('isConcreteResource', () => {
+  it.each([
+    ['acme/api', true],
+    ['a', true],
+    ['a/.hidden', true],
+    ['a/..x', true],
+    ['', false],
+    ['a/', false],
+    ['/a', false],
+    ['a//b', false],
+    ['a/./b', false],
+    ['a/..', false],
+    ['a/*', false],
+  ])('%j → %s', (resource, concrete) => {
+    expect(isConcreteResource(resource)).toBe(concrete);
+  });
+});
+
+describe('PatternIndex', () => {
+  it('answers the most specific active entry', () => {
+    const index = new PatternIndex<string>();
+    index.add(parse('**'), { expiresAtMs: Infinity, value: 'all' });
+    index.add(parse('acme/**'), { expiresAtMs: Infinity, value: 'acme-deep' });
+    index.add(parse('acme/*'), { expiresAtMs: Infinity, value: 'acme-one' });
+    index.add(parse('acme/api'), { expiresAtMs: 100, value: 'api-until-100' });
+    expect(index.find('acme/api', 99)).toBe('api-until-100');
+    expect(index.find('acme/api', 100)).toBe('acme-one');
+    expect(index.find('acme/api/wiki', 0)).toBe('acme-deep');
+    expect(index.find('other', 0)).toBe('all');
+  });
+
+  it('forgets removed entries', () => {
+    const index = new PatternIndex<string>();
+    const entry = { expiresAtMs: Infinity, value: 'x' };
+    index.add(parse('acme/*'), entry);
+    index.remove(parse('acme/*'), entry);
+    expect(index.find('acme/api', 0)).toBeUndefined();
+    expect(index.size).toBe(0);
+  });
+
+  // The compiled index and the reference matcher must agree on every pattern and resource.
+  const segment = fc.constantFrom('a', 'b', 'c');
+  const resource = fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => segments.join('/'));
+  const pattern = fc
+    .tuple(fc.array(segment, { maxLength: 3 }), fc.constantFrom('', '*', '**'))
+    .filter(([parents, wildcard]) => parents.length > 0 || wildcard !== '')
+    .map(([parents, wildcard]) => [...parents, ...(wildcard ? [wildcard] : [])].join('/'));
+
+  it('agrees with the reference matcher', () => {
+    fc.assert(
+      fc.property(fc.array(pattern, { minLength: 1, maxLength: 6 }), resource, (patterns, name) => {
+        const index = new PatternIndex<string>();
+        for (const text of patterns) index.add(parse(text), { expiresAtMs: Infinity, value: text });
+        const expected = patterns.some((text) => matchesResourcePattern(parse(text), name));
+        const found = index.find(name, 0);
+        expect(found !== undefined).toBe(expected);
+        if (found !== undefined) expect(matchesResourcePattern(parse(found), name)).toBe(true);
+      }),
+    );
+  });
+});
