@@ -6,3 +6,4 @@ export * from './signed-checkpoint';
 export * from './sqlite-stored-events';
 export * from './verify-event-log';
 export * from './checkpointer';
+export * from './audit-files';

@@ -76,6 +76,14 @@ export class SqliteStoredEvents {
     }
   }
 
+  /** The newest event's position and hash, or null for an empty log. */
+  head(): { position: number; hash: string } | null {
+    const row = this.db
+      .prepare('SELECT global_position, hash FROM events ORDER BY global_position DESC LIMIT 1')
+      .get() as { global_position: number; hash: string } | undefined;
+    return row ? { position: row.global_position, hash: row.hash } : null;
+  }
+
   close(): void {
     this.db.close();
   }
