@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { onShutdown, provideLocalInfra, repoRoot, shutdown, type LocalInfra } from '@mandate/infra';
 
 const jestBin = require.resolve('jest/bin/jest');
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
     stdio: 'inherit',
   });
   const code = await new Promise<number>((resolve) =>
-    jest.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 2 : 1))),
+    jest.once('exit', (exitCode, signal) =>
+      resolve(exitCode ?? 128 + (signal ? constants.signals[signal] : 0)),
+    ),
   );
   await shutdown(code);
 }
