@@ -191,12 +191,12 @@ export class SqliteEventStore implements EventStore {
         resolve();
       };
       const onAppended = (head: number) => head >= position && done();
-      // Another process may append to the same file; it cannot signal us.
+      // Another process may append to the same file; it cannot signal us. The timer also keeps a
+      // process whose only work is a live subscription from exiting while it waits.
       const poll = setInterval(
         () => !this.closed && (this.selectHeadPosition.get() ?? 0) >= position && done(),
         this.pollIntervalMs,
       );
-      poll.unref();
       this.appended.on('appended', onAppended);
       signal?.addEventListener('abort', done, { once: true });
     });
