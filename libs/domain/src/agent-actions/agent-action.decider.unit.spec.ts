@@ -30,7 +30,7 @@ const denied: ActionDecision = {
 const record = (
   decision: ActionDecision,
   overrides: Partial<AgentActionRequest> = {},
-): AgentActionCommand => ({
+): Extract<AgentActionCommand, { type: 'RecordAgentAction' }> => ({
   type: 'RecordAgentAction',
   actionId: 'act-1',
   idempotencyKey: 'run-42:step-3',

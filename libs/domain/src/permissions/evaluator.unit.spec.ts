@@ -68,14 +68,17 @@ const agentIdentity = agentIdentityDecider
   )
   .reduce(agentIdentityDecider.evolve, agentIdentityDecider.initialState());
 
-function channel(
-  channelId: string,
-  visibility: ChannelVisibility,
-  events: Omit<ChannelEvent, 'data'>[] = [],
-) {
+/** A channel event as written in a fixture: the channel id is filled in. */
+type ChannelChange = ChannelEvent extends infer E
+  ? E extends { type: infer Type; data: infer Data }
+    ? { type: Type; data: Omit<Data, 'channelId'> }
+    : never
+  : never;
+
+function channel(channelId: string, visibility: ChannelVisibility, changes: ChannelChange[] = []) {
   const history = [
     { type: 'ChannelCreated', data: { channelId, workspaceId: 'acme', name: channelId, visibility } },
-    ...events.map((event) => ({ ...event, data: { channelId, ...(event as { data?: object }).data } })),
+    ...changes.map((change) => ({ type: change.type, data: { ...change.data, channelId } })),
   ] as ChannelEvent[];
   return history.reduce(channelDecider.evolve, channelDecider.initialState());
 }
@@ -102,19 +105,17 @@ const channels = [
       type: 'ChannelMemoryScopeChanged',
       data: { sharedNamespaces: ['handbook', 'channel:design', 'channel:hr'] },
     },
-  ] as Omit<ChannelEvent, 'data'>[]),
+  ]),
   channel('design', 'public'),
-  channel('hr', 'private', [
-    { type: 'ChannelMemberAdded', data: { principalId: 'hank', role: 'admin' } },
-  ] as Omit<ChannelEvent, 'data'>[]),
+  channel('hr', 'private', [{ type: 'ChannelMemberAdded', data: { principalId: 'hank', role: 'admin' } }]),
   channel('ops', 'public', [
     { type: 'ChannelMemberAdded', data: { principalId: 'olga', role: 'member' } },
     {
       type: 'ChannelInvokePolicyChanged',
       data: { policy: { roles: [], groups: ['sre'], principals: ['svc-ci'], channelMembers: true } },
     },
-  ] as Omit<ChannelEvent, 'data'>[]),
-  channel('old', 'public', [{ type: 'ChannelArchived' }] as Omit<ChannelEvent, 'data'>[]),
+  ]),
+  channel('old', 'public', [{ type: 'ChannelArchived', data: {} }]),
 ];
 
 const grant = (
