@@ -1,0 +1,86 @@
+import type { ReadAllOptions, RecordedEvent } from '../event-store.port';
+import { catchUpSubscription, type CatchUpSource } from './catch-up-subscription';
+
+const event = (globalPosition: number) => ({ globalPosition }) as RecordedEvent;
+
+/** An in-memory log that records every page read and lets the test append and wake waiters. */
+function fakeLog(initial: number) {
+  let head = initial;
+  const reads: ReadAllOptions[] = [];
+  let wake: () => void = () => undefined;
+  const source: CatchUpSource = {
+    readAll: async (options) => {
+      reads.push(options);
+      const from = options.fromPosition ?? 1;
+      const to = Math.min(head, from + (options.limit ?? head) - 1);
+      return Array.from({ length: Math.max(0, to - from + 1) }, (_, index) => event(from + index));
+    },
+    waitForPosition: (position, signal) =>
+      head >= position || signal?.aborted
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            wake = resolve;
+            signal?.addEventListener('abort', () => resolve(), { once: true });
+          }),
+  };
+  return {
+    source,
+    reads,
+    append: (count: number) => {
+      head += count;
+      wake();
+    },
+  };
+}
+
+describe('catchUpSubscription', () => {
+  it('given a consumer that pulls slowly, when iterating, then pages are read only as the consumer gets to them', async () => {
+    const log = fakeLog(10);
+    const iterator = catchUpSubscription(log.source, { pageSize: 4 })[Symbol.asyncIterator]();
+
+    await iterator.next();
+
+    expect(log.reads).toEqual([{ fromPosition: 1, limit: 4 }]);
+    for (let i = 0; i < 4; i++) await iterator.next();
+    expect(log.reads).toEqual([
+      { fromPosition: 1, limit: 4 },
+      { fromPosition: 5, limit: 4 },
+    ]);
+    await iterator.return?.(undefined);
+  });
+
+  it('given a caught-up subscription, when events are appended, then it delivers them in order from where it stopped', async () => {
+    const log = fakeLog(2);
+    const controller = new AbortController();
+    const received: number[] = [];
+
+    const consuming = (async () => {
+      for await (const next of catchUpSubscription(log.source, {
+        fromPosition: 2,
+        signal: controller.signal,
+        pageSize: 2,
+      })) {
+        received.push(next.globalPosition);
+        if (received.length === 4) controller.abort();
+      }
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    log.append(3);
+    await consuming;
+
+    expect(received).toEqual([2, 3, 4, 5]);
+  });
+
+  it('given an aborted signal, when subscribing, then nothing is read', async () => {
+    const log = fakeLog(5);
+    const controller = new AbortController();
+    controller.abort();
+    const received: RecordedEvent[] = [];
+
+    for await (const next of catchUpSubscription(log.source, { signal: controller.signal }))
+      received.push(next);
+
+    expect(received).toEqual([]);
+    expect(log.reads).toEqual([]);
+  });
+});
