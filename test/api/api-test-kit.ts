@@ -29,6 +29,7 @@ export async function startTestApi(
     AUTH_DEV_KEY_PATH: join(dir, 'dev-keys', 'key.json'),
     LOG_LEVEL: 'debug',
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    ...(process.env.KAFKA_BROKERS ? { KAFKA_BROKERS: process.env.KAFKA_BROKERS } : {}),
     ...env,
   });
   const chunks: string[] = [];

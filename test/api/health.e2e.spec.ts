@@ -24,14 +24,14 @@ describe('health and readiness', () => {
     }
   });
 
-  it('is ready when the event store and Temporal answer', async () => {
+  it('is ready when the event store, Temporal and Kafka answer', async () => {
     const api = await startTestApi();
     try {
       const response = await api.app.inject({ method: 'GET', url: '/readyz' });
 
       expect(response.json()).toMatchObject({
         status: 'ready',
-        checks: { 'event-store': { state: 'up' }, temporal: { state: 'up' } },
+        checks: { 'event-store': { state: 'up' }, temporal: { state: 'up' }, kafka: { state: 'up' } },
       });
       expect(response.statusCode).toBe(200);
     } finally {
