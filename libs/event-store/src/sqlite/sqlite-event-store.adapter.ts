@@ -86,9 +86,9 @@ export class SqliteEventStore implements EventStore {
   private readonly selectRevision: Database.Statement<[string], number>;
   private readonly selectById: Database.Statement<[string], EventRow>;
   private readonly insert: Database.Statement<unknown[]>;
-  private readonly selectAll: Database.Statement<[number, number], EventRow>;
-  private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
-  private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectAll: Database.Statement<[number, number], EventTuple>;
+  private readonly selectStreamForwards: Database.Statement<[string, number, number], EventTuple>;
+  private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventTuple>;
 
   constructor(options: SqliteEventStoreOptions) {
     this.path = options.path;
@@ -117,15 +117,17 @@ export class SqliteEventStore implements EventStore {
          recorded_at, workspace_id, actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.selectAll = this.db.prepare(
-      'SELECT * FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?',
-    );
-    this.selectStreamForwards = this.db.prepare(
-      'SELECT * FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?',
-    );
-    this.selectStreamBackwards = this.db.prepare(
-      'SELECT * FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?',
-    );
+    // Rows as arrays: building a keyed object per row costs about as much as the rest of the read.
+    const select = (where: string) => this.db.prepare(`${SELECT_EVENT} ${where}`).raw(true);
+    this.selectAll = select(
+      'WHERE global_position >= ? ORDER BY global_position LIMIT ?',
+    ) as Database.Statement<[number, number], EventTuple>;
+    this.selectStreamForwards = select(
+      'WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?',
+    ) as Database.Statement<[string, number, number], EventTuple>;
+    this.selectStreamBackwards = select(
+      'WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?',
+    ) as Database.Statement<[string, number, number], EventTuple>;
   }
 
   /** The connection, for colocated tables (checkpoints, projections persisted next to the log). */
@@ -168,8 +170,8 @@ export class SqliteEventStore implements EventStore {
    */
   *readStored(fromPosition = 1): IterableIterator<StoredEnvelope> {
     for (const row of this.selectAll.iterate(fromPosition, NO_LIMIT)) {
-      const { data: _data, ...envelope } = storedEnvelope(row, false);
-      yield { ...envelope, dataJson: row.data };
+      const { data: _data, ...envelope } = envelopeOf(row, undefined, row[SCHEMA_VERSION]);
+      yield { ...envelope, dataJson: row[DATA] };
     }
   }
 
@@ -354,14 +356,13 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: first.stream_version + events.length - 1, positions };
   }
 
-  private toRecordedEvent(row: EventRow): RecordedEvent {
-    const event = storedEnvelope(row);
-    const { data, schemaVersion } = this.schemas.upcast(event.type, event.data, event.metadata.schemaVersion);
-    if (schemaVersion !== event.metadata.schemaVersion) {
-      event.data = data;
-      event.metadata.schemaVersion = schemaVersion;
-    }
-    return event;
+  private toRecordedEvent(row: EventTuple): RecordedEvent {
+    const { data, schemaVersion } = this.schemas.upcast(
+      row[TYPE],
+      JSON.parse(row[DATA]),
+      row[SCHEMA_VERSION],
+    );
+    return envelopeOf(row, data, schemaVersion);
   }
 }
 
@@ -372,25 +373,47 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
 /** An event as hashed: the envelope with `data` still the stored JSON text. */
 export type StoredEnvelope = Omit<RecordedEvent, 'data'> & { dataJson: string };
 
-function storedEnvelope(row: EventRow, parseData = true): RecordedEvent {
+const SELECT_EVENT = `SELECT global_position, id, stream_id, stream_version, type, schema_version, occurred_at,
+  recorded_at, workspace_id, actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash FROM events`;
+
+/** A row of SELECT_EVENT, in its column order. */
+type EventTuple = [
+  number,
+  string,
+  string,
+  number,
+  string,
+  number,
+  string,
+  string,
+  string,
+  RecordedEvent['actor']['kind'],
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+];
+const TYPE = 4;
+const SCHEMA_VERSION = 5;
+const DATA = 13;
+
+function envelopeOf(row: EventTuple, data: unknown, schemaVersion: number): RecordedEvent {
   return {
-    id: row.id,
-    type: row.type,
-    streamId: row.stream_id,
-    streamVersion: row.stream_version,
-    globalPosition: row.global_position,
-    occurredAt: row.occurred_at,
-    recordedAt: row.recorded_at,
-    workspaceId: row.workspace_id,
-    actor: { kind: row.actor_kind as RecordedEvent['actor']['kind'], id: row.actor_id },
-    data: parseData ? JSON.parse(row.data) : undefined,
-    metadata: {
-      correlationId: row.correlation_id,
-      causationId: row.causation_id,
-      schemaVersion: row.schema_version,
-    },
-    prevHash: row.prev_hash,
-    hash: row.hash,
+    id: row[1],
+    type: row[TYPE],
+    streamId: row[2],
+    streamVersion: row[3],
+    globalPosition: row[0],
+    occurredAt: row[6],
+    recordedAt: row[7],
+    workspaceId: row[8],
+    actor: { kind: row[9], id: row[10] },
+    data,
+    metadata: { correlationId: row[11], causationId: row[12], schemaVersion },
+    prevHash: row[14],
+    hash: row[15],
   };
 }
 
