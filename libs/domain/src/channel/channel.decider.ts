@@ -26,6 +26,7 @@ import {
   channelInstructionsSchema,
   channelNameSchema,
   channelNamespace,
+  channelVisibilitySchema,
   type ChannelState,
   type NamespaceDirectory,
 } from './channel.model';
@@ -217,11 +218,13 @@ function decide(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
     );
   }
   const channelId = parseOrThrow(identifierSchema, command.channelId, 'invalid-channel-id');
+  const workspaceId = parseOrThrow(identifierSchema, command.workspaceId, 'invalid-workspace-id');
+  const visibility = parseOrThrow(channelVisibilitySchema, command.visibility, 'invalid-visibility');
   const name = parseOrThrow(channelNameSchema, command.name.trim(), 'invalid-name');
   return [
     {
       type: 'ChannelCreated',
-      data: { channelId, workspaceId: command.workspaceId, name, visibility: command.visibility },
+      data: { channelId, workspaceId, name, visibility },
     },
     { type: 'ChannelMemberAdded', data: { channelId, principalId: command.actor.id, role: 'admin' } },
   ];
