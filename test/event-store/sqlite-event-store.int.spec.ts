@@ -1,5 +1,10 @@
 import Database from 'better-sqlite3';
-import { computeEventHashOfDataJson, SqliteEventStore } from '@mandate/event-store';
+import { existsSync } from 'node:fs';
+import {
+  computeEventHashOfDataJson,
+  openConfiguredSqliteEventStore,
+  SqliteEventStore,
+} from '@mandate/event-store';
 import { createTempDir, type TempDir } from '@mandate/testing';
 import { newEvent, notes, testEventRegistry } from '../../libs/event-store/test/test-events';
 
@@ -103,5 +108,17 @@ describe('SQLite event store specifics', () => {
 
     const [second, third] = await store.readAll({ fromPosition: 2 });
     expect(third).toMatchObject({ globalPosition: 3, streamVersion: 2, prevHash: second.hash });
+  });
+
+  it('given a configuration with only DATA_DIR, when opening the configured store, then it lives at DATA_DIR/events.sqlite with the configured durability', async () => {
+    const configured = openConfiguredSqliteEventStore(
+      { DATA_DIR: dir.file('configured'), SQLITE_PATH: undefined, SQLITE_SYNCHRONOUS: 'NORMAL' },
+      testEventRegistry(),
+    );
+
+    expect(configured.path).toBe(dir.file('configured/events.sqlite'));
+    expect(existsSync(configured.path)).toBe(true);
+    expect(configured.database.pragma('synchronous', { simple: true })).toBe(1);
+    await configured.close();
   });
 });

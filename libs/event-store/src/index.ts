@@ -7,4 +7,5 @@ export * from './subscription/checkpoint-store.port';
 export * from './sqlite/sqlite-schema';
 export * from './sqlite/sqlite-event-store.adapter';
 export * from './sqlite/sqlite-checkpoint-store';
+export * from './sqlite/sqlite-event-store.config';
 export * from './tamper';
