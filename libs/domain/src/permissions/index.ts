@@ -1,7 +1,6 @@
 export * from './pattern-index';
 export * from './permission-rule';
 export * from './resource-pattern';
-export * from './compile-rules';
 export * from './compiled-identity';
 export * from './decision';
 export * from './evaluator';
