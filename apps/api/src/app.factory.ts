@@ -62,6 +62,7 @@ export async function createApiApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
       config,
+      logger,
       verifier,
       readiness,
       metrics,

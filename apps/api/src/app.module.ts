@@ -1,21 +1,42 @@
-import { Global, Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type ModuleMetadata,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
 import { AuthModule, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
-import { ReadinessRegistry, type HttpMetrics } from '@mandate/observability';
+import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
 import { HealthController } from './health/health.controller';
 import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
 import { MeController } from './me/me.controller';
 
 export const APP_CONFIG = Symbol('AppConfig');
+export const LOGGER = Symbol('Logger');
 
 export interface AppModuleOptions {
   config: AppConfig;
+  logger: Logger;
   verifier: TokenVerifier;
   readiness: ReadinessRegistry;
   metrics?: HttpMetrics;
   roleResolver?: WorkspaceRoleResolver;
   /** Feature modules (and, in tests, test-only modules). */
   imports?: ModuleMetadata['imports'];
+}
+
+/** Says when the app has finished closing (connections drained, shutdown hooks run). */
+@Injectable()
+class ShutdownLog implements OnApplicationShutdown {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  onApplicationShutdown(signal?: string): void {
+    this.logger.info({ signal }, 'API stopped');
+  }
 }
 
 /** Process-wide services every feature module may inject (config, readiness registry). */
@@ -32,6 +53,7 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     const core: Provider[] = [
       { provide: APP_CONFIG, useValue: options.config },
+      { provide: LOGGER, useValue: options.logger },
       { provide: ReadinessRegistry, useValue: options.readiness },
     ];
     if (options.metrics) core.push({ provide: HTTP_METRICS, useValue: options.metrics });
@@ -46,6 +68,7 @@ export class AppModule {
         }),
         ...(options.imports ?? []),
       ],
+      providers: [ShutdownLog],
       controllers: [HealthController, MeController, ...(options.metrics ? [MetricsController] : [])],
     };
   }
