@@ -52,7 +52,7 @@ describe('agent identity decider', () => {
           skills: ['code-review'],
           instructions: 'Be concise.',
           egress: [{ host: 'API.GitHub.com', ports: [443] }],
-          invokePolicy: { roles: ['member'] },
+          invokePolicy: { roles: ['approver'] },
           forbidden: [
             { id: 'no-secrets', connector: 'github', actions: ['read'], resources: ['acme/secrets'] },
           ],
@@ -67,7 +67,7 @@ describe('agent identity decider', () => {
         { type: 'EgressRuleAdded', data: { rule: { host: 'api.github.com', ports: [443] } } },
         {
           type: 'InvokePolicyChanged',
-          data: { policy: { roles: ['member'], groups: [], principals: [], channelMembers: false } },
+          data: { policy: { roles: ['approver'], groups: [], principals: [], channelMembers: false } },
         },
         {
           type: 'ForbidRuleAdded',
@@ -179,7 +179,7 @@ describe('agent identity decider', () => {
           type: 'InvokePolicyChanged',
           data: {
             policy: {
-              roles: ['admin', 'approver', 'auditor', 'member', 'owner'],
+              roles: ['member'],
               groups: [],
               principals: [],
               channelMembers: false,

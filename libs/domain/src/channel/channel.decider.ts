@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod';
 import { identifierSchema, skillNameSchema } from '../common/identifiers';
 import { invokePolicySchema, normalizeInvokePolicy, sameInvokePolicy } from '../common/invoke-policy';
-import { isWorkspaceAdmin } from '../common/workspace-role';
+import { holdsRole, isWorkspaceAdmin } from '../common/workspace-role';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import {
   normalizeRule,
@@ -210,7 +210,7 @@ function decide(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
       { path: 'channelId', message: 'already exists' },
     ]);
   }
-  if (command.callerRoles.length === 0) {
+  if (!holdsRole(command.callerRoles, 'member')) {
     throw new DomainError(
       'forbidden',
       'not-workspace-member',

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { identifierSchema, principalIdSchema } from './identifiers';
-import { workspaceRoles, workspaceRoleSchema } from './workspace-role';
+import { workspaceRoleSchema } from './workspace-role';
 
 /**
- * Who may invoke the agent. A principal qualifies if it is listed, holds one of the roles, belongs
- * to one of the groups, or (when `channelMembers`) is a member of the channel it invokes in.
+ * Who may invoke the agent. A principal qualifies if it is listed, holds a role including one of
+ * the roles (an owner qualifies for `member`), belongs to one of the groups, or (when
+ * `channelMembers`) is a member of the channel it invokes in.
  */
 export const invokePolicySchema = z
   .object({
@@ -17,9 +18,9 @@ export const invokePolicySchema = z
 
 export type InvokePolicy = z.infer<typeof invokePolicySchema>;
 
-/** Until a workspace says otherwise, anyone holding a workspace role may invoke the agent. */
+/** Until a workspace says otherwise, any workspace member may invoke the agent. */
 export const defaultInvokePolicy: InvokePolicy = {
-  roles: [...workspaceRoles],
+  roles: ['member'],
   groups: [],
   principals: [],
   channelMembers: false,

@@ -1,5 +1,6 @@
 import { canonicalHost } from '../agent-identity/egress-host';
 import type { InvokePolicy } from '../common/invoke-policy';
+import { holdsRole } from '../common/workspace-role';
 import type { CompiledChannel, CompiledWorkspace } from './compiled-identity';
 import { type BoundaryDecision, type Decision, defaultDecisions, type PermissionQuery } from './decision';
 import { isConcreteResource } from './resource-pattern';
@@ -83,7 +84,7 @@ function matchInvokePolicy(
 ): string | undefined {
   if (policy.principals.includes(principalId)) return 'principal';
   const roles = compiled.members.get(principalId) ?? [];
-  const role = policy.roles.find((candidate) => roles.includes(candidate));
+  const role = policy.roles.find((candidate) => holdsRole(roles, candidate));
   if (role !== undefined) return `role:${role}`;
   const group = policy.groups.find((groupId) => compiled.groups.get(groupId)?.has(principalId));
   if (group !== undefined) return `group:${group}`;

@@ -46,7 +46,7 @@ const baselineDocument: AgentIdentityDocumentInput = {
     { id: 'jira', connector: 'jira', account: 'bot@acme', actions: ['*'], resources: ['ENG/*'] },
   ],
   forbidden: [{ id: 'no-secrets', connector: 'github', actions: ['read'], resources: ['acme/secrets'] }],
-  invokePolicy: { roles: ['member', 'owner'] },
+  invokePolicy: { roles: ['approver'] },
   memoryNamespaces: ['handbook', 'finance'],
   egress: [
     { host: 'api.github.com', ports: [443] },
@@ -534,10 +534,17 @@ describe('checkMemory', () => {
 
 describe('checkInvoke', () => {
   it.each([
-    ['a member by workspace role', 'eng', 'dave', true, 'workspace-invoke-policy/role:member'],
-    ['a principal without a listed role', 'eng', 'bob', false, 'workspace-invoke-policy'],
+    ['a holder of the listed role', 'eng', 'bob', true, 'workspace-invoke-policy/role:approver'],
+    [
+      'an owner, whose role includes the listed one',
+      'eng',
+      'alice',
+      true,
+      'workspace-invoke-policy/role:approver',
+    ],
+    ['a member below the listed role', 'eng', 'dave', false, 'workspace-invoke-policy'],
     ['an outsider', 'eng', 'mallory', false, 'workspace-invoke-policy'],
-    ['the channel policy replaces the workspace policy', 'ops', 'dave', false, 'channel-invoke-policy'],
+    ['the channel policy replaces the workspace policy', 'ops', 'bob', false, 'channel-invoke-policy'],
     ['a channel policy group', 'ops', 'erin', true, 'channel-invoke-policy/group:sre'],
     ['a channel policy principal', 'ops', 'svc-ci', true, 'channel-invoke-policy/principal'],
     [
@@ -559,7 +566,7 @@ describe('checkInvoke', () => {
     local.setWorkspace(
       workspaceDecider.evolve(workspace, {
         type: 'MemberRoleGranted',
-        data: { principalId: 'hank', role: 'member' },
+        data: { principalId: 'hank', role: 'approver' },
       }),
     );
     expect(checkInvoke(local, { channelId: 'hr', principalId: 'hank' }).allowed).toBe(true);
@@ -582,7 +589,7 @@ describe('decideAgentAction', () => {
   it('evaluates the permission when the principal may invoke', () => {
     const decision = decideAgentAction(
       compiled,
-      { channelId: 'eng', connector: 'github', action: 'write', resource: 'acme/api', invokedBy: 'dave' },
+      { channelId: 'eng', connector: 'github', action: 'write', resource: 'acme/api', invokedBy: 'bob' },
       T,
     );
     expect(decision).toMatchObject({ allowed: true, provenance: { layer: 'baseline' } });
