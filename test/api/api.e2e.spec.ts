@@ -271,6 +271,31 @@ describe('API edge: auth, validation, errors, logs', () => {
     });
   });
 
+  it('names the request on lines logged by a handler, after the body was parsed', async () => {
+    // Over a real socket, as clients call it: a body may arrive in I/O callbacks of its own.
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    const response = await fetch(`${await api.app.getUrl()}/test/workspaces/ws-acme/widgets`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await api.token('alice')}`,
+        'x-request-id': 'req-body-1',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'w', ttlSeconds: 60 }),
+    });
+    expect(response.status).toBe(201);
+
+    expect(
+      api
+        .logLines()
+        .filter((line) => line.msg === 'widget created')
+        .at(-1),
+    ).toMatchObject({
+      requestId: 'req-body-1',
+      workspaceId: 'ws-acme',
+    });
+  });
+
   describe('OpenAPI and metrics', () => {
     it('documents routes with the very schemas that validate them, and which need no token', async () => {
       const response = await api.app.inject({ method: 'GET', url: '/openapi.json' });

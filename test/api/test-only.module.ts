@@ -1,7 +1,9 @@
-import { Controller, Get, Module, Post } from '@nestjs/common';
+import { Controller, Get, Inject, Module, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { RequirePlatformAdmin, RequireScope, RequireWorkspaceRole } from '@mandate/auth';
 import { ZodBody, ZodParams, ZodQuery } from '@mandate/http';
+import type { Logger } from '@mandate/observability';
+import { LOGGER } from '../../apps/api/src/app.module';
 
 export const widgetParams = z.strictObject({ workspaceId: z.string().regex(/^ws-[a-z0-9-]+$/) });
 export const widgetBody = z.strictObject({
@@ -15,12 +17,15 @@ const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100
 /** Routes that exist only in tests, to exercise validation, guards and error handling end to end. */
 @Controller('test')
 class TestOnlyController {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
   @Post('workspaces/:workspaceId/widgets')
   @RequireWorkspaceRole('admin')
   create(
     @ZodParams(widgetParams) params: z.infer<typeof widgetParams>,
     @ZodBody(widgetBody) body: z.infer<typeof widgetBody>,
   ) {
+    this.logger.info({ workspaceId: params.workspaceId }, 'widget created');
     return { workspaceId: params.workspaceId, ...body };
   }
 

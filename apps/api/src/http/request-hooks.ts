@@ -18,7 +18,7 @@ const routeOf = (request: FastifyRequest): string => request.routeOptions.url ??
 
 /**
  * Request-scoped plumbing on the Fastify instance: echo the request id, make it visible to every
- * log line (AsyncLocalStorage, entered again after body parsing, which runs outside the request's
+ * log line (AsyncLocalStorage, entered again after body parsing, which may run outside the request's
  * async context), one access log line and one histogram sample per request.
  */
 export function installRequestHooks(fastify: FastifyInstance, logger: Logger, metrics?: HttpMetrics): void {
