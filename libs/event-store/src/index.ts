@@ -9,3 +9,4 @@ export * from './sqlite/sqlite-event-store.adapter';
 export * from './sqlite/sqlite-checkpoint-store';
 export * from './sqlite/sqlite-event-store.config';
 export * from './tamper';
+export * from './eventstoredb';

@@ -4,6 +4,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '@mandate/config';
 import {
   auditFiles,
+  EventSchemaRegistry,
+  openEventStoreDbEventStore,
   readPublicKey,
   SignedCheckpointStore,
   SqliteStoredEvents,
@@ -47,7 +49,10 @@ export const auditVerifyCommand: CliCommand = {
         1,
       )
       .option('--to <position>', 'last position to verify (default: the head)', position)
-      .option('--events <path>', 'SQLite events file (default: SQLITE_PATH or $DATA_DIR/events.sqlite)')
+      .option(
+        '--events <path>',
+        'SQLite events file (default: SQLITE_PATH or $DATA_DIR/events.sqlite; the EventStoreDB log when EVENT_STORE=eventstoredb)',
+      )
       .option('--checkpoints <path>', 'signed checkpoints file (default: next to the events file)')
       .option(
         '--public-key <pem>',
@@ -61,10 +66,12 @@ export const auditVerifyCommand: CliCommand = {
 };
 
 async function verify(options: VerifyOptions): Promise<number> {
-  const files = auditFiles(loadConfig());
+  const config = loadConfig();
+  const files = auditFiles(config);
+  const onEventStoreDb = config.EVENT_STORE === 'eventstoredb' && !options.events;
   const eventsPath = options.events ?? files.events;
   const checkpointsPath = options.checkpoints ?? files.checkpoints;
-  if (!existsSync(eventsPath)) return fail(`No events file at ${eventsPath}`);
+  if (!onEventStoreDb && !existsSync(eventsPath)) return fail(`No events file at ${eventsPath}`);
 
   const checkpoints = readCheckpoints(checkpointsPath);
   let publicKey: KeyObject | undefined;
@@ -74,18 +81,24 @@ async function verify(options: VerifyOptions): Promise<number> {
     return fail('Checkpoints found but no key to verify them: pass --public-key <pem>');
   }
 
-  const source = new SqliteStoredEvents(eventsPath);
+  const source = onEventStoreDb
+    ? openEventStoreDbEventStore({
+        connectionString: config.EVENTSTORE_CONNECTION_STRING as string,
+        schemas: new EventSchemaRegistry([]),
+      })
+    : new SqliteStoredEvents(eventsPath);
   const started = performance.now();
   let result: ChainVerification;
   try {
     result = await verifyEventLog(source, { from: options.from, to: options.to, checkpoints, publicKey });
   } finally {
-    source.close();
+    await source.close();
   }
   const seconds = (performance.now() - started) / 1000;
+  const log = onEventStoreDb ? 'EventStoreDB log stream' : eventsPath;
 
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ ...result, eventsPath, checkpointsPath, seconds }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...result, log, checkpointsPath, seconds }, null, 2)}\n`);
   } else {
     process.stdout.write(`${report(result, checkpoints.length, seconds)}\n`);
     if (checkpoints.length === 0) {
