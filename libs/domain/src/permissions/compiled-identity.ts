@@ -14,6 +14,7 @@ import type { ConnectorDefinition } from '../connectors/connector-definition';
 import type { WorkspaceState } from '../workspace/workspace.state';
 import { compileRule, indexIn, type LayerTable, type Placement, removePlacements } from './compile-rules';
 import type { ActiveGrant, Decision } from './decision';
+import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
 import type { PatternIndex } from './pattern-index';
 
 /** Everything one check of (connector, action) in a channel needs, resolved ahead of time. */
@@ -64,14 +65,50 @@ export interface WorkspaceIdentity {
  * costs a few hash probes.
  */
 export class CompiledWorkspace {
-  catalog: ConnectorCatalog = createConnectorCatalog();
-  readonly channels = new Map<string, CompiledChannel>();
-  members = new Map<string, readonly WorkspaceRole[]>();
-  groups = new Map<string, ReadonlySet<string>>();
-  invokePolicy: InvokePolicy = defaultInvokePolicy;
-  workspaceNamespaces: ReadonlySet<string> = new Set();
-  egressExact = new Map<string, ReadonlySet<number>>();
-  egressWildcard = new Map<string, ReadonlySet<number>>();
+  private compiledCatalog: ConnectorCatalog = createConnectorCatalog();
+  private readonly compiledChannels = new Map<string, CompiledChannel>();
+  private memberRoles = new Map<string, readonly WorkspaceRole[]>();
+  private groupMembers = new Map<string, ReadonlySet<string>>();
+  private workspaceInvokePolicy: InvokePolicy = defaultInvokePolicy;
+  private sharedNamespaces: ReadonlySet<string> = new Set();
+  private egressHosts = new Map<string, ReadonlySet<number>>();
+  private egressDomains = new Map<string, ReadonlySet<number>>();
+
+  // Read-only views for the check functions; every change goes through the set…/grant methods.
+  get catalog(): ConnectorCatalog {
+    return this.compiledCatalog;
+  }
+  get channels(): ReadonlyMap<string, CompiledChannel> {
+    return this.compiledChannels;
+  }
+  get members(): ReadonlyMap<string, readonly WorkspaceRole[]> {
+    return this.memberRoles;
+  }
+  get groups(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.groupMembers;
+  }
+  get invokePolicy(): InvokePolicy {
+    return this.workspaceInvokePolicy;
+  }
+  get workspaceNamespaces(): ReadonlySet<string> {
+    return this.sharedNamespaces;
+  }
+  /** Exact host → allowed ports. */
+  get egressExact(): ReadonlyMap<string, ReadonlySet<number>> {
+    return this.egressHosts;
+  }
+  /** Domain of a `*.domain` pattern → allowed ports. */
+  get egressWildcard(): ReadonlyMap<string, ReadonlySet<number>> {
+    return this.egressDomains;
+  }
+
+  /** The agent's identity as seen from a channel (baseline plus overrides), for "what may it do here?". */
+  effectiveIdentity(channelId: string): EffectiveIdentity | undefined {
+    const state = this.channelStates.get(channelId);
+    return state === undefined || state.status === 'absent'
+      ? undefined
+      : effectiveIdentity(baselineOf(this.agentIdentity), state);
+  }
 
   private registeredConnectors: readonly ConnectorDefinition[] = [];
   private workspaceForbid: LayerTable = new Map();
@@ -84,12 +121,14 @@ export class CompiledWorkspace {
 
   setWorkspace(state: WorkspaceState): void {
     if (state.status !== 'active') return;
-    this.members = new Map(Object.entries(state.members));
-    this.groups = new Map(Object.entries(state.groups).map(([id, group]) => [id, new Set(group.members)]));
+    this.memberRoles = new Map(Object.entries(state.members));
+    this.groupMembers = new Map(
+      Object.entries(state.groups).map(([id, group]) => [id, new Set(group.members)]),
+    );
     if (state.connectors.length !== this.registeredConnectors.length) {
       // Connectors are only ever added; a new one may make skipped rules meaningful: recompile all.
       this.registeredConnectors = state.connectors;
-      this.catalog = createConnectorCatalog(state.connectors);
+      this.compiledCatalog = createConnectorCatalog(state.connectors);
       this.recompileAll();
     }
   }
@@ -97,14 +136,14 @@ export class CompiledWorkspace {
   setAgentIdentity(state: AgentIdentityState): void {
     this.agentIdentity = state;
     const baseline = baselineOf(state);
-    this.invokePolicy = baseline.invokePolicy;
-    this.workspaceNamespaces = new Set(baseline.memoryNamespaces);
-    this.egressExact = new Map();
-    this.egressWildcard = new Map();
+    this.workspaceInvokePolicy = baseline.invokePolicy;
+    this.sharedNamespaces = new Set(baseline.memoryNamespaces);
+    this.egressHosts = new Map();
+    this.egressDomains = new Map();
     for (const rule of baseline.egress) {
       const host = canonicalHost(rule.host);
-      if (host.startsWith('*.')) this.egressWildcard.set(host.slice(2), new Set(rule.ports));
-      else this.egressExact.set(host, new Set(rule.ports));
+      if (host.startsWith('*.')) this.egressDomains.set(host.slice(2), new Set(rule.ports));
+      else this.egressHosts.set(host, new Set(rule.ports));
     }
     this.workspaceForbid = new Map();
     for (const rule of baseline.forbidden) {
@@ -170,7 +209,7 @@ export class CompiledWorkspace {
       });
     }
     this.rebuildSlots(channel);
-    this.channels.set(channel.channelId, channel);
+    this.compiledChannels.set(channel.channelId, channel);
   }
 
   addGrant(grant: ActiveGrant): void {

@@ -515,6 +515,22 @@ describe('evaluate', () => {
   });
 });
 
+describe('CompiledWorkspace.effectiveIdentity', () => {
+  it('describes a channel with the current baseline, and nothing for an unknown channel', () => {
+    const identity = compiled.effectiveIdentity('eng');
+    expect(identity?.connections.map((c) => `${c.source}:${c.id}`)).toEqual([
+      'baseline:github-main',
+      'baseline:github-docs',
+      'baseline:drive',
+      'baseline:jira',
+      'channel:ext-infra',
+      'channel:ext-tools',
+    ]);
+    expect(identity?.memory.own).toBe('channel:eng');
+    expect(compiled.effectiveIdentity('nope')).toBeUndefined();
+  });
+});
+
 describe('checkMemory', () => {
   it.each([
     ['its own namespace', 'eng', 'channel:eng', true, 'own-namespace'],
