@@ -88,6 +88,13 @@ describe('agent action decider', () => {
         .thenRefuses({ code: 'invalid-idempotency-key', kind: 'validation' });
     });
 
+    it('refuses a decision without provenance', () => {
+      spec
+        .given()
+        .when(record({ allowed: true, reason: 'trust me' } as ActionDecision))
+        .thenRefuses({ code: 'invalid-decision', path: 'provenance' });
+    });
+
     it('refuses a request without an invoking principal, naming the field', () => {
       spec
         .given()

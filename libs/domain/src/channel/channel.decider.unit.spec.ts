@@ -63,6 +63,26 @@ describe('channel decider', () => {
         .thenRefuses({ code: 'channel-exists', kind: 'conflict', path: 'channelId' });
     });
 
+    it('refuses an unknown visibility, a malformed workspace id and an empty name', () => {
+      const command = channelAdmin('CreateChannel', {
+        workspaceId: 'acme',
+        name: 'eng',
+        visibility: 'public',
+      });
+      spec
+        .given()
+        .when({ ...command, visibility: 'secret' } as unknown as ChannelCommand)
+        .thenRefuses({ code: 'invalid-visibility' });
+      spec
+        .given()
+        .when({ ...command, workspaceId: 'ACME' } as ChannelCommand)
+        .thenRefuses({ code: 'invalid-workspace-id' });
+      spec
+        .given()
+        .when({ ...command, name: ' ' } as ChannelCommand)
+        .thenRefuses({ code: 'invalid-name' });
+    });
+
     it('refuses a malformed channel id', () => {
       spec
         .given()
@@ -188,6 +208,13 @@ describe('channel decider', () => {
         .thenRefuses({ code: 'malformed-pattern', path: 'rule.resources[0]' });
     });
 
+    it('refuses a rule of the wrong shape, naming the field', () => {
+      spec
+        .given(created)
+        .when(workspaceAdmin('ExtendChannel', { catalog, rule: { ...rule, resources: [] } }))
+        .thenRefuses({ code: 'invalid-rule', kind: 'validation', path: 'resources' });
+    });
+
     it('refuses a rule id already used', () => {
       spec
         .given([...created, { type: 'ChannelExtensionAdded', data: { channelId: 'eng', rule } }])
@@ -284,6 +311,15 @@ describe('channel decider', () => {
         .given([...created, set])
         .when(channelAdmin('SetChannelInstructions', { instructions: null }))
         .then([{ type: 'ChannelInstructionsSet', data: { channelId: 'eng', instructions: null } }]);
+    });
+
+    it('refuses an unknown instructions mode', () => {
+      spec
+        .given(created)
+        .when(
+          channelAdmin('SetChannelInstructions', { instructions: { mode: 'prepend', text: 'x' } } as never),
+        )
+        .thenRefuses({ code: 'invalid-instructions', path: 'mode' });
     });
 
     it('refuses a plain member changing instructions', () => {

@@ -189,6 +189,13 @@ describe('workspace decider', () => {
         .thenRefuses({ code: 'group-exists', path: 'groupId' });
     });
 
+    it('refuses a malformed group id', () => {
+      spec
+        .given(created)
+        .when({ type: 'CreateGroup', groupId: 'SRE team', name: 'SRE', ...by(alice) })
+        .thenRefuses({ code: 'invalid-group-id', kind: 'validation' });
+    });
+
     it('refuses a non-admin creating a group', () => {
       spec
         .given(created)
@@ -266,6 +273,17 @@ describe('workspace decider', () => {
           ...by(alice),
         })
         .thenRefuses({ code: 'unknown-action', path: 'connector.implies.acknowledge' });
+    });
+
+    it('refuses duplicate actions', () => {
+      spec
+        .given(created)
+        .when({
+          type: 'RegisterConnector',
+          connector: { ...pagerduty, actions: ['read', 'read'], implies: {} },
+          ...by(alice),
+        })
+        .thenRefuses({ code: 'duplicate-action', path: 'connector.actions' });
     });
 
     it('refuses an implication cycle', () => {
