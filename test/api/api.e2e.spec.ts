@@ -304,7 +304,11 @@ describe('API edge: auth, validation, errors, logs', () => {
           string,
           Record<
             string,
-            { requestBody?: { content: Record<string, { schema: unknown }> }; security?: unknown[] }
+            {
+              requestBody?: { content: Record<string, { schema: unknown }> };
+              security?: unknown[];
+              responses?: Record<string, unknown>;
+            }
           >
         >;
       };
@@ -313,6 +317,10 @@ describe('API edge: auth, validation, errors, logs', () => {
       expect(create.requestBody?.content['application/json'].schema).toEqual(toOpenApiSchema(widgetBody));
       expect(create.security).toBeUndefined();
       expect(document.paths['/healthz'].get.security).toEqual([]);
+      expect(Object.keys(create.responses ?? {})).toEqual(
+        expect.arrayContaining(['400', '401', '403', 'default']),
+      );
+      expect(Object.keys(document.paths['/healthz'].get.responses ?? {})).not.toContain('401');
       const docs = await api.app.inject({ method: 'GET', url: '/docs' });
       expect(docs.statusCode).toBe(200);
       expect(docs.body).toMatch(/swagger/i);

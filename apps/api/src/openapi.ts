@@ -1,10 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_OPERATION_EXTENSION } from '@mandate/auth';
+import { PROBLEM_CONTENT_TYPE, problemOpenApiSchema } from '@mandate/http';
 
 const BEARER = 'bearer';
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
-/** The OpenAPI document: bearer auth by default; `@Public()` operations say they need none. */
+const problemResponse = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+type Operation = Record<string, unknown> & { responses?: Record<string, unknown>; parameters?: unknown[] };
+
+/**
+ * The OpenAPI document: bearer auth by default, `@Public()` operations say they need none; every
+ * operation documents its problem responses (401/403 when protected, 400 when it takes input).
+ */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Mandate API')
@@ -17,12 +29,29 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements(BEARER)
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, Problem: problemOpenApiSchema as never },
+  };
   for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path) as Array<Record<string, unknown>>) {
-      if (operation && typeof operation === 'object' && operation[PUBLIC_OPERATION_EXTENSION]) {
-        operation.security = [];
-        delete operation[PUBLIC_OPERATION_EXTENSION];
+    for (const [method, value] of Object.entries(path)) {
+      if (!HTTP_METHODS.has(method)) continue;
+      const operation = value as Operation;
+      const isPublic = operation[PUBLIC_OPERATION_EXTENSION] === true;
+      delete operation[PUBLIC_OPERATION_EXTENSION];
+      const responses: Record<string, unknown> = { ...operation.responses };
+      if (isPublic) operation.security = [];
+      else {
+        responses['401'] = problemResponse('Missing or invalid bearer token.');
+        responses['403'] = problemResponse('No access rule of this route admits the caller.');
       }
+      if (operation.requestBody || (operation.parameters?.length ?? 0) > 0) {
+        responses['400'] = problemResponse(
+          'The request does not match the schema; `errors` names each field.',
+        );
+      }
+      responses.default = problemResponse('Any other refusal or failure.');
+      operation.responses = responses;
     }
   }
   return document;

@@ -59,7 +59,12 @@ export async function createTokenVerifier(
   >,
   onDevKeyCreated: (path: string) => void = () => undefined,
 ): Promise<TokenVerifier> {
-  const options: JWTVerifyOptions = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+  // A few seconds of tolerance absorb clock skew between the issuer and this host.
+  const options: JWTVerifyOptions = {
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    clockTolerance: 5,
+  };
   if (config.AUTH_MODE === 'jwks') {
     if (!config.AUTH_JWKS_URL) throw new Error('AUTH_JWKS_URL is required when AUTH_MODE=jwks');
     return new JoseTokenVerifier(createRemoteJWKSet(new URL(config.AUTH_JWKS_URL)), options);

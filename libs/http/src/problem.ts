@@ -36,3 +36,27 @@ export const EDGE_PROBLEM_CODES = {
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type EdgeProblemCode = keyof typeof EDGE_PROBLEM_CODES;
+
+/** The problem document's OpenAPI schema, referenced by every operation's error responses. */
+export const problemOpenApiSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId'],
+  properties: {
+    type: { type: 'string', example: 'urn:mandate:problem:validation-failed' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', description: 'Stable, machine-readable.', example: 'validation-failed' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string', example: 'body.name' }, message: { type: 'string' } },
+      },
+    },
+    details: { type: 'object', additionalProperties: true },
+  },
+} as const;
