@@ -162,7 +162,7 @@ export class ChainWalker {
       ok: this.finding === undefined,
       from: this.from,
       checked: this.checked,
-      verifiedThrough: this.next - 1,
+      verifiedThrough: this.finding ? Math.min(this.next, this.finding.position) - 1 : this.next - 1,
       ...(this.finding ? { firstBad: this.finding } : {}),
       lastCheckpoint: this.lastCheckpoint,
       checkpointsChecked: this.checkpointsChecked,
