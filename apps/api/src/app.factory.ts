@@ -50,6 +50,9 @@ export async function createApiApp(
         'AUTH_MODE=dev: generated a local token signing key; tokens it signs are for development only',
       ),
     ));
+  if (config.AUTH_MODE === 'dev') {
+    logger.warn('AUTH_MODE=dev: tokens are signed by a local key file; use AUTH_MODE=jwks in production');
+  }
   const metrics = config.METRICS_ENABLED ? createHttpMetrics() : undefined;
   const readiness = defaultReadiness(config, overrides);
 
