@@ -1,11 +1,12 @@
-import type { Role, WorkspaceRoleResolver } from '@mandate/auth';
+import type { WorkspaceRoleResolver } from '@mandate/auth';
+import type { WorkspaceRole } from '@mandate/domain';
 import { toOpenApiSchema } from '@mandate/http';
 import { startTestApi, type TestApi } from './api-test-kit';
 import { TestOnlyModule, widgetBody } from './test-only.module';
 
 class StaticRoles implements WorkspaceRoleResolver {
-  constructor(private readonly roles: Record<string, Record<string, Role[]>>) {}
-  async rolesOf(workspaceId: string, principalId: string): Promise<Role[]> {
+  constructor(private readonly roles: Record<string, Record<string, WorkspaceRole[]>>) {}
+  async rolesOf(workspaceId: string, principalId: string): Promise<WorkspaceRole[]> {
     return this.roles[workspaceId]?.[principalId] ?? [];
   }
 }

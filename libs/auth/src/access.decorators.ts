@@ -1,14 +1,14 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import type { Principal } from './principal';
-import type { Role } from './roles';
+import type { WorkspaceRole } from '@mandate/domain';
 
 export const PUBLIC_ROUTE = 'mandate:public';
 export const ACCESS_RULES = 'mandate:access-rules';
 
 /** Who may call a route besides being authenticated; a route admits a caller matching any rule. */
 export type AccessRule =
-  | { kind: 'workspace-role'; role: Role; param: string }
+  | { kind: 'workspace-role'; role: WorkspaceRole; param: string }
   | { kind: 'scope'; scope: string }
   | { kind: 'platform-admin' };
 
@@ -29,7 +29,7 @@ const addRule = (rule: AccessRule): MethodDecorator & ClassDecorator => {
 };
 
 /** Caller must hold `role` (or one including it) in the workspace named by the `:workspaceId` param. */
-export const RequireWorkspaceRole = (role: Role, options: { param?: string } = {}) =>
+export const RequireWorkspaceRole = (role: WorkspaceRole, options: { param?: string } = {}) =>
   addRule({ kind: 'workspace-role', role, param: options.param ?? 'workspaceId' });
 
 /** Caller must be a service whose token carries `scope`. */

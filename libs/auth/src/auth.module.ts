@@ -2,7 +2,11 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthenticationGuard } from './authentication.guard';
 import { AuthorizationGuard, PLATFORM_ADMINS, parsePlatformAdmins } from './authorization.guard';
-import { NoRolesResolver, WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from './roles';
+import {
+  NoRolesResolver,
+  WORKSPACE_ROLE_RESOLVER,
+  type WorkspaceRoleResolver,
+} from './workspace-role-resolver';
 import { TOKEN_VERIFIER, type TokenVerifier } from './token-verifier';
 
 export interface AuthModuleOptions {

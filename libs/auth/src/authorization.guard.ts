@@ -1,9 +1,9 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { assertNever, DomainError } from '@mandate/domain';
+import { assertNever, DomainError, holdsRole } from '@mandate/domain';
 import { ACCESS_RULES, PUBLIC_ROUTE, type AccessRule } from './access.decorators';
 import type { Principal } from './principal';
-import { hasRole, WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from './roles';
+import { WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from './workspace-role-resolver';
 
 export const PLATFORM_ADMINS = Symbol('PlatformAdmins');
 
@@ -53,7 +53,7 @@ export class AuthorizationGuard implements CanActivate {
       case 'workspace-role': {
         const workspaceId = params[rule.param];
         if (!workspaceId) throw new Error(`Route declares a workspace role but has no :${rule.param} param`);
-        return hasRole(await this.roles.rolesOf(workspaceId, principal.id), rule.role);
+        return holdsRole(await this.roles.rolesOf(workspaceId, principal.id), rule.role);
       }
       default:
         return assertNever(rule);

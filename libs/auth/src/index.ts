@@ -5,5 +5,5 @@ export * from './authorization.guard';
 export * from './dev-keys';
 export * from './dev-token';
 export * from './principal';
-export * from './roles';
 export * from './token-verifier';
+export * from './workspace-role-resolver';
