@@ -3,14 +3,15 @@ import type { InvokePolicy } from '../common/invoke-policy';
 import { holdsRole } from '../common/workspace-role';
 import type { CompiledChannel, CompiledWorkspace } from './compiled-identity';
 import { type BoundaryDecision, type Decision, defaultDecisions, type PermissionQuery } from './decision';
+import { parentOf } from './pattern-index';
 import { isConcreteResource } from './resource-pattern';
 
 /**
  * The evaluation order: forbid (workspace, then channel) → restrict unless an active JIT grant
  * covers it → JIT grant → channel extension → baseline → deny. `nowMs` is epoch milliseconds; a
  * grant allows while `nowMs < expiresAt`, so exactly at expiry it no longer does. Returns one of
- * the frozen decisions compiled ahead of time: nothing is allocated on the way unless the
- * connector folds case.
+ * the frozen decisions compiled ahead of time; on the way it allocates only the resource's parent
+ * name (shared by every layer) and, for a case-insensitive connector, the folded name.
  */
 export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, nowMs: number): Decision {
   const channel = compiled.channels.get(query.channelId);
@@ -20,18 +21,21 @@ export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, no
   const slot = channel.slots.get(query.connector)?.get(query.action);
   if (slot === undefined) return defaultDecisions.noRule;
   const resource = slot.foldCase ? query.resource.toLowerCase() : query.resource;
+  const parent = parentOf(resource);
 
-  const workspaceForbid = slot.workspaceForbid?.find(resource, nowMs);
+  const workspaceForbid = slot.workspaceForbid?.find(resource, nowMs, parent);
   if (workspaceForbid !== undefined) return workspaceForbid;
-  const channelForbid = slot.channelForbid?.find(resource, nowMs);
+  const channelForbid = slot.channelForbid?.find(resource, nowMs, parent);
   if (channelForbid !== undefined) return channelForbid;
   // A grant wins over a restriction (step 2 yields to step 3), never over a forbid.
-  const grant = slot.jit?.find(resource, nowMs);
+  const grant = slot.jit?.find(resource, nowMs, parent);
   if (grant !== undefined) return grant;
-  const restricted = slot.restrict?.find(resource, nowMs);
+  const restricted = slot.restrict?.find(resource, nowMs, parent);
   if (restricted !== undefined) return restricted;
   return (
-    slot.extend?.find(resource, nowMs) ?? slot.baseline?.find(resource, nowMs) ?? defaultDecisions.noRule
+    slot.extend?.find(resource, nowMs, parent) ??
+    slot.baseline?.find(resource, nowMs, parent) ??
+    defaultDecisions.noRule
   );
 }
 

@@ -1,5 +1,11 @@
 import type { ResourcePattern } from './resource-pattern';
 
+/** `acme/api/wiki` → `acme/api`; a top-level name has the root (`''`) as parent. */
+export const parentOf = (resource: string): string => {
+  const slash = resource.lastIndexOf('/');
+  return slash < 0 ? '' : resource.slice(0, slash);
+};
+
 /** What a compiled rule yields on a match; static rules never expire (`Infinity`). */
 export interface IndexEntry<T> {
   readonly expiresAtMs: number;
@@ -48,18 +54,24 @@ export class PatternIndex<T> {
     this.entries--;
   }
 
-  /** The most specific entry still active at `nowMs` (exact, then `x/*`, then the deepest `x/**`). */
-  find(resource: string, nowMs: number): T | undefined {
+  /**
+   * The most specific entry still active at `nowMs` (exact, then `x/*`, then the deepest `x/**`).
+   * A caller probing several indexes with one resource passes its `parent` once: the string and
+   * its cached hash are then shared by every probe.
+   */
+  find(resource: string, nowMs: number, parent: string = parentOf(resource)): T | undefined {
     let bucket = this.exact.get(resource);
     if (bucket !== undefined && bucket[0].expiresAtMs > nowMs) return bucket[0].value;
-    const slash = resource.lastIndexOf('/');
     if (this.oneSegment.size > 0) {
-      bucket = this.oneSegment.get(slash < 0 ? '' : resource.slice(0, slash));
+      bucket = this.oneSegment.get(parent);
       if (bucket !== undefined && bucket[0].expiresAtMs > nowMs) return bucket[0].value;
     }
     if (this.anyDepth.size === 0) return undefined;
-    for (let at = slash; at > 0; at = resource.lastIndexOf('/', at - 1)) {
-      bucket = this.anyDepth.get(resource.slice(0, at));
+    bucket = this.anyDepth.get(parent);
+    if (bucket !== undefined && bucket[0].expiresAtMs > nowMs) return bucket[0].value;
+    if (parent === '') return undefined;
+    for (let at = parent.lastIndexOf('/'); at > 0; at = parent.lastIndexOf('/', at - 1)) {
+      bucket = this.anyDepth.get(parent.slice(0, at));
       if (bucket !== undefined && bucket[0].expiresAtMs > nowMs) return bucket[0].value;
     }
     bucket = this.anyDepth.get('');
