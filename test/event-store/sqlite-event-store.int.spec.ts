@@ -121,4 +121,18 @@ describe('SQLite event store specifics', () => {
     expect(configured.database.pragma('synchronous', { simple: true })).toBe(1);
     await configured.close();
   });
+
+  it('given a live subscription, when the store closes, then the iteration ends without an error', async () => {
+    await store.append('s', notes(2), { expectedRevision: 'no_stream' });
+    const received: number[] = [];
+    const consuming = (async () => {
+      for await (const event of store.subscribe()) received.push(event.globalPosition);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    await store.close();
+
+    await expect(consuming).resolves.toBeUndefined();
+    expect(received).toEqual([1, 2]);
+  });
 });

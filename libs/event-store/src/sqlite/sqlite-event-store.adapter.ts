@@ -80,6 +80,7 @@ export class SqliteEventStore implements EventStore {
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
+  private readonly closing = new AbortController();
 
   /** Transaction control, prepared once: a flush of 64 appends runs ~200 of these. */
   private readonly tx: Record<
@@ -203,8 +204,10 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  subscribe(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
-    return catchUpSubscription(this, options);
+  /** Ends when `signal` aborts, the consumer breaks out, or the store closes. */
+  subscribe({ signal, ...options }: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
+    const ends = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    return catchUpSubscription(this, { ...options, signal: ends });
   }
 
   async headPosition(): Promise<number> {
@@ -236,7 +239,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     while (this.flushing) await this.flushing;
     this.closed = true;
-    this.appended.emit('appended', Number.MAX_SAFE_INTEGER);
+    this.closing.abort();
     this.db.close();
   }
 
