@@ -7,3 +7,4 @@ export * from './agent-identity';
 export * from './channel';
 export * from './agent-actions';
 export * from './identity-event-schemas';
+export * from './event-schemas';

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { identifierSchema, skillNameSchema } from '../common/identifiers';
 import { invokePolicySchema, normalizeInvokePolicy, sameInvokePolicy } from '../common/invoke-policy';
 import { holdsRole, isWorkspaceAdmin } from '../common/workspace-role';
@@ -61,7 +61,8 @@ function validRule<R extends PermissionRule>(
   catalog: ConnectorCatalog,
   existing: readonly PermissionRule[],
 ): R {
-  const parsed = normalizeRule(parseOrThrow(schema, rule, 'invalid-rule'));
+  // Parsed under `rule` so shape errors and catalog errors name fields alike (`rule.resources[0]`).
+  const parsed = normalizeRule(parseOrThrow(z.object({ rule: schema }), { rule }, 'invalid-rule').rule);
   const issues: CodedIssue[] = validatePermissionRule(parsed, catalog, 'rule');
   if (existing.some((other) => other.id === parsed.id)) {
     issues.push({

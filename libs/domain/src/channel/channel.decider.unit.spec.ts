@@ -212,7 +212,7 @@ describe('channel decider', () => {
       spec
         .given(created)
         .when(workspaceAdmin('ExtendChannel', { catalog, rule: { ...rule, resources: [] } }))
-        .thenRefuses({ code: 'invalid-rule', kind: 'validation', path: 'resources' });
+        .thenRefuses({ code: 'invalid-rule', kind: 'validation', path: 'rule.resources' });
     });
 
     it('refuses a rule id already used', () => {

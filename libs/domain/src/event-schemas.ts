@@ -1,0 +1,5 @@
+import type { EventSchema } from './shared';
+import { identityEventSchemas } from './identity-event-schemas';
+
+/** Every event type Mandate writes, all versions: the event store validates and upcasts with it. */
+export const eventSchemas: readonly EventSchema[] = [...identityEventSchemas];
