@@ -1,0 +1,39 @@
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '@mandate/config';
+import { eventSchemas } from '@mandate/domain';
+import { EventSchemaRegistry, openConfiguredSqliteEventStore, type EventStore } from '@mandate/event-store';
+import { APP_CONFIG } from '../app.module';
+
+/** Injection token of the process's one `EventStore`. */
+export const EVENT_STORE = Symbol('EventStore');
+
+/** Closes the store last, after in-flight requests have drained. */
+@Injectable()
+class EventStoreCloser implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+export function openEventStore(config: AppConfig): EventStore {
+  if (config.EVENT_STORE !== 'sqlite') {
+    throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not wired into the API yet`);
+  }
+  return openConfiguredSqliteEventStore(config, new EventSchemaRegistry(eventSchemas));
+}
+
+/**
+ * The event store as a Nest provider. Built from configuration unless a test hands in its own
+ * store (`createApiApp(config, { eventStore })`).
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },
+    EventStoreCloser,
+  ],
+  exports: [EVENT_STORE],
+})
+export class EventStoreModule {}
