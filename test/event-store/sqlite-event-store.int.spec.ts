@@ -80,6 +80,27 @@ describe('SQLite event store specifics', () => {
     ]);
   });
 
+  it('given a multi-event append failing half-way in a group commit, when the batch commits, then only that append is rolled back', async () => {
+    const [taken] = notes(1);
+    await store.append('taken', [taken], { expectedRevision: 'no_stream' });
+    const halfBad = [...notes(2), { ...notes(1)[0], id: taken.id }];
+
+    const outcomes = await Promise.allSettled([
+      store.append('a', notes(2), { expectedRevision: 'no_stream' }),
+      store.append('half-bad', halfBad, { expectedRevision: 'no_stream' }),
+      store.append('b', notes(1), { expectedRevision: 'no_stream' }),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'duplicate-event-id' });
+    expect((await store.readAll()).map((event) => [event.streamId, event.globalPosition])).toEqual([
+      ['taken', 1],
+      ['a', 2],
+      ['a', 3],
+      ['b', 4],
+    ]);
+  });
+
   it('given an event stored in an old schema version, when reading stored rows, then the original data is what the hash covers', async () => {
     await store.append('items', [newEvent('ItemCounted', { qty: 3, sku: 'A' }, { schemaVersion: 1 })], {
       expectedRevision: 'no_stream',

@@ -82,7 +82,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly closing = new AbortController();
 
-  /** Transaction control, prepared once: a flush of 64 appends runs ~200 of these. */
+  /** Transaction control, prepared once rather than parsed on every flush. */
   private readonly tx: Record<
     'begin' | 'savepoint' | 'rollbackToSavepoint' | 'release' | 'commit',
     Database.Statement
@@ -284,11 +284,25 @@ export class SqliteEventStore implements EventStore {
       const last = this.selectHead.get();
       head = last ? { position: last.global_position, hash: last.hash } : { position: 0, hash: GENESIS_HASH };
       const recordedAt = this.clock().toISOString();
-      const isolate = batch.length > 1;
       for (const append of batch) {
+        let admitted: number | AppendResult;
+        try {
+          admitted = this.admit(append);
+        } catch (refusal) {
+          outcomes.push({ error: refusal });
+          continue;
+        }
+        if (typeof admitted !== 'number') {
+          outcomes.push({ result: admitted });
+          continue;
+        }
+        // Checks passed, so only an insert can still fail: a later event's id already stored (or an
+        // I/O error). A single event cannot hit the former, so it needs no savepoint of its own;
+        // anything else failing aborts the whole flush.
+        const isolate = batch.length > 1 && append.events.length > 1;
         if (isolate) this.tx.savepoint.run();
         try {
-          const written = this.write(append, head, recordedAt);
+          const written = this.write(append, admitted, head, recordedAt);
           head = written.head;
           outcomes.push({ result: written.result });
         } catch (error) {
@@ -313,14 +327,27 @@ export class SqliteEventStore implements EventStore {
     this.appended.emit('appended', head.position);
   }
 
-  private write(append: PendingAppend, head: Head, recordedAt: string): { result: AppendResult; head: Head } {
+  /**
+   * Decides whether an append may be written, writing nothing: the stream's current revision when
+   * it may, the original result when it is a retry of stored events; throws the refusal otherwise.
+   */
+  private admit(append: PendingAppend): number | AppendResult {
     const { streamId, events, expected } = append;
-    const current = this.selectRevision.get(streamId) ?? -1;
     if (events.length > 0) {
       const stored = this.selectById.get(events[0].id);
-      if (stored) return { result: this.replayed(append, stored), head };
+      if (stored) return this.replayed(append, stored);
     }
+    const current = this.selectRevision.get(streamId) ?? -1;
     checkExpectedRevision(streamId, expected, current);
+    return current;
+  }
+
+  private write(
+    { streamId, events }: PendingAppend,
+    current: number,
+    head: Head,
+    recordedAt: string,
+  ): { result: AppendResult; head: Head } {
     let revision = current;
     let { position, hash } = head;
     const positions: number[] = [];
