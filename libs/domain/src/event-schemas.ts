@@ -1,5 +1,11 @@
+import { accessRequestEventSchemas } from './access/access-request.events';
+import { approvalPolicyEventSchemas } from './access/approval-policy.events';
 import type { EventSchema } from './shared';
 import { identityEventSchemas } from './identity-event-schemas';
 
 /** Every event type Mandate writes, all versions: the event store validates and upcasts with it. */
-export const eventSchemas: readonly EventSchema[] = [...identityEventSchemas];
+export const eventSchemas: readonly EventSchema[] = [
+  ...identityEventSchemas,
+  ...approvalPolicyEventSchemas,
+  ...accessRequestEventSchemas,
+];

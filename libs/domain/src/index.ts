@@ -6,5 +6,6 @@ export * from './workspace';
 export * from './agent-identity';
 export * from './channel';
 export * from './agent-actions';
+export * from './access';
 export * from './identity-event-schemas';
 export * from './event-schemas';
