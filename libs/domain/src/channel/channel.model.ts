@@ -32,7 +32,12 @@ export type NamespaceDirectory = Readonly<Record<string, NamespaceKind>>;
 
 /** Every channel owns a namespace; workspace namespaces are bare names, so these never collide. */
 export const channelNamespace = (channelId: string): string => `channel:${channelId}`;
-export const channelStreamId = (channelId: string): string => `channel-${channelId}`;
+/**
+ * Channel ids are unique within their workspace only, so another tenant can never learn that an id
+ * is taken; ids hold no dot, so `<workspace>.<channel>` is unambiguous.
+ */
+export const channelStreamId = (workspaceId: string, channelId: string): string =>
+  `channel-${workspaceId}.${channelId}`;
 
 export interface ChannelBody {
   channelId: string;
