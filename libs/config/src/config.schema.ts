@@ -20,6 +20,7 @@ export const configSchema = z.object({
   EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
   SQLITE_PATH: z.string().min(1).optional(),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  SQLITE_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(20),
   EVENTSTORE_CONNECTION_STRING: z.string().min(1).optional(),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
@@ -40,6 +41,9 @@ export const configSchema = z.object({
 
   CHECKPOINT_SIGNING_KEY_PATH: z.string().min(1).optional(),
   CHECKPOINT_EVERY_EVENTS: z.coerce.number().int().positive().default(1000),
+
+  CHECK_MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(1000),
+  PROJECTION_SNAPSHOT_EVERY: z.coerce.number().int().positive().default(10_000),
 
   METRICS_ENABLED: bool.default(true),
 });
