@@ -4,8 +4,10 @@ import { eventSchemas } from '@mandate/domain';
 import { EventSchemaRegistry, openConfiguredSqliteEventStore, type EventStore } from '@mandate/event-store';
 import { APP_CONFIG } from '../app.module';
 
-/** Injection token of the process's one `EventStore`. */
-export const EVENT_STORE = Symbol('EventStore');
+import { CheckpointerService } from './checkpointer.service';
+import { EVENT_STORE } from './event-store.tokens';
+
+export { EVENT_STORE };
 
 /** Closes the store last, after in-flight requests have drained. */
 @Injectable()
@@ -33,6 +35,7 @@ export function openEventStore(config: AppConfig): EventStore {
   providers: [
     { provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },
     EventStoreCloser,
+    CheckpointerService,
   ],
   exports: [EVENT_STORE],
 })
