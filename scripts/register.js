@@ -2,5 +2,6 @@
 // legacy decorator metadata NestJS's dependency injection reads.
 // swc-node treats any non-empty SWCRC (even "false") as "read .swcrc"; unset, it compiles from tsconfig.
 delete process.env.SWCRC;
-process.env.TS_NODE_PROJECT = process.env.TS_NODE_PROJECT || require('path').join(__dirname, '..', 'tsconfig.json');
+process.env.TS_NODE_PROJECT =
+  process.env.TS_NODE_PROJECT || require('path').join(__dirname, '..', 'tsconfig.json');
 require('@swc-node/register');
