@@ -1,0 +1,55 @@
+import type { AccessRequestEvent } from './access-request.events';
+
+export type AccessRequested = Extract<AccessRequestEvent, { type: 'AccessRequested' }>['data'];
+
+/** An approval round: the request itself (round 0) or an extension. */
+export interface ApprovalRound {
+  round: number;
+  /** Who asked for this round; with the request's requester and invoker, never a voter. */
+  requestedBy: string;
+  durationSeconds: number;
+  approvalDeadline: string;
+  votes: string[];
+}
+
+export interface GrantState {
+  grantId: string;
+  grantedAt: string;
+  expiresAt: string;
+  approvers: string[];
+}
+
+export type AccessRequestState =
+  | { status: 'absent' }
+  | { status: 'pending'; request: AccessRequested; round: ApprovalRound }
+  | { status: 'denied' | 'timed-out' | 'cancelled'; request: AccessRequested }
+  | {
+      status: 'active';
+      request: AccessRequested;
+      grant: GrantState;
+      /** A pending extension round, if any. */
+      extension: ApprovalRound | null;
+      rounds: number;
+      reviewed: boolean;
+    }
+  | {
+      status: 'revoked' | 'expired';
+      request: AccessRequested;
+      grant: GrantState;
+      rounds: number;
+      reviewed: boolean;
+    };
+
+export type AccessRequestStatus = AccessRequestState['status'];
+
+/** Terminal for the workflow's waits; a break-glass grant may still await its review. */
+export const isClosed = (state: AccessRequestState): boolean =>
+  state.status !== 'pending' && state.status !== 'active' && state.status !== 'absent';
+
+export const openRound = (state: AccessRequestState): ApprovalRound | null =>
+  state.status === 'pending' ? state.round : state.status === 'active' ? state.extension : null;
+
+export const needsBreakGlassReview = (state: AccessRequestState): boolean =>
+  (state.status === 'active' || state.status === 'revoked' || state.status === 'expired') &&
+  state.request.mode === 'break-glass' &&
+  !state.reviewed;

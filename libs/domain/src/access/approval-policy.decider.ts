@@ -1,0 +1,39 @@
+import type { WorkspaceCaller } from '../common/command';
+import { isWorkspaceAdmin } from '../common/workspace-role';
+import { type Decider, DomainError, parseOrThrow } from '../shared';
+import type { ApprovalPolicyEvent } from './approval-policy.events';
+import {
+  type ApprovalPolicy,
+  type ApprovalPolicyInput,
+  approvalPolicySchema,
+  defaultApprovalPolicy,
+} from './approval-policy.model';
+
+export type ApprovalPolicyCommand = WorkspaceCaller & {
+  type: 'SetApprovalPolicy';
+  workspaceId: string;
+  policy: ApprovalPolicyInput;
+};
+
+export interface ApprovalPolicyState {
+  policy: ApprovalPolicy;
+}
+
+/** Admins set the whole policy at once; setting the same policy again writes nothing. */
+export const approvalPolicyDecider: Decider<ApprovalPolicyCommand, ApprovalPolicyEvent, ApprovalPolicyState> =
+  {
+    initialState: () => ({ policy: defaultApprovalPolicy }),
+    decide(command, state) {
+      if (!isWorkspaceAdmin(command.callerRoles)) {
+        throw new DomainError(
+          'forbidden',
+          'not-workspace-admin',
+          'Only a workspace owner or admin may do this',
+        );
+      }
+      const policy = parseOrThrow(approvalPolicySchema, command.policy, 'invalid-approval-policy');
+      if (JSON.stringify(policy) === JSON.stringify(state.policy)) return [];
+      return [{ type: 'ApprovalPolicySet', data: { workspaceId: command.workspaceId, policy } }];
+    },
+    evolve: (_state, event) => ({ policy: event.data.policy }),
+  };

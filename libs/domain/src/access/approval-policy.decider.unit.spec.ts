@@ -1,0 +1,62 @@
+import { deciderSpec } from '@mandate/testing';
+import { approvalPolicyDecider } from './approval-policy.decider';
+import { defaultApprovalPolicy } from './approval-policy.model';
+
+const spec = deciderSpec(approvalPolicyDecider);
+const now = '2026-11-29T12:00:00.000Z';
+const stricter = { ...defaultApprovalPolicy, default: { ...defaultApprovalPolicy.default, quorum: 2 } };
+
+describe('approval policy decider', () => {
+  it('records a policy an admin sets', () => {
+    spec
+      .given()
+      .when({
+        type: 'SetApprovalPolicy',
+        workspaceId: 'acme',
+        policy: stricter,
+        actor: { kind: 'user', id: 'a' },
+        callerRoles: ['admin'],
+        now,
+      })
+      .then([{ type: 'ApprovalPolicySet', data: { workspaceId: 'acme', policy: stricter } }]);
+  });
+
+  it('writes nothing when the policy is unchanged', () => {
+    spec
+      .given()
+      .when({
+        type: 'SetApprovalPolicy',
+        workspaceId: 'acme',
+        policy: defaultApprovalPolicy,
+        actor: { kind: 'user', id: 'a' },
+        callerRoles: ['owner'],
+        now,
+      })
+      .thenNothing();
+  });
+
+  it('refuses a non-admin and a malformed policy, naming the field', () => {
+    spec
+      .given()
+      .when({
+        type: 'SetApprovalPolicy',
+        workspaceId: 'acme',
+        policy: stricter,
+        actor: { kind: 'user', id: 'b' },
+        callerRoles: ['approver'],
+        now,
+      })
+      .thenRefuses({ code: 'not-workspace-admin', kind: 'forbidden' });
+    spec
+      .given()
+      .when({
+        type: 'SetApprovalPolicy',
+        workspaceId: 'acme',
+        policy: { default: { ...defaultApprovalPolicy.default, quorum: 0 } },
+        actor: { kind: 'user', id: 'a' },
+        callerRoles: ['admin'],
+        now,
+      })
+      .thenRefuses({ code: 'invalid-approval-policy', path: 'default.quorum' });
+  });
+});
