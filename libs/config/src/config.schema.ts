@@ -31,6 +31,11 @@ export const configSchema = z.object({
   KAFKA_BROKERS: z.string().min(1).optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('mandate'),
   KAFKA_TOPIC_PREFIX: z.string().min(1).default('mandate'),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
+  RELAY_ENABLED: bool.default(true),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
 
   AUTH_MODE: z.enum(['dev', 'jwks']).default('dev'),
   AUTH_ISSUER: z.string().min(1).default('mandate-dev'),
