@@ -1,0 +1,55 @@
+import { Controller, Get, Headers, Put, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
+import type { AgentIdentityDocument, AgentIdentityDocumentInput } from '@mandate/domain';
+import { ZodBody, ZodParams } from '@mandate/http';
+import type { CommandOutcome } from './command-runner';
+import { etagOf, requiredRevision } from './if-match';
+import { IdentityService } from './identity.service';
+import { agentIdentityBody, type WorkspaceParams, workspaceParams } from './identity.schemas';
+
+@ApiTags('agent identity')
+@Controller('v1/workspaces/:workspaceId/agent-identity')
+export class AgentIdentityController {
+  constructor(private readonly identity: IdentityService) {}
+
+  @Get()
+  @RequireWorkspaceRole('member')
+  @ApiOperation({ summary: "The workspace's agent identity baseline; ETag is its revision." })
+  async get(
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AgentIdentityDocument> {
+    const { document, revision } = await this.identity.agentIdentity(workspaceId);
+    void reply.header('etag', etagOf(revision));
+    return document;
+  }
+
+  @Put()
+  @RequireWorkspaceRole('admin')
+  @ApiHeader({
+    name: 'If-Match',
+    required: true,
+    description: 'ETag of the revision the document is based on',
+  })
+  @ApiOperation({
+    summary: 'Replace the baseline with a document; only the differences are recorded, as granular events.',
+  })
+  async put(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @Headers('if-match') ifMatch: string | undefined,
+    @ZodBody(agentIdentityBody) document: AgentIdentityDocumentInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandOutcome> {
+    const outcome = await this.identity.applyAgentIdentity(
+      principal,
+      workspaceId,
+      document,
+      requiredRevision(ifMatch),
+    );
+    void reply.header('etag', etagOf(outcome.revision));
+    return outcome;
+  }
+}

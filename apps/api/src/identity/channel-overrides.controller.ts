@@ -1,0 +1,198 @@
+import { Controller, Delete, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
+import type {
+  ChannelExtension,
+  ChannelInstructions,
+  InvokePolicy,
+  PermissionRule,
+  SkillOverride,
+} from '@mandate/domain';
+import { ZodBody, ZodParams } from '@mandate/http';
+import type { CommandOutcome } from './command-runner';
+import { IdentityService } from './identity.service';
+import {
+  type ChannelParams,
+  channelParams,
+  type ChannelRuleParams,
+  channelRuleParams,
+  type ChannelSkillParams,
+  channelSkillParams,
+  extensionBody,
+  instructionsBody,
+  invokePolicyBody,
+  memoryScopeBody,
+  ruleBody,
+  skillBody,
+} from './identity.schemas';
+
+/**
+ * How a channel departs from the baseline. Who may do what is the decider's rule: extend and forbid
+ * need a workspace admin, everything else a channel admin or above; the guard only keeps
+ * non-members out.
+ */
+@ApiTags('channel overrides')
+@Controller('v1/workspaces/:workspaceId/channels/:channelId')
+@RequireWorkspaceRole('member')
+export class ChannelOverridesController {
+  constructor(private readonly identity: IdentityService) {}
+
+  @Post('extensions')
+  @ApiOperation({ summary: 'Extend: add a connection, resources or actions here (workspace admin).' })
+  extend(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+    @ZodBody(extensionBody) { rule }: { rule: ChannelExtension },
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, { type: 'ExtendChannel', rule });
+  }
+
+  @Delete('extensions/:ruleId')
+  @ApiOperation({ summary: 'Remove an extension (channel admin or above).' })
+  removeExtension(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelRuleParams) { workspaceId, channelId, ruleId }: ChannelRuleParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(
+      principal,
+      workspaceId,
+      channelId,
+      { type: 'RemoveChannelExtension', ruleId },
+      'params',
+    );
+  }
+
+  @Post('restrictions')
+  @ApiOperation({
+    summary: 'Restrict: deny inherited access here unless a JIT grant covers it (channel admin).',
+  })
+  restrict(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+    @ZodBody(ruleBody) { rule }: { rule: PermissionRule },
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, { type: 'RestrictChannel', rule });
+  }
+
+  @Delete('restrictions/:ruleId')
+  @ApiOperation({ summary: 'Lift a restriction (channel admin or above).' })
+  removeRestriction(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelRuleParams) { workspaceId, channelId, ruleId }: ChannelRuleParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(
+      principal,
+      workspaceId,
+      channelId,
+      { type: 'RemoveChannelRestriction', ruleId },
+      'params',
+    );
+  }
+
+  @Post('forbidden')
+  @ApiOperation({ summary: 'Forbid: a guardrail nothing lifts here, JIT grants included (workspace admin).' })
+  forbid(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+    @ZodBody(ruleBody) { rule }: { rule: PermissionRule },
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, { type: 'ForbidInChannel', rule });
+  }
+
+  @Delete('forbidden/:ruleId')
+  @ApiOperation({ summary: 'Lift a forbid (workspace admin).' })
+  removeForbid(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelRuleParams) { workspaceId, channelId, ruleId }: ChannelRuleParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(
+      principal,
+      workspaceId,
+      channelId,
+      { type: 'RemoveChannelForbid', ruleId },
+      'params',
+    );
+  }
+
+  @Put('instructions')
+  @ApiOperation({ summary: "Append to or replace the baseline's standing instructions here." })
+  setInstructions(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+    @ZodBody(instructionsBody) instructions: ChannelInstructions,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, {
+      type: 'SetChannelInstructions',
+      instructions,
+    });
+  }
+
+  @Delete('instructions')
+  @ApiOperation({ summary: "Drop the channel's instructions: the baseline's apply unchanged." })
+  clearInstructions(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, {
+      type: 'SetChannelInstructions',
+      instructions: null,
+    });
+  }
+
+  @Put('skills/:skill')
+  @ApiOperation({ summary: 'Switch a skill on or off here, or back to the baseline (inherit).' })
+  setSkill(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelSkillParams) { workspaceId, channelId, skill }: ChannelSkillParams,
+    @ZodBody(skillBody) { state }: { state: SkillOverride },
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, {
+      type: 'SetChannelSkill',
+      skill,
+      state,
+    });
+  }
+
+  @Put('memory-scope')
+  @ApiOperation({
+    summary:
+      "Shared namespaces the channel may read (workspace ones, public channels'; never a private one's).",
+  })
+  setMemoryScope(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+    @ZodBody(memoryScopeBody) { sharedNamespaces }: { sharedNamespaces: string[] },
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, {
+      type: 'SetChannelMemoryScope',
+      sharedNamespaces,
+    });
+  }
+
+  @Put('invoke-policy')
+  @ApiOperation({
+    summary: "Who may invoke the agent here; replaces the workspace's policy in this channel.",
+  })
+  setInvokePolicy(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+    @ZodBody(invokePolicyBody) policy: InvokePolicy,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, {
+      type: 'SetChannelInvokePolicy',
+      policy,
+    });
+  }
+
+  @Delete('invoke-policy')
+  @ApiOperation({ summary: "Drop the channel's invoke policy: the workspace's applies." })
+  clearInvokePolicy(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, {
+      type: 'SetChannelInvokePolicy',
+      policy: null,
+    });
+  }
+}

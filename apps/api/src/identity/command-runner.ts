@@ -1,0 +1,143 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { Principal } from '@mandate/auth';
+import {
+  type Actor,
+  type CommandContext,
+  type Decider,
+  DomainError,
+  type DomainEvent,
+  type FieldIssue,
+} from '@mandate/domain';
+import { type EventStore, handleCommand } from '@mandate/event-store';
+import { currentRequestId } from '@mandate/observability';
+import { CLOCK, type Clock } from '../clock';
+import { EVENT_STORE } from '../event-store/event-store.module';
+
+/** What every write answers: where it landed in the log and the resource's revision after it. */
+export interface CommandOutcome {
+  /** Log position to pass as `minPosition` to see this change (the head when nothing was written). */
+  position: number;
+  /** Number of events in the resource's stream after the command (0: nothing written yet). */
+  revision: number;
+  /** Types of the events written, in order; empty when the command changed nothing. */
+  events: string[];
+}
+
+/** Where the fields a decider names came from in the request, so problems point at them. */
+export type IssueLocation = 'body' | 'params';
+
+export interface RunOptions {
+  workspaceId: string;
+  principal: Principal;
+  /** `If-Match`: the revision the caller last saw; anything else is a conflict. */
+  expectedRevision?: number;
+  issuesIn?: IssueLocation;
+}
+
+/** A stream's folded state and its revision (event count), as `GET` endpoints report it. */
+export interface Folded<State> {
+  state: State;
+  revision: number;
+}
+
+export const actorOf = (principal: Principal): Actor => ({ kind: principal.kind, id: principal.id });
+
+/** Counts the events folded, so a command can be made conditional on the revision its caller saw. */
+function withRevision<Command, Event extends DomainEvent, State>(
+  decider: Decider<Command, Event, State>,
+  expectedRevision: number | undefined,
+): Decider<Command, Event, Folded<State>> {
+  return {
+    initialState: () => ({ state: decider.initialState(), revision: 0 }),
+    evolve: ({ state, revision }, event) => ({ state: decider.evolve(state, event), revision: revision + 1 }),
+    decide: (command, { state, revision }) => {
+      if (expectedRevision !== undefined && expectedRevision !== revision) {
+        throw new DomainError(
+          'conflict',
+          'revision-mismatch',
+          `The resource is at revision ${revision}, not ${expectedRevision}; read it again and retry`,
+          [{ path: 'headers.if-match', message: `current revision is ${revision}` }],
+          { currentRevision: revision },
+        );
+      }
+      return decider.decide(command, state);
+    },
+  };
+}
+
+function locateIssues(error: unknown, location: IssueLocation): unknown {
+  if (!(error instanceof DomainError) || error.issues.length === 0) return error;
+  const issues: FieldIssue[] = error.issues.map((issue) => ({
+    ...issue,
+    path: issue.path.startsWith('headers.') ? issue.path : `${location}.${issue.path}`,
+  }));
+  return new DomainError(error.kind, error.code, error.message, issues, error.details);
+}
+
+/**
+ * The edge's side of `handleCommand`: stamps the command with the caller and the clock, wraps the
+ * decided events in envelopes (UUIDv7 ids, actor, time, the request id as correlation id) and
+ * answers with the position written. Concurrent writers are re-decided against the new state,
+ * unless the caller pinned a revision with `If-Match`.
+ */
+@Injectable()
+export class CommandRunner {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async run<Command, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+    command: (context: CommandContext) => Command,
+    { workspaceId, principal, expectedRevision, issuesIn = 'body' }: RunOptions,
+  ): Promise<CommandOutcome> {
+    const actor = actorOf(principal);
+    const occurredAt = this.clock.now().toISOString();
+    const correlationId = currentRequestId() ?? uuidv7();
+    try {
+      const result = await handleCommand(
+        this.store,
+        withRevision(decider, expectedRevision),
+        streamId,
+        command({ actor, now: occurredAt }),
+        {
+          retryOnConflict: expectedRevision === undefined ? 3 : 0,
+          toEnvelope: (events) =>
+            events.map((event) => ({
+              id: uuidv7(),
+              type: event.type,
+              data: event.data,
+              occurredAt,
+              workspaceId,
+              actor,
+              metadata: { correlationId, causationId: null },
+            })),
+        },
+      );
+      return {
+        position: result.position,
+        revision: result.nextExpectedRevision + 1,
+        events: result.events.map((event) => event.type),
+      };
+    } catch (error) {
+      throw locateIssues(error, issuesIn);
+    }
+  }
+
+  async fold<Command, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+  ): Promise<Folded<State>> {
+    const history = await this.store.readStream(streamId);
+    return {
+      state: history.reduce(
+        (state, event) => decider.evolve(state, { type: event.type, data: event.data } as Event),
+        decider.initialState(),
+      ),
+      revision: history.length,
+    };
+  }
+}

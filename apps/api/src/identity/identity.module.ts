@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ClockModule } from '../clock';
+import { EventStoreModule } from '../event-store/event-store.module';
+import { AgentIdentityController } from './agent-identity.controller';
+import { ChannelOverridesController } from './channel-overrides.controller';
+import { ChannelsController } from './channels.controller';
+import { CommandRunner } from './command-runner';
+import { IdentityService } from './identity.service';
+import { WorkspacesController } from './workspaces.controller';
+
+/** Admin endpoints of the identity: workspaces, members, groups, the baseline, channels and overrides. */
+@Module({
+  imports: [EventStoreModule, ClockModule],
+  controllers: [
+    WorkspacesController,
+    AgentIdentityController,
+    ChannelsController,
+    ChannelOverridesController,
+  ],
+  providers: [CommandRunner, IdentityService],
+  exports: [CommandRunner],
+})
+export class IdentityModule {}

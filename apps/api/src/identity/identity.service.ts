@@ -1,0 +1,249 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@mandate/auth';
+import {
+  type ActiveWorkspace,
+  type AgentIdentityDocument,
+  type AgentIdentityDocumentInput,
+  type AgentIdentityCommand,
+  agentIdentityDecider,
+  agentIdentityStreamId,
+  baselineOf,
+  type ChannelBody,
+  type ChannelCommand,
+  channelDecider,
+  type ChannelState,
+  channelStreamId,
+  type ChannelVisibility,
+  type ConnectorCatalog,
+  createConnectorCatalog,
+  DomainError,
+  isIdentifier,
+  isWorkspaceAdmin,
+  type NamespaceDirectory,
+  rolesOf,
+  workspaceDecider,
+  type WorkspaceCommand,
+  type WorkspaceRole,
+  workspaceStreamId,
+} from '@mandate/domain';
+import { type CommandOutcome, CommandRunner, type IssueLocation } from './command-runner';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A workspace command as a request states it; the caller and the clock are added here. */
+export type WorkspaceChange = DistributiveOmit<
+  Exclude<WorkspaceCommand, { type: 'CreateWorkspace' }>,
+  'actor' | 'now'
+>;
+
+/** A channel command as a request states it; caller, roles, catalog and namespaces are resolved here. */
+export type ChannelChange = DistributiveOmit<
+  Exclude<ChannelCommand, { type: 'CreateChannel' }>,
+  'actor' | 'now' | 'callerRoles' | 'channelId' | 'catalog' | 'namespaces'
+>;
+
+export interface WorkspaceView {
+  workspaceId: string;
+  name: string;
+  members: { principalId: string; roles: WorkspaceRole[] }[];
+  groups: { groupId: string; name: string; members: string[] }[];
+  revision: number;
+}
+
+export type ChannelView = Omit<ChannelBody, 'members'> & {
+  status: 'active' | 'archived';
+  members: { principalId: string; role: string }[];
+  revision: number;
+};
+
+interface WorkspaceContext {
+  workspace: ActiveWorkspace;
+  callerRoles: WorkspaceRole[];
+  catalog: ConnectorCatalog;
+}
+
+const workspaceNotFound = () => new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
+const channelNotFound = () => new DomainError('not_found', 'channel-not-found', 'Channel not found');
+
+/**
+ * Turns identity requests into domain commands: it reads what a decider needs besides its own
+ * stream (the caller's roles and the connector catalog from the workspace stream, the kind of each
+ * memory namespace named) and runs the command on the aggregate's stream. Reads fold the streams,
+ * so an answer always reflects every write acknowledged before it.
+ */
+@Injectable()
+export class IdentityService {
+  constructor(private readonly commands: CommandRunner) {}
+
+  createWorkspace(
+    principal: Principal,
+    actorIsPlatformAdmin: boolean,
+    body: { workspaceId: string; name: string },
+  ): Promise<CommandOutcome> {
+    return this.commands.run(
+      workspaceDecider,
+      workspaceStreamId(body.workspaceId),
+      (context): WorkspaceCommand => ({ type: 'CreateWorkspace', ...body, actorIsPlatformAdmin, ...context }),
+      { workspaceId: body.workspaceId, principal },
+    );
+  }
+
+  changeWorkspace(
+    principal: Principal,
+    workspaceId: string,
+    change: WorkspaceChange,
+    issuesIn: IssueLocation = 'body',
+  ): Promise<CommandOutcome> {
+    return this.commands.run(
+      workspaceDecider,
+      workspaceStreamId(workspaceId),
+      (context): WorkspaceCommand => ({ ...change, ...context }),
+      { workspaceId, principal, issuesIn },
+    );
+  }
+
+  async workspace(workspaceId: string): Promise<WorkspaceView> {
+    const { workspace, revision } = await this.activeWorkspace(workspaceId);
+    return {
+      workspaceId: workspace.workspaceId,
+      name: workspace.name,
+      members: Object.entries(workspace.members)
+        .map(([principalId, roles]) => ({ principalId, roles }))
+        .sort((a, b) => a.principalId.localeCompare(b.principalId)),
+      groups: Object.entries(workspace.groups).map(([groupId, group]) => ({ groupId, ...group })),
+      revision,
+    };
+  }
+
+  async agentIdentity(workspaceId: string): Promise<{ document: AgentIdentityDocument; revision: number }> {
+    await this.activeWorkspace(workspaceId);
+    const { state, revision } = await this.commands.fold(
+      agentIdentityDecider,
+      agentIdentityStreamId(workspaceId),
+    );
+    return { document: baselineOf(state), revision };
+  }
+
+  async applyAgentIdentity(
+    principal: Principal,
+    workspaceId: string,
+    document: AgentIdentityDocumentInput,
+    expectedRevision: number,
+  ): Promise<CommandOutcome> {
+    const { callerRoles, catalog } = await this.context(principal, workspaceId);
+    return this.commands.run(
+      agentIdentityDecider,
+      agentIdentityStreamId(workspaceId),
+      (context): AgentIdentityCommand => ({
+        type: 'ApplyAgentIdentityDocument',
+        document,
+        catalog,
+        callerRoles,
+        ...context,
+      }),
+      { workspaceId, principal, expectedRevision },
+    );
+  }
+
+  async createChannel(
+    principal: Principal,
+    workspaceId: string,
+    body: { channelId: string; name: string; visibility: ChannelVisibility },
+  ): Promise<CommandOutcome> {
+    const { callerRoles } = await this.context(principal, workspaceId);
+    return this.commands.run(
+      channelDecider,
+      channelStreamId(workspaceId, body.channelId),
+      (context): ChannelCommand => ({ type: 'CreateChannel', workspaceId, ...body, callerRoles, ...context }),
+      { workspaceId, principal },
+    );
+  }
+
+  async changeChannel(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    change: ChannelChange,
+    issuesIn: IssueLocation = 'body',
+  ): Promise<CommandOutcome> {
+    const { callerRoles, catalog } = await this.context(principal, workspaceId);
+    const namespaces =
+      change.type === 'SetChannelMemoryScope'
+        ? await this.namespaceDirectory(workspaceId, change.sharedNamespaces)
+        : {};
+    return this.commands.run(
+      channelDecider,
+      channelStreamId(workspaceId, channelId),
+      (context): ChannelCommand => {
+        // Commands that need no catalog or directory simply ignore them.
+        const resolved = { channelId, catalog, namespaces, callerRoles, ...context };
+        return { ...change, ...resolved };
+      },
+      { workspaceId, principal, issuesIn },
+    );
+  }
+
+  /** A private channel is visible to its members and workspace admins only: others get 404. */
+  async channel(principal: Principal, workspaceId: string, channelId: string): Promise<ChannelView> {
+    const { callerRoles } = await this.context(principal, workspaceId);
+    const { state, revision } = await this.commands.fold(
+      channelDecider,
+      channelStreamId(workspaceId, channelId),
+    );
+    if (state.status === 'absent') throw channelNotFound();
+    if (
+      state.visibility === 'private' &&
+      state.members[principal.id] === undefined &&
+      !isWorkspaceAdmin(callerRoles)
+    ) {
+      throw channelNotFound();
+    }
+    const { members, ...rest } = state;
+    return {
+      ...rest,
+      members: Object.entries(members).map(([principalId, role]) => ({ principalId, role })),
+      revision,
+    };
+  }
+
+  private async activeWorkspace(workspaceId: string) {
+    const { state, revision } = await this.commands.fold(workspaceDecider, workspaceStreamId(workspaceId));
+    if (state.status !== 'active') throw workspaceNotFound();
+    return { workspace: state, revision };
+  }
+
+  private async context(principal: Principal, workspaceId: string): Promise<WorkspaceContext> {
+    const { workspace } = await this.activeWorkspace(workspaceId);
+    return {
+      workspace,
+      callerRoles: rolesOf(workspace, principal.id),
+      catalog: createConnectorCatalog(workspace.connectors),
+    };
+  }
+
+  /**
+   * The kind of each namespace a channel wants to list: the baseline's shared namespaces and the
+   * channels of this workspace (`channel:<id>`). Anything else stays unknown, and the decider names it.
+   */
+  private async namespaceDirectory(
+    workspaceId: string,
+    requested: readonly string[],
+  ): Promise<NamespaceDirectory> {
+    const { document } = await this.agentIdentity(workspaceId);
+    const directory: Record<string, NamespaceDirectory[string]> = {};
+    for (const namespace of document.memoryNamespaces) directory[namespace] = 'workspace';
+    for (const namespace of new Set(requested)) {
+      if (!namespace.startsWith('channel:')) continue;
+      const owner = await this.channelState(workspaceId, namespace.slice('channel:'.length));
+      if (owner.status === 'absent') continue;
+      directory[namespace] = owner.visibility === 'private' ? 'private-channel' : 'public-channel';
+    }
+    return directory;
+  }
+
+  private async channelState(workspaceId: string, channelId: string): Promise<ChannelState> {
+    // A malformed id names no channel; it must not become part of a stream id.
+    if (!isIdentifier(channelId)) return { status: 'absent' };
+    return (await this.commands.fold(channelDecider, channelStreamId(workspaceId, channelId))).state;
+  }
+}

@@ -1,0 +1,28 @@
+import { DomainError } from '@mandate/domain';
+
+/** The entity tag of a revision: a quoted decimal, as `ETag` sends and `If-Match` echoes it. */
+export const etagOf = (revision: number): string => `"${revision}"`;
+
+const ETAG = /^(?:W\/)?"?(\d{1,15})"?$/;
+
+/**
+ * A document replaced wholesale must say which revision it was based on, otherwise a concurrent
+ * change would be silently overwritten: a missing `If-Match` is refused, not assumed.
+ */
+export function requiredRevision(ifMatch: string | undefined): number {
+  if (ifMatch === undefined || ifMatch.trim() === '') {
+    throw new DomainError(
+      'validation',
+      'if-match-required',
+      'Send If-Match with the ETag of the revision you read (GET it first)',
+      [{ path: 'headers.if-match', message: 'Required' }],
+    );
+  }
+  const match = ETAG.exec(ifMatch.trim());
+  if (match === null) {
+    throw new DomainError('validation', 'invalid-if-match', 'If-Match must be an ETag such as "3"', [
+      { path: 'headers.if-match', message: 'must be one ETag such as "3"' },
+    ]);
+  }
+  return Number(match[1]);
+}

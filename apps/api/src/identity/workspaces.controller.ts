@@ -1,0 +1,134 @@
+import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CurrentPrincipal,
+  PLATFORM_ADMINS,
+  type Principal,
+  RequirePlatformAdmin,
+  RequireWorkspaceRole,
+} from '@mandate/auth';
+import { ZodBody, ZodParams } from '@mandate/http';
+import type { CommandOutcome } from './command-runner';
+import { IdentityService, type WorkspaceView } from './identity.service';
+import {
+  createGroupBody,
+  createWorkspaceBody,
+  type GroupMemberParams,
+  groupMemberParams,
+  type MemberRoleParams,
+  memberRoleParams,
+  renameWorkspaceBody,
+  type WorkspaceParams,
+  workspaceParams,
+} from './identity.schemas';
+
+@ApiTags('workspaces')
+@Controller('v1/workspaces')
+export class WorkspacesController {
+  constructor(
+    private readonly identity: IdentityService,
+    @Inject(PLATFORM_ADMINS) private readonly platformAdmins: ReadonlySet<string>,
+  ) {}
+
+  @Post()
+  @RequirePlatformAdmin()
+  @ApiOperation({ summary: 'Create a workspace; its creator becomes its owner.' })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @ZodBody(createWorkspaceBody) body: { workspaceId: string; name: string },
+  ): Promise<CommandOutcome> {
+    return this.identity.createWorkspace(principal, this.platformAdmins.has(principal.id), body);
+  }
+
+  @Get(':workspaceId')
+  @RequireWorkspaceRole('member')
+  @ApiOperation({ summary: 'The workspace: name, members and their roles, groups.' })
+  get(@ZodParams(workspaceParams) { workspaceId }: WorkspaceParams): Promise<WorkspaceView> {
+    return this.identity.workspace(workspaceId);
+  }
+
+  @Patch(':workspaceId')
+  @RequireWorkspaceRole('admin')
+  @ApiOperation({ summary: 'Rename the workspace.' })
+  rename(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @ZodBody(renameWorkspaceBody) { name }: { name: string },
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(principal, workspaceId, { type: 'RenameWorkspace', name });
+  }
+
+  @Put(':workspaceId/members/:principalId/roles/:role')
+  @RequireWorkspaceRole('admin')
+  @ApiOperation({
+    summary: 'Grant a role (only an owner grants owner). Granting a held role writes nothing.',
+  })
+  grantRole(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(memberRoleParams) { workspaceId, principalId, role }: MemberRoleParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(
+      principal,
+      workspaceId,
+      { type: 'GrantMemberRole', principalId, role },
+      'params',
+    );
+  }
+
+  @Delete(':workspaceId/members/:principalId/roles/:role')
+  @RequireWorkspaceRole('admin')
+  @ApiOperation({ summary: 'Revoke a role. The last owner cannot be removed.' })
+  revokeRole(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(memberRoleParams) { workspaceId, principalId, role }: MemberRoleParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(
+      principal,
+      workspaceId,
+      { type: 'RevokeMemberRole', principalId, role },
+      'params',
+    );
+  }
+
+  @Post(':workspaceId/groups')
+  @RequireWorkspaceRole('admin')
+  @ApiOperation({ summary: 'Create a group of principals (invoke policies may name it).' })
+  createGroup(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @ZodBody(createGroupBody) body: { groupId: string; name: string },
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(principal, workspaceId, { type: 'CreateGroup', ...body });
+  }
+
+  @Put(':workspaceId/groups/:groupId/members/:principalId')
+  @RequireWorkspaceRole('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add a principal to a group.' })
+  addGroupMember(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(groupMemberParams) { workspaceId, groupId, principalId }: GroupMemberParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(
+      principal,
+      workspaceId,
+      { type: 'AddGroupMember', groupId, principalId },
+      'params',
+    );
+  }
+
+  @Delete(':workspaceId/groups/:groupId/members/:principalId')
+  @RequireWorkspaceRole('admin')
+  @ApiOperation({ summary: 'Remove a principal from a group.' })
+  removeGroupMember(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(groupMemberParams) { workspaceId, groupId, principalId }: GroupMemberParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(
+      principal,
+      workspaceId,
+      { type: 'RemoveGroupMember', groupId, principalId },
+      'params',
+    );
+  }
+}
