@@ -1,0 +1,180 @@
+import {
+  type AccessRequestEvent,
+  agentIdentityEventSchemas,
+  type AgentIdentityEvent,
+  channelEventSchemas,
+  type ChannelEvent,
+  type Decision,
+  evaluate,
+  type PermissionQuery,
+  workspaceEventSchemas,
+  type WorkspaceEvent,
+} from '@mandate/domain';
+import { canonicalJson, type RecordedEvent, sha256Hex } from '@mandate/event-store';
+import { WorkspacePermissions, type WorkspaceRecord } from './workspace-permissions';
+
+type Route = 'workspace' | 'agent-identity' | 'channel' | 'grant';
+
+const routes = new Map<string, Route>([
+  ...workspaceEventSchemas.map(({ type }) => [type, 'workspace'] as const),
+  ...agentIdentityEventSchemas.map(({ type }) => [type, 'agent-identity'] as const),
+  ...channelEventSchemas.map(({ type }) => [type, 'channel'] as const),
+  ...['AccessGranted', 'AccessExtended', 'AccessRevoked', 'AccessExpired'].map(
+    (type) => [type, 'grant'] as const,
+  ),
+]);
+
+/** Event types that change effective permissions; every other event only advances the position. */
+export const projectedEventTypes: ReadonlySet<string> = new Set(routes.keys());
+
+export const SNAPSHOT_FORMAT = 'mandate.effective-permissions/1';
+
+export interface ProjectionSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  /** Global position of the last event applied (the checkpoint, written with the state). */
+  position: number;
+  /** Hash of the event at `position`, so a snapshot is never resumed against a different log. */
+  lastHash: string | null;
+  workspaces: WorkspaceRecord[];
+}
+
+export interface ProjectionFailure {
+  position: number;
+  type: string;
+  error: unknown;
+}
+
+export interface EffectivePermissionsOptions {
+  /** Called for an event the projection could not apply; the event is skipped, never fatal. */
+  onFailure?: (failure: ProjectionFailure) => void;
+}
+
+/**
+ * Effective permissions of every workspace, built from the log: the deciders' states folded with
+ * their own `evolve`, compiled for lookup (see CompiledWorkspace). `apply` never throws; `check`
+ * never scans rules. Serializable (`snapshot`/`restore`); `stateHash` is the same for the same log,
+ * whether built live, rebuilt from position 1, or restored from a snapshot and continued.
+ */
+export class EffectivePermissionsProjection {
+  private readonly workspaces = new Map<string, WorkspacePermissions>();
+  private appliedPosition = 0;
+  private appliedHash: string | null = null;
+  private failureCount = 0;
+
+  constructor(private readonly options: EffectivePermissionsOptions = {}) {}
+
+  /** Global position of the last event seen (applied or not relevant). */
+  get position(): number {
+    return this.appliedPosition;
+  }
+
+  get failures(): number {
+    return this.failureCount;
+  }
+
+  /** Events at or below the current position are ignored, so at-least-once delivery is harmless. */
+  apply(event: RecordedEvent): void {
+    if (event.globalPosition <= this.appliedPosition) return;
+    this.appliedPosition = event.globalPosition;
+    this.appliedHash = event.hash;
+    const route = routes.get(event.type);
+    if (route === undefined) return;
+    try {
+      const target = this.workspaceFor(event.workspaceId);
+      applyTo(target, route, event);
+      target.record(event.globalPosition, Date.parse(event.recordedAt));
+    } catch (error) {
+      this.failureCount++;
+      this.options.onFailure?.({ position: event.globalPosition, type: event.type, error });
+    }
+  }
+
+  /** The workspace's permissions, or undefined when no such workspace was created. */
+  workspace(workspaceId: string): WorkspacePermissions | undefined {
+    const found = this.workspaces.get(workspaceId);
+    return found?.exists ? found : undefined;
+  }
+
+  /** Compiles every workspace not compiled yet (after a rebuild or restore, before serving). */
+  compileAll(): void {
+    for (const workspace of this.workspaces.values()) void workspace.compiled;
+  }
+
+  /** Every workspace the log mentions, created or not (for `at` queries about the past). */
+  anyWorkspace(workspaceId: string): WorkspacePermissions | undefined {
+    return this.workspaces.get(workspaceId);
+  }
+
+  /** Undefined when the workspace does not exist; an unknown channel is a default deny. */
+  check(workspaceId: string, query: PermissionQuery, nowMs: number): Decision | undefined {
+    const found = this.workspaces.get(workspaceId);
+    return found?.exists ? evaluate(found.compiled, query, nowMs) : undefined;
+  }
+
+  snapshot(): ProjectionSnapshot {
+    return {
+      format: SNAPSHOT_FORMAT,
+      position: this.appliedPosition,
+      lastHash: this.appliedHash,
+      workspaces: [...this.workspaces.values()].map((workspace) => workspace.toRecord()),
+    };
+  }
+
+  /** Replaces the whole state with a snapshot's; the compiled structures are rebuilt from it. */
+  restore(snapshot: ProjectionSnapshot): void {
+    if (snapshot.format !== SNAPSHOT_FORMAT) {
+      throw new Error(`Unknown snapshot format ${String(snapshot.format)}`);
+    }
+    this.workspaces.clear();
+    for (const { workspaceId, ...record } of snapshot.workspaces) {
+      this.workspaces.set(workspaceId, new WorkspacePermissions(workspaceId, record));
+    }
+    this.appliedPosition = snapshot.position;
+    this.appliedHash = snapshot.lastHash;
+  }
+
+  /** SHA-256 of the canonical JSON of the snapshot: equal states, equal hashes. */
+  stateHash(): string {
+    return sha256Hex(canonicalJson(this.snapshot()));
+  }
+
+  private workspaceFor(workspaceId: string): WorkspacePermissions {
+    let found = this.workspaces.get(workspaceId);
+    if (found === undefined)
+      this.workspaces.set(workspaceId, (found = new WorkspacePermissions(workspaceId)));
+    return found;
+  }
+}
+
+/** Folds one event into a workspace. The store validated (and upcast) `data` against its schema. */
+export function applyTo(target: WorkspacePermissions, route: Route, event: RecordedEvent): void {
+  const domainEvent = { type: event.type, data: event.data };
+  switch (route) {
+    case 'workspace':
+      return target.applyWorkspace(domainEvent as WorkspaceEvent);
+    case 'agent-identity':
+      return target.applyAgentIdentity(domainEvent as AgentIdentityEvent);
+    case 'channel':
+      return target.applyChannel(domainEvent as ChannelEvent);
+    case 'grant':
+      return applyGrantEvent(target, domainEvent as AccessRequestEvent);
+  }
+}
+
+function applyGrantEvent(target: WorkspacePermissions, event: AccessRequestEvent): void {
+  switch (event.type) {
+    case 'AccessGranted': {
+      const { grantId, channelId, connector, actions, resources, expiresAt } = event.data;
+      return target.grant({ grantId, channelId, connector, actions, resources, expiresAt });
+    }
+    case 'AccessExtended':
+      return target.extend(event.data.grantId, event.data.newExpiresAt);
+    case 'AccessRevoked':
+    case 'AccessExpired':
+      return target.endGrant(event.data.grantId);
+    default:
+      return;
+  }
+}
+
+export const routeOf = (type: string): Route | undefined => routes.get(type);

@@ -1,0 +1,183 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  type ActiveGrant,
+  type Actor,
+  agentIdentityDecider,
+  type AgentIdentityDocumentInput,
+  agentIdentityStreamId,
+  type ChannelCommand,
+  channelDecider,
+  channelStreamId,
+  createConnectorCatalog,
+  type Decider,
+  type DomainEvent,
+  eventSchemas,
+  rolesOf,
+  workspaceDecider,
+  type WorkspaceCommand,
+  type WorkspaceState,
+  workspaceStreamId,
+} from '@mandate/domain';
+import {
+  type EventStore,
+  EventSchemaRegistry,
+  handleCommand,
+  type NewEvent,
+  SqliteEventStore,
+} from '@mandate/event-store';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type WorkspaceInput = DistributiveOmit<WorkspaceCommand, 'actor' | 'now'>;
+export type ChannelInput = DistributiveOmit<ChannelCommand, 'actor' | 'now' | 'callerRoles' | 'catalog'>;
+export type GrantInput = ActiveGrant & { requestId?: string };
+
+export const user = (id: string): Actor => ({ kind: 'user', id });
+const system: Actor = { kind: 'system', id: 'jit-grant-workflow' };
+
+/** A store for tests: SQLite in memory (default) or in a file, with every domain event schema. */
+export const openTestStore = (
+  options: { path?: string; pollIntervalMs?: number; clock?: () => Date } = {},
+): SqliteEventStore =>
+  new SqliteEventStore({
+    path: options.path ?? ':memory:',
+    schemas: new EventSchemaRegistry(eventSchemas),
+    pollIntervalMs: options.pollIntervalMs ?? 10,
+    clock: options.clock,
+  });
+
+/**
+ * Writes the identity log the way the API does: commands through the real deciders and the
+ * command handler (refusals surface as DomainError), grant events as the JIT workflow writes them.
+ */
+export class IdentityLog {
+  constructor(
+    readonly store: EventStore,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  workspace(workspaceId: string, by: string, command: WorkspaceInput) {
+    return this.run(workspaceDecider, workspaceStreamId(workspaceId), workspaceId, by, (context) => ({
+      ...command,
+      ...context,
+    }));
+  }
+
+  async baseline(workspaceId: string, by: string, document: AgentIdentityDocumentInput) {
+    const workspace = await this.workspaceState(workspaceId);
+    return this.run(agentIdentityDecider, agentIdentityStreamId(workspaceId), workspaceId, by, (context) => ({
+      type: 'ApplyAgentIdentityDocument' as const,
+      document,
+      catalog: catalogOf(workspace),
+      callerRoles: rolesOf(workspace, by),
+      ...context,
+    }));
+  }
+
+  async channel(workspaceId: string, by: string, command: ChannelInput) {
+    const workspace = await this.workspaceState(workspaceId);
+    return this.run(
+      channelDecider,
+      channelStreamId(workspaceId, command.channelId),
+      workspaceId,
+      by,
+      (context) =>
+        ({
+          ...command,
+          ...context,
+          callerRoles: rolesOf(workspace, by),
+          catalog: catalogOf(workspace),
+        }) as ChannelCommand,
+    );
+  }
+
+  grant(workspaceId: string, { requestId, ...grant }: GrantInput) {
+    const id = requestId ?? grant.grantId;
+    return this.append(workspaceId, `access-request-${id}`, 'AccessGranted', {
+      ...grant,
+      requestId: id,
+      workspaceId,
+      grantedAt: this.clock().toISOString(),
+      approvers: ['approver'],
+      mode: 'approval',
+    });
+  }
+
+  extendGrant(workspaceId: string, grantId: string, newExpiresAt: string) {
+    return this.append(workspaceId, `access-request-${grantId}`, 'AccessExtended', {
+      grantId,
+      requestId: grantId,
+      round: 1,
+      newExpiresAt,
+      approvers: ['approver'],
+    });
+  }
+
+  revokeGrant(workspaceId: string, grantId: string) {
+    return this.append(workspaceId, `access-request-${grantId}`, 'AccessRevoked', {
+      grantId,
+      requestId: grantId,
+      revokedBy: 'admin',
+      reason: 'no longer needed',
+    });
+  }
+
+  expireGrant(workspaceId: string, grantId: string, expiresAt: string) {
+    return this.append(workspaceId, `access-request-${grantId}`, 'AccessExpired', {
+      grantId,
+      requestId: grantId,
+      expiresAt,
+    });
+  }
+
+  async workspaceState(workspaceId: string): Promise<WorkspaceState> {
+    const history = await this.store.readStream(workspaceStreamId(workspaceId));
+    return history.reduce(
+      (state, event) =>
+        workspaceDecider.evolve(state, event as unknown as Parameters<typeof workspaceDecider.evolve>[1]),
+      workspaceDecider.initialState(),
+    );
+  }
+
+  private async append(workspaceId: string, streamId: string, type: string, data: unknown) {
+    const result = await this.store.append(streamId, [this.envelope(workspaceId, system, type, data)], {
+      expectedRevision: 'any',
+    });
+    return { position: result.positions[0] };
+  }
+
+  private async run<Command, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+    workspaceId: string,
+    by: string,
+    command: (context: { actor: Actor; now: string }) => Command,
+  ) {
+    const actor = user(by);
+    const result = await handleCommand(
+      this.store,
+      decider,
+      streamId,
+      command({ actor, now: this.clock().toISOString() }),
+      {
+        toEnvelope: (events) =>
+          events.map((event) => this.envelope(workspaceId, actor, event.type, event.data)),
+      },
+    );
+    return { position: result.position };
+  }
+
+  private envelope(workspaceId: string, actor: Actor, type: string, data: unknown): NewEvent {
+    return {
+      id: uuidv7(),
+      type,
+      data,
+      occurredAt: this.clock().toISOString(),
+      workspaceId,
+      actor,
+      metadata: { correlationId: uuidv7(), causationId: null },
+    };
+  }
+}
+
+const catalogOf = (workspace: WorkspaceState) =>
+  createConnectorCatalog(workspace.status === 'active' ? workspace.connectors : []);
