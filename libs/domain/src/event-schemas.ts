@@ -1,5 +1,6 @@
 import { accessRequestEventSchemas } from './access/access-request.events';
 import { approvalPolicyEventSchemas } from './access/approval-policy.events';
+import { egressEventSchemas } from './egress/egress.events';
 import type { EventSchema } from './shared';
 import { identityEventSchemas } from './identity-event-schemas';
 
@@ -8,4 +9,5 @@ export const eventSchemas: readonly EventSchema[] = [
   ...identityEventSchemas,
   ...approvalPolicyEventSchemas,
   ...accessRequestEventSchemas,
+  ...egressEventSchemas,
 ];

@@ -7,5 +7,6 @@ export * from './agent-identity';
 export * from './channel';
 export * from './agent-actions';
 export * from './access';
+export * from './egress';
 export * from './identity-event-schemas';
 export * from './event-schemas';
