@@ -1,0 +1,3 @@
+export * from './index/audit-terms';
+export * from './index/audit-index';
+export * from './index/audit-index.follower';

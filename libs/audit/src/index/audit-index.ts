@@ -1,0 +1,247 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SqliteCheckpointStore, type RecordedEvent } from '@mandate/event-store';
+import { auditTermsOf, type AuditTermKind, auditTerm } from './audit-terms';
+
+const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS audit_events (
+  position     INTEGER PRIMARY KEY,
+  workspace_id TEXT NOT NULL,
+  occurred_at  TEXT NOT NULL,
+  recorded_at  TEXT NOT NULL,
+  event        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_events_by_workspace ON audit_events (workspace_id, position);
+CREATE TABLE IF NOT EXISTS audit_terms (
+  workspace_id TEXT    NOT NULL,
+  term         TEXT    NOT NULL,
+  position     INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, term, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit_index_head (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  position INTEGER NOT NULL,
+  hash     TEXT    NOT NULL
+);
+`;
+
+/** The checkpoint's consumer name in the index file. */
+export const AUDIT_INDEX_CONSUMER = 'audit-index';
+
+export type AuditOrder = 'newest' | 'oldest';
+
+export type AuditFilter = Partial<Record<AuditTermKind, string>> & {
+  /** occurredAt ≥ from (ISO-8601). */
+  from?: string;
+  /** occurredAt < to (ISO-8601). */
+  to?: string;
+};
+
+export interface AuditQuery {
+  workspaceId: string;
+  filter?: AuditFilter;
+  order?: AuditOrder;
+  /** Exclusive position to continue from (a page's `next`); omitted for the first page. */
+  after?: number;
+  limit?: number;
+}
+
+export interface AuditPage {
+  events: RecordedEvent[];
+  /** Position to pass as `after` for the next page; null when this page was the last. */
+  next: number | null;
+  /** Everything up to this log position is in the index; later events are not visible yet. */
+  indexedThrough: number;
+}
+
+/**
+ * Most selective first: a query walks the postings of its most selective term in position order
+ * and checks the others per row, so a page of 100 costs about 100 lookups whatever the log's size.
+ */
+const SELECTIVITY: readonly AuditTermKind[] = [
+  'correlation',
+  'grant',
+  'request',
+  'resource',
+  'actor',
+  'principal',
+  'channel',
+  'connector',
+  'type',
+];
+
+const MAX_LIMIT = 1000;
+
+/**
+ * The audit index: every event of the log in its own SQLite file, with an inverted index of terms
+ * (type, actor, channel, connector, resource, grant, request, correlation, principal) per
+ * workspace. A projection: rebuilt from the log when missing or when it no longer matches the log,
+ * its rows and its checkpoint committed in one transaction, so after a crash it resumes exactly
+ * after the last event it holds.
+ */
+export class AuditIndex {
+  private readonly checkpoints: SqliteCheckpointStore;
+  private readonly insertEvent: Database.Statement<[number, string, string, string, string]>;
+  private readonly insertTerm: Database.Statement<[string, string, number]>;
+  private readonly upsertHead: Database.Statement<[number, string]>;
+  private readonly selectHead: Database.Statement<[], { position: number; hash: string }>;
+  private readonly selectRecordedAt: Database.Statement<[number], string>;
+  private readonly queries = new Map<string, Database.Statement<unknown[], [number, string]>>();
+
+  private constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA_SQL);
+    this.checkpoints = new SqliteCheckpointStore(db);
+    this.insertEvent = db.prepare(
+      'INSERT INTO audit_events (position, workspace_id, occurred_at, recorded_at, event) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.insertTerm = db.prepare('INSERT INTO audit_terms (workspace_id, term, position) VALUES (?, ?, ?)');
+    this.upsertHead = db.prepare(
+      'INSERT INTO audit_index_head (id, position, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash',
+    );
+    this.selectHead = db.prepare('SELECT position, hash FROM audit_index_head WHERE id = 1');
+    this.selectRecordedAt = db
+      .prepare('SELECT recorded_at FROM audit_events WHERE position = ?')
+      .pluck() as Database.Statement<[number], string>;
+  }
+
+  /** Opens (or creates) the index file. `:memory:` for tests. */
+  static open(path: string): AuditIndex {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    // A projection: losing the last transactions on power loss only means re-applying them.
+    db.pragma('synchronous = NORMAL');
+    return new AuditIndex(db);
+  }
+
+  /** Position of the last event indexed (0 when empty). */
+  get position(): number {
+    return this.checkpoints.loadSync(AUDIT_INDEX_CONSUMER);
+  }
+
+  /** Position and hash of the last event indexed, to check the index still belongs to the log. */
+  head(): { position: number; hash: string } | null {
+    return this.selectHead.get() ?? null;
+  }
+
+  /**
+   * Indexes events in position order, in one transaction with the checkpoint. Events at or below
+   * the checkpoint are skipped (at-least-once delivery is harmless); a gap is refused, since a
+   * page that skipped a position would silently miss an event.
+   */
+  apply(events: readonly RecordedEvent[]): void {
+    const fresh = events.filter((event) => event.globalPosition > this.position);
+    if (fresh.length === 0) return;
+    const last = fresh[fresh.length - 1];
+    this.checkpoints.applyWithCheckpoint(AUDIT_INDEX_CONSUMER, last.globalPosition, () => {
+      let expected = this.position + 1;
+      for (const event of fresh) {
+        if (event.globalPosition !== expected) {
+          throw new Error(`audit index expected position ${expected}, got ${event.globalPosition}`);
+        }
+        expected++;
+        this.insertEvent.run(
+          event.globalPosition,
+          event.workspaceId,
+          event.occurredAt,
+          event.recordedAt,
+          JSON.stringify(event),
+        );
+        for (const term of auditTermsOf(event)) {
+          this.insertTerm.run(event.workspaceId, term, event.globalPosition);
+        }
+      }
+      this.upsertHead.run(last.globalPosition, last.hash);
+    });
+  }
+
+  /** Empties the index (it is then rebuilt from position 1). */
+  reset(): void {
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM audit_events; DELETE FROM audit_terms; DELETE FROM audit_index_head;');
+      this.checkpoints.applyWithCheckpoint(AUDIT_INDEX_CONSUMER, 0, () => undefined);
+    })();
+  }
+
+  /**
+   * One page of a workspace's events. Cursors are positions: pages never overlap and, because the
+   * index only ever grows by whole prefixes of the log, no event can appear behind a cursor later —
+   * paging oldest first under concurrent appends neither repeats nor skips an event.
+   */
+  query({ workspaceId, filter = {}, order = 'newest', after, limit = 100 }: AuditQuery): AuditPage {
+    const indexedThrough = this.position;
+    const size = Math.max(1, Math.min(MAX_LIMIT, limit));
+    const terms = SELECTIVITY.filter((kind) => filter[kind] !== undefined).map((kind) =>
+      auditTerm(kind, filter[kind] as string),
+    );
+    const newest = order === 'newest';
+    // A snapshot bound: a page never includes events indexed while it is read.
+    const bound = after ?? (newest ? indexedThrough + 1 : 0);
+    const [driver, ...others] = terms;
+    const from =
+      driver === undefined
+        ? 'audit_events e'
+        : 'audit_terms t JOIN audit_events e ON e.position = t.position';
+    const column = driver === undefined ? 'e.position' : 't.position';
+    const where = [
+      driver === undefined ? 'e.workspace_id = ?' : 't.workspace_id = ? AND t.term = ?',
+      `${column} ${newest ? '<' : '>'} ?`,
+      ...(newest ? [] : [`${column} <= ?`]),
+      ...others.map(
+        () =>
+          `EXISTS (SELECT 1 FROM audit_terms x WHERE x.workspace_id = ? AND x.term = ? AND x.position = ${column})`,
+      ),
+      ...(filter.from !== undefined ? ['e.occurred_at >= ?'] : []),
+      ...(filter.to !== undefined ? ['e.occurred_at < ?'] : []),
+    ];
+    const sql = `SELECT e.position, e.event FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${column} ${newest ? 'DESC' : 'ASC'} LIMIT ?`;
+    const params: unknown[] = [
+      workspaceId,
+      ...(driver === undefined ? [] : [driver]),
+      bound,
+      ...(newest ? [] : [indexedThrough]),
+      ...others.flatMap((term) => [workspaceId, term]),
+      ...(filter.from !== undefined ? [filter.from] : []),
+      ...(filter.to !== undefined ? [filter.to] : []),
+      size + 1,
+    ];
+    const rows = this.statement(sql).all(...params);
+    const page = rows.slice(0, size);
+    return {
+      events: page.map(([, json]) => JSON.parse(json) as RecordedEvent),
+      next: rows.length > size ? page[page.length - 1][0] : null,
+      indexedThrough,
+    };
+  }
+
+  /**
+   * The first indexed position recorded at or after `instant` (`indexedThrough + 1` when none).
+   * Positions are assigned in commit order and `recordedAt` is the commit time, so it does not
+   * decrease along the log and a binary search over positions finds it.
+   */
+  firstPositionRecordedAtOrAfter(instant: string): number {
+    let low = 1;
+    let high = this.position + 1;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const recordedAt = this.selectRecordedAt.get(middle);
+      if (recordedAt !== undefined && recordedAt >= instant) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private statement(sql: string): Database.Statement<unknown[], [number, string]> {
+    let statement = this.queries.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql).raw(true) as Database.Statement<unknown[], [number, string]>;
+      this.queries.set(sql, statement);
+    }
+    return statement;
+  }
+}
