@@ -1,0 +1,96 @@
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { RecordedEvent } from '@mandate/event-store';
+import { fromKafkaMessage, toRecordedEvent, type MandateCloudEvent } from './cloud-event.mapping';
+import { DedupeWindow } from './dedupe-window';
+
+export const DEFAULT_DEDUPE_WINDOW = 100_000;
+
+export interface DeliveredEvent {
+  cloudEvent: MandateCloudEvent;
+  event: RecordedEvent;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface CloudEventConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  /** Applies one event; a rejection stops the partition there and the message is redelivered. */
+  handle(delivery: DeliveredEvent): Promise<void> | void;
+  /** How many distinct event ids are remembered for deduplication (see DedupeWindow). */
+  dedupeWindow?: number;
+  fromBeginning?: boolean;
+  /** A message that is not a Mandate CloudEvent is skipped and reported here. */
+  onInvalid?(message: KafkaMessage, error: unknown): void;
+}
+
+/**
+ * Consumes Mandate CloudEvents: parses each message, drops duplicates (by CloudEvent id, within a
+ * bounded window) and hands the rest to `handle` one at a time per partition, in offset order. A
+ * stream's events share a key, hence a partition, so they are applied in stream order. Offsets are
+ * committed only for handled messages: after a crash, a message may be handled again (the window
+ * starts empty), never skipped.
+ */
+export class CloudEventConsumer {
+  private readonly consumer: Consumer;
+  private readonly window: DedupeWindow;
+  private duplicateCount = 0;
+
+  constructor(private readonly options: CloudEventConsumerOptions) {
+    this.consumer = options.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 50 });
+    this.window = new DedupeWindow(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW);
+  }
+
+  /** Duplicates dropped so far. */
+  get duplicates(): number {
+    return this.duplicateCount;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) return;
+          await this.deliver(batch.topic, batch.partition, message);
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private async deliver(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    let cloudEvent: MandateCloudEvent;
+    try {
+      cloudEvent = fromKafkaMessage(message);
+    } catch (error) {
+      this.options.onInvalid?.(message, error);
+      return;
+    }
+    if (this.window.has(cloudEvent.id)) {
+      this.duplicateCount++;
+      return;
+    }
+    await this.options.handle({
+      cloudEvent,
+      event: toRecordedEvent(cloudEvent),
+      topic,
+      partition,
+      offset: message.offset,
+    });
+    // Remembered only once handled: a failed handler sees the redelivered copy again.
+    this.window.admit(cloudEvent.id);
+  }
+}

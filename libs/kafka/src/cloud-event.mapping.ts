@@ -1,0 +1,114 @@
+import { CloudEvent, Kafka, type KafkaMessage } from 'cloudevents';
+import type { RecordedEvent } from '@mandate/event-store';
+
+/** CloudEvents `type` of a Mandate event: `mandate.<EventType>` (e.g. `mandate.AccessRequested`). */
+export const CLOUD_EVENT_TYPE_PREFIX = 'mandate.';
+
+/**
+ * The envelope fields CloudEvents has no attribute for travel as extensions (lower-case
+ * alphanumeric names, per the spec), so a consumer can rebuild the recorded event exactly,
+ * hash chain included.
+ */
+interface MandateExtensions {
+  partitionkey: string;
+  workspaceid: string;
+  streamversion: number;
+  globalposition: number;
+  recordedat: string;
+  actorkind: string;
+  actorid: string;
+  correlationid: string;
+  causationid?: string;
+  schemaversion: number;
+  prevhash: string;
+  hash: string;
+}
+
+export type MandateCloudEvent = CloudEvent<unknown> & MandateExtensions;
+
+export function sourceOf(workspaceId: string): string {
+  return `/mandate/workspaces/${workspaceId}`;
+}
+
+export function toCloudEvent(event: RecordedEvent): CloudEvent<unknown> {
+  return new CloudEvent<unknown>({
+    specversion: '1.0',
+    id: event.id,
+    source: sourceOf(event.workspaceId),
+    type: `${CLOUD_EVENT_TYPE_PREFIX}${event.type}`,
+    subject: event.streamId,
+    time: event.occurredAt,
+    datacontenttype: 'application/json',
+    data: event.data,
+    partitionkey: event.streamId,
+    workspaceid: event.workspaceId,
+    streamversion: event.streamVersion,
+    globalposition: event.globalPosition,
+    recordedat: event.recordedAt,
+    actorkind: event.actor.kind,
+    actorid: event.actor.id,
+    correlationid: event.metadata.correlationId,
+    ...(event.metadata.causationId === null ? {} : { causationid: event.metadata.causationId }),
+    schemaversion: event.metadata.schemaVersion,
+    prevhash: event.prevHash,
+    hash: event.hash,
+  } satisfies Partial<CloudEvent<unknown>> & MandateExtensions);
+}
+
+/** A Kafka message in CloudEvents structured mode: key = stream id, value = the event as JSON. */
+export interface StructuredMessage {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export function toKafkaMessage(event: RecordedEvent): StructuredMessage {
+  const message = Kafka.structured(toCloudEvent(event));
+  return {
+    key: event.streamId,
+    value: message.value as string,
+    headers: message.headers as Record<string, string>,
+  };
+}
+
+/** Parses a consumed message back into a CloudEvent (validated by the `cloudevents` package). */
+export function fromKafkaMessage(message: {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, unknown>;
+}): MandateCloudEvent {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined && value !== null) headers[name] = String(value);
+  }
+  const kafkaMessage: KafkaMessage<string> = {
+    key: message.key?.toString() ?? '',
+    value: message.value?.toString() ?? '',
+    headers,
+    body: message.value?.toString() ?? '',
+  };
+  return Kafka.toEvent(kafkaMessage) as MandateCloudEvent;
+}
+
+/** The recorded event a Mandate CloudEvent carries (the inverse of `toCloudEvent`). */
+export function toRecordedEvent(event: MandateCloudEvent): RecordedEvent {
+  return {
+    id: event.id,
+    type: event.type.slice(CLOUD_EVENT_TYPE_PREFIX.length),
+    streamId: event.subject ?? event.partitionkey,
+    streamVersion: Number(event.streamversion),
+    globalPosition: Number(event.globalposition),
+    occurredAt: event.time ?? '',
+    recordedAt: event.recordedat,
+    workspaceId: event.workspaceid,
+    actor: { kind: event.actorkind as RecordedEvent['actor']['kind'], id: event.actorid },
+    data: event.data,
+    metadata: {
+      correlationId: event.correlationid,
+      causationId: event.causationid ?? null,
+      schemaVersion: Number(event.schemaversion),
+    },
+    prevHash: event.prevhash,
+    hash: event.hash,
+  };
+}

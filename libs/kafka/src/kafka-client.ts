@@ -1,0 +1,46 @@
+import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import type { Logger } from '@mandate/observability';
+
+export interface KafkaClientOptions {
+  brokers: string;
+  clientId: string;
+  logger?: Logger;
+  /** How long one connection attempt may take; short, so an outage is noticed quickly. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** kafkajs's own retries per operation; callers that must never give up loop around them. */
+  retries?: number;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/**
+ * kafkajs logs through pino at warn and above. Its errors during an outage repeat on every retry,
+ * so they are logged at warn: the relay reports the outage itself, once per failed batch.
+ */
+export function pinoLogCreator(logger: Logger): logCreator {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ level, log }) => {
+      const { message, ...fields } = log;
+      const name = LEVELS[level] ?? 'info';
+      kafkaLogger[name === 'error' ? 'warn' : name](fields, message);
+    };
+}
+
+export function createKafka(options: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers.split(',').map((broker) => broker.trim()),
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: options.logger ? logLevel.WARN : logLevel.NOTHING,
+    ...(options.logger ? { logCreator: pinoLogCreator(options.logger) } : {}),
+  });
+}

@@ -1,0 +1,90 @@
+import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import type { RecordedEvent } from '@mandate/event-store';
+import { toKafkaMessage } from './cloud-event.mapping';
+import { categoryOf, relayTopics, topicFor } from './event-category';
+import type { EventPublisher } from './event-relay';
+import { ensureTopics, type TopicSettings } from './topics';
+
+export interface KafkaPublisherOptions extends TopicSettings {
+  kafka: Kafka;
+  topicPrefix: string;
+}
+
+/**
+ * Publishes recorded events as CloudEvents (structured mode) with an idempotent producer and
+ * acks from all in-sync replicas. One request in flight, so a retried request cannot overtake
+ * the next one. After any failure the producer is dropped: a new one (new producer id) starts the
+ * next attempt, rather than a client whose sequence numbers may disagree with the broker's.
+ */
+export class KafkaEventPublisher implements EventPublisher {
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
+
+  constructor(private readonly options: KafkaPublisherOptions) {}
+
+  async prepare(): Promise<void> {
+    const admin = this.options.kafka.admin();
+    try {
+      await admin.connect();
+      await ensureTopics(admin, relayTopics(this.options.topicPrefix), this.options);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async publish(events: RecordedEvent[]): Promise<void> {
+    const topicMessages = this.toTopicMessages(events);
+    try {
+      const producer = await this.connected();
+      await producer.sendBatch({ topicMessages, acks: -1 });
+    } catch (error) {
+      await this.drop();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.drop();
+  }
+
+  private toTopicMessages(events: RecordedEvent[]): TopicMessages[] {
+    const byTopic = new Map<string, TopicMessages>();
+    for (const event of events) {
+      const topic = topicFor(this.options.topicPrefix, categoryOf(event.streamId));
+      let entry = byTopic.get(topic);
+      if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
+      entry.messages.push(toKafkaMessage(event));
+    }
+    return [...byTopic.values()];
+  }
+
+  private connected(): Promise<Producer> {
+    if (this.producer) return Promise.resolve(this.producer);
+    this.connecting ??= (async () => {
+      const producer = this.options.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // Java-compatible murmur2: a stream's key lands on the same partition as with Java clients.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      try {
+        await producer.connect();
+      } catch (error) {
+        await producer.disconnect().catch(() => undefined);
+        throw error;
+      } finally {
+        this.connecting = undefined;
+      }
+      this.producer = producer;
+      return producer;
+    })();
+    return this.connecting;
+  }
+
+  private async drop(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
