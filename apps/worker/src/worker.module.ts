@@ -1,6 +1,9 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
+import { eventSchemas } from '@mandate/domain';
+import { EventSchemaRegistry, type EventStore, openConfiguredSqliteEventStore } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
+import { createAccessActivities } from './activities/access.activities';
 import { helloActivities } from './activities/hello.activities';
 import {
   TEMPORAL_SETTINGS,
@@ -9,15 +12,38 @@ import {
   WORKER_LOGGER,
 } from './temporal-worker.service';
 
+export const WORKER_EVENT_STORE = Symbol('WORKER_EVENT_STORE');
+
+/** Closes the store after the worker has stopped (Nest shuts providers down in reverse order). */
+@Injectable()
+class WorkerEventStoreCloser implements OnApplicationShutdown {
+  constructor(@Inject(WORKER_EVENT_STORE) private readonly store: EventStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
 @Module({})
 export class WorkerModule {
-  static forConfig(config: AppConfig, logger?: Logger): DynamicModule {
+  /** The worker appends to the same embedded store as the API; both processes may write. */
+  static forConfig(config: AppConfig, logger?: Logger, eventStore?: EventStore): DynamicModule {
     return {
       module: WorkerModule,
       providers: [
         { provide: TEMPORAL_SETTINGS, useValue: config },
+        {
+          provide: WORKER_EVENT_STORE,
+          useFactory: () =>
+            eventStore ?? openConfiguredSqliteEventStore(config, new EventSchemaRegistry(eventSchemas)),
+        },
+        WorkerEventStoreCloser,
         // Every activity the workflows in workflows/ proxy to, merged into one object.
-        { provide: WORKER_ACTIVITIES, useValue: { ...helloActivities } },
+        {
+          provide: WORKER_ACTIVITIES,
+          inject: [WORKER_EVENT_STORE],
+          useFactory: (store: EventStore) => ({ ...helloActivities, ...createAccessActivities(store) }),
+        },
         ...(logger ? [{ provide: WORKER_LOGGER, useValue: logger }] : []),
         TemporalWorkerService,
       ],

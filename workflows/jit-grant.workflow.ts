@@ -1,0 +1,214 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AccessRequestCommand } from '../libs/domain/src/access/access-request.commands';
+import { accessRequestDecider } from '../libs/domain/src/access/access-request.decider';
+import type { AccessRequestEvent } from '../libs/domain/src/access/access-request.events';
+import { accessRequestStreamId } from '../libs/domain/src/access/access-request.events';
+import {
+  type AccessRequestState,
+  needsBreakGlassReview,
+} from '../libs/domain/src/access/access-request.state';
+import { DomainError } from '../libs/domain/src/shared/domain-error';
+import {
+  type AccessActivities,
+  approveUpdate,
+  type Caller,
+  cancelUpdate,
+  denyUpdate,
+  DOMAIN_REFUSAL,
+  type DomainRefusal,
+  extendUpdate,
+  type JitGrantInput,
+  type JitStepResult,
+  revokeUpdate,
+  reviewUpdate,
+  statusQuery,
+  submittedUpdate,
+} from './jit-grant.messages';
+
+const { decideAccess } = proxyActivities<AccessActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '100 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
+const system: Caller = { actor: { kind: 'system', id: 'jit-grant-workflow' }, callerRoles: [] };
+
+/** A command without who and when: the caller comes with the update, the time is the workflow's. */
+type CommandBody = AccessRequestCommand extends infer C
+  ? C extends AccessRequestCommand
+    ? Omit<C, 'now' | 'actor' | 'callerRoles'>
+    : never
+  : never;
+
+const refusal = (error: unknown): ApplicationFailure | undefined => {
+  if (error instanceof DomainError) {
+    const details: DomainRefusal = {
+      kind: error.kind,
+      code: error.code,
+      message: error.message,
+      issues: error.issues,
+    };
+    return ApplicationFailure.create({
+      type: DOMAIN_REFUSAL,
+      message: error.message,
+      details: [details],
+      nonRetryable: true,
+    });
+  }
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause;
+  return undefined;
+};
+
+/**
+ * One access request from request to its end: waits for votes (updates) until the approval
+ * deadline, then, once granted, for the expiry timer, revocation or extensions; a break-glass grant
+ * also waits for its review. The workflow only orchestrates: every decision is the access request
+ * decider's, run first here (as the updates' validators, so a bad approver is refused at once) and
+ * then by the activity against the stored stream, which is authoritative.
+ */
+export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepResult> {
+  const { requestId } = input.command;
+  const streamId = accessRequestStreamId(requestId);
+  const { workflowId } = workflowInfo();
+  let state: AccessRequestState = accessRequestDecider.initialState();
+  let position = 0;
+  let step = 0;
+  let last: JitStepResult = { status: state.status, position, events: [], expiresAt: null };
+
+  const result = (events: string[], at: number): JitStepResult => ({
+    status: state.status,
+    position: at,
+    events,
+    expiresAt:
+      state.status === 'active' || state.status === 'revoked' || state.status === 'expired'
+        ? state.grant.expiresAt
+        : null,
+  });
+
+  // Decisions run one at a time, each against the state its predecessor left.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const decideHere = (command: AccessRequestCommand): AccessRequestEvent[] => {
+    try {
+      return accessRequestDecider.decide(command, state);
+    } catch (error) {
+      throw refusal(error) ?? error;
+    }
+  };
+
+  const apply = async (command: AccessRequestCommand): Promise<JitStepResult> => {
+    if (decideHere(command).length === 0) return result([], position);
+    const decided = await decideAccess({
+      streamId,
+      stepKey: `${workflowId}/${++step}`,
+      correlationId: requestId,
+      command,
+    }).catch((error: unknown) => {
+      throw refusal(error) ?? error;
+    });
+    for (const event of decided.events)
+      state = accessRequestDecider.evolve(state, event as AccessRequestEvent);
+    if (decided.events.length > 0) position = decided.position;
+    last = result(
+      decided.events.map((event) => event.type),
+      decided.position,
+    );
+    return last;
+  };
+  const run = (caller: Caller, body: CommandBody): Promise<JitStepResult> =>
+    serially(() => apply({ ...body, ...caller, now: new Date().toISOString() } as AccessRequestCommand));
+
+  /** Validators see the state as of now; the handler decides again once its turn comes. */
+  const validate = (caller: Caller, body: CommandBody) => (): void => {
+    if (state.status === 'absent') return;
+    decideHere({ ...body, ...caller, now: new Date().toISOString() } as AccessRequestCommand);
+  };
+  const afterRequest = async <T>(task: () => Promise<T>): Promise<T> => {
+    await condition(() => state.status !== 'absent');
+    return task();
+  };
+
+  setHandler(statusQuery, () => ({ state, position }));
+  setHandler(submittedUpdate, () => afterRequest(async () => result([], position)));
+  setHandler(
+    approveUpdate,
+    (args) => afterRequest(() => run(args, { type: 'ApproveAccess', comment: args.comment })),
+    { validator: (args) => validate(args, { type: 'ApproveAccess', comment: args.comment })() },
+  );
+  setHandler(
+    denyUpdate,
+    (args) => afterRequest(() => run(args, { type: 'DenyAccess', comment: args.comment })),
+    { validator: (args) => validate(args, { type: 'DenyAccess', comment: args.comment })() },
+  );
+  setHandler(
+    cancelUpdate,
+    (args) => afterRequest(() => run(args, { type: 'CancelAccessRequest', comment: args.comment })),
+    { validator: (args) => validate(args, { type: 'CancelAccessRequest', comment: args.comment })() },
+  );
+  setHandler(
+    revokeUpdate,
+    (args) => afterRequest(() => run(args, { type: 'RevokeAccess', reason: args.reason })),
+    { validator: (args) => validate(args, { type: 'RevokeAccess', reason: args.reason })() },
+  );
+  const extension = (args: { durationSeconds: number; reason: string }): CommandBody => ({
+    type: 'ExtendAccess',
+    durationSeconds: args.durationSeconds,
+    reason: args.reason,
+  });
+  setHandler(extendUpdate, (args) => afterRequest(() => run(args, extension(args))), {
+    validator: (args) => validate(args, extension(args))(),
+  });
+  const review = (args: { verdict: 'justified' | 'unjustified'; comment: string | null }): CommandBody => ({
+    type: 'ReviewBreakGlass',
+    verdict: args.verdict,
+    comment: args.comment,
+  });
+  setHandler(reviewUpdate, (args) => afterRequest(() => run(args, review(args))), {
+    validator: (args) => validate(args, review(args))(),
+  });
+
+  // The request's `now` is the API's, so the stored request and a retried activity agree on it.
+  await serially(() => apply(input.command));
+
+  const untilMs = (instant: string): number => Math.max(1, Date.parse(instant) - Date.now());
+  for (;;) {
+    const current = state;
+    if (current.status === 'pending') {
+      const { round } = current;
+      const decided = await condition(() => state !== current, untilMs(round.approvalDeadline));
+      if (!decided) await run(system, { type: 'TimeOutApproval', round: round.round });
+      continue;
+    }
+    if (current.status === 'active') {
+      const { expiresAt } = current.grant;
+      const wake =
+        current.extension !== null && current.extension.approvalDeadline < expiresAt
+          ? current.extension.approvalDeadline
+          : expiresAt;
+      const changed = await condition(() => state !== current, untilMs(wake));
+      if (!changed) {
+        if (wake === expiresAt) await run(system, { type: 'ExpireAccess' });
+        else if (current.extension !== null)
+          await run(system, { type: 'TimeOutApproval', round: current.extension.round });
+      }
+      continue;
+    }
+    break;
+  }
+  // A break-glass use stays open for its post-hoc review.
+  await condition(() => !needsBreakGlassReview(state));
+  await condition(allHandlersFinished);
+  return last;
+}
