@@ -1,4 +1,4 @@
-import { assertNever, type Decider, DomainError, parseOrThrow } from '../shared';
+import { assertNever, type Decider, DomainError, parseOrThrow, sameValue } from '../shared';
 import type { AgentActionCommand } from './agent-action.commands';
 import type { AgentActionEvent } from './agent-action.events';
 import {
@@ -10,8 +10,6 @@ import {
 } from './agent-action.model';
 
 type Recorded = Exclude<AgentActionState, { status: 'absent' }>;
-
-const sameRequest = (a: object, b: object): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function requireRecorded(state: AgentActionState): Recorded {
   if (state.status === 'absent')
@@ -26,7 +24,7 @@ function decideOutcome(state: AgentActionState, outcome: AgentActionOutcome): Ag
     throw new DomainError('conflict', 'agent-action-denied', 'A denied action has no outcome to record');
   }
   if (recorded.outcome !== null) {
-    if (sameRequest(recorded.outcome, outcome)) return [];
+    if (sameValue(recorded.outcome, outcome)) return [];
     throw new DomainError(
       'conflict',
       'outcome-already-recorded',
@@ -45,7 +43,7 @@ function decide(command: AgentActionCommand, state: AgentActionState): AgentActi
       const request = parseOrThrow(agentActionRequestSchema, command.request, 'invalid-agent-action');
       if (state.status !== 'absent') {
         // Same key, same request: the stored answer stands and nothing new is written.
-        if (sameRequest(state.request, request)) return [];
+        if (sameValue(state.request, request)) return [];
         throw new DomainError(
           'conflict',
           'idempotency-key-reused',

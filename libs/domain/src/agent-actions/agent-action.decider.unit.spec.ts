@@ -74,6 +74,14 @@ describe('agent action decider', () => {
       spec.given([authorized]).when(record(denied)).thenNothing();
     });
 
+    it('writes nothing for a retry whose stored request comes back in canonical key order', () => {
+      const { action, channelId, connector, invokedBy, resource } = request;
+      const stored = { action, channelId, connector, invokedBy, resource };
+      spec
+        .given([{ ...authorized, data: { ...authorized.data, request: stored } }])
+        .when(record(allowed))
+        .thenNothing();
+    });
     it('refuses the same key for a different request', () => {
       spec
         .given([authorized])

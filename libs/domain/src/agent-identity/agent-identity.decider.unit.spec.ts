@@ -97,6 +97,15 @@ describe('agent identity decider', () => {
       .thenNothing();
   });
 
+  it('writes nothing for an unchanged forbid rule read back from the log in canonical key order', () => {
+    const rule = { id: 'f', connector: 'github', actions: ['read'], resources: ['acme/secrets'] };
+    const { actions, connector, id, resources } = rule;
+    spec
+      .given([{ type: 'ForbidRuleAdded', data: { rule: { actions, connector, id, resources } } }])
+      .when(apply({ forbidden: [rule] }))
+      .thenNothing();
+  });
+
   it('records exactly what changed in a connection', () => {
     spec
       .given(historyOf({ connections: [github, drive] }))

@@ -2,6 +2,7 @@ import { normalizeInvokePolicy, sameInvokePolicy } from '../common/invoke-policy
 import { normalizeRule, type PermissionRule } from '../permissions/permission-rule';
 import type { AgentIdentityEvent } from './agent-identity.events';
 import type { AgentIdentityBaseline } from './agent-identity.state';
+import { sameValue } from '../shared';
 import { canonicalHost } from './egress-host';
 
 const sortedUnique = <T extends string | number>(values: readonly T[]): T[] =>
@@ -88,8 +89,7 @@ function diffForbidden(current: AgentIdentityBaseline, desired: AgentIdentityBas
     const previous = before.get(rule.id);
     before.delete(rule.id);
     if (previous === undefined) events.push({ type: 'ForbidRuleAdded', data: { rule } });
-    else if (JSON.stringify(previous) !== JSON.stringify(rule))
-      events.push({ type: 'ForbidRuleChanged', data: { rule } });
+    else if (!sameValue(previous, rule)) events.push({ type: 'ForbidRuleChanged', data: { rule } });
   }
   for (const ruleId of before.keys()) events.push({ type: 'ForbidRuleRemoved', data: { ruleId } });
   return events;

@@ -15,6 +15,7 @@ import {
   type Decider,
   DomainError,
   parseOrThrow,
+  sameValue,
   throwIfIssues,
 } from '../shared';
 import type { ChannelCommand } from './channel.commands';
@@ -169,7 +170,7 @@ function decideOnActive(
         command.instructions === null
           ? null
           : parseOrThrow(channelInstructionsSchema, command.instructions, 'invalid-instructions');
-      if (JSON.stringify(instructions) === JSON.stringify(channel.instructions)) return [];
+      if (sameValue(instructions, channel.instructions)) return [];
       return [{ type: 'ChannelInstructionsSet', data: { channelId, instructions } }];
     }
     case 'SetChannelSkill': {

@@ -3,3 +3,4 @@ export * from './domain-error';
 export * from './event-schema';
 export * from './validation';
 export * from './event-map';
+export * from './same-value';
