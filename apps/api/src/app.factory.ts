@@ -18,6 +18,7 @@ import { EventStoreReadinessCheck } from './health/event-store.readiness-check';
 import { KafkaReadinessCheck } from './health/kafka.readiness-check';
 import { TemporalReadinessCheck } from './health/temporal.readiness-check';
 import { installRequestHooks, requestIdFor } from './http/request-hooks';
+import { KafkaModule } from './kafka/kafka.module';
 import { setupOpenApi } from './openapi';
 
 export interface ApiAppOverrides {
@@ -70,7 +71,7 @@ export async function createApiApp(
       readiness,
       metrics,
       roleResolver: overrides.roleResolver,
-      imports: overrides.imports,
+      imports: [...(config.KAFKA_BROKERS ? [KafkaModule] : []), ...(overrides.imports ?? [])],
     }),
     adapter,
     // JSON only: Nest's own parsers (JSON + urlencoded) are off; Fastify's JSON parser stays.

@@ -19,12 +19,16 @@ export interface KafkaOptions {
   /** Fixed ports (`npm start`); free ones are picked when absent. */
   port?: number;
   controllerPort?: number;
+  /** Own data directory, kept on stop so a broker restarted on it (same ports) finds its topics. */
+  dataDir?: string;
   log?: (line: string) => void;
 }
 
 export interface ProvidedKafka {
   brokers: string;
   source: 'KAFKA_BROKERS' | 'maven';
+  /** The broker's JVM, when started here (outage tests kill it). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -117,9 +121,11 @@ async function startBroker(
     }
   }
   removeAbandonedRuns();
-  const dataDir = options.persistent
-    ? join(kafkaHome, 'data')
-    : join(kafkaHome, 'runs', `${port}-${process.pid}`);
+  const dataDir = options.dataDir
+    ? options.dataDir
+    : options.persistent
+      ? join(kafkaHome, 'data')
+      : join(kafkaHome, 'runs', `${port}-${process.pid}`);
   mkdirSync(dataDir, { recursive: true });
   const propertiesFile = join(dataDir, 'server.properties');
   writeFileSync(
@@ -158,7 +164,7 @@ async function startBroker(
   });
   const stop = async () => {
     await broker.stop();
-    if (!options.persistent) rmSync(dataDir, { recursive: true, force: true });
+    if (!options.persistent && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     await broker.waitUntilReady(() => kafkaRoundTrip(brokers), { timeoutMs: 120_000, intervalMs: 500 });
@@ -167,7 +173,7 @@ async function startBroker(
     throw error;
   }
   log(`kafka: ready on ${brokers}`);
-  return { brokers, source: 'maven', stop };
+  return { brokers, source: 'maven', pid: broker.pid, stop };
 }
 
 /** Throwaway data dirs are named `<port>-<pid>`; those whose owner died without cleaning go. */

@@ -7,3 +7,4 @@ export * from './event-relay';
 export * from './kafka-client';
 export * from './kafka-publisher.adapter';
 export * from './topics';
+export * from './relay-metrics';
