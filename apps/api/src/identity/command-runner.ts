@@ -33,6 +33,8 @@ export interface RunOptions {
   /** `If-Match`: the revision the caller last saw; anything else is a conflict. */
   expectedRevision?: number;
   issuesIn?: IssueLocation;
+  /** The instant the command happens at, when the caller already read the clock for it. */
+  at?: Date;
 }
 
 /** A stream's folded state and its revision (event count), as `GET` endpoints report it. */
@@ -92,10 +94,10 @@ export class CommandRunner {
     decider: Decider<Command, Event, State>,
     streamId: string,
     command: (context: CommandContext) => Command,
-    { workspaceId, principal, expectedRevision, issuesIn = 'body' }: RunOptions,
+    { workspaceId, principal, expectedRevision, issuesIn = 'body', at }: RunOptions,
   ): Promise<CommandOutcome> {
     const actor = actorOf(principal);
-    const occurredAt = this.clock.now().toISOString();
+    const occurredAt = (at ?? this.clock.now()).toISOString();
     const correlationId = currentRequestId() ?? uuidv7();
     try {
       const result = await handleCommand(
