@@ -16,7 +16,9 @@ import {
   type RecordAgentActionBody,
 } from './agent-actions.schemas';
 
-/** Services that run the agent (scope `agent-actions`) record what it does. */
+export const AGENT_ACTIONS_SCOPE = 'agent-actions:record';
+
+/** Services that run the agent (scope `agent-actions:record`) record what it does. */
 @ApiTags('agent actions')
 @Controller('v1/workspaces/:workspaceId/agent-actions')
 export class AgentActionsController {
@@ -24,7 +26,7 @@ export class AgentActionsController {
 
   @Post()
   @HttpCode(200)
-  @RequireScope('agent-actions')
+  @RequireScope(AGENT_ACTIONS_SCOPE)
   @ApiOperation({
     summary: 'Evaluate an action the agent is about to take and record the decision with its provenance.',
   })
@@ -41,7 +43,7 @@ export class AgentActionsController {
 
   @Post(':idempotencyKey/outcome')
   @HttpCode(200)
-  @RequireScope('agent-actions')
+  @RequireScope(AGENT_ACTIONS_SCOPE)
   @ApiOperation({ summary: 'Record how an authorized action ended (completed or failed), once.' })
   outcome(
     @CurrentPrincipal() principal: Principal,
@@ -52,7 +54,7 @@ export class AgentActionsController {
   }
 
   @Get(':idempotencyKey')
-  @RequireScope('agent-actions')
+  @RequireScope(AGENT_ACTIONS_SCOPE)
   @RequireWorkspaceRole('auditor')
   @ApiOperation({ summary: 'The recorded action: request, decision with provenance, outcome.' })
   get(
