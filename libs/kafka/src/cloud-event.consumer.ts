@@ -2,6 +2,7 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { RecordedEvent } from '@mandate/event-store';
 import { fromKafkaMessage, toRecordedEvent, type MandateCloudEvent } from './cloud-event.mapping';
 import { DedupeWindow } from './dedupe-window';
+import { ensureTopics, type TopicSettings } from './topics';
 
 export const DEFAULT_DEDUPE_WINDOW = 100_000;
 
@@ -22,6 +23,8 @@ export interface CloudEventConsumerOptions {
   /** How many distinct event ids are remembered for deduplication (see DedupeWindow). */
   dedupeWindow?: number;
   fromBeginning?: boolean;
+  /** Creates missing topics first (as the relay would), so a consumer may start before the relay. */
+  createTopics?: TopicSettings;
   /** A message that is not a Mandate CloudEvent is skipped and reported here. */
   onInvalid?(message: KafkaMessage, error: unknown): void;
 }
@@ -49,6 +52,15 @@ export class CloudEventConsumer {
   }
 
   async start(): Promise<void> {
+    if (this.options.createTopics) {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, this.options.topics, this.options.createTopics);
+      } finally {
+        await admin.disconnect();
+      }
+    }
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.topics,
