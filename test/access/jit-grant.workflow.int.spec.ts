@@ -15,6 +15,7 @@ import {
   handleOf,
   type JitKit,
   policyWith,
+  recordHistory,
   requestCommand,
   startJitKit,
   storedEvents,
@@ -69,6 +70,10 @@ describe('JIT grant workflow on the local Temporal server', () => {
     ]);
     expect(result).toMatchObject({ status: 'active', position: events[3].globalPosition });
     expect(events[3].data).toMatchObject({ grantId: command.requestId, approvers: ['alice'] });
+    await handleOf(kit, command.requestId).executeUpdate(revokeUpdate, {
+      args: [{ ...as('bob', ['admin']), reason: 'test over' }],
+    });
+    await recordHistory(kit, command.requestId, 'approve-quorum-1');
   }, 30_000);
 
   it('approve, quorum 2: the same approver twice counts once; a second approver grants', async () => {
@@ -92,6 +97,10 @@ describe('JIT grant workflow on the local Temporal server', () => {
       'AccessApproved',
       'AccessGranted',
     ]);
+    await handleOf(kit, command.requestId).executeUpdate(revokeUpdate, {
+      args: [{ ...as('bob', ['admin']), reason: 'test over' }],
+    });
+    await recordHistory(kit, command.requestId, 'approve-quorum-2');
   }, 30_000);
 
   it('separation of duties: the requester and the invoker are refused, and so is a non-approver', async () => {
@@ -113,6 +122,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
     ).toBe('not-an-approver');
     expect(await storedTypes(kit, command.requestId)).toEqual(['AccessRequested']);
     await handle.executeUpdate(cancelUpdate, { args: [{ ...as('rita'), comment: null }] });
+    await recordHistory(kit, command.requestId, 'separation-of-duties');
   }, 30_000);
 
   it('deny: any deny ends the request, even with a quorum of 2 and a vote already in', async () => {
@@ -130,6 +140,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
       'AccessApprovalRecorded',
       'AccessDenied',
     ]);
+    await recordHistory(kit, command.requestId, 'deny');
   }, 30_000);
 
   it('a decision on a closed request that is still running is refused as closed', async () => {
@@ -164,6 +175,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
       'AccessRevoked',
       'BreakGlassReviewed',
     ]);
+    await recordHistory(kit, command.requestId, 'closed-break-glass-revoked');
   }, 30_000);
 
   it('cancel by the requester', async () => {
@@ -178,6 +190,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
     await handle.executeUpdate(cancelUpdate, { args: [{ ...as('rita'), comment: 'solved' }] });
     await handle.result();
     expect(await storedTypes(kit, command.requestId)).toEqual(['AccessRequested', 'AccessRequestCancelled']);
+    await recordHistory(kit, command.requestId, 'cancel');
   }, 30_000);
 
   it('approval timeout', async () => {
@@ -185,6 +198,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
     await submit(kit, command);
     await handleOf(kit, command.requestId).result();
     expect(await storedTypes(kit, command.requestId)).toEqual(['AccessRequested', 'AccessRequestTimedOut']);
+    await recordHistory(kit, command.requestId, 'timeout');
   }, 30_000);
 
   it('expiry: the grant ends on its own at expiresAt', async () => {
@@ -204,6 +218,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
     const { expiresAt } = events[3].data as { expiresAt: string };
     expect(Date.parse(events[4].recordedAt)).toBeGreaterThanOrEqual(Date.parse(expiresAt));
     expect(Date.parse(events[4].recordedAt) - Date.parse(expiresAt)).toBeLessThan(2000);
+    await recordHistory(kit, command.requestId, 'expiry');
   }, 30_000);
 
   it('revoke by an admin ends the grant at once', async () => {
@@ -226,6 +241,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
       'AccessGranted',
       'AccessRevoked',
     ]);
+    await recordHistory(kit, command.requestId, 'revoke');
   }, 30_000);
 
   it('extend: a new approval round moves expiresAt; the timer follows it', async () => {
@@ -256,6 +272,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
     ]);
     expect(events[7].data).toMatchObject({ expiresAt: extended.expiresAt });
     expect(Date.parse(events[7].recordedAt)).toBeGreaterThanOrEqual(Date.parse(extended.expiresAt as string));
+    await recordHistory(kit, command.requestId, 'extend');
   }, 30_000);
 
   it('auto-approve: read-only access up to the rule duration is granted at request time', async () => {
@@ -272,6 +289,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
       'AccessGranted',
       'AccessExpired',
     ]);
+    await recordHistory(kit, command.requestId, 'auto-approve');
   }, 30_000);
 
   it('break-glass: active at once, then held open until someone else reviews it', async () => {
@@ -296,6 +314,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
     const types = await storedTypes(kit, command.requestId);
     expect(types.slice(0, 2)).toEqual(['AccessRequested', 'AccessGranted']);
     expect([...types.slice(2)].sort()).toEqual(['AccessExpired', 'BreakGlassReviewed']);
+    await recordHistory(kit, command.requestId, 'break-glass');
   }, 30_000);
 
   it('starting the same request twice is a no-op', async () => {
@@ -306,6 +325,7 @@ describe('JIT grant workflow on the local Temporal server', () => {
     await handleOf(kit, command.requestId).executeUpdate(cancelUpdate, {
       args: [{ ...as('rita'), comment: null }],
     });
+    await recordHistory(kit, command.requestId, 'start-twice');
   }, 30_000);
 
   it('50 concurrent approvals of a quorum-1 request: exactly one AccessGranted', async () => {
@@ -323,5 +343,6 @@ describe('JIT grant workflow on the local Temporal server', () => {
     const types = await storedTypes(kit, command.requestId);
     expect(types).toEqual(['AccessRequested', 'AccessApprovalRecorded', 'AccessApproved', 'AccessGranted']);
     await handle.executeUpdate(revokeUpdate, { args: [{ ...as('bob', ['admin']), reason: 'test over' }] });
+    await recordHistory(kit, command.requestId, 'concurrent-approvals');
   }, 60_000);
 });

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WithStartWorkflowOperation, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { type AppConfig, loadConfig } from '@mandate/config';
 import {
   type AccessRequestStatus,
@@ -135,4 +136,23 @@ export async function storedTypes(kit: JitKit, requestId: string): Promise<strin
 
 export async function statusOf(kit: JitKit, requestId: string): Promise<AccessRequestStatus> {
   return (await handleOf(kit, requestId).query(statusQuery)).state.status as AccessRequestStatus;
+}
+
+export const historiesDir = join(__dirname, 'histories');
+
+/**
+ * With RECORD_JIT_HISTORIES=1, saves the finished workflow's history as a fixture that the replay
+ * test runs against the current workflow code (a change that breaks running workflows fails it).
+ */
+export async function recordHistory(kit: JitKit, requestId: string, name: string): Promise<void> {
+  const handle = handleOf(kit, requestId);
+  await handle.result();
+  if (process.env.RECORD_JIT_HISTORIES !== '1') return;
+  mkdirSync(historiesDir, { recursive: true });
+  // Binary protobuf: the SDK's JSON conversion does not load under jest's module registry.
+  const history = await handle.fetchHistory();
+  writeFileSync(
+    join(historiesDir, `${name}.binpb`),
+    temporal.api.history.v1.History.encode(history).finish(),
+  );
 }
