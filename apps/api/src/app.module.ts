@@ -11,12 +11,16 @@ import {
 import type { AppConfig } from '@mandate/config';
 import { AuthModule, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
+import { EventStoreModule } from './event-store/event-store.module';
+import { EventStoreReadiness } from './health/event-store.readiness-check';
 import { HealthController } from './health/health.controller';
 import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
 import { MeController } from './me/me.controller';
+import { PermissionsModule } from './permissions/permissions.module';
 
-export const APP_CONFIG = Symbol('AppConfig');
-export const LOGGER = Symbol('Logger');
+import { APP_CONFIG, LOGGER } from './app.tokens';
+
+export { APP_CONFIG, LOGGER };
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -65,10 +69,13 @@ export class AppModule {
           verifier: options.verifier,
           platformAdmins: options.config.PLATFORM_ADMINS,
           roleResolver: options.roleResolver,
+          roleResolverModule: PermissionsModule,
         }),
+        EventStoreModule,
+        PermissionsModule,
         ...(options.imports ?? []),
       ],
-      providers: [ShutdownLog],
+      providers: [ShutdownLog, EventStoreReadiness],
       controllers: [HealthController, MeController, ...(options.metrics ? [MetricsController] : [])],
     };
   }

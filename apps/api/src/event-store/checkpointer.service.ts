@@ -8,7 +8,7 @@ import {
   type EventStore,
 } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
-import { APP_CONFIG, LOGGER } from '../app.module';
+import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { EVENT_STORE } from './event-store.tokens';
 
 /**

@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '
 import type { AppConfig } from '@mandate/config';
 import { eventSchemas } from '@mandate/domain';
 import { EventSchemaRegistry, openConfiguredSqliteEventStore, type EventStore } from '@mandate/event-store';
-import { APP_CONFIG } from '../app.module';
+import { APP_CONFIG } from '../app.tokens';
 
 import { CheckpointerService } from './checkpointer.service';
 import { EVENT_STORE } from './event-store.tokens';

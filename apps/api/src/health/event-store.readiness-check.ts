@@ -1,6 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@mandate/event-store';
-import type { ReadinessCheck, ReadinessResult } from '@mandate/observability';
+import { ReadinessRegistry, type ReadinessCheck, type ReadinessResult } from '@mandate/observability';
+import { EVENT_STORE } from '../event-store/event-store.tokens';
 
 /**
  * Default event-store probe. With a store at hand it reads the head position (the store answers);
@@ -20,5 +22,13 @@ export class EventStoreReadinessCheck implements ReadinessCheck {
     mkdirSync(this.target.dataDir, { recursive: true });
     accessSync(this.target.dataDir, constants.W_OK);
     return { state: 'up', detail: `data directory ${this.target.dataDir} is writable` };
+  }
+}
+
+/** Once the app has its store, `/readyz` probes that store instead of the data directory. */
+@Injectable()
+export class EventStoreReadiness {
+  constructor(@Inject(EVENT_STORE) store: EventStore, readiness: ReadinessRegistry) {
+    readiness.register(new EventStoreReadinessCheck({ store }));
   }
 }

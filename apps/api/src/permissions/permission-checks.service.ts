@@ -1,0 +1,257 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { Principal } from '@mandate/auth';
+import type { AppConfig } from '@mandate/config';
+import {
+  type BoundaryDecision,
+  checkEgress,
+  checkInvoke,
+  checkMemory,
+  type Decision,
+  DomainError,
+  egressDenialStreamId,
+  evaluate,
+  holdsRole,
+  type PermissionQuery,
+  rolesOf,
+} from '@mandate/domain';
+import type { EventStore } from '@mandate/event-store';
+import { currentRequestId } from '@mandate/observability';
+import type { WorkspacePermissions } from '@mandate/projections';
+import { APP_CONFIG } from '../app.tokens';
+import { CLOCK, type Clock } from '../clock';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { type ChannelIdentity, channelIdentity } from './channel-identity';
+import type { CheckRequest } from './permissions.schemas';
+import { ProjectionService } from './projection.service';
+
+export const CHECK_SCOPE = 'permissions:check';
+
+export type CheckAnswer = Decision & { position: number };
+export type BoundaryAnswer = BoundaryDecision & { position: number };
+
+/** Who may ask: services holding the check scope, and the workspace's admins and owners. */
+type Audience = 'checks' | 'channel-readers';
+
+const notFound = (what: 'workspace' | 'channel') =>
+  new DomainError(
+    'not_found',
+    `${what}-not-found`,
+    `${what === 'workspace' ? 'Workspace' : 'Channel'} not found`,
+  );
+
+const unknownWorkspace: Decision = Object.freeze({
+  allowed: false,
+  reason: 'The workspace is unknown',
+  provenance: Object.freeze({ layer: 'default' as const, rule: 'unknown-workspace' }),
+});
+
+/**
+ * The read side's answers. Access is decided here rather than by route decorators because the
+ * workspace may come in the body, and because a caller outside a workspace must get the same 404
+ * whether or not it exists.
+ */
+@Injectable()
+export class PermissionChecksService {
+  constructor(
+    private readonly projections: ProjectionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async check(principal: Principal, request: CheckRequest): Promise<CheckAnswer> {
+    await this.reach(request.minPosition);
+    const current = this.authorize(principal, request.workspaceId, 'checks');
+    if (!current.compiled.channels.has(request.channelId)) throw notFound('channel');
+    return request.at === undefined ? this.answerNow(request) : this.answerAt(request, request.at);
+  }
+
+  /** Answers in order. Unknown workspaces and channels are denials here, not a failed batch. */
+  async batch(principal: Principal, checks: CheckRequest[]): Promise<CheckAnswer[]> {
+    await this.reach(Math.max(0, ...checks.map((check) => check.minPosition ?? 0)));
+    const workspaces = new Set(checks.map((check) => check.workspaceId));
+    if (!this.isCheckService(principal)) {
+      for (const workspaceId of workspaces) this.authorize(principal, workspaceId, 'checks');
+    }
+    const answers: CheckAnswer[] = new Array(checks.length);
+    for (let index = 0; index < checks.length; index++) {
+      const check = checks[index];
+      answers[index] = check.at === undefined ? this.answerNow(check) : await this.answerAt(check, check.at);
+    }
+    return answers;
+  }
+
+  async effectiveIdentity(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    options: { at?: string; minPosition?: number },
+  ): Promise<ChannelIdentity & { position: number }> {
+    await this.reach(options.minPosition);
+    const current = this.authorize(principal, workspaceId, 'channel-readers', channelId);
+    if (!current.compiled.channels.has(channelId)) throw notFound('channel');
+    const { permissions, position, nowMs } = await this.asOf(workspaceId, options.at);
+    const identity = channelIdentity(permissions, channelId, nowMs);
+    if (identity === undefined) {
+      throw new DomainError('not_found', 'channel-not-found', 'The channel did not exist at that instant');
+    }
+    return { ...identity, position };
+  }
+
+  invoke(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    request: { principal: string; at?: string; minPosition?: number },
+  ) {
+    return this.boundary(principal, workspaceId, channelId, request, (permissions) =>
+      checkInvoke(permissions.compiled, { channelId, principalId: request.principal }),
+    );
+  }
+
+  memory(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    request: { namespace: string; at?: string; minPosition?: number },
+  ) {
+    return this.boundary(principal, workspaceId, channelId, request, (permissions) =>
+      checkMemory(permissions.compiled, { channelId, namespace: request.namespace }),
+    );
+  }
+
+  /** A refused host is recorded as `EgressDenied`, with the caller as actor. */
+  async egress(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    request: { host: string; port: number; minPosition?: number },
+  ): Promise<BoundaryAnswer> {
+    const answer = await this.boundary(principal, workspaceId, channelId, request, (permissions) =>
+      checkEgress(permissions.compiled, request),
+    );
+    if (!answer.allowed) {
+      const occurredAt = this.clock.now().toISOString();
+      const data = {
+        channelId,
+        host: request.host,
+        port: request.port,
+        reason: answer.reason,
+        rule: answer.rule,
+      };
+      await this.store.append(
+        egressDenialStreamId(workspaceId, occurredAt),
+        [
+          {
+            id: uuidv7(),
+            type: 'EgressDenied',
+            data,
+            occurredAt,
+            workspaceId,
+            actor: { kind: principal.kind, id: principal.id },
+            metadata: { correlationId: currentRequestId() ?? uuidv7(), causationId: null },
+          },
+        ],
+        { expectedRevision: 'any' },
+      );
+    }
+    return answer;
+  }
+
+  private async boundary(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    options: { at?: string; minPosition?: number },
+    decide: (permissions: WorkspacePermissions) => BoundaryDecision,
+  ): Promise<BoundaryAnswer> {
+    await this.reach(options.minPosition);
+    const current = this.authorize(principal, workspaceId, 'checks');
+    if (!current.compiled.channels.has(channelId)) throw notFound('channel');
+    const { permissions, position } = await this.asOf(workspaceId, options.at);
+    return { ...decide(permissions), position };
+  }
+
+  private answerNow(request: CheckRequest): CheckAnswer {
+    const { projection } = this.projections;
+    const decision = projection.check(request.workspaceId, request, this.clock.now().getTime());
+    return { ...(decision ?? unknownWorkspace), position: projection.position };
+  }
+
+  private async answerAt(request: CheckRequest, at: string): Promise<CheckAnswer> {
+    const query: PermissionQuery = request;
+    const { permissions, position, nowMs } = await this.asOf(request.workspaceId, at);
+    return { ...evaluate(permissions.compiled, query, nowMs), position };
+  }
+
+  private async asOf(workspaceId: string, at: string | undefined) {
+    const { projection, history } = this.projections;
+    if (at === undefined) {
+      const permissions = projection.workspace(workspaceId);
+      if (permissions === undefined) throw notFound('workspace');
+      return { permissions, position: projection.position, nowMs: this.clock.now().getTime() };
+    }
+    const nowMs = Date.parse(at);
+    return { ...(await history.asOf(workspaceId, nowMs)), nowMs };
+  }
+
+  /** Waits (bounded) for the projection to apply `minPosition`; 409 with the current position if it does not. */
+  private async reach(minPosition: number | undefined): Promise<void> {
+    if (minPosition === undefined || minPosition <= this.projections.projection.position) return;
+    const reached = await this.projections.runner.waitForPosition(
+      minPosition,
+      this.config.CHECK_MIN_POSITION_WAIT_MS,
+    );
+    if (reached) return;
+    const position = this.projections.projection.position;
+    throw new DomainError(
+      'conflict',
+      'position-not-reached',
+      `The projection is at position ${position}, not yet at ${minPosition}; retry shortly`,
+      [{ path: 'minPosition', message: `current position is ${position}` }],
+      { position, minPosition },
+    );
+  }
+
+  private isCheckService(principal: Principal): boolean {
+    return principal.kind === 'service' && principal.scopes.includes(CHECK_SCOPE);
+  }
+
+  /**
+   * The workspace as of now if the caller may ask about it. Outsiders get the 404 an unknown
+   * workspace gets; members without the needed role a 403.
+   */
+  private authorize(
+    principal: Principal,
+    workspaceId: string,
+    audience: Audience,
+    channelId?: string,
+  ): WorkspacePermissions {
+    const workspace = this.projections.projection.workspace(workspaceId);
+    if (this.isCheckService(principal)) {
+      if (workspace === undefined) throw notFound('workspace');
+      return workspace;
+    }
+    if (principal.kind === 'service') throw this.forbidden(audience);
+    const roles = workspace === undefined ? [] : rolesOf(workspace.workspace, principal.id);
+    if (workspace === undefined || roles.length === 0) throw notFound('workspace');
+    if (holdsRole(roles, 'admin')) return workspace;
+    if (audience === 'channel-readers' && channelId !== undefined) {
+      const channel = workspace.compiled.channels.get(channelId);
+      if (channel?.members.has(principal.id)) return workspace;
+      if (channel === undefined || channel.visibility === 'private') throw notFound('channel');
+    }
+    throw this.forbidden(audience);
+  }
+
+  private forbidden(audience: Audience): DomainError {
+    return new DomainError('forbidden', 'forbidden', 'You are not allowed to do this.', [], {
+      required: [
+        `service scope "${CHECK_SCOPE}"`,
+        'workspace role "admin"',
+        ...(audience === 'channel-readers' ? ['channel membership'] : []),
+      ],
+    });
+  }
+}

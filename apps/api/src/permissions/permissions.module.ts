@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { WORKSPACE_ROLE_RESOLVER } from '@mandate/auth';
+import { ClockModule } from '../clock';
+import { EventStoreModule } from '../event-store/event-store.module';
+import { ChannelChecksController } from './channel-checks.controller';
+import { CheckController } from './check.controller';
+import { PermissionChecksService } from './permission-checks.service';
+import { ProjectionRoleResolver } from './projection-role-resolver';
+import { ProjectionService } from './projection.service';
+
+/**
+ * The read side: the effective-permission projection, the check endpoints, and workspace
+ * membership for the authorization guard (`WORKSPACE_ROLE_RESOLVER`).
+ */
+@Module({
+  imports: [EventStoreModule, ClockModule],
+  controllers: [CheckController, ChannelChecksController],
+  providers: [
+    ProjectionService,
+    PermissionChecksService,
+    { provide: WORKSPACE_ROLE_RESOLVER, useClass: ProjectionRoleResolver },
+  ],
+  exports: [ProjectionService, WORKSPACE_ROLE_RESOLVER],
+})
+export class PermissionsModule {}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { toOpenApiSchema } from '@mandate/http';
+
+/** Response shapes, for the OpenAPI document only (answers are built from typed domain values). */
+const provenance = z.object({
+  layer: z.enum(['forbid', 'restrict', 'jit', 'channel', 'baseline', 'default']),
+  rule: z.string(),
+  pattern: z.string().optional(),
+  grantId: z.string().optional(),
+  expiresAt: z.string().optional(),
+});
+const checkAnswer = z.object({
+  allowed: z.boolean(),
+  reason: z.string(),
+  provenance,
+  position: z.number().int().describe('Log position the answer reflects'),
+});
+
+export const checkAnswerDoc = toOpenApiSchema(checkAnswer);
+export const batchAnswerDoc = toOpenApiSchema(z.object({ results: z.array(checkAnswer) }));
+export const boundaryAnswerDoc = toOpenApiSchema(
+  z.object({ allowed: z.boolean(), reason: z.string(), rule: z.string(), position: z.number().int() }),
+);
+const rule = z.object({
+  id: z.string(),
+  connector: z.string(),
+  actions: z.array(z.string()),
+  resources: z.array(z.string()),
+});
+export const channelIdentityDoc = toOpenApiSchema(
+  z.object({
+    workspaceId: z.string(),
+    channelId: z.string(),
+    archived: z.boolean(),
+    connections: z.array(
+      z.object({
+        source: z.enum(['baseline', 'channel', 'jit']),
+        rule: z.string(),
+        connector: z.string(),
+        account: z.string().optional(),
+        actions: z.array(z.string()),
+        resources: z.array(z.string()),
+        grantId: z.string().optional(),
+        expiresAt: z.string().optional(),
+      }),
+    ),
+    restrictions: z.array(rule),
+    forbidden: z.array(rule.extend({ source: z.enum(['workspace', 'channel']) })),
+    repositories: z.array(z.string()),
+    skills: z.array(z.string()),
+    instructions: z.string(),
+    memory: z.object({ own: z.string(), readable: z.array(z.string()) }),
+    egress: z.array(z.object({ host: z.string(), ports: z.array(z.number().int()) })),
+    invokePolicy: z.object({
+      source: z.enum(['workspace', 'channel']),
+      policy: z.record(z.string(), z.unknown()),
+    }),
+    position: z.number().int(),
+  }),
+);

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { identifierSchema, principalIdSchema } from '@mandate/domain';
+
+const instant = z.iso.datetime({ offset: true });
+const position = z.number().int().min(0);
+
+export const checkRequestSchema = z.strictObject({
+  workspaceId: identifierSchema,
+  channelId: identifierSchema,
+  connector: z.string().min(1).max(100),
+  action: z.string().min(1).max(100),
+  resource: z.string().min(1).max(1000),
+  /** Answer as of this instant, from history. */
+  at: instant.optional(),
+  /** Answer only once the projection has applied this log position (read-your-writes). */
+  minPosition: position.optional(),
+});
+export type CheckRequest = z.infer<typeof checkRequestSchema>;
+
+export const MAX_BATCH_CHECKS = 1000;
+export const batchCheckRequestSchema = z.strictObject({
+  checks: z.array(checkRequestSchema).min(1).max(MAX_BATCH_CHECKS),
+});
+export type BatchCheckRequest = z.infer<typeof batchCheckRequestSchema>;
+
+export const channelParamsSchema = z.strictObject({
+  workspaceId: identifierSchema,
+  channelId: identifierSchema,
+});
+export type ChannelParams = z.infer<typeof channelParamsSchema>;
+
+export const asOfQuerySchema = z.strictObject({
+  at: instant.optional(),
+  minPosition: z.coerce.number().int().min(0).optional(),
+});
+export type AsOfQuery = z.infer<typeof asOfQuerySchema>;
+
+const boundary = { at: instant.optional(), minPosition: position.optional() };
+export const invokeCheckSchema = z.strictObject({ principal: principalIdSchema, ...boundary });
+export type InvokeCheck = z.infer<typeof invokeCheckSchema>;
+export const memoryCheckSchema = z.strictObject({ namespace: z.string().min(1).max(200), ...boundary });
+export type MemoryCheck = z.infer<typeof memoryCheckSchema>;
+export const egressCheckSchema = z.strictObject({
+  host: z.string().min(1).max(253),
+  port: z.number().int().min(1).max(65535),
+  minPosition: position.optional(),
+});
+export type EgressCheck = z.infer<typeof egressCheckSchema>;

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '@mandate/config';
+import type { EventStore } from '@mandate/event-store';
+import { ReadinessRegistry, type Logger } from '@mandate/observability';
+import { EffectivePermissionsProjection, PermissionsHistory, ProjectionRunner } from '@mandate/projections';
+import { APP_CONFIG, LOGGER } from '../app.tokens';
+import { EVENT_STORE } from '../event-store/event-store.module';
+
+export const snapshotPathFor = (config: Pick<AppConfig, 'DATA_DIR'>): string =>
+  join(config.DATA_DIR, 'projections', 'effective-permissions.json');
+
+/**
+ * The process's effective-permission projection: restored from its snapshot and fed from the
+ * store from boot to shutdown. `/readyz` reports `projection` as down (`catching-up`) until it has
+ * applied everything that was in the log at start.
+ */
+@Injectable()
+export class ProjectionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly projection: EffectivePermissionsProjection;
+  readonly runner: ProjectionRunner;
+  readonly history: PermissionsHistory;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(LOGGER) logger: Logger,
+    readiness: ReadinessRegistry,
+  ) {
+    this.projection = new EffectivePermissionsProjection({
+      onFailure: ({ position, type, error }) =>
+        logger.error({ position, type, err: error }, 'effective-permissions projection skipped an event'),
+    });
+    this.runner = new ProjectionRunner({
+      store,
+      projection: this.projection,
+      snapshotPath: snapshotPathFor(config),
+      snapshotEvery: config.PROJECTION_SNAPSHOT_EVERY,
+      logger,
+    });
+    this.history = new PermissionsHistory(store, this.projection);
+    readiness.register({
+      name: 'projection',
+      check: async () => {
+        const { state, position, target } = this.runner;
+        const detail = `position ${position}${this.projection.failures ? `, ${this.projection.failures} events skipped` : ''}`;
+        if (state === 'live') return { state: 'up', detail };
+        return { state: 'down', detail: `${state} (position ${position} of ${target})` };
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+}
