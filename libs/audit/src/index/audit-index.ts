@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { SqliteCheckpointStore, type RecordedEvent } from '@mandate/event-store';
 import { auditTermsOf, type AuditTermKind, auditTerm } from './audit-terms';
 
@@ -26,6 +26,12 @@ CREATE TABLE IF NOT EXISTS audit_index_head (
 );
 `;
 
+/** `events.sqlite` → `events.audit-index.sqlite`, next to the log it indexes. */
+export function auditIndexPathFor(eventsPath: string): string {
+  const extension = extname(eventsPath);
+  return join(dirname(eventsPath), `${basename(eventsPath, extension)}.audit-index${extension || '.sqlite'}`);
+}
+
 /** The checkpoint's consumer name in the index file. */
 export const AUDIT_INDEX_CONSUMER = 'audit-index';
 
@@ -49,8 +55,13 @@ export interface AuditQuery {
 
 export interface AuditPage {
   events: RecordedEvent[];
-  /** Position to pass as `after` for the next page; null when this page was the last. */
+  /**
+   * Position to pass as `after` for the next page. Newest first: null after the oldest event.
+   * Oldest first: always set (the log grows at that end), at the index's head once caught up.
+   */
   next: number | null;
+  /** Whether more events matched beyond this page when it was read. */
+  more: boolean;
   /** Everything up to this log position is in the index; later events are not visible yet. */
   indexedThrough: number;
 }
@@ -208,11 +219,10 @@ export class AuditIndex {
     ];
     const rows = this.statement(sql).all(...params);
     const page = rows.slice(0, size);
-    return {
-      events: page.map(([, json]) => JSON.parse(json) as RecordedEvent),
-      next: rows.length > size ? page[page.length - 1][0] : null,
-      indexedThrough,
-    };
+    const more = rows.length > size;
+    // Oldest first, a short page has seen everything up to `indexedThrough`: resume after it.
+    const next = more ? page[page.length - 1][0] : newest ? null : Math.max(bound, indexedThrough);
+    return { events: page.map(([, json]) => JSON.parse(json) as RecordedEvent), next, more, indexedThrough };
   }
 
   /**

@@ -103,11 +103,23 @@ describe('AuditIndex', () => {
       for (;;) {
         const page = index.query({ workspaceId: 'acme', order, after, limit: 2 });
         seen.push(...positionsOf(page));
-        if (page.next === null) break;
-        after = page.next;
+        if (!page.more) break;
+        after = page.next ?? undefined;
       }
       expect(seen).toEqual(order === 'newest' ? [7, 5, 4, 3, 1] : [1, 3, 4, 5, 7]);
     }
+  });
+
+  it('given an oldest-first reader at the end, when events are appended, then its cursor resumes with exactly them', async () => {
+    const last = index.query({ workspaceId: 'acme', order: 'oldest' });
+    expect(last).toMatchObject({ more: false, next: 7 });
+
+    await appendAll(store, [workspaceCreated('other'), channelCreated('acme', 'new')]);
+    index.apply(await store.readAll({ fromPosition: 8 }));
+
+    expect(positionsOf(index.query({ workspaceId: 'acme', order: 'oldest', after: last.next ?? 0 }))).toEqual(
+      [9],
+    );
   });
 
   it('given events applied twice or with a gap, when applying, then duplicates are ignored and gaps refused', async () => {

@@ -1,0 +1,162 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { exportRecords, exportText, type ExportFormat } from '@mandate/audit';
+import type { AppConfig } from '@mandate/config';
+import { DomainError } from '@mandate/domain';
+import {
+  auditFiles,
+  loadCheckpointSigningKey,
+  SignedCheckpointStore,
+  SqliteStoredEvents,
+  verifyEventLog,
+  type ChainVerification,
+  type EventStore,
+  type SignedCheckpoint,
+  type StoredEvent,
+} from '@mandate/event-store';
+import { APP_CONFIG } from '../app.module';
+import { CLOCK, type Clock } from '../clock';
+import { EVENT_STORE } from '../event-store/event-store.tokens';
+import { AuditIndexService } from './audit-index.service';
+
+export interface AuditVerifyReport {
+  ok: boolean;
+  /** Positions whose hash and link were verified. */
+  verified: { from: number; through: number };
+  head: number;
+  firstBad: ChainVerification['firstBad'] | null;
+  /** The newest signed checkpoint, and whether this verification matched it against the log. */
+  latestCheckpoint: (SignedCheckpoint & { verified: boolean }) | null;
+  checkpointsChecked: number;
+  durationMs: number;
+}
+
+/** Events verified between two turns of the event loop: requests keep being served meanwhile. */
+const VERIFY_SLICE = 5_000;
+
+async function* yielding(events: Iterable<StoredEvent>, every: number): AsyncGenerator<StoredEvent> {
+  let count = 0;
+  for (const event of events) {
+    yield event;
+    if (++count % every === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * Reads the log as stored, through its own read-only connection (a long read must not hold the
+ * writer's connection): the whole-log verification and workspace exports.
+ */
+@Injectable()
+export class AuditLogService {
+  private verifying: Promise<AuditVerifyReport> | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly audit: AuditIndexService,
+  ) {}
+
+  /** Verifies the whole chain; concurrent callers share one run. */
+  verify(): Promise<AuditVerifyReport> {
+    this.verifying ??= this.runVerification().finally(() => {
+      this.verifying = null;
+    });
+    return this.verifying;
+  }
+
+  /** The workspace's export as a stream of text chunks (constant memory). */
+  async export(
+    workspaceId: string,
+    format: ExportFormat,
+    from?: number | string,
+    to?: number | string,
+  ): Promise<Readable> {
+    const files = this.files();
+    const head = await this.store.headPosition();
+    const first = Math.max(1, this.resolve(from, 1, 'from'));
+    const last = Math.min(head, this.resolve(to, head, 'to'));
+    const key = loadCheckpointSigningKey({
+      path: this.config.CHECKPOINT_SIGNING_KEY_PATH,
+      dataDir: this.config.DATA_DIR,
+      production: this.config.NODE_ENV === 'production',
+    });
+    const checkpoints = this.checkpoints(files.checkpoints);
+    const log = new SqliteStoredEvents(files.events);
+    const records = exportRecords(log, {
+      workspaceId,
+      from: first,
+      to: last,
+      checkpoints,
+      key,
+      exportedAt: this.clock.now().toISOString(),
+    });
+    const stream = Readable.from(exportText(records, format), { objectMode: false });
+    stream.once('close', () => log.close());
+    return stream;
+  }
+
+  private async runVerification(): Promise<AuditVerifyReport> {
+    const files = this.files();
+    const checkpoints = this.checkpoints(files.checkpoints);
+    const publicKey = existsSync(files.signingKey)
+      ? createPublicKey(readFileSync(files.signingKey))
+      : undefined;
+    const log = new SqliteStoredEvents(files.events);
+    const started = performance.now();
+    try {
+      const head = log.head()?.position ?? 0;
+      const result = await verifyEventLog(
+        { readStored: (from) => yielding(log.readStored(from), VERIFY_SLICE) },
+        { to: head, checkpoints: publicKey ? checkpoints : [], publicKey },
+      );
+      const latest = checkpoints.at(-1) ?? null;
+      return {
+        ok: result.ok,
+        verified: { from: result.from, through: result.verifiedThrough },
+        head,
+        firstBad: result.firstBad ?? null,
+        latestCheckpoint: latest && {
+          ...latest,
+          verified: result.lastCheckpoint?.position === latest.position,
+        },
+        checkpointsChecked: result.checkpointsChecked,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } finally {
+      log.close();
+    }
+  }
+
+  /** A boundary given as a position, or an instant resolved to the first position recorded at or after it. */
+  private resolve(value: number | string | undefined, fallback: number, side: 'from' | 'to'): number {
+    if (value === undefined) return fallback;
+    if (typeof value === 'number') return value;
+    const position = this.audit.index.firstPositionRecordedAtOrAfter(value);
+    return side === 'from' ? position : position - 1;
+  }
+
+  private files() {
+    const files = auditFiles(this.config);
+    if (this.config.EVENT_STORE !== 'sqlite' || !existsSync(files.events)) {
+      throw new DomainError(
+        'unprocessable',
+        'audit-log-unavailable',
+        'The API reads the log file directly for verification and exports; use the CLI against EventStoreDB.',
+      );
+    }
+    return files;
+  }
+
+  private checkpoints(path: string): SignedCheckpoint[] {
+    if (!existsSync(path)) return [];
+    const store = SignedCheckpointStore.open(path, { readonly: true });
+    try {
+      return store.list();
+    } finally {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { EXPORT_CONTENT_TYPES } from '@mandate/audit';
+import { RequireWorkspaceRole } from '@mandate/auth';
+import type { AppConfig } from '@mandate/config';
+import type { RecordedEvent } from '@mandate/event-store';
+import { ZodParams, ZodQuery } from '@mandate/http';
+import { APP_CONFIG } from '../app.module';
+import { AuditIndexService } from './audit-index.service';
+import { AuditLogService, type AuditVerifyReport } from './audit-log.service';
+import {
+  auditEventsQuery,
+  type AuditEventsQuery,
+  auditExportQuery,
+  type AuditExportQuery,
+  workspaceParams,
+  type WorkspaceParams,
+} from './audit.schemas';
+
+export interface AuditEventsPage {
+  events: RecordedEvent[];
+  /**
+   * Pass as `cursor` for the next page. Newest first: null after the oldest event. Oldest first:
+   * always set, so a reader at the end resumes with exactly the events appended since.
+   */
+  nextCursor: string | null;
+  /** More events matched beyond this page when it was read. */
+  hasMore: boolean;
+  /** The index holds the log up to this position. */
+  indexedThrough: number;
+}
+
+/** Auditors (and the roles including it) read the workspace's history; nothing of other workspaces. */
+@ApiTags('audit')
+@Controller('v1/workspaces/:workspaceId/audit')
+@RequireWorkspaceRole('auditor')
+export class AuditController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditIndexService,
+    private readonly log: AuditLogService,
+  ) {}
+
+  @Get('events')
+  @ApiOperation({ summary: "The workspace's events, filtered, newest or oldest first, one page per cursor." })
+  async events(
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @ZodQuery(auditEventsQuery) query: AuditEventsQuery,
+  ): Promise<AuditEventsPage> {
+    if (query.minPosition !== undefined) {
+      await this.audit.waitFor(query.minPosition, this.config.CHECK_MIN_POSITION_WAIT_MS);
+    }
+    const prefix = query.order === 'newest' ? 'n' : 'o';
+    const page = this.audit.index.query({
+      workspaceId,
+      order: query.order,
+      limit: query.limit,
+      after: query.cursor?.startsWith(prefix) ? Number(query.cursor.slice(1)) : undefined,
+      filter: {
+        type: query.type,
+        actor: query.actor,
+        principal: query.principal,
+        channel: query.channel,
+        connector: query.connector,
+        resource: query.resource,
+        grant: query.grantId,
+        request: query.requestId,
+        correlation: query.correlationId,
+        from: query.from,
+        to: query.to,
+      },
+    });
+    return {
+      events: page.events,
+      nextCursor: page.next === null ? null : `${prefix}${page.next}`,
+      hasMore: page.more,
+      indexedThrough: page.indexedThrough,
+    };
+  }
+
+  @Get('verify')
+  @ApiOperation({
+    summary:
+      'Verify the whole hash chain and signed checkpoints: the verified range and the latest checkpoint.',
+  })
+  verify(@ZodParams(workspaceParams) _params: WorkspaceParams): Promise<AuditVerifyReport> {
+    return this.log.verify();
+  }
+
+  @Get('export')
+  @ApiProduces(EXPORT_CONTENT_TYPES.jsonl, EXPORT_CONTENT_TYPES.csv)
+  @ApiOperation({
+    summary:
+      "Stream the workspace's events with their hash-chain fields, other workspaces as redacted links, the signed checkpoints and a seal (docs/audit.md, Exports).",
+  })
+  async export(
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @ZodQuery(auditExportQuery) query: AuditExportQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const stream = await this.log.export(workspaceId, query.format, query.from, query.to);
+    await reply
+      .header('content-type', EXPORT_CONTENT_TYPES[query.format])
+      .header('content-disposition', `attachment; filename="${workspaceId}-audit.${query.format}"`)
+      .send(stream);
+  }
+}

@@ -1,0 +1,187 @@
+import { createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkspaceRoleResolver } from '@mandate/auth';
+import { readExportFile, verifyExport } from '@mandate/audit';
+import type { WorkspaceRole } from '@mandate/domain';
+import { auditFiles, type RecordedEvent, type SqliteEventStore } from '@mandate/event-store';
+import { AuditModule } from '../../apps/api/src/audit/audit.module';
+import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.tokens';
+import {
+  accessGranted,
+  agentActionAuthorized,
+  appendAll,
+  channelCreated,
+  workspaceCreated,
+} from '../../libs/audit/test/audit-events';
+import { startTestApi, type TestApi } from '../api/api-test-kit';
+
+class StaticRoles implements WorkspaceRoleResolver {
+  constructor(private readonly roles: Record<string, Record<string, WorkspaceRole[]>>) {}
+  async rolesOf(workspaceId: string, principalId: string): Promise<WorkspaceRole[]> {
+    return this.roles[workspaceId]?.[principalId] ?? [];
+  }
+}
+
+interface Page {
+  events: RecordedEvent[];
+  nextCursor: string | null;
+  hasMore: boolean;
+  indexedThrough: number;
+}
+
+describe('audit API', () => {
+  let api: TestApi;
+  let store: SqliteEventStore;
+  let head: number;
+
+  const get = async (sub: string, url: string) =>
+    api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await api.token(sub)}` } });
+  const page = async (sub: string, url: string): Promise<Page> => {
+    const response = await get(sub, url);
+    expect(response.statusCode).toBe(200);
+    return response.json() as Page;
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi(
+      { CHECKPOINT_EVERY_EVENTS: '4' },
+      {
+        imports: [AuditModule],
+        roleResolver: new StaticRoles({
+          acme: { 'aud-a': ['auditor'], 'own-a': ['owner'], 'mem-a': ['member'], 'appr-a': ['approver'] },
+          globex: { 'aud-b': ['auditor'] },
+        }),
+      },
+    );
+    store = api.app.get<SqliteEventStore>(EVENT_STORE);
+    await appendAll(store, [
+      workspaceCreated('acme'),
+      workspaceCreated('globex'),
+      channelCreated('acme', 'eng'),
+      channelCreated('globex', 'eng'),
+      accessGranted({ workspaceId: 'acme', grantId: 'g-1', channelId: 'eng', approvers: ['bob'] }),
+      agentActionAuthorized({ workspaceId: 'acme', channelId: 'eng', grantId: 'g-1', invokedBy: 'dave' }),
+      agentActionAuthorized({ workspaceId: 'globex', channelId: 'eng', resource: 'globex/secret' }),
+      agentActionAuthorized({ workspaceId: 'acme', channelId: 'eng' }),
+    ]);
+    head = await store.headPosition();
+  });
+  afterAll(() => api.app.close());
+
+  it('given an auditor or an owner, when listing events, then the workspace history comes back newest first', async () => {
+    for (const sub of ['aud-a', 'own-a']) {
+      const result = await page(sub, `/v1/workspaces/acme/audit/events?minPosition=${head}`);
+
+      expect(result.events.map((event) => event.globalPosition)).toEqual([8, 6, 5, 3, 1]);
+      expect(result.indexedThrough).toBeGreaterThanOrEqual(head);
+    }
+  });
+
+  it('given members and approvers, when listing events, then they are refused', async () => {
+    for (const sub of ['mem-a', 'appr-a']) {
+      expect((await get(sub, '/v1/workspaces/acme/audit/events')).statusCode).toBe(403);
+    }
+  });
+
+  it('given filters, when listing, then the grant behind an action is one query away', async () => {
+    const actions = await page(
+      'aud-a',
+      `/v1/workspaces/acme/audit/events?type=AgentActionAuthorized&grantId=g-1&minPosition=${head}`,
+    );
+    expect(actions.events.map((event) => event.globalPosition)).toEqual([6]);
+
+    const grant = await page('aud-a', '/v1/workspaces/acme/audit/events?grantId=g-1&type=AccessGranted');
+    expect(grant.events[0].data).toMatchObject({ approvers: ['bob'], grantId: 'g-1' });
+    const invoker = await page('aud-a', '/v1/workspaces/acme/audit/events?principal=dave');
+    expect(invoker.events.map((event) => event.globalPosition)).toEqual([6]);
+  });
+
+  it('given an invalid filter, when listing, then the field is named', async () => {
+    const response = await get('aud-a', '/v1/workspaces/acme/audit/events?limit=0&colour=red');
+
+    expect(response.statusCode).toBe(400);
+    expect(
+      (response.json() as { errors: { path: string }[] }).errors.map((error) => error.path).sort(),
+    ).toEqual(['query.colour', 'query.limit']);
+  });
+
+  describe('tenant isolation', () => {
+    it('given an auditor of acme, when reading globex through any audit endpoint, then it is refused', async () => {
+      for (const path of ['events', 'verify', 'export']) {
+        expect((await get('aud-a', `/v1/workspaces/globex/audit/${path}`)).statusCode).toBe(403);
+      }
+    });
+
+    it('given an auditor of globex, when reading its own history and export, then nothing of acme appears', async () => {
+      const events = await page('aud-b', `/v1/workspaces/globex/audit/events?minPosition=${head}`);
+      expect(events.events.map((event) => event.workspaceId)).toEqual(['globex', 'globex', 'globex']);
+      expect(JSON.stringify(events)).not.toContain('acme');
+
+      for (const format of ['jsonl', 'csv']) {
+        const exported = await get('aud-b', `/v1/workspaces/globex/audit/export?format=${format}`);
+        expect(exported.statusCode).toBe(200);
+        expect(exported.body).not.toContain('acme');
+        expect(exported.body).toContain('globex/secret');
+      }
+    });
+  });
+
+  it('given concurrent appends, when paging oldest first, then every event is seen exactly once', async () => {
+    const appending = (async () => {
+      for (let index = 0; index < 30; index++) {
+        await appendAll(store, [agentActionAuthorized({ workspaceId: 'acme', channelId: 'load' })]);
+      }
+    })();
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let done = false;
+    void appending.then(() => (done = true));
+    for (;;) {
+      const url: string = `/v1/workspaces/acme/audit/events?order=oldest&limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const result = await page('aud-a', url);
+      seen.push(...result.events.map((event) => event.globalPosition));
+      cursor = result.nextCursor;
+      if (!result.hasMore && done && result.indexedThrough >= (await store.headPosition())) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    await appending;
+    expect(new Set(seen).size).toBe(seen.length);
+    const all = (await store.readAll()).filter((event) => event.workspaceId === 'acme');
+    expect(seen).toEqual(all.map((event) => event.globalPosition));
+  });
+
+  it('given the log, when verifying, then the verified range and the latest signed checkpoint come back', async () => {
+    const report = (await get('aud-a', '/v1/workspaces/acme/audit/verify')).json() as {
+      ok: boolean;
+      verified: { from: number; through: number };
+      head: number;
+      latestCheckpoint: { position: number; verified: boolean } | null;
+    };
+
+    expect(report.ok).toBe(true);
+    expect(report.verified).toEqual({ from: 1, through: report.head });
+    expect(report.latestCheckpoint).toMatchObject({ verified: true });
+    expect((report.latestCheckpoint?.position ?? 0) % 4).toBe(0);
+  });
+
+  it.each(['jsonl', 'csv'])(
+    'given a %s export, when verified offline with the public key, then it is intact',
+    async (format) => {
+      const response = await get('aud-a', `/v1/workspaces/acme/audit/export?format=${format}&from=2`);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain(
+        format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+      );
+      const path = join(api.config.DATA_DIR, `export.${format}`);
+      writeFileSync(path, response.body);
+      const publicKey = createPublicKey(readFileSync(auditFiles(api.config).signingKey));
+
+      const result = await verifyExport(() => readExportFile(path), publicKey);
+
+      expect(result).toMatchObject({ ok: true, workspaceId: 'acme', from: 2, sealVerified: true });
+      expect(result.checkpointsChecked).toBeGreaterThan(0);
+    },
+  );
+});
