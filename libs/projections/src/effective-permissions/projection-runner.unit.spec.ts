@@ -1,0 +1,133 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { createTempDir, type TempDir } from '@mandate/testing';
+import { IdentityLog, openTestStore } from '../../test/identity-log';
+import { EffectivePermissionsProjection } from './effective-permissions.projection';
+import { ProjectionRunner } from './projection-runner';
+import { readSnapshotFile } from './snapshot-file';
+
+const WS = 'acme';
+
+async function seed(log: IdentityLog, grants: number): Promise<void> {
+  await log.workspace(WS, 'olivia', {
+    type: 'CreateWorkspace',
+    workspaceId: WS,
+    name: 'Acme',
+    actorIsPlatformAdmin: true,
+  });
+  await log.channel(WS, 'olivia', {
+    type: 'CreateChannel',
+    channelId: 'eng',
+    workspaceId: WS,
+    name: 'Engineering',
+    visibility: 'public',
+  });
+  for (let index = 0; index < grants; index++) {
+    await log.grant(WS, {
+      grantId: `g-${index}`,
+      channelId: 'eng',
+      connector: 'github',
+      actions: ['read'],
+      resources: [`acme/repo-${index}`],
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+  }
+}
+
+describe('ProjectionRunner', () => {
+  let dir: TempDir;
+  beforeEach(() => (dir = createTempDir('mandate-projection-')));
+  afterEach(() => dir.remove());
+
+  const start = async (store: ReturnType<typeof openTestStore>, snapshotEvery = 1000) => {
+    const projection = new EffectivePermissionsProjection();
+    const runner = new ProjectionRunner({
+      store,
+      projection,
+      snapshotPath: dir.file('snapshot.json'),
+      snapshotEvery,
+    });
+    await runner.start();
+    await runner.whenCaughtUp();
+    return { projection, runner };
+  };
+
+  it('given a log, when the runner stops and a new one starts, then it restores the snapshot and resumes after its position', async () => {
+    const store = openTestStore({ path: dir.file('events.sqlite') });
+    const log = new IdentityLog(store);
+    await seed(log, 20);
+    const first = await start(store);
+    await first.runner.stop();
+    const snapshotted = JSON.parse(readSnapshotFile(dir.file('snapshot.json')) ?? '{}');
+    await log.grant(WS, {
+      grantId: 'late',
+      channelId: 'eng',
+      connector: 'github',
+      actions: ['read'],
+      resources: ['acme/late'],
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+
+    const second = await start(store);
+    const rebuilt = new EffectivePermissionsProjection();
+    for (const event of await store.readAll()) rebuilt.apply(event);
+
+    expect(snapshotted.position).toBe(first.projection.position);
+    expect(second.projection.position).toBe(await store.headPosition());
+    expect(second.projection.stateHash()).toBe(rebuilt.stateHash());
+    expect(
+      second.projection.check(
+        WS,
+        { channelId: 'eng', connector: 'github', action: 'read', resource: 'acme/late' },
+        Date.now(),
+      )?.allowed,
+    ).toBe(true);
+    await second.runner.stop();
+    await store.close();
+  });
+
+  it('given a snapshot of another log, when starting, then it is ignored and the projection is rebuilt', async () => {
+    const store = openTestStore({ path: dir.file('events.sqlite') });
+    await seed(new IdentityLog(store), 3);
+    const other = openTestStore();
+    await seed(new IdentityLog(other), 3);
+    const foreign = new EffectivePermissionsProjection();
+    for (const event of await other.readAll()) foreign.apply(event);
+    writeFileSync(dir.file('snapshot.json'), JSON.stringify(foreign.snapshot()));
+
+    const { projection, runner } = await start(store);
+    const rebuilt = new EffectivePermissionsProjection();
+    for (const event of await store.readAll()) rebuilt.apply(event);
+
+    expect(projection.stateHash()).toBe(rebuilt.stateHash());
+    expect(projection.stateHash()).not.toBe(foreign.stateHash());
+    await runner.stop();
+    await Promise.all([store.close(), other.close()]);
+  });
+
+  it('given a live runner, when events arrive, then a snapshot is written every N events and waits for a position resolve', async () => {
+    const store = openTestStore({ path: dir.file('events.sqlite') });
+    const log = new IdentityLog(store);
+    await seed(log, 0);
+    const { runner } = await start(store, 5);
+    const before = JSON.parse(readSnapshotFile(dir.file('snapshot.json')) ?? '{}').position;
+
+    const waiting = runner.waitForPosition(before + 5, 2_000);
+    for (let index = 0; index < 5; index++) {
+      await log.grant(WS, {
+        grantId: `live-${index}`,
+        channelId: 'eng',
+        connector: 'github',
+        actions: ['read'],
+        resources: ['acme/x'],
+        expiresAt: '2099-01-01T00:00:00.000Z',
+      });
+    }
+
+    expect(await waiting).toBe(true);
+    expect(JSON.parse(readSnapshotFile(dir.file('snapshot.json')) ?? '{}').position).toBe(before + 5);
+    expect(await runner.waitForPosition(before + 100, 50)).toBe(false);
+    expect(existsSync(`${dir.file('snapshot.json')}.${process.pid}.tmp`)).toBe(false);
+    await runner.stop();
+    await store.close();
+  });
+});
