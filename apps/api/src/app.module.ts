@@ -11,10 +11,12 @@ import {
 import type { AppConfig } from '@mandate/config';
 import { AuthModule, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
+import { AgentActionsModule } from './agent-actions/agent-actions.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { EventStoreReadiness } from './health/event-store.readiness-check';
 import { HealthController } from './health/health.controller';
 import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
+import { IdentityModule } from './identity/identity.module';
 import { MeController } from './me/me.controller';
 import { PermissionsModule } from './permissions/permissions.module';
 
@@ -73,6 +75,8 @@ export class AppModule {
         }),
         EventStoreModule,
         PermissionsModule,
+        IdentityModule,
+        AgentActionsModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],
