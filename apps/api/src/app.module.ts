@@ -12,6 +12,7 @@ import type { AppConfig } from '@mandate/config';
 import { AuthModule, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
 import { AgentActionsModule } from './agent-actions/agent-actions.module';
+import { AuditModule } from './audit/audit.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { EventStoreReadiness } from './health/event-store.readiness-check';
 import { HealthController } from './health/health.controller';
@@ -77,6 +78,7 @@ export class AppModule {
         PermissionsModule,
         IdentityModule,
         AgentActionsModule,
+        AuditModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],
