@@ -2,7 +2,12 @@ import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@mandate/config';
-import { createTokenVerifier, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
+import {
+  CachingTokenVerifier,
+  createTokenVerifier,
+  type TokenVerifier,
+  type WorkspaceRoleResolver,
+} from '@mandate/auth';
 import type { EventStore } from '@mandate/event-store';
 import { ProblemFilter } from '@mandate/http';
 import {
@@ -43,14 +48,17 @@ export async function createApiApp(
   overrides: ApiAppOverrides = {},
 ): Promise<NestFastifyApplication> {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
+  // Services present the same token with every check: verify its signature once, not per request.
   const verifier =
     overrides.verifier ??
-    (await createTokenVerifier(config, (path) =>
-      logger.warn(
-        { path },
-        'AUTH_MODE=dev: generated a local token signing key; tokens it signs are for development only',
+    new CachingTokenVerifier(
+      await createTokenVerifier(config, (path) =>
+        logger.warn(
+          { path },
+          'AUTH_MODE=dev: generated a local token signing key; tokens it signs are for development only',
+        ),
       ),
-    ));
+    );
   if (config.AUTH_MODE === 'dev') {
     logger.warn('AUTH_MODE=dev: tokens are signed by a local key file; use AUTH_MODE=jwks in production');
   }

@@ -7,3 +7,4 @@ export * from './dev-token';
 export * from './principal';
 export * from './token-verifier';
 export * from './workspace-role-resolver';
+export * from './caching-token-verifier';
