@@ -9,7 +9,7 @@ import type { AppConfig } from '@mandate/config';
 import { SqliteCheckpointStore, SqliteEventStore, type EventStore } from '@mandate/event-store';
 import { createKafka, EventRelay, KafkaEventPublisher, registerRelayMetrics } from '@mandate/kafka';
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
-import { APP_CONFIG, LOGGER } from '../app.module';
+import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { KafkaReadinessCheck } from '../health/kafka.readiness-check';
 import { HTTP_METRICS } from '../http/metrics.controller';
