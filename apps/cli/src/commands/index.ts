@@ -1,6 +1,7 @@
 import { auditCheckpointCommand } from './audit-checkpoint.command';
 import { auditPublicKeyCommand } from './audit-public-key.command';
 import { auditVerifyCommand } from './audit-verify.command';
+import { auditVerifyExportCommand } from './audit-verify-export.command';
 import type { CliCommand } from './cli-command';
 import { tokenCommand } from './token.command';
 
@@ -12,4 +13,5 @@ export const commands: CliCommand[] = [
   auditVerifyCommand,
   auditCheckpointCommand,
   auditPublicKeyCommand,
+  auditVerifyExportCommand,
 ];
