@@ -4,7 +4,7 @@ import { AuditIndex, auditIndexPathFor, followLog } from '@mandate/audit';
 import type { AppConfig } from '@mandate/config';
 import { auditFiles, type EventStore } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
-import { APP_CONFIG, LOGGER } from '../app.module';
+import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 
 /**

@@ -16,7 +16,7 @@ import {
   type SignedCheckpoint,
   type StoredEvent,
 } from '@mandate/event-store';
-import { APP_CONFIG } from '../app.module';
+import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { AuditIndexService } from './audit-index.service';

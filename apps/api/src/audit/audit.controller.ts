@@ -6,7 +6,7 @@ import { RequireWorkspaceRole } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import type { RecordedEvent } from '@mandate/event-store';
 import { ZodParams, ZodQuery } from '@mandate/http';
-import { APP_CONFIG } from '../app.module';
+import { APP_CONFIG } from '../app.tokens';
 import { AuditIndexService } from './audit-index.service';
 import { AuditLogService, type AuditVerifyReport } from './audit-log.service';
 import {
