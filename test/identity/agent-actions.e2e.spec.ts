@@ -1,3 +1,4 @@
+import { IdentityLog } from '../../libs/projections/test/identity-log';
 import { type IdentityApi, problem, startIdentityApi } from './identity-test-kit';
 
 const runtime = { as: 'agent-runtime', scopes: ['agent-actions:record'] };
@@ -101,6 +102,28 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
     expect(await api.store.headPosition()).toBe(head);
     const fresh = await record({ ...request, idempotencyKey: 'run-2:step-2' });
     expect(fresh.json()).toMatchObject({ allowed: false, provenance: { layer: 'restrict' } });
+  });
+
+  it('authorizes through an active JIT grant despite the restriction, naming the grant; an expired one never', async () => {
+    const log = new IdentityLog(api.store);
+    const grant = { channelId: 'eng', connector: 'github', actions: ['read'] };
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    await log.grant('acme', { ...grant, grantId: 'grant-1', resources: ['acme/api'], expiresAt });
+    await log.grant('acme', {
+      ...grant,
+      grantId: 'grant-0',
+      resources: ['other/repo'],
+      expiresAt: new Date(Date.now() - 1_000).toISOString(),
+    });
+
+    const granted = await record({ ...request, idempotencyKey: 'run-3:step-1' });
+    const expired = await record({ ...request, resource: 'other/repo', idempotencyKey: 'run-3:step-2' });
+
+    expect(granted.json()).toMatchObject({
+      allowed: true,
+      provenance: { layer: 'jit', grantId: 'grant-1', expiresAt },
+    });
+    expect(expired.json()).toMatchObject({ allowed: false, provenance: { layer: 'default' } });
   });
 
   it('refuses the same key for a different action', async () => {

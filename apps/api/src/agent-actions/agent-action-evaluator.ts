@@ -1,17 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import {
-  type AgentActionRequest,
-  agentIdentityDecider,
-  agentIdentityStreamId,
-  channelDecider,
-  channelStreamId,
-  compileWorkspace,
-  type Decision,
-  decideAgentAction,
-  workspaceDecider,
-  workspaceStreamId,
-} from '@mandate/domain';
-import { CommandRunner } from '../identity/command-runner';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '@mandate/config';
+import { type AgentActionRequest, type Decision, decideAgentAction, DomainError } from '@mandate/domain';
+import type { EventStore } from '@mandate/event-store';
+import { APP_CONFIG } from '../app.tokens';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { ProjectionService } from '../permissions/projection.service';
 
 /** Decides an agent action as of `at`; undefined when the workspace does not exist. */
 export interface AgentActionEvaluator {
@@ -21,27 +14,32 @@ export interface AgentActionEvaluator {
 export const AGENT_ACTION_EVALUATOR = Symbol('AgentActionEvaluator');
 
 /**
- * Evaluates against the aggregates' streams, folded on each call: exact and always current, but it
- * reads three streams per action and knows no JIT grants. The effective-permissions projection
- * answers the same question from memory (grants included) and replaces it by providing
- * `AGENT_ACTION_EVALUATOR`.
+ * Decides against the effective-permission projection (baseline, channel overrides and active JIT
+ * grants, expiry compared with `at`). The decision is recorded for good, so it must not come from a
+ * stale view: the projection first reaches the log's head as of the request, and if it cannot
+ * within CHECK_MIN_POSITION_WAIT_MS the action is refused for now (409, retry) rather than decided
+ * on old configuration.
  */
 @Injectable()
-export class StreamFoldingEvaluator implements AgentActionEvaluator {
-  constructor(private readonly streams: CommandRunner) {}
+export class ProjectionAgentActionEvaluator implements AgentActionEvaluator {
+  constructor(
+    private readonly projections: ProjectionService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async decide(workspaceId: string, request: AgentActionRequest, at: Date): Promise<Decision | undefined> {
-    const [workspace, agentIdentity, channel] = await Promise.all([
-      this.streams.fold(workspaceDecider, workspaceStreamId(workspaceId)),
-      this.streams.fold(agentIdentityDecider, agentIdentityStreamId(workspaceId)),
-      this.streams.fold(channelDecider, channelStreamId(workspaceId, request.channelId)),
-    ]);
-    if (workspace.state.status !== 'active') return undefined;
-    const compiled = compileWorkspace({
-      workspace: workspace.state,
-      agentIdentity: agentIdentity.state,
-      channels: [channel.state],
-    });
-    return decideAgentAction(compiled, request, at.getTime());
+    const head = await this.store.headPosition();
+    if (!(await this.projections.runner.waitForPosition(head, this.config.CHECK_MIN_POSITION_WAIT_MS))) {
+      throw new DomainError(
+        'conflict',
+        'position-not-reached',
+        `Permissions are not yet current (log position ${head}); retry shortly`,
+        [],
+        { position: this.projections.projection.position, head },
+      );
+    }
+    const workspace = this.projections.projection.workspace(workspaceId);
+    return workspace && decideAgentAction(workspace.compiled, request, at.getTime());
   }
 }
