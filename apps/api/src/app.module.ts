@@ -13,6 +13,7 @@ import { AuthModule, type TokenVerifier, type WorkspaceRoleResolver } from '@man
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
 import { AgentActionsModule } from './agent-actions/agent-actions.module';
 import { AuditModule } from './audit/audit.module';
+import { AccessModule } from './access/access.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { EventStoreReadiness } from './health/event-store.readiness-check';
 import { HealthController } from './health/health.controller';
@@ -79,6 +80,7 @@ export class AppModule {
         IdentityModule,
         AgentActionsModule,
         AuditModule,
+        AccessModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],

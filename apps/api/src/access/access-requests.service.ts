@@ -1,0 +1,470 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowIdConflictPolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { v7 as uuidv7 } from 'uuid';
+import { type Principal, WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from '@mandate/auth';
+import type { AppConfig } from '@mandate/config';
+import {
+  accessRequestDecider,
+  type AccessRequestState,
+  accessRequestStreamId,
+  type ActiveGrant,
+  approvalPolicyDecider,
+  approvalPolicyStreamId,
+  type CodedIssue,
+  DomainError,
+  type DomainErrorKind,
+  evaluate,
+  openRound,
+  satisfiesEvery,
+  throwIfIssues,
+  validatePermissionRule,
+  type WorkspaceRole,
+} from '@mandate/domain';
+import type { EventStore, RecordedEvent } from '@mandate/event-store';
+import {
+  approveUpdate,
+  type Caller,
+  cancelUpdate,
+  denyUpdate,
+  DOMAIN_REFUSAL,
+  type DomainRefusal,
+  extendUpdate,
+  jitGrantWorkflow,
+  type JitStepResult,
+  jitWorkflowId,
+  type RequestAccessCommand,
+  revokeUpdate,
+  reviewUpdate,
+  submittedUpdate,
+} from '@mandate/workflows';
+import { APP_CONFIG } from '../app.tokens';
+import { CLOCK, type Clock } from '../clock';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { actorOf } from '../identity/command-runner';
+import { ProjectionService } from '../permissions/projection.service';
+import type {
+  CreateAccessRequestBody,
+  DecisionBody,
+  ExtendBody,
+  ListAccessRequestsQuery,
+  ReviewBody,
+  RevokeBody,
+} from './access.schemas';
+import { AccessRequestsView, type AccessRequestEntry } from './access-requests.view';
+import { TEMPORAL_CLIENT } from './temporal-client.provider';
+
+/** What every JIT command answers: the status after it and the log position to check with `minPosition`. */
+export interface AccessStepAnswer extends JitStepResult {
+  requestId: string;
+  /** True when the request overlapped an active grant and became an extension of it. */
+  extended?: boolean;
+}
+
+export interface AccessRequestSummary {
+  requestId: string;
+  status: AccessRequestState['status'];
+  channelId: string;
+  connector: string;
+  actions: string[];
+  resources: string[];
+  durationSeconds: number;
+  reason: string;
+  ticket: string | null;
+  requestedBy: string;
+  invokedBy: string | null;
+  mode: string;
+  requestedAt: string;
+  quorum: number;
+  approvals: number;
+  /** Seconds until the open approval round times out (pending requests and extensions). */
+  approvalTimeLeftSeconds: number | null;
+  expiresAt: string | null;
+  /** Seconds until an active grant expires. */
+  accessTimeLeftSeconds: number | null;
+  /** What approving would change: each (action, resource) and whether the agent may do it today. */
+  wouldChange: { action: string; resource: string; allowedNow: boolean; reason: string }[];
+}
+
+export interface AccessRequestDetail {
+  requestId: string;
+  workspaceId: string;
+  status: AccessRequestState['status'];
+  state: AccessRequestState;
+  timeline: {
+    position: number;
+    type: string;
+    occurredAt: string;
+    actor: RecordedEvent['actor'];
+    data: unknown;
+  }[];
+}
+
+const covers = (outer: readonly string[], inner: readonly string[]): boolean =>
+  inner.every((value) => outer.includes(value));
+
+/**
+ * The API's side of JIT grants: request-time validation against the policy and the current
+ * effective identity (so a refused request starts nothing), then the workflow's updates; an
+ * update's validator refusal comes back as the same DomainError (code, kind) the decider threw.
+ */
+@Injectable()
+export class AccessRequestsService {
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WORKSPACE_ROLE_RESOLVER) private readonly roles: WorkspaceRoleResolver,
+    private readonly projections: ProjectionService,
+    private readonly view: AccessRequestsView,
+  ) {}
+
+  async request(
+    principal: Principal,
+    workspaceId: string,
+    body: CreateAccessRequestBody,
+  ): Promise<AccessStepAnswer> {
+    const caller = await this.caller(principal, workspaceId);
+    const now = this.clock.now();
+    this.validateTarget(workspaceId, body, now.getTime());
+    const policy = await this.policyOf(workspaceId);
+    const command: RequestAccessCommand = {
+      type: 'RequestAccess',
+      requestId: body.requestId ?? uuidv7(),
+      workspaceId,
+      channelId: body.channelId,
+      connector: body.connector,
+      actions: body.actions,
+      resources: body.resources,
+      durationSeconds: body.durationSeconds,
+      reason: body.reason,
+      ticket: body.ticket,
+      // A person asks for themselves; only a service acting for the agent names who invoked it.
+      invokedBy: principal.kind === 'user' ? null : body.invokedBy,
+      breakGlass: body.breakGlass,
+      policy,
+      ...caller,
+      now: now.toISOString(),
+    };
+    // The decider refuses here (duration over max, reason, ticket, break-glass) before anything starts.
+    located(() => accessRequestDecider.decide(command, accessRequestDecider.initialState()));
+
+    const overlapping =
+      body.breakGlass || body.requestId !== undefined
+        ? undefined
+        : this.overlapping(workspaceId, body, now.getTime());
+    if (overlapping !== undefined) {
+      const result = await this.update(overlapping.grantId, () =>
+        this.handle(overlapping.grantId).executeUpdate(extendUpdate, {
+          args: [{ ...caller, durationSeconds: body.durationSeconds, reason: body.reason }],
+        }),
+      );
+      return { requestId: overlapping.grantId, extended: true, ...result };
+    }
+
+    const startWorkflowOperation = new WithStartWorkflowOperation(jitGrantWorkflow, {
+      workflowId: jitWorkflowId(command.requestId),
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      args: [{ command }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    const result = await this.update(command.requestId, () =>
+      this.temporal.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation }),
+    );
+    return { requestId: command.requestId, ...result };
+  }
+
+  async approve(principal: Principal, workspaceId: string, requestId: string, body: DecisionBody) {
+    return this.decide(principal, workspaceId, requestId, (caller) =>
+      this.handle(requestId).executeUpdate(approveUpdate, { args: [{ ...caller, comment: body.comment }] }),
+    );
+  }
+
+  async deny(principal: Principal, workspaceId: string, requestId: string, body: DecisionBody) {
+    return this.decide(principal, workspaceId, requestId, (caller) =>
+      this.handle(requestId).executeUpdate(denyUpdate, { args: [{ ...caller, comment: body.comment }] }),
+    );
+  }
+
+  async cancel(principal: Principal, workspaceId: string, requestId: string, body: DecisionBody) {
+    return this.decide(principal, workspaceId, requestId, (caller) =>
+      this.handle(requestId).executeUpdate(cancelUpdate, { args: [{ ...caller, comment: body.comment }] }),
+    );
+  }
+
+  async revoke(principal: Principal, workspaceId: string, requestId: string, body: RevokeBody) {
+    return this.decide(principal, workspaceId, requestId, (caller) =>
+      this.handle(requestId).executeUpdate(revokeUpdate, { args: [{ ...caller, reason: body.reason }] }),
+    );
+  }
+
+  async extend(principal: Principal, workspaceId: string, requestId: string, body: ExtendBody) {
+    return this.decide(principal, workspaceId, requestId, (caller) =>
+      this.handle(requestId).executeUpdate(extendUpdate, {
+        args: [{ ...caller, durationSeconds: body.durationSeconds, reason: body.reason }],
+      }),
+    );
+  }
+
+  async review(principal: Principal, workspaceId: string, requestId: string, body: ReviewBody) {
+    return this.decide(principal, workspaceId, requestId, (caller) =>
+      this.handle(requestId).executeUpdate(reviewUpdate, {
+        args: [{ ...caller, verdict: body.verdict, comment: body.comment }],
+      }),
+    );
+  }
+
+  async detail(workspaceId: string, requestId: string): Promise<AccessRequestDetail> {
+    const events = await this.stream(workspaceId, requestId);
+    const state = events.reduce(
+      (current, event) =>
+        accessRequestDecider.evolve(current, { type: event.type, data: event.data } as never),
+      accessRequestDecider.initialState(),
+    );
+    return {
+      requestId,
+      workspaceId,
+      status: state.status,
+      state,
+      timeline: events.map((event) => ({
+        position: event.globalPosition,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        actor: event.actor,
+        data: event.data,
+      })),
+    };
+  }
+
+  async list(
+    principal: Principal,
+    workspaceId: string,
+    query: ListAccessRequestsQuery,
+  ): Promise<{ items: AccessRequestSummary[] }> {
+    const roles = await this.roles.rolesOf(workspaceId, principal.id);
+    const nowMs = this.clock.now().getTime();
+    const items = this.view
+      .inWorkspace(workspaceId)
+      .filter((entry) => query.status === undefined || entry.state.status === query.status)
+      .filter(
+        (entry) =>
+          !query.mine || ('request' in entry.state && entry.state.request.requestedBy === principal.id),
+      )
+      .filter((entry) => !query.approvable || this.mayDecide(entry.state, principal.id, roles))
+      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
+      .map((entry) => this.summary(entry, nowMs));
+    return { items: items.filter((item): item is AccessRequestSummary => item !== undefined) };
+  }
+
+  /** What the updates' validators check, so the inbox lists exactly what the caller may decide. */
+  private mayDecide(
+    state: AccessRequestState,
+    principalId: string,
+    roles: readonly WorkspaceRole[],
+  ): boolean {
+    const round = openRound(state);
+    if (round === null || !('request' in state)) return false;
+    const { request } = state;
+    return (
+      principalId !== request.requestedBy &&
+      principalId !== round.requestedBy &&
+      principalId !== request.invokedBy &&
+      !round.votes.includes(principalId) &&
+      satisfiesEvery(request.policy.approvers, principalId, roles)
+    );
+  }
+
+  private summary(entry: AccessRequestEntry, nowMs: number): AccessRequestSummary | undefined {
+    const { state } = entry;
+    if (state.status === 'absent') return undefined;
+    const { request } = state;
+    const round = openRound(state);
+    const grant = 'grant' in state ? state.grant : null;
+    const compiled = this.projections.projection.workspace(entry.workspaceId)?.compiled;
+    const wouldChange = request.actions.flatMap((action) =>
+      request.resources.map((resource) => {
+        const decision =
+          compiled === undefined
+            ? { allowed: false, reason: 'The workspace is unknown' }
+            : evaluate(
+                compiled,
+                { channelId: request.channelId, connector: request.connector, action, resource },
+                nowMs,
+              );
+        return { action, resource, allowedNow: decision.allowed, reason: decision.reason };
+      }),
+    );
+    const secondsUntil = (instant: string) => Math.max(0, Math.floor((Date.parse(instant) - nowMs) / 1000));
+    return {
+      requestId: entry.requestId,
+      status: state.status,
+      channelId: request.channelId,
+      connector: request.connector,
+      actions: request.actions,
+      resources: request.resources,
+      durationSeconds: round?.durationSeconds ?? request.durationSeconds,
+      reason: request.reason,
+      ticket: request.ticket,
+      requestedBy: round?.requestedBy ?? request.requestedBy,
+      invokedBy: request.invokedBy,
+      mode: request.mode,
+      requestedAt: entry.requestedAt,
+      quorum: request.policy.quorum,
+      approvals: round?.votes.length ?? 0,
+      approvalTimeLeftSeconds: round === null ? null : secondsUntil(round.approvalDeadline),
+      expiresAt: grant?.expiresAt ?? null,
+      accessTimeLeftSeconds: state.status === 'active' ? secondsUntil(state.grant.expiresAt) : null,
+      wouldChange,
+    };
+  }
+
+  private async decide(
+    principal: Principal,
+    workspaceId: string,
+    requestId: string,
+    send: (caller: Caller) => Promise<JitStepResult>,
+  ): Promise<AccessStepAnswer> {
+    await this.stream(workspaceId, requestId);
+    const caller = await this.caller(principal, workspaceId);
+    return { requestId, ...(await this.update(requestId, () => send(caller))) };
+  }
+
+  private async caller(principal: Principal, workspaceId: string): Promise<Caller> {
+    return { actor: actorOf(principal), callerRoles: await this.roles.rolesOf(workspaceId, principal.id) };
+  }
+
+  private handle(requestId: string) {
+    return this.temporal.workflow.getHandle<typeof jitGrantWorkflow>(jitWorkflowId(requestId));
+  }
+
+  /** The request's events; 404 when it does not exist in this workspace. */
+  private async stream(workspaceId: string, requestId: string): Promise<RecordedEvent[]> {
+    const events = await this.store.readStream(accessRequestStreamId(requestId));
+    if (events.length === 0 || events[0].workspaceId !== workspaceId) {
+      throw new DomainError('not_found', 'request-not-found', `Access request "${requestId}" not found`);
+    }
+    return events;
+  }
+
+  /** Maps a validator's or activity's refusal back to its DomainError; a finished workflow is a closed request. */
+  private async update(requestId: string, send: () => Promise<JitStepResult>): Promise<JitStepResult> {
+    try {
+      return await send();
+    } catch (error) {
+      const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === DOMAIN_REFUSAL) {
+        const refusal = cause.details?.[0] as DomainRefusal;
+        throw new DomainError(
+          refusal.kind as DomainErrorKind,
+          refusal.code,
+          refusal.message,
+          refusal.issues.map((issue) => ({ ...issue, path: `body.${issue.path}` })),
+        );
+      }
+      if (error instanceof WorkflowNotFoundError) {
+        const events = await this.store.readStream(accessRequestStreamId(requestId));
+        if (events.length > 0) {
+          throw new DomainError(
+            'conflict',
+            'request-closed',
+            'The request has ended; nothing awaits a decision',
+          );
+        }
+      }
+      throw error;
+    }
+  }
+
+  private validateTarget(workspaceId: string, body: CreateAccessRequestBody, nowMs: number): void {
+    const workspace = this.projections.projection.workspace(workspaceId);
+    if (workspace === undefined || !workspace.exists) {
+      throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
+    }
+    const { compiled } = workspace;
+    const channel = compiled.channels.get(body.channelId);
+    if (channel === undefined || channel.archived) {
+      throw new DomainError(
+        'unprocessable',
+        'unknown-channel',
+        `Channel "${body.channelId}" is unknown or archived`,
+        [{ path: 'body.channelId', message: 'unknown or archived channel' }],
+      );
+    }
+    const rule = {
+      id: 'request',
+      connector: body.connector,
+      actions: body.actions,
+      resources: body.resources,
+    };
+    const issues: CodedIssue[] = validatePermissionRule(rule, compiled.catalog, 'body');
+    throwIfIssues(issues, 'unprocessable');
+    // A guardrail (forbid) nothing can lift, JIT included: refuse now rather than grant nothing.
+    body.actions.forEach((action, actionIndex) =>
+      body.resources.forEach((resource, resourceIndex) => {
+        const decision = evaluate(
+          compiled,
+          { channelId: body.channelId, connector: body.connector, action, resource },
+          nowMs,
+        );
+        if (decision.provenance.layer === 'forbid') {
+          throw new DomainError('unprocessable', 'forbidden-by-guardrail', decision.reason, [
+            { path: `body.actions[${actionIndex}]`, message: `forbidden by ${decision.provenance.rule}` },
+            { path: `body.resources[${resourceIndex}]`, message: `forbidden by ${decision.provenance.rule}` },
+          ]);
+        }
+      }),
+    );
+  }
+
+  private async policyOf(workspaceId: string) {
+    const events = await this.store.readStream(approvalPolicyStreamId(workspaceId));
+    return events.reduce(
+      (state, event) => approvalPolicyDecider.evolve(state, { type: event.type, data: event.data } as never),
+      approvalPolicyDecider.initialState(),
+    ).policy;
+  }
+
+  /** An active grant already covering the request: the request extends it instead of failing. */
+  private overlapping(
+    workspaceId: string,
+    body: CreateAccessRequestBody,
+    nowMs: number,
+  ): ActiveGrant | undefined {
+    const grants = this.projections.projection.workspace(workspaceId)?.grants.values() ?? [];
+    for (const grant of grants) {
+      if (
+        grant.channelId === body.channelId &&
+        grant.connector === body.connector &&
+        covers(grant.actions, body.actions) &&
+        covers(grant.resources, body.resources) &&
+        Date.parse(grant.expiresAt) > nowMs
+      ) {
+        return grant;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** A decider refusal at request time names fields under `body.`, like every other validation. */
+function located<T>(decide: () => T): T {
+  try {
+    return decide();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    throw new DomainError(
+      error.kind,
+      error.code,
+      error.message,
+      error.issues.map((issue) => ({ ...issue, path: `body.${issue.path}` })),
+      error.details,
+    );
+  }
+}

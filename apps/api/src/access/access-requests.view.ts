@@ -1,0 +1,67 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  accessRequestDecider,
+  type AccessRequestEvent,
+  type AccessRequestState,
+  accessRequestStreamId,
+} from '@mandate/domain';
+import type { EventStore } from '@mandate/event-store';
+import { EVENT_STORE } from '../event-store/event-store.module';
+
+export interface AccessRequestEntry {
+  requestId: string;
+  workspaceId: string;
+  requestedAt: string;
+  state: AccessRequestState;
+}
+
+const streamPrefix = accessRequestStreamId('');
+
+/**
+ * Every access request's state, folded with the decider's own `evolve` from a live subscription to
+ * the log (the worker appends in another process), for the lists and the approver inbox. A
+ * single request's status and timeline are read from its stream instead.
+ */
+@Injectable()
+export class AccessRequestsView implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly requests = new Map<string, AccessRequestEntry>();
+  private readonly abort = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  onApplicationBootstrap(): void {
+    this.running = this.follow();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  inWorkspace(workspaceId: string): AccessRequestEntry[] {
+    return [...this.requests.values()].filter((entry) => entry.workspaceId === workspaceId);
+  }
+
+  private async follow(): Promise<void> {
+    try {
+      for await (const event of this.store.subscribe({ fromPosition: 1, signal: this.abort.signal })) {
+        if (!event.streamId.startsWith(streamPrefix)) continue;
+        const requestId = event.streamId.slice(streamPrefix.length);
+        const entry = this.requests.get(requestId) ?? {
+          requestId,
+          workspaceId: event.workspaceId,
+          requestedAt: event.occurredAt,
+          state: accessRequestDecider.initialState(),
+        };
+        entry.state = accessRequestDecider.evolve(entry.state, {
+          type: event.type,
+          data: event.data,
+        } as AccessRequestEvent);
+        this.requests.set(requestId, entry);
+      }
+    } catch (error) {
+      if (!this.abort.signal.aborted) throw error;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ClockModule } from '../clock';
+import { EventStoreModule } from '../event-store/event-store.module';
+import { IdentityModule } from '../identity/identity.module';
+import { PermissionsModule } from '../permissions/permissions.module';
+import { AccessRequestsController } from './access-requests.controller';
+import { AccessRequestsService } from './access-requests.service';
+import { AccessRequestsView } from './access-requests.view';
+import { ApprovalPolicyController } from './approval-policy.controller';
+import { TemporalClientCloser, temporalClientProvider } from './temporal-client.provider';
+
+/** JIT access: requests and their workflows (through a Temporal client), the approval policy. */
+@Module({
+  imports: [EventStoreModule, ClockModule, PermissionsModule, IdentityModule],
+  controllers: [AccessRequestsController, ApprovalPolicyController],
+  providers: [temporalClientProvider, TemporalClientCloser, AccessRequestsService, AccessRequestsView],
+})
+export class AccessModule {}
