@@ -229,7 +229,7 @@ describe('agent identity decider', () => {
       spec
         .given()
         .when(apply({ connections: [drive, { ...github, connector: 'gitlab' }] }))
-        .thenRefuses({ code: 'unknown-connector', path: 'connections[1].connector' });
+        .thenRefuses({ code: 'unknown-connector', kind: 'unprocessable', path: 'connections[1].connector' });
     });
 
     it('refuses an action the connector does not have', () => {

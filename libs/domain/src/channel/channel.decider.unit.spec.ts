@@ -198,7 +198,7 @@ describe('channel decider', () => {
       spec
         .given(created)
         .when(workspaceAdmin('ExtendChannel', { catalog, rule: { ...rule, connector: 'gitlab' } }))
-        .thenRefuses({ code: 'unknown-connector', kind: 'validation', path: 'rule.connector' });
+        .thenRefuses({ code: 'unknown-connector', kind: 'unprocessable', path: 'rule.connector' });
     });
 
     it('refuses a malformed pattern', () => {
@@ -219,7 +219,7 @@ describe('channel decider', () => {
       spec
         .given([...created, { type: 'ChannelExtensionAdded', data: { channelId: 'eng', rule } }])
         .when(workspaceAdmin('ExtendChannel', { catalog, rule }))
-        .thenRefuses({ code: 'rule-exists', kind: 'validation', path: 'rule.id' });
+        .thenRefuses({ code: 'rule-exists', kind: 'unprocessable', path: 'rule.id' });
     });
 
     it('lets a channel admin remove an extension, and refuses an unknown one', () => {
@@ -403,7 +403,7 @@ describe('channel decider', () => {
         )
         .thenRefuses({
           code: 'private-namespace-not-shareable',
-          kind: 'validation',
+          kind: 'unprocessable',
           path: 'sharedNamespaces[1]',
         });
     });

@@ -26,9 +26,11 @@ export interface CodedIssue extends FieldIssue {
 
 /**
  * Domain validation collects every issue before refusing, so a client fixes a document in one
- * round trip; the error's code is the first issue's code.
+ * round trip; the error's code is the first issue's code. These are rules about meaning (an unknown
+ * connector, a private namespace, a duplicate id) on well-formed input, hence `unprocessable`
+ * (422); `parseOrThrow` refuses the shape (`validation`, 400).
  */
-export function throwIfIssues(issues: readonly CodedIssue[], kind: DomainErrorKind = 'validation'): void {
+export function throwIfIssues(issues: readonly CodedIssue[], kind: DomainErrorKind = 'unprocessable'): void {
   const [first] = issues;
   if (first === undefined) return;
   throw new DomainError(

@@ -87,7 +87,7 @@ function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEven
       if (!rolesOf(active, command.principalId).includes(command.role)) return [];
       const owners = Object.values(active.members).filter((roles) => roles.includes('owner')).length;
       if (command.role === 'owner' && owners === 1) {
-        throw new DomainError('conflict', 'last-owner', 'The last owner cannot be removed', [
+        throw new DomainError('unprocessable', 'last-owner', 'The last owner cannot be removed', [
           { path: 'principalId', message: 'is the last owner' },
         ]);
       }

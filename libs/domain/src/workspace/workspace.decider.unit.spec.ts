@@ -141,7 +141,7 @@ describe('workspace decider', () => {
       spec
         .given(created)
         .when({ type: 'RevokeMemberRole', principalId: 'alice', role: 'owner', ...by(alice) })
-        .thenRefuses({ code: 'last-owner', kind: 'conflict', path: 'principalId' });
+        .thenRefuses({ code: 'last-owner', kind: 'unprocessable', path: 'principalId' });
     });
 
     it('refuses to remove the last owner after the other one left', () => {
