@@ -126,6 +126,16 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
     expect(expired.json()).toMatchObject({ allowed: false, provenance: { layer: 'default' } });
   });
 
+  it('records one action for concurrent calls with the same key, and gives each the same answer', async () => {
+    const body = { ...request, idempotencyKey: 'run-4:step-1' };
+
+    const responses = await Promise.all(Array.from({ length: 8 }, () => record(body)));
+
+    expect(new Set(responses.map((response) => response.statusCode))).toEqual(new Set([200]));
+    expect(new Set(responses.map((response) => response.body)).size).toBe(1);
+    expect(await api.store.readStream('agent-action-acme.run-4:step-1')).toHaveLength(1);
+  });
+
   it('refuses the same key for a different action', async () => {
     const response = await record({ ...request, resource: 'acme/web', idempotencyKey: 'run-1:step-1' });
 

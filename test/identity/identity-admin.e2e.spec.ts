@@ -111,14 +111,14 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
       expect(adminRenames.json()).toMatchObject({ events: ['WorkspaceRenamed'] });
     });
 
-    it('never removes the last owner, and writes nothing when refusing', async () => {
+    it('never removes the last owner (422), and writes nothing when refusing', async () => {
       const before = await api.store.headPosition();
 
       const response = await api.call('DELETE', '/v1/workspaces/acme/members/root/roles/owner', {
         as: 'root',
       });
 
-      const refusal = problem(response, 409);
+      const refusal = problem(response, 422);
       expect(refusal.code).toBe('last-owner');
       expect(refusal.errors?.[0]?.path).toBe('params.principalId');
       expect(await api.store.headPosition()).toBe(before);
@@ -232,7 +232,7 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
       expect((await api.call('GET', url, { as: 'bob' })).headers.etag).toBe('"6"');
     });
 
-    it('refuses a member (403), a shape error (400) and a semantic error naming the field', async () => {
+    it('refuses a member (403), a shape error (400) and a semantic error (422) naming the field', async () => {
       const byMember = await api.call('PUT', url, {
         as: 'bob',
         body: document,
@@ -251,7 +251,7 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
 
       expect(problem(byMember, 403).code).toBe('forbidden');
       expect(problem(shape, 400).errors?.[0]?.path).toBe('body.connections[0].actions');
-      const refusal = problem(unknownConnector, 400);
+      const refusal = problem(unknownConnector, 422);
       expect(refusal.code).toBe('unknown-connector');
       expect(refusal.errors?.[0]?.path).toBe('body.connections[1].connector');
       expect((await api.call('GET', url, { as: 'bob' })).headers.etag).toBe('"6"');
@@ -319,18 +319,18 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
       expect(forbid.json()).toMatchObject({ events: ['ChannelForbidAdded'] });
     });
 
-    it('refuses an unknown connector and a duplicate rule, naming the field', async () => {
+    it('refuses an unknown connector and a duplicate rule (422), naming the field', async () => {
       const unknown = await api.call('POST', `${channel()}/restrictions`, {
         as: 'bob',
         body: { rule: { ...rule, id: 'x', connector: 'gitlab' } },
       });
       const duplicate = await api.call('POST', `${channel()}/restrictions`, { as: 'bob', body: { rule } });
 
-      expect(problem(unknown, 400)).toMatchObject({
+      expect(problem(unknown, 422)).toMatchObject({
         code: 'unknown-connector',
         errors: [{ path: 'body.rule.connector' }],
       });
-      expect(problem(duplicate, 400)).toMatchObject({
+      expect(problem(duplicate, 422)).toMatchObject({
         code: 'rule-exists',
         errors: [{ path: 'body.rule.id' }],
       });
@@ -380,7 +380,7 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
         body: { sharedNamespaces: ['handbook', 'channel:hr', 'nowhere'] },
       });
 
-      const refusal = problem(response, 400);
+      const refusal = problem(response, 422);
       expect(refusal.code).toBe('private-namespace-not-shareable');
       expect(refusal.errors?.map((issue) => issue.path)).toEqual([
         'body.sharedNamespaces[1]',
@@ -453,5 +453,58 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
       expect(problem(existing, 403)).toEqual(expect.objectContaining({ code: 'forbidden' }));
       expect(problem(missing, 403)).toEqual(expect.objectContaining({ code: 'forbidden' }));
     });
+  });
+});
+
+describe('identity admin API under concurrent writes', () => {
+  let api: IdentityApi;
+
+  beforeAll(async () => {
+    api = await startIdentityApi();
+    await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } });
+    await api.call('POST', '/v1/workspaces/acme/channels', {
+      as: 'root',
+      body: { channelId: 'eng', name: 'Engineering', visibility: 'public' },
+    });
+  });
+
+  afterAll(() => api.app.close());
+
+  it('lets exactly one of two PUTs based on the same revision win; the other is told, not lost', async () => {
+    const put = (skill: string) =>
+      api.call('PUT', '/v1/workspaces/acme/agent-identity', {
+        as: 'root',
+        headers: { 'if-match': '"0"' },
+        body: { skills: [skill] },
+      });
+
+    const responses = await Promise.all([put('first'), put('second')]);
+
+    const statuses = responses.map((response) => response.statusCode).sort();
+    expect(statuses).toEqual([200, 409]);
+    const winner = responses.find((response) => response.statusCode === 200);
+    const loser = responses.find((response) => response.statusCode === 409);
+    expect(['revision-mismatch', 'wrong-expected-version']).toContain(loser?.json<{ code: string }>().code);
+    const current = await api.call('GET', '/v1/workspaces/acme/agent-identity', { as: 'root' });
+    expect(current.headers.etag).toBe(winner?.headers.etag);
+    expect(current.json<{ skills: string[] }>().skills).toHaveLength(1);
+  });
+
+  it('re-decides granular changes racing on one channel, so every one of them is recorded', async () => {
+    const skills = ['a1', 'b2', 'c3', 'd4', 'e5'];
+
+    const responses = await Promise.all(
+      skills.map((skill) =>
+        api.call('PUT', `/v1/workspaces/acme/channels/eng/skills/${skill}`, {
+          as: 'root',
+          body: { state: 'on' },
+        }),
+      ),
+    );
+
+    expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    const view = await api.call('GET', '/v1/workspaces/acme/channels/eng', { as: 'root' });
+    expect(view.json()).toMatchObject({ skills: Object.fromEntries(skills.map((skill) => [skill, 'on'])) });
+    expect(view.json<{ revision: number }>().revision).toBe(2 + skills.length);
   });
 });

@@ -43,6 +43,9 @@ export interface Folded<State> {
   revision: number;
 }
 
+/** Writes racing on one stream are re-decided; each round lets at least one through. */
+const MAX_REDECISIONS = 8;
+
 export const actorOf = (principal: Principal): Actor => ({ kind: principal.kind, id: principal.id });
 
 /** Counts the events folded, so a command can be made conditional on the revision its caller saw. */
@@ -106,7 +109,7 @@ export class CommandRunner {
         streamId,
         command({ actor, now: occurredAt }),
         {
-          retryOnConflict: expectedRevision === undefined ? 3 : 0,
+          retryOnConflict: expectedRevision === undefined ? MAX_REDECISIONS : 0,
           toEnvelope: (events) =>
             events.map((event) => ({
               id: uuidv7(),
