@@ -5,3 +5,5 @@ export * from './export/export-records';
 export * from './export/export-codec';
 export * from './export/export-writer';
 export * from './export/export-verifier';
+export * from './replay/log-replay';
+export * from './replay/replayable-projections';

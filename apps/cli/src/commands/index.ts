@@ -3,6 +3,7 @@ import { auditPublicKeyCommand } from './audit-public-key.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { auditVerifyExportCommand } from './audit-verify-export.command';
 import type { CliCommand } from './cli-command';
+import { replayCommand } from './replay.command';
 import { tokenCommand } from './token.command';
 
 export type { CliCommand } from './cli-command';
@@ -14,4 +15,5 @@ export const commands: CliCommand[] = [
   auditCheckpointCommand,
   auditPublicKeyCommand,
   auditVerifyExportCommand,
+  replayCommand,
 ];

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { SqliteCheckpointStore, type RecordedEvent } from '@mandate/event-store';
 import { auditTermsOf, type AuditTermKind, auditTerm } from './audit-terms';
 
@@ -240,6 +241,28 @@ export class AuditIndex {
       else low = middle + 1;
     }
     return low;
+  }
+
+  /**
+   * SHA-256 over what queries can see: every (workspace, term, position) posting and every
+   * (position, workspace, occurredAt) row, in key order. Equal for indexes built from the same log,
+   * however they were built.
+   */
+  stateHash(): string {
+    const hash = createHash('sha256');
+    for (const row of this.db
+      .prepare('SELECT position, workspace_id, occurred_at FROM audit_events ORDER BY position')
+      .raw(true)
+      .iterate() as IterableIterator<unknown[]>) {
+      hash.update(`${row.join('\t')}\n`);
+    }
+    for (const row of this.db
+      .prepare('SELECT workspace_id, term, position FROM audit_terms ORDER BY workspace_id, term, position')
+      .raw(true)
+      .iterate() as IterableIterator<unknown[]>) {
+      hash.update(`${row.join('\t')}\n`);
+    }
+    return hash.digest('hex');
   }
 
   close(): void {

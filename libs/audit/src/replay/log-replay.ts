@@ -1,0 +1,64 @@
+import type { EventStore, RecordedEvent } from '@mandate/event-store';
+
+/** A projection a replay can rebuild: fed pages in position order, hashed at the end. */
+export interface ReplayableProjection {
+  readonly position: number;
+  applyPage(events: readonly RecordedEvent[]): void;
+  stateHash(): string;
+}
+
+/** Where a replay stops: a log position, or an instant compared with each event's `recordedAt`. */
+export type ReplayBound = { position: number } | { instant: string };
+
+export interface ReplayProgress {
+  /** Last position read. */
+  position: number;
+  /** Position the replay runs to (the bound, or the head when it started). */
+  target: number;
+}
+
+export interface ReplayOptions {
+  to?: ReplayBound;
+  pageSize?: number;
+  onProgress?: (progress: ReplayProgress) => void;
+}
+
+export interface ReplayResult {
+  /** Last position applied (0 when nothing was). */
+  position: number;
+  events: number;
+  stateHash: string;
+}
+
+/**
+ * Rebuilds a projection from the log up to a bound. An instant bound uses the commit time
+ * (`recordedAt`), as point-in-time checks do: the state after a replay to T is the state a check
+ * `at` T is answered from. Positions are in commit order, so the first event recorded after T ends it.
+ */
+export async function replayLog(
+  store: Pick<EventStore, 'readAll' | 'headPosition'>,
+  projection: ReplayableProjection,
+  { to, pageSize = 2000, onProgress }: ReplayOptions = {},
+): Promise<ReplayResult> {
+  const head = await store.headPosition();
+  const target = to && 'position' in to ? Math.min(to.position, head) : head;
+  const until = to && 'instant' in to ? Date.parse(to.instant) : Number.POSITIVE_INFINITY;
+  let next = projection.position + 1;
+  let events = 0;
+  while (next <= target) {
+    const page = await store.readAll({ fromPosition: next, limit: Math.min(pageSize, target - next + 1) });
+    if (page.length === 0) break;
+    let end = page.length;
+    if (until !== Number.POSITIVE_INFINITY) {
+      const past = page.findIndex((event) => Date.parse(event.recordedAt) > until);
+      if (past !== -1) end = past;
+    }
+    const applied = end === page.length ? page : page.slice(0, end);
+    projection.applyPage(applied);
+    events += applied.length;
+    next = page[page.length - 1].globalPosition + 1;
+    onProgress?.({ position: applied.at(-1)?.globalPosition ?? next - 1, target });
+    if (end < page.length) break;
+  }
+  return { position: projection.position, events, stateHash: projection.stateHash() };
+}
