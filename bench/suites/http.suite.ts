@@ -57,8 +57,9 @@ async function startBareFastify(): Promise<{ url: string; close: () => Promise<v
  * startup lines go to /dev/null to keep the report readable).
  */
 async function startNest(context: BenchContext): Promise<{ url: string; close: () => Promise<void> }> {
+  // NODE_ENV=test: the audit checkpointer generates its signing key instead of requiring one.
   const config = loadConfig({
-    NODE_ENV: 'production',
+    NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     DATA_DIR: join(ROOT, '.mandate', 'bench', 'data'),
     AUTH_DEV_KEY_PATH: join(ROOT, '.mandate', 'bench', 'dev-keys', 'key.json'),
