@@ -43,12 +43,18 @@ export interface JitKit {
   close(): Promise<void>;
 }
 
-/** A worker on a task queue of its own, appending to a fresh SQLite file the test reads too. */
-export async function startJitKit(): Promise<JitKit> {
+/**
+ * A task queue of its own and a fresh SQLite file the test reads too; an in-process worker unless
+ * the test runs workers as processes (`inProcessWorker: false`).
+ */
+export async function startJitKit(
+  options: { inProcessWorker?: boolean; env?: Record<string, string> } = {},
+): Promise<JitKit> {
   const dir = mkdtempSync(join(tmpdir(), 'mandate-jit-'));
   const storePath = join(dir, 'events.sqlite');
   const config = loadConfig({
     ...process.env,
+    ...options.env,
     SQLITE_PATH: storePath,
     TEMPORAL_TASK_QUEUE: `jit-${randomUUID()}`,
     LOG_LEVEL: 'warn',
@@ -74,7 +80,7 @@ export async function startJitKit(): Promise<JitKit> {
       await store.close();
     },
   };
-  await kit.startWorker();
+  if (options.inProcessWorker !== false) await kit.startWorker();
   return kit;
 }
 

@@ -33,6 +33,9 @@ export async function startTemporalWorker(
       taskQueue: settings.TEMPORAL_TASK_QUEUE,
       workflowsPath,
       activities,
+      // After a worker dies (SIGKILL), its workflows' next tasks wait on its sticky queue this long
+      // before any other worker gets them; the default 10 s would delay JIT expiries by as much.
+      stickyQueueScheduleToStartTimeout: '1 second',
     });
     const running = worker.run().finally(() => connection.close());
     return {
