@@ -26,7 +26,7 @@ export class CheckController {
   check(
     @CurrentPrincipal() principal: Principal,
     @ZodBody(checkRequestSchema) body: CheckRequest,
-  ): Promise<CheckAnswer> {
+  ): CheckAnswer | Promise<CheckAnswer> {
     return this.checks.check(principal, body);
   }
 
@@ -34,10 +34,11 @@ export class CheckController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Up to 1,000 checks in one request; results in request order.' })
   @ApiOkResponse({ schema: batchAnswerDoc })
-  async batch(
+  batch(
     @CurrentPrincipal() principal: Principal,
     @ZodBody(batchCheckRequestSchema) body: BatchCheckRequest,
-  ): Promise<{ results: CheckAnswer[] }> {
-    return { results: await this.checks.batch(principal, body.checks) };
+  ): { results: CheckAnswer[] } | Promise<{ results: CheckAnswer[] }> {
+    const results = this.checks.batch(principal, body.checks);
+    return Array.isArray(results) ? { results } : results.then((answers) => ({ results: answers }));
   }
 }

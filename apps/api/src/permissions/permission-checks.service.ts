@@ -60,26 +60,42 @@ export class PermissionChecksService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async check(principal: Principal, request: CheckRequest): Promise<CheckAnswer> {
-    await this.reach(request.minPosition);
+  /** Synchronous unless it must wait for `minPosition` or replay history for `at`: no promise per check. */
+  check(principal: Principal, request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
+    const waiting = this.reach(request.minPosition);
+    if (waiting !== undefined) return waiting.then(() => this.decide(principal, request));
+    return this.decide(principal, request);
+  }
+
+  /** Answers in order. Unknown workspaces and channels are denials here, not a failed batch. */
+  batch(principal: Principal, checks: CheckRequest[]): CheckAnswer[] | Promise<CheckAnswer[]> {
+    let minPosition = 0;
+    for (const check of checks) minPosition = Math.max(minPosition, check.minPosition ?? 0);
+    const waiting = this.reach(minPosition);
+    if (waiting !== undefined) return waiting.then(() => this.decideAll(principal, checks));
+    return this.decideAll(principal, checks);
+  }
+
+  private decide(principal: Principal, request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
     const current = this.authorize(principal, request.workspaceId, 'checks');
     if (!current.compiled.channels.has(request.channelId)) throw notFound('channel');
     return request.at === undefined ? this.answerNow(request) : this.answerAt(request, request.at);
   }
 
-  /** Answers in order. Unknown workspaces and channels are denials here, not a failed batch. */
-  async batch(principal: Principal, checks: CheckRequest[]): Promise<CheckAnswer[]> {
-    await this.reach(Math.max(0, ...checks.map((check) => check.minPosition ?? 0)));
-    const workspaces = new Set(checks.map((check) => check.workspaceId));
+  private decideAll(principal: Principal, checks: CheckRequest[]): CheckAnswer[] | Promise<CheckAnswer[]> {
     if (!this.isCheckService(principal)) {
-      for (const workspaceId of workspaces) this.authorize(principal, workspaceId, 'checks');
+      for (const workspaceId of new Set(checks.map((check) => check.workspaceId))) {
+        this.authorize(principal, workspaceId, 'checks');
+      }
     }
     const answers: CheckAnswer[] = new Array(checks.length);
+    const pending: Promise<void>[] = [];
     for (let index = 0; index < checks.length; index++) {
       const check = checks[index];
-      answers[index] = check.at === undefined ? this.answerNow(check) : await this.answerAt(check, check.at);
+      if (check.at === undefined) answers[index] = this.answerNow(check);
+      else pending.push(this.answerAt(check, check.at).then((answer) => void (answers[index] = answer)));
     }
-    return answers;
+    return pending.length === 0 ? answers : Promise.all(pending).then(() => answers);
   }
 
   async effectiveIdentity(
@@ -196,22 +212,24 @@ export class PermissionChecksService {
     return { ...(await history.asOf(workspaceId, nowMs)), nowMs };
   }
 
-  /** Waits (bounded) for the projection to apply `minPosition`; 409 with the current position if it does not. */
-  private async reach(minPosition: number | undefined): Promise<void> {
-    if (minPosition === undefined || minPosition <= this.projections.projection.position) return;
-    const reached = await this.projections.runner.waitForPosition(
-      minPosition,
-      this.config.CHECK_MIN_POSITION_WAIT_MS,
-    );
-    if (reached) return;
-    const position = this.projections.projection.position;
-    throw new DomainError(
-      'conflict',
-      'position-not-reached',
-      `The projection is at position ${position}, not yet at ${minPosition}; retry shortly`,
-      [{ path: 'minPosition', message: `current position is ${position}` }],
-      { position, minPosition },
-    );
+  /**
+   * Undefined when the projection already holds `minPosition`; otherwise waits (bounded) for it
+   * and refuses with 409 and the current position if it does not arrive in time.
+   */
+  private reach(minPosition: number | undefined): Promise<void> | undefined {
+    const { projection, runner } = this.projections;
+    if (minPosition === undefined || minPosition <= projection.position) return undefined;
+    return runner.waitForPosition(minPosition, this.config.CHECK_MIN_POSITION_WAIT_MS).then((reached) => {
+      if (reached) return;
+      const position = projection.position;
+      throw new DomainError(
+        'conflict',
+        'position-not-reached',
+        `The projection is at position ${position}, not yet at ${minPosition}; retry shortly`,
+        [{ path: 'minPosition', message: `current position is ${position}` }],
+        { position, minPosition },
+      );
+    });
   }
 
   private isCheckService(principal: Principal): boolean {
