@@ -1,9 +1,17 @@
 import type { BenchSuite } from '../harness';
+import { auditSuite } from './audit.suite';
+import { checkSuite } from './check.suite';
 import { httpSuite } from './http.suite';
+import { jitSuite } from './jit.suite';
+import { relaySuite } from './relay.suite';
 import { storeSuite } from './store.suite';
 
 /** Every suite `npm run bench` knows; each lives in its own file under bench/suites/. */
 export const suites: Record<string, BenchSuite> = {
   store: storeSuite,
   http: httpSuite,
+  audit: auditSuite,
+  check: checkSuite,
+  relay: relaySuite,
+  jit: jitSuite,
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { EventStore, NewEvent, RecordedEvent } from '@mandate/event-store';
+import { freePort, provideKafka } from '@mandate/infra';
 import { CloudEventConsumer, createKafka, relayTopics, type DeliveredEvent } from '@mandate/kafka';
 import { note } from '../../libs/event-store/test/test-events';
 
@@ -101,4 +102,33 @@ export function outOfOrderStreams(applied: RecordedEvent[]): Record<string, numb
 export function duplicatesOf(ids: string[]): string[] {
   const seen = new Set<string>();
   return ids.filter((id) => seen.has(id) || !seen.add(id));
+}
+
+export interface RestartableKafka {
+  readonly brokers: string;
+  /** SIGKILL the broker's JVM: no clean shutdown, no goodbye to clients. */
+  kill(): void;
+  /** Starts it again on the same ports and data directory. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A broker of the test's own (never the shared one): free ports, its own data directory. */
+export async function startRestartableKafka(dataDir: string): Promise<RestartableKafka> {
+  const options = {
+    env: { ...process.env, KAFKA_BROKERS: '' },
+    port: await freePort(),
+    controllerPort: await freePort(),
+    dataDir,
+  };
+  let broker = await provideKafka(options);
+  return {
+    brokers: broker.brokers,
+    kill: () => process.kill(broker.pid!, 'SIGKILL'),
+    restart: async () => {
+      await broker.stop();
+      broker = await provideKafka(options);
+    },
+    stop: () => broker.stop(),
+  };
 }

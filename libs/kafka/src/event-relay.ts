@@ -69,18 +69,28 @@ export class EventRelay {
     const { source, checkpoints, publisher, batchSize = 1000 } = this.options;
     this.position = await checkpoints.load(this.consumer);
     await this.retry(async () => publisher.prepare?.(), signal);
+    const read = (after: number) => {
+      const page = source.readAll({ fromPosition: after + 1, limit: batchSize });
+      // A read-ahead abandoned by a stop must not surface as an unhandled rejection.
+      page.catch(() => undefined);
+      return page;
+    };
+    let next = read(this.position);
     while (!signal.aborted) {
-      const batch = await source.readAll({ fromPosition: this.position + 1, limit: batchSize });
+      const batch = await next;
       if (batch.length === 0) {
         await source.waitForPosition(this.position + 1, signal);
+        next = read(this.position);
         continue;
       }
-      const sent = await this.retry(async () => {
+      const last = batch[batch.length - 1].globalPosition;
+      const sending = this.retry(async () => {
         await publisher.publish(batch);
         return true;
       }, signal);
-      if (!sent) return;
-      const last = batch[batch.length - 1].globalPosition;
+      // Read the following page while the broker works on this one.
+      next = read(last);
+      if (!(await sending)) return;
       await checkpoints.save(this.consumer, last);
       this.position = last;
       for (const observer of this.observers) observer.published?.(batch.length, last);
