@@ -83,10 +83,11 @@ describe('API edge: auth, validation, errors, logs', () => {
         payload: { name: 'w', ttlSeconds: 60 },
       });
 
-    it('admits a workspace admin and refuses a member or an admin of another workspace', async () => {
+    it('admits a workspace admin, refuses a member, and tells an outsider the workspace does not exist', async () => {
       expect((await createWidget('alice')).statusCode).toBe(201);
       expect((await createWidget('bob')).statusCode).toBe(403);
-      expect(problemOf(await createWidget('alice', 'ws-other')).code).toBe('forbidden');
+      const outsider = await createWidget('alice', 'ws-other');
+      expect([outsider.statusCode, problemOf(outsider).code]).toEqual([404, 'workspace-not-found']);
     });
 
     it('lets a higher role through a lower requirement, not a sibling', async () => {
@@ -162,7 +163,7 @@ describe('API edge: auth, validation, errors, logs', () => {
         payload: { colour: 'red' },
       });
 
-      expect([response.statusCode, problemOf(response).code]).toEqual([403, 'forbidden']);
+      expect([response.statusCode, problemOf(response).code]).toEqual([404, 'workspace-not-found']);
     });
 
     it('validates route params and query strings too', async () => {

@@ -446,12 +446,14 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
       expect(create.statusCode).toBe(201);
     });
 
-    it('refuses every route of a workspace to outsiders alike, whether it exists or not', async () => {
-      const existing = await api.call('GET', '/v1/workspaces/globex', { as: 'alice' });
-      const missing = await api.call('GET', '/v1/workspaces/initech', { as: 'alice' });
+    it("answers 404 to an outsider for another tenant's workspace, exactly as for a missing one", async () => {
+      const existing = await api.call('GET', '/v1/workspaces/globex/channels/secret', { as: 'alice' });
+      const missing = await api.call('GET', '/v1/workspaces/initech/channels/secret', { as: 'alice' });
 
-      expect(problem(existing, 403)).toEqual(expect.objectContaining({ code: 'forbidden' }));
-      expect(problem(missing, 403)).toEqual(expect.objectContaining({ code: 'forbidden' }));
+      expect(problem(existing, 404).code).toBe('workspace-not-found');
+      expect(existing.body.replace(/"requestId":"[^"]*"|"instance":"[^"]*"/g, '')).toBe(
+        missing.body.replace(/"requestId":"[^"]*"|"instance":"[^"]*"/g, ''),
+      );
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { assertNever, DomainError, holdsRole } from '@mandate/domain';
+import { assertNever, DomainError, holdsRole, type WorkspaceRole } from '@mandate/domain';
 import { ACCESS_RULES, PUBLIC_ROUTE, type AccessRule } from './access.decorators';
 import type { Principal } from './principal';
 import { WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from './workspace-role-resolver';
@@ -32,8 +32,14 @@ export class AuthorizationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthorizedRequest>();
     const principal = request.principal;
     if (!principal) throw new DomainError('unauthorized', 'missing-token', 'A bearer token is required.');
+    const held = new Map<string, WorkspaceRole[]>();
     for (const rule of rules) {
-      if (await this.admits(rule, principal, request.params ?? {})) return true;
+      if (await this.admits(rule, principal, request.params ?? {}, held)) return true;
+    }
+    // No role at all in the workspace: answer as if it did not exist, whether it does or not, so
+    // a workspace id tells another tenant nothing.
+    if (held.size > 0 && [...held.values()].every((roles) => roles.length === 0)) {
+      throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
     }
     throw new DomainError('forbidden', 'forbidden', 'You are not allowed to do this.', [], {
       required: rules.map(describeRule),
@@ -44,6 +50,7 @@ export class AuthorizationGuard implements CanActivate {
     rule: AccessRule,
     principal: Principal,
     params: Record<string, string | undefined>,
+    held: Map<string, WorkspaceRole[]>,
   ): Promise<boolean> {
     switch (rule.kind) {
       case 'platform-admin':
@@ -53,7 +60,9 @@ export class AuthorizationGuard implements CanActivate {
       case 'workspace-role': {
         const workspaceId = params[rule.param];
         if (!workspaceId) throw new Error(`Route declares a workspace role but has no :${rule.param} param`);
-        return holdsRole(await this.roles.rolesOf(workspaceId, principal.id), rule.role);
+        const roles = held.get(workspaceId) ?? (await this.roles.rolesOf(workspaceId, principal.id));
+        held.set(workspaceId, roles);
+        return holdsRole(roles, rule.role);
       }
       default:
         return assertNever(rule);
