@@ -247,12 +247,14 @@ async function rebuild(path: string, snapshotPath?: string) {
     snapshotEvery: Number.MAX_SAFE_INTEGER,
   });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await runner.start();
   await runner.whenCaughtUp();
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   await runner.stop();
   await store.close();
-  return { seconds, projection };
+  return { seconds, cpuSeconds: (used.user + used.system) / 1e6, projection };
 }
 
 function inProcess(projection: EffectivePermissionsProjection, mix: PermissionQuery[], iterations: number) {
@@ -300,7 +302,13 @@ async function bytesPerGrant(path: string, shape: Shape): Promise<number> {
   return (after - before) / shape.grants;
 }
 
-async function load(url: string, seconds: number, request?: object): Promise<LoadResult> {
+interface Measured extends LoadResult {
+  /** CPU time of this process (the server's) per request: steadier than req/s on a shared machine. */
+  cpuUsPerRequest: number;
+}
+
+async function load(url: string, seconds: number, request?: object): Promise<Measured> {
+  const cpuBefore = process.cpuUsage();
   const args = [
     join(ROOT, 'scripts', 'register.js'),
     join(ROOT, 'bench', 'load', 'autocannon.runner.ts'),
@@ -321,7 +329,8 @@ async function load(url: string, seconds: number, request?: object): Promise<Loa
   if (result.errors > 0 || result.non2xx > 0) {
     throw new Error(`${url}: ${result.errors} errors and ${result.non2xx} non-2xx answers under load`);
   }
-  return result;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ...result, cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests) };
 }
 
 async function startApi(path: string) {
@@ -388,11 +397,13 @@ export const checkSuite = defineSuite({
     // Rebuild from position 1, then restart from the snapshot that rebuild wrote.
     const snapshotPath = join(DIR, `snapshot-${process.pid}.json`);
     const rebuilds: number[] = [];
+    const rebuildsCpu: number[] = [];
     const restarts: number[] = [];
     for (let i = 0; i < context.runs; i++) {
       rmSync(snapshotPath, { force: true });
       const rebuilt = await rebuild(churnPath, snapshotPath);
       rebuilds.push(rebuilt.projection.position / rebuilt.seconds);
+      rebuildsCpu.push(rebuilt.projection.position / rebuilt.cpuSeconds);
       const restarted = await rebuild(churnPath, snapshotPath);
       if (restarted.projection.stateHash() !== rebuilt.projection.stateHash())
         throw new Error('restart differs from rebuild');
@@ -417,9 +428,9 @@ export const checkSuite = defineSuite({
       headers: api.headers,
       body: JSON.stringify({ checks: mix.slice(0, 100).map((query) => ({ workspaceId: WS, ...query })) }),
     };
-    const singles: LoadResult[] = [];
-    const batches: LoadResult[] = [];
-    const bares: LoadResult[] = [];
+    const singles: Measured[] = [];
+    const batches: Measured[] = [];
+    const bares: Measured[] = [];
     try {
       await load(`${api.url}/v1/check`, warmup, single);
       await load(`${api.url}/v1/check/batch`, warmup, batch);
@@ -446,6 +457,7 @@ export const checkSuite = defineSuite({
       http_single_p99_ms: metric(median(singles.map((r) => r.p99Ms)), 'ms', 10, 'lower'),
       http_batch_checks_per_s: metric(median(batches.map((r) => r.rps * 100)), 'checks/s', 200_000, 'higher'),
       rebuild_events_per_s: metric(median(rebuilds), 'events/s', 250_000, 'higher'),
+      rebuild_events_per_cpu_s: metric(median(rebuildsCpu), 'events/s', null, 'higher'),
       [context.quick ? 'restart_to_ready_s_20k_events' : 'restart_to_ready_s_1m_events']: metric(
         median(restarts),
         's',
@@ -455,6 +467,9 @@ export const checkSuite = defineSuite({
       bytes_per_active_grant: metric(bytes, 'B', 512, 'lower'),
       fastify_hello_rps: metric(bareRps, 'req/s', null, 'higher'),
       ratio_http_check_vs_fastify: metric(singleRps / bareRps, 'x', 0.5, 'higher'),
+      http_single_cpu_us_per_req: metric(median(singles.map((r) => r.cpuUsPerRequest)), 'µs', null, 'lower'),
+      http_batch_cpu_us_per_req: metric(median(batches.map((r) => r.cpuUsPerRequest)), 'µs', null, 'lower'),
+      fastify_hello_cpu_us_per_req: metric(median(bares.map((r) => r.cpuUsPerRequest)), 'µs', null, 'lower'),
     };
   },
 });
