@@ -3,7 +3,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -33,8 +33,14 @@ import {
   submittedUpdate,
 } from './jit-grant.messages';
 
-const { decideAccess } = proxyActivities<AccessActivities>({
+/**
+ * A local activity: one short append, run by the worker inside the workflow task, so an approval
+ * costs one round trip to the server instead of three. A retry after a crash re-runs it; the
+ * deterministic event ids make that a no-op.
+ */
+const { decideAccess } = proxyLocalActivities<AccessActivities>({
   startToCloseTimeout: '10 seconds',
+  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '100 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
