@@ -2,6 +2,7 @@ import type { BenchSuite } from '../harness';
 import { auditSuite } from './audit.suite';
 import { checkSuite } from './check.suite';
 import { httpSuite } from './http.suite';
+import { identitySuite } from './identity.suite';
 import { jitSuite } from './jit.suite';
 import { relaySuite } from './relay.suite';
 import { storeSuite } from './store.suite';
@@ -14,4 +15,5 @@ export const suites: Record<string, BenchSuite> = {
   check: checkSuite,
   relay: relaySuite,
   jit: jitSuite,
+  identity: identitySuite,
 };
