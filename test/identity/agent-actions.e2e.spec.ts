@@ -136,6 +136,39 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
     expect(await api.store.readStream('agent-action-acme.run-4:step-1')).toHaveLength(1);
   });
 
+  it("follows the channel's invoke policy: a group member may invoke the agent there, others not", async () => {
+    const setup = [
+      await api.call('POST', '/v1/workspaces/acme/groups', {
+        as: 'root',
+        body: { groupId: 'sre', name: 'SRE' },
+      }),
+      await api.call('PUT', '/v1/workspaces/acme/groups/sre/members/erin', { as: 'root' }),
+      await api.call('POST', '/v1/workspaces/acme/channels', {
+        as: 'root',
+        body: { channelId: 'ops', name: 'Operations', visibility: 'public' },
+      }),
+      await api.call('PUT', '/v1/workspaces/acme/channels/ops/invoke-policy', {
+        as: 'root',
+        body: { groups: ['sre'] },
+      }),
+    ];
+    expect(setup.map((response) => response.statusCode)).toEqual([201, 200, 201, 200]);
+
+    const byGroupMember = await record({
+      ...request,
+      channelId: 'ops',
+      invokedBy: 'erin',
+      idempotencyKey: 'ops-1',
+    });
+    const byOther = await record({ ...request, channelId: 'ops', invokedBy: 'bob', idempotencyKey: 'ops-2' });
+
+    expect(byGroupMember.json()).toMatchObject({ allowed: true, provenance: { layer: 'baseline' } });
+    expect(byOther.json()).toMatchObject({
+      allowed: false,
+      provenance: { layer: 'invoke', rule: 'channel-invoke-policy' },
+    });
+  });
+
   it('refuses the same key for a different action', async () => {
     const response = await record({ ...request, resource: 'acme/web', idempotencyKey: 'run-1:step-1' });
 
