@@ -7,3 +7,4 @@ export * from './export/export-writer';
 export * from './export/export-verifier';
 export * from './replay/log-replay';
 export * from './replay/replayable-projections';
+export * from './access/who-could-access';

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   accessRequestStreamId,
   agentActionStreamId,
+  agentIdentityStreamId,
   channelStreamId,
   eventSchemas,
   workspaceStreamId,
@@ -67,6 +68,7 @@ export interface GrantSpec {
   resources?: string[];
   approvers?: string[];
   requestedBy?: string;
+  expiresAt?: string;
 }
 
 export const accessGranted = (spec: GrantSpec, options: Partial<Envelope> = {}): Append => ({
@@ -83,11 +85,11 @@ export const accessGranted = (spec: GrantSpec, options: Partial<Envelope> = {}):
         actions: ['write'],
         resources: spec.resources ?? ['acme/api'],
         grantedAt: '2026-01-01T00:00:00.000Z',
-        expiresAt: '2026-01-01T01:00:00.000Z',
+        expiresAt: spec.expiresAt ?? '2026-01-01T01:00:00.000Z',
         approvers: spec.approvers ?? ['bob'],
         mode: 'approval',
       },
-      { workspaceId: spec.workspaceId, actor: spec.requestedBy, ...options },
+      { workspaceId: spec.workspaceId, actor: 'jit-grant-workflow', ...options },
     ),
   ],
 });
@@ -137,3 +139,113 @@ export async function appendAll(store: SqliteEventStore, appends: Append[]): Pro
   for (const { streamId, events } of appends)
     await store.append(streamId, events, { expectedRevision: 'any' });
 }
+
+export const accessRequested = (
+  spec: GrantSpec & { reason?: string },
+  options: Partial<Envelope> = {},
+): Append => ({
+  streamId: accessRequestStreamId(spec.grantId),
+  events: [
+    envelope(
+      'AccessRequested',
+      {
+        requestId: spec.grantId,
+        workspaceId: spec.workspaceId,
+        channelId: spec.channelId,
+        connector: spec.connector ?? 'github',
+        actions: ['write'],
+        resources: spec.resources ?? ['acme/api'],
+        durationSeconds: 3600,
+        reason: spec.reason ?? 'hotfix',
+        ticket: null,
+        requestedBy: spec.requestedBy ?? 'carol',
+        invokedBy: null,
+        mode: 'approval',
+        policy: {
+          approvers: [{ roles: ['approver'], principals: [] }],
+          quorum: 1,
+          maxDurationSeconds: 86_400,
+          approvalTimeoutSeconds: 3600,
+          autoApproveUpToSeconds: null,
+        },
+        approvalDeadline: '2030-01-01T00:00:00.000Z',
+      },
+      { workspaceId: spec.workspaceId, actor: spec.requestedBy ?? 'carol', ...options },
+    ),
+  ],
+});
+
+export interface RuleSpec {
+  id: string;
+  connector?: string;
+  actions?: string[];
+  resources?: string[];
+}
+
+const ruleOf = (spec: RuleSpec) => ({
+  id: spec.id,
+  connector: spec.connector ?? 'github',
+  actions: spec.actions ?? ['read'],
+  resources: spec.resources ?? ['acme/**'],
+});
+
+export const connectionAdded = (
+  workspaceId: string,
+  rule: RuleSpec,
+  options: Partial<Envelope> = {},
+): Append => ({
+  streamId: agentIdentityStreamId(workspaceId),
+  events: [
+    envelope(
+      'ConnectionAdded',
+      { connection: { ...ruleOf(rule), account: 'bot' } },
+      { workspaceId, ...options },
+    ),
+  ],
+});
+
+export const connectionRemoved = (
+  workspaceId: string,
+  connectionId: string,
+  options: Partial<Envelope> = {},
+): Append => ({
+  streamId: agentIdentityStreamId(workspaceId),
+  events: [envelope('ConnectionRemoved', { connectionId }, { workspaceId, ...options })],
+});
+
+export const channelExtensionAdded = (
+  workspaceId: string,
+  channelId: string,
+  rule: RuleSpec,
+  options: Partial<Envelope> = {},
+): Append => ({
+  streamId: channelStreamId(workspaceId, channelId),
+  events: [envelope('ChannelExtensionAdded', { channelId, rule: ruleOf(rule) }, { workspaceId, ...options })],
+});
+
+export const channelRestrictionAdded = (
+  workspaceId: string,
+  channelId: string,
+  rule: RuleSpec,
+  options: Partial<Envelope> = {},
+): Append => ({
+  streamId: channelStreamId(workspaceId, channelId),
+  events: [
+    envelope('ChannelRestrictionAdded', { channelId, rule: ruleOf(rule) }, { workspaceId, ...options }),
+  ],
+});
+
+export const accessRevoked = (
+  workspaceId: string,
+  grantId: string,
+  options: Partial<Envelope> = {},
+): Append => ({
+  streamId: accessRequestStreamId(grantId),
+  events: [
+    envelope(
+      'AccessRevoked',
+      { grantId, requestId: grantId, revokedBy: 'olivia', reason: 'done' },
+      { workspaceId, ...options },
+    ),
+  ],
+});

@@ -7,9 +7,12 @@ import type { AppConfig } from '@mandate/config';
 import type { RecordedEvent } from '@mandate/event-store';
 import { ZodParams, ZodQuery } from '@mandate/http';
 import { APP_CONFIG } from '../app.tokens';
+import { type AccessReport, AuditAccessService } from './audit-access.service';
 import { AuditIndexService } from './audit-index.service';
 import { AuditLogService, type AuditVerifyReport } from './audit-log.service';
 import {
+  auditAccessQuery,
+  type AuditAccessQuery,
   auditEventsQuery,
   type AuditEventsQuery,
   auditExportQuery,
@@ -40,6 +43,7 @@ export class AuditController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditIndexService,
     private readonly log: AuditLogService,
+    private readonly access: AuditAccessService,
   ) {}
 
   @Get('events')
@@ -77,6 +81,18 @@ export class AuditController {
       hasMore: page.more,
       indexedThrough: page.indexedThrough,
     };
+  }
+
+  @Get('access')
+  @ApiOperation({
+    summary:
+      "Which channels' agent identities could do an action on a resource at an instant, and through what (baseline, channel override, JIT grant with its requester and approvers).",
+  })
+  whoCouldAccess(
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @ZodQuery(auditAccessQuery) { at, ...question }: AuditAccessQuery,
+  ): Promise<AccessReport> {
+    return this.access.access(workspaceId, question, at);
   }
 
   @Get('verify')

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ClockModule } from '../clock';
 import { EventStoreModule } from '../event-store/event-store.module';
+import { PermissionsModule } from '../permissions/permissions.module';
+import { AuditAccessService } from './audit-access.service';
 import { AuditIndexService } from './audit-index.service';
 import { AuditLogService } from './audit-log.service';
 import { AuditController } from './audit.controller';
 
-/** The audit endpoints: indexed history, chain verification, workspace exports. */
+/** The audit endpoints: indexed history, who could access what when, chain verification, workspace exports. */
 @Module({
-  imports: [EventStoreModule, ClockModule],
+  imports: [EventStoreModule, ClockModule, PermissionsModule],
   controllers: [AuditController],
-  providers: [AuditIndexService, AuditLogService],
+  providers: [AuditIndexService, AuditLogService, AuditAccessService],
 })
 export class AuditModule {}

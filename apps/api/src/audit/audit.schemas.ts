@@ -36,6 +36,16 @@ export const auditEventsQuery = z.strictObject({
 });
 export type AuditEventsQuery = z.infer<typeof auditEventsQuery>;
 
+export const auditAccessQuery = z.strictObject({
+  connector: z.string().min(1).max(100),
+  action: z.string().min(1).max(100),
+  /** A concrete resource, as a check names it. */
+  resource: z.string().min(1).max(1000),
+  /** The instant to answer for (default: now). */
+  at: instant.optional(),
+});
+export type AuditAccessQuery = z.infer<typeof auditAccessQuery>;
+
 /** A log position (digits) or an ISO-8601 instant, resolved through the time each event was recorded. */
 const boundary = z.union([
   z
