@@ -36,6 +36,8 @@ export const configSchema = z.object({
   RELAY_ENABLED: bool.default(true),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  NOTIFY_WEBHOOK_URL: z.string().url().optional(),
+  NOTIFY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
 
   AUTH_MODE: z.enum(['dev', 'jwks']).default('dev'),
   AUTH_ISSUER: z.string().min(1).default('mandate-dev'),
