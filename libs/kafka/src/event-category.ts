@@ -30,3 +30,9 @@ export function topicFor(prefix: string, category: EventCategory): string {
 export function relayTopics(prefix: string): string[] {
   return EVENT_CATEGORIES.map((category) => topicFor(prefix, category));
 }
+
+/** Approver notifications derived from the access topic. */
+export const notificationsTopic = (prefix: string): string => `${prefix}.notifications`;
+
+/** Notifications the webhook refused or never acknowledged, with the reason. */
+export const notificationsDeadLetterTopic = (prefix: string): string => `${prefix}.notifications.dead-letter`;

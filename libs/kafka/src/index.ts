@@ -8,3 +8,6 @@ export * from './kafka-client';
 export * from './kafka-publisher.adapter';
 export * from './topics';
 export * from './relay-metrics';
+export * from './approver-notification';
+export * from './approver-notifications';
+export * from './webhook-delivery';
