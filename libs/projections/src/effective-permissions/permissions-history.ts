@@ -24,7 +24,7 @@ export class PermissionsHistory {
   constructor(
     private readonly log: LogReader,
     private readonly projection: EffectivePermissionsProjection,
-    private readonly cacheSize = 64,
+    private readonly cacheSize = 16,
   ) {}
 
   async asOf(workspaceId: string, atMs: number): Promise<PermissionsAsOf> {

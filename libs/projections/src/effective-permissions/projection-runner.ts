@@ -26,6 +26,8 @@ interface Waiter {
 
 export type RunnerState = 'stopped' | 'catching-up' | 'live' | 'failed';
 
+const CATCH_UP_PAGE = 4096;
+
 /**
  * Feeds the projection from the store's subscription, starting after the snapshot's position.
  * "Caught up" means it has applied everything that was in the log when it started; readiness
@@ -114,6 +116,14 @@ export class ProjectionRunner {
 
   private async consume(): Promise<void> {
     const { projection, store, snapshotEvery } = this.options;
+    // Catch-up reads whole pages and applies them synchronously: no promise per event.
+    while (this.runnerState === 'catching-up' && !this.abort.signal.aborted) {
+      const page = await store.readAll({ fromPosition: projection.position + 1, limit: CATCH_UP_PAGE });
+      for (const event of page) projection.apply(event);
+      if (this.waiters.length > 0) this.release();
+      if (projection.position >= this.targetPosition) this.markCaughtUp();
+      else if (page.length === 0) break;
+    }
     for await (const event of store.subscribe({
       fromPosition: projection.position + 1,
       signal: this.abort.signal,

@@ -91,7 +91,7 @@ export class WorkspacePermissions {
 
   grant(grant: ActiveGrant): void {
     // Delete first so the map's order follows the compiled index's (a re-added grant goes last).
-    this.grants.delete(grant.grantId);
+    if (this.grants.has(grant.grantId)) this.grants.delete(grant.grantId);
     this.grants.set(grant.grantId, grant);
     this.compiledWorkspace?.addGrant(grant);
   }
