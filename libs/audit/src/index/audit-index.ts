@@ -124,6 +124,8 @@ export class AuditIndex {
     db.pragma('journal_mode = WAL');
     // A projection: losing the last transactions on power loss only means re-applying them.
     db.pragma('synchronous = NORMAL');
+    // Postings arrive in random key order; a larger page cache keeps their B-tree's hot pages in memory.
+    db.pragma('cache_size = -65536');
     return new AuditIndex(db);
   }
 
