@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import type { EventStore } from '@mandate/event-store';
 import { createTempDir, type TempDir } from '@mandate/testing';
 import { IdentityLog, openTestStore } from '../../test/identity-log';
 import { EffectivePermissionsProjection } from './effective-permissions.projection';
@@ -127,6 +128,33 @@ describe('ProjectionRunner', () => {
     expect(JSON.parse(readSnapshotFile(dir.file('snapshot.json')) ?? '{}').position).toBe(before + 5);
     expect(await runner.waitForPosition(before + 100, 50)).toBe(false);
     expect(existsSync(`${dir.file('snapshot.json')}.${process.pid}.tmp`)).toBe(false);
+    await runner.stop();
+    await store.close();
+  });
+
+  it('given a log being caught up, when asked, then the runner says catching-up with its target until it has applied it', async () => {
+    const store = openTestStore({ path: dir.file('events.sqlite') });
+    await seed(new IdentityLog(store), 3);
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gated: Pick<EventStore, 'headPosition' | 'readAll' | 'subscribe'> = {
+      headPosition: () => store.headPosition(),
+      subscribe: (options) => store.subscribe(options),
+      readAll: async (options) => {
+        await gate;
+        return store.readAll(options);
+      },
+    };
+    const projection = new EffectivePermissionsProjection();
+    const runner = new ProjectionRunner({ store: gated, projection, snapshotEvery: 1000 });
+
+    await runner.start();
+    const during = { state: runner.state, position: runner.position, target: runner.target };
+    open();
+    await runner.whenCaughtUp();
+
+    expect(during).toEqual({ state: 'catching-up', position: 0, target: await store.headPosition() });
+    expect(runner.state).toBe('live');
     await runner.stop();
     await store.close();
   });
