@@ -68,6 +68,7 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     for (const [principal, role] of [
       ['alice', 'approver'],
       ['bob', 'approver'],
+      ['ivan', 'approver'],
       ['rita', 'member'],
       ['adam', 'admin'],
     ]) {
@@ -198,6 +199,43 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     expect(revoked.status).toBe('revoked');
     expect((await check('acme/api', { minPosition: revoked.position })).allowed).toBe(false);
   }, 60_000);
+
+  it('a service acting for the agent: the principal who invoked the agent may not approve', async () => {
+    // given the agent runtime asks on behalf of ivan, an approver
+    const requested = ok<{ requestId: string; status: string }>(
+      await api.call('POST', requests, {
+        as: 'agent-runtime',
+        scopes: ['access:request'],
+        body: {
+          channelId: 'eng',
+          connector: 'github',
+          actions: ['read'],
+          resources: ['acme/docs'],
+          durationSeconds: 600,
+          reason: 'summarize docs',
+          invokedBy: 'ivan',
+        },
+      }),
+      201,
+    );
+    // when ivan approves, then he is refused; alice may
+    expect(
+      problem(
+        await api.call('POST', `${requests}/${requested.requestId}/approve`, { as: 'ivan', body: {} }),
+        403,
+      ).code,
+    ).toBe('self-approval-forbidden');
+    const detail = ok<{ timeline: { type: string; data: { invokedBy?: string; requestedBy?: string } }[] }>(
+      await api.call('GET', `${requests}/${requested.requestId}`, { as: 'alice' }),
+    );
+    expect(detail.timeline[0].data).toMatchObject({ requestedBy: 'agent-runtime', invokedBy: 'ivan' });
+    ok(
+      await api.call('POST', `${requests}/${requested.requestId}/deny`, {
+        as: 'alice',
+        body: { comment: 'not needed' },
+      }),
+    );
+  }, 30_000);
 
   it('refuses at request time, starting nothing: unknown connector, duration over max, a guardrail', async () => {
     const unknown = problem(
