@@ -157,6 +157,57 @@ describe('audit/access: who could do what, when, and why', () => {
     }
   });
 
+  describe('audit/changes', () => {
+    interface Change {
+      change: 'added' | 'removed';
+      entry: { channelId: string; effect: string; source: string; rule: string; grantId?: string };
+      causes: { type: string; globalPosition: number }[];
+    }
+    const changes = async (from: string, to: string, channel?: string) => {
+      const response = await get(
+        'aud-a',
+        `/v1/workspaces/acme/audit/changes?from=${from}&to=${to}${channel ? `&channel=${channel}` : ''}`,
+      );
+      expect(response.statusCode).toBe(200);
+      return (response.json() as { changes: Change[] }).changes.map(({ change, entry, causes }) => ({
+        change,
+        channel: entry.channelId,
+        rule: entry.rule,
+        causes: causes.map((cause) => cause.type),
+      }));
+    };
+
+    it('given an extension and a grant between two instants, when diffing, then both are added with the events behind them', async () => {
+      expect(await changes(instants[0], instants[1])).toEqual([
+        {
+          change: 'added',
+          channel: 'eng',
+          rule: 'channel/eng/extensions/ext-write',
+          causes: ['ChannelExtensionAdded'],
+        },
+        { change: 'added', channel: 'ops', rule: 'grants/g-1', causes: ['AccessRequested', 'AccessGranted'] },
+      ]);
+    });
+
+    it('given a revocation and a restriction, when diffing one channel, then only its changes come back', async () => {
+      expect(await changes(instants[1], instants[2], 'ops')).toEqual([
+        { change: 'removed', channel: 'ops', rule: 'grants/g-1', causes: ['AccessRevoked'] },
+      ]);
+      expect(await changes(instants[1], instants[2], 'eng')).toEqual([
+        {
+          change: 'added',
+          channel: 'eng',
+          rule: 'channel/eng/restrictions/no-write',
+          causes: ['ChannelRestrictionAdded'],
+        },
+      ]);
+    });
+
+    it('given the same instant twice, when diffing, then nothing changed', async () => {
+      expect(await changes(instants[1], instants[1])).toEqual([]);
+    });
+  });
+
   it('given an auditor of another workspace, when asking, then the workspace does not exist for them', async () => {
     const response = await get('aud-b', `/v1/workspaces/acme/audit/access?${question}`);
 

@@ -8,9 +8,12 @@ import type { RecordedEvent } from '@mandate/event-store';
 import { ZodParams, ZodQuery } from '@mandate/http';
 import { APP_CONFIG } from '../app.tokens';
 import { type AccessReport, AuditAccessService } from './audit-access.service';
+import { AuditChangesService, type ChangesReport } from './audit-changes.service';
 import { AuditIndexService } from './audit-index.service';
 import { AuditLogService, type AuditVerifyReport } from './audit-log.service';
 import {
+  auditChangesQuery,
+  type AuditChangesQuery,
   auditAccessQuery,
   type AuditAccessQuery,
   auditEventsQuery,
@@ -44,6 +47,7 @@ export class AuditController {
     private readonly audit: AuditIndexService,
     private readonly log: AuditLogService,
     private readonly access: AuditAccessService,
+    private readonly changesBetween: AuditChangesService,
   ) {}
 
   @Get('events')
@@ -93,6 +97,18 @@ export class AuditController {
     @ZodQuery(auditAccessQuery) { at, ...question }: AuditAccessQuery,
   ): Promise<AccessReport> {
     return this.access.access(workspaceId, question, at);
+  }
+
+  @Get('changes')
+  @ApiOperation({
+    summary:
+      'What changed in effective permissions between two instants (added, removed), per channel, with the events that caused each change.',
+  })
+  changes(
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @ZodQuery(auditChangesQuery) { from, to, channel }: AuditChangesQuery,
+  ): Promise<ChangesReport> {
+    return this.changesBetween.changes(workspaceId, from, to, channel);
   }
 
   @Get('verify')

@@ -3,6 +3,7 @@ import { ClockModule } from '../clock';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { PermissionsModule } from '../permissions/permissions.module';
 import { AuditAccessService } from './audit-access.service';
+import { AuditChangesService } from './audit-changes.service';
 import { AuditIndexService } from './audit-index.service';
 import { AuditLogService } from './audit-log.service';
 import { AuditController } from './audit.controller';
@@ -11,6 +12,6 @@ import { AuditController } from './audit.controller';
 @Module({
   imports: [EventStoreModule, ClockModule, PermissionsModule],
   controllers: [AuditController],
-  providers: [AuditIndexService, AuditLogService, AuditAccessService],
+  providers: [AuditIndexService, AuditLogService, AuditAccessService, AuditChangesService],
 })
 export class AuditModule {}

@@ -46,6 +46,13 @@ export const auditAccessQuery = z.strictObject({
 });
 export type AuditAccessQuery = z.infer<typeof auditAccessQuery>;
 
+export const auditChangesQuery = z.strictObject({
+  from: instant,
+  to: instant,
+  channel: identifierSchema.optional(),
+});
+export type AuditChangesQuery = z.infer<typeof auditChangesQuery>;
+
 /** A log position (digits) or an ISO-8601 instant, resolved through the time each event was recorded. */
 const boundary = z.union([
   z
