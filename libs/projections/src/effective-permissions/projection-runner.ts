@@ -26,7 +26,7 @@ interface Waiter {
 
 export type RunnerState = 'stopped' | 'catching-up' | 'live' | 'failed';
 
-const CATCH_UP_PAGE = 4096;
+const CATCH_UP_PAGE = 512;
 
 /**
  * Feeds the projection from the store's subscription, starting after the snapshot's position.
@@ -116,7 +116,8 @@ export class ProjectionRunner {
 
   private async consume(): Promise<void> {
     const { projection, store, snapshotEvery } = this.options;
-    // Catch-up reads whole pages and applies them synchronously: no promise per event.
+    // Catch-up reads whole pages and applies them synchronously: no promise per event. Pages of
+    // 512 measured fastest (larger ones cost more in garbage collection than they save).
     while (this.runnerState === 'catching-up' && !this.abort.signal.aborted) {
       const page = await store.readAll({ fromPosition: projection.position + 1, limit: CATCH_UP_PAGE });
       for (const event of page) projection.apply(event);
