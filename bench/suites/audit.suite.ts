@@ -9,7 +9,7 @@ import {
   emptyProjection,
   exportRecords,
   exportText,
-  replayLog,
+  replayStoredLog,
   whoCouldAccess,
   type AuditQuery,
 } from '@mandate/audit';
@@ -235,11 +235,12 @@ async function measureReplayAndAccess(
   indexPath: string,
   count: number,
 ): Promise<ReplayFigures> {
-  const store = new SqliteEventStore({ path: eventsPath, schemas: new EventSchemaRegistry(eventSchemas) });
+  const schemas = new EventSchemaRegistry(eventSchemas);
+  const store = new SqliteEventStore({ path: eventsPath, schemas: schemas });
   const replayed = emptyProjection('effective-permissions');
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = await replayLog(store, replayed);
+  const result = await replayStoredLog(store, schemas, replayed);
   const seconds = (performance.now() - started) / 1000;
   const perCpuSecond = result.events / cpuSeconds(cpu);
   if (replayed.name !== 'effective-permissions') throw new Error('unexpected projection');

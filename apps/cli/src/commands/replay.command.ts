@@ -5,6 +5,7 @@ import {
   emptyProjection,
   REPLAYABLE_PROJECTIONS,
   replayLog,
+  replayStoredLog,
   type ReplayableProjectionName,
   type ReplayBound,
 } from '@mandate/audit';
@@ -76,9 +77,10 @@ export const replayCommand: CliCommand = {
   },
 };
 
+const schemas = new EventSchemaRegistry(eventSchemas);
+
 function openStore(options: ReplayOptions): EventStore | string {
   const config = loadConfig();
-  const schemas = new EventSchemaRegistry(eventSchemas);
   if (config.EVENT_STORE === 'eventstoredb' && !options.events) {
     return openEventStoreDbEventStore({
       connectionString: config.EVENTSTORE_CONNECTION_STRING as string,
@@ -108,7 +110,12 @@ async function replay(options: ReplayOptions): Promise<number> {
   const started = performance.now();
   let barStarted = false;
   try {
-    const result = await replayLog(store, projection, {
+    // The SQLite log is read as stored, decoding only the events the projection reads.
+    const replay = (replayOptions: Parameters<typeof replayLog>[2]) =>
+      store instanceof SqliteEventStore
+        ? replayStoredLog(store, schemas, projection, replayOptions)
+        : replayLog(store, projection, replayOptions);
+    const result = await replay({
       to: options.to,
       onProgress: ({ position, target }) => {
         if (!options.progress) return;

@@ -1,10 +1,12 @@
-import type { EventStore, RecordedEvent } from '@mandate/event-store';
+import type { EventSchemaRegistry, EventStore, RecordedEvent, StoredEnvelope } from '@mandate/event-store';
 
 /** A projection a replay can rebuild: fed pages in position order, hashed at the end. */
 export interface ReplayableProjection {
   readonly position: number;
   applyPage(events: readonly RecordedEvent[]): void;
   stateHash(): string;
+  /** Event types whose `data` the projection reads; others only advance its position. Default: all. */
+  reads?: (type: string) => boolean;
 }
 
 /** Where a replay stops: a log position, or an instant compared with each event's `recordedAt`. */
@@ -60,5 +62,66 @@ export async function replayLog(
     onProgress?.({ position: applied.at(-1)?.globalPosition ?? next - 1, target });
     if (end < page.length) break;
   }
+  return { position: projection.position, events, stateHash: projection.stateHash() };
+}
+
+/** The log as stored (SQLite's `readStored`): rows with `data` as JSON text, not yet decoded. */
+export interface StoredLogSource {
+  readStored(fromPosition?: number): Iterable<StoredEnvelope>;
+  headPosition(): Promise<number>;
+}
+
+/**
+ * `replayLog` over the stored rows: `data` is parsed and upcast only for the event types the
+ * projection reads (`reads`), the others pass with `data: null` to advance its position. Most of
+ * the log (agent actions) is of no interest to effective permissions, and decoding it is most of
+ * the cost of a replay. Same result as `replayLog`.
+ */
+export async function replayStoredLog(
+  log: StoredLogSource,
+  schemas: Pick<EventSchemaRegistry, 'upcast'>,
+  projection: ReplayableProjection,
+  { to, pageSize = 2000, onProgress }: ReplayOptions = {},
+): Promise<ReplayResult> {
+  const head = await log.headPosition();
+  const target = to && 'position' in to ? Math.min(to.position, head) : head;
+  const until = to && 'instant' in to ? Date.parse(to.instant) : Number.POSITIVE_INFINITY;
+  const reads = projection.reads ?? (() => true);
+  let events = 0;
+  let page: RecordedEvent[] = [];
+  const flush = () => {
+    projection.applyPage(page);
+    events += page.length;
+    onProgress?.({ position: page.at(-1)?.globalPosition ?? projection.position, target });
+    page = [];
+  };
+  const rows = log.readStored(projection.position + 1)[Symbol.iterator]();
+  try {
+    for (let next = rows.next(); !next.done; next = rows.next()) {
+      const { dataJson, ...envelope } = next.value;
+      if (envelope.globalPosition > target) break;
+      if (until !== Number.POSITIVE_INFINITY && Date.parse(envelope.recordedAt) > until) break;
+      let event: RecordedEvent;
+      if (reads(envelope.type)) {
+        const { data, schemaVersion } = schemas.upcast(
+          envelope.type,
+          JSON.parse(dataJson),
+          envelope.metadata.schemaVersion,
+        );
+        event = { ...envelope, data, metadata: { ...envelope.metadata, schemaVersion } };
+      } else {
+        event = { ...envelope, data: null };
+      }
+      page.push(event);
+      if (page.length >= pageSize) {
+        flush();
+        // Let the progress bar render and signals through on a long replay.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  } finally {
+    rows.return?.();
+  }
+  if (page.length > 0) flush();
   return { position: projection.position, events, stateHash: projection.stateHash() };
 }

@@ -3,7 +3,8 @@ import { isDomainError } from '@mandate/domain';
 import { EffectivePermissionsProjection, PermissionsHistory } from '@mandate/projections';
 import { IdentityLog, openTestStore } from '../../../projections/test/identity-log';
 import { whoCouldAccess, type AccessQuestion } from '../access/who-could-access';
-import { replayLog } from './log-replay';
+import { auditSchemas } from '../../test/audit-events';
+import { replayLog, replayStoredLog } from './log-replay';
 import { emptyProjection } from './replayable-projections';
 
 const WS = 'acme';
@@ -162,6 +163,40 @@ describe('replayLog', () => {
       expect(first.stateHash).not.toBe(whole.stateHash);
     }
     expect(progress).toEqual([4, 4]);
+    await store.close();
+  });
+
+  it('given a log, when replaying the stored rows (decoding only what the projection reads), then the result equals replayLog', async () => {
+    const store = openTestStore();
+    const log = new IdentityLog(store);
+    await log.workspace(WS, 'olivia', {
+      type: 'CreateWorkspace',
+      workspaceId: WS,
+      name: 'Acme',
+      actorIsPlatformAdmin: true,
+    });
+    await log.grant(WS, {
+      grantId: 'g1',
+      channelId: 'eng',
+      connector: 'github',
+      actions: ['read'],
+      resources: ['acme/api'],
+      expiresAt: new Date(T0).toISOString(),
+    });
+    await log.extendGrant(WS, 'g1', new Date(T0 + 60_000).toISOString());
+    const cutoff = (await store.readAll({ fromPosition: 3, limit: 1 }))[0].recordedAt;
+
+    for (const name of ['effective-permissions', 'audit-index'] as const) {
+      for (const to of [undefined, { position: 3 }, { instant: cutoff }]) {
+        const expected = await replayLog(store, emptyProjection(name), { to });
+        const actual = await replayStoredLog(store, auditSchemas(), emptyProjection(name), {
+          to,
+          pageSize: 2,
+        });
+
+        expect(actual).toEqual(expected);
+      }
+    }
     await store.close();
   });
 });

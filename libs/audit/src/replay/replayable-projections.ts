@@ -1,4 +1,4 @@
-import { EffectivePermissionsProjection } from '@mandate/projections';
+import { EffectivePermissionsProjection, projectedEventTypes } from '@mandate/projections';
 import { AuditIndex } from '../index/audit-index';
 import type { ReplayableProjection } from './log-replay';
 
@@ -34,6 +34,7 @@ export function emptyProjection(
         for (const event of events) projection.apply(event);
       },
       stateHash: () => projection.stateHash(),
+      reads: (type) => projectedEventTypes.has(type),
     };
   }
   const index = AuditIndex.open(options.path ?? ':memory:');
