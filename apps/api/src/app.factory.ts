@@ -79,7 +79,7 @@ export async function createApiApp(
       readiness,
       metrics,
       roleResolver: overrides.roleResolver,
-      imports: [...(config.KAFKA_BROKERS ? [KafkaModule] : []), ...(overrides.imports ?? [])],
+      imports: [KafkaModule, ...(overrides.imports ?? [])],
     }),
     adapter,
     // JSON only: Nest's own parsers (JSON + urlencoded) are off; Fastify's JSON parser stays.

@@ -11,3 +11,4 @@ export * from './relay-metrics';
 export * from './approver-notification';
 export * from './approver-notifications';
 export * from './webhook-delivery';
+export * from './kafka-replica-log';

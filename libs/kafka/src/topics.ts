@@ -21,6 +21,8 @@ export async function ensureTopics(
         topic,
         numPartitions: settings.partitions,
         replicationFactor: settings.replicationFactor,
+        // The topics carry the whole log: a projection replica rebuilds from their beginning.
+        configEntries: [{ name: 'retention.ms', value: '-1' }],
       })),
     });
   } catch (error) {

@@ -1,15 +1,24 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { ApproverNotificationsService } from './approver-notifications.service';
 import { KafkaRelayService } from './kafka-relay.service';
+import { PROJECTION_EVENTS } from './projection-events';
+import { ProjectionReplicaCloser, projectionEventsProvider } from './projection-replica.provider';
 
 /**
- * Imported when KAFKA_BROKERS is set: the relay (unless RELAY_ENABLED=false) with its readiness
- * check and metrics, and the approver notifier when NOTIFY_WEBHOOK_URL is set.
+ * Kafka in the API, each part only when configured: the relay (KAFKA_BROKERS, unless
+ * RELAY_ENABLED=false) with its readiness check and metrics, the approver notifier
+ * (NOTIFY_WEBHOOK_URL), and the projection's event source in replica mode (PROJECTION_SOURCE=kafka).
  */
+@Global()
 @Module({
   imports: [EventStoreModule],
-  providers: [KafkaRelayService, ApproverNotificationsService],
-  exports: [KafkaRelayService],
+  providers: [
+    KafkaRelayService,
+    ApproverNotificationsService,
+    projectionEventsProvider,
+    ProjectionReplicaCloser,
+  ],
+  exports: [KafkaRelayService, PROJECTION_EVENTS],
 })
 export class KafkaModule {}

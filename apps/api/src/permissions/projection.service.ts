@@ -1,11 +1,18 @@
 import { join } from 'node:path';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
 import type { EventStore } from '@mandate/event-store';
 import { ReadinessRegistry, type Logger } from '@mandate/observability';
 import { EffectivePermissionsProjection, PermissionsHistory, ProjectionRunner } from '@mandate/projections';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { PROJECTION_EVENTS, type ProjectionEvents } from '../kafka/projection-events';
 
 export const snapshotPathFor = (config: Pick<AppConfig, 'DATA_DIR'>): string =>
   join(config.DATA_DIR, 'projections', 'effective-permissions.json');
@@ -26,13 +33,14 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(LOGGER) logger: Logger,
     readiness: ReadinessRegistry,
+    @Optional() @Inject(PROJECTION_EVENTS) replica?: ProjectionEvents | null,
   ) {
     this.projection = new EffectivePermissionsProjection({
       onFailure: ({ position, type, error }) =>
         logger.error({ position, type, err: error }, 'effective-permissions projection skipped an event'),
     });
     this.runner = new ProjectionRunner({
-      store,
+      store: replica ?? store,
       projection: this.projection,
       snapshotPath: snapshotPathFor(config),
       snapshotEvery: config.PROJECTION_SNAPSHOT_EVERY,

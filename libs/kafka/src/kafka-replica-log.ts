@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import type { Kafka } from 'kafkajs';
+import {
+  catchUpSubscription,
+  type CatchUpSource,
+  type EventStore,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '@mandate/event-store';
+import { CloudEventConsumer } from './cloud-event.consumer';
+
+export interface KafkaReplicaLogOptions {
+  kafka: Kafka;
+  /** Every topic the relay writes to (all categories): the replica needs the whole log. */
+  topics: string[];
+  /** One group per replica: each replica must read every partition, not share them. */
+  groupId: string;
+}
+
+/**
+ * The store's global log rebuilt from the relay's topics, for a projection replica. Kafka orders
+ * events per partition only; global positions are gapless, so events are released strictly in
+ * position order: an early arrival waits until every position before it has arrived, and a copy
+ * of a position already released is dropped (exact deduplication, unlike an id window).
+ *
+ * Offers what a projection runner reads (`readAll`, `subscribe`, `headPosition`). Events are held
+ * in memory from arrival until read: a reader's `readAll(from)` releases everything before it.
+ */
+export class KafkaReplicaLog
+  implements Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition'>, CatchUpSource
+{
+  private readonly early = new Map<number, RecordedEvent>();
+  private log: RecordedEvent[] = [];
+  /** Position of `log[0]`. */
+  private base = 1;
+  private head = 0;
+  private readonly advanced = new EventEmitter();
+  private readonly consumer: CloudEventConsumer;
+  private caughtUp: Promise<void> | undefined;
+
+  constructor(private readonly options: KafkaReplicaLogOptions) {
+    this.advanced.setMaxListeners(0);
+    this.consumer = new CloudEventConsumer({
+      kafka: options.kafka,
+      groupId: options.groupId,
+      topics: options.topics,
+      fromBeginning: true,
+      // Positions deduplicate exactly; the id window only saves parsing work on close copies.
+      dedupeWindow: 1_000,
+      handle: ({ event, topic, partition, offset }) => {
+        this.accept(event);
+        this.onDelivered?.(topic, partition, Number(offset));
+      },
+    });
+  }
+
+  private onDelivered: ((topic: string, partition: number, offset: number) => void) | undefined;
+
+  /**
+   * Starts consuming from the beginning and resolves once every partition has been read up to
+   * where it ended at start: from then on `headPosition()` is the log as Kafka had it.
+   */
+  start(): Promise<void> {
+    this.caughtUp ??= this.startConsuming();
+    return this.caughtUp;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  async headPosition(): Promise<number> {
+    await this.start();
+    return this.head;
+  }
+
+  async readAll({ fromPosition = 1, limit }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.release(fromPosition - 1);
+    const start = Math.max(0, fromPosition - this.base);
+    return this.log.slice(start, limit === undefined || limit < 0 ? undefined : start + limit);
+  }
+
+  subscribe({ fromPosition, signal }: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
+    return catchUpSubscription(this, { fromPosition, signal });
+  }
+
+  waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
+    if (this.head >= position || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.advanced.off('head', onHead);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const onHead = (head: number) => head >= position && done();
+      this.advanced.on('head', onHead);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private accept(event: RecordedEvent): void {
+    const position = event.globalPosition;
+    if (position <= this.head || this.early.has(position)) return;
+    this.early.set(position, event);
+    let next = this.early.get(this.head + 1);
+    if (next === undefined) return;
+    while (next !== undefined) {
+      this.early.delete(next.globalPosition);
+      this.log.push(next);
+      this.head = next.globalPosition;
+      next = this.early.get(this.head + 1);
+    }
+    this.advanced.emit('head', this.head);
+  }
+
+  /** Drops events at or before `position`: a reader asking from `position + 1` is past them. */
+  private release(position: number): void {
+    const count = Math.min(this.log.length, position - this.base + 1);
+    if (count <= 0) return;
+    this.log = this.log.slice(count);
+    this.base += count;
+  }
+
+  private async startConsuming(): Promise<void> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    const remaining = new Map<string, number>();
+    try {
+      for (const topic of this.options.topics) {
+        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+          if (Number(high) > Number(low)) remaining.set(`${topic}/${partition}`, Number(high) - 1);
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const reachedEnds = new Promise<void>((resolve) => {
+      if (remaining.size === 0) resolve();
+      this.onDelivered = (topic, partition, offset) => {
+        const key = `${topic}/${partition}`;
+        const last = remaining.get(key);
+        if (last !== undefined && offset >= last) remaining.delete(key);
+        if (remaining.size === 0) {
+          this.onDelivered = undefined;
+          resolve();
+        }
+      };
+    });
+    await this.consumer.start();
+    await reachedEnds;
+  }
+}
