@@ -10,7 +10,7 @@ import {
 import type { AccessRequestCommand } from '../libs/domain/src/access/access-request.commands';
 import { accessRequestDecider } from '../libs/domain/src/access/access-request.decider';
 import type { AccessRequestEvent } from '../libs/domain/src/access/access-request.events';
-import { accessRequestStreamId } from '../libs/domain/src/access/access-request.events';
+import { accessRequestStreamId } from '../libs/domain/src/access/access-request.ids';
 import {
   type AccessRequestState,
   needsBreakGlassReview,

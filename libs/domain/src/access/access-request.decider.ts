@@ -1,6 +1,6 @@
-import { identifierSchema, principalIdSchema } from '../common/identifiers';
-import { isWorkspaceAdmin } from '../common/workspace-role';
-import { assertNever, type Decider, DomainError, parseOrThrow } from '../shared';
+import { isWorkspaceAdmin } from '../common/workspace-role-order';
+import { assertNever, type Decider } from '../shared/decider';
+import { DomainError } from '../shared/domain-error';
 import type { AccessRequestCommand } from './access-request.commands';
 import type { AccessRequestEvent } from './access-request.events';
 import {
@@ -71,11 +71,8 @@ function requestAccess(command: Command<'RequestAccess'>, state: AccessRequestSt
       'requestId',
     );
   }
-  const requestId = parseOrThrow(identifierSchema, command.requestId, 'invalid-request-id');
-  const invokedBy =
-    command.invokedBy === null
-      ? null
-      : parseOrThrow(principalIdSchema, command.invokedBy, 'invalid-invoked-by');
+  // Ids are shaped by the API's schemas, and by the event schema on append.
+  const { requestId, invokedBy } = command;
   const policy = resolveRequestPolicy(command.policy, command.connector, command.actions);
   const { durationSeconds } = command;
   if (!Number.isInteger(durationSeconds) || durationSeconds <= 0) {

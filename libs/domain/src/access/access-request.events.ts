@@ -90,4 +90,4 @@ export type AccessRequestEvent = EventsOf<typeof accessEvents>;
 export type AccessRequestEventType = AccessRequestEvent['type'];
 export const accessRequestEventSchemas = eventSchemasOf(accessEvents);
 
-export const accessRequestStreamId = (requestId: string): string => `access-request-${requestId}`;
+export { accessRequestStreamId } from './access-request.ids';

@@ -1,4 +1,4 @@
-import { holdsRole, type WorkspaceRole } from '../common/workspace-role';
+import { holdsRole, type WorkspaceRole } from '../common/workspace-role-order';
 import type {
   ApprovalPolicy,
   ApprovalRule,
