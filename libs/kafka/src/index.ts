@@ -12,3 +12,4 @@ export * from './approver-notification';
 export * from './approver-notifications';
 export * from './webhook-delivery';
 export * from './kafka-replica-log';
+export * from './gapless-reorder-buffer';

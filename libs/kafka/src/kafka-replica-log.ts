@@ -9,6 +9,7 @@ import {
   type SubscribeOptions,
 } from '@mandate/event-store';
 import { CloudEventConsumer } from './cloud-event.consumer';
+import { GaplessReorderBuffer } from './gapless-reorder-buffer';
 
 export interface KafkaReplicaLogOptions {
   kafka: Kafka;
@@ -20,9 +21,8 @@ export interface KafkaReplicaLogOptions {
 
 /**
  * The store's global log rebuilt from the relay's topics, for a projection replica. Kafka orders
- * events per partition only; global positions are gapless, so events are released strictly in
- * position order: an early arrival waits until every position before it has arrived, and a copy
- * of a position already released is dropped (exact deduplication, unlike an id window).
+ * events per partition only, so arrivals go through a `GaplessReorderBuffer`: released strictly in
+ * global position order, copies dropped (exact deduplication, unlike an id window).
  *
  * Offers what a projection runner reads (`readAll`, `subscribe`, `headPosition`). Events are held
  * in memory from arrival until read: a reader's `readAll(from)` releases everything before it.
@@ -30,11 +30,10 @@ export interface KafkaReplicaLogOptions {
 export class KafkaReplicaLog
   implements Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition'>, CatchUpSource
 {
-  private readonly early = new Map<number, RecordedEvent>();
+  private readonly order = new GaplessReorderBuffer();
   private log: RecordedEvent[] = [];
   /** Position of `log[0]`. */
   private base = 1;
-  private head = 0;
   private readonly advanced = new EventEmitter();
   private readonly consumer: CloudEventConsumer;
   private caughtUp: Promise<void> | undefined;
@@ -72,7 +71,7 @@ export class KafkaReplicaLog
 
   async headPosition(): Promise<number> {
     await this.start();
-    return this.head;
+    return this.order.head;
   }
 
   async readAll({ fromPosition = 1, limit }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -86,7 +85,7 @@ export class KafkaReplicaLog
   }
 
   waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
-    if (this.head >= position || signal?.aborted) return Promise.resolve();
+    if (this.order.head >= position || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.advanced.off('head', onHead);
@@ -100,18 +99,10 @@ export class KafkaReplicaLog
   }
 
   private accept(event: RecordedEvent): void {
-    const position = event.globalPosition;
-    if (position <= this.head || this.early.has(position)) return;
-    this.early.set(position, event);
-    let next = this.early.get(this.head + 1);
-    if (next === undefined) return;
-    while (next !== undefined) {
-      this.early.delete(next.globalPosition);
-      this.log.push(next);
-      this.head = next.globalPosition;
-      next = this.early.get(this.head + 1);
-    }
-    this.advanced.emit('head', this.head);
+    const released = this.order.accept(event);
+    if (released.length === 0) return;
+    this.log.push(...released);
+    this.advanced.emit('head', this.order.head);
   }
 
   /** Drops events at or before `position`: a reader asking from `position + 1` is past them. */
