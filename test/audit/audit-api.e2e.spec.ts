@@ -178,7 +178,7 @@ describe('audit API', () => {
       writeFileSync(path, response.body);
       const publicKey = createPublicKey(readFileSync(auditFiles(api.config).signingKey));
 
-      const result = await verifyExport(() => readExportFile(path), publicKey);
+      const result = await verifyExport((options) => readExportFile(path, options), publicKey);
 
       expect(result).toMatchObject({ ok: true, workspaceId: 'acme', from: 2, sealVerified: true });
       expect(result.checkpointsChecked).toBeGreaterThan(0);

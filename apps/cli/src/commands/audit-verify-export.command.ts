@@ -42,7 +42,7 @@ async function run(file: string, options: VerifyExportOptions): Promise<number> 
     return fail(`Cannot read the public key: ${(error as Error).message}`);
   }
   const started = performance.now();
-  const result = await verifyExport(() => readExportFile(file), publicKey);
+  const result = await verifyExport((readOptions) => readExportFile(file, readOptions), publicKey);
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(
     options.json

@@ -82,7 +82,7 @@ const recordSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-function validated(value: unknown, line: number): ExportRecord {
+function validated(value: unknown, line: number, rawData?: string): ExportRecord {
   const parsed = recordSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -94,7 +94,8 @@ function validated(value: unknown, line: number): ExportRecord {
   const record = parsed.data;
   if (record.kind !== 'event') return record;
   const { data, ...envelope } = record;
-  return { ...envelope, dataJson: canonicalJson(data) };
+  // The writer splices the stored (canonical) text; the verifier canonicalises only if that fails.
+  return { ...envelope, dataJson: rawData ?? canonicalJson(data) };
 }
 
 export function fromJsonLine(line: string, lineNumber: number): ExportRecord {
@@ -104,8 +105,22 @@ export function fromJsonLine(line: string, lineNumber: number): ExportRecord {
   } catch {
     throw new ExportFormatError(lineNumber, 'not JSON');
   }
-  return validated(value, lineNumber);
+  return validated(value, lineNumber, rawDataOf(line));
 }
+
+/**
+ * The text of an event line's `data` member, which the writer puts last: no unescaped `,"data":`
+ * can occur inside a string before it, so the first occurrence starts it.
+ */
+function rawDataOf(line: string): string | undefined {
+  if (!line.startsWith('{"kind":"event"')) return undefined;
+  const start = line.indexOf(',"data":');
+  return start === -1 || !line.endsWith('}') ? undefined : line.slice(start + 8, -1);
+}
+
+/** Whether a JSON line is a body record (event or redacted run), told without parsing it. */
+const isBodyLine = (line: string) =>
+  line.startsWith('{"kind":"event"') || line.startsWith('{"kind":"redacted"');
 
 // ---------------------------------------------------------------- CSV (RFC 4180)
 
@@ -226,6 +241,7 @@ function recordOfRow(fields: (string | null)[], line: number): ExportRecord {
   };
   const kind = get('kind');
   let value: unknown;
+  let rawData: string | undefined;
   switch (kind) {
     case 'export':
       value = {
@@ -241,6 +257,7 @@ function recordOfRow(fields: (string | null)[], line: number): ExportRecord {
       break;
     case 'event': {
       let data: unknown;
+      rawData = get('data') ?? undefined;
       try {
         data = JSON.parse(get('data') ?? '');
       } catch {
@@ -297,7 +314,7 @@ function recordOfRow(fields: (string | null)[], line: number): ExportRecord {
     default:
       throw new ExportFormatError(line, `unknown record kind ${JSON.stringify(kind)}`);
   }
-  return validated(value, line);
+  return validated(value, line, rawData);
 }
 
 /**
@@ -345,8 +362,9 @@ async function* csvRows(
 
 // ---------------------------------------------------------------- files
 
-/** A record of an export file, or why its line(s) are not one. */
-export type ExportItem = { line: number; record: ExportRecord } | { line: number; error: string };
+/** A record of an export file, or why its line(s) are not one; `body` when left unparsed on request. */
+export type ExportItem =
+  { line: number; record: ExportRecord } | { line: number; error: string } | { line: number; body: true };
 
 function attempt(line: number, parse: () => ExportRecord): ExportItem {
   try {
@@ -362,7 +380,10 @@ function attempt(line: number, parse: () => ExportRecord): ExportItem {
  * constant memory. A line that is not a record is yielded as an error, so the verifier can tell
  * a damaged line from a file cut in the middle of its last one.
  */
-export async function* readExportFile(path: string): AsyncGenerator<ExportItem> {
+export async function* readExportFile(
+  path: string,
+  options: { skipBody?: boolean } = {},
+): AsyncGenerator<ExportItem> {
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   const iterator = lines[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -371,7 +392,8 @@ export async function* readExportFile(path: string): AsyncGenerator<ExportItem> 
   if (first.value.replace(/^\uFEFF/, '') === CSV_HEADER_LINE) {
     try {
       for await (const { fields, line } of csvRows(rest)) {
-        yield attempt(line + 1, () => recordOfRow(fields, line + 1));
+        const body = options.skipBody && (fields[0] === 'event' || fields[0] === 'redacted');
+        yield body ? { line: line + 1, body: true } : attempt(line + 1, () => recordOfRow(fields, line + 1));
       }
     } catch (error) {
       if (!(error instanceof ExportFormatError)) throw error;
@@ -384,6 +406,8 @@ export async function* readExportFile(path: string): AsyncGenerator<ExportItem> 
   for await (const text of rest) {
     line++;
     if (text.trim() === '') continue;
-    yield attempt(line, () => fromJsonLine(text, line));
+    yield options.skipBody && isBodyLine(text)
+      ? { line, body: true }
+      : attempt(line, () => fromJsonLine(text, line));
   }
 }

@@ -1,6 +1,7 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import {
+  canonicalJson,
   computeEventHashOfDataJson,
   isCheckpointSignatureValid,
   keyIdOf,
@@ -13,6 +14,7 @@ import {
   spanOf,
   type ExportBodyRecord,
   type ExportCheckpoint,
+  type ExportEvent,
   type ExportHeader,
   type ExportSeal,
 } from './export-records';
@@ -47,6 +49,20 @@ export interface ExportVerification {
 
 const LOOKAHEAD = 64;
 
+/** As stored the data text is canonical; if it was reformatted (same value), canonicalise it first. */
+function hashesTo(
+  envelope: Omit<ExportEvent, 'kind' | 'dataJson' | 'recordedAt' | 'hash'>,
+  dataJson: string,
+  hash: string,
+): boolean {
+  if (computeEventHashOfDataJson(envelope, dataJson) === hash) return true;
+  try {
+    return computeEventHashOfDataJson(envelope, canonicalJson(JSON.parse(dataJson))) === hash;
+  } catch {
+    return false;
+  }
+}
+
 /** What the first pass learns: the header, the trailer and where the file ends. */
 interface Outline {
   header: ExportHeader | null;
@@ -68,11 +84,12 @@ async function outline(items: AsyncIterable<ExportItem>): Promise<Outline> {
     if (first) {
       first = false;
       if ('error' in item) result.headerError = item.error;
+      else if (!('record' in item)) result.headerError = 'the first record is not the export header';
       else if (item.record.kind === 'export') result.header = item.record;
       else result.headerError = `the first record is a ${item.record.kind} record, not the export header`;
       continue;
     }
-    if ('error' in item) continue;
+    if (!('record' in item)) continue;
     const { record } = item;
     if (record.kind === 'checkpoint') result.checkpoints.set(record.position, record);
     else if (record.kind === 'seal' && !result.seal) result.seal = record;
@@ -88,10 +105,10 @@ async function outline(items: AsyncIterable<ExportItem>): Promise<Outline> {
  * and trailer, once to walk the records, so memory stays constant whatever the file's size.
  */
 export async function verifyExport(
-  open: () => AsyncIterable<ExportItem>,
+  open: (options?: { skipBody?: boolean }) => AsyncIterable<ExportItem>,
   publicKey: KeyObject,
 ): Promise<ExportVerification> {
-  const plan = await outline(open());
+  const plan = await outline(open({ skipBody: true }));
   const result: ExportVerification = {
     ok: false,
     workspaceId: plan.header?.workspaceId ?? null,
@@ -218,7 +235,7 @@ class Walk {
         };
       }
       const { kind: _kind, dataJson, recordedAt: _recordedAt, hash, ...envelope } = record;
-      if (computeEventHashOfDataJson(envelope, dataJson) !== hash) {
+      if (!hashesTo(envelope, dataJson, hash)) {
         return {
           position: p,
           problem: 'modified',

@@ -68,7 +68,7 @@ describe('workspace export and its offline verification', () => {
   }
 
   const verify = (path: string, key = publicKey): Promise<ExportVerification> =>
-    verifyExport(() => readExportFile(path), key);
+    verifyExport((options) => readExportFile(path, options), key);
 
   const editLines = (path: string, edit: (lines: string[]) => string[]) => {
     const lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
@@ -110,6 +110,15 @@ describe('workspace export and its offline verification', () => {
       [9, 10],
       [12, 12],
     ]);
+  });
+
+  it('given an export whose JSON was reformatted without changing a value, when verified, then it is still intact', async () => {
+    const path = exportTo('jsonl');
+    editLines(path, (lines) =>
+      lines.map((line) => line.replace('"data":{', '"data": {').replace('"allowed":true', '"allowed": true')),
+    );
+
+    expect(await verify(path)).toMatchObject({ ok: true, events: 5 });
   });
 
   it('given a range starting after 1, when verified, then it links to the anchor and checks the checkpoints in range', async () => {
