@@ -166,6 +166,18 @@ describe('audit API', () => {
     expect((report.latestCheckpoint?.position ?? 0) % 4).toBe(0);
   });
 
+  it('given a range past the head, when exporting, then the export is empty but sealed and verifies', async () => {
+    const response = await get('aud-a', '/v1/workspaces/acme/audit/export?from=999999');
+    const path = join(api.config.DATA_DIR, 'empty.jsonl');
+    writeFileSync(path, response.body);
+    const publicKey = createPublicKey(readFileSync(auditFiles(api.config).signingKey));
+
+    const result = await verifyExport((options) => readExportFile(path, options), publicKey);
+
+    expect(response.statusCode).toBe(200);
+    expect(result).toMatchObject({ ok: true, events: 0, sealVerified: true });
+  });
+
   it.each(['jsonl', 'csv'])(
     'given a %s export, when verified offline with the public key, then it is intact',
     async (format) => {

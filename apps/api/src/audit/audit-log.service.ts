@@ -76,8 +76,9 @@ export class AuditLogService {
   ): Promise<Readable> {
     const files = this.files();
     const head = await this.store.headPosition();
-    const first = Math.max(1, this.resolve(from, 1, 'from'));
     const last = Math.min(head, this.resolve(to, head, 'to'));
+    // An empty range still exports a header and a seal (from = to + 1), linked to the event before it.
+    const first = Math.min(Math.max(1, this.resolve(from, 1, 'from')), Math.max(last, 0) + 1);
     const key = loadCheckpointSigningKey({
       path: this.config.CHECKPOINT_SIGNING_KEY_PATH,
       dataDir: this.config.DATA_DIR,
