@@ -14,10 +14,29 @@ import {
 
 export const WORKER_EVENT_STORE = Symbol('WORKER_EVENT_STORE');
 
-/** Closes the store after the worker has stopped (Nest shuts providers down in reverse order). */
+/**
+ * The store, opened on first use: a worker that never runs a JIT activity (the hello workflow's
+ * test) leaves the data directory alone.
+ */
+export class WorkerEventStore {
+  private store: EventStore | undefined;
+
+  constructor(private readonly open: () => EventStore) {}
+
+  get(): EventStore {
+    this.store ??= this.open();
+    return this.store;
+  }
+
+  async close(): Promise<void> {
+    await this.store?.close();
+  }
+}
+
+/** Closes the store when the application context shuts down. */
 @Injectable()
 class WorkerEventStoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(WORKER_EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(WORKER_EVENT_STORE) private readonly store: WorkerEventStore) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
@@ -35,14 +54,20 @@ export class WorkerModule {
         {
           provide: WORKER_EVENT_STORE,
           useFactory: () =>
-            eventStore ?? openConfiguredSqliteEventStore(config, new EventSchemaRegistry(eventSchemas)),
+            new WorkerEventStore(
+              () =>
+                eventStore ?? openConfiguredSqliteEventStore(config, new EventSchemaRegistry(eventSchemas)),
+            ),
         },
         WorkerEventStoreCloser,
         // Every activity the workflows in workflows/ proxy to, merged into one object.
         {
           provide: WORKER_ACTIVITIES,
           inject: [WORKER_EVENT_STORE],
-          useFactory: (store: EventStore) => ({ ...helloActivities, ...createAccessActivities(store) }),
+          useFactory: (store: WorkerEventStore) => ({
+            ...helloActivities,
+            ...createAccessActivities(() => store.get()),
+          }),
         },
         ...(logger ? [{ provide: WORKER_LOGGER, useValue: logger }] : []),
         TemporalWorkerService,

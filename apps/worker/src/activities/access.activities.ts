@@ -26,9 +26,12 @@ const toResult = (events: RecordedEvent[]): DecideAccessResult => ({
  * a step that already appended finds its events by their deterministic ids and returns them, so a
  * step writes at most once; a refusal by the decider is permanent (non-retryable).
  */
-export function createAccessActivities(store: EventStore): AccessActivities {
+/** `source` may open the store lazily (the worker does, on the first activity). */
+export function createAccessActivities(source: EventStore | (() => EventStore)): AccessActivities {
+  const storeOf = typeof source === 'function' ? source : () => source;
   return {
     async decideAccess({ streamId, stepKey, correlationId, command }: DecideAccessInput) {
+      const store = storeOf();
       const stored = await store.readStream(streamId);
       const firstId = eventId(stepKey, 0);
       const already = stored.findIndex((event) => event.id === firstId);
