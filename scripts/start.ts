@@ -29,7 +29,10 @@ async function main(options: { withKafka?: boolean }): Promise<void> {
   // Cleanups run in reverse: the API and worker stop first, then the servers they use.
   onShutdown(() => infra.stop());
 
-  const env = { ...process.env, ...infra.env };
+  // A fresh dev setup needs someone who may create the first workspace: `alice`, unless configured.
+  const platformAdmins =
+    config.AUTH_MODE === 'dev' && !config.PLATFORM_ADMINS ? 'alice' : config.PLATFORM_ADMINS;
+  const env = { ...process.env, ...infra.env, PLATFORM_ADMINS: platformAdmins };
   const register = join(repoRoot, 'scripts', 'register.js');
   const app = (name: string, main: string) =>
     ManagedProcess.start({
@@ -60,6 +63,7 @@ async function main(options: { withKafka?: boolean }): Promise<void> {
       `  Temporal UI    ${infra.temporal.uiUrl ?? '(set TEMPORAL_UI_URL)'}   (frontend ${infra.temporal.address})`,
       `  Kafka          ${infra.kafka?.brokers ?? 'off (set KAFKA_BROKERS or pass --with-kafka)'}`,
       '  Dev token      npm run cli -- token --sub alice --kind user',
+      `  Platform admins ${platformAdmins || '(none: set PLATFORM_ADMINS to create workspaces)'}`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),
