@@ -98,19 +98,21 @@ export async function replayStoredLog(
   const rows = log.readStored(projection.position + 1)[Symbol.iterator]();
   try {
     for (let next = rows.next(); !next.done; next = rows.next()) {
-      const { dataJson, ...envelope } = next.value;
-      if (envelope.globalPosition > target) break;
-      if (until !== Number.POSITIVE_INFINITY && Date.parse(envelope.recordedAt) > until) break;
+      const row = next.value;
+      if (row.globalPosition > target) break;
+      if (until !== Number.POSITIVE_INFINITY && Date.parse(row.recordedAt) > until) break;
       let event: RecordedEvent;
-      if (reads(envelope.type)) {
+      if (reads(row.type)) {
+        const { dataJson, ...envelope } = row;
         const { data, schemaVersion } = schemas.upcast(
-          envelope.type,
+          row.type,
           JSON.parse(dataJson),
-          envelope.metadata.schemaVersion,
+          row.metadata.schemaVersion,
         );
         event = { ...envelope, data, metadata: { ...envelope.metadata, schemaVersion } };
       } else {
-        event = { ...envelope, data: null };
+        // The row is ours (a fresh object per row): reuse it rather than copy it, for most of the log.
+        event = Object.assign(row, { data: null }) as RecordedEvent;
       }
       page.push(event);
       if (page.length >= pageSize) {
