@@ -197,6 +197,18 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
       }),
     );
     expect(revoked.status).toBe('revoked');
+    expect(
+      (await api.store.readStream(accessRequestStreamId(requested.requestId))).map((event) => event.type),
+    ).toEqual([
+      'AccessRequested',
+      'AccessApprovalRecorded',
+      'AccessApproved',
+      'AccessGranted',
+      'AccessExtensionRequested',
+      'AccessApprovalRecorded',
+      'AccessExtended',
+      'AccessRevoked',
+    ]);
     expect((await check('acme/api', { minPosition: revoked.position })).allowed).toBe(false);
   }, 60_000);
 
