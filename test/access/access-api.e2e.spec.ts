@@ -300,6 +300,25 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     ok(await api.call('PUT', `${ws}/approval-policy`, { as: 'adam', body: current.policy }));
   }, 30_000);
 
+  it('documents the access routes in OpenAPI, with their answers', async () => {
+    const document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+    }>();
+    const base = '/v1/workspaces/{workspaceId}/access-requests';
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        base,
+        `${base}/{requestId}`,
+        ...['approve', 'deny', 'cancel', 'revoke', 'extend', 'review'].map(
+          (step) => `${base}/{requestId}/${step}`,
+        ),
+        '/v1/workspaces/{workspaceId}/approval-policy',
+      ]),
+    );
+    expect(document.paths[base].post.responses['201'].content).toBeDefined();
+    expect(document.paths[`${base}/{requestId}/approve`].post.responses['200'].content).toBeDefined();
+  });
+
   it('expiry edge: 1 ms before expiresAt allowed, at expiresAt denied, with the worker stopped', async () => {
     const requested = ok<{ requestId: string }>(
       await request('rita', { resources: ['acme/edge'], durationSeconds: 2 }),

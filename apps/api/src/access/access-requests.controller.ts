@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireScope, RequireWorkspaceRole } from '@mandate/auth';
 import { ZodBody, ZodParams, ZodQuery } from '@mandate/http';
 import {
@@ -20,6 +20,7 @@ import {
   type WorkspaceParams,
   workspaceParams,
 } from './access.schemas';
+import { detailDoc, inboxDoc, stepAnswerDoc } from './access.responses';
 import {
   type AccessRequestDetail,
   AccessRequestsService,
@@ -43,6 +44,7 @@ export class AccessRequestsController {
 
   @Post()
   @RequireScope(ACCESS_REQUEST_SCOPE)
+  @ApiCreatedResponse({ schema: stepAnswerDoc })
   @ApiOperation({
     summary:
       'Request time-bound access for the agent. Validated against the approval policy and the effective identity first; an overlapping request for what is already granted extends that grant.',
@@ -56,6 +58,7 @@ export class AccessRequestsController {
   }
 
   @Get()
+  @ApiOkResponse({ schema: inboxDoc })
   @ApiOperation({
     summary:
       'Access requests of the workspace; `approvable=true` is the approver inbox: exactly the requests the caller may decide, with what would change and the time left.',
@@ -69,6 +72,7 @@ export class AccessRequestsController {
   }
 
   @Get(':requestId')
+  @ApiOkResponse({ schema: detailDoc })
   @ApiOperation({ summary: 'Status of one request and the full timeline of its events.' })
   get(@ZodParams(requestParams) { workspaceId, requestId }: RequestParams): Promise<AccessRequestDetail> {
     return this.access.detail(workspaceId, requestId);
@@ -76,6 +80,7 @@ export class AccessRequestsController {
 
   @Post(':requestId/approve')
   @HttpCode(200)
+  @ApiOkResponse({ schema: stepAnswerDoc })
   @ApiOperation({
     summary:
       'Approve (or approve an extension). At quorum the grant is active; `position` is its event, for `minPosition`.',
@@ -90,6 +95,7 @@ export class AccessRequestsController {
 
   @Post(':requestId/deny')
   @HttpCode(200)
+  @ApiOkResponse({ schema: stepAnswerDoc })
   @ApiOperation({ summary: 'Deny the request (or its pending extension).' })
   deny(
     @CurrentPrincipal() principal: Principal,
@@ -101,6 +107,7 @@ export class AccessRequestsController {
 
   @Post(':requestId/cancel')
   @HttpCode(200)
+  @ApiOkResponse({ schema: stepAnswerDoc })
   @ApiOperation({ summary: 'The requester withdraws a pending request.' })
   cancel(
     @CurrentPrincipal() principal: Principal,
@@ -112,6 +119,7 @@ export class AccessRequestsController {
 
   @Post(':requestId/revoke')
   @HttpCode(200)
+  @ApiOkResponse({ schema: stepAnswerDoc })
   @ApiOperation({ summary: 'An approver of the request or an admin ends an active grant now.' })
   revoke(
     @CurrentPrincipal() principal: Principal,
@@ -123,6 +131,7 @@ export class AccessRequestsController {
 
   @Post(':requestId/extend')
   @HttpCode(200)
+  @ApiOkResponse({ schema: stepAnswerDoc })
   @ApiOperation({
     summary:
       'Ask to extend an active grant: a new approval round under the same policy (or its auto-approve rule).',
@@ -137,6 +146,7 @@ export class AccessRequestsController {
 
   @Post(':requestId/review')
   @HttpCode(200)
+  @ApiOkResponse({ schema: stepAnswerDoc })
   @ApiOperation({
     summary: 'Post-hoc review of a break-glass use, by an approver or admin other than its user.',
   })
