@@ -9,6 +9,8 @@ export interface EventPublisher {
   prepare?(): Promise<void>;
   /** Rejects if any event may be unacknowledged; the relay then retries the whole batch. */
   publish(events: RecordedEvent[]): Promise<void>;
+  /** Prepares a batch `publish` will get next, while the destination works on the current one. */
+  encode?(events: RecordedEvent[]): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,16 @@ export class EventRelay {
       page.catch(() => undefined);
       return page;
     };
+    // After the current batch's request has left (I/O first), so the two overlap.
+    const readAhead = (after: number) =>
+      new Promise<RecordedEvent[]>((resolve, reject) =>
+        setImmediate(() =>
+          read(after).then((page) => {
+            if (page.length > 0) publisher.encode?.(page);
+            resolve(page);
+          }, reject),
+        ),
+      );
     let next = read(this.position);
     while (!signal.aborted) {
       const batch = await next;
@@ -88,8 +100,9 @@ export class EventRelay {
         await publisher.publish(batch);
         return true;
       }, signal);
-      // Read the following page while the broker works on this one.
-      next = read(last);
+      // Read and encode the following page while the broker works on this one.
+      next = readAhead(last);
+      next.catch(() => undefined);
       if (!(await sending)) return;
       await checkpoints.save(this.consumer, last);
       this.position = last;

@@ -18,6 +18,7 @@ export interface KafkaPublisherOptions extends TopicSettings {
  */
 export class KafkaEventPublisher implements EventPublisher {
   private producer: Producer | undefined;
+  private readonly encoded = new WeakMap<RecordedEvent[], TopicMessages[]>();
   private connecting: Promise<Producer> | undefined;
 
   constructor(private readonly options: KafkaPublisherOptions) {}
@@ -32,8 +33,12 @@ export class KafkaEventPublisher implements EventPublisher {
     }
   }
 
+  encode(events: RecordedEvent[]): void {
+    this.encoded.set(events, this.toTopicMessages(events));
+  }
+
   async publish(events: RecordedEvent[]): Promise<void> {
-    const topicMessages = this.toTopicMessages(events);
+    const topicMessages = this.encoded.get(events) ?? this.toTopicMessages(events);
     try {
       const producer = await this.connected();
       await producer.sendBatch({ topicMessages, acks: -1 });
