@@ -3,6 +3,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { LightMyRequestResponse } from 'fastify';
 import { accessRequestStreamId } from '@mandate/domain';
+import { connectTemporalClient } from '@mandate/temporal';
+import { jitWorkflowId } from '@mandate/workflows';
 import { ProjectionService } from '../../apps/api/src/permissions/projection.service';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
@@ -298,6 +300,29 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
       }),
     );
     ok(await api.call('PUT', `${ws}/approval-policy`, { as: 'adam', body: current.policy }));
+  }, 30_000);
+
+  it('posting a request again is a no-op, also after its workflow has ended', async () => {
+    // given a request with a client-chosen id, posted twice while it runs
+    const requestId = `posted-twice-${randomUUID()}`;
+    const body = { requestId, resources: ['acme/twice'] };
+    expect(ok<{ status: string }>(await request('rita', body), 201).status).toBe('pending');
+    expect(ok<{ status: string }>(await request('rita', body), 201).status).toBe('pending');
+
+    // when it is cancelled and its workflow has ended
+    ok(await api.call('POST', `${requests}/${requestId}/cancel`, { as: 'rita', body: {} }));
+    const temporal = await connectTemporalClient(api.config);
+    try {
+      await temporal.client.workflow.getHandle(jitWorkflowId(requestId)).result();
+    } finally {
+      await temporal.close();
+    }
+
+    // then posting it again answers from the stored request and starts nothing
+    expect(ok<{ status: string }>(await request('rita', body), 201).status).toBe('cancelled');
+    expect((await api.store.readStream(accessRequestStreamId(requestId))).map((event) => event.type)).toEqual(
+      ['AccessRequested', 'AccessRequestCancelled'],
+    );
   }, 30_000);
 
   it('documents the access routes in OpenAPI, with their answers', async () => {

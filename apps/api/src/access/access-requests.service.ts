@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   type Client,
   WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
@@ -173,12 +175,32 @@ export class AccessRequestsService {
       workflowId: jitWorkflowId(command.requestId),
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       args: [{ command }],
+      // Posting a request again is a no-op: while it runs the running workflow answers; once it
+      // has ended the id is never reused, and the stored request answers.
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
-    const result = await this.update(command.requestId, () =>
-      this.temporal.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation }),
-    );
-    return { requestId: command.requestId, ...result };
+    try {
+      const result = await this.update(command.requestId, () =>
+        this.temporal.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation }),
+      );
+      return { requestId: command.requestId, ...result };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      return this.ended(workspaceId, command.requestId);
+    }
+  }
+
+  /** The answer for a request whose workflow has ended, from its stream. */
+  private async ended(workspaceId: string, requestId: string): Promise<AccessStepAnswer> {
+    const { state, timeline } = await this.detail(workspaceId, requestId);
+    return {
+      requestId,
+      status: state.status,
+      position: timeline[timeline.length - 1].position,
+      events: [],
+      expiresAt: 'grant' in state ? state.grant.expiresAt : null,
+    };
   }
 
   async approve(principal: Principal, workspaceId: string, requestId: string, body: DecisionBody) {
