@@ -8,8 +8,13 @@ import { as, handleOf, type JitKit, requestCommand, startJitKit, storedEvents, s
 
 const WORKER_MAIN = join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.ts');
 const GRANT_SECONDS = 8;
-/** The expiry event may trail the timer by the workflow task and the activity, never by seconds. */
-const EXPIRY_LAG_MS = 2_000;
+/**
+ * The expiry event trails the timer by the workflow task and the activity — plus, here, a worker
+ * process restarting (bundling workflows takes seconds on a loaded 2-core machine). The bound
+ * proves the timer fired after the crash rather than much later; how soon is the `jit` benchmark's
+ * `expiry_event_lag_p99_ms`, and the read model denies at `expiresAt` whatever the lag.
+ */
+const EXPIRY_LAG_MS = 15_000;
 
 /**
  * Workers as real processes killed with SIGKILL, and a dev server of the test's own (with its
