@@ -47,7 +47,12 @@ export class ApproverNotifications {
           await this.send(notificationsTopic(topicPrefix), notification.requestId, notification);
       },
     });
-    this.notifier = kafka.consumer({ groupId: `${groupPrefix}-webhook`, maxWaitTimeInMs: 100 });
+    this.notifier = kafka.consumer({
+      groupId: `${groupPrefix}-webhook`,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
   }
 
   async start(): Promise<void> {

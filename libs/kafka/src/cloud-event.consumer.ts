@@ -42,7 +42,14 @@ export class CloudEventConsumer {
   private duplicateCount = 0;
 
   constructor(private readonly options: CloudEventConsumerOptions) {
-    this.consumer = options.kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 50 });
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: 50,
+      // A member lost with a broker restart is given up on after 10 s (not 30), so the group
+      // rebalances and resumes sooner.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     this.window = new DedupeWindow(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW);
   }
 
