@@ -10,8 +10,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { EventEmitter } from 'node:events';
-import { DomainError } from '@mandate/domain';
-import { WrongExpectedVersion } from '../errors';
+import { checkExpectedRevision, duplicateEventId } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -389,25 +388,6 @@ export function openEventStoreDbEventStore(options: OpenEventStoreDbOptions): Ev
     logStream: options.logStream,
     ownsClient: true,
   });
-}
-
-function checkExpectedRevision(streamId: string, expected: ExpectedRevision, current: number): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === -1) ||
-    (expected === 'stream_exists' && current >= 0) ||
-    expected === current;
-  if (!ok) throw new WrongExpectedVersion(streamId, expected, current === -1 ? 'no_stream' : current);
-}
-
-function duplicateEventId(id: string, streamId: string): DomainError {
-  return new DomainError(
-    'conflict',
-    'duplicate-event-id',
-    `Event ${id} is already stored with different content or position`,
-    [],
-    { id, streamId },
-  );
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

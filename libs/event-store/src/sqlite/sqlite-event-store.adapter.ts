@@ -2,8 +2,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DomainError } from '@mandate/domain';
-import { WrongExpectedVersion } from '../errors';
+import { checkExpectedRevision, duplicateEventId } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -473,25 +472,6 @@ function envelopeOf(row: EventTuple, data: unknown, schemaVersion: number): Reco
     prevHash: row[14],
     hash: row[15],
   };
-}
-
-function checkExpectedRevision(streamId: string, expected: ExpectedRevision, current: number): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === -1) ||
-    (expected === 'stream_exists' && current >= 0) ||
-    expected === current;
-  if (!ok) throw new WrongExpectedVersion(streamId, expected, current === -1 ? 'no_stream' : current);
-}
-
-function duplicateEventId(id: string, streamId: string): DomainError {
-  return new DomainError(
-    'conflict',
-    'duplicate-event-id',
-    `Event ${id} is already stored with different content or position`,
-    [],
-    { id, streamId },
-  );
 }
 
 function translate(error: unknown, append: PendingAppend): unknown {
