@@ -1,22 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@mandate/config';
+import { loadConfigOrExit } from '@mandate/config';
 import { createLogger, PinoNestLogger } from '@mandate/observability';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WorkerModule } from './worker.module';
 
 /** Starts the Temporal worker: validated config, JSON logs, graceful shutdown on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'mandate-worker' });
   const app = await NestFactory.createApplicationContext(WorkerModule.forConfig(config, logger), {
     logger: new PinoNestLogger(logger),
