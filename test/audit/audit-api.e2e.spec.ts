@@ -25,6 +25,7 @@ class StaticRoles implements WorkspaceRoleResolver {
 
 interface Page {
   events: RecordedEvent[];
+  grants: Record<string, { requestedBy: string | null; approvers: string[] }>;
   nextCursor: string | null;
   hasMore: boolean;
   indexedThrough: number;
@@ -84,13 +85,14 @@ describe('audit API', () => {
     }
   });
 
-  it('given filters, when listing, then the grant behind an action is one query away', async () => {
+  it('given filters, when listing actions, then each comes with the grant and approvers behind it', async () => {
     const actions = await page(
       'aud-a',
       `/v1/workspaces/acme/audit/events?type=AgentActionAuthorized&grantId=g-1&minPosition=${head}`,
     );
     expect(actions.events.map((event) => event.globalPosition)).toEqual([6]);
 
+    expect(actions.grants['g-1']).toMatchObject({ approvers: ['bob'] });
     const grant = await page('aud-a', '/v1/workspaces/acme/audit/events?grantId=g-1&type=AccessGranted');
     expect(grant.events[0].data).toMatchObject({ approvers: ['bob'], grantId: 'g-1' });
     const invoker = await page('aud-a', '/v1/workspaces/acme/audit/events?principal=dave');

@@ -85,8 +85,11 @@ export class AuditAccessService {
     return report;
   }
 
-  /** A grant's id is its request's id, and every event of the request carries `requestId`. */
-  private grantTrail(workspaceId: string, grantId: string, position: number): GrantTrail {
+  /**
+   * The request's events up to `position` folded into who asked, why and who approved. A grant's
+   * id is its request's id, and every event of the request carries `requestId`.
+   */
+  grantTrail(workspaceId: string, grantId: string, position: number): GrantTrail {
     const trail: GrantTrail = {
       grantId,
       requestId: grantId,

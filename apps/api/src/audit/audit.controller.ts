@@ -7,7 +7,7 @@ import type { AppConfig } from '@mandate/config';
 import type { RecordedEvent } from '@mandate/event-store';
 import { ZodParams, ZodQuery } from '@mandate/http';
 import { APP_CONFIG } from '../app.tokens';
-import { type AccessReport, AuditAccessService } from './audit-access.service';
+import { type AccessReport, AuditAccessService, type GrantTrail } from './audit-access.service';
 import { AuditChangesService, type ChangesReport } from './audit-changes.service';
 import { AuditIndexService } from './audit-index.service';
 import { AuditLogService, type AuditVerifyReport } from './audit-log.service';
@@ -33,8 +33,20 @@ export interface AuditEventsPage {
   nextCursor: string | null;
   /** More events matched beyond this page when it was read. */
   hasMore: boolean;
+  /**
+   * Attribution: for every grant a decision on this page names in its provenance, the humans
+   * behind it (requester, reason, approvers) as of that decision.
+   */
+  grants: Record<string, GrantTrail>;
   /** The index holds the log up to this position. */
   indexedThrough: number;
+}
+
+/** The grant a recorded decision's provenance names (agent actions allowed by a JIT grant). */
+function provenanceGrantOf(event: RecordedEvent): string | undefined {
+  const decision = (event.data as { decision?: { provenance?: { grantId?: unknown } } } | null)?.decision;
+  const grantId = decision?.provenance?.grantId;
+  return typeof grantId === 'string' ? grantId : undefined;
 }
 
 /** Auditors (and the roles including it) read the workspace's history; nothing of other workspaces. */
@@ -79,10 +91,18 @@ export class AuditController {
         to: query.to,
       },
     });
+    const grants: Record<string, GrantTrail> = {};
+    for (const event of page.events) {
+      const grantId = provenanceGrantOf(event);
+      if (grantId !== undefined && !(grantId in grants)) {
+        grants[grantId] = this.access.grantTrail(workspaceId, grantId, event.globalPosition);
+      }
+    }
     return {
       events: page.events,
       nextCursor: page.next === null ? null : `${prefix}${page.next}`,
       hasMore: page.more,
+      grants,
       indexedThrough: page.indexedThrough,
     };
   }
