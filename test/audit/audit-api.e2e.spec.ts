@@ -50,7 +50,13 @@ describe('audit API', () => {
       {
         imports: [AuditModule],
         roleResolver: new StaticRoles({
-          acme: { 'aud-a': ['auditor'], 'own-a': ['owner'], 'mem-a': ['member'], 'appr-a': ['approver'] },
+          acme: {
+            'aud-a': ['auditor'],
+            'own-a': ['owner'],
+            'adm-a': ['admin'],
+            'mem-a': ['member'],
+            'appr-a': ['approver'],
+          },
           globex: { 'aud-b': ['auditor'] },
         }),
       },
@@ -79,8 +85,8 @@ describe('audit API', () => {
     }
   });
 
-  it('given members and approvers, when listing events, then they are refused', async () => {
-    for (const sub of ['mem-a', 'appr-a']) {
+  it('given members, approvers and admins, when listing events, then they are refused (auditors and owners only)', async () => {
+    for (const sub of ['mem-a', 'appr-a', 'adm-a']) {
       expect((await get(sub, '/v1/workspaces/acme/audit/events')).statusCode).toBe(403);
     }
   });

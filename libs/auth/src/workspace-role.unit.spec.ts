@@ -4,7 +4,7 @@ import { holdsRole, workspaceRoles, type WorkspaceRole } from '@mandate/domain';
 describe('workspace role inclusion', () => {
   it.each<[WorkspaceRole, WorkspaceRole[]]>([
     ['owner', ['owner', 'admin', 'approver', 'auditor', 'member']],
-    ['admin', ['admin', 'approver', 'auditor', 'member']],
+    ['admin', ['admin', 'approver', 'member']],
     ['approver', ['approver', 'member']],
     ['auditor', ['auditor', 'member']],
     ['member', ['member']],

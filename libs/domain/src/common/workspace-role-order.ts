@@ -7,12 +7,14 @@ export const workspaceRoles = ['owner', 'admin', 'approver', 'auditor', 'member'
 export type WorkspaceRole = (typeof workspaceRoles)[number];
 
 /**
- * `owner` ⊇ `admin` ⊇ {`approver`, `auditor`} ⊇ `member` (the same order the API's guards use).
- * Approver and auditor are separate duties, so neither includes the other.
+ * `owner` ⊇ `admin` ⊇ `approver` ⊇ `member`, and `owner` ⊇ `auditor` ⊇ `member` (the order the
+ * API's guards use). Auditing is a separate duty: those who change the configuration (admins) and
+ * those who decide requests (approvers) do not review the history by virtue of that role; only
+ * auditors and owners read the audit log.
  */
 const includes: Record<WorkspaceRole, readonly WorkspaceRole[]> = {
   owner: workspaceRoles,
-  admin: ['admin', 'approver', 'auditor', 'member'],
+  admin: ['admin', 'approver', 'member'],
   approver: ['approver', 'member'],
   auditor: ['auditor', 'member'],
   member: ['member'],
