@@ -16,3 +16,16 @@ describe('docs/configuration.md', () => {
     expect([...rows].sort()).toEqual([...variables].sort());
   });
 });
+
+describe('README.md configuration table', () => {
+  const section =
+    readFileSync(join(ROOT, 'README.md'), 'utf8').split('## Configuration')[1]?.split('\n## ')[0] ?? '';
+  const named = [...section.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1]);
+
+  it('names only variables the configuration schema knows', () => {
+    const variables = new Set(Object.keys(configSchema.shape));
+
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((name) => !variables.has(name))).toEqual([]);
+  });
+});
