@@ -30,7 +30,7 @@ describe('API edge: auth, validation, errors, logs', () => {
       {
         imports: [TestOnlyModule],
         roleResolver: new StaticRoles({
-          'ws-acme': { alice: ['admin'], bob: ['member'], carol: ['auditor'] },
+          'ws-acme': { alice: ['admin'], bob: ['member'], carol: ['approver'], dave: ['auditor'] },
         }),
       },
     );
@@ -101,6 +101,7 @@ describe('API edge: auth, validation, errors, logs', () => {
       expect((await list('alice')).statusCode).toBe(200);
       expect((await list('carol')).statusCode).toBe(200);
       expect((await list('bob')).statusCode).toBe(403);
+      expect((await list('dave')).statusCode).toBe(403);
     });
 
     it('requires a service with the scope for scope-guarded routes', async () => {

@@ -30,7 +30,7 @@ class TestOnlyController {
   }
 
   @Get('workspaces/:workspaceId/widgets')
-  @RequireWorkspaceRole('auditor')
+  @RequireWorkspaceRole('approver')
   list(
     @ZodParams(widgetParams) params: z.infer<typeof widgetParams>,
     @ZodQuery(listQuery) query: z.infer<typeof listQuery>,
