@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,6 @@ import { type BenchContext, defineSuite, median, metric, percentile } from '../h
 
 const ws = '/v1/workspaces/bench';
 const requests = `${ws}/access-requests`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 interface Stack {
   app: NestFastifyApplication;
@@ -195,7 +195,7 @@ async function hammerExpiries(
       const resource = (
         (await stack.store.readStream(accessRequestStreamId(requestId)))[0].data as { resources: string[] }
       ).resources[0];
-      await sleep(expiry - 100 - Date.now());
+      await sleep(Math.max(0, expiry - 100 - Date.now()));
       while (Date.now() < expiry + 100) {
         const sentAt = Date.now();
         const answer = await stack.call<{ allowed: boolean }>('POST', '/v1/check', 'gateway', {

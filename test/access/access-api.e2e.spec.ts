@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -357,7 +358,7 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     // when the worker is down past expiresAt (so no AccessExpired can be written)
     await worker?.close();
     worker = undefined;
-    await sleep(Date.parse(approved.expiresAt) - Date.now() + 50);
+    await sleep(Math.max(0, Date.parse(approved.expiresAt) - Date.now() + 50));
     const types = (await api.store.readStream(accessRequestStreamId(requested.requestId))).map(
       (event) => event.type,
     );
@@ -378,8 +379,6 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     );
   }, 60_000);
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

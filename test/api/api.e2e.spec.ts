@@ -1,15 +1,7 @@
-import type { WorkspaceRoleResolver } from '@mandate/auth';
-import type { WorkspaceRole } from '@mandate/domain';
 import { toOpenApiSchema } from '@mandate/http';
+import { StaticRoleResolver } from '@mandate/testing';
 import { startTestApi, type TestApi } from './api-test-kit';
 import { TestOnlyModule, widgetBody } from './test-only.module';
-
-class StaticRoles implements WorkspaceRoleResolver {
-  constructor(private readonly roles: Record<string, Record<string, WorkspaceRole[]>>) {}
-  async rolesOf(workspaceId: string, principalId: string): Promise<WorkspaceRole[]> {
-    return this.roles[workspaceId]?.[principalId] ?? [];
-  }
-}
 
 const problemOf = (response: { headers: Record<string, unknown>; json: () => unknown }) => {
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -29,7 +21,7 @@ describe('API edge: auth, validation, errors, logs', () => {
       { API_BODY_LIMIT_BYTES: '2048', PLATFORM_ADMINS: 'root, ops' },
       {
         imports: [TestOnlyModule],
-        roleResolver: new StaticRoles({
+        roleResolver: new StaticRoleResolver({
           'ws-acme': { alice: ['admin'], bob: ['member'], carol: ['approver'], dave: ['auditor'] },
         }),
       },

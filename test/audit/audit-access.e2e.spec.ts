@@ -1,5 +1,5 @@
-import type { WorkspaceRoleResolver } from '@mandate/auth';
-import type { WorkspaceRole } from '@mandate/domain';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StaticRoleResolver } from '@mandate/testing';
 import type { SqliteEventStore } from '@mandate/event-store';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.tokens';
 import {
@@ -16,13 +16,6 @@ import {
 } from '../../libs/audit/test/audit-events';
 import { startTestApi, type TestApi } from '../api/api-test-kit';
 
-class StaticRoles implements WorkspaceRoleResolver {
-  constructor(private readonly roles: Record<string, Record<string, WorkspaceRole[]>>) {}
-  async rolesOf(workspaceId: string, principalId: string): Promise<WorkspaceRole[]> {
-    return this.roles[workspaceId]?.[principalId] ?? [];
-  }
-}
-
 interface ChannelAnswer {
   channelId: string;
   through: { layer: string; rule: string; grantId?: string };
@@ -34,7 +27,6 @@ interface AccessReport {
   denied: ChannelAnswer[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const question = 'connector=github&action=write&resource=acme/api';
 
 describe('audit/access: who could do what, when, and why', () => {
@@ -63,7 +55,12 @@ describe('audit/access: who could do what, when, and why', () => {
   beforeAll(async () => {
     api = await startTestApi(
       {},
-      { roleResolver: new StaticRoles({ acme: { 'aud-a': ['auditor'] }, globex: { 'aud-b': ['auditor'] } }) },
+      {
+        roleResolver: new StaticRoleResolver({
+          acme: { 'aud-a': ['auditor'] },
+          globex: { 'aud-b': ['auditor'] },
+        }),
+      },
     );
     store = api.app.get<SqliteEventStore>(EVENT_STORE);
     await chapter([

@@ -1,9 +1,8 @@
 import { createPublicKey } from 'node:crypto';
+import { StaticRoleResolver } from '@mandate/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkspaceRoleResolver } from '@mandate/auth';
 import { readExportFile, verifyExport } from '@mandate/audit';
-import type { WorkspaceRole } from '@mandate/domain';
 import { auditFiles, type RecordedEvent, type SqliteEventStore } from '@mandate/event-store';
 import { AuditModule } from '../../apps/api/src/audit/audit.module';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.tokens';
@@ -15,13 +14,6 @@ import {
   workspaceCreated,
 } from '../../libs/audit/test/audit-events';
 import { startTestApi, type TestApi } from '../api/api-test-kit';
-
-class StaticRoles implements WorkspaceRoleResolver {
-  constructor(private readonly roles: Record<string, Record<string, WorkspaceRole[]>>) {}
-  async rolesOf(workspaceId: string, principalId: string): Promise<WorkspaceRole[]> {
-    return this.roles[workspaceId]?.[principalId] ?? [];
-  }
-}
 
 interface Page {
   events: RecordedEvent[];
@@ -49,7 +41,7 @@ describe('audit API', () => {
       { CHECKPOINT_EVERY_EVENTS: '4' },
       {
         imports: [AuditModule],
-        roleResolver: new StaticRoles({
+        roleResolver: new StaticRoleResolver({
           acme: {
             'aud-a': ['auditor'],
             'own-a': ['owner'],

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -171,8 +172,4 @@ function spawnReaper(pid: number | undefined): ChildProcess {
   // The pipe must not keep our event loop alive either.
   (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return reaper;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BACKWARDS,
   END,
@@ -236,7 +237,7 @@ export class EventStoreDbEventStore implements EventStore {
       } catch (error) {
         // Another instance took the log's next revision: catch up and decide again.
         if (error instanceof WrongExpectedVersionError) {
-          await delay(Math.random() * Math.min(50, attempt * 2));
+          await sleep(Math.random() * Math.min(50, attempt * 2));
           continue;
         }
         throw error;
@@ -389,5 +390,3 @@ export function openEventStoreDbEventStore(options: OpenEventStoreDbOptions): Ev
     ownsClient: true,
   });
 }
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
