@@ -1,7 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
-import { eventSchemas } from '@mandate/domain';
-import { EventSchemaRegistry, type EventStore, openConfiguredSqliteEventStore } from '@mandate/event-store';
+import { type EventStore, openAppEventStore } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { createAccessActivities } from './activities/access.activities';
 import { helloActivities } from './activities/hello.activities';
@@ -53,11 +52,7 @@ export class WorkerModule {
         { provide: TEMPORAL_SETTINGS, useValue: config },
         {
           provide: WORKER_EVENT_STORE,
-          useFactory: () =>
-            new WorkerEventStore(
-              () =>
-                eventStore ?? openConfiguredSqliteEventStore(config, new EventSchemaRegistry(eventSchemas)),
-            ),
+          useFactory: () => new WorkerEventStore(() => eventStore ?? openAppEventStore(config)),
         },
         WorkerEventStoreCloser,
         // Every activity the workflows in workflows/ proxy to, merged into one object.

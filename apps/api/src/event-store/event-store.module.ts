@@ -1,7 +1,6 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
-import { eventSchemas } from '@mandate/domain';
-import { EventSchemaRegistry, openConfiguredSqliteEventStore, type EventStore } from '@mandate/event-store';
+import { openAppEventStore, type EventStore } from '@mandate/event-store';
 import { APP_CONFIG } from '../app.tokens';
 
 import { CheckpointerService } from './checkpointer.service';
@@ -19,13 +18,6 @@ class EventStoreCloser implements OnApplicationShutdown {
   }
 }
 
-export function openEventStore(config: AppConfig): EventStore {
-  if (config.EVENT_STORE !== 'sqlite') {
-    throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not wired into the API yet`);
-  }
-  return openConfiguredSqliteEventStore(config, new EventSchemaRegistry(eventSchemas));
-}
-
 /**
  * The event store as a Nest provider. Built from configuration unless a test hands in its own
  * store (`createApiApp(config, { eventStore })`).
@@ -33,7 +25,11 @@ export function openEventStore(config: AppConfig): EventStore {
 @Global()
 @Module({
   providers: [
-    { provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },
+    {
+      provide: EVENT_STORE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => openAppEventStore(config),
+    },
     EventStoreCloser,
     CheckpointerService,
   ],
