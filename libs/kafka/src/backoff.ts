@@ -38,11 +38,12 @@ export interface RetryHooks {
 
 /**
  * Runs `operation` until it succeeds, waiting a growing (bounded) delay between attempts. Never
- * gives up: only the signal stops it, and then it returns `undefined` without a last attempt.
+ * gives up on an error `isRetriable` accepts (all, by default): only the signal stops it, and then
+ * it returns `undefined` without a last attempt. Any other error is thrown at once.
  */
 export async function retryForever<T>(
   operation: () => Promise<T>,
-  options: BackoffOptions & RetryHooks & { signal?: AbortSignal },
+  options: BackoffOptions & RetryHooks & { signal?: AbortSignal; isRetriable?: (error: unknown) => boolean },
 ): Promise<T | undefined> {
   for (let attempt = 0; !options.signal?.aborted; attempt++) {
     try {
@@ -50,6 +51,7 @@ export async function retryForever<T>(
       if (attempt > 0) options.onRecovery?.(attempt);
       return result;
     } catch (error) {
+      if (options.isRetriable && !options.isRetriable(error)) throw error;
       const delay = backoffDelay(attempt, options);
       options.onFailure?.(error, attempt + 1, delay);
       await sleep(delay, options.signal);

@@ -39,4 +39,27 @@ describe('backoff', () => {
     expect(result).toBeUndefined();
     expect(calls).toBe(1);
   });
+
+  it('given an error it may not retry, then it is thrown at once; a retriable one is retried', async () => {
+    const retriable = Object.assign(new Error('not the leader for that topic-partition'), {
+      retriable: true,
+    });
+    const fatal = Object.assign(new Error('topic authorization failed'), { retriable: false });
+    const errors = [retriable, retriable, fatal];
+    let calls = 0;
+
+    const attempt = retryForever(
+      async () => {
+        throw errors[calls++];
+      },
+      {
+        initialMs: 1,
+        maxMs: 2,
+        isRetriable: (error) => (error as { retriable?: boolean }).retriable === true,
+      },
+    );
+
+    await expect(attempt).rejects.toBe(fatal);
+    expect(calls).toBe(3);
+  });
 });

@@ -8,6 +8,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '@mandate/event-store';
+import { DEFAULT_BACKOFF, retryForever } from './backoff';
 import { CloudEventConsumer } from './cloud-event.consumer';
 import { GaplessReorderBuffer } from './gapless-reorder-buffer';
 
@@ -113,19 +114,30 @@ export class KafkaReplicaLog
     this.base += count;
   }
 
-  private async startConsuming(): Promise<void> {
+  /** The last offset of each non-empty partition, keyed `topic/partition`. */
+  private async lastOffsets(): Promise<Map<string, number>> {
     const admin = this.options.kafka.admin();
     await admin.connect();
-    const remaining = new Map<string, number>();
+    const last = new Map<string, number>();
     try {
       for (const topic of this.options.topics) {
         for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
-          if (Number(high) > Number(low)) remaining.set(`${topic}/${partition}`, Number(high) - 1);
+          if (Number(high) > Number(low)) last.set(`${topic}/${partition}`, Number(high) - 1);
         }
       }
     } finally {
       await admin.disconnect();
     }
+    return last;
+  }
+
+  private async startConsuming(): Promise<void> {
+    // A topic the relay has just created may still be electing its partitions' leaders: kafkajs
+    // reports that as a retriable error and does not retry it in fetchTopicOffsets.
+    const remaining = (await retryForever(() => this.lastOffsets(), {
+      ...DEFAULT_BACKOFF,
+      isRetriable: (error) => (error as { retriable?: boolean }).retriable === true,
+    })) as Map<string, number>;
     const reachedEnds = new Promise<void>((resolve) => {
       if (remaining.size === 0) resolve();
       this.onDelivered = (topic, partition, offset) => {
