@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort, isPortFree } from './free-port';
+import { newKafkaClusterId } from './kafka-cluster-id';
 import { ManagedProcess } from './managed-process';
 import { mandateHome, repoRoot } from './paths';
 import { ProvisioningError, type ProvisioningAttempt } from './provisioning-error';
@@ -137,7 +138,7 @@ async function startBroker(
   const classpath = join(jars, '*');
   const jvm = ['-Xmx512m', '-Xms128m', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4jFile}`];
   if (!existsSync(join(dataDir, 'log', 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newKafkaClusterId();
     const formatted = await runCommand(java, [
       ...jvm,
       '-cp',
