@@ -1,7 +1,12 @@
 import type { EventStore } from '@mandate/event-store';
+import { toOpenApiSchema } from '@mandate/http';
 import { IdentityLog } from '../../libs/projections/test/identity-log';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.module';
 import { ProjectionService } from '../../apps/api/src/permissions/projection.service';
+import {
+  batchCheckRequestSchema,
+  checkRequestSchema,
+} from '../../apps/api/src/permissions/permissions.schemas';
 import { startTestApi, type TestApi } from '../api/api-test-kit';
 import { TestOnlyModule } from '../api/test-only.module';
 
@@ -201,6 +206,68 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
       expect(response.statusCode).toBe(401);
     });
 
+    it('given a malformed or forged token, when checking, then 401 problem+json with a bearer challenge', async () => {
+      const malformed = await api.app.inject({
+        method: 'POST',
+        url: '/v1/check',
+        payload: check('acme/api'),
+        headers: { authorization: 'Basic abc' },
+      });
+      const forged = await post('/v1/check', `${tokens.service.slice(0, -4)}AAAA`, check('acme/api'));
+
+      for (const response of [malformed, forged]) {
+        expect(response.statusCode).toBe(401);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+        expect(response.json()).toMatchObject({ code: 'invalid-token', instance: '/v1/check' });
+      }
+    });
+
+    it('given the same token on every request, when checking repeatedly, then every answer is the same and carries the request id', async () => {
+      const responses = await Promise.all(
+        ['req-1', 'req-2', 'req-3'].map((requestId) =>
+          api.app.inject({
+            method: 'POST',
+            url: '/v1/check',
+            payload: check('acme/api'),
+            headers: { authorization: `Bearer ${tokens.service}`, 'x-request-id': requestId },
+          }),
+        ),
+      );
+
+      expect(responses.map((response) => response.headers['x-request-id'])).toEqual([
+        'req-1',
+        'req-2',
+        'req-3',
+      ]);
+      expect(new Set(responses.map((response) => response.body)).size).toBe(1);
+      expect(responses[0].json()).toMatchObject({ allowed: true });
+    });
+
+    it('given a body that is not JSON, when checking, then 400 malformed-json or 415, never a 500', async () => {
+      const malformed = await api.app.inject({
+        method: 'POST',
+        url: '/v1/check',
+        payload: '{"workspaceId":',
+        headers: { authorization: `Bearer ${tokens.service}`, 'content-type': 'application/json' },
+      });
+      const text = await api.app.inject({
+        method: 'POST',
+        url: '/v1/check',
+        payload: 'hello',
+        headers: { authorization: `Bearer ${tokens.service}`, 'content-type': 'text/plain' },
+      });
+      const empty = await api.app.inject({
+        method: 'POST',
+        url: '/v1/check',
+        headers: { authorization: `Bearer ${tokens.service}` },
+      });
+
+      expect([malformed.statusCode, malformed.json().code]).toEqual([400, 'malformed-json']);
+      expect([text.statusCode, text.json().code]).toEqual([415, 'unsupported-media-type']);
+      expect([empty.statusCode, empty.json().code]).toEqual([400, 'validation-failed']);
+    });
+
     it('given a channel of another workspace or an unknown workspace, when checking, then 404', async () => {
       const foreignChannel = await post('/v1/check', tokens.service, check('acme/api', { channelId: 'ops' }));
       const unknownWorkspace = await post(
@@ -258,6 +325,18 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
         [false, 'unknown-channel'],
         [false, 'default-deny'],
       ]);
+    });
+
+    it('given no token or a caller outside the workspace, when sending a batch, then 401 or 404 and no answers', async () => {
+      const anonymous = await api.app.inject({
+        method: 'POST',
+        url: '/v1/check/batch',
+        payload: { checks: [check('acme/api')] },
+      });
+      const outsider = await post('/v1/check/batch', tokens.outsider, { checks: [check('acme/api')] });
+
+      expect([anonymous.statusCode, anonymous.json().code]).toEqual([401, 'missing-token']);
+      expect([outsider.statusCode, outsider.json().code]).toEqual([404, 'workspace-not-found']);
     });
 
     it('given more than 1,000 checks, when sent, then 400', async () => {
@@ -352,6 +431,26 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
   });
 
   describe('wiring', () => {
+    it('given the check routes served beside Nest, when reading the OpenAPI document and the metrics, then both include them', async () => {
+      await post('/v1/check', tokens.service, check('acme/api'));
+
+      const document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      const metrics = await api.app.inject({ method: 'GET', url: '/metrics' });
+
+      for (const [path, schema] of [
+        ['/v1/check', checkRequestSchema],
+        ['/v1/check/batch', batchCheckRequestSchema],
+      ] as const) {
+        const operation = document.paths[path].post;
+        expect(operation.requestBody.content['application/json'].schema).toEqual(toOpenApiSchema(schema));
+        expect(Object.keys(operation.responses)).toEqual(
+          expect.arrayContaining(['200', '400', '401', '403', 'default']),
+        );
+        expect(operation.security).toBeUndefined();
+      }
+      expect(metrics.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/v1\/check"/);
+    });
+
     it('given the projection, when a route requires a workspace role, then membership comes from the log', async () => {
       const body = { name: 'w', ttlSeconds: 1 };
       const asAdmin = await post(`/test/workspaces/${WS}/widgets`, tokens.admin, body);

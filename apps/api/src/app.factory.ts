@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@mandate/config';
 import {
+  BearerAuthenticator,
   CachingTokenVerifier,
   createTokenVerifier,
   type TokenVerifier,
@@ -25,6 +26,8 @@ import { TemporalReadinessCheck } from './health/temporal.readiness-check';
 import { installRequestHooks, requestIdFor } from './http/request-hooks';
 import { KafkaModule } from './kafka/kafka.module';
 import { setupOpenApi } from './openapi';
+import { checkRoutesOpenApi, registerCheckRoutes } from './permissions/check.routes';
+import { PermissionChecksService } from './permissions/permission-checks.service';
 
 export interface ApiAppOverrides {
   logger?: Logger;
@@ -90,8 +93,13 @@ export async function createApiApp(
   installRequestHooks(fastify, logger, metrics);
   app.useGlobalFilters(new ProblemFilter(logger));
   app.enableShutdownHooks();
-  setupOpenApi(app);
+  setupOpenApi(app, checkRoutesOpenApi);
   await app.init();
+  // After init: Nest has installed Fastify's error handler (the ProblemFilter) these routes use.
+  registerCheckRoutes(fastify, {
+    authenticator: app.get(BearerAuthenticator),
+    checks: app.get(PermissionChecksService),
+  });
   return app;
 }
 

@@ -17,7 +17,10 @@ type Operation = Record<string, unknown> & { responses?: Record<string, unknown>
  * The OpenAPI document: bearer auth by default, `@Public()` operations say they need none; every
  * operation documents its problem responses (401/403 when protected, 400 when it takes input).
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: INestApplication,
+  fastifyRoutes: OpenAPIObject['paths'] = {},
+): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Mandate API')
     .setDescription(
@@ -29,6 +32,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements(BEARER)
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // Routes served by Fastify directly (the hot path) are invisible to Nest's scan.
+  document.paths = { ...document.paths, ...fastifyRoutes };
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, Problem: problemOpenApiSchema as never },
@@ -58,8 +63,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /** Serves `/openapi.json` and the Swagger UI at `/docs`. */
-export function setupOpenApi(app: INestApplication): OpenAPIObject {
-  const document = buildOpenApiDocument(app);
+export function setupOpenApi(app: INestApplication, fastifyRoutes?: OpenAPIObject['paths']): OpenAPIObject {
+  const document = buildOpenApiDocument(app, fastifyRoutes);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',

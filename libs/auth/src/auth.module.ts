@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthenticationGuard } from './authentication.guard';
+import { BearerAuthenticator } from './bearer-authenticator';
 import { AuthorizationGuard, PLATFORM_ADMINS, parsePlatformAdmins } from './authorization.guard';
 import {
   NoRolesResolver,
@@ -29,6 +30,7 @@ export class AuthModule {
     const providers: Provider[] = [
       { provide: TOKEN_VERIFIER, useValue: options.verifier },
       { provide: PLATFORM_ADMINS, useValue: parsePlatformAdmins(options.platformAdmins) },
+      BearerAuthenticator,
       { provide: APP_GUARD, useClass: AuthenticationGuard },
       { provide: APP_GUARD, useClass: AuthorizationGuard },
     ];
@@ -43,7 +45,12 @@ export class AuthModule {
       global: true,
       imports: resolverModule === undefined ? [] : [resolverModule],
       providers,
-      exports: [TOKEN_VERIFIER, PLATFORM_ADMINS, resolverModule ?? WORKSPACE_ROLE_RESOLVER],
+      exports: [
+        TOKEN_VERIFIER,
+        BearerAuthenticator,
+        PLATFORM_ADMINS,
+        resolverModule ?? WORKSPACE_ROLE_RESOLVER,
+      ],
     };
   }
 }

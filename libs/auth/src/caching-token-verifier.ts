@@ -21,11 +21,18 @@ export class CachingTokenVerifier implements TokenVerifier {
     private readonly options: { maxEntries?: number; maxAgeMs?: number; now?: () => number } = {},
   ) {}
 
-  async verify(token: string): Promise<Principal> {
-    const now = this.options.now?.() ?? Date.now();
+  recall(token: string): Principal | undefined {
     const cached = this.cache.get(token);
-    if (cached !== undefined && cached.expiresAtMs > now) return cached.principal;
-    if (cached !== undefined) this.cache.delete(token);
+    if (cached === undefined) return undefined;
+    if (cached.expiresAtMs > (this.options.now?.() ?? Date.now())) return cached.principal;
+    this.cache.delete(token);
+    return undefined;
+  }
+
+  async verify(token: string): Promise<Principal> {
+    const recalled = this.recall(token);
+    if (recalled !== undefined) return recalled;
+    const now = this.options.now?.() ?? Date.now();
     const principal = await this.inner.verify(token);
     const exp = decodeJwt(token).exp;
     const maxAgeMs = this.options.maxAgeMs ?? 60_000;

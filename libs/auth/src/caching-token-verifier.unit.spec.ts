@@ -66,4 +66,29 @@ describe('CachingTokenVerifier', () => {
 
     expect(inner.calls).toBe(4);
   });
+
+  it('given a verified token, when recalled before it expires, then its principal comes back without verifying', async () => {
+    let now = 1_000_000;
+    const inner = new CountingVerifier();
+    const verifier = new CachingTokenVerifier(inner, { now: () => now });
+    const token = tokenWith({ sub: 'svc', exp: now / 1000 + 30 });
+    await verifier.verify(token);
+
+    now += 29_000;
+    const recalled = verifier.recall(token);
+
+    expect(recalled).toEqual({ id: 'svc', kind: 'service', scopes: ['permissions:check'] });
+    expect(inner.calls).toBe(1);
+  });
+
+  it('given a token never verified or since expired, when recalled, then nothing comes back', async () => {
+    let now = 1_000_000;
+    const verifier = new CachingTokenVerifier(new CountingVerifier(), { now: () => now });
+    const token = tokenWith({ sub: 'svc', exp: now / 1000 + 30 });
+
+    expect(verifier.recall(token)).toBeUndefined();
+    await verifier.verify(token);
+    now += 30_000;
+    expect(verifier.recall(token)).toBeUndefined();
+  });
 });

@@ -2,6 +2,7 @@ export * from './access.decorators';
 export * from './auth.module';
 export * from './authentication.guard';
 export * from './authorization.guard';
+export * from './bearer-authenticator';
 export * from './dev-keys';
 export * from './dev-token';
 export * from './principal';

@@ -14,6 +14,11 @@ import { principalFromClaims, type Principal } from './principal';
 /** Turns a bearer token into a principal or refuses with `DomainError('unauthorized', …)`. */
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
+  /**
+   * The principal of a token this verifier already verified and still trusts, without a promise;
+   * undefined when it must be verified. Lets the hot path answer a repeat caller synchronously.
+   */
+  recall?(token: string): Principal | undefined;
 }
 
 export const TOKEN_VERIFIER = Symbol('TokenVerifier');

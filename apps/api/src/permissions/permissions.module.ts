@@ -3,18 +3,18 @@ import { WORKSPACE_ROLE_RESOLVER } from '@mandate/auth';
 import { ClockModule } from '../clock';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { ChannelChecksController } from './channel-checks.controller';
-import { CheckController } from './check.controller';
 import { PermissionChecksService } from './permission-checks.service';
 import { ProjectionRoleResolver } from './projection-role-resolver';
 import { ProjectionService } from './projection.service';
 
 /**
- * The read side: the effective-permission projection, the check endpoints, and workspace
- * membership for the authorization guard (`WORKSPACE_ROLE_RESOLVER`).
+ * The read side: the effective-permission projection, the checks (`/v1/check` itself is served
+ * by `check.routes.ts`, beside Nest), and workspace membership for the authorization guard
+ * (`WORKSPACE_ROLE_RESOLVER`).
  */
 @Module({
   imports: [EventStoreModule, ClockModule],
-  controllers: [CheckController, ChannelChecksController],
+  controllers: [ChannelChecksController],
   providers: [
     ProjectionService,
     PermissionChecksService,

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import type { BearerAuthenticator, Principal } from '@mandate/auth';
+import { toOpenApiSchema, ZodValidationPipe } from '@mandate/http';
+import type { CheckAnswer, PermissionChecksService } from './permission-checks.service';
+import { batchAnswerDoc, checkAnswerDoc } from './permissions.responses';
+import { batchCheckRequestSchema, checkRequestSchema } from './permissions.schemas';
+
+export interface CheckRouteDependencies {
+  authenticator: BearerAuthenticator;
+  checks: PermissionChecksService;
+}
+
+const checkBody = new ZodValidationPipe(checkRequestSchema, 'body');
+const batchBody = new ZodValidationPipe(batchCheckRequestSchema, 'body');
+
+/** Runs `answer` with the caller, without a promise when the token is recalled. */
+const asCaller = <T>(principal: Principal | Promise<Principal>, answer: (caller: Principal) => T) =>
+  principal instanceof Promise ? principal.then(answer) : answer(principal);
+
+/**
+ * `POST /v1/check` and `/v1/check/batch` as plain Fastify routes on the API's own instance. Services
+ * call them on their hot path, where Nest's per-request pipeline (guards read through the
+ * reflector, interceptor and pipe consumers, a promise at each step) cost more than the HTTP
+ * exchange and the check together. They keep everything else every route has: the bearer
+ * authentication of the guard, zod validation naming each field, errors as problem+json through
+ * the one exception filter (Fastify's error handler, which Nest installs), the request-id, log and
+ * metrics hooks, and their operations in the OpenAPI document (`checkRoutesOpenApi`).
+ * Who may ask is decided by `PermissionChecksService`, as for the other read routes.
+ */
+export function registerCheckRoutes(
+  fastify: FastifyInstance,
+  { authenticator, checks }: CheckRouteDependencies,
+): void {
+  fastify.post('/v1/check', (request) =>
+    asCaller(authenticator.authenticate(request.headers.authorization), (caller) =>
+      checks.check(caller, checkBody.transform(request.body)),
+    ),
+  );
+  fastify.post('/v1/check/batch', (request) =>
+    asCaller(authenticator.authenticate(request.headers.authorization), (caller) => {
+      const results = checks.batch(caller, batchBody.transform(request.body).checks);
+      return Array.isArray(results) ? { results } : results.then(inResults);
+    }),
+  );
+}
+
+const inResults = (results: CheckAnswer[]) => ({ results });
+
+const operation = (operationId: string, summary: string, body: object, answer: object) => ({
+  post: {
+    operationId,
+    summary,
+    tags: ['permissions'],
+    parameters: [],
+    requestBody: { required: true, content: { 'application/json': { schema: body } } },
+    responses: { '200': { description: '', content: { 'application/json': { schema: answer } } } },
+  },
+});
+
+/** The routes' operations, merged into the document Nest's controllers produce. */
+export const checkRoutesOpenApi = {
+  '/v1/check': operation(
+    'check',
+    'May the agent in a channel do an action on a resource, now or at a past instant — and why?',
+    toOpenApiSchema(checkRequestSchema),
+    checkAnswerDoc,
+  ),
+  '/v1/check/batch': operation(
+    'checkBatch',
+    'Up to 1,000 checks in one request; results in request order.',
+    toOpenApiSchema(batchCheckRequestSchema),
+    batchAnswerDoc,
+  ),
+};
