@@ -422,6 +422,118 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
     });
   });
 
+  describe('connector catalog', () => {
+    const url = '/v1/workspaces/umbrella/connectors';
+    const pagerduty = {
+      id: 'pagerduty',
+      displayName: 'PagerDuty',
+      actions: ['read', 'acknowledge'],
+      implies: { acknowledge: ['read'] },
+      resource: { description: 'service/incident', example: 'payments/P123', segment: '^[A-Za-z0-9_-]+$' },
+    };
+
+    beforeAll(async () => {
+      await api.call('POST', '/v1/workspaces', {
+        as: 'root',
+        body: { workspaceId: 'umbrella', name: 'Umbrella' },
+      });
+      await api.call('PUT', '/v1/workspaces/umbrella/members/ursula/roles/admin', { as: 'root' });
+      await api.call('PUT', '/v1/workspaces/umbrella/members/mark/roles/member', { as: 'root' });
+    });
+
+    it('lists the built-in connectors to a member, with their actions and implications', async () => {
+      const response = await api.call('GET', url, { as: 'mark' });
+
+      expect(response.statusCode).toBe(200);
+      const { connectors } = response.json<{ connectors: { id: string; builtin: boolean }[] }>();
+      expect(connectors.map((connector) => connector.id)).toEqual([
+        'github',
+        'google-drive',
+        'slack',
+        'jira',
+        'linear',
+        'notion',
+      ]);
+      expect(connectors.every((connector) => connector.builtin)).toBe(true);
+      expect(connectors[0]).toMatchObject({ implies: { admin: ['write'], write: ['read'] } });
+    });
+
+    it('lets an admin register a connector that connections then use, its implications included', async () => {
+      const registered = await api.call('POST', url, { as: 'ursula', body: { connector: pagerduty } });
+      const baseline = await api.call('PUT', '/v1/workspaces/umbrella/agent-identity', {
+        as: 'ursula',
+        body: {
+          connections: [
+            {
+              id: 'pd',
+              connector: 'pagerduty',
+              account: 'app:mandate-bot',
+              actions: ['acknowledge'],
+              resources: ['payments/*'],
+            },
+          ],
+        },
+        headers: { 'if-match': '"0"' },
+      });
+      await api.call('POST', '/v1/workspaces/umbrella/channels', {
+        as: 'ursula',
+        body: { channelId: 'oncall', name: 'On call', visibility: 'public' },
+      });
+      const check = await api.call('POST', '/v1/check', {
+        as: 'gateway',
+        scopes: ['permissions:check'],
+        body: {
+          workspaceId: 'umbrella',
+          channelId: 'oncall',
+          connector: 'pagerduty',
+          action: 'read',
+          resource: 'payments/P123',
+          minPosition: await api.store.headPosition(),
+        },
+      });
+      const listed = await api.call('GET', url, { as: 'mark' });
+
+      expect(registered.statusCode).toBe(201);
+      expect(registered.json()).toMatchObject({ events: ['ConnectorRegistered'] });
+      expect(baseline.statusCode).toBe(200);
+      expect(check.json()).toMatchObject({
+        allowed: true,
+        provenance: { layer: 'baseline', rule: 'workspace/connections/pd' },
+      });
+      expect(listed.json().connectors.at(-1)).toEqual({
+        ...pagerduty,
+        resource: { ...pagerduty.resource, caseInsensitive: false },
+        builtin: false,
+      });
+    });
+
+    it('refuses a member (403), a shape error (400) and a clash with a known connector (422), writing nothing', async () => {
+      const head = await api.store.headPosition();
+
+      const byMember = await api.call('POST', url, {
+        as: 'mark',
+        body: { connector: { ...pagerduty, id: 'x' } },
+      });
+      const shape = await api.call('POST', url, {
+        as: 'ursula',
+        body: { connector: { ...pagerduty, id: 'opsgenie', actions: [] } },
+      });
+      const clash = await api.call('POST', url, {
+        as: 'ursula',
+        body: { connector: { ...pagerduty, id: 'github' } },
+      });
+      const again = await api.call('POST', url, { as: 'ursula', body: { connector: pagerduty } });
+
+      expect(problem(byMember, 403).code).toBe('forbidden');
+      expect(problem(shape, 400).errors?.map((error) => error.path)).toEqual(['body.connector.actions']);
+      expect(problem(clash, 422).errors).toEqual([
+        { path: 'body.connector.id', message: 'Connector "github" already exists' },
+      ]);
+      expect(problem(again, 422).errors?.[0]).toMatchObject({ path: 'body.connector.id' });
+      expect(await api.store.headPosition()).toBe(head);
+    });
+  });
+
   describe('tenants', () => {
     beforeAll(async () => {
       await api.call('POST', '/v1/workspaces', {

@@ -5,14 +5,19 @@ import { AgentIdentityController } from './agent-identity.controller';
 import { ChannelOverridesController } from './channel-overrides.controller';
 import { ChannelsController } from './channels.controller';
 import { CommandRunner } from './command-runner';
+import { ConnectorsController } from './connectors.controller';
 import { IdentityService } from './identity.service';
 import { WorkspacesController } from './workspaces.controller';
 
-/** Admin endpoints of the identity: workspaces, members, groups, the baseline, channels and overrides. */
+/**
+ * Admin endpoints of the identity: workspaces, members, groups, the connector catalog, the baseline,
+ * channels and overrides.
+ */
 @Module({
   imports: [EventStoreModule, ClockModule],
   controllers: [
     WorkspacesController,
+    ConnectorsController,
     AgentIdentityController,
     ChannelsController,
     ChannelOverridesController,

@@ -5,6 +5,7 @@ import {
   channelNameSchema,
   channelRoleSchema,
   channelVisibilitySchema,
+  connectorDefinitionSchema,
   identifierSchema,
   instructionsModeSchema,
   invokePolicySchema,
@@ -34,6 +35,9 @@ export const createGroupBody = z.strictObject({ groupId: identifierSchema, name:
 export const groupMemberParams = groupParams.extend({ principalId: principalIdSchema });
 
 export const agentIdentityBody = agentIdentityDocumentSchema;
+
+/** Wrapped, so a field the domain refuses is named as in the command (`body.connector.actions`). */
+export const registerConnectorBody = z.strictObject({ connector: connectorDefinitionSchema });
 
 export const channelParams = z.strictObject({ workspaceId: identifierSchema, channelId: identifierSchema });
 export const createChannelBody = z.strictObject({

@@ -15,6 +15,7 @@ import {
   channelStreamId,
   type ChannelVisibility,
   type ConnectorCatalog,
+  type ConnectorDefinition,
   createConnectorCatalog,
   DomainError,
   isIdentifier,
@@ -47,6 +48,12 @@ export interface WorkspaceView {
   name: string;
   members: { principalId: string; roles: WorkspaceRole[] }[];
   groups: { groupId: string; name: string; members: string[] }[];
+  revision: number;
+}
+
+export interface ConnectorCatalogView {
+  connectors: (ConnectorDefinition & { builtin: boolean })[];
+  /** The workspace stream's revision, as `GET /v1/workspaces/{ws}` reports it. */
   revision: number;
 }
 
@@ -111,6 +118,19 @@ export class IdentityService {
         .map(([principalId, roles]) => ({ principalId, roles }))
         .sort((a, b) => a.principalId.localeCompare(b.principalId)),
       groups: Object.entries(workspace.groups).map(([groupId, group]) => ({ groupId, ...group })),
+      revision,
+    };
+  }
+
+  /** What connections and overrides may name here: the built-in connectors, then the workspace's own. */
+  async connectors(workspaceId: string): Promise<ConnectorCatalogView> {
+    const { workspace, revision } = await this.activeWorkspace(workspaceId);
+    const registered = new Set(workspace.connectors.map((connector) => connector.id));
+    return {
+      connectors: createConnectorCatalog(workspace.connectors).definitions.map((definition) => ({
+        ...definition,
+        builtin: !registered.has(definition.id),
+      })),
       revision,
     };
   }
