@@ -268,7 +268,24 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
       422,
     );
     expect(forbidden.code).toBe('forbidden-by-guardrail');
-    for (const requestId of ['bad-connector', 'too-long', 'forbidden']) {
+    // A pattern wholly inside a forbidden one is refused too.
+    const forbid = ok<{ position: number }>(
+      await api.call('POST', `${ws}/channels/eng/forbidden`, {
+        as: 'root',
+        body: { rule: { id: 'no-vault', connector: 'github', actions: ['write'], resources: ['vault/**'] } },
+      }),
+      201,
+    );
+    expect(await reach(forbid.position)).toBe(true);
+    const covered = problem(
+      await request('rita', { requestId: 'covered', resources: ['acme/api', 'vault/*'] }),
+      422,
+    );
+    expect(covered).toMatchObject({
+      code: 'forbidden-by-guardrail',
+      errors: [{ path: 'body.actions[0]' }, { path: 'body.resources[1]' }],
+    });
+    for (const requestId of ['bad-connector', 'too-long', 'forbidden', 'covered']) {
       expect(await api.store.readStream(accessRequestStreamId(requestId))).toEqual([]);
     }
   }, 30_000);

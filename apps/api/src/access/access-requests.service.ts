@@ -20,6 +20,7 @@ import {
   approvalPolicyDecider,
   approvalPolicyStreamId,
   type CodedIssue,
+  coverageWitness,
   DomainError,
   type DomainErrorKind,
   evaluate,
@@ -428,11 +429,18 @@ export class AccessRequestsService {
     const issues: CodedIssue[] = validatePermissionRule(rule, compiled.catalog, 'body');
     throwIfIssues(issues, 'unprocessable');
     // A guardrail (forbid) nothing can lift, JIT included: refuse now rather than grant nothing.
+    // A pattern is refused only when a forbid covers all of it; one a forbid merely overlaps is
+    // granted, and the forbid still wins for the resources it names.
     body.actions.forEach((action, actionIndex) =>
       body.resources.forEach((resource, resourceIndex) => {
         const decision = evaluate(
           compiled,
-          { channelId: body.channelId, connector: body.connector, action, resource },
+          {
+            channelId: body.channelId,
+            connector: body.connector,
+            action,
+            resource: coverageWitness(resource),
+          },
           nowMs,
         );
         if (decision.provenance.layer === 'forbid') {

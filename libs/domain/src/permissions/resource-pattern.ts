@@ -3,7 +3,8 @@
  * - exact: `acme/api`
  * - one segment: `acme/*` matches `acme/api`, not `acme/api/wiki`; a bare `*` matches any top-level name
  * - any depth: `acme/**` matches `acme/api` and `acme/api/wiki`, not `acme` itself; a bare `**` matches all
- * Wildcards stand only as the last segment; segments are never empty, `.` or `..`.
+ * Wildcards stand only as the last segment; segments are never empty, `.` or `..`, and hold no
+ * control characters (whatever the connector's syntax allows).
  */
 export type ResourcePattern =
   | { kind: 'exact'; value: string }
@@ -19,6 +20,8 @@ export interface SegmentSyntax {
   caseInsensitive: boolean;
 }
 
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 const anySegment: SegmentSyntax = { segment: /^[^\s/*]+$/, caseInsensitive: false };
 
 export function parseResourcePattern(text: string, syntax: SegmentSyntax = anySegment): PatternParseResult {
@@ -32,6 +35,9 @@ export function parseResourcePattern(text: string, syntax: SegmentSyntax = anySe
   for (const segment of literals) {
     if (segment === '' || segment === '.' || segment === '..') {
       return { ok: false, message: `"${text}" has an empty or relative segment` };
+    }
+    if (CONTROL_CHARACTER.test(segment)) {
+      return { ok: false, message: `"${text}": segment holds a control character` };
     }
     if (segment.includes('*')) {
       return { ok: false, message: `"${text}": wildcards (* or **) may only form the whole last segment` };
@@ -90,4 +96,22 @@ export function matchesResourcePattern(pattern: ResourcePattern, resource: strin
     case 'any-depth':
       return pattern.parent === '' || resource.startsWith(`${pattern.parent}/`);
   }
+}
+
+/** A segment no rule can name: patterns refuse control characters. */
+const UNNAMED_SEGMENT = '\u0000';
+
+/**
+ * One concrete resource standing for every resource a pattern matches: its wildcard replaced by a
+ * segment no rule names (two for `**`, so rules one level down cannot match it). A rule matches the
+ * witness exactly when it matches every resource of the pattern, so asking the evaluator about the
+ * witness answers for the whole pattern: a request for `acme/secrets/**` is wholly forbidden by a
+ * forbid on `acme/**`, while one for `acme/**` is not wholly forbidden by a forbid on `acme/secrets`.
+ */
+export function coverageWitness(pattern: string): string {
+  if (pattern === '*' || pattern.endsWith('/*')) return `${pattern.slice(0, -1)}${UNNAMED_SEGMENT}`;
+  if (pattern === '**' || pattern.endsWith('/**')) {
+    return `${pattern.slice(0, -2)}${UNNAMED_SEGMENT}/${UNNAMED_SEGMENT}`;
+  }
+  return pattern;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { PatternIndex } from './pattern-index';
 import {
+  coverageWitness,
   isConcreteResource,
   matchesResourcePattern,
   parseResourcePattern,
@@ -37,6 +38,8 @@ describe('parseResourcePattern', () => {
     'acme/../x',
     './x',
     'a b',
+    'acme/a\u0000b',
+    'acme/\u007f',
   ])('refuses %j', (text) => {
     expect(parseResourcePattern(text).ok).toBe(false);
   });
@@ -112,6 +115,44 @@ describe('PatternIndex', () => {
         expect(found !== undefined).toBe(expected);
         if (found !== undefined) expect(matchesResourcePattern(parse(found), name)).toBe(true);
       }),
+    );
+  });
+});
+
+describe('coverageWitness', () => {
+  it.each([
+    ['acme/api', 'acme/api'],
+    ['acme/*', 'acme/\u0000'],
+    ['acme/**', 'acme/\u0000/\u0000'],
+    ['*', '\u0000'],
+    ['**', '\u0000/\u0000'],
+  ])('stands %j for %j', (pattern, witness) => {
+    expect(coverageWitness(pattern)).toBe(witness);
+  });
+
+  // Patterns over {a, b}; resources over {a, b, c} up to depth 5, where `c` plays "any other name".
+  const segment = fc.constantFrom('a', 'b');
+  const pattern = fc
+    .tuple(fc.array(segment, { maxLength: 2 }), fc.constantFrom('', '*', '**'))
+    .filter(([parents, wildcard]) => parents.length > 0 || wildcard !== '')
+    .map(([parents, wildcard]) => [...parents, ...(wildcard ? [wildcard] : [])].join('/'));
+  const universe: string[] = [];
+  const grow = (prefix: string[]) => {
+    if (prefix.length > 0) universe.push(prefix.join('/'));
+    if (prefix.length < 5) for (const next of ['a', 'b', 'c']) grow([...prefix, next]);
+  };
+  grow([]);
+
+  it('given a rule and a requested pattern, when the rule matches the witness, then it matches every resource of the pattern, and only then', () => {
+    fc.assert(
+      fc.property(pattern, pattern, (rule, requested) => {
+        const covered = universe
+          .filter((name) => matchesResourcePattern(parse(requested), name))
+          .every((name) => matchesResourcePattern(parse(rule), name));
+
+        expect(matchesResourcePattern(parse(rule), coverageWitness(requested))).toBe(covered);
+      }),
+      { numRuns: 500 },
     );
   });
 });
