@@ -20,7 +20,13 @@ export interface SegmentSyntax {
   caseInsensitive: boolean;
 }
 
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const hasControlCharacter = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+};
 
 const anySegment: SegmentSyntax = { segment: /^[^\s/*]+$/, caseInsensitive: false };
 
@@ -36,7 +42,7 @@ export function parseResourcePattern(text: string, syntax: SegmentSyntax = anySe
     if (segment === '' || segment === '.' || segment === '..') {
       return { ok: false, message: `"${text}" has an empty or relative segment` };
     }
-    if (CONTROL_CHARACTER.test(segment)) {
+    if (hasControlCharacter(segment)) {
       return { ok: false, message: `"${text}": segment holds a control character` };
     }
     if (segment.includes('*')) {
