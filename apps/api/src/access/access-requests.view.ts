@@ -6,6 +6,7 @@ import {
   accessRequestStreamId,
 } from '@mandate/domain';
 import type { EventStore } from '@mandate/event-store';
+import { ReadinessRegistry } from '@mandate/observability';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
 export interface AccessRequestEntry {
@@ -20,17 +21,37 @@ const streamPrefix = accessRequestStreamId('');
 /**
  * Every access request's state, folded with the decider's own `evolve` from a live subscription to
  * the log (the worker appends in another process), for the lists and the approver inbox. A
- * single request's status and timeline are read from its stream instead.
+ * single request's status and timeline are read from its stream instead. `/readyz` reports
+ * `access-requests` as down until the view has read everything that was in the log at start, so a
+ * restarted API never serves a partial inbox as a complete one.
  */
 @Injectable()
 export class AccessRequestsView implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly requests = new Map<string, AccessRequestEntry>();
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
+  /** The last position read, and the head when the view started: caught up once it reaches it. */
+  private position = 0;
+  private target = Number.POSITIVE_INFINITY;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    readiness: ReadinessRegistry,
+  ) {
+    readiness.register({
+      name: 'access-requests',
+      check: async () =>
+        this.position >= this.target
+          ? { state: 'up', detail: `position ${this.position}` }
+          : {
+              state: 'down',
+              detail: `catching-up (position ${this.position} of ${Number.isFinite(this.target) ? this.target : '?'})`,
+            },
+    });
+  }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    this.target = await this.store.headPosition();
     this.running = this.follow();
   }
 
@@ -46,6 +67,7 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
   private async follow(): Promise<void> {
     try {
       for await (const event of this.store.subscribe({ fromPosition: 1, signal: this.abort.signal })) {
+        this.position = event.globalPosition;
         if (!event.streamId.startsWith(streamPrefix)) continue;
         const requestId = event.streamId.slice(streamPrefix.length);
         const entry = this.requests.get(requestId) ?? {

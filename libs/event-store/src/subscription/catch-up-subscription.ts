@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ReadAllOptions, RecordedEvent } from '../event-store.port';
 
 export interface CatchUpSource {
@@ -31,5 +32,8 @@ export async function* catchUpSubscription(
       next = event.globalPosition + 1;
     }
     if (page.length < pageSize) await source.waitForPosition(next, signal);
+    // Catching up: a store answering synchronously (SQLite) would otherwise chain page after page
+    // on microtasks and starve the process's I/O (HTTP included) until the head is reached.
+    else await nextTurn();
   }
 }

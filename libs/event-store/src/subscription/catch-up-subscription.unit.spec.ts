@@ -83,4 +83,20 @@ describe('catchUpSubscription', () => {
     expect(received).toEqual([]);
     expect(log.reads).toEqual([]);
   });
+
+  it('given a long log read synchronously, when catching up, then timers and I/O still run between pages', async () => {
+    const log = fakeLog(10_000);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    let received = 0;
+
+    for await (const next of catchUpSubscription(log.source, { pageSize: 100 })) {
+      received++;
+      if (next.globalPosition === 10_000) break;
+    }
+    clearInterval(ticker);
+
+    expect(received).toBe(10_000);
+    expect(ticks).toBeGreaterThan(0);
+  });
 });

@@ -1,0 +1,67 @@
+import type { EventStore, RecordedEvent, SubscribeOptions } from '@mandate/event-store';
+import { ReadinessRegistry } from '@mandate/observability';
+import { AccessRequestsView } from './access-requests.view';
+
+const recorded = (globalPosition: number, streamId: string): RecordedEvent =>
+  ({
+    globalPosition,
+    streamId,
+    workspaceId: 'acme',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    type: 'SomethingElse',
+    data: {},
+  }) as unknown as RecordedEvent;
+
+/** A log of `head` events whose subscription hands them out one at a time, when the test says so. */
+function gatedStore(head: number) {
+  let release: () => void = () => undefined;
+  const store = {
+    headPosition: async () => head,
+    async *subscribe({ signal }: SubscribeOptions) {
+      for (let position = 1; position <= head && !signal?.aborted; position++) {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+        if (!signal?.aborted) yield recorded(position, `workspace-${position}`);
+      }
+    },
+  } as unknown as EventStore;
+  return { store, next: () => release() };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('AccessRequestsView readiness', () => {
+  it('given a log of three events, when the view has read only some, then access-requests is down until it reaches the head at start', async () => {
+    // given
+    const { store, next } = gatedStore(3);
+    const readiness = new ReadinessRegistry(1_000);
+    const view = new AccessRequestsView(store, readiness);
+    await view.onApplicationBootstrap();
+    const state = async () => (await readiness.report()).checks['access-requests'];
+
+    // when / then
+    await settle();
+    next();
+    await settle();
+    expect(await state()).toMatchObject({ state: 'down', detail: 'catching-up (position 1 of 3)' });
+    next();
+    await settle();
+    next();
+    await settle();
+    expect(await state()).toMatchObject({ state: 'up', detail: 'position 3' });
+    await view.onApplicationShutdown();
+  });
+
+  it('given an empty log, when the view starts, then access-requests is up at once', async () => {
+    const { store } = gatedStore(0);
+    const readiness = new ReadinessRegistry(1_000);
+    const view = new AccessRequestsView(store, readiness);
+
+    await view.onApplicationBootstrap();
+
+    expect((await readiness.report()).checks['access-requests']).toMatchObject({ state: 'up' });
+    await view.onApplicationShutdown();
+  });
+});
