@@ -343,6 +343,39 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     );
   }, 30_000);
 
+  it('pages through the list oldest first, without skipping or repeating, and refuses a bad cursor or limit', async () => {
+    // given: the requests the tests above made
+    const all = ok<{ items: { requestId: string }[]; next?: string }>(
+      await api.call('GET', `${requests}?limit=500`, { as: 'alice' }),
+    );
+    expect(all.items.length).toBeGreaterThanOrEqual(3);
+    expect(all.next).toBeUndefined();
+
+    // when: reading two at a time
+    const paged: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = ok<{ items: { requestId: string }[]; next?: string }>(
+        await api.call('GET', `${requests}?limit=2${after ? `&after=${after}` : ''}`, { as: 'alice' }),
+      );
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.items.map((item) => item.requestId));
+      if (page.next === undefined) break;
+      expect(page.next).toBe(page.items.at(-1)?.requestId);
+      after = page.next;
+    }
+
+    // then
+    expect(paged).toEqual(all.items.map((item) => item.requestId));
+    const unknown = problem(await api.call('GET', `${requests}?after=no-such-request`, { as: 'alice' }), 400);
+    expect(unknown).toMatchObject({ code: 'invalid-cursor', errors: [{ path: 'query.after' }] });
+    for (const limit of ['0', '501', 'many']) {
+      expect(problem(await api.call('GET', `${requests}?limit=${limit}`, { as: 'alice' }), 400).code).toBe(
+        'validation-failed',
+      );
+    }
+  });
+
   it('documents the access routes in OpenAPI, with their answers', async () => {
     const document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;

@@ -61,13 +61,13 @@ export class AccessRequestsController {
   @ApiOkResponse({ schema: inboxDoc })
   @ApiOperation({
     summary:
-      'Access requests of the workspace; `approvable=true` is the approver inbox: exactly the requests the caller may decide, with what would change and the time left.',
+      'Access requests of the workspace, oldest first, a page at a time (`limit`, then `after` = the previous page’s `next`); `approvable=true` is the approver inbox: exactly the requests the caller may decide, with what would change and the time left.',
   })
   list(
     @CurrentPrincipal() principal: Principal,
     @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
     @ZodQuery(listAccessRequestsQuery) query: ListAccessRequestsQuery,
-  ): Promise<{ items: AccessRequestSummary[] }> {
+  ): Promise<{ items: AccessRequestSummary[]; next?: string }> {
     return this.access.list(principal, workspaceId, query);
   }
 

@@ -117,6 +117,12 @@ const covers = (outer: readonly string[], inner: readonly string[]): boolean =>
  * effective identity (so a refused request starts nothing), then the workflow's updates; an
  * update's validator refusal comes back as the same DomainError (code, kind) the decider threw.
  */
+const byCodeUnits = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Oldest request first; ids break ties, so pages never skip or repeat a request. */
+const inListOrder = (a: AccessRequestEntry, b: AccessRequestEntry): number =>
+  byCodeUnits(a.requestedAt, b.requestedAt) || byCodeUnits(a.requestId, b.requestId);
+
 @Injectable()
 export class AccessRequestsService {
   constructor(
@@ -270,20 +276,38 @@ export class AccessRequestsService {
     principal: Principal,
     workspaceId: string,
     query: ListAccessRequestsQuery,
-  ): Promise<{ items: AccessRequestSummary[] }> {
+  ): Promise<{ items: AccessRequestSummary[]; next?: string }> {
     const roles = await this.roles.rolesOf(workspaceId, principal.id);
     const nowMs = this.clock.now().getTime();
-    const items = this.view
+    const matching = this.view
       .inWorkspace(workspaceId)
+      .filter((entry) => entry.state.status !== 'absent')
       .filter((entry) => query.status === undefined || entry.state.status === query.status)
       .filter(
         (entry) =>
           !query.mine || ('request' in entry.state && entry.state.request.requestedBy === principal.id),
       )
       .filter((entry) => !query.approvable || this.mayDecide(entry.state, principal.id, roles))
-      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
-      .map((entry) => this.summary(entry, nowMs));
-    return { items: items.filter((item): item is AccessRequestSummary => item !== undefined) };
+      .sort(inListOrder);
+    const start = query.after === undefined ? 0 : this.pageStart(matching, workspaceId, query.after);
+    const page = matching.slice(start, start + query.limit);
+    const items = page
+      .map((entry) => this.summary(entry, nowMs))
+      .filter((item): item is AccessRequestSummary => item !== undefined);
+    const more = start + page.length < matching.length;
+    return more ? { items, next: page[page.length - 1].requestId } : { items };
+  }
+
+  /** Where the page after request `after` starts: the cursor is a request of this workspace, listed or not. */
+  private pageStart(sorted: AccessRequestEntry[], workspaceId: string, after: string): number {
+    const cursor = this.view.get(workspaceId, after);
+    if (cursor === undefined) {
+      throw new DomainError('validation', 'invalid-cursor', 'The cursor names no request of this workspace', [
+        { path: 'query.after', message: 'not a request of this workspace; pass the `next` of a page' },
+      ]);
+    }
+    const index = sorted.findIndex((entry) => inListOrder(entry, cursor) > 0);
+    return index < 0 ? sorted.length : index;
   }
 
   /** What the updates' validators check, so the inbox lists exactly what the caller may decide. */

@@ -27,7 +27,8 @@ const streamPrefix = accessRequestStreamId('');
  */
 @Injectable()
 export class AccessRequestsView implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly requests = new Map<string, AccessRequestEntry>();
+  /** workspace → request id → entry: a list reads its own workspace's requests only. */
+  private readonly requests = new Map<string, Map<string, AccessRequestEntry>>();
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   /** The last position read, and the head when the view started: caught up once it reaches it. */
@@ -61,7 +62,11 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
   }
 
   inWorkspace(workspaceId: string): AccessRequestEntry[] {
-    return [...this.requests.values()].filter((entry) => entry.workspaceId === workspaceId);
+    return [...(this.requests.get(workspaceId)?.values() ?? [])];
+  }
+
+  get(workspaceId: string, requestId: string): AccessRequestEntry | undefined {
+    return this.requests.get(workspaceId)?.get(requestId);
   }
 
   private async follow(): Promise<void> {
@@ -70,7 +75,12 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
         this.position = event.globalPosition;
         if (!event.streamId.startsWith(streamPrefix)) continue;
         const requestId = event.streamId.slice(streamPrefix.length);
-        const entry = this.requests.get(requestId) ?? {
+        let inWorkspace = this.requests.get(event.workspaceId);
+        if (inWorkspace === undefined) {
+          inWorkspace = new Map();
+          this.requests.set(event.workspaceId, inWorkspace);
+        }
+        const entry = inWorkspace.get(requestId) ?? {
           requestId,
           workspaceId: event.workspaceId,
           requestedAt: event.occurredAt,
@@ -80,7 +90,7 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
           type: event.type,
           data: event.data,
         } as AccessRequestEvent);
-        this.requests.set(requestId, entry);
+        inWorkspace.set(requestId, entry);
       }
     } catch (error) {
       if (!this.abort.signal.aborted) throw error;

@@ -46,6 +46,7 @@ export const inboxDoc = toOpenApiSchema(
         ),
       }),
     ),
+    next: z.string().optional().describe('Present when more requests follow: pass it as `after`'),
   }),
 );
 
