@@ -6,7 +6,8 @@ import {
   accessRequestStreamId,
 } from '@mandate/domain';
 import type { EventStore } from '@mandate/event-store';
-import { ReadinessRegistry } from '@mandate/observability';
+import { ReadinessRegistry, type Logger } from '@mandate/observability';
+import { LOGGER } from '../app.tokens';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
 export interface AccessRequestEntry {
@@ -34,20 +35,25 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
   /** The last position read, and the head when the view started: caught up once it reaches it. */
   private position = 0;
   private target = Number.POSITIVE_INFINITY;
+  /** Why the view stopped following the log, when it did: reported by `/readyz` until a restart. */
+  private failure: string | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LOGGER) private readonly logger: Logger,
     readiness: ReadinessRegistry,
   ) {
     readiness.register({
       name: 'access-requests',
       check: async () =>
-        this.position >= this.target
-          ? { state: 'up', detail: `position ${this.position}` }
-          : {
-              state: 'down',
-              detail: `catching-up (position ${this.position} of ${Number.isFinite(this.target) ? this.target : '?'})`,
-            },
+        this.failure !== undefined
+          ? { state: 'down', detail: `failed at position ${this.position}: ${this.failure}` }
+          : this.position >= this.target
+            ? { state: 'up', detail: `position ${this.position}` }
+            : {
+                state: 'down',
+                detail: `catching-up (position ${this.position} of ${Number.isFinite(this.target) ? this.target : '?'})`,
+              },
     });
   }
 
@@ -93,7 +99,9 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
         inWorkspace.set(requestId, entry);
       }
     } catch (error) {
-      if (!this.abort.signal.aborted) throw error;
+      if (this.abort.signal.aborted) return;
+      this.failure = error instanceof Error ? error.message : String(error);
+      this.logger.error({ err: error, position: this.position }, 'access-requests view stopped');
     }
   }
 }

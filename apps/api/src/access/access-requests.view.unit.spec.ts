@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent, SubscribeOptions } from '@mandate/event-store';
-import { ReadinessRegistry } from '@mandate/observability';
+import { createLogger, ReadinessRegistry } from '@mandate/observability';
 import { AccessRequestsView } from './access-requests.view';
 
 const recorded = (globalPosition: number, streamId: string): RecordedEvent =>
@@ -31,13 +31,14 @@ function gatedStore(head: number) {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+const silent = createLogger({ level: 'silent' });
 
 describe('AccessRequestsView readiness', () => {
   it('given a log of three events, when the view has read only some, then access-requests is down until it reaches the head at start', async () => {
     // given
     const { store, next } = gatedStore(3);
     const readiness = new ReadinessRegistry(1_000);
-    const view = new AccessRequestsView(store, readiness);
+    const view = new AccessRequestsView(store, silent, readiness);
     await view.onApplicationBootstrap();
     const state = async () => (await readiness.report()).checks['access-requests'];
 
@@ -57,11 +58,34 @@ describe('AccessRequestsView readiness', () => {
   it('given an empty log, when the view starts, then access-requests is up at once', async () => {
     const { store } = gatedStore(0);
     const readiness = new ReadinessRegistry(1_000);
-    const view = new AccessRequestsView(store, readiness);
+    const view = new AccessRequestsView(store, silent, readiness);
 
     await view.onApplicationBootstrap();
 
     expect((await readiness.report()).checks['access-requests']).toMatchObject({ state: 'up' });
+    await view.onApplicationShutdown();
+  });
+
+  it('given a log that fails while being read, when probing, then access-requests is down naming the failure', async () => {
+    // given
+    const store = {
+      headPosition: async () => 5,
+      subscribe: () => ({
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('disk I/O error')) }),
+      }),
+    } as unknown as EventStore;
+    const readiness = new ReadinessRegistry(1_000);
+    const view = new AccessRequestsView(store, silent, readiness);
+
+    // when
+    await view.onApplicationBootstrap();
+    await settle();
+
+    // then
+    expect((await readiness.report()).checks['access-requests']).toMatchObject({
+      state: 'down',
+      detail: 'failed at position 0: disk I/O error',
+    });
     await view.onApplicationShutdown();
   });
 });
