@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventStore } from '@mandate/event-store';
 import type { EffectivePermissionsProjection, ProjectionSnapshot } from './effective-permissions.projection';
 import { readSnapshotFile, writeSnapshotFile } from './snapshot-file';
@@ -124,6 +125,9 @@ export class ProjectionRunner {
       if (this.waiters.length > 0) this.release();
       if (projection.position >= this.targetPosition) this.markCaughtUp();
       else if (page.length === 0) break;
+      // A synchronous store (SQLite) would otherwise chain pages on microtasks and keep the
+      // process from answering anything, probes included, until the rebuild ends.
+      else await nextTurn();
     }
     for await (const event of store.subscribe({
       fromPosition: projection.position + 1,

@@ -158,4 +158,28 @@ describe('ProjectionRunner', () => {
     await runner.stop();
     await store.close();
   });
+
+  it('given a log of many pages, when rebuilding, then timers and I/O still run between pages', async () => {
+    // given: a store answering every page at once, as SQLite does
+    const store = openTestStore({ path: dir.file('events.sqlite') });
+    await seed(new IdentityLog(store), 1_200);
+    const projection = new EffectivePermissionsProjection();
+    const runner = new ProjectionRunner({ store, projection, snapshotEvery: 1_000_000 });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+
+    try {
+      // when
+      await runner.start();
+      await runner.whenCaughtUp();
+
+      // then
+      expect(runner.position).toBe(await store.headPosition());
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      clearInterval(ticker);
+      await runner.stop();
+      await store.close();
+    }
+  });
 });
