@@ -4,6 +4,7 @@ export * from './schema/event-schema-registry';
 export * from './command/command-handler';
 export * from './subscription/catch-up-subscription';
 export * from './subscription/checkpoint-store.port';
+export * from './subscription/turn-taker';
 export * from './sqlite/sqlite-schema';
 export * from './sqlite/sqlite-event-store.adapter';
 export * from './sqlite/sqlite-checkpoint-store';

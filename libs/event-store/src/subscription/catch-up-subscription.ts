@@ -1,5 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ReadAllOptions, RecordedEvent } from '../event-store.port';
+import { turnTaker } from './turn-taker';
 
 export interface CatchUpSource {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -24,6 +24,7 @@ export async function* catchUpSubscription(
   { fromPosition = 1, signal, pageSize = 512 }: CatchUpOptions = {},
 ): AsyncGenerator<RecordedEvent> {
   let next = Math.max(1, fromPosition);
+  const takeTurn = turnTaker();
   while (!signal?.aborted) {
     const page = await source.readAll({ fromPosition: next, limit: pageSize });
     for (const event of page) {
@@ -32,8 +33,6 @@ export async function* catchUpSubscription(
       next = event.globalPosition + 1;
     }
     if (page.length < pageSize) await source.waitForPosition(next, signal);
-    // Catching up: a store answering synchronously (SQLite) would otherwise chain page after page
-    // on microtasks and starve the process's I/O (HTTP included) until the head is reached.
-    else await nextTurn();
+    else await takeTurn();
   }
 }

@@ -85,7 +85,14 @@ describe('catchUpSubscription', () => {
   });
 
   it('given a long log read synchronously, when catching up, then timers and I/O still run between pages', async () => {
+    // given: pages that each take 2 ms of synchronous work, as large SQLite pages do
     const log = fakeLog(10_000);
+    const readAll = log.source.readAll;
+    log.source.readAll = (options) => {
+      const until = performance.now() + 2;
+      while (performance.now() < until);
+      return readAll(options);
+    };
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 0);
     let received = 0;

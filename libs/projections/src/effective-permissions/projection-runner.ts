@@ -1,5 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { EventStore } from '@mandate/event-store';
+import { type EventStore, turnTaker } from '@mandate/event-store';
 import type { EffectivePermissionsProjection, ProjectionSnapshot } from './effective-permissions.projection';
 import { readSnapshotFile, writeSnapshotFile } from './snapshot-file';
 
@@ -119,15 +118,14 @@ export class ProjectionRunner {
     const { projection, store, snapshotEvery } = this.options;
     // Catch-up reads whole pages and applies them synchronously: no promise per event. Pages of
     // 512 measured fastest (larger ones cost more in garbage collection than they save).
+    const takeTurn = turnTaker();
     while (this.runnerState === 'catching-up' && !this.abort.signal.aborted) {
       const page = await store.readAll({ fromPosition: projection.position + 1, limit: CATCH_UP_PAGE });
       for (const event of page) projection.apply(event);
       if (this.waiters.length > 0) this.release();
       if (projection.position >= this.targetPosition) this.markCaughtUp();
       else if (page.length === 0) break;
-      // A synchronous store (SQLite) would otherwise chain pages on microtasks and keep the
-      // process from answering anything, probes included, until the rebuild ends.
-      else await nextTurn();
+      else await takeTurn();
     }
     for await (const event of store.subscribe({
       fromPosition: projection.position + 1,

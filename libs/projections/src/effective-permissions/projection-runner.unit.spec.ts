@@ -160,11 +160,20 @@ describe('ProjectionRunner', () => {
   });
 
   it('given a log of many pages, when rebuilding, then timers and I/O still run between pages', async () => {
-    // given: a store answering every page at once, as SQLite does
+    // given: a store whose pages each take 25 ms of synchronous work, as large SQLite pages do
     const store = openTestStore({ path: dir.file('events.sqlite') });
     await seed(new IdentityLog(store), 1_200);
+    const slow: Pick<EventStore, 'headPosition' | 'readAll' | 'subscribe'> = {
+      headPosition: () => store.headPosition(),
+      subscribe: (options) => store.subscribe(options),
+      readAll: (options) => {
+        const until = performance.now() + 25;
+        while (performance.now() < until);
+        return store.readAll(options);
+      },
+    };
     const projection = new EffectivePermissionsProjection();
-    const runner = new ProjectionRunner({ store, projection, snapshotEvery: 1_000_000 });
+    const runner = new ProjectionRunner({ store: slow, projection, snapshotEvery: 1_000_000 });
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 0);
 
