@@ -7,7 +7,12 @@ export type { Logger } from 'pino';
 export interface LoggerOptions {
   level: string;
   name?: string;
-  /** Where JSON lines go; stdout by default. Tests pass a memory stream. */
+  /**
+   * Where JSON lines go. By default stdout, written synchronously: pino's default writes
+   * asynchronously, so the last lines before a crash or a re-raised SIGTERM (Nest's shutdown,
+   * "API stopped") could be lost. Line volume is low: checks and probes log at `debug`.
+   * Tests and benchmarks pass their own stream.
+   */
   destination?: DestinationStream;
 }
 
@@ -29,6 +34,6 @@ export function createLogger(options: LoggerOptions): Logger {
         return requestId ? { requestId } : {};
       },
     },
-    options.destination,
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
