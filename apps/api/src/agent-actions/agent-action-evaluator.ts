@@ -1,9 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '@mandate/config';
+import { Injectable } from '@nestjs/common';
 import { type AgentActionRequest, type Decision, decideAgentAction, DomainError } from '@mandate/domain';
-import type { EventStore } from '@mandate/event-store';
-import { APP_CONFIG } from '../app.tokens';
-import { EVENT_STORE } from '../event-store/event-store.module';
 import { ProjectionService } from '../permissions/projection.service';
 
 /** Decides an agent action as of `at`; undefined when the workspace does not exist. */
@@ -22,15 +18,11 @@ export const AGENT_ACTION_EVALUATOR = Symbol('AgentActionEvaluator');
  */
 @Injectable()
 export class ProjectionAgentActionEvaluator implements AgentActionEvaluator {
-  constructor(
-    private readonly projections: ProjectionService,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly projections: ProjectionService) {}
 
   async decide(workspaceId: string, request: AgentActionRequest, at: Date): Promise<Decision | undefined> {
-    const head = await this.store.headPosition();
-    if (!(await this.projections.runner.waitForPosition(head, this.config.CHECK_MIN_POSITION_WAIT_MS))) {
+    const { reached, head } = await this.projections.reachHead();
+    if (!reached) {
       throw new DomainError(
         'conflict',
         'position-not-reached',

@@ -84,7 +84,7 @@ export class AuditLogService {
       dataDir: this.config.DATA_DIR,
       production: this.config.NODE_ENV === 'production',
     });
-    const checkpoints = this.checkpoints(files.checkpoints);
+    const checkpoints = SignedCheckpointStore.readAll(files.checkpoints);
     const log = new SqliteStoredEvents(files.events);
     const records = exportRecords(log, {
       workspaceId,
@@ -101,7 +101,7 @@ export class AuditLogService {
 
   private async runVerification(): Promise<AuditVerifyReport> {
     const files = this.files();
-    const checkpoints = this.checkpoints(files.checkpoints);
+    const checkpoints = SignedCheckpointStore.readAll(files.checkpoints);
     const publicKey = existsSync(files.signingKey)
       ? createPublicKey(readFileSync(files.signingKey))
       : undefined;
@@ -149,15 +149,5 @@ export class AuditLogService {
       );
     }
     return files;
-  }
-
-  private checkpoints(path: string): SignedCheckpoint[] {
-    if (!existsSync(path)) return [];
-    const store = SignedCheckpointStore.open(path, { readonly: true });
-    try {
-      return store.list();
-    } finally {
-      store.close();
-    }
   }
 }

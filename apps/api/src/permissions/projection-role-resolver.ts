@@ -1,10 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { WorkspaceRoleResolver } from '@mandate/auth';
-import type { AppConfig } from '@mandate/config';
 import { rolesOf, type WorkspaceRole } from '@mandate/domain';
-import type { EventStore } from '@mandate/event-store';
-import { APP_CONFIG } from '../app.tokens';
-import { EVENT_STORE } from '../event-store/event-store.module';
 import { ProjectionService } from './projection.service';
 
 /**
@@ -15,15 +11,10 @@ import { ProjectionService } from './projection.service';
  */
 @Injectable()
 export class ProjectionRoleResolver implements WorkspaceRoleResolver {
-  constructor(
-    private readonly projections: ProjectionService,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly projections: ProjectionService) {}
 
   async rolesOf(workspaceId: string, principalId: string): Promise<WorkspaceRole[]> {
-    const head = await this.store.headPosition();
-    await this.projections.runner.waitForPosition(head, this.config.CHECK_MIN_POSITION_WAIT_MS);
+    await this.projections.reachHead();
     const workspace = this.projections.projection.workspace(workspaceId);
     return workspace === undefined ? [] : rolesOf(workspace.workspace, principalId);
   }

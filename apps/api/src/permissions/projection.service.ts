@@ -29,8 +29,8 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   readonly history: PermissionsHistory;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LOGGER) logger: Logger,
     readiness: ReadinessRegistry,
     @Optional() @Inject(PROJECTION_EVENTS) replica?: ProjectionEvents | null,
@@ -56,6 +56,16 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
         return { state: 'down', detail: `${state} (position ${position} of ${target})` };
       },
     });
+  }
+
+  /**
+   * Lets the projection catch up with the log's head as of now, waiting at most
+   * CHECK_MIN_POSITION_WAIT_MS: for answers that must reflect every write acknowledged before them.
+   */
+  async reachHead(): Promise<{ reached: boolean; head: number }> {
+    const head = await this.store.headPosition();
+    const reached = await this.runner.waitForPosition(head, this.config.CHECK_MIN_POSITION_WAIT_MS);
+    return { reached, head };
   }
 
   async onApplicationBootstrap(): Promise<void> {

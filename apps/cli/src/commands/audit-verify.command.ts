@@ -11,7 +11,6 @@ import {
   SqliteStoredEvents,
   verifyEventLog,
   type ChainVerification,
-  type SignedCheckpoint,
 } from '@mandate/event-store';
 import { auditGroup } from './audit-group';
 import type { CliCommand } from './cli-command';
@@ -73,7 +72,7 @@ async function verify(options: VerifyOptions): Promise<number> {
   const checkpointsPath = options.checkpoints ?? files.checkpoints;
   if (!onEventStoreDb && !existsSync(eventsPath)) return fail(`No events file at ${eventsPath}`);
 
-  const checkpoints = readCheckpoints(checkpointsPath);
+  const checkpoints = SignedCheckpointStore.readAll(checkpointsPath);
   let publicKey: KeyObject | undefined;
   if (options.publicKey) publicKey = readPublicKey(options.publicKey);
   else if (existsSync(files.signingKey)) publicKey = createPublicKey(readFileSync(files.signingKey));
@@ -108,16 +107,6 @@ async function verify(options: VerifyOptions): Promise<number> {
     }
   }
   return result.ok ? 0 : 1;
-}
-
-function readCheckpoints(path: string): SignedCheckpoint[] {
-  if (!existsSync(path)) return [];
-  const store = SignedCheckpointStore.open(path, { readonly: true });
-  try {
-    return store.list();
-  } finally {
-    store.close();
-  }
 }
 
 function report(result: ChainVerification, checkpointCount: number, seconds: number): string {

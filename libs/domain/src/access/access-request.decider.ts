@@ -62,6 +62,17 @@ function requireVoter(
   return { request, round };
 }
 
+/** Revoking a grant and reviewing a break-glass use: an approver of the request, or an admin. */
+function requireApproverOrAdmin(
+  request: AccessRequested,
+  command: Command<'RevokeAccess' | 'ReviewBreakGlass'>,
+  doing: 'revoke' | 'review',
+): void {
+  if (isWorkspaceAdmin(command.callerRoles)) return;
+  if (satisfiesEvery(request.policy.approvers, command.actor.id, command.callerRoles)) return;
+  refuse('forbidden', 'not-an-approver', `Only an approver of this request or an admin may ${doing} it`);
+}
+
 function requestAccess(command: Command<'RequestAccess'>, state: AccessRequestState): AccessRequestEvent[] {
   if (state.status !== 'absent') {
     return refuse(
@@ -295,16 +306,7 @@ function decide(command: AccessRequestCommand, state: AccessRequestState): Acces
         );
       }
       const { request } = existing;
-      if (
-        !isWorkspaceAdmin(command.callerRoles) &&
-        !satisfiesEvery(request.policy.approvers, command.actor.id, command.callerRoles)
-      ) {
-        return refuse(
-          'forbidden',
-          'not-an-approver',
-          'Only an approver of this request or an admin may revoke it',
-        );
-      }
+      requireApproverOrAdmin(request, command, 'revoke');
       const reason = command.reason.trim();
       if (reason === '') refuse('validation', 'reason-required', 'A revocation needs a reason', 'reason');
       return [
@@ -410,16 +412,7 @@ function decide(command: AccessRequestCommand, state: AccessRequestState): Acces
           'A requester may not review their own break-glass use',
         );
       }
-      if (
-        !isWorkspaceAdmin(command.callerRoles) &&
-        !satisfiesEvery(request.policy.approvers, command.actor.id, command.callerRoles)
-      ) {
-        return refuse(
-          'forbidden',
-          'not-an-approver',
-          'Only an approver of this request or an admin may review it',
-        );
-      }
+      requireApproverOrAdmin(request, command, 'review');
       return [
         {
           type: 'BreakGlassReviewed',

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { SignedCheckpoint } from './signed-checkpoint';
 
@@ -52,6 +52,17 @@ export class SignedCheckpointStore {
     db.pragma('synchronous = FULL');
     db.exec(SCHEMA_SQL);
     return new SignedCheckpointStore(db);
+  }
+
+  /** Every checkpoint in the file, for verifiers; none when the file does not exist (yet). */
+  static readAll(path: string): SignedCheckpoint[] {
+    if (!existsSync(path)) return [];
+    const store = SignedCheckpointStore.open(path, { readonly: true });
+    try {
+      return store.list();
+    } finally {
+      store.close();
+    }
   }
 
   /** Idempotent: the same position signed twice keeps the first checkpoint. */
