@@ -63,6 +63,7 @@ async function main(options: { withKafka?: boolean }): Promise<void> {
       `  Temporal UI    ${infra.temporal.uiUrl ?? '(set TEMPORAL_UI_URL)'}   (frontend ${infra.temporal.address})`,
       `  Kafka          ${infra.kafka?.brokers ?? 'off (set KAFKA_BROKERS or pass --with-kafka)'}`,
       '  Dev token      npm run cli -- token --sub alice --kind user',
+      `  Runtime        Node ${process.version} (${process.execPath})`,
       `  Platform admins ${platformAdmins || '(none: set PLATFORM_ADMINS to create workspaces)'}`,
       '',
       'Ctrl-C stops everything.',

@@ -5,9 +5,24 @@ import { onShutdown, provideLocalInfra, repoRoot, shutdown, type LocalInfra } fr
 const jestBin = require.resolve('jest/bin/jest');
 const log = (line: string) => console.error(line);
 
-/** `--projects int` reads better; jest calls it `--selectProjects`. */
+const PROJECTS = new Set(['unit', 'int', 'e2e']);
+
+/**
+ * `--projects int` reads better; jest calls it `--selectProjects`. Jest's option is greedy (it would
+ * take a test path that follows as one more project name), so only project names stay with it and
+ * the selection moves to the end: `npm run test:unit -- libs/auth` runs the unit specs under libs/auth.
+ */
 function jestArgs(args: string[]): string[] {
-  return args.map((arg) => (arg === '--projects' ? '--selectProjects' : arg));
+  const rest: string[] = [];
+  const projects: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== '--projects' && args[i] !== '--selectProjects') {
+      rest.push(args[i]);
+      continue;
+    }
+    while (i + 1 < args.length && PROJECTS.has(args[i + 1])) projects.push(args[++i]);
+  }
+  return projects.length > 0 ? [...rest, '--selectProjects', ...projects] : rest;
 }
 
 /** Infrastructure is needed unless only the unit project was selected. */

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'mandate-api' });
   const app = await createApiApp(config, { logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
-  logger.info({ url: await app.getUrl() }, 'API listening');
+  logger.info({ url: await app.getUrl(), node: process.version }, 'API listening');
 }
 
 main().catch((error: unknown) => {

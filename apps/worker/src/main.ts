@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     logger: new PinoNestLogger(logger),
   });
   app.enableShutdownHooks();
+  logger.info({ node: process.version }, 'worker started');
   // A worker that stops polling on its own (server gone, fatal error) must not linger silently.
   await app.get(TemporalWorkerService).running;
 }
