@@ -1,5 +1,5 @@
 # The API and the worker share one image; compose picks the entry point.
-FROM node:20.20-bookworm-slim
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 # better-sqlite3 falls back to a source build when no prebuilt binary matches.
@@ -7,7 +7,7 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 # Dev dependencies included: the sources run through @swc-node/register, which needs typescript.
 RUN npm ci --no-audit --no-fund
 
