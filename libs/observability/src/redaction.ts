@@ -27,9 +27,11 @@ export function redactSecrets(value: unknown, seen: WeakSet<object> = new WeakSe
   if (seen.has(value)) return '[circular]';
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, seen));
-  const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    copy[key] = isSecretKey(key) && field !== undefined ? REDACTED : redactSecrets(field, seen);
-  }
-  return copy;
+  // fromEntries defines own properties: a logged field named `__proto__` stays a field.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, field]) => [
+      key,
+      isSecretKey(key) && field !== undefined ? REDACTED : redactSecrets(field, seen),
+    ]),
+  );
 }

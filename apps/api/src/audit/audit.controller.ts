@@ -91,13 +91,15 @@ export class AuditController {
         to: query.to,
       },
     });
-    const grants: Record<string, GrantTrail> = {};
+    const trails = new Map<string, GrantTrail>();
     for (const event of page.events) {
       const grantId = provenanceGrantOf(event);
-      if (grantId !== undefined && !(grantId in grants)) {
-        grants[grantId] = this.access.grantTrail(workspaceId, grantId, event.globalPosition);
+      if (grantId !== undefined && !trails.has(grantId)) {
+        trails.set(grantId, this.access.grantTrail(workspaceId, grantId, event.globalPosition));
       }
     }
+    // fromEntries defines own properties, so a grant id such as `__proto__` stays a key.
+    const grants = Object.fromEntries(trails);
     return {
       events: page.events,
       nextCursor: page.next === null ? null : `${prefix}${page.next}`,

@@ -19,6 +19,7 @@ import {
   createConnectorCatalog,
   DomainError,
   isIdentifier,
+  ownValue,
   isWorkspaceAdmin,
   type NamespaceDirectory,
   rolesOf,
@@ -213,7 +214,7 @@ export class IdentityService {
     if (state.status === 'absent') throw channelNotFound();
     if (
       state.visibility === 'private' &&
-      state.members[principal.id] === undefined &&
+      ownValue(state.members, principal.id) === undefined &&
       !isWorkspaceAdmin(callerRoles)
     ) {
       throw channelNotFound();
@@ -250,15 +251,16 @@ export class IdentityService {
     requested: readonly string[],
   ): Promise<NamespaceDirectory> {
     const { document } = await this.agentIdentity(workspaceId);
-    const directory: Record<string, NamespaceDirectory[string]> = {};
-    for (const namespace of document.memoryNamespaces) directory[namespace] = 'workspace';
+    // A Map, not an object: a namespace may be named `__proto__`.
+    const directory = new Map<string, NamespaceDirectory[string]>();
+    for (const namespace of document.memoryNamespaces) directory.set(namespace, 'workspace');
     for (const namespace of new Set(requested)) {
       if (!namespace.startsWith('channel:')) continue;
       const owner = await this.channelState(workspaceId, namespace.slice('channel:'.length));
       if (owner.status === 'absent') continue;
-      directory[namespace] = owner.visibility === 'private' ? 'private-channel' : 'public-channel';
+      directory.set(namespace, owner.visibility === 'private' ? 'private-channel' : 'public-channel');
     }
-    return directory;
+    return Object.fromEntries(directory);
   }
 
   private async channelState(workspaceId: string, channelId: string): Promise<ChannelState> {

@@ -14,6 +14,7 @@ import {
   type CodedIssue,
   type Decider,
   DomainError,
+  ownValue,
   parseOrThrow,
   sameValue,
   throwIfIssues,
@@ -43,7 +44,8 @@ function requireActive(state: ChannelState): ActiveChannel {
 
 /** "Channel admin or above": the channel's own admins and every workspace owner or admin. */
 function requireChannelAdmin(channel: ActiveChannel, command: ChannelCommand): void {
-  if (channel.members[command.actor.id] === 'admin' || isWorkspaceAdmin(command.callerRoles)) return;
+  if (ownValue(channel.members, command.actor.id) === 'admin' || isWorkspaceAdmin(command.callerRoles))
+    return;
   throw new DomainError(
     'forbidden',
     'not-channel-admin',
@@ -92,7 +94,7 @@ function validateSharedNamespaces(
   const own = channelNamespace(channel.channelId);
   const issues: CodedIssue[] = [];
   namespaces.forEach((namespace, index) => {
-    const kind = namespace === own ? 'own' : directory[namespace];
+    const kind = namespace === own ? 'own' : ownValue(directory, namespace);
     const path = `sharedNamespaces[${index}]`;
     if (kind === 'private-channel') {
       issues.push({
@@ -119,14 +121,14 @@ function decideOnActive(
       return [{ type: 'ChannelArchived', data: { channelId } }];
     case 'AddChannelMember': {
       requireChannelAdmin(channel, command);
-      const current = channel.members[command.principalId];
+      const current = ownValue(channel.members, command.principalId);
       if (current === command.role) return [];
       const data = { channelId, principalId: command.principalId, role: command.role };
       return [{ type: current === undefined ? 'ChannelMemberAdded' : 'ChannelMemberRoleChanged', data }];
     }
     case 'RemoveChannelMember':
       requireChannelAdmin(channel, command);
-      if (channel.members[command.principalId] === undefined) return [];
+      if (ownValue(channel.members, command.principalId) === undefined) return [];
       return [{ type: 'ChannelMemberRemoved', data: { channelId, principalId: command.principalId } }];
     case 'ExtendChannel': {
       requireWorkspaceAdmin(
@@ -176,7 +178,7 @@ function decideOnActive(
     case 'SetChannelSkill': {
       requireChannelAdmin(channel, command);
       const skill = parseOrThrow(skillNameSchema, command.skill, 'invalid-skill');
-      if ((channel.skills[skill] ?? 'inherit') === command.state) return [];
+      if ((ownValue(channel.skills, skill) ?? 'inherit') === command.state) return [];
       return [{ type: 'ChannelSkillOverrideSet', data: { channelId, skill, state: command.state } }];
     }
     case 'SetChannelMemoryScope': {

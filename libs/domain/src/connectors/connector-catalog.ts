@@ -1,4 +1,5 @@
 import type { CodedIssue } from '../shared';
+import { ownValue } from '../shared/own-value';
 import type { SegmentSyntax } from '../permissions/resource-pattern';
 import { builtinConnectors } from './builtin-connectors';
 import type { ConnectorDefinition } from './connector-definition';
@@ -61,7 +62,7 @@ function compileConnector(definition: ConnectorDefinition): CompiledConnector {
   for (const action of definition.actions) {
     allows.set(
       action,
-      closure(action, (a) => definition.implies[a] ?? []),
+      closure(action, (a) => ownValue(definition.implies, a) ?? []),
     );
     deniedWith.set(
       action,
@@ -132,4 +133,4 @@ export function validateConnectorDefinition(
 }
 
 const reaches = (definition: ConnectorDefinition, from: string, target: string): boolean =>
-  closure(from, (a) => definition.implies[a] ?? []).includes(target);
+  closure(from, (a) => ownValue(definition.implies, a) ?? []).includes(target);

@@ -4,3 +4,4 @@ export * from './event-schema';
 export * from './validation';
 export * from './event-map';
 export * from './same-value';
+export * from './own-value';

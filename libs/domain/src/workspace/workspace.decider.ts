@@ -2,7 +2,7 @@ import { identifierSchema } from '../common/identifiers';
 import { isWorkspaceAdmin, type WorkspaceRole } from '../common/workspace-role';
 import { createConnectorCatalog, validateConnectorDefinition } from '../connectors/connector-catalog';
 import { connectorDefinitionSchema } from '../connectors/connector-definition';
-import { assertNever, type Decider, DomainError, parseOrThrow, throwIfIssues } from '../shared';
+import { assertNever, type Decider, DomainError, ownValue, parseOrThrow, throwIfIssues } from '../shared';
 import type { WorkspaceCommand } from './workspace.commands';
 import { workspaceNameSchema, type WorkspaceEvent } from './workspace.events';
 import { type ActiveWorkspace, rolesOf, type WorkspaceState } from './workspace.state';
@@ -35,7 +35,7 @@ function requireRoleManager(state: ActiveWorkspace, command: WorkspaceCommand, r
 }
 
 function requireGroup(state: ActiveWorkspace, groupId: string) {
-  const group = state.groups[groupId];
+  const group = ownValue(state.groups, groupId);
   if (group === undefined) {
     throw new DomainError('not_found', 'group-not-found', `Group "${groupId}" not found`, [
       { path: 'groupId', message: 'unknown group' },
@@ -97,7 +97,7 @@ function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEven
       const active = requireActive(state);
       requireAdmin(active, command);
       const groupId = parseOrThrow(identifierSchema, command.groupId, 'invalid-group-id');
-      if (active.groups[groupId] !== undefined) {
+      if (ownValue(active.groups, groupId) !== undefined) {
         throw new DomainError('conflict', 'group-exists', `Group "${groupId}" already exists`, [
           { path: 'groupId', message: 'already exists' },
         ]);
@@ -158,8 +158,8 @@ function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
       };
     }
     case 'MemberRoleRevoked': {
-      const { [event.data.principalId]: roles = [], ...others } = state.members;
-      const remaining = roles.filter((role) => role !== event.data.role);
+      const { [event.data.principalId]: _revoked, ...others } = state.members;
+      const remaining = rolesOf(state, event.data.principalId).filter((role) => role !== event.data.role);
       return {
         ...state,
         members: remaining.length > 0 ? { ...others, [event.data.principalId]: remaining } : others,
@@ -172,7 +172,7 @@ function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
       };
     case 'GroupMemberAdded':
     case 'GroupMemberRemoved': {
-      const group = state.groups[event.data.groupId];
+      const group = ownValue(state.groups, event.data.groupId);
       if (group === undefined) return state;
       const others = group.members.filter((member) => member !== event.data.principalId);
       const members = event.type === 'GroupMemberAdded' ? [...others, event.data.principalId] : others;

@@ -1,5 +1,6 @@
 import type { WorkspaceRole } from '../common/workspace-role';
 import type { ConnectorDefinition } from '../connectors/connector-definition';
+import { ownValue } from '../shared/own-value';
 
 export interface WorkspaceGroup {
   name: string;
@@ -24,4 +25,4 @@ export type ActiveWorkspace = Extract<WorkspaceState, { status: 'active' }>;
 export const workspaceStreamId = (workspaceId: string): string => `workspace-${workspaceId}`;
 
 export const rolesOf = (state: WorkspaceState, principalId: string): WorkspaceRole[] =>
-  state.status === 'active' ? (state.members[principalId] ?? []) : [];
+  state.status === 'active' ? (ownValue(state.members, principalId) ?? []) : [];
