@@ -7,7 +7,6 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   AuditIndex,
   emptyProjection,
-  exportRecords,
   exportText,
   replayStoredLog,
   whoCouldAccess,
@@ -303,15 +302,16 @@ async function exportChild(eventsPath: string): Promise<void> {
   const out = createWriteStream('/dev/null');
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const records = exportRecords(log, {
+  const text = exportText(log, {
     workspaceId: 'ws-0',
     from: 1,
     to,
     checkpoints: [],
     key: { privateKey, keyId: keyIdOf(privateKey) },
+    format: 'jsonl',
     exportedAt: new Date().toISOString(),
   });
-  for (const chunk of exportText(records, 'jsonl')) {
+  for (const chunk of text) {
     if (!out.write(chunk)) await once(out, 'drain');
   }
   out.end();

@@ -178,6 +178,25 @@ describe('audit API', () => {
     expect(result).toMatchObject({ ok: true, events: 0, sealVerified: true });
   });
 
+  it('given a range asked for by instants, when exported and verified, then the header names the instants and they hold', async () => {
+    const response = await get(
+      'aud-a',
+      '/v1/workspaces/acme/audit/export?from=2000-01-01T00:00:00%2B02:00&to=2999-01-01T00:00:00.000Z',
+    );
+    const path = join(api.config.DATA_DIR, 'instants.jsonl');
+    writeFileSync(path, response.body);
+    const publicKey = createPublicKey(readFileSync(auditFiles(api.config).signingKey));
+
+    const result = await verifyExport((options) => readExportFile(path, options), publicKey);
+
+    expect(result).toMatchObject({ ok: true, from: 1, sealVerified: true });
+    expect(JSON.parse(response.body.split('\n')[0])).toMatchObject({
+      fromInstant: '1999-12-31T22:00:00.000Z',
+      toInstant: '2999-01-01T00:00:00.000Z',
+      anchorRecordedAt: null,
+    });
+  });
+
   it.each(['jsonl', 'csv'])(
     'given a %s export, when verified offline with the public key, then it is intact',
     async (format) => {

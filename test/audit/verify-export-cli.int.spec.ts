@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportRecords, exportText } from '@mandate/audit';
+import { exportText } from '@mandate/audit';
 import { exportPublicKeyPem, keyIdOf, signCheckpoint, SqliteEventStore } from '@mandate/event-store';
 import { createTempDir, type TempDir } from '@mandate/testing';
 import {
@@ -48,15 +48,18 @@ describe('audit verify-export CLI', () => {
       privateKey,
     );
     exportPath = dir.file('acme.jsonl');
-    const records = exportRecords(store, {
+    const options = {
       workspaceId: 'acme',
       from: 1,
       to: 6,
       checkpoints: [checkpoint],
-      key: { privateKey, keyId: keyIdOf(privateKey) },
-      exportedAt: new Date().toISOString(),
-    });
-    writeFileSync(exportPath, [...exportText(records, 'jsonl')].join(''));
+      format: 'jsonl' as const,
+    };
+    const key = { privateKey, keyId: keyIdOf(privateKey) };
+    writeFileSync(
+      exportPath,
+      [...exportText(store, { ...options, key, exportedAt: new Date().toISOString() })].join(''),
+    );
     await store.close();
     keyPath = dir.file('mandate-checkpoints.pem');
     writeFileSync(keyPath, exportPublicKeyPem(publicKey));

@@ -3,6 +3,8 @@ export * from './index/audit-index';
 export * from './index/audit-index.follower';
 export * from './export/export-records';
 export * from './export/export-codec';
+export * from './export/export-csv';
+export * from './export/export-file-reader';
 export * from './export/export-writer';
 export * from './export/export-verifier';
 export * from './replay/log-replay';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { exportRecords, exportText, type ExportFormat } from '@mandate/audit';
+import { exportText, type ExportFormat } from '@mandate/audit';
 import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
 import {
@@ -32,6 +32,10 @@ export interface AuditVerifyReport {
   checkpointsChecked: number;
   durationMs: number;
 }
+
+/** A boundary given as an instant, in the UTC form `recordedAt` is stored in (compared as text). */
+const instantOf = (value: number | string | undefined): string | null =>
+  typeof value === 'string' ? new Date(value).toISOString() : null;
 
 /** Events verified between two turns of the event loop: requests keep being served meanwhile. */
 const VERIFY_SLICE = 5_000;
@@ -76,9 +80,10 @@ export class AuditLogService {
   ): Promise<Readable> {
     const files = this.files();
     const head = await this.store.headPosition();
-    const last = Math.min(head, this.resolve(to, head, 'to'));
+    const [fromInstant, toInstant] = [instantOf(from), instantOf(to)];
+    const last = Math.min(head, this.resolve(to, toInstant, head, 'to'));
     // An empty range still exports a header and a seal (from = to + 1), linked to the event before it.
-    const first = Math.min(Math.max(1, this.resolve(from, 1, 'from')), Math.max(last, 0) + 1);
+    const first = Math.min(Math.max(1, this.resolve(from, fromInstant, 1, 'from')), Math.max(last, 0) + 1);
     const key = loadCheckpointSigningKey({
       path: this.config.CHECKPOINT_SIGNING_KEY_PATH,
       dataDir: this.config.DATA_DIR,
@@ -86,15 +91,18 @@ export class AuditLogService {
     });
     const checkpoints = SignedCheckpointStore.readAll(files.checkpoints);
     const log = new SqliteStoredEvents(files.events);
-    const records = exportRecords(log, {
+    const text = exportText(log, {
       workspaceId,
       from: first,
       to: last,
+      fromInstant,
+      toInstant,
       checkpoints,
       key,
+      format,
       exportedAt: this.clock.now().toISOString(),
     });
-    const stream = Readable.from(exportText(records, format), { objectMode: false });
+    const stream = Readable.from(text, { objectMode: false });
     stream.once('close', () => log.close());
     return stream;
   }
@@ -132,10 +140,15 @@ export class AuditLogService {
   }
 
   /** A boundary given as a position, or an instant resolved to the first position recorded at or after it. */
-  private resolve(value: number | string | undefined, fallback: number, side: 'from' | 'to'): number {
+  private resolve(
+    value: number | string | undefined,
+    instant: string | null,
+    fallback: number,
+    side: 'from' | 'to',
+  ): number {
     if (value === undefined) return fallback;
-    if (typeof value === 'number') return value;
-    const position = this.audit.index.firstPositionRecordedAtOrAfter(value);
+    if (instant === null) return Number(value);
+    const position = this.audit.index.firstPositionRecordedAtOrAfter(instant);
     return side === 'from' ? position : position - 1;
   }
 

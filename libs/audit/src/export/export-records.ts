@@ -1,6 +1,6 @@
 import type { SignedCheckpoint, StoredEvent } from '@mandate/event-store';
 
-export const EXPORT_FORMAT = 'mandate.audit-export.v1';
+export const EXPORT_FORMAT = 'mandate.audit-export.v2';
 
 /** First record: what the export covers and the hash it links to. */
 export interface ExportHeader {
@@ -10,8 +10,17 @@ export interface ExportHeader {
   /** First and last global positions covered (to < from: nothing to export). */
   from: number;
   to: number;
+  /**
+   * The instants the range was asked for, when it was asked by instant (null: by position). An
+   * instant resolves through `recordedAt`: `from` is the first position recorded at or after
+   * `fromInstant`, `to` the last recorded before `toInstant`.
+   */
+  fromInstant: string | null;
+  toInstant: string | null;
   /** Hash of the event at from - 1 (GENESIS for from = 1), taken as given. */
   anchorHash: string;
+  /** When the event at from - 1 was recorded (null for from = 1): it lies before `fromInstant`. */
+  anchorRecordedAt: string | null;
   exportedAt: string;
   /** Key id of the key that sealed the export (and signs checkpoints). */
   keyId: string;
@@ -20,8 +29,8 @@ export interface ExportHeader {
 /** An event of the exported workspace, exactly as stored and hashed (`dataJson` never upcast). */
 export interface ExportEvent extends StoredEvent {
   kind: 'event';
-  /** When the store committed it; informational, not hashed. */
-  recordedAt?: string;
+  /** When the store committed it: not hashed, bound by the seal. */
+  recordedAt: string;
 }
 
 /**
@@ -47,7 +56,9 @@ export interface ExportSeal {
   from: number;
   to: number;
   anchorHash: string;
-  /** SHA-256 (hex) over the digest lines of every event and redacted record, in order. */
+  /** When the event at to + 1 was recorded (null: there was none): it lies at or after `toInstant`. */
+  nextRecordedAt: string | null;
+  /** SHA-256 (hex) of the file's bytes before the seal's own line (`exportDigest`). */
   digest: string;
   exportedAt: string;
   keyId: string;
@@ -65,22 +76,26 @@ export const spanOf = (record: ExportBodyRecord): { from: number; to: number } =
     : { from: record.from, to: record.to };
 
 /**
- * The line a body record contributes to the seal's digest: `e <position> <hash>` or
- * `r <from> <to> <prevHash> <hash>`, LF-terminated. Binding every hash (not only the chain's end)
- * matters because a redacted record's hash cannot be recomputed: without the seal, an event
- * rewritten just before a redacted record, with that record's `prevHash` edited to match, would
- * still walk.
+ * The exact bytes sealed: UTF-8 of the fields joined by LF, no trailing newline. The digest binds
+ * every line before the seal byte for byte (header, records, checkpoints, and the CSV column
+ * line); the seal's own fields are bound here.
  */
-export const digestLine = (record: ExportBodyRecord): string =>
-  record.kind === 'event'
-    ? `e ${record.globalPosition} ${record.hash}\n`
-    : `r ${record.from} ${record.to} ${record.prevHash} ${record.hash}\n`;
-
-/** The exact bytes sealed: UTF-8 of the fields joined by LF, no trailing newline. */
-export const sealSigningInput = (seal: Omit<ExportSeal, 'kind' | 'keyId' | 'signature'>): Buffer =>
+export const sealSigningInput = (
+  seal: Pick<
+    ExportSeal,
+    'workspaceId' | 'from' | 'to' | 'anchorHash' | 'digest' | 'exportedAt' | 'nextRecordedAt'
+  >,
+): Buffer =>
   Buffer.from(
-    [EXPORT_FORMAT, seal.workspaceId, seal.from, seal.to, seal.anchorHash, seal.digest, seal.exportedAt].join(
-      '\n',
-    ),
+    [
+      EXPORT_FORMAT,
+      seal.workspaceId,
+      seal.from,
+      seal.to,
+      seal.anchorHash,
+      seal.digest,
+      seal.exportedAt,
+      seal.nextRecordedAt ?? '',
+    ].join('\n'),
     'utf8',
   );

@@ -1,29 +1,23 @@
 import { verify, type KeyObject } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { keyIdOf, type TamperProblem } from '@mandate/event-store';
+import type { ExportItem } from './export-file-reader';
 import {
-  canonicalJson,
-  computeEventHashOfDataJson,
-  isCheckpointSignatureValid,
-  keyIdOf,
-  type TamperProblem,
-} from '@mandate/event-store';
-import type { ExportItem } from './export-codec';
-import {
-  digestLine,
   sealSigningInput,
   spanOf,
-  type ExportBodyRecord,
   type ExportCheckpoint,
-  type ExportEvent,
   type ExportHeader,
   type ExportSeal,
 } from './export-records';
+import { type BodyItem, ExportWalk, readAhead } from './export-walk';
 
-/** The log's tamper findings, plus `bad-seal`: the export differs from what the server sealed. */
-export type ExportProblem = TamperProblem | 'bad-seal';
+/**
+ * The log's tamper findings, plus `bad-seal` (the file differs from what the server sealed) and
+ * `bad-range` (the records do not match the instants the range was asked for).
+ */
+export type ExportProblem = TamperProblem | 'bad-seal' | 'bad-range';
 
 export interface ExportFinding {
-  /** Global position the problem is at (0: the export's header). */
+  /** Global position the problem is at (0: the export's header, or the export as a whole). */
   position: number;
   problem: ExportProblem;
   message: string;
@@ -47,299 +41,194 @@ export interface ExportVerification {
   firstBad?: ExportFinding;
 }
 
-const LOOKAHEAD = 64;
-
-/** As stored the data text is canonical; if it was reformatted (same value), canonicalise it first. */
-function hashesTo(
-  envelope: Omit<ExportEvent, 'kind' | 'dataJson' | 'recordedAt' | 'hash'>,
-  dataJson: string,
-  hash: string,
-): boolean {
-  if (computeEventHashOfDataJson(envelope, dataJson) === hash) return true;
-  try {
-    return computeEventHashOfDataJson(envelope, canonicalJson(JSON.parse(dataJson))) === hash;
-  } catch {
-    return false;
-  }
-}
-
-/** What the first pass learns: the header, the trailer and where the file ends. */
-interface Outline {
-  header: ExportHeader | null;
-  headerError?: string;
-  checkpoints: Map<number, ExportCheckpoint>;
-  seal: ExportSeal | null;
-  /** Line number of the last item of the file. */
-  lastLine: number;
-  /** Items after the seal. */
-  afterSeal: number;
-}
-
-async function outline(items: AsyncIterable<ExportItem>): Promise<Outline> {
-  const result: Outline = { header: null, checkpoints: new Map(), seal: null, lastLine: 0, afterSeal: 0 };
-  let first = true;
+/** The checkpoints by position (the first of each), read ahead so each record can be matched. */
+async function checkpointsOf(items: AsyncIterable<ExportItem>): Promise<Map<number, ExportCheckpoint>> {
+  const checkpoints = new Map<number, ExportCheckpoint>();
   for await (const item of items) {
-    result.lastLine = item.line;
-    if (result.seal) result.afterSeal++;
-    if (first) {
-      first = false;
-      if ('error' in item) result.headerError = item.error;
-      else if (!('record' in item)) result.headerError = 'the first record is not the export header';
-      else if (item.record.kind === 'export') result.header = item.record;
-      else result.headerError = `the first record is a ${item.record.kind} record, not the export header`;
-      continue;
+    if ('record' in item && item.record.kind === 'checkpoint' && !checkpoints.has(item.record.position)) {
+      checkpoints.set(item.record.position, item.record);
     }
-    if (!('record' in item)) continue;
-    const { record } = item;
-    if (record.kind === 'checkpoint') result.checkpoints.set(record.position, record);
-    else if (record.kind === 'seal' && !result.seal) result.seal = record;
   }
-  return result;
+  return checkpoints;
 }
+
+type Phase = 'records' | 'checkpoints' | 'sealed';
 
 /**
- * Verifies an export offline (docs/audit.md, "Exports"): every event of the workspace hashes to
- * its hash, every record links to the one before from the anchor to the last position, every
- * position of the range is covered exactly once, the signed checkpoints in range match, and the
- * seal's signature and digest match the records. `open` is called twice: once to read the header
- * and trailer, once to walk the records, so memory stays constant whatever the file's size.
+ * Verifies an export offline (docs/audit.md, "Verifying an export"). The file is one grammar —
+ * header, records, checkpoints, seal, nothing else — and every line is accounted for: each
+ * position of the range is covered once, in order, by an event of the workspace that hashes to its
+ * hash or by a redacted run, each linking to the one before from the anchor; the checkpoints are
+ * in range, ascending, once each, signed, and match; the seal's signature covers the SHA-256 of
+ * every byte before it. `open` is called twice (the checkpoints first, then the walk), so memory
+ * stays constant whatever the file's size.
  */
 export async function verifyExport(
   open: (options?: { skipBody?: boolean }) => AsyncIterable<ExportItem>,
   publicKey: KeyObject,
 ): Promise<ExportVerification> {
-  const plan = await outline(open({ skipBody: true }));
-  const result: ExportVerification = {
-    ok: false,
-    workspaceId: plan.header?.workspaceId ?? null,
-    from: plan.header?.from ?? null,
-    to: plan.header?.to ?? null,
-    events: 0,
-    redactedPositions: 0,
-    verifiedThrough: (plan.header?.from ?? 1) - 1,
-    checkpointsChecked: 0,
-    sealVerified: false,
-  };
-  const fail = (finding: ExportFinding): ExportVerification => ({ ...result, ok: false, firstBad: finding });
-  const header = plan.header;
-  if (header === null) {
-    return fail({
-      position: 0,
-      problem: plan.lastLine === 0 ? 'truncated' : 'modified',
-      message: plan.lastLine === 0 ? 'the export is empty' : `the header is damaged: ${plan.headerError}`,
-      line: 1,
-    });
-  }
-
-  const walk = new Walk(header, plan, publicKey, result);
+  const checkpoints = await checkpointsOf(open({ skipBody: true }));
   const items = open()[Symbol.asyncIterator]();
-  await items.next(); // the header
-  let finding: ExportFinding | undefined;
-  for (;;) {
-    const next = await items.next();
-    if (next.done) break;
-    const item = next.value;
-    if ('record' in item && (item.record.kind === 'checkpoint' || item.record.kind === 'seal')) break;
-    if ('record' in item && item.record.kind === 'export') {
-      finding = {
-        position: walk.next,
-        problem: 'inserted',
-        message: 'a second export header',
-        line: item.line,
-      };
-      break;
+  try {
+    const first = await items.next();
+    const header =
+      first.done || !('record' in first.value) || first.value.record.kind !== 'export'
+        ? null
+        : first.value.record;
+    const result: ExportVerification = {
+      ok: false,
+      workspaceId: header?.workspaceId ?? null,
+      from: header?.from ?? null,
+      to: header?.to ?? null,
+      events: 0,
+      redactedPositions: 0,
+      verifiedThrough: (header?.from ?? 1) - 1,
+      checkpointsChecked: 0,
+      sealVerified: false,
+    };
+    const fail = (finding: ExportFinding): ExportVerification => ({
+      ...result,
+      ok: false,
+      firstBad: finding,
+    });
+    if (first.done)
+      return fail({ position: 0, problem: 'truncated', message: 'the export is empty', line: 1 });
+    if (header === null || first.value.cut || header.to < header.from - 1) {
+      const why = 'error' in first.value ? first.value.error : 'the first record is not an export header';
+      return fail({
+        position: 0,
+        problem: first.value.cut ? 'truncated' : 'modified',
+        message: `the header is damaged: ${why}`,
+        line: 1,
+      });
     }
-    const verdict = walk.accept(item as BodyItem, async () => {
-      const ahead: BodyItem[] = [];
-      while (ahead.length < LOOKAHEAD) {
-        const more = await items.next();
-        if (more.done || ('record' in more.value && !isBody(more.value.record))) break;
-        ahead.push(more.value as BodyItem);
-      }
-      return ahead;
-    });
-    finding = verdict instanceof Promise ? await verdict : verdict;
-    if (finding) break;
+    const finding = await walkFile(
+      items,
+      header,
+      new ExportWalk(header, checkpoints, publicKey, result),
+      publicKey,
+    );
+    return finding ? fail(finding) : { ...result, ok: true, sealVerified: true };
+  } finally {
+    await items.return?.(undefined);
   }
-  await items.return?.(undefined);
-  if (finding) return fail(finding);
-  if (walk.next <= header.to) {
-    return fail({
-      position: walk.next,
-      problem: 'truncated',
-      message: `the export ends at ${walk.next - 1} but its header covers up to ${header.to}: positions ${walk.next}..${header.to} are missing`,
-    });
-  }
-  if (plan.seal === null) {
-    return fail({
-      position: header.to + 1,
-      problem: 'truncated',
-      message: 'the export ends without its seal: the file was cut after its last record',
-    });
-  }
-  const sealProblem = checkSeal(plan.seal, header, walk.digest(), publicKey, plan.afterSeal);
-  if (sealProblem) return fail({ position: 0, problem: 'bad-seal', message: sealProblem });
-  return { ...result, ok: true, sealVerified: true };
 }
 
-type BodyItem = { line: number; record: ExportBodyRecord } | { line: number; error: string };
-
-const isBody = (record: { kind: string }): boolean => record.kind === 'event' || record.kind === 'redacted';
-
-/** The walk over body records, position by position. */
-class Walk {
-  next: number;
-  private prev: string;
-  private readonly hasher = createHash('sha256');
-
-  constructor(
-    private readonly header: ExportHeader,
-    private readonly plan: Outline,
-    private readonly publicKey: KeyObject,
-    private readonly result: ExportVerification,
-  ) {
-    this.next = header.from;
-    this.prev = header.anchorHash;
-  }
-
-  digest(): string {
-    return this.hasher.digest('hex');
-  }
-
-  accept(
-    item: BodyItem,
-    lookahead: () => Promise<BodyItem[]>,
-  ): ExportFinding | undefined | Promise<ExportFinding | undefined> {
-    const p = this.next;
-    if ('error' in item) {
-      const last = item.line === this.plan.lastLine;
+async function walkFile(
+  items: AsyncIterator<ExportItem>,
+  header: ExportHeader,
+  walk: ExportWalk,
+  publicKey: KeyObject,
+): Promise<ExportFinding | undefined> {
+  let phase: Phase = 'records';
+  let lastCheckpoint = 0;
+  let seal: (ExportItem & { record: ExportSeal }) | null = null;
+  const after = header.to + 1;
+  const instants = new InstantCheck(header);
+  /** Leaving the records: every position of the range must have been covered. */
+  const recordsEnd = (line: number): ExportFinding | undefined =>
+    walk.next > header.to
+      ? undefined
+      : {
+          position: walk.next,
+          problem: 'deleted',
+          message: `positions ${walk.next}..${header.to} are missing: the records end at ${walk.next - 1}`,
+          line,
+        };
+  for (let next = await items.next(); !next.done; next = await items.next()) {
+    const item = next.value;
+    const { line } = item;
+    const position = phase === 'records' ? walk.next : after;
+    if (item.cut)
+      return { position, problem: 'truncated', message: 'the file ends in the middle of a line', line };
+    if (phase === 'sealed')
+      return { position: after, problem: 'inserted', message: 'a line after the seal', line };
+    if (!('record' in item)) {
+      const why = 'error' in item ? item.error : 'an unread record';
       return {
-        position: p,
-        problem: last ? 'truncated' : 'modified',
-        message: last
-          ? `the file ends in the middle of a record (${item.error})`
-          : `line ${item.line} is not a record of the export: ${item.error}`,
-        line: item.line,
+        position,
+        problem: 'modified',
+        message: `line ${line} is not a record of the export: ${why}`,
+        line,
       };
     }
-    const { record, line } = item;
-    const span = spanOf(record);
-    if (span.from !== p) return this.misplaced(record, line, lookahead);
-    if (record.kind === 'event') {
-      if (record.workspaceId !== this.header.workspaceId) {
+    const { record } = item;
+    if (record.kind === 'export')
+      return { position, problem: 'inserted', message: 'a second export header', line };
+    if (record.kind === 'event' || record.kind === 'redacted') {
+      if (phase !== 'records') {
+        const at = spanOf(record).from;
         return {
-          position: p,
+          position: at,
           problem: 'inserted',
-          message: `event ${p} belongs to workspace ${record.workspaceId}`,
+          message: `a ${record.kind} record for ${at} after the checkpoints`,
           line,
         };
       }
-      const { kind: _kind, dataJson, recordedAt: _recordedAt, hash, ...envelope } = record;
-      if (!hashesTo(envelope, dataJson, hash)) {
+      const finding = await walk.accept(item as BodyItem, () => readAhead(items));
+      if (finding) return finding;
+      if (record.kind === 'event') {
+        const outside = instants.event(record.globalPosition, record.recordedAt, line);
+        if (outside) return outside;
+      }
+      continue;
+    }
+    if (phase === 'records') {
+      const missing = recordsEnd(line);
+      if (missing) return missing;
+      phase = 'checkpoints';
+    }
+    if (record.kind === 'checkpoint') {
+      const at = record.position;
+      if (at < header.from || at > header.to) {
         return {
-          position: p,
-          problem: 'modified',
-          message: `event ${p} no longer matches its hash: its content was changed`,
+          position: at,
+          problem: 'inserted',
+          message: `a checkpoint at ${at}, outside the range ${header.from}..${header.to}`,
           line,
         };
       }
-    } else if (record.to < record.from) {
-      return {
-        position: p,
-        problem: 'modified',
-        message: `redacted record ${record.from}..${record.to} is empty`,
-        line,
-      };
-    }
-    if (record.prevHash !== this.prev) {
-      const at = p > this.header.from ? p - 1 : p;
-      return {
-        position: at,
-        problem: 'modified',
-        message:
-          p > this.header.from
-            ? `the record at ${p} links to ${record.prevHash}, but the record ending at ${p - 1} hashes to ${this.prev}: it was changed together with its hash`
-            : `the first record does not link to the export's anchor hash`,
-        line,
-      };
-    }
-    for (let position = span.from; position < span.to; position++) {
-      if (this.plan.checkpoints.has(position)) {
-        return {
-          position: span.from,
-          problem: 'modified',
-          message: `redacted record ${span.from}..${span.to} hides the checkpointed position ${position}`,
-          line,
-        };
+      if (at <= lastCheckpoint) {
+        return at === lastCheckpoint
+          ? { position: at, problem: 'inserted', message: `a second checkpoint for position ${at}`, line }
+          : {
+              position: at,
+              problem: 'reordered',
+              message: `the checkpoint at ${at} comes after the one at ${lastCheckpoint}`,
+              line,
+            };
       }
+      lastCheckpoint = at;
+      continue;
     }
-    const checkpoint = this.plan.checkpoints.get(span.to);
-    if (checkpoint) {
-      if (!isCheckpointSignatureValid(checkpoint, this.publicKey)) {
-        return {
-          position: span.to,
-          problem: 'bad-checkpoint-signature',
-          message: `checkpoint at ${span.to} (signed at ${checkpoint.signedAt}) has no valid signature from this key`,
-        };
-      }
-      this.result.checkpointsChecked++;
-      if (checkpoint.headHash !== record.hash) {
-        return {
-          position: span.to,
-          problem: 'checkpoint-mismatch',
-          message: `the record at ${span.to} has hash ${record.hash} but the checkpoint signed at ${checkpoint.signedAt} says ${checkpoint.headHash}`,
-        };
-      }
-    }
-    this.hasher.update(digestLine(record));
-    this.prev = record.hash;
-    this.next = span.to + 1;
-    this.result.verifiedThrough = span.to;
-    if (record.kind === 'event') this.result.events++;
-    else this.result.redactedPositions += span.to - span.from + 1;
-    return undefined;
+    seal = { ...item, record };
+    phase = 'sealed';
   }
-
-  private async misplaced(
-    record: ExportBodyRecord,
-    line: number,
-    lookahead: () => Promise<BodyItem[]>,
-  ): Promise<ExportFinding> {
-    const p = this.next;
-    const span = spanOf(record);
-    if (span.from < p) {
+  if (phase === 'records') {
+    if (walk.next <= header.to) {
       return {
-        position: p,
-        problem: 'inserted',
-        message: `a second record for position ${span.from} (already covered) where ${p} was expected`,
-        line,
+        position: walk.next,
+        problem: 'truncated',
+        message: `the export ends at ${walk.next - 1} but its header covers up to ${header.to}: positions ${walk.next}..${header.to} are missing`,
       };
     }
-    const ahead = await lookahead();
-    const displaced = ahead.find((later) => 'record' in later && spanOf(later.record).from === p);
-    if (displaced) {
-      return {
-        position: p,
-        problem: 'reordered',
-        message: `the record of position ${p} comes after the one of ${span.from} (line ${displaced.line})`,
-        line,
-      };
-    }
+  }
+  if (seal === null)
     return {
-      position: p,
-      problem: 'deleted',
-      message: `positions ${p}..${span.from - 1} are missing: the record after ${p - 1} starts at ${span.from}`,
-      line,
+      position: after,
+      problem: 'truncated',
+      message: 'the export ends without its seal: the file was cut after its last record',
     };
-  }
+  const sealProblem = checkSeal(seal.record, seal.digest, header, publicKey);
+  if (sealProblem) return { position: 0, problem: 'bad-seal', message: sealProblem, line: seal.line };
+  return instants.next(seal.record.nextRecordedAt, seal.line);
 }
 
 function checkSeal(
   seal: ExportSeal,
+  digest: string | undefined,
   header: ExportHeader,
-  digest: string,
   publicKey: KeyObject,
-  afterSeal: number,
 ): string | undefined {
   for (const field of ['workspaceId', 'from', 'to', 'anchorHash', 'exportedAt', 'keyId'] as const) {
     if (seal[field] !== header[field]) return `the seal's ${field} differs from the header's`;
@@ -354,8 +243,62 @@ function checkSeal(
   }
   if (!valid) return 'the seal has no valid signature from this key';
   if (seal.digest !== digest) {
-    return 'the records differ from the ones sealed (an event was redacted, or records were changed with recomputed hashes)';
+    return 'the bytes before the seal differ from the ones sealed (a line was changed, added or removed, e.g. an event redacted, a checkpoint dropped, or records rewritten with recomputed hashes)';
   }
-  if (afterSeal > 0) return `${afterSeal} record(s) follow the seal`;
   return undefined;
+}
+
+/** Whether the records match the instants the range was asked for (resolved through recordedAt). */
+class InstantCheck {
+  private readonly fromMs: number | null;
+  private readonly toMs: number | null;
+
+  constructor(private readonly header: ExportHeader) {
+    this.fromMs = header.fromInstant === null ? null : Date.parse(header.fromInstant);
+    this.toMs = header.toInstant === null ? null : Date.parse(header.toInstant);
+  }
+
+  /** Called once the records are complete: the anchor must lie before `fromInstant`. */
+  event(position: number, recordedAt: string, line: number): ExportFinding | undefined {
+    const at = Date.parse(recordedAt);
+    if (this.fromMs !== null && at < this.fromMs) {
+      return {
+        position,
+        problem: 'bad-range',
+        message: `event ${position} was recorded at ${recordedAt}, before the range's start ${this.header.fromInstant}`,
+        line,
+      };
+    }
+    if (this.toMs !== null && at >= this.toMs) {
+      return {
+        position,
+        problem: 'bad-range',
+        message: `event ${position} was recorded at ${recordedAt}, not before the range's end ${this.header.toInstant}`,
+        line,
+      };
+    }
+    return undefined;
+  }
+
+  next(nextRecordedAt: string | null, line: number): ExportFinding | undefined {
+    const { header } = this;
+    const anchor = header.anchorRecordedAt === null ? null : Date.parse(header.anchorRecordedAt);
+    if (this.fromMs !== null && header.from > 1 && (anchor === null || anchor >= this.fromMs)) {
+      return {
+        position: header.from - 1,
+        problem: 'bad-range',
+        message: `event ${header.from - 1} was recorded at ${header.anchorRecordedAt}, not before ${header.fromInstant}: the range starts too late`,
+        line: 1,
+      };
+    }
+    if (this.toMs !== null && nextRecordedAt !== null && Date.parse(nextRecordedAt) < this.toMs) {
+      return {
+        position: header.to + 1,
+        problem: 'bad-range',
+        message: `event ${header.to + 1} was recorded at ${nextRecordedAt}, before ${header.toInstant}: the range ends too early`,
+        line,
+      };
+    }
+    return undefined;
+  }
 }

@@ -19,6 +19,7 @@ const COLUMNS = [
   'data',
   'prev_hash',
   'hash',
+  'recorded_at',
 ] as const satisfies readonly (keyof EventRow)[];
 
 /** A row in COLUMNS order. */
@@ -35,6 +36,7 @@ type RawRow = [
   string,
   string,
   string | null,
+  string,
   string,
   string,
   string,
@@ -57,7 +59,8 @@ export class SqliteStoredEvents {
       .raw(true) as Database.Statement<[number], RawRow>;
   }
 
-  *readStored(fromPosition = 1): IterableIterator<StoredEvent> {
+  /** With `recordedAt`, the commit time: not hashed, but exports carry it (and seal it). */
+  *readStored(fromPosition = 1): IterableIterator<StoredEvent & { recordedAt: string }> {
     for (const row of this.selectFrom.iterate(fromPosition)) {
       yield {
         id: row[1],
@@ -72,6 +75,7 @@ export class SqliteStoredEvents {
         dataJson: row[12],
         prevHash: row[13],
         hash: row[14],
+        recordedAt: row[15],
       };
     }
   }
