@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { identifierSchema, principalIdSchema } from '@mandate/domain';
+import { pageQueryFields } from '@mandate/http';
+import { durationSecondsSchema, identifierSchema, principalIdSchema } from '@mandate/domain';
 
 export const accessRequestStatuses = [
   'pending',
@@ -27,7 +28,7 @@ export const createAccessRequestBody = z.strictObject({
   connector: z.string().min(1).max(100),
   actions: z.array(z.string().min(1).max(100)).min(1).max(20),
   resources: z.array(z.string().min(1).max(1000)).min(1).max(50),
-  durationSeconds: z.number().int().positive(),
+  durationSeconds: durationSecondsSchema,
   reason: reason.default(''),
   ticket: z.string().max(200).nullable().default(null),
   /** For a service acting for the agent: the principal who invoked the agent (who may then not approve). */
@@ -36,16 +37,13 @@ export const createAccessRequestBody = z.strictObject({
 });
 export type CreateAccessRequestBody = z.infer<typeof createAccessRequestBody>;
 
-export const MAX_LIST_LIMIT = 500;
 export const listAccessRequestsQuery = z.strictObject({
   status: z.enum(accessRequestStatuses).optional(),
   mine: z.stringbool().optional(),
   /** The approver inbox: only pending requests (or extensions) the caller may decide. */
   approvable: z.stringbool().optional(),
-  /** Page size; the answer's `next` continues the list. */
-  limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(100),
-  /** The `next` of the previous page: the request id the page ended with. */
-  after: identifierSchema.optional(),
+  /** `after`: the request id the previous page ended with. */
+  ...pageQueryFields(identifierSchema),
 });
 export type ListAccessRequestsQuery = z.infer<typeof listAccessRequestsQuery>;
 
@@ -56,7 +54,7 @@ export const revokeBody = z.strictObject({ reason: reason.min(1) });
 export type RevokeBody = z.infer<typeof revokeBody>;
 
 export const extendBody = z.strictObject({
-  durationSeconds: z.number().int().positive(),
+  durationSeconds: durationSecondsSchema,
   reason: reason.default(''),
 });
 export type ExtendBody = z.infer<typeof extendBody>;

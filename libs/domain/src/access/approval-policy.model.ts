@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { durationSecondsSchema } from '../common/duration';
 import { principalIdSchema } from '../common/identifiers';
 import { workspaceRoleSchema } from '../common/workspace-role';
 
-const seconds = z.number().int().positive();
+const seconds = durationSecondsSchema;
 
 /** Who may decide: anyone holding (a role including) one of the roles, or listed by id. */
 export const approverSetSchema = z
