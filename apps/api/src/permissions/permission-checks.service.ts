@@ -4,6 +4,7 @@ import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import {
   type BoundaryDecision,
+  type CanonicalHost,
   checkEgress,
   checkInvoke,
   checkMemory,
@@ -12,6 +13,7 @@ import {
   egressDenialStreamId,
   evaluate,
   holdsRole,
+  normalizeHost,
   type PermissionQuery,
   rolesOf,
 } from '@mandate/domain';
@@ -39,6 +41,15 @@ const notFound = (what: 'workspace' | 'channel') =>
     `${what}-not-found`,
     `${what === 'workspace' ? 'Workspace' : 'Channel'} not found`,
   );
+
+/** Parsed after authorisation, so an outsider learns nothing from the refusal. */
+function canonicalHostOf(text: string): CanonicalHost {
+  const parsed = normalizeHost(text);
+  if (parsed.ok) return parsed.host;
+  throw new DomainError('validation', 'malformed-host', parsed.message, [
+    { path: 'body.host', message: parsed.message },
+  ]);
+}
 
 const unknownWorkspace: Decision = Object.freeze({
   allowed: false,
@@ -137,21 +148,27 @@ export class PermissionChecksService {
     );
   }
 
-  /** A refused host is recorded as `EgressDenied`, with the caller as actor. */
+  /**
+   * The host is normalised first (the same normaliser the gateway dials with): one outside the
+   * host grammar is refused as `malformed-host`, never compared to the allowlist. A refused host
+   * is recorded as `EgressDenied` in its canonical form, with the caller as actor.
+   */
   async egress(
     principal: Principal,
     workspaceId: string,
     channelId: string,
     request: { host: string; port: number; minPosition?: number },
   ): Promise<BoundaryAnswer> {
-    const answer = await this.boundary(principal, workspaceId, channelId, request, (permissions) =>
-      checkEgress(permissions.compiled, request),
-    );
-    if (!answer.allowed) {
+    let host: CanonicalHost | undefined;
+    const answer = await this.boundary(principal, workspaceId, channelId, request, (permissions) => {
+      host = canonicalHostOf(request.host);
+      return checkEgress(permissions.compiled, { host, port: request.port });
+    });
+    if (!answer.allowed && host !== undefined) {
       const occurredAt = this.clock.now().toISOString();
       const data = {
         channelId,
-        host: request.host,
+        host: host.text,
         port: request.port,
         reason: answer.reason,
         rule: answer.rule,

@@ -1,4 +1,5 @@
 import { isWorkspaceAdmin } from '../common/workspace-role';
+import { normalizeHostPattern } from '../egress/host-normalizer';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import { validatePermissionRule, validateUniqueIds } from '../permissions/permission-rule';
 import {
@@ -14,7 +15,6 @@ import { agentIdentityDocumentSchema, type AgentIdentityDocument } from './agent
 import { diffBaseline, normalizeBaseline } from './agent-identity.diff';
 import type { AgentIdentityEvent } from './agent-identity.events';
 import { type AgentIdentityBaseline, type AgentIdentityState, baselineOf } from './agent-identity.state';
-import { canonicalHost, isValidHostPattern } from './egress-host';
 
 function validateDocument(document: AgentIdentityDocument, catalog: ConnectorCatalog): CodedIssue[] {
   const issues: CodedIssue[] = [
@@ -29,22 +29,23 @@ function validateDocument(document: AgentIdentityDocument, catalog: ConnectorCat
   ];
   const hosts = new Set<string>();
   document.egress.forEach((rule, index) => {
-    if (!isValidHostPattern(rule.host)) {
+    const parsed = normalizeHostPattern(rule.host);
+    if (!parsed.ok) {
       issues.push({
         code: 'malformed-pattern',
         path: `egress[${index}].host`,
-        message: `"${rule.host}" is not a host name or *.domain pattern`,
+        message: `${parsed.message}; entries look like api.github.com, *.googleapis.com or 10.0.0.1`,
       });
+      return;
     }
-    const host = canonicalHost(rule.host);
-    if (hosts.has(host)) {
+    if (hosts.has(parsed.text)) {
       issues.push({
         code: 'duplicate-host',
         path: `egress[${index}].host`,
-        message: `"${host}" is listed twice`,
+        message: `"${parsed.text}" is listed twice`,
       });
     }
-    hosts.add(host);
+    hosts.add(parsed.text);
   });
   return issues;
 }

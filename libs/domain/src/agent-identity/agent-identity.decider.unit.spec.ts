@@ -262,6 +262,58 @@ describe('agent identity decider', () => {
         .thenRefuses({ code: 'malformed-pattern', path: 'egress[0].host' });
     });
 
+    it.each([
+      'evil.com/.example.com',
+      '*.evil.com#',
+      'evil .example.com',
+      '*.com',
+      '*.10.0.0.1',
+      'localhost',
+    ])('refuses the egress entry %j, naming it', (host) => {
+      spec
+        .given()
+        .when(
+          apply({
+            egress: [
+              { host: 'api.github.com', ports: [443] },
+              { host, ports: [443] },
+            ],
+          }),
+        )
+        .thenRefuses({ code: 'malformed-pattern', path: 'egress[1].host' });
+    });
+
+    it('keeps egress entries in their canonical form: lower case, punycode, no root dot, RFC 5952', () => {
+      spec
+        .given()
+        .when(
+          apply({
+            egress: [
+              { host: '*.Bücher.Example.', ports: [443] },
+              { host: '[2001:DB8::0:1]', ports: [443] },
+            ],
+          }),
+        )
+        .then([
+          { type: 'EgressRuleAdded', data: { rule: { host: '*.xn--bcher-kva.example', ports: [443] } } },
+          { type: 'EgressRuleAdded', data: { rule: { host: '[2001:db8::1]', ports: [443] } } },
+        ]);
+    });
+
+    it('refuses two spellings of one egress entry', () => {
+      spec
+        .given()
+        .when(
+          apply({
+            egress: [
+              { host: '*.bücher.example', ports: [443] },
+              { host: '*.XN--BCHER-KVA.example.', ports: [80] },
+            ],
+          }),
+        )
+        .thenRefuses({ code: 'duplicate-host', path: 'egress[1].host' });
+    });
+
     it('refuses the same egress host twice', () => {
       spec
         .given()

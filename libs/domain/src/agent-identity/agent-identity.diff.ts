@@ -3,7 +3,7 @@ import { normalizeRule, type PermissionRule } from '../permissions/permission-ru
 import type { AgentIdentityEvent } from './agent-identity.events';
 import type { AgentIdentityBaseline } from './agent-identity.state';
 import { sameValue } from '../shared';
-import { canonicalHost } from './egress-host';
+import { normalizeHostPattern } from '../egress/host-normalizer';
 
 const sortedUnique = <T extends string | number>(values: readonly T[]): T[] =>
   [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -14,6 +14,12 @@ const sameList = (a: readonly unknown[], b: readonly unknown[]): boolean =>
 const without = <T>(values: readonly T[], excluded: readonly T[]): T[] =>
   values.filter((value) => !excluded.includes(value));
 
+/** The entry as the allowlist keeps it (`*.Bücher.example.` → `*.xn--bcher-kva.example`); the decider refused malformed ones. */
+const canonicalHostPattern = (host: string): string => {
+  const parsed = normalizeHostPattern(host);
+  return parsed.ok ? parsed.text : host;
+};
+
 /** Order and duplicates in the document carry no meaning; the baseline holds the canonical form. */
 export function normalizeBaseline(document: AgentIdentityBaseline): AgentIdentityBaseline {
   return {
@@ -22,7 +28,7 @@ export function normalizeBaseline(document: AgentIdentityBaseline): AgentIdentit
     skills: sortedUnique(document.skills),
     instructions: document.instructions,
     egress: document.egress.map((rule) => ({
-      host: canonicalHost(rule.host),
+      host: canonicalHostPattern(rule.host),
       ports: sortedUnique(rule.ports),
     })),
     invokePolicy: normalizeInvokePolicy(document.invokePolicy),

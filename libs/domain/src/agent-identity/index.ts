@@ -4,4 +4,3 @@ export * from './agent-identity.diff';
 export * from './agent-identity.document';
 export * from './agent-identity.events';
 export * from './agent-identity.state';
-export * from './egress-host';

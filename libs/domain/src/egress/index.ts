@@ -1,1 +1,2 @@
 export * from './egress.events';
+export * from './host-normalizer';

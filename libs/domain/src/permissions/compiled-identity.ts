@@ -1,6 +1,5 @@
 import type { AgentIdentityState } from '../agent-identity/agent-identity.state';
 import { baselineOf } from '../agent-identity/agent-identity.state';
-import { canonicalHost } from '../agent-identity/egress-host';
 import {
   channelNamespace,
   type ChannelRole,
@@ -11,6 +10,7 @@ import { defaultInvokePolicy, type InvokePolicy } from '../common/invoke-policy'
 import type { WorkspaceRole } from '../common/workspace-role';
 import { type ConnectorCatalog, createConnectorCatalog } from '../connectors/connector-catalog';
 import type { ConnectorDefinition } from '../connectors/connector-definition';
+import { normalizeHostPattern } from '../egress/host-normalizer';
 import type { WorkspaceState } from '../workspace/workspace.state';
 import { compileRule, indexIn, type LayerTable, type Placement, removePlacements } from './compile-rules';
 import type { ActiveGrant, Decision } from './decision';
@@ -93,7 +93,7 @@ export class CompiledWorkspace {
   get workspaceNamespaces(): ReadonlySet<string> {
     return this.sharedNamespaces;
   }
-  /** Exact host → allowed ports. */
+  /** Canonical host (name or IP address) → allowed ports. */
   get egressExact(): ReadonlyMap<string, ReadonlySet<number>> {
     return this.egressHosts;
   }
@@ -141,9 +141,12 @@ export class CompiledWorkspace {
     this.egressHosts = new Map();
     this.egressDomains = new Map();
     for (const rule of baseline.egress) {
-      const host = canonicalHost(rule.host);
-      if (host.startsWith('*.')) this.egressDomains.set(host.slice(2), new Set(rule.ports));
-      else this.egressHosts.set(host, new Set(rule.ports));
+      // Entries from before the normaliser that it refuses allow nothing; a projection never throws.
+      const parsed = normalizeHostPattern(rule.host);
+      if (!parsed.ok) continue;
+      const { pattern } = parsed;
+      if (pattern.kind === 'subdomains') addPorts(this.egressDomains, pattern.domain, rule.ports);
+      else addPorts(this.egressHosts, pattern.host.text, rule.ports);
     }
     this.workspaceForbid = new Map();
     for (const rule of baseline.forbidden) {
@@ -294,6 +297,11 @@ export class CompiledWorkspace {
     if (actions === undefined) channel.slots.set(connector, (actions = new Map()));
     actions.set(action, this.slotFor(channel, connector, action));
   }
+}
+
+/** Entries that canonicalise alike (written before the decider refused duplicates) add up. */
+function addPorts(table: Map<string, ReadonlySet<number>>, key: string, ports: readonly number[]): void {
+  table.set(key, new Set([...(table.get(key) ?? []), ...ports]));
 }
 
 /** Compiles a workspace's current states; the projection then keeps it up to date incrementally. */

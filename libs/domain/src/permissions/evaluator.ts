@@ -1,5 +1,5 @@
-import { canonicalHost } from '../agent-identity/egress-host';
 import type { InvokePolicy } from '../common/invoke-policy';
+import type { CanonicalHost } from '../egress/host-normalizer';
 import { holdsRole } from '../common/workspace-role';
 import type { CompiledChannel, CompiledWorkspace } from './compiled-identity';
 import { type BoundaryDecision, type Decision, defaultDecisions, type PermissionQuery } from './decision';
@@ -121,21 +121,28 @@ export function checkInvoke(
     : allow(`${scope}-invoke-policy/${match}`, `The ${scope} invoke policy admits this principal (${match})`);
 }
 
-/** May the agent connect to `host:port`? Exact hosts, or `*.domain` for any subdomain (not the apex). */
+/**
+ * May the agent connect to `host:port`? The host comes from `normalizeHost`, so it is a canonical
+ * name or IP address and nothing else. Exact entries, or `*.domain` for any subdomain (not the
+ * apex); an IP address matches only an entry naming that address.
+ */
 export function checkEgress(
   compiled: CompiledWorkspace,
-  query: { host: string; port: number },
+  query: { host: CanonicalHost; port: number },
 ): BoundaryDecision {
-  const host = canonicalHost(query.host);
-  if (compiled.egressExact.get(host)?.has(query.port))
-    return allow(host, `${host}:${query.port} is allowlisted`);
-  for (let dot = host.indexOf('.'); dot > 0; dot = host.indexOf('.', dot + 1)) {
-    const suffix = host.slice(dot + 1);
-    if (compiled.egressWildcard.get(suffix)?.has(query.port)) {
-      return allow(`*.${suffix}`, `${host}:${query.port} is allowlisted by *.${suffix}`);
+  const { host, port } = query;
+  const target = `${host.text}:${port}`;
+  if (compiled.egressExact.get(host.text)?.has(port)) return allow(host.text, `${target} is allowlisted`);
+  if (host.kind === 'name') {
+    const name = host.text;
+    for (let dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
+      const suffix = name.slice(dot + 1);
+      if (compiled.egressWildcard.get(suffix)?.has(port)) {
+        return allow(`*.${suffix}`, `${target} is allowlisted by *.${suffix}`);
+      }
     }
   }
-  return refuse('not-allowlisted', `${host}:${query.port} is not on the egress allowlist`);
+  return refuse('not-allowlisted', `${target} is not on the egress allowlist`);
 }
 
 /**

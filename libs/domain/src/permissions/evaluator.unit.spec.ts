@@ -4,6 +4,7 @@ import { channelDecider } from '../channel/channel.decider';
 import type { ChannelEvent } from '../channel/channel.events';
 import type { ChannelVisibility } from '../channel/channel.model';
 import { createConnectorCatalog } from '../connectors/connector-catalog';
+import { type CanonicalHost, normalizeHost } from '../egress/host-normalizer';
 import { workspaceDecider } from '../workspace/workspace.decider';
 import type { WorkspaceEvent } from '../workspace/workspace.events';
 import { compileWorkspace } from './compiled-identity';
@@ -51,6 +52,8 @@ const baselineDocument: AgentIdentityDocumentInput = {
   egress: [
     { host: 'api.github.com', ports: [443] },
     { host: '*.googleapis.com', ports: [443, 8443] },
+    { host: '10.0.0.7', ports: [5432] },
+    { host: '[2001:db8::1]', ports: [443] },
   ],
 };
 const catalog = createConnectorCatalog();
@@ -613,17 +616,37 @@ describe('decideAgentAction', () => {
 });
 
 describe('checkEgress', () => {
+  const host = (text: string): CanonicalHost => {
+    const parsed = normalizeHost(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return parsed.host;
+  };
+
   it.each([
-    ['an exact host and port', 'api.github.com', 443, true],
-    ['an exact host in another case, with a root dot', 'API.GitHub.com.', 443, true],
-    ['an exact host on another port', 'api.github.com', 80, false],
-    ['a subdomain of an exact host', 'x.api.github.com', 443, false],
-    ['a wildcard subdomain', 'storage.googleapis.com', 443, true],
-    ['a deeper wildcard subdomain on a listed port', 'a.b.googleapis.com', 8443, true],
-    ['the apex of a wildcard', 'googleapis.com', 443, false],
-    ['a look-alike domain', 'evilgoogleapis.com', 443, false],
-    ['an unlisted host', 'example.com', 443, false],
-  ])('%s', (_name, host, port, allowed) => {
-    expect(checkEgress(compiled, { host, port }).allowed).toBe(allowed);
+    ['an exact host and port', 'api.github.com', 443, true, 'api.github.com'],
+    ['an exact host in another case, with a root dot', 'API.GitHub.com.', 443, true, 'api.github.com'],
+    ['an exact host on another port', 'api.github.com', 80, false, 'not-allowlisted'],
+    ['a subdomain of an exact host', 'x.api.github.com', 443, false, 'not-allowlisted'],
+    ['a wildcard subdomain', 'storage.googleapis.com', 443, true, '*.googleapis.com'],
+    ['a deeper wildcard subdomain on a listed port', 'a.b.googleapis.com', 8443, true, '*.googleapis.com'],
+    ['a wildcard subdomain on an unlisted port', 'storage.googleapis.com', 80, false, 'not-allowlisted'],
+    ['the apex of a wildcard', 'googleapis.com', 443, false, 'not-allowlisted'],
+    ['a look-alike domain', 'evilgoogleapis.com', 443, false, 'not-allowlisted'],
+    ['an unlisted host', 'example.com', 443, false, 'not-allowlisted'],
+    ['an internationalised subdomain', 'bücher.googleapis.com', 443, true, '*.googleapis.com'],
+    ['an exact IPv4 entry', '10.0.0.7', 5432, true, '10.0.0.7'],
+    ['an exact IPv6 entry, spelled long', '[2001:DB8:0:0:0:0:0:1]', 443, true, '[2001:db8::1]'],
+    ['an IPv4 address the wildcard cannot name', '10.0.0.8', 5432, false, 'not-allowlisted'],
+  ])('%s', (_name, text, port, allowed, rule) => {
+    expect(checkEgress(compiled, { host: host(text), port })).toMatchObject({ allowed, rule });
+  });
+
+  it('says which host and port it decided, in canonical form', () => {
+    expect(checkEgress(compiled, { host: host('Storage.GoogleAPIs.com.'), port: 443 }).reason).toBe(
+      'storage.googleapis.com:443 is allowlisted by *.googleapis.com',
+    );
+    expect(checkEgress(compiled, { host: host('[::1]'), port: 80 }).reason).toBe(
+      '[::1]:80 is not on the egress allowlist',
+    );
   });
 });
