@@ -1,11 +1,15 @@
 import { loadConfigOrExit } from '@mandate/config';
-import { createLogger } from '@mandate/observability';
+import { createLogger, logFormatFor } from '@mandate/observability';
 import { createApiApp } from './app.factory';
 
-/** Starts the API: validated config, JSON logs, graceful shutdown on SIGINT/SIGTERM. */
+/** Starts the API: validated config, JSON logs (readable lines on a terminal in development), graceful shutdown on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mandate-api' });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    name: 'mandate-api',
+    format: logFormatFor(config.NODE_ENV),
+  });
   const app = await createApiApp(config, { logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info({ url: await app.getUrl(), node: process.version }, 'API listening');

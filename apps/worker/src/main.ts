@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@mandate/config';
-import { createLogger, PinoNestLogger } from '@mandate/observability';
+import { createLogger, logFormatFor, PinoNestLogger } from '@mandate/observability';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WorkerModule } from './worker.module';
 
-/** Starts the Temporal worker: validated config, JSON logs, graceful shutdown on SIGINT/SIGTERM. */
+/** Starts the Temporal worker: validated config, JSON logs (readable lines on a terminal in development), graceful shutdown on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'mandate-worker' });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    name: 'mandate-worker',
+    format: logFormatFor(config.NODE_ENV),
+  });
   const app = await NestFactory.createApplicationContext(WorkerModule.forConfig(config, logger), {
     logger: new PinoNestLogger(logger),
   });

@@ -1,12 +1,17 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { redactPaths, redactSecrets, REDACTED } from './redaction';
 import { currentRequestId } from './request-context';
 
 export type { Logger } from 'pino';
 
+/** JSON lines for machines (the default); `pretty`: one readable line per entry, for a person. */
+export type LogFormat = 'json' | 'pretty';
+
 export interface LoggerOptions {
   level: string;
   name?: string;
+  format?: LogFormat;
   /**
    * Where JSON lines go. By default stdout, written synchronously: pino's default writes
    * asynchronously, so the last lines before a crash or a re-raised SIGTERM (Nest's shutdown,
@@ -14,6 +19,14 @@ export interface LoggerOptions {
    * Tests and benchmarks pass their own stream.
    */
   destination?: DestinationStream;
+}
+
+/**
+ * Pretty only for a person watching: in development, with stdout a terminal. Anything read by a
+ * program (a pipe, a file, a container's log driver, production) gets JSON.
+ */
+export function logFormatFor(nodeEnv: string, stdout: { isTTY?: boolean } = process.stdout): LogFormat {
+  return nodeEnv === 'development' && stdout.isTTY === true ? 'pretty' : 'json';
 }
 
 /** The one logger factory: JSON lines, request id on every line, secrets censored. */
@@ -34,6 +47,23 @@ export function createLogger(options: LoggerOptions): Logger {
         return requestId ? { requestId } : {};
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: true }),
+    options.format === 'pretty'
+      ? prettyStream(options.destination)
+      : (options.destination ?? pino.destination({ dest: 1, sync: true })),
   );
+}
+
+/**
+ * Formats in-process and synchronously (no worker thread): the same guarantee as JSON that the
+ * last lines before an exit are written. Redaction has already happened in pino by then.
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  return pretty({
+    destination: destination ?? 1,
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    messageFormat: '{name} {if context}[{context}] {end}{msg}',
+    ignore: 'pid,hostname,name,context',
+  });
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { createLogger, logFormatFor } from './logger';
 import { requestContext } from './request-context';
 
 function capture() {
@@ -48,5 +48,40 @@ describe('logger', () => {
 
     expect(lines[0]).toMatchObject({ msg: 'inside', requestId: 'req-42' });
     expect(lines[1]).not.toHaveProperty('requestId');
+  });
+});
+
+describe('log format', () => {
+  it('is pretty only in development with stdout a terminal; JSON for pipes, files and production', () => {
+    expect(logFormatFor('development', { isTTY: true })).toBe('pretty');
+    expect(logFormatFor('development', { isTTY: false })).toBe('json');
+    expect(logFormatFor('development', {})).toBe('json');
+    expect(logFormatFor('production', { isTTY: true })).toBe('json');
+    expect(logFormatFor('test', { isTTY: true })).toBe('json');
+  });
+
+  it('pretty writes one readable line per entry, with the process and context, secrets still censored', () => {
+    // given a pretty logger
+    const written: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', name: 'mandate-api', format: 'pretty', destination });
+
+    // when it logs a line with a context and a secret
+    logger.info({ context: 'Checkpointer', token: 'eyJ.secret', position: 42 }, 'signed a checkpoint');
+
+    // then the line reads as text, not JSON, and the secret is censored
+    const text = written.join('').replace(/\u001b\[[0-9;]*m/g, '');
+    expect(text.trim().split('\n')).toHaveLength(1);
+    expect(text).toMatch(
+      /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: mandate-api \[Checkpointer\] signed a checkpoint/,
+    );
+    expect(text).toContain('"position":42');
+    expect(text).not.toContain('eyJ.secret');
+    expect(() => JSON.parse(text)).toThrow();
   });
 });

@@ -2,14 +2,29 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 /**
+ * Nest's start-up narration: one line per module initialised and per route mapped (~80 lines for
+ * the API). It says nothing an operator acts on, and at `info` it buried the lines that do, so it
+ * is written at `debug`. Warnings and errors from these contexts keep their level.
+ */
+export const nestStartupContexts: ReadonlySet<string> = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+/**
  * Routes NestJS's own logging (bootstrap, route mapping, lifecycle) through pino, so every line
- * the process writes is one JSON object.
+ * the process writes goes through the one logger (JSON, or pretty on a terminal in development).
  */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest.at(-1);
+    const startup = typeof context === 'string' && nestStartupContexts.has(context);
+    this.write(startup ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);
