@@ -3,3 +3,4 @@ export * from './problem.filter';
 export * from './to-problem';
 export * from './zod-openapi';
 export * from './zod.decorators';
+export * from './paging';

@@ -31,6 +31,7 @@ import {
   type WorkspaceRole,
 } from '@mandate/domain';
 import type { EventStore, RecordedEvent } from '@mandate/event-store';
+import { pageOf } from '@mandate/http';
 import {
   approveUpdate,
   type Caller,
@@ -117,12 +118,6 @@ const covers = (outer: readonly string[], inner: readonly string[]): boolean =>
  * effective identity (so a refused request starts nothing), then the workflow's updates; an
  * update's validator refusal comes back as the same DomainError (code, kind) the decider threw.
  */
-const byCodeUnits = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-
-/** Oldest request first; ids break ties, so pages never skip or repeat a request. */
-const inListOrder = (a: AccessRequestEntry, b: AccessRequestEntry): number =>
-  byCodeUnits(a.requestedAt, b.requestedAt) || byCodeUnits(a.requestId, b.requestId);
-
 @Injectable()
 export class AccessRequestsService {
   constructor(
@@ -287,27 +282,19 @@ export class AccessRequestsService {
         (entry) =>
           !query.mine || ('request' in entry.state && entry.state.request.requestedBy === principal.id),
       )
-      .filter((entry) => !query.approvable || this.mayDecide(entry.state, principal.id, roles))
-      .sort(inListOrder);
-    const start = query.after === undefined ? 0 : this.pageStart(matching, workspaceId, query.after);
-    const page = matching.slice(start, start + query.limit);
-    const items = page
+      .filter((entry) => !query.approvable || this.mayDecide(entry.state, principal.id, roles));
+    // Oldest request first; ids break ties. The cursor is a request of this workspace, listed or not.
+    const page = pageOf(matching, query, {
+      key: (entry: AccessRequestEntry) => [entry.requestedAt, entry.requestId],
+      cursor: (after) => {
+        const entry = this.view.get(workspaceId, after);
+        return entry && [entry.requestedAt, entry.requestId];
+      },
+    });
+    const items = page.items
       .map((entry) => this.summary(entry, nowMs))
       .filter((item): item is AccessRequestSummary => item !== undefined);
-    const more = start + page.length < matching.length;
-    return more ? { items, next: page[page.length - 1].requestId } : { items };
-  }
-
-  /** Where the page after request `after` starts: the cursor is a request of this workspace, listed or not. */
-  private pageStart(sorted: AccessRequestEntry[], workspaceId: string, after: string): number {
-    const cursor = this.view.get(workspaceId, after);
-    if (cursor === undefined) {
-      throw new DomainError('validation', 'invalid-cursor', 'The cursor names no request of this workspace', [
-        { path: 'query.after', message: 'not a request of this workspace; pass the `next` of a page' },
-      ]);
-    }
-    const index = sorted.findIndex((entry) => inListOrder(entry, cursor) > 0);
-    return index < 0 ? sorted.length : index;
+    return page.next === undefined ? { items } : { items, next: page.next };
   }
 
   /** What the updates' validators check, so the inbox lists exactly what the caller may decide. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQueryFields } from '@mandate/http';
 import { durationSecondsSchema, identifierSchema, principalIdSchema } from '@mandate/domain';
 
 export const accessRequestStatuses = [
@@ -36,16 +37,13 @@ export const createAccessRequestBody = z.strictObject({
 });
 export type CreateAccessRequestBody = z.infer<typeof createAccessRequestBody>;
 
-export const MAX_LIST_LIMIT = 500;
 export const listAccessRequestsQuery = z.strictObject({
   status: z.enum(accessRequestStatuses).optional(),
   mine: z.stringbool().optional(),
   /** The approver inbox: only pending requests (or extensions) the caller may decide. */
   approvable: z.stringbool().optional(),
-  /** Page size; the answer's `next` continues the list. */
-  limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(100),
-  /** The `next` of the previous page: the request id the page ended with. */
-  after: identifierSchema.optional(),
+  /** `after`: the request id the previous page ended with. */
+  ...pageQueryFields(identifierSchema),
 });
 export type ListAccessRequestsQuery = z.infer<typeof listAccessRequestsQuery>;
 
