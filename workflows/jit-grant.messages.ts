@@ -7,18 +7,25 @@ import type { Actor, DomainEvent } from '../libs/domain/src/shared/decider';
 export type RequestAccessCommand = Extract<AccessRequestCommand, { type: 'RequestAccess' }>;
 
 /**
- * Started by the API once the request passed request-time validation. The command carries the
- * workspace's approval policy as it was then; the resolved part is kept with the request, so a
- * policy change never alters a running request.
+ * Started by the API once the request passed request-time validation. The command's policy and
+ * roles are the API's reading, which the workflow's own checks use; the activity records the
+ * request only with the API's signature and under the policy and roles it reads from the log.
  */
 export interface JitGrantInput {
   command: RequestAccessCommand;
+  /** The API's signature over the command (`JitCommandSigner`); without it nothing is recorded. */
+  signature?: string;
 }
 
-/** Who decides: the API resolves the caller's workspace roles from membership. */
+/**
+ * Who decides. `callerRoles` are the API's reading of membership, for the updates' validators to
+ * refuse early; the activity re-reads them from the log. `signature` is the API's, over the
+ * actor, the command and the request's round: the activity refuses a command without it.
+ */
 export interface Caller {
   actor: Actor;
   callerRoles: WorkspaceRole[];
+  signature?: string;
 }
 export interface DecisionArgs extends Caller {
   comment: string | null;
@@ -60,6 +67,37 @@ export const extendUpdate = defineUpdate<JitStepResult, [ExtendArgs]>('extend');
 export const reviewUpdate = defineUpdate<JitStepResult, [ReviewArgs]>('review');
 export const statusQuery = defineQuery<JitGrantStatus>('status');
 
+/** A command without who and when: the caller comes with the update, the time is the workflow's. */
+export type JitCommandBody = AccessRequestCommand extends infer C
+  ? C extends AccessRequestCommand
+    ? Omit<C, 'now' | 'actor' | 'callerRoles'>
+    : never
+  : never;
+
+/**
+ * The command each update stands for, built from the named fields only (a payload's other fields
+ * never reach the decider). The API signs exactly this body, and the workflow decides it.
+ */
+export const jitUpdateCommands = {
+  approve: (args: DecisionArgs): JitCommandBody => ({ type: 'ApproveAccess', comment: args.comment }),
+  deny: (args: DecisionArgs): JitCommandBody => ({ type: 'DenyAccess', comment: args.comment }),
+  cancel: (args: DecisionArgs): JitCommandBody => ({ type: 'CancelAccessRequest', comment: args.comment }),
+  revoke: (args: RevokeArgs): JitCommandBody => ({ type: 'RevokeAccess', reason: args.reason }),
+  extend: (args: ExtendArgs): JitCommandBody => ({
+    type: 'ExtendAccess',
+    durationSeconds: args.durationSeconds,
+    reason: args.reason,
+  }),
+  review: (args: ReviewArgs): JitCommandBody => ({
+    type: 'ReviewBreakGlass',
+    verdict: args.verdict,
+    comment: args.comment,
+  }),
+};
+
+/** Who the workflow's own steps (timeouts, expiry) are recorded as. */
+export const JIT_SYSTEM_ACTOR: Actor = { kind: 'system', id: 'jit-grant-workflow' };
+
 /** The one activity: decide a command against the stored stream and append, idempotently. */
 export interface AccessActivities {
   decideAccess(input: DecideAccessInput): Promise<DecideAccessResult>;
@@ -70,6 +108,8 @@ export interface DecideAccessInput {
   stepKey: string;
   correlationId: string;
   command: AccessRequestCommand;
+  /** The API's signature that came with the command (none for the workflow's own steps). */
+  signature?: string;
 }
 export interface DecideAccessResult {
   events: DomainEvent[];

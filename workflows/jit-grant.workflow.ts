@@ -25,8 +25,11 @@ import {
   DOMAIN_REFUSAL,
   type DomainRefusal,
   extendUpdate,
+  JIT_SYSTEM_ACTOR,
+  type JitCommandBody,
   type JitGrantInput,
   type JitStepResult,
+  jitUpdateCommands,
   revokeUpdate,
   reviewUpdate,
   statusQuery,
@@ -44,14 +47,7 @@ const { decideAccess } = proxyLocalActivities<AccessActivities>({
   retry: { initialInterval: '100 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-const system: Caller = { actor: { kind: 'system', id: 'jit-grant-workflow' }, callerRoles: [] };
-
-/** A command without who and when: the caller comes with the update, the time is the workflow's. */
-type CommandBody = AccessRequestCommand extends infer C
-  ? C extends AccessRequestCommand
-    ? Omit<C, 'now' | 'actor' | 'callerRoles'>
-    : never
-  : never;
+const system: Caller = { actor: JIT_SYSTEM_ACTOR, callerRoles: [] };
 
 const refusal = (error: unknown): ApplicationFailure | undefined => {
   if (error instanceof DomainError) {
@@ -77,7 +73,8 @@ const refusal = (error: unknown): ApplicationFailure | undefined => {
  * deadline, then, once granted, for the expiry timer, revocation or extensions; a break-glass grant
  * also waits for its review. The workflow only orchestrates: every decision is the access request
  * decider's, run first here (as the updates' validators, so a bad approver is refused at once) and
- * then by the activity against the stored stream, which is authoritative.
+ * then by the activity against the stored stream, which is authoritative: it checks the API's
+ * signature and reads roles and policy from the log, so nothing a Temporal client sends is trusted.
  */
 export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepResult> {
   const { requestId } = input.command;
@@ -114,13 +111,14 @@ export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepRes
     }
   };
 
-  const apply = async (command: AccessRequestCommand): Promise<JitStepResult> => {
+  const apply = async (command: AccessRequestCommand, signature?: string): Promise<JitStepResult> => {
     if (decideHere(command).length === 0) return result([], position);
     const decided = await decideAccess({
       streamId,
       stepKey: `${workflowId}/${++step}`,
       correlationId: requestId,
       command,
+      signature,
     }).catch((error: unknown) => {
       throw refusal(error) ?? error;
     });
@@ -133,13 +131,21 @@ export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepRes
     );
     return last;
   };
-  const run = (caller: Caller, body: CommandBody): Promise<JitStepResult> =>
-    serially(() => apply({ ...body, ...caller, now: new Date().toISOString() } as AccessRequestCommand));
+  /** Only the named fields make the command: anything else a payload carries is dropped here. */
+  const commandOf = (caller: Caller, body: JitCommandBody): AccessRequestCommand =>
+    ({
+      ...body,
+      actor: caller.actor,
+      callerRoles: caller.callerRoles,
+      now: new Date().toISOString(),
+    }) as AccessRequestCommand;
+  const run = (caller: Caller, body: JitCommandBody): Promise<JitStepResult> =>
+    serially(() => apply(commandOf(caller, body), caller.signature));
 
   /** Validators see the state as of now; the handler decides again once its turn comes. */
-  const validate = (caller: Caller, body: CommandBody) => (): void => {
+  const validate = (caller: Caller, body: JitCommandBody) => (): void => {
     if (state.status === 'absent') return;
-    decideHere({ ...body, ...caller, now: new Date().toISOString() } as AccessRequestCommand);
+    decideHere(commandOf(caller, body));
   };
   const afterRequest = async <T>(task: () => Promise<T>): Promise<T> => {
     await condition(() => state.status !== 'absent');
@@ -148,45 +154,27 @@ export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepRes
 
   setHandler(statusQuery, () => ({ state, position }));
   setHandler(submittedUpdate, () => afterRequest(async () => result([], position)));
-  setHandler(
-    approveUpdate,
-    (args) => afterRequest(() => run(args, { type: 'ApproveAccess', comment: args.comment })),
-    { validator: (args) => validate(args, { type: 'ApproveAccess', comment: args.comment })() },
-  );
-  setHandler(
-    denyUpdate,
-    (args) => afterRequest(() => run(args, { type: 'DenyAccess', comment: args.comment })),
-    { validator: (args) => validate(args, { type: 'DenyAccess', comment: args.comment })() },
-  );
-  setHandler(
-    cancelUpdate,
-    (args) => afterRequest(() => run(args, { type: 'CancelAccessRequest', comment: args.comment })),
-    { validator: (args) => validate(args, { type: 'CancelAccessRequest', comment: args.comment })() },
-  );
-  setHandler(
-    revokeUpdate,
-    (args) => afterRequest(() => run(args, { type: 'RevokeAccess', reason: args.reason })),
-    { validator: (args) => validate(args, { type: 'RevokeAccess', reason: args.reason })() },
-  );
-  const extension = (args: { durationSeconds: number; reason: string }): CommandBody => ({
-    type: 'ExtendAccess',
-    durationSeconds: args.durationSeconds,
-    reason: args.reason,
+  setHandler(approveUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.approve(args))), {
+    validator: (args) => validate(args, jitUpdateCommands.approve(args))(),
   });
-  setHandler(extendUpdate, (args) => afterRequest(() => run(args, extension(args))), {
-    validator: (args) => validate(args, extension(args))(),
+  setHandler(denyUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.deny(args))), {
+    validator: (args) => validate(args, jitUpdateCommands.deny(args))(),
   });
-  const review = (args: { verdict: 'justified' | 'unjustified'; comment: string | null }): CommandBody => ({
-    type: 'ReviewBreakGlass',
-    verdict: args.verdict,
-    comment: args.comment,
+  setHandler(cancelUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.cancel(args))), {
+    validator: (args) => validate(args, jitUpdateCommands.cancel(args))(),
   });
-  setHandler(reviewUpdate, (args) => afterRequest(() => run(args, review(args))), {
-    validator: (args) => validate(args, review(args))(),
+  setHandler(revokeUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.revoke(args))), {
+    validator: (args) => validate(args, jitUpdateCommands.revoke(args))(),
+  });
+  setHandler(extendUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.extend(args))), {
+    validator: (args) => validate(args, jitUpdateCommands.extend(args))(),
+  });
+  setHandler(reviewUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.review(args))), {
+    validator: (args) => validate(args, jitUpdateCommands.review(args))(),
   });
 
   // The request's `now` is the API's, so the stored request and a retried activity agree on it.
-  await serially(() => apply(input.command));
+  await serially(() => apply(input.command, input.signature));
 
   const untilMs = (instant: string): number => Math.max(1, Date.parse(instant) - Date.now());
   for (;;) {

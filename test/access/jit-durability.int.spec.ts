@@ -36,6 +36,8 @@ describe('JIT grant durability', () => {
       TEMPORAL_ADDRESS: kit.config.TEMPORAL_ADDRESS,
       TEMPORAL_TASK_QUEUE: kit.config.TEMPORAL_TASK_QUEUE,
       SQLITE_PATH: kit.storePath,
+      DATA_DIR: kit.config.DATA_DIR,
+      JIT_COMMAND_KEY_PATH: kit.config.JIT_COMMAND_KEY_PATH as string,
       LOG_LEVEL: 'info',
     });
     await worker.waitFor((message) => /polling task queue/.test(String((message as { msg?: string }).msg)));

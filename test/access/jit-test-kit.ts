@@ -7,35 +7,51 @@ import { NestFactory } from '@nestjs/core';
 import { WithStartWorkflowOperation, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { type AppConfig, loadConfig } from '@mandate/config';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
+  accessRequestDecider,
   type AccessRequestStatus,
   type ApprovalPolicy,
+  approvalPolicyDecider,
+  approvalPolicyStreamId,
   defaultApprovalPolicy,
   eventSchemas,
+  latestRound,
   type WorkspaceRole,
   accessRequestStreamId,
 } from '@mandate/domain';
 import {
   EventSchemaRegistry,
   type EventStore,
+  foldStream,
+  handleCommand,
   SqliteEventStore,
   type RecordedEvent,
 } from '@mandate/event-store';
-import { connectTemporalClient, type TemporalClientHandle } from '@mandate/temporal';
+import {
+  connectTemporalClient,
+  loadJitCommandKey,
+  signJitCommand,
+  type TemporalClientHandle,
+} from '@mandate/temporal';
 import {
   type Caller,
   jitGrantWorkflow,
-  jitWorkflowId,
   type JitStepResult,
+  jitUpdateCommands,
+  jitWorkflowId,
   type RequestAccessCommand,
   statusQuery,
   submittedUpdate,
 } from '@mandate/workflows';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { IdentityLog } from '../../libs/projections/test/identity-log';
 
 export interface JitKit {
   config: AppConfig;
   store: EventStore;
+  /** The key the API signs JIT commands with; the kit signs what it sends, as the API does. */
+  commandKey: Buffer;
   temporal: TemporalClientHandle;
   storePath: string;
   startWorker(): Promise<void>;
@@ -43,9 +59,20 @@ export interface JitKit {
   close(): Promise<void>;
 }
 
+/** Workspace `acme`'s members: the roles the activity reads from the log. */
+export const MEMBERS: Record<string, WorkspaceRole> = {
+  alice: 'approver',
+  bob: 'admin',
+  rita: 'member',
+  ivan: 'member',
+  mallory: 'member',
+  ...Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`approver-${index}`, 'approver'])),
+};
+
 /**
- * A task queue of its own and a fresh SQLite file the test reads too; an in-process worker unless
- * the test runs workers as processes (`inProcessWorker: false`).
+ * A task queue of its own, a fresh SQLite file the test reads too, with workspace `acme` and its
+ * `MEMBERS`; an in-process worker unless the test runs workers as processes
+ * (`inProcessWorker: false`). The kit plays the API: it signs what it sends through Temporal.
  */
 export async function startJitKit(
   options: { inProcessWorker?: boolean; env?: Record<string, string> } = {},
@@ -56,14 +83,32 @@ export async function startJitKit(
     ...process.env,
     ...options.env,
     SQLITE_PATH: storePath,
+    DATA_DIR: dir,
+    JIT_COMMAND_KEY_PATH: join(dir, 'keys', 'jit-command.key'),
     TEMPORAL_TASK_QUEUE: `jit-${randomUUID()}`,
     LOG_LEVEL: 'warn',
   });
   const store = new SqliteEventStore({ path: storePath, schemas: new EventSchemaRegistry(eventSchemas) });
+  const log = new IdentityLog(store);
+  await log.workspace('acme', 'root', {
+    type: 'CreateWorkspace',
+    workspaceId: 'acme',
+    name: 'Acme',
+    actorIsPlatformAdmin: true,
+  });
+  for (const [principalId, role] of Object.entries(MEMBERS)) {
+    await log.workspace('acme', 'root', { type: 'GrantMemberRole', principalId, role });
+  }
   let worker: INestApplicationContext | undefined;
   const kit: JitKit = {
     config,
     store,
+    commandKey: loadJitCommandKey({
+      path: config.JIT_COMMAND_KEY_PATH,
+      dataDir: config.DATA_DIR,
+      production: false,
+      warn: () => undefined,
+    }),
     storePath,
     temporal: await connectTemporalClient(config),
     async startWorker() {
@@ -118,19 +163,78 @@ export function requestCommand(overrides: Partial<RequestAccessCommand> = {}): R
   };
 }
 
-/** Starts the workflow (a second start of the same request is a no-op) and waits until the request is recorded. */
+/** As an admin would: the workspace's stored policy, which the activity records requests under. */
+async function setPolicy(kit: JitKit, workspaceId: string, policy: ApprovalPolicy): Promise<void> {
+  await handleCommand(
+    kit.store,
+    approvalPolicyDecider,
+    approvalPolicyStreamId(workspaceId),
+    {
+      type: 'SetApprovalPolicy',
+      workspaceId,
+      policy,
+      actor: { kind: 'user', id: 'root' },
+      callerRoles: ['owner'],
+      now: new Date().toISOString(),
+    },
+    {
+      toEnvelope: (events) =>
+        events.map((event) => ({
+          id: randomUUID(),
+          type: event.type,
+          data: event.data,
+          occurredAt: new Date().toISOString(),
+          workspaceId,
+          actor: { kind: 'user', id: 'root' },
+          metadata: { correlationId: randomUUID(), causationId: null },
+        })),
+    },
+  );
+}
+
+/**
+ * Starts the workflow as the API does (the command's policy becomes the workspace's, then the
+ * command is signed); a second start of the same request is a no-op. Waits until it is recorded.
+ */
 export async function submit(kit: JitKit, command: RequestAccessCommand): Promise<JitStepResult> {
+  await setPolicy(kit, command.workspaceId, command.policy);
+  const { workspaceId, requestId } = command;
+  const signature = signJitCommand(kit.commandKey, { workspaceId, requestId, round: 0, command });
   const startWorkflowOperation = new WithStartWorkflowOperation(jitGrantWorkflow, {
     workflowId: jitWorkflowId(command.requestId),
     taskQueue: kit.config.TEMPORAL_TASK_QUEUE,
-    args: [{ command }],
+    args: [{ command, signature }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
   return kit.temporal.client.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation });
 }
 
-export const handleOf = (kit: JitKit, requestId: string) =>
-  kit.temporal.client.workflow.getHandle<typeof jitGrantWorkflow>(jitWorkflowId(requestId));
+type UpdateName = keyof typeof jitUpdateCommands;
+
+/**
+ * The workflow's handle, whose updates the kit signs as the API would: for the caller, the
+ * command and the round the stored request is in.
+ */
+export const handleOf = (kit: JitKit, requestId: string) => {
+  const handle = kit.temporal.client.workflow.getHandle<typeof jitGrantWorkflow>(jitWorkflowId(requestId));
+  const executeUpdate = async <Args extends Caller>(
+    update: UpdateDefinition<JitStepResult, [Args]>,
+    options: { args: [Args] },
+  ): Promise<JitStepResult> => {
+    const [args] = options.args;
+    const state = await foldStream(kit.store, accessRequestDecider, accessRequestStreamId(requestId));
+    if (state.status === 'absent') throw new Error(`request ${requestId} is not recorded`);
+    const command = { ...jitUpdateCommands[update.name as UpdateName](args as never), actor: args.actor };
+    const signature = signJitCommand(kit.commandKey, {
+      workspaceId: state.request.workspaceId,
+      requestId,
+      round: latestRound(state),
+      command,
+    });
+    return handle.executeUpdate(update, { args: [{ ...args, signature }] });
+  };
+  return { ...handle, executeUpdate };
+};
 
 export async function storedEvents(kit: JitKit, requestId: string): Promise<RecordedEvent[]> {
   return kit.store.readStream(accessRequestStreamId(requestId));

@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown }
 import type { AppConfig } from '@mandate/config';
 import { type EventStore, openAppEventStore } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
+import { loadJitCommandKey } from '@mandate/temporal';
 import { createAccessActivities } from './activities/access.activities';
 import { helloActivities } from './activities/hello.activities';
 import {
@@ -59,10 +60,19 @@ export class WorkerModule {
         {
           provide: WORKER_ACTIVITIES,
           inject: [WORKER_EVENT_STORE],
-          useFactory: (store: WorkerEventStore) => ({
-            ...helloActivities,
-            ...createAccessActivities(() => store.get()),
-          }),
+          useFactory: (store: WorkerEventStore) => {
+            let key: Buffer | undefined;
+            const commandKey = () =>
+              (key ??= loadJitCommandKey({
+                path: config.JIT_COMMAND_KEY_PATH,
+                dataDir: config.DATA_DIR,
+                production: config.NODE_ENV === 'production',
+                warn: logger ? (message) => logger.warn(message) : undefined,
+              }));
+            // Production fails at start without the key, not at the first request.
+            if (config.NODE_ENV === 'production') commandKey();
+            return { ...helloActivities, ...createAccessActivities(() => store.get(), commandKey) };
+          },
         },
         ...(logger ? [{ provide: WORKER_LOGGER, useValue: logger }] : []),
         TemporalWorkerService,

@@ -27,6 +27,7 @@ export const configSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('mandate'),
   TEMPORAL_UI_URL: z.string().url().optional(),
+  JIT_COMMAND_KEY_PATH: z.string().min(1).optional(),
 
   KAFKA_BROKERS: z.string().min(1).optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('mandate'),

@@ -8,7 +8,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { v7 as uuidv7 } from 'uuid';
 import { type Principal, WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
@@ -40,8 +40,10 @@ import {
   DOMAIN_REFUSAL,
   type DomainRefusal,
   extendUpdate,
+  type JitCommandBody,
   jitGrantWorkflow,
   type JitStepResult,
+  jitUpdateCommands,
   jitWorkflowId,
   type RequestAccessCommand,
   revokeUpdate,
@@ -62,6 +64,7 @@ import type {
   RevokeBody,
 } from './access.schemas';
 import { AccessRequestsView, type AccessRequestEntry } from './access-requests.view';
+import { JitCommandSigner } from './jit-command-signer';
 import { TEMPORAL_CLIENT } from './temporal-client.provider';
 
 /** What every JIT command answers: the status after it and the log position to check with `minPosition`. */
@@ -128,6 +131,7 @@ export class AccessRequestsService {
     @Inject(WORKSPACE_ROLE_RESOLVER) private readonly roles: WorkspaceRoleResolver,
     private readonly projections: ProjectionService,
     private readonly view: AccessRequestsView,
+    private readonly signer: JitCommandSigner,
   ) {}
 
   async request(
@@ -165,18 +169,21 @@ export class AccessRequestsService {
         ? undefined
         : this.overlapping(workspaceId, body, now.getTime());
     if (overlapping !== undefined) {
-      const result = await this.update(overlapping.grantId, () =>
-        this.handle(overlapping.grantId).executeUpdate(extendUpdate, {
-          args: [{ ...caller, durationSeconds: body.durationSeconds, reason: body.reason }],
-        }),
+      const result = await this.decide(
+        principal,
+        workspaceId,
+        overlapping.grantId,
+        extendUpdate,
+        jitUpdateCommands.extend,
+        { durationSeconds: body.durationSeconds, reason: body.reason },
       );
-      return { requestId: overlapping.grantId, extended: true, ...result };
+      return { ...result, extended: true };
     }
 
     const startWorkflowOperation = new WithStartWorkflowOperation(jitGrantWorkflow, {
       workflowId: jitWorkflowId(command.requestId),
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-      args: [{ command }],
+      args: [{ command, signature: this.signer.request(command) }],
       // Posting a request again is a no-op: while it runs the running workflow answers; once it
       // has ended the id is never reused, and the stored request answers.
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -206,52 +213,46 @@ export class AccessRequestsService {
   }
 
   async approve(principal: Principal, workspaceId: string, requestId: string, body: DecisionBody) {
-    return this.decide(principal, workspaceId, requestId, (caller) =>
-      this.handle(requestId).executeUpdate(approveUpdate, { args: [{ ...caller, comment: body.comment }] }),
-    );
+    return this.decide(principal, workspaceId, requestId, approveUpdate, jitUpdateCommands.approve, {
+      comment: body.comment,
+    });
   }
 
   async deny(principal: Principal, workspaceId: string, requestId: string, body: DecisionBody) {
-    return this.decide(principal, workspaceId, requestId, (caller) =>
-      this.handle(requestId).executeUpdate(denyUpdate, { args: [{ ...caller, comment: body.comment }] }),
-    );
+    return this.decide(principal, workspaceId, requestId, denyUpdate, jitUpdateCommands.deny, {
+      comment: body.comment,
+    });
   }
 
   async cancel(principal: Principal, workspaceId: string, requestId: string, body: DecisionBody) {
-    return this.decide(principal, workspaceId, requestId, (caller) =>
-      this.handle(requestId).executeUpdate(cancelUpdate, { args: [{ ...caller, comment: body.comment }] }),
-    );
+    return this.decide(principal, workspaceId, requestId, cancelUpdate, jitUpdateCommands.cancel, {
+      comment: body.comment,
+    });
   }
 
   async revoke(principal: Principal, workspaceId: string, requestId: string, body: RevokeBody) {
-    return this.decide(principal, workspaceId, requestId, (caller) =>
-      this.handle(requestId).executeUpdate(revokeUpdate, { args: [{ ...caller, reason: body.reason }] }),
-    );
+    return this.decide(principal, workspaceId, requestId, revokeUpdate, jitUpdateCommands.revoke, {
+      reason: body.reason,
+    });
   }
 
   async extend(principal: Principal, workspaceId: string, requestId: string, body: ExtendBody) {
-    return this.decide(principal, workspaceId, requestId, (caller) =>
-      this.handle(requestId).executeUpdate(extendUpdate, {
-        args: [{ ...caller, durationSeconds: body.durationSeconds, reason: body.reason }],
-      }),
-    );
+    return this.decide(principal, workspaceId, requestId, extendUpdate, jitUpdateCommands.extend, {
+      durationSeconds: body.durationSeconds,
+      reason: body.reason,
+    });
   }
 
   async review(principal: Principal, workspaceId: string, requestId: string, body: ReviewBody) {
-    return this.decide(principal, workspaceId, requestId, (caller) =>
-      this.handle(requestId).executeUpdate(reviewUpdate, {
-        args: [{ ...caller, verdict: body.verdict, comment: body.comment }],
-      }),
-    );
+    return this.decide(principal, workspaceId, requestId, reviewUpdate, jitUpdateCommands.review, {
+      verdict: body.verdict,
+      comment: body.comment,
+    });
   }
 
   async detail(workspaceId: string, requestId: string): Promise<AccessRequestDetail> {
     const events = await this.stream(workspaceId, requestId);
-    const state = events.reduce(
-      (current, event) =>
-        accessRequestDecider.evolve(current, { type: event.type, data: event.data } as never),
-      accessRequestDecider.initialState(),
-    );
+    const state = folded(events);
     return {
       requestId,
       workspaceId,
@@ -359,15 +360,23 @@ export class AccessRequestsService {
     };
   }
 
-  private async decide(
+  /** Sends an update signed for the caller and the round the stored request is in. */
+  private async decide<Args extends Caller>(
     principal: Principal,
     workspaceId: string,
     requestId: string,
-    send: (caller: Caller) => Promise<JitStepResult>,
+    update: UpdateDefinition<JitStepResult, [Args]>,
+    commandOf: (args: Args) => JitCommandBody,
+    fields: Omit<Args, keyof Caller>,
   ): Promise<AccessStepAnswer> {
-    await this.stream(workspaceId, requestId);
+    const state = folded(await this.stream(workspaceId, requestId));
     const caller = await this.caller(principal, workspaceId);
-    return { requestId, ...(await this.update(requestId, () => send(caller))) };
+    const args = { ...caller, ...fields } as Args;
+    if (state.status !== 'absent') args.signature = this.signer.update(state, caller.actor, commandOf(args));
+    const result = await this.update(requestId, () =>
+      this.handle(requestId).executeUpdate(update, { args: [args] }),
+    );
+    return { requestId, ...result };
   }
 
   private async caller(principal: Principal, workspaceId: string): Promise<Caller> {
@@ -493,6 +502,12 @@ export class AccessRequestsService {
     return undefined;
   }
 }
+
+const folded = (events: RecordedEvent[]): AccessRequestState =>
+  events.reduce(
+    (state, event) => accessRequestDecider.evolve(state, { type: event.type, data: event.data } as never),
+    accessRequestDecider.initialState(),
+  );
 
 /** A decider refusal at request time names fields under `body.`, like every other validation. */
 function located<T>(decide: () => T): T {

@@ -7,12 +7,19 @@ import { AccessRequestsController } from './access-requests.controller';
 import { AccessRequestsService } from './access-requests.service';
 import { AccessRequestsView } from './access-requests.view';
 import { ApprovalPolicyController } from './approval-policy.controller';
+import { JitCommandSigner } from './jit-command-signer';
 import { TemporalClientCloser, temporalClientProvider } from './temporal-client.provider';
 
 /** JIT access: requests and their workflows (through a Temporal client), the approval policy. */
 @Module({
   imports: [EventStoreModule, ClockModule, PermissionsModule, IdentityModule],
   controllers: [AccessRequestsController, ApprovalPolicyController],
-  providers: [temporalClientProvider, TemporalClientCloser, AccessRequestsService, AccessRequestsView],
+  providers: [
+    temporalClientProvider,
+    TemporalClientCloser,
+    JitCommandSigner,
+    AccessRequestsService,
+    AccessRequestsView,
+  ],
 })
 export class AccessModule {}

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { v5 as uuidv5 } from 'uuid';
-import { accessRequestDecider, type AccessRequestEvent, isDomainError } from '@mandate/domain';
+import { type AccessRequestEvent, accessRequestStreamId, DomainError, isDomainError } from '@mandate/domain';
 import { type EventStore, handleCommand, type RecordedEvent } from '@mandate/event-store';
 import {
   type AccessActivities,
@@ -9,6 +9,7 @@ import {
   DOMAIN_REFUSAL,
   type DomainRefusal,
 } from '@mandate/workflows';
+import { signedByApi, withAuthorityFromLog } from './access-authority';
 
 /** Namespace of the deterministic ids of events appended by workflow steps. */
 const WORKFLOW_EVENT_NAMESPACE = '5b0d6a3e-0f4e-4c52-9a53-7f3f8c9e2a11';
@@ -21,16 +22,31 @@ const toResult = (events: RecordedEvent[]): DecideAccessResult => ({
   position: events[events.length - 1]?.globalPosition ?? 0,
 });
 
+const refusal = (error: DomainError): ApplicationFailure =>
+  ApplicationFailure.nonRetryable(error.message, DOMAIN_REFUSAL, {
+    kind: error.kind,
+    code: error.code,
+    message: error.message,
+    issues: error.issues,
+  } satisfies DomainRefusal);
+
 /**
- * The workflow's one activity: decide the command against the stored stream and append. A retry of
- * a step that already appended finds its events by their deterministic ids and returns them, so a
- * step writes at most once; a refusal by the decider is permanent (non-retryable).
+ * The workflow's one activity, and the authoritative step: decide the command against the stored
+ * stream and append. Temporal is not trusted with authority: the command must carry the API's
+ * signature, and the caller's roles and a request's policy are read from the log, whatever the
+ * payload says. A retry of a step that already appended finds its events by their deterministic
+ * ids and returns them, so a step writes at most once; a refusal is permanent (non-retryable).
+ *
+ * `source` and `commandKey` may be loaded lazily (the worker does, on the first activity).
  */
-/** `source` may open the store lazily (the worker does, on the first activity). */
-export function createAccessActivities(source: EventStore | (() => EventStore)): AccessActivities {
+export function createAccessActivities(
+  source: EventStore | (() => EventStore),
+  commandKey: Buffer | (() => Buffer),
+): AccessActivities {
   const storeOf = typeof source === 'function' ? source : () => source;
+  const keyOf = typeof commandKey === 'function' ? commandKey : () => commandKey;
   return {
-    async decideAccess({ streamId, stepKey, correlationId, command }: DecideAccessInput) {
+    async decideAccess({ streamId, stepKey, correlationId, command, signature }: DecideAccessInput) {
       const store = storeOf();
       const stored = await store.readStream(streamId);
       const firstId = eventId(stepKey, 0);
@@ -39,39 +55,33 @@ export function createAccessActivities(source: EventStore | (() => EventStore)):
         const ids = new Set(stored.slice(already).map((_, index) => eventId(stepKey, index)));
         return toResult(stored.slice(already).filter((event) => ids.has(event.id)));
       }
-      const workspaceId =
-        stored[0]?.workspaceId ?? (command.type === 'RequestAccess' ? command.workspaceId : undefined);
-      if (workspaceId === undefined) {
-        throw ApplicationFailure.nonRetryable(`Stream ${streamId} holds no access request`, DOMAIN_REFUSAL, {
-          kind: 'not_found',
-          code: 'request-not-found',
-          message: 'Access request not found',
-          issues: [],
-        } satisfies DomainRefusal);
-      }
       try {
-        const result = await handleCommand(store, accessRequestDecider, streamId, command, {
+        // A request goes to the stream its (signed) id names; anything else to the stored request's.
+        const workspaceId = command.type === 'RequestAccess' ? command.workspaceId : stored[0]?.workspaceId;
+        if (
+          workspaceId === undefined ||
+          (command.type === 'RequestAccess' && streamId !== accessRequestStreamId(command.requestId))
+        ) {
+          throw new DomainError('not_found', 'request-not-found', 'Access request not found');
+        }
+        const trusted = await withAuthorityFromLog(store, workspaceId, command);
+        const result = await handleCommand(store, signedByApi(keyOf(), signature), streamId, trusted, {
           retryOnConflict: 3,
           toEnvelope: (events: AccessRequestEvent[]) =>
             events.map((event, index) => ({
               id: eventId(stepKey, index),
               type: event.type,
               data: event.data,
-              occurredAt: command.now,
+              occurredAt: trusted.now,
               workspaceId,
-              actor: command.actor,
+              actor: trusted.actor,
               metadata: { correlationId, causationId: stepKey },
             })),
         });
         return { ...toResult(result.events), position: result.position };
       } catch (error) {
         if (!isDomainError(error)) throw error;
-        throw ApplicationFailure.nonRetryable(error.message, DOMAIN_REFUSAL, {
-          kind: error.kind,
-          code: error.code,
-          message: error.message,
-          issues: error.issues,
-        } satisfies DomainRefusal);
+        throw refusal(error);
       }
     },
   };

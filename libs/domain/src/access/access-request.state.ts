@@ -53,3 +53,10 @@ export const needsBreakGlassReview = (state: AccessRequestState): boolean =>
   (state.status === 'active' || state.status === 'revoked' || state.status === 'expired') &&
   state.request.mode === 'break-glass' &&
   !state.reviewed;
+
+/**
+ * The request's latest approval round: 0 for the request itself, n once its n-th extension was
+ * asked for. A caller's decision is bound to the round it saw, so it cannot be replayed into a
+ * later one.
+ */
+export const latestRound = (state: AccessRequestState): number => ('rounds' in state ? state.rounds : 0);

@@ -60,3 +60,15 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     }
   }
 }
+
+/** A stream's current state: its events folded with the decider's `evolve`. */
+export async function foldStream<Command, Event extends DomainEvent, State>(
+  store: Pick<EventStore, 'readStream'>,
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+): Promise<State> {
+  return (await store.readStream(streamId)).reduce(
+    (state, event) => decider.evolve(state, { type: event.type, data: event.data } as Event),
+    decider.initialState(),
+  );
+}
