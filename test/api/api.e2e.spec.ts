@@ -1,5 +1,6 @@
 import { toOpenApiSchema } from '@mandate/http';
 import { StaticRoleResolver } from '@mandate/testing';
+import { MAX_PATH_PARAM_LENGTH } from '../../apps/api/src/app.factory';
 import { startTestApi, type TestApi } from './api-test-kit';
 import { TestOnlyModule, widgetBody } from './test-only.module';
 
@@ -206,6 +207,29 @@ describe('API edge: auth, validation, errors, logs', () => {
       const response = await api.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: auth });
 
       expect([response.statusCode, problemOf(response).code]).toEqual([404, 'route-not-found']);
+    });
+
+    it("answers the router's own refusals as problems: an undecodable path 400, an over-long parameter 414", async () => {
+      const badUrl = await api.app.inject({ method: 'GET', url: '/test/items/%zz', headers: auth });
+      const tooLong = await api.app.inject({
+        method: 'GET',
+        url: `/test/items/${'a'.repeat(MAX_PATH_PARAM_LENGTH + 1)}`,
+        headers: auth,
+      });
+
+      expect([badUrl.statusCode, problemOf(badUrl).code]).toEqual([400, 'malformed-url']);
+      expect([tooLong.statusCode, problemOf(tooLong).code]).toEqual([414, 'path-parameter-too-long']);
+      expect(problemOf(tooLong).requestId).toBe(tooLong.headers['x-request-id']);
+    });
+
+    it('routes the longest valid id, percent-encoded, to validation', async () => {
+      // 200 characters (the longest principal id) of a 3-byte UTF-8 character, 9 characters each once encoded
+      const longest = encodeURIComponent('€'.repeat(200));
+
+      const response = await api.app.inject({ method: 'GET', url: `/test/items/${longest}`, headers: auth });
+
+      expect(longest.length).toBeLessThanOrEqual(MAX_PATH_PARAM_LENGTH);
+      expect([response.statusCode, problemOf(response).errors?.[0]?.path]).toEqual([400, 'params.itemId']);
     });
 
     it('hides an unexpected failure behind a generic 500 and logs its stack with the request id', async () => {

@@ -1,6 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@mandate/config';
 import {
   BearerAuthenticator,
@@ -10,7 +11,7 @@ import {
   type WorkspaceRoleResolver,
 } from '@mandate/auth';
 import type { EventStore } from '@mandate/event-store';
-import { ProblemFilter } from '@mandate/http';
+import { ProblemFilter, sendProblem } from '@mandate/http';
 import {
   createHttpMetrics,
   createLogger,
@@ -43,6 +44,12 @@ export interface ApiAppOverrides {
 export const READINESS_TIMEOUT_MS = 2_000;
 
 /**
+ * The router refuses longer path parameters (414) before any route runs. The longest valid one is
+ * a principal id: 200 characters, each up to 9 once percent-encoded (a 3-byte UTF-8 character).
+ */
+export const MAX_PATH_PARAM_LENGTH = 2_048;
+
+/**
  * Builds the API, initialised but not listening: `main.ts` listens, tests call `app.inject()`,
  * benchmarks listen on a random port. Everything the process needs comes from `config`.
  */
@@ -73,6 +80,10 @@ export async function createApiApp(
     bodyLimit: config.API_BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     return503OnClosing: true,
+    maxParamLength: MAX_PATH_PARAM_LENGTH,
+    // What the router answers itself (an undecodable path, an over-long parameter) is a problem too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(logger, error, request, reply),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({

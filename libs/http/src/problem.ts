@@ -30,7 +30,9 @@ export const EDGE_PROBLEM_CODES = {
   forbidden: { status: 403, title: 'Forbidden' },
   'route-not-found': { status: 404, title: 'No such route' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'malformed-url': { status: 400, title: 'Malformed URL' },
   'body-too-large': { status: 413, title: 'Body too large' },
+  'path-parameter-too-long': { status: 414, title: 'Path parameter too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

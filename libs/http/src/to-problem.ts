@@ -10,6 +10,8 @@ export const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_many_requests: 429,
+  unavailable: 503,
 };
 
 const TITLE_BY_KIND: Record<DomainErrorKind, string> = {
@@ -19,6 +21,8 @@ const TITLE_BY_KIND: Record<DomainErrorKind, string> = {
   forbidden: 'Forbidden',
   not_found: 'Not found',
   conflict: 'Conflict',
+  too_many_requests: 'Too many requests',
+  unavailable: 'Service unavailable',
 };
 
 /** A problem before the request-specific fields (instance, requestId) are added. */
@@ -69,6 +73,8 @@ const FASTIFY_CODES: Record<string, EdgeProblemCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
+  FST_ERR_BAD_URL: 'malformed-url',
+  FST_ERR_MAX_PARAM_LENGTH: 'path-parameter-too-long',
 };
 
 const STATUS_CODES: Partial<Record<number, EdgeProblemCode>> = {
@@ -152,6 +158,10 @@ function fastifyDetail(code: EdgeProblemCode, error: CodedError): string {
       return 'This content type is not accepted; send application/json.';
     case 'malformed-json':
       return 'The body is not valid JSON.';
+    case 'malformed-url':
+      return 'The path is not a valid URL (a percent-escape does not decode).';
+    case 'path-parameter-too-long':
+      return 'A path parameter is longer than any valid value.';
     default:
       return typeof error.message === 'string' ? error.message : 'Bad request.';
   }
