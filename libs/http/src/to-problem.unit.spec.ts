@@ -11,6 +11,8 @@ describe('toProblem', () => {
     ['forbidden', 403],
     ['not_found', 404],
     ['conflict', 409],
+    ['too_many_requests', 429],
+    ['unavailable', 503],
   ])('maps a %s refusal to %i keeping its code and message', (kind, status) => {
     const problem = toProblem(new DomainError(kind, 'some-code', 'Why it was refused.'));
 

@@ -24,7 +24,7 @@ import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { type ChannelIdentity, channelIdentity } from './channel-identity';
-import type { CheckRequest } from './permissions.schemas';
+import { type CheckRequest, MAX_BATCH_INSTANTS } from './permissions.schemas';
 import { ProjectionService } from './projection.service';
 
 export const CHECK_SCOPE = 'permissions:check';
@@ -50,6 +50,11 @@ function canonicalHostOf(text: string): CanonicalHost {
     { path: 'body.host', message: parsed.message },
   ]);
 }
+
+/** A workspace at an instant: the same key for every spelling of the instant. */
+const instantKey = (workspaceId: string, at: string) => `${workspaceId}@${Date.parse(at)}`;
+
+type AsOf = { permissions: WorkspacePermissions; position: number; nowMs: number };
 
 const unknownWorkspace: Decision = Object.freeze({
   allowed: false,
@@ -101,12 +106,40 @@ export class PermissionChecksService {
     }
     const answers: CheckAnswer[] = new Array(checks.length);
     const pending: Promise<void>[] = [];
+    const states = this.statesAt(checks);
     for (let index = 0; index < checks.length; index++) {
       const check = checks[index];
-      if (check.at === undefined) answers[index] = this.answerNow(check);
-      else pending.push(this.answerAt(check, check.at).then((answer) => void (answers[index] = answer)));
+      const state = check.at === undefined ? undefined : states.get(instantKey(check.workspaceId, check.at));
+      if (state === undefined) answers[index] = this.answerNow(check);
+      else {
+        const answer = ({ permissions, position, nowMs }: AsOf) =>
+          void (answers[index] = { ...evaluate(permissions.compiled, check, nowMs), position });
+        pending.push(state.then(answer));
+      }
     }
     return pending.length === 0 ? answers : Promise.all(pending).then(() => answers);
+  }
+
+  /**
+   * One state per distinct (workspace, instant) of a batch, however many checks name it, and no
+   * more than MAX_BATCH_INSTANTS of them: each may cost a replay of the workspace's history.
+   */
+  private statesAt(checks: readonly CheckRequest[]): Map<string, Promise<AsOf>> {
+    const keys = new Set<string>();
+    for (const check of checks) if (check.at !== undefined) keys.add(instantKey(check.workspaceId, check.at));
+    if (keys.size > MAX_BATCH_INSTANTS) {
+      const message = `A batch may ask about at most ${MAX_BATCH_INSTANTS} distinct instants (at); this one names ${keys.size}`;
+      throw new DomainError('validation', 'too-many-instants', message, [{ path: 'body.checks', message }], {
+        maxInstants: MAX_BATCH_INSTANTS,
+      });
+    }
+    const states = new Map<string, Promise<AsOf>>();
+    for (const check of checks) {
+      if (check.at === undefined) continue;
+      const key = instantKey(check.workspaceId, check.at);
+      if (!states.has(key)) states.set(key, this.asOf(check.workspaceId, check.at));
+    }
+    return states;
   }
 
   async effectiveIdentity(
@@ -218,7 +251,7 @@ export class PermissionChecksService {
     return { ...evaluate(permissions.compiled, query, nowMs), position };
   }
 
-  private async asOf(workspaceId: string, at: string | undefined) {
+  private async asOf(workspaceId: string, at: string | undefined): Promise<AsOf> {
     const { projection, history } = this.projections;
     if (at === undefined) {
       const permissions = projection.workspace(workspaceId);

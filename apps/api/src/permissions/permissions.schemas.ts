@@ -18,6 +18,11 @@ export const checkRequestSchema = z.strictObject({
 export type CheckRequest = z.infer<typeof checkRequestSchema>;
 
 export const MAX_BATCH_CHECKS = 1000;
+/**
+ * Distinct `at` instants one batch may ask about: each may cost a replay of the workspace's
+ * history, so a batch's cost is bounded by this, not by its length.
+ */
+export const MAX_BATCH_INSTANTS = 10;
 export const batchCheckRequestSchema = z.strictObject({
   checks: z.array(checkRequestSchema).min(1).max(MAX_BATCH_CHECKS),
 });

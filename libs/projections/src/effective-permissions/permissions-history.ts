@@ -1,3 +1,4 @@
+import { DomainError } from '@mandate/domain';
 import type { ReadAllOptions, RecordedEvent } from '@mandate/event-store';
 import { applyTo, type EffectivePermissionsProjection, routeOf } from './effective-permissions.projection';
 import { WorkspacePermissions } from './workspace-permissions';
@@ -12,20 +13,56 @@ export interface PermissionsAsOf {
   position: number;
 }
 
+export interface HistoryLimits {
+  /** Replays folded at the same time (each holds a workspace's state and reads the log). */
+  concurrency?: number;
+  /** Replays allowed to wait for a turn; beyond that, asking is refused with 503 and Retry-After. */
+  queue?: number;
+  /** Replayed states kept, most recently used first: answers for them and starting points. */
+  cacheSize?: number;
+}
+
+/** A replayed state: the workspace after its first `count` events (the last at `position`). */
+interface Replayed {
+  workspaceId: string;
+  count: number;
+  permissions: WorkspacePermissions;
+}
+
+const RETRY_AFTER_SECONDS = 1;
+
 /**
  * A workspace's permissions as they were at an instant, exactly: the workspace's own events
  * recorded up to that instant are read back from the log (the projection keeps their positions)
- * and folded into a fresh structure. Answers are cached by (workspace, position), so every
- * instant between the same two events shares one replay.
+ * and folded into a fresh structure. Replays cost CPU and memory in proportion to the workspace's
+ * history, and anyone who may check can ask for one, so they are bounded:
+ * - one replay per (workspace, position), however many callers ask at once (single flight), and
+ *   every instant between the same two events shares it;
+ * - the most recently used states are kept, and a replay starts from the nearest kept state at or
+ *   before its target (reading only the events in between) rather than from the first event;
+ * - at most `concurrency` replays run at once and `queue` wait; further ones are refused with a
+ *   `503 replays-saturated` problem carrying Retry-After, so a burst costs a refusal, not the heap.
  */
 export class PermissionsHistory {
-  private readonly cache = new Map<string, Promise<WorkspacePermissions>>();
+  /** Replays started (a metric, and what tests count). */
+  replays = 0;
+  private readonly inFlight = new Map<string, Promise<Replayed>>();
+  private readonly kept = new Map<string, Replayed>();
+  private readonly concurrency: number;
+  private readonly queue: number;
+  private readonly cacheSize: number;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly log: LogReader,
     private readonly projection: EffectivePermissionsProjection,
-    private readonly cacheSize = 16,
-  ) {}
+    limits: HistoryLimits = {},
+  ) {
+    this.concurrency = limits.concurrency ?? 2;
+    this.queue = limits.queue ?? 16;
+    this.cacheSize = limits.cacheSize ?? 32;
+  }
 
   async asOf(workspaceId: string, atMs: number): Promise<PermissionsAsOf> {
     const live = this.projection.anyWorkspace(workspaceId);
@@ -34,27 +71,82 @@ export class PermissionsHistory {
     const position = count === 0 ? 0 : timeline.positions[count - 1];
     if (live !== undefined && count === timeline.positions.length) return { permissions: live, position };
     const key = `${workspaceId}@${position}`;
-    let replay = this.cache.get(key);
+    const kept = this.kept.get(key);
+    if (kept !== undefined) {
+      this.kept.delete(key);
+      this.kept.set(key, kept);
+      return { permissions: kept.permissions, position };
+    }
+    let replay = this.inFlight.get(key);
     if (replay === undefined) {
       replay = this.replay(workspaceId, timeline.positions.slice(0, count));
-      this.cache.set(key, replay);
-      replay.catch(() => this.cache.delete(key));
-      if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+      this.inFlight.set(key, replay);
+      void replay.then(
+        (replayed) => {
+          this.inFlight.delete(key);
+          this.keep(key, replayed);
+        },
+        () => this.inFlight.delete(key),
+      );
     }
-    return { permissions: await replay, position };
+    return { permissions: (await replay).permissions, position };
   }
 
-  private async replay(workspaceId: string, positions: number[]): Promise<WorkspacePermissions> {
-    const permissions = new WorkspacePermissions(workspaceId);
-    for (const [from, length] of runs(positions)) {
-      for (const event of await this.log.readAll({ fromPosition: from, limit: length })) {
-        const route = routeOf(event.type);
-        if (route === undefined || event.workspaceId !== workspaceId) continue;
-        applyTo(permissions, route, event);
-        permissions.record(event.globalPosition, Date.parse(event.recordedAt));
+  private async replay(workspaceId: string, positions: number[]): Promise<Replayed> {
+    await this.turn();
+    this.replays++;
+    try {
+      const start = this.nearestKept(workspaceId, positions.length);
+      const permissions = start?.permissions.fork() ?? new WorkspacePermissions(workspaceId);
+      for (const [from, length] of runs(positions.slice(start?.count ?? 0))) {
+        for (const event of await this.log.readAll({ fromPosition: from, limit: length })) {
+          const route = routeOf(event.type);
+          if (route === undefined || event.workspaceId !== workspaceId) continue;
+          applyTo(permissions, route, event);
+          permissions.record(event.globalPosition, Date.parse(event.recordedAt));
+        }
       }
+      return { workspaceId, count: positions.length, permissions };
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
     }
-    return permissions;
+  }
+
+  /** Waits for a replay slot, or refuses at once when too many replays already wait. */
+  private turn(): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return Promise.resolve();
+    }
+    if (this.waiting.length >= this.queue) {
+      return Promise.reject(
+        new DomainError(
+          'unavailable',
+          'replays-saturated',
+          'Too many answers from history are being computed; retry shortly',
+          [],
+          { retryAfterSeconds: RETRY_AFTER_SECONDS },
+        ),
+      );
+    }
+    // The finishing replay hands its slot over: `running` stays the same.
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** The kept state of the workspace with the most events that is still a prefix of the target. */
+  private nearestKept(workspaceId: string, count: number): Replayed | undefined {
+    let best: Replayed | undefined;
+    for (const replayed of this.kept.values()) {
+      if (replayed.workspaceId !== workspaceId || replayed.count > count) continue;
+      if (best === undefined || replayed.count > best.count) best = replayed;
+    }
+    return best;
+  }
+
+  private keep(key: string, replayed: Replayed): void {
+    this.kept.set(key, replayed);
+    if (this.kept.size > this.cacheSize) this.kept.delete(this.kept.keys().next().value as string);
   }
 }
 

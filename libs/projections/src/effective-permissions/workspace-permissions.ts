@@ -106,6 +106,21 @@ export class WorkspacePermissions {
     this.compiledWorkspace?.revokeGrant(grantId);
   }
 
+  /**
+   * An independent copy to fold further events into (a replay continuing from a kept state). The
+   * aggregate states are immutable values (each `evolve` returns a new one), so they are shared;
+   * the maps and the timeline are copied.
+   */
+  fork(): WorkspacePermissions {
+    return new WorkspacePermissions(this.workspaceId, {
+      workspace: this.workspace,
+      agentIdentity: this.agentIdentity,
+      channels: [...this.channels.values()],
+      grants: [...this.grants.values()],
+      timeline: { positions: [...this.timeline.positions], recordedAtMs: [...this.timeline.recordedAtMs] },
+    });
+  }
+
   toRecord(): WorkspaceRecord {
     return {
       workspaceId: this.workspaceId,
