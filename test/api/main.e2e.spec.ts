@@ -21,6 +21,21 @@ describe('apps/api/src/main.ts', () => {
     expect(stderr).toContain('API_PORT');
   }, 30_000);
 
+  it('refuses to start in production without AUTH_MODE, naming it: dev tokens never run in production', async () => {
+    const { AUTH_MODE: _mode, ...env } = process.env;
+    const child = spawn(process.execPath, ['-r', './scripts/register.js', 'apps/api/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...env, NODE_ENV: 'production' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+    expect(code).toBe(78);
+    expect(stderr).toContain('AUTH_MODE: required in production');
+  }, 30_000);
+
   it('serves, logs only JSON lines, and shuts down cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mandate-main-'));
     const child = spawn(process.execPath, ['-r', './scripts/register.js', 'apps/api/src/main.ts'], {

@@ -25,11 +25,22 @@ export const TOKEN_VERIFIER = Symbol('TokenVerifier');
 
 type KeySource = VerificationKey | JWTVerifyGetKey;
 
+/** Claims every token must carry: who (`sub`), until when (`exp`) and since when (`iat`, for the cap). */
+const REQUIRED_CLAIMS = ['sub', 'exp', 'iat'];
+
+class LifetimeTooLong extends Error {}
+
 export class JoseTokenVerifier implements TokenVerifier {
+  private readonly options: JWTVerifyOptions;
+
+  /** `options.algorithms` must be set: a verifier never accepts whatever algorithm a token names. */
   constructor(
     private readonly key: KeySource,
-    private readonly options: JWTVerifyOptions,
-  ) {}
+    options: JWTVerifyOptions & { algorithms: string[] },
+    private readonly maxLifetimeSeconds: number,
+  ) {
+    this.options = { ...options, requiredClaims: REQUIRED_CLAIMS, maxTokenAge: maxLifetimeSeconds };
+  }
 
   async verify(token: string): Promise<Principal> {
     try {
@@ -37,6 +48,8 @@ export class JoseTokenVerifier implements TokenVerifier {
         typeof this.key === 'function'
           ? await jwtVerify(token, this.key, this.options)
           : await jwtVerify(token, this.key, this.options);
+      // maxTokenAge bounds how long a token is used; this refuses one issued to live longer.
+      if (payload.exp! - payload.iat! > this.maxLifetimeSeconds) throw new LifetimeTooLong();
       return principalFromClaims(payload);
     } catch (error) {
       throw new DomainError('unauthorized', 'invalid-token', describe(error));
@@ -47,6 +60,7 @@ export class JoseTokenVerifier implements TokenVerifier {
 /** Says why a token was refused without echoing the token or key material. */
 function describe(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
+  if (error instanceof LifetimeTooLong) return 'The token lifetime (exp - iat) exceeds the accepted maximum.';
   if (error instanceof joseErrors.JWTClaimValidationFailed)
     return `The token's "${error.claim}" claim is not accepted.`;
   if (error instanceof joseErrors.JWSSignatureVerificationFailed)
@@ -60,22 +74,29 @@ function describe(error: unknown): string {
 export async function createTokenVerifier(
   config: Pick<
     AppConfig,
-    'AUTH_MODE' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_JWKS_URL' | 'AUTH_DEV_KEY_PATH'
+    | 'AUTH_MODE'
+    | 'AUTH_ISSUER'
+    | 'AUTH_AUDIENCE'
+    | 'AUTH_JWKS_URL'
+    | 'AUTH_DEV_KEY_PATH'
+    | 'AUTH_JWT_ALGORITHMS'
+    | 'AUTH_MAX_TOKEN_LIFETIME_SECONDS'
   >,
   onDevKeyCreated: (path: string) => void = () => undefined,
 ): Promise<TokenVerifier> {
   // A few seconds of tolerance absorb clock skew between the issuer and this host.
-  const options: JWTVerifyOptions = {
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-    clockTolerance: 5,
-  };
+  const options = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, clockTolerance: 5 };
+  const maxLifetime = config.AUTH_MAX_TOKEN_LIFETIME_SECONDS;
   if (config.AUTH_MODE === 'jwks') {
     if (!config.AUTH_JWKS_URL) throw new Error('AUTH_JWKS_URL is required when AUTH_MODE=jwks');
-    return new JoseTokenVerifier(createRemoteJWKSet(new URL(config.AUTH_JWKS_URL)), options);
+    return new JoseTokenVerifier(
+      createRemoteJWKSet(new URL(config.AUTH_JWKS_URL)),
+      { ...options, algorithms: [...config.AUTH_JWT_ALGORITHMS] },
+      maxLifetime,
+    );
   }
   const path = config.AUTH_DEV_KEY_PATH ?? defaultDevKeyPath();
   const keys = await loadOrCreateDevKeyPair(path);
   if (keys.created) onDevKeyCreated(path);
-  return new JoseTokenVerifier(keys.publicKey, { ...options, algorithms: [DEV_SIGNING_ALG] });
+  return new JoseTokenVerifier(keys.publicKey, { ...options, algorithms: [DEV_SIGNING_ALG] }, maxLifetime);
 }

@@ -15,6 +15,8 @@ const devConfig = (dir: string) => ({
   AUTH_AUDIENCE: 'mandate',
   AUTH_JWKS_URL: undefined,
   AUTH_DEV_KEY_PATH: join(dir, 'dev-keys', 'key.json'),
+  AUTH_JWT_ALGORITHMS: ['EdDSA' as const],
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: 3600,
 });
 
 const refusal = async (promise: Promise<unknown>): Promise<DomainError> => {
@@ -65,6 +67,7 @@ describe('dev mode tokens', () => {
         .setSubject('alice')
         .setIssuer(claims.iss ?? 'mandate-dev')
         .setAudience(claims.aud ?? 'mandate')
+        .setIssuedAt()
         .setExpirationTime(claims.exp ?? '5m')
         .sign(key);
 
@@ -74,6 +77,41 @@ describe('dev mode tokens', () => {
     expect((await refusal(verifier.verify(await sign({}, other.privateKey)))).message).toMatch(/signature/);
     const garbage = await refusal(verifier.verify('not.a.jwt'));
     expect([garbage.kind, garbage.code]).toEqual(['unauthorized', 'invalid-token']);
+  });
+
+  it('refuses tokens without exp, iat or sub, and tokens living longer than the cap', async () => {
+    const verifier = await createTokenVerifier(config);
+    const keys = await loadOrCreateDevKeyPair(config.AUTH_DEV_KEY_PATH);
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (claims: { sub?: string; iat?: number; exp?: number }) => {
+      const jwt = new SignJWT({ kind: 'user' })
+        .setProtectedHeader({ alg: 'EdDSA' })
+        .setIssuer('mandate-dev')
+        .setAudience('mandate');
+      if (claims.sub !== undefined) jwt.setSubject(claims.sub);
+      if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+      if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+      return jwt.sign(keys.privateKey);
+    };
+
+    const noExp = await refusal(verifier.verify(await sign({ sub: 'alice', iat: now })));
+    const noIat = await refusal(verifier.verify(await sign({ sub: 'alice', exp: now + 60 })));
+    const noSub = await refusal(verifier.verify(await sign({ iat: now, exp: now + 60 })));
+    const tooLong = await refusal(verifier.verify(await sign({ sub: 'alice', iat: now, exp: now + 7200 })));
+
+    expect(noExp.message).toMatch(/"exp"/);
+    expect(noIat.message).toMatch(/"iat"/);
+    expect(noSub.message).toMatch(/"sub"/);
+    expect(tooLong.message).toMatch(/lifetime/);
+    await expect(
+      verifier.verify(await sign({ sub: 'alice', iat: now, exp: now + 3600 })),
+    ).resolves.toMatchObject({ id: 'alice' });
+  });
+
+  it('refuses to mint a token living longer than the cap', async () => {
+    await expect(mintDevToken({ sub: 'alice', kind: 'user', scopes: [], ttl: '2h' }, config)).rejects.toThrow(
+      /AUTH_MAX_TOKEN_LIFETIME_SECONDS/,
+    );
   });
 
   it('refuses to mint when AUTH_MODE is not dev', async () => {
@@ -87,6 +125,15 @@ describe('jwks mode tokens', () => {
   let server: Server;
   let url: string;
   let sign: (sub: string) => Promise<string>;
+  const jwksConfig = () => ({
+    AUTH_MODE: 'jwks' as const,
+    AUTH_ISSUER: 'https://idp.example',
+    AUTH_AUDIENCE: 'mandate',
+    AUTH_JWKS_URL: url,
+    AUTH_DEV_KEY_PATH: undefined,
+    AUTH_JWT_ALGORITHMS: ['ES256' as const],
+    AUTH_MAX_TOKEN_LIFETIME_SECONDS: 3600,
+  });
 
   beforeAll(async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
@@ -103,6 +150,7 @@ describe('jwks mode tokens', () => {
         .setSubject(sub)
         .setIssuer('https://idp.example')
         .setAudience('mandate')
+        .setIssuedAt()
         .setExpirationTime('5m')
         .sign(privateKey);
   });
@@ -110,18 +158,20 @@ describe('jwks mode tokens', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("verifies tokens against the issuer's published keys", async () => {
-    const verifier = await createTokenVerifier({
-      AUTH_MODE: 'jwks',
-      AUTH_ISSUER: 'https://idp.example',
-      AUTH_AUDIENCE: 'mandate',
-      AUTH_JWKS_URL: url,
-      AUTH_DEV_KEY_PATH: undefined,
-    });
+    const verifier = await createTokenVerifier(jwksConfig());
 
     await expect(verifier.verify(await sign('tool-gateway'))).resolves.toEqual({
       id: 'tool-gateway',
       kind: 'service',
       scopes: ['check', 'audit'],
     });
+  });
+
+  it('refuses a token signed with an algorithm outside the pinned list, even by a published key', async () => {
+    const verifier = await createTokenVerifier({ ...jwksConfig(), AUTH_JWT_ALGORITHMS: ['EdDSA' as const] });
+
+    const refused = await refusal(verifier.verify(await sign('tool-gateway')));
+
+    expect([refused.kind, refused.code]).toEqual(['unauthorized', 'invalid-token']);
   });
 });

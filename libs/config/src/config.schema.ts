@@ -5,6 +5,33 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 
 const port = z.coerce.number().int().min(0).max(65535);
 
 /**
+ * Public-key JWS algorithms only: a symmetric one (HS*) would let anyone holding the shared
+ * secret mint tokens, and `none` signs nothing.
+ */
+export const jwtAlgorithms = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+const algorithmList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(jwtAlgorithms, { message: `must be among ${jwtAlgorithms.join(', ')}` })).min(1));
+
+/**
  * Every setting Mandate reads, from environment variables. The README's configuration table and
  * docker-compose.yml are checked against this schema by tests: add a variable here first.
  */
@@ -40,10 +67,14 @@ export const configSchema = z.object({
   NOTIFY_WEBHOOK_URL: z.string().url().optional(),
   NOTIFY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
 
+  /** Defaults to `dev` outside production only: `loadConfig` refuses dev tokens in production. */
   AUTH_MODE: z.enum(['dev', 'jwks']).default('dev'),
+  /** Defaults serve dev mode only: `loadConfig` requires both to be set in jwks mode. */
   AUTH_ISSUER: z.string().min(1).default('mandate-dev'),
   AUTH_AUDIENCE: z.string().min(1).default('mandate'),
   AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_JWT_ALGORITHMS: algorithmList.default(['RS256', 'PS256', 'ES256', 'EdDSA']),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   AUTH_DEV_KEY_PATH: z.string().min(1).optional(),
   PLATFORM_ADMINS: z.string().default(''),
 

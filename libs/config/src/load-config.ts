@@ -19,13 +19,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const config = parsed.data;
-  if (config.AUTH_MODE === 'jwks' && !config.AUTH_JWKS_URL) {
-    throw new ConfigError(['AUTH_JWKS_URL: required when AUTH_MODE=jwks']);
-  }
+  const authProblems = authModeProblems(config, env);
+  if (authProblems.length > 0) throw new ConfigError(authProblems);
   if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
     throw new ConfigError(['EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb']);
   }
   return config;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Dev tokens are signed by a key file on the API's own disk: never in production, whether
+ * AUTH_MODE says `dev` or is simply unset. In jwks mode nothing defaults silently (issuer and
+ * audience are the identity provider's, not ours), and the keys come over TLS; plain http is
+ * tolerated for a loopback identity provider outside production (a local one in development).
+ */
+function authModeProblems(config: AppConfig, env: NodeJS.ProcessEnv): string[] {
+  const production = config.NODE_ENV === 'production';
+  if (config.AUTH_MODE === 'dev') {
+    if (!production) return [];
+    return [
+      env.AUTH_MODE === undefined
+        ? 'AUTH_MODE: required in production (jwks, with AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE)'
+        : 'AUTH_MODE: dev tokens are refused in production; use jwks',
+    ];
+  }
+  const problems: string[] = [];
+  for (const name of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+    if (!env[name]) problems.push(`${name}: required when AUTH_MODE=jwks`);
+  }
+  if (config.AUTH_JWKS_URL) {
+    const url = new URL(config.AUTH_JWKS_URL);
+    const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname) && !production;
+    if (url.protocol !== 'https:' && !loopback) {
+      problems.push(
+        'AUTH_JWKS_URL: must be an https URL (http only for 127.0.0.1 or localhost outside production)',
+      );
+    }
+  }
+  return problems;
 }
 
 /** For process entry points: a bad configuration prints what is wrong and exits with EX_CONFIG (78). */

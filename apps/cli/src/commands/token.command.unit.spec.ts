@@ -60,7 +60,13 @@ describe('mandate token', () => {
   });
 
   it('refuses when AUTH_MODE is not dev', async () => {
-    process.env = { ...process.env, AUTH_MODE: 'jwks', AUTH_JWKS_URL: 'https://idp.example/jwks.json' };
+    process.env = {
+      ...process.env,
+      AUTH_MODE: 'jwks',
+      AUTH_JWKS_URL: 'https://idp.example/jwks.json',
+      AUTH_ISSUER: 'https://idp.example',
+      AUTH_AUDIENCE: 'mandate',
+    };
 
     await expect(run('--sub', 'alice')).rejects.toThrow(/AUTH_MODE=dev/);
   });

@@ -1,0 +1,80 @@
+import { ConfigError, loadConfig } from './load-config';
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+const jwks = {
+  AUTH_MODE: 'jwks',
+  AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+  AUTH_ISSUER: 'https://idp.example',
+  AUTH_AUDIENCE: 'https://mandate.example',
+};
+
+describe('loadConfig: authentication', () => {
+  it('given production without AUTH_MODE, when loading, then it refuses naming AUTH_MODE', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^AUTH_MODE: /)]);
+  });
+
+  it('given production with AUTH_MODE=dev, when loading, then it refuses: dev tokens never run in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_MODE: 'dev' })).toEqual([
+      expect.stringMatching(/^AUTH_MODE: .*production/),
+    ]);
+  });
+
+  it('given development without AUTH_MODE, when loading, then dev mode with its local issuer and audience', () => {
+    const config = loadConfig({});
+
+    expect([config.AUTH_MODE, config.AUTH_ISSUER, config.AUTH_AUDIENCE]).toEqual([
+      'dev',
+      'mandate-dev',
+      'mandate',
+    ]);
+  });
+
+  it('given jwks mode without issuer and audience, when loading, then it refuses naming both (no silent defaults)', () => {
+    const { AUTH_ISSUER: _issuer, AUTH_AUDIENCE: _audience, ...withoutThem } = jwks;
+
+    expect(problemsOf(withoutThem)).toEqual([
+      expect.stringMatching(/^AUTH_ISSUER: required/),
+      expect.stringMatching(/^AUTH_AUDIENCE: required/),
+    ]);
+  });
+
+  it('given jwks mode with an http JWKS URL, when loading, then it refuses unless the host is loopback outside production', () => {
+    expect(problemsOf({ ...jwks, AUTH_JWKS_URL: 'http://idp.example/jwks' })).toEqual([
+      expect.stringMatching(/^AUTH_JWKS_URL: .*https/),
+    ]);
+    expect(problemsOf({ ...jwks, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' })).toEqual([]);
+    expect(problemsOf({ ...jwks, AUTH_JWKS_URL: 'http://localhost:8080/jwks' })).toEqual([]);
+    expect(
+      problemsOf({ ...jwks, NODE_ENV: 'production', AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' }),
+    ).toEqual([expect.stringMatching(/^AUTH_JWKS_URL: .*https/)]);
+    expect(problemsOf({ ...jwks, NODE_ENV: 'production' })).toEqual([]);
+  });
+
+  it('given symmetric or unsigned algorithms, when loading, then it refuses them: only public-key signatures are pinned', () => {
+    expect(problemsOf({ ...jwks, AUTH_JWT_ALGORITHMS: 'RS256,HS256' })).toEqual([
+      expect.stringMatching(/^AUTH_JWT_ALGORITHMS/),
+    ]);
+    expect(problemsOf({ ...jwks, AUTH_JWT_ALGORITHMS: 'none' })).toEqual([
+      expect.stringMatching(/^AUTH_JWT_ALGORITHMS/),
+    ]);
+    expect(loadConfig({ ...jwks, AUTH_JWT_ALGORITHMS: 'ES256, EdDSA' }).AUTH_JWT_ALGORITHMS).toEqual([
+      'ES256',
+      'EdDSA',
+    ]);
+  });
+
+  it('given a token lifetime cap beyond a day, when loading, then it refuses naming the variable', () => {
+    expect(problemsOf({ AUTH_MAX_TOKEN_LIFETIME_SECONDS: '604800' })).toEqual([
+      expect.stringMatching(/^AUTH_MAX_TOKEN_LIFETIME_SECONDS/),
+    ]);
+  });
+});
