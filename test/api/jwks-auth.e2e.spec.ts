@@ -18,7 +18,13 @@ interface TestClient {
 }
 
 const clients: TestClient[] = [
-  { clientId: 'tool-gateway', secret: 'tool-gateway-secret-0123456789abcdef', scope: 'permissions:check' },
+  // The provider lets this client carry a `kind` claim: Mandate must not read it.
+  {
+    clientId: 'tool-gateway',
+    secret: 'tool-gateway-secret-0123456789abcdef',
+    scope: 'permissions:check',
+    extraClaims: { kind: 'user' },
+  },
 ];
 
 /** A self-signed certificate for 127.0.0.1, standing in for the identity provider's private CA. */
@@ -164,7 +170,7 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
       body: (await response.json()) as Record<string, unknown>,
     }));
 
-  it("given a client-credentials token issued for Mandate's audience, when calling, then the API serves the service it names", async () => {
+  it("given a client-credentials token issued for Mandate's audience, when calling, then the API serves the service it names, a service by the grant whatever a kind claim says", async () => {
     const issued = await clientCredentials(tokenUrl, ca, clients[0], AUDIENCE);
 
     const response = await me(issued.body.access_token!);
@@ -172,7 +178,7 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
     expect(issued.status).toBe(200);
     expect(response).toMatchObject({
       status: 200,
-      body: { id: 'tool-gateway', scopes: ['permissions:check'] },
+      body: { id: 'tool-gateway', kind: 'service', scopes: ['permissions:check'] },
     });
   });
 

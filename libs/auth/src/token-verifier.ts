@@ -9,7 +9,7 @@ import { ZodError } from 'zod';
 import { DomainError } from '@mandate/domain';
 import type { AppConfig } from '@mandate/config';
 import { DEV_SIGNING_ALG, defaultDevKeyPath, loadOrCreateDevKeyPair, type VerificationKey } from './dev-keys';
-import { principalFromClaims, type Principal } from './principal';
+import { type KindSource, principalFromClaims, type Principal } from './principal';
 
 /** Turns a bearer token into a principal or refuses with `DomainError('unauthorized', …)`. */
 export interface TokenVerifier {
@@ -38,6 +38,7 @@ export class JoseTokenVerifier implements TokenVerifier {
     private readonly key: KeySource,
     options: JWTVerifyOptions & { algorithms: string[] },
     private readonly maxLifetimeSeconds: number,
+    private readonly kindSource: KindSource,
   ) {
     this.options = { ...options, requiredClaims: REQUIRED_CLAIMS, maxTokenAge: maxLifetimeSeconds };
   }
@@ -50,7 +51,7 @@ export class JoseTokenVerifier implements TokenVerifier {
           : await jwtVerify(token, this.key, this.options);
       // maxTokenAge bounds how long a token is used; this refuses one issued to live longer.
       if (payload.exp! - payload.iat! > this.maxLifetimeSeconds) throw new LifetimeTooLong();
-      return principalFromClaims(payload);
+      return principalFromClaims(payload, this.kindSource);
     } catch (error) {
       throw new DomainError('unauthorized', 'invalid-token', describe(error));
     }
@@ -93,10 +94,16 @@ export async function createTokenVerifier(
       createRemoteJWKSet(new URL(config.AUTH_JWKS_URL)),
       { ...options, algorithms: [...config.AUTH_JWT_ALGORITHMS] },
       maxLifetime,
+      'jwks',
     );
   }
   const path = config.AUTH_DEV_KEY_PATH ?? defaultDevKeyPath();
   const keys = await loadOrCreateDevKeyPair(path);
   if (keys.created) onDevKeyCreated(path);
-  return new JoseTokenVerifier(keys.publicKey, { ...options, algorithms: [DEV_SIGNING_ALG] }, maxLifetime);
+  return new JoseTokenVerifier(
+    keys.publicKey,
+    { ...options, algorithms: [DEV_SIGNING_ALG] },
+    maxLifetime,
+    'dev',
+  );
 }

@@ -124,7 +124,7 @@ describe('dev mode tokens', () => {
 describe('jwks mode tokens', () => {
   let server: Server;
   let url: string;
-  let sign: (sub: string) => Promise<string>;
+  let sign: (sub: string, claims?: Record<string, unknown>) => Promise<string>;
   const jwksConfig = () => ({
     AUTH_MODE: 'jwks' as const,
     AUTH_ISSUER: 'https://idp.example',
@@ -144,8 +144,8 @@ describe('jwks mode tokens', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
-    sign = (sub) =>
-      new SignJWT({ scopes: ['check', 'audit'], kind: 'service' })
+    sign = (sub, claims = { client_id: sub }) =>
+      new SignJWT({ scopes: ['check', 'audit'], ...claims })
         .setProtectedHeader({ alg: 'ES256', kid: 'issuer-1' })
         .setSubject(sub)
         .setIssuer('https://idp.example')
@@ -165,6 +165,25 @@ describe('jwks mode tokens', () => {
       kind: 'service',
       scopes: ['check', 'audit'],
     });
+  });
+
+  it("given the issuer's tokens, then kind is the provider's: a service is a client acting for itself (sub = client_id), never a claim", async () => {
+    const verifier = await createTokenVerifier(jwksConfig());
+
+    const userClaimingService = await verifier.verify(
+      await sign('bob', { client_id: 'console', kind: 'service' }),
+    );
+    const clientClaimingUser = await verifier.verify(
+      await sign('tool-gateway', { client_id: 'tool-gateway', kind: 'user' }),
+    );
+    const noClient = await verifier.verify(await sign('carol', { kind: 'service' }));
+
+    expect([userClaimingService.kind, clientClaimingUser.kind, noClient.kind]).toEqual([
+      'user',
+      'service',
+      'user',
+    ]);
+    expect([userClaimingService.scopes, noClient.scopes]).toEqual([[], []]);
   });
 
   it('refuses a token signed with an algorithm outside the pinned list, even by a published key', async () => {
