@@ -1,6 +1,7 @@
 import { isWorkspaceAdmin } from '../common/workspace-role-order';
 import { assertNever, type Decider } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
+import { matchesWholly } from '../shared/linear-pattern';
 import type { AccessRequestCommand } from './access-request.commands';
 import type { AccessRequestEvent } from './access-request.events';
 import {
@@ -100,7 +101,7 @@ function requestAccess(command: Command<'RequestAccess'>, state: AccessRequestSt
   }
   const ticket = command.ticket?.trim() || null;
   for (const pattern of policy.ticketPatterns) {
-    if (ticket === null || !new RegExp(`^(?:${pattern})$`).test(ticket)) {
+    if (ticket === null || !matchesWholly(pattern, ticket)) {
       refuse(
         'unprocessable',
         'ticket-required',

@@ -145,6 +145,30 @@ describe('access request decider', () => {
         .thenRefuses({ code: 'ticket-required', path: 'ticket' });
     });
 
+    it('runs the ticket pattern in linear time: a ticket built to make (a+)+ backtrack is refused at once', () => {
+      const started = performance.now();
+      spec
+        .given()
+        .when(request({ ticket: `${'a'.repeat(40)}!`, policy: policy({ ticketPattern: '(a+)+' }) }))
+        .thenRefuses({ code: 'ticket-required', path: 'ticket' });
+      expect(performance.now() - started).toBeLessThan(250);
+    });
+
+    it('accepts a ticket matching the whole pattern, and only the whole pattern', () => {
+      const withTicket = (ticket: string) =>
+        accessRequestDecider.decide(
+          request({ ticket, policy: policy({ ticketPattern: 'OPS-[0-9]+' }) }),
+          accessRequestDecider.initialState(),
+        );
+      expect(withTicket(' OPS-42 ')[0]).toMatchObject({
+        type: 'AccessRequested',
+        data: { ticket: 'OPS-42' },
+      });
+      expect(() => withTicket('OPS-42x')).toThrow(
+        'The approval policy requires a ticket matching OPS-[0-9]+',
+      );
+    });
+
     it('refuses a second request with the same id', () => {
       spec.given([requested()]).when(request()).thenRefuses({ code: 'request-exists', kind: 'conflict' });
     });

@@ -1,12 +1,13 @@
 import type { WorkspaceCaller } from '../common/command';
 import { isWorkspaceAdmin } from '../common/workspace-role';
-import { type Decider, DomainError, parseOrThrow } from '../shared';
+import { type Decider, DomainError, parseOrThrow, throwIfIssues } from '../shared';
 import type { ApprovalPolicyEvent } from './approval-policy.events';
 import {
   type ApprovalPolicy,
   type ApprovalPolicyInput,
   approvalPolicySchema,
   defaultApprovalPolicy,
+  ticketPatternIssues,
 } from './approval-policy.model';
 
 export type ApprovalPolicyCommand = WorkspaceCaller & {
@@ -32,6 +33,7 @@ export const approvalPolicyDecider: Decider<ApprovalPolicyCommand, ApprovalPolic
         );
       }
       const policy = parseOrThrow(approvalPolicySchema, command.policy, 'invalid-approval-policy');
+      throwIfIssues(ticketPatternIssues(policy));
       if (JSON.stringify(policy) === JSON.stringify(state.policy)) return [];
       return [{ type: 'ApprovalPolicySet', data: { workspaceId: command.workspaceId, policy } }];
     },

@@ -59,4 +59,41 @@ describe('approval policy decider', () => {
       })
       .thenRefuses({ code: 'invalid-approval-policy', path: 'default.quorum' });
   });
+
+  it('names an override whose ticket pattern the linear-time engine cannot run', () => {
+    spec
+      .given()
+      .when({
+        type: 'SetApprovalPolicy',
+        workspaceId: 'acme',
+        policy: {
+          default: { ...defaultApprovalPolicy.default, ticketPattern: 'OPS-[0-9]+' },
+          overrides: [
+            { connector: 'github', rule: { quorum: 2 } },
+            { connector: 'jira', rule: { ticketPattern: '(?=x)' } },
+          ],
+        },
+        actor: { kind: 'user', id: 'a' },
+        callerRoles: ['admin'],
+        now,
+      })
+      .thenRefuses({ code: 'malformed-pattern', path: 'overrides[1].rule.ticketPattern' });
+  });
+
+  it.each(['(a)\\1', 'OPS-(?=[0-9])', '(?<!x)OPS', 'OPS-(['])(
+    'refuses the ticket pattern %j, which the linear-time engine cannot run',
+    (ticketPattern) => {
+      spec
+        .given()
+        .when({
+          type: 'SetApprovalPolicy',
+          workspaceId: 'acme',
+          policy: { default: { ...defaultApprovalPolicy.default, ticketPattern } },
+          actor: { kind: 'user', id: 'a' },
+          callerRoles: ['admin'],
+          now,
+        })
+        .thenRefuses({ code: 'malformed-pattern', kind: 'unprocessable', path: 'default.ticketPattern' });
+    },
+  );
 });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { durationSecondsSchema } from '../common/duration';
 import { principalIdSchema } from '../common/identifiers';
 import { workspaceRoleSchema } from '../common/workspace-role';
+import { compileLinearPattern } from '../shared/linear-pattern';
+import type { CodedIssue } from '../shared/validation';
 
 const seconds = durationSecondsSchema;
 
@@ -30,19 +32,11 @@ export const breakGlassSchema = z
   .strict();
 export type BreakGlass = z.infer<typeof breakGlassSchema>;
 
-/** A valid ECMAScript regular expression source. */
-const ticketPatternSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a valid regular expression');
+/**
+ * A pattern a ticket must match as a whole. It runs on the linear-time engine (RE2 syntax); the
+ * decider refuses one the engine cannot run (`ticketPatternIssues`).
+ */
+const ticketPatternSchema = z.string().min(1).max(200);
 
 export const approvalRuleSchema = z
   .object({
@@ -109,5 +103,20 @@ export const resolvedApprovalPolicySchema = z
   })
   .strict();
 export type ResolvedApprovalPolicy = z.infer<typeof resolvedApprovalPolicySchema>;
+
+/** Every ticket pattern of the policy the linear-time engine cannot run, named by its path. */
+export function ticketPatternIssues(policy: ApprovalPolicy): CodedIssue[] {
+  const rules = [
+    { path: 'default', rule: policy.default as Partial<ApprovalRule> },
+    ...policy.overrides.map((override, index) => ({ path: `overrides[${index}].rule`, rule: override.rule })),
+  ];
+  return rules.flatMap(({ path, rule }) => {
+    if (rule.ticketPattern === undefined || rule.ticketPattern === null) return [];
+    const compiled = compileLinearPattern(rule.ticketPattern);
+    return compiled.ok
+      ? []
+      : [{ code: 'malformed-pattern', path: `${path}.ticketPattern`, message: compiled.message }];
+  });
+}
 
 export const approvalPolicyStreamId = (workspaceId: string): string => `approval-policy-${workspaceId}`;

@@ -1,4 +1,5 @@
 import type { CodedIssue } from '../shared';
+import { compileLinearPattern, type LinearPattern, matchesNothing } from '../shared/linear-pattern';
 import { ownValue } from '../shared/own-value';
 import type { SegmentSyntax } from '../permissions/resource-pattern';
 import { builtinConnectors } from './builtin-connectors';
@@ -52,6 +53,15 @@ function closure(start: string, next: (action: string) => readonly string[]): st
   return [...seen];
 }
 
+/**
+ * Segment syntax runs on the linear-time engine. A stored one it refuses (registered before the
+ * engine was) matches no segment: its connector's rules and queries are malformed, not open.
+ */
+function segmentPattern(source: string): LinearPattern {
+  const compiled = compileLinearPattern(source);
+  return compiled.ok ? compiled.pattern : matchesNothing(source);
+}
+
 function compileConnector(definition: ConnectorDefinition): CompiledConnector {
   const impliedBy = new Map<string, string[]>();
   for (const [action, implied] of Object.entries(definition.implies)) {
@@ -72,7 +82,7 @@ function compileConnector(definition: ConnectorDefinition): CompiledConnector {
   return {
     definition,
     syntax: {
-      segment: new RegExp(definition.resource.segment),
+      segment: segmentPattern(definition.resource.segment),
       caseInsensitive: definition.resource.caseInsensitive,
     },
     allows,
@@ -120,14 +130,9 @@ export function validateConnectorDefinition(
       });
     }
   }
-  try {
-    new RegExp(definition.resource.segment);
-  } catch {
-    issues.push({
-      code: 'malformed-pattern',
-      path: `${path}.resource.segment`,
-      message: 'Not a valid regular expression',
-    });
+  const segment = compileLinearPattern(definition.resource.segment);
+  if (!segment.ok) {
+    issues.push({ code: 'malformed-pattern', path: `${path}.resource.segment`, message: segment.message });
   }
   return issues;
 }

@@ -1,5 +1,5 @@
 import { builtinConnectors } from './builtin-connectors';
-import { createConnectorCatalog } from './connector-catalog';
+import { createConnectorCatalog, validateConnectorDefinition } from './connector-catalog';
 import { parseResourcePattern } from '../permissions/resource-pattern';
 
 describe('connector catalog', () => {
@@ -31,6 +31,47 @@ describe('connector catalog', () => {
       expect(parseResourcePattern(`${example.split('/')[0]}/**`, syntax)).toMatchObject({ ok: true });
     },
   );
+
+  it('runs segment syntax on the linear-time engine, and lets a stored syntax it refuses match no segment', () => {
+    const withSegment = (segment: string) =>
+      createConnectorCatalog([
+        {
+          id: 'legacy',
+          displayName: 'Legacy',
+          actions: ['read'],
+          implies: {},
+          resource: { description: 'name', example: 'abc', segment, caseInsensitive: false },
+        },
+      ]).get('legacy')?.syntax.segment;
+
+    expect(withSegment('^(a+)+$')?.test(`${'a'.repeat(500)}!`)).toBe(false);
+    expect(withSegment('^[a-z]+$')?.test('abc')).toBe(true);
+    expect(withSegment('^(?!x)[a-z]+$')?.test('abc')).toBe(false);
+    expect(withSegment('^(?!x)[a-z]+$')?.source).toBe('^(?!x)[a-z]+$');
+  });
+
+  it('says why a segment syntax is refused', () => {
+    const definition = {
+      id: 'pagerduty',
+      displayName: 'PagerDuty',
+      actions: ['read'],
+      implies: {},
+      resource: {
+        description: 'service',
+        example: 'p1',
+        segment: '^(?=p)[a-z0-9]+$',
+        caseInsensitive: false,
+      },
+    };
+    expect(validateConnectorDefinition(definition, catalog)).toEqual([
+      {
+        code: 'malformed-pattern',
+        path: 'connector.resource.segment',
+        message:
+          'Not a pattern the linear-time engine (RE2 syntax: no backreferences, no lookaround) accepts: invalid or unsupported Perl syntax: `(?=`',
+      },
+    ]);
+  });
 
   it('adds registered connectors to the built-in ones', () => {
     const extended = createConnectorCatalog([

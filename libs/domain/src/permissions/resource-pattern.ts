@@ -1,3 +1,5 @@
+import type { LinearPattern } from '../shared/linear-pattern';
+
 /**
  * Resource patterns, the same three forms for every connector:
  * - exact: `acme/api`
@@ -14,8 +16,8 @@ export type ResourcePattern =
 export type PatternParseResult = { ok: true; pattern: ResourcePattern } | { ok: false; message: string };
 
 export interface SegmentSyntax {
-  /** A literal segment must match this (compiled once per connector). */
-  segment: RegExp;
+  /** A literal segment must match this (compiled once per connector, on the linear-time engine). */
+  segment: LinearPattern;
   /** Folded to lower case on compile and on check (e.g. GitHub owners and repos). */
   caseInsensitive: boolean;
 }

@@ -5,3 +5,4 @@ export * from './validation';
 export * from './event-map';
 export * from './same-value';
 export * from './own-value';
+export * from './linear-pattern';

@@ -308,6 +308,20 @@ describe('workspace decider', () => {
         .thenRefuses({ code: 'malformed-pattern', path: 'connector.resource.segment' });
     });
 
+    it.each(['^(?!admin)[a-z]+$', '^([a-z])\\1$'])(
+      'refuses the segment syntax %j, which the linear-time engine cannot run',
+      (segment) => {
+        spec
+          .given(created)
+          .when({
+            type: 'RegisterConnector',
+            connector: { ...pagerduty, resource: { ...pagerduty.resource, segment } },
+            ...by(alice),
+          })
+          .thenRefuses({ code: 'malformed-pattern', path: 'connector.resource.segment' });
+      },
+    );
+
     it('refuses a shape error naming the field', () => {
       spec
         .given(created)
