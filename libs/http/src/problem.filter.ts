@@ -28,7 +28,7 @@ export function sendProblem(
   }
   if (problem.status === 401) reply.header('www-authenticate', `Bearer error="${bearerError(problem.code)}"`);
   // A refusal to retry later (429, 503) says when, in the header clients and proxies read.
-  const retryAfter = problem.details?.retryAfterSeconds;
+  const retryAfter = body.details?.retryAfterSeconds;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   // The router's own refusals come before the request hooks that echo the id.
   if (!reply.hasHeader('x-request-id')) reply.header('x-request-id', String(request.id));
