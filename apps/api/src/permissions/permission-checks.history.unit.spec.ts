@@ -3,6 +3,8 @@ import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
 import { EffectivePermissionsProjection, PermissionsHistory } from '@mandate/projections';
 import { IdentityLog, openTestStore } from '../../../../libs/projections/test/identity-log';
+import { EgressCheckLimiter } from './egress-check.limiter';
+import { EgressDenialRecorder } from './egress-denial.recorder';
 import { PermissionChecksService } from './permission-checks.service';
 import { MAX_BATCH_INSTANTS, type CheckRequest } from './permissions.schemas';
 import type { ProjectionService } from './projection.service';
@@ -43,7 +45,15 @@ async function checks() {
   const history = new PermissionsHistory(store, projection);
   const projections = { projection, history } as unknown as ProjectionService;
   const config = { CHECK_MIN_POSITION_WAIT_MS: 100 } as AppConfig;
-  const subject = new PermissionChecksService(projections, config, { now: () => new Date(now) }, store);
+  const edgeClock = { now: clock };
+  const denials = new EgressDenialRecorder(store, edgeClock);
+  const subject = new PermissionChecksService(
+    projections,
+    config,
+    edgeClock,
+    denials,
+    new EgressCheckLimiter(),
+  );
   return { subject, history };
 }
 

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import {
@@ -10,21 +9,19 @@ import {
   checkMemory,
   type Decision,
   DomainError,
-  egressDenialStreamId,
   evaluate,
   holdsRole,
   normalizeHost,
   type PermissionQuery,
   rolesOf,
 } from '@mandate/domain';
-import type { EventStore } from '@mandate/event-store';
-import { currentRequestId } from '@mandate/observability';
 import type { WorkspacePermissions } from '@mandate/projections';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
-import { EVENT_STORE } from '../event-store/event-store.module';
 import { type ChannelIdentity, channelIdentity } from './channel-identity';
 import { type CheckRequest, MAX_BATCH_INSTANTS } from './permissions.schemas';
+import { EgressCheckLimiter } from './egress-check.limiter';
+import { EgressDenialRecorder } from './egress-denial.recorder';
 import { ProjectionService } from './projection.service';
 
 export const CHECK_SCOPE = 'permissions:check';
@@ -73,7 +70,8 @@ export class PermissionChecksService {
     private readonly projections: ProjectionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly denials: EgressDenialRecorder,
+    private readonly egressLimiter: EgressCheckLimiter,
   ) {}
 
   /** Synchronous unless it must wait for `minPosition` or replay history for `at`: no promise per check. */
@@ -184,7 +182,8 @@ export class PermissionChecksService {
   /**
    * The host is normalised first (the same normaliser the gateway dials with): one outside the
    * host grammar is refused as `malformed-host`, never compared to the allowlist. A refused host
-   * is recorded as `EgressDenied` in its canonical form, with the caller as actor.
+   * is recorded as `EgressDenied` in its canonical form, aggregated per channel, host, port and
+   * minute (`EgressDenialRecorder`); each caller is rate limited (`EgressCheckLimiter`).
    */
   async egress(
     principal: Principal,
@@ -192,35 +191,22 @@ export class PermissionChecksService {
     channelId: string,
     request: { host: string; port: number; minPosition?: number },
   ): Promise<BoundaryAnswer> {
+    await this.egressLimiter.admit(principal);
     let host: CanonicalHost | undefined;
     const answer = await this.boundary(principal, workspaceId, channelId, request, (permissions) => {
       host = canonicalHostOf(request.host);
       return checkEgress(permissions.compiled, { host, port: request.port });
     });
     if (!answer.allowed && host !== undefined) {
-      const occurredAt = this.clock.now().toISOString();
-      const data = {
+      const { reason, rule } = answer;
+      await this.denials.record(principal, {
+        workspaceId,
         channelId,
         host: host.text,
         port: request.port,
-        reason: answer.reason,
-        rule: answer.rule,
-      };
-      await this.store.append(
-        egressDenialStreamId(workspaceId, occurredAt),
-        [
-          {
-            id: uuidv7(),
-            type: 'EgressDenied',
-            data,
-            occurredAt,
-            workspaceId,
-            actor: { kind: principal.kind, id: principal.id },
-            metadata: { correlationId: currentRequestId() ?? uuidv7(), causationId: null },
-          },
-        ],
-        { expectedRevision: 'any' },
-      );
+        reason,
+        rule,
+      });
     }
     return answer;
   }

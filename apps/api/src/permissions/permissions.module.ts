@@ -3,6 +3,8 @@ import { WORKSPACE_ROLE_RESOLVER } from '@mandate/auth';
 import { ClockModule } from '../clock';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { ChannelChecksController } from './channel-checks.controller';
+import { EgressCheckLimiter } from './egress-check.limiter';
+import { EgressDenialRecorder } from './egress-denial.recorder';
 import { PermissionChecksService } from './permission-checks.service';
 import { ProjectionRoleResolver } from './projection-role-resolver';
 import { ProjectionService } from './projection.service';
@@ -18,6 +20,8 @@ import { ProjectionService } from './projection.service';
   providers: [
     ProjectionService,
     PermissionChecksService,
+    EgressDenialRecorder,
+    { provide: EgressCheckLimiter, useFactory: () => new EgressCheckLimiter() },
     { provide: WORKSPACE_ROLE_RESOLVER, useClass: ProjectionRoleResolver },
   ],
   exports: [ProjectionService, WORKSPACE_ROLE_RESOLVER],

@@ -1,2 +1,3 @@
 export * from './egress.events';
 export * from './host-normalizer';
+export * from './denial-aggregator';
