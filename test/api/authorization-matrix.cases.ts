@@ -1,0 +1,297 @@
+import {
+  agentAction,
+  APPROVAL_POLICY,
+  type Call,
+  checkOf,
+  type Place,
+  prepareAction,
+  prepareRequest,
+  type Scene,
+} from './authorization-matrix.scene';
+
+/**
+ * How to call each operation of the table with real ids: on the caller's own tenant, on the other
+ * tenant, and (for channel-scoped operations) on a private channel. Keys match EXPECTATIONS.
+ */
+export interface Case {
+  /** `global`: no workspace; `workspace`: the tenant's; `channel`: also its private channel. */
+  scope: 'global' | 'workspace' | 'channel';
+  build(scene: Scene, place: Place, key: string): Call | Promise<Call>;
+}
+
+const none: Case['build'] = () => ({});
+const rule = (scene: Scene, place: Place) => ({
+  rule: {
+    id: scene.fresh('rule'),
+    connector: 'github',
+    actions: ['read'],
+    resources: [`${place.tenant.workspaceId}/${scene.fresh('repo')}`],
+  },
+});
+const base = (place: Place) => `/v1/workspaces/${place.tenant.workspaceId}`;
+const channelBase = (place: Place) => `${base(place)}/channels/${place.channel}`;
+
+const grantRole = (role: string): Case => ({
+  scope: 'workspace',
+  build: () => ({ params: { principalId: 'p-new', role } }),
+});
+
+/** Revoking a role from a principal the owner just granted it to. */
+const revokeRole = (role: string): Case => ({
+  scope: 'workspace',
+  build: async (scene, place, key) => {
+    const memo = `${key}|${place.tenant.workspaceId}`;
+    const principalId = await scene.once(memo, async () => {
+      const id = scene.fresh('p');
+      await scene.as(place.tenant.owner, 'PUT', `${base(place)}/members/${id}/roles/${role}`);
+      return id;
+    });
+    return { params: { principalId, role }, consumes: memo };
+  },
+});
+
+/** A rule the owner just added, to remove. */
+const removeRule = (kind: 'extensions' | 'restrictions' | 'forbidden'): Case => ({
+  scope: 'channel',
+  build: async (scene, place, key) => {
+    const memo = `${key}|${place.channel}`;
+    const ruleId = await scene.once(memo, async () => {
+      const body = rule(scene, place);
+      await scene.as(place.tenant.owner, 'POST', `${channelBase(place)}/${kind}`, body);
+      return body.rule.id;
+    });
+    return { params: { ruleId }, consumes: memo };
+  },
+});
+
+/** A request prepared in the place's channel; `consumed` when a decision on it succeeds. */
+const onRequest = (kind: 'pending' | 'active' | 'break-glass', body: unknown, consumed = true): Case => ({
+  scope: 'channel',
+  build: async (scene, place, key) => {
+    const memo = `${key}|${place.channel}`;
+    const requestId = await scene.once(memo, () => prepareRequest(scene, place, kind));
+    return { params: { requestId }, body, ...(consumed ? { consumes: memo } : {}) };
+  },
+});
+
+export const CASES: Record<string, Case> = {
+  'GET /healthz': { scope: 'global', build: none },
+  'GET /readyz': { scope: 'global', build: none },
+  'GET /v1/me': { scope: 'global', build: none },
+  'POST /v1/workspaces': {
+    scope: 'global',
+    build: (scene) => ({ body: { workspaceId: scene.fresh('ws'), name: 'New' } }),
+  },
+  'GET /v1/workspaces/{workspaceId}': { scope: 'workspace', build: none },
+  'PATCH /v1/workspaces/{workspaceId}': { scope: 'workspace', build: () => ({ body: { name: 'Renamed' } }) },
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#member': grantRole('member'),
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#admin': grantRole('admin'),
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#auditor': grantRole('auditor'),
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#owner': grantRole('owner'),
+  'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#member': revokeRole('member'),
+  'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#auditor': revokeRole('auditor'),
+  'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#owner': revokeRole('owner'),
+  'POST /v1/workspaces/{workspaceId}/groups': {
+    scope: 'workspace',
+    build: (scene) => ({ body: { groupId: scene.fresh('g'), name: 'Group' } }),
+  },
+  'PUT /v1/workspaces/{workspaceId}/groups/{groupId}/members/{principalId}': {
+    scope: 'workspace',
+    build: (_scene, place) => ({ params: { groupId: place.tenant.group, principalId: 'p-new' } }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/groups/{groupId}/members/{principalId}': {
+    scope: 'workspace',
+    build: (_scene, place) => ({ params: { groupId: place.tenant.group, principalId: 'p-new' } }),
+  },
+  'GET /v1/workspaces/{workspaceId}/connectors': { scope: 'workspace', build: none },
+  'POST /v1/workspaces/{workspaceId}/connectors': {
+    scope: 'workspace',
+    build: (scene) => ({
+      body: {
+        connector: {
+          id: scene.fresh('tracker'),
+          displayName: 'Tracker',
+          actions: ['read'],
+          implies: {},
+          resource: { description: 'A board', example: 'board', segment: '[a-z0-9-]+' },
+        },
+      },
+    }),
+  },
+  'GET /v1/workspaces/{workspaceId}/agent-identity': { scope: 'workspace', build: none },
+  'PUT /v1/workspaces/{workspaceId}/agent-identity': {
+    scope: 'workspace',
+    build: async (scene, place) => {
+      const current = await scene.as(place.tenant.owner, 'GET', `${base(place)}/agent-identity`);
+      return { body: current.json(), headers: { 'if-match': String(current.headers.etag) } };
+    },
+  },
+  'GET /v1/workspaces/{workspaceId}/approval-policy': { scope: 'workspace', build: none },
+  'PUT /v1/workspaces/{workspaceId}/approval-policy': {
+    scope: 'workspace',
+    build: () => ({ body: APPROVAL_POLICY }),
+  },
+
+  'POST /v1/workspaces/{workspaceId}/channels': {
+    scope: 'workspace',
+    build: (scene) => ({ body: { channelId: scene.fresh('ch'), name: 'New', visibility: 'public' } }),
+  },
+  'GET /v1/workspaces/{workspaceId}/channels/{channelId}': { scope: 'channel', build: none },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/archive': {
+    scope: 'channel',
+    // A channel of its own each time (archiving the fixtures would change every later answer),
+    // private where the place is.
+    build: async (scene, place, key) => {
+      const memo = `${key}|${place.channel}`;
+      const channelId = await scene.once(memo, async () => {
+        const id = scene.fresh('old');
+        const visibility = place.channel === place.tenant.privateChannel ? 'private' : 'public';
+        await scene.as(place.tenant.owner, 'POST', `${base(place)}/channels`, {
+          channelId: id,
+          name: 'Old',
+          visibility,
+        });
+        return id;
+      });
+      return { params: { channelId }, consumes: memo };
+    },
+  },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/members/{principalId}': {
+    scope: 'channel',
+    build: () => ({ params: { principalId: 'p-new' }, body: { role: 'member' } }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/members/{principalId}': {
+    scope: 'channel',
+    build: () => ({ params: { principalId: 'p-new' } }),
+  },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/extensions': {
+    scope: 'channel',
+    build: (scene, place) => ({ body: rule(scene, place) }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/extensions/{ruleId}': removeRule('extensions'),
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/restrictions': {
+    scope: 'channel',
+    build: (scene, place) => ({ body: rule(scene, place) }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/restrictions/{ruleId}':
+    removeRule('restrictions'),
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/forbidden': {
+    scope: 'channel',
+    build: (scene, place) => ({ body: rule(scene, place) }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/forbidden/{ruleId}': removeRule('forbidden'),
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/instructions': {
+    scope: 'channel',
+    build: () => ({ body: { mode: 'append', text: 'Be brief.' } }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/instructions': { scope: 'channel', build: none },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/skills/{skill}': {
+    scope: 'channel',
+    build: () => ({ params: { skill: 'code-review' }, body: { state: 'off' } }),
+  },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/memory-scope': {
+    scope: 'channel',
+    build: () => ({ body: { sharedNamespaces: [] } }),
+  },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': {
+    scope: 'channel',
+    build: () => ({ body: { roles: ['member'], groups: [], principals: [], channelMembers: false } }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': { scope: 'channel', build: none },
+
+  'GET /v1/workspaces/{workspaceId}/channels/{channelId}/effective-identity': {
+    scope: 'channel',
+    build: none,
+  },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-check': {
+    scope: 'channel',
+    build: (_scene, place) => ({ body: { principal: place.requester } }),
+  },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/memory-check': {
+    scope: 'channel',
+    build: (_scene, place) => ({ body: { namespace: `channel:${place.channel}` } }),
+  },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/egress-check': {
+    scope: 'channel',
+    build: () => ({ body: { host: 'example.com', port: 443 } }),
+  },
+  'POST /v1/check': { scope: 'channel', build: (_scene, place) => ({ body: checkOf(place) }) },
+  'POST /v1/check/batch': {
+    scope: 'channel',
+    build: (_scene, place) => ({ body: { checks: [checkOf(place)] } }),
+  },
+
+  'POST /v1/workspaces/{workspaceId}/agent-actions': {
+    scope: 'channel',
+    build: (scene, place) => ({ body: { ...agentAction(place), idempotencyKey: scene.fresh('act') } }),
+  },
+  'POST /v1/workspaces/{workspaceId}/agent-actions/{idempotencyKey}/outcome': {
+    scope: 'channel',
+    build: async (scene, place, key) => {
+      const memo = `${key}|${place.channel}`;
+      const idempotencyKey = await scene.once(memo, () => prepareAction(scene, place));
+      return { params: { idempotencyKey }, body: { outcome: 'completed', detail: null }, consumes: memo };
+    },
+  },
+  'GET /v1/workspaces/{workspaceId}/agent-actions/{idempotencyKey}': {
+    scope: 'channel',
+    build: async (scene, place, key) => ({
+      params: {
+        idempotencyKey: await scene.once(`${key}|${place.channel}`, () => prepareAction(scene, place)),
+      },
+    }),
+  },
+
+  'GET /v1/workspaces/{workspaceId}/audit/events': { scope: 'workspace', build: none },
+  'GET /v1/workspaces/{workspaceId}/audit/access': {
+    scope: 'workspace',
+    build: (_scene, place) => ({
+      query: { connector: 'github', action: 'read', resource: `${place.tenant.workspaceId}/api` },
+    }),
+  },
+  'GET /v1/workspaces/{workspaceId}/audit/changes': {
+    scope: 'workspace',
+    build: () => ({
+      query: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() },
+    }),
+  },
+  'GET /v1/workspaces/{workspaceId}/audit/verify': { scope: 'workspace', build: none },
+  'GET /v1/workspaces/{workspaceId}/audit/export': { scope: 'workspace', build: none },
+
+  'POST /v1/workspaces/{workspaceId}/access-requests': {
+    scope: 'channel',
+    build: (scene, place) => ({
+      body: {
+        requestId: scene.fresh('rq'),
+        channelId: place.channel,
+        connector: 'github',
+        actions: ['write'],
+        resources: [`${place.tenant.workspaceId}/${scene.fresh('repo')}`],
+        durationSeconds: 600,
+        reason: 'authorization matrix',
+      },
+    }),
+  },
+  'GET /v1/workspaces/{workspaceId}/access-requests': { scope: 'workspace', build: none },
+  'GET /v1/workspaces/{workspaceId}/access-requests/{requestId}': onRequest('pending', undefined, false),
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/approve': onRequest('pending', {
+    comment: null,
+  }),
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/deny': onRequest('pending', {
+    comment: null,
+  }),
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/cancel': onRequest('pending', {
+    comment: null,
+  }),
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/revoke': onRequest('active', {
+    reason: 'authorization matrix',
+  }),
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/extend': onRequest('active', {
+    durationSeconds: 600,
+    reason: 'more time',
+  }),
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/review': onRequest('break-glass', {
+    verdict: 'justified',
+    comment: null,
+  }),
+};

@@ -1,0 +1,200 @@
+/**
+ * THE authorization table: who may call each operation of `/openapi.json`. Every operation must
+ * have a row (a new route fails the matrix until it is declared here), and every row must name an
+ * operation that exists. A row lists who is admitted on its own tenant's public ids (`ok`) and on a
+ * private channel they are not in (`private`); everyone else must be refused (403 or 404), and where
+ * the caller cannot know the target exists, refused with the 404 an unknown id gets.
+ *
+ * The other tenant is symmetric: its owner and its service stand where `owner` and the services
+ * stand here, and nobody else is admitted there.
+ */
+
+export type Kind = 'user' | 'service';
+export interface PrincipalSpec {
+  sub: string;
+  kind: Kind;
+  scopes: string[];
+}
+
+const CHECK = 'permissions:check';
+const ACTIONS = 'agent-actions:record';
+const REQUEST = 'access:request';
+
+const user = (sub: string): PrincipalSpec => ({ sub, kind: 'user', scopes: [] });
+const service = (sub: string, scopes: string[]): PrincipalSpec => ({ sub, kind: 'service', scopes });
+
+/** The callers. Users of the home tenant hold the role they are named after. */
+export const PRINCIPALS = {
+  owner: user('olga'),
+  admin: user('adam'),
+  approver: user('april'),
+  member: user('mike'),
+  auditor: user('audrey'),
+  'non-member': user('nina'),
+  'platform-admin': user('root'),
+  /** Owner of the other tenant. */
+  'other-owner': user('otto'),
+  'svc-none': service('svc-none', []),
+  'svc-check': service('svc-check', [CHECK]),
+  'svc-actions': service('svc-actions', [ACTIONS]),
+  'svc-request': service('svc-request', [REQUEST]),
+  /** A service of the other tenant, with every scope. */
+  'svc-other': service('svc-other', [CHECK, ACTIONS, REQUEST]),
+  /** A service token whose subject is the owner's user id: it must not borrow her roles. */
+  'svc-as-owner': service('olga', []),
+} as const satisfies Record<string, PrincipalSpec>;
+
+export type Who = keyof typeof PRINCIPALS;
+export const EVERYONE = Object.keys(PRINCIPALS) as Who[];
+
+/** Roles in the home tenant, as the setup grants them. */
+const MEMBERS: Who[] = ['owner', 'admin', 'approver', 'member', 'auditor'];
+const ADMINS: Who[] = ['owner', 'admin'];
+const APPROVERS: Who[] = ['owner', 'admin', 'approver'];
+const AUDITORS: Who[] = ['owner', 'auditor'];
+
+export interface Expectation {
+  /** Admitted on the home tenant's public ids. */
+  ok: readonly Who[];
+  /**
+   * Admitted on a private channel of the home tenant they are not a member of. Default: those of
+   * `ok` who see every channel (workspace owners and admins, the workspace's services).
+   */
+  private?: readonly Who[];
+  /**
+   * Users whose role gets them past the route's own rule, so that any refusal comes from a rule
+   * about the target: they must not learn that a target they may not see exists (404, as for an
+   * unknown id). Users stopped by the route's rule get the same 403 whatever the target. Default:
+   * every member; `[]` for routes no user ever passes.
+   */
+  past?: readonly Who[];
+}
+
+const CHECKS: Expectation = { ok: [...ADMINS, 'svc-check'], past: ADMINS };
+
+/** Keyed `METHOD /path` exactly as in the OpenAPI document; `#variant` when one route has several. */
+export const EXPECTATIONS: Record<string, Expectation> = {
+  'GET /healthz': { ok: EVERYONE },
+  'GET /readyz': { ok: EVERYONE },
+  'GET /v1/me': { ok: EVERYONE },
+
+  'POST /v1/workspaces': { ok: ['platform-admin'] },
+  'GET /v1/workspaces/{workspaceId}': { ok: MEMBERS },
+  'PATCH /v1/workspaces/{workspaceId}': { ok: ADMINS },
+  // Admins manage roles, but owner and auditor are an owner's to give: auditing is a separate duty.
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#member': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#admin': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#auditor': { ok: ['owner'] },
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#owner': { ok: ['owner'] },
+  'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#member': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#auditor': { ok: ['owner'] },
+  'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#owner': { ok: ['owner'] },
+  'POST /v1/workspaces/{workspaceId}/groups': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/groups/{groupId}/members/{principalId}': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/groups/{groupId}/members/{principalId}': { ok: ADMINS },
+  'GET /v1/workspaces/{workspaceId}/connectors': { ok: MEMBERS },
+  'POST /v1/workspaces/{workspaceId}/connectors': { ok: ADMINS },
+  'GET /v1/workspaces/{workspaceId}/agent-identity': { ok: MEMBERS },
+  'PUT /v1/workspaces/{workspaceId}/agent-identity': { ok: ADMINS },
+  'GET /v1/workspaces/{workspaceId}/approval-policy': { ok: MEMBERS },
+  'PUT /v1/workspaces/{workspaceId}/approval-policy': { ok: ADMINS },
+
+  'POST /v1/workspaces/{workspaceId}/channels': { ok: MEMBERS },
+  'GET /v1/workspaces/{workspaceId}/channels/{channelId}': { ok: MEMBERS },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/archive': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/members/{principalId}': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/members/{principalId}': { ok: ADMINS },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/extensions': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/extensions/{ruleId}': { ok: ADMINS },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/restrictions': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/restrictions/{ruleId}': { ok: ADMINS },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/forbidden': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/forbidden/{ruleId}': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/instructions': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/instructions': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/skills/{skill}': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/memory-scope': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': { ok: ADMINS },
+
+  // The member is a member of the public channel: its identity is theirs to read.
+  'GET /v1/workspaces/{workspaceId}/channels/{channelId}/effective-identity': {
+    ok: [...ADMINS, 'member', 'svc-check'],
+  },
+  // Checks are for services and admins: a member gets the same 403 for any channel.
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-check': CHECKS,
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/memory-check': CHECKS,
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/egress-check': CHECKS,
+  'POST /v1/check': CHECKS,
+  'POST /v1/check/batch': CHECKS,
+
+  'POST /v1/workspaces/{workspaceId}/agent-actions': { ok: ['svc-actions'], past: [] },
+  // Only the service that recorded an action records its outcome (svc-actions recorded these).
+  'POST /v1/workspaces/{workspaceId}/agent-actions/{idempotencyKey}/outcome': {
+    ok: ['svc-actions'],
+    past: [],
+  },
+  'GET /v1/workspaces/{workspaceId}/agent-actions/{idempotencyKey}': {
+    ok: [...AUDITORS, 'svc-actions'],
+    private: [...AUDITORS, 'svc-actions'],
+    past: AUDITORS,
+  },
+
+  'GET /v1/workspaces/{workspaceId}/audit/events': { ok: AUDITORS },
+  'GET /v1/workspaces/{workspaceId}/audit/access': { ok: AUDITORS },
+  'GET /v1/workspaces/{workspaceId}/audit/changes': { ok: AUDITORS },
+  'GET /v1/workspaces/{workspaceId}/audit/verify': { ok: AUDITORS },
+  'GET /v1/workspaces/{workspaceId}/audit/export': { ok: AUDITORS },
+
+  // Requests of a private channel are as private as the channel.
+  'POST /v1/workspaces/{workspaceId}/access-requests': { ok: [...MEMBERS, 'svc-request'] },
+  'GET /v1/workspaces/{workspaceId}/access-requests': { ok: MEMBERS },
+  'GET /v1/workspaces/{workspaceId}/access-requests/{requestId}': { ok: MEMBERS },
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/approve': { ok: APPROVERS },
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/deny': { ok: APPROVERS },
+  // The member asked for the public channel's requests; only the requester cancels.
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/cancel': { ok: ['member'], private: [] },
+  // The approver approved the public channel's grants: an approver of the request may revoke it.
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/revoke': { ok: APPROVERS },
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/extend': { ok: MEMBERS },
+  'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/review': { ok: APPROVERS },
+};
+
+/** `global`: an operation outside any workspace. */
+export type Target = 'global' | 'home' | 'other-tenant' | 'private-channel';
+export type Outcome = 'ok' | 'refused' | 'hidden';
+
+const SEES_EVERY_CHANNEL = new Set<Who>(['owner', 'admin', 'svc-check', 'svc-actions', 'svc-request']);
+const OF_OTHER_TENANT = new Set<Who>(['other-owner', 'svc-other']);
+const HOME_SERVICES: Who[] = ['svc-check', 'svc-actions', 'svc-request'];
+
+/** The tenant a caller belongs to; none for callers without a role anywhere. */
+export function homeOf(who: Who): 'home' | 'other-tenant' | undefined {
+  if (OF_OTHER_TENANT.has(who)) return 'other-tenant';
+  return who === 'non-member' || who === 'platform-admin' ? undefined : 'home';
+}
+
+/** What `who` must get from `key` on `target`, read from the table above. */
+export function expected(key: string, who: Who, target: Target): Outcome {
+  const row = EXPECTATIONS[key];
+  const admitted = (list: readonly Who[]) => list.includes(who);
+  if (target === 'global') return admitted(row.ok) ? 'ok' : 'refused';
+  if (row.ok.length === EVERYONE.length) return 'ok';
+  const atHome = homeOf(who) === (target === 'other-tenant' ? 'other-tenant' : 'home');
+  if (atHome) {
+    // The other tenant's owner and service stand where the owner and the services stand here.
+    const as: readonly Who[] =
+      who === 'other-owner' ? ['owner'] : who === 'svc-other' ? HOME_SERVICES : [who];
+    const list =
+      target === 'private-channel'
+        ? (row.private ?? row.ok.filter((w) => SEES_EVERY_CHANNEL.has(w)))
+        : row.ok;
+    if (as.some((w) => list.includes(w))) return 'ok';
+  }
+  if (PRINCIPALS[who].kind === 'service') return 'refused';
+  const past = row.past ?? MEMBERS;
+  // A user without a role there meets the route's rule as a stranger: the workspace does not exist.
+  if (!atHome) return past.length > 0 ? 'hidden' : 'refused';
+  if (target === 'private-channel' && !SEES_EVERY_CHANNEL.has(who) && admitted(past)) return 'hidden';
+  return 'refused';
+}
