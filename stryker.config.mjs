@@ -8,6 +8,7 @@ export default {
   mutate: [
     'libs/domain/src/**/*.ts',
     '!libs/domain/src/**/*.spec.ts',
+    '!libs/domain/src/**/*.builders.ts',
     // Re-exports and type-only declarations hold no behaviour to mutate.
     '!libs/domain/src/**/index.ts',
     '!libs/domain/src/**/*.commands.ts',

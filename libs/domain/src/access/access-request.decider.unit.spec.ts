@@ -1,122 +1,22 @@
 import { deciderSpec } from '@mandate/testing';
-import type { WorkspaceRole } from '../common/workspace-role';
 import { eventSchemas } from '../event-schemas';
-import type { AccessRequestCommand } from './access-request.commands';
+import {
+  approve,
+  as,
+  at,
+  basePolicy,
+  granted,
+  policy,
+  request,
+  requested,
+  t0,
+  t1,
+  vote,
+} from './access-request.builders';
 import { accessRequestDecider } from './access-request.decider';
 import type { AccessRequestEvent } from './access-request.events';
-import {
-  type ApprovalPolicy,
-  defaultApprovalPolicy,
-  type ResolvedApprovalPolicy,
-} from './approval-policy.model';
 
 const spec = deciderSpec(accessRequestDecider);
-const t0 = '2026-11-29T12:00:00.000Z';
-const t1 = '2026-11-29T12:05:00.000Z';
-const at = (instant: string, seconds: number) => new Date(Date.parse(instant) + seconds * 1000).toISOString();
-
-const as = (id: string, callerRoles: WorkspaceRole[] = ['member'], now = t1) => ({
-  actor: { kind: 'user' as const, id },
-  callerRoles,
-  now,
-});
-
-const policy = (
-  rule: Partial<ApprovalPolicy['default']> = {},
-  overrides: ApprovalPolicy['overrides'] = [],
-): ApprovalPolicy => ({
-  default: { ...defaultApprovalPolicy.default, ...rule },
-  overrides,
-});
-
-const request = (
-  overrides: Partial<Extract<AccessRequestCommand, { type: 'RequestAccess' }>> = {},
-): AccessRequestCommand => ({
-  type: 'RequestAccess',
-  requestId: 'req-1',
-  workspaceId: 'acme',
-  channelId: 'eng',
-  connector: 'github',
-  actions: ['write'],
-  resources: ['acme/api'],
-  durationSeconds: 3600,
-  reason: 'hotfix',
-  ticket: null,
-  invokedBy: 'ivan',
-  breakGlass: false,
-  policy: defaultApprovalPolicy,
-  ...as('rita', ['member'], t0),
-  ...overrides,
-});
-
-const basePolicy: ResolvedApprovalPolicy = {
-  approvers: [{ roles: ['approver'], principals: [] }],
-  quorum: 1,
-  maxDurationSeconds: 8 * 3600,
-  approvalTimeoutSeconds: 24 * 3600,
-  autoApproveUpToSeconds: null,
-};
-
-const requested = (
-  overrides: Partial<Extract<AccessRequestEvent, { type: 'AccessRequested' }>['data']> = {},
-): AccessRequestEvent => ({
-  type: 'AccessRequested',
-  data: {
-    requestId: 'req-1',
-    workspaceId: 'acme',
-    channelId: 'eng',
-    connector: 'github',
-    actions: ['write'],
-    resources: ['acme/api'],
-    durationSeconds: 3600,
-    reason: 'hotfix',
-    ticket: null,
-    requestedBy: 'rita',
-    invokedBy: 'ivan',
-    mode: 'approval',
-    policy: {
-      approvers: [{ roles: ['approver'], principals: [] }],
-      quorum: 1,
-      maxDurationSeconds: 8 * 3600,
-      approvalTimeoutSeconds: 24 * 3600,
-      autoApproveUpToSeconds: null,
-    },
-    approvalDeadline: at(t0, 24 * 3600),
-    ...overrides,
-  },
-});
-
-const granted = (
-  grantedAt: string,
-  approvers: string[],
-  mode: 'approval' | 'auto-approve' | 'break-glass' = 'approval',
-): AccessRequestEvent => ({
-  type: 'AccessGranted',
-  data: {
-    grantId: 'req-1',
-    requestId: 'req-1',
-    workspaceId: 'acme',
-    channelId: 'eng',
-    connector: 'github',
-    actions: ['write'],
-    resources: ['acme/api'],
-    grantedAt,
-    expiresAt: at(grantedAt, 3600),
-    approvers,
-    mode,
-  },
-});
-
-const vote = (approver: string, approvals: number, round = 0): AccessRequestEvent => ({
-  type: 'AccessApprovalRecorded',
-  data: { requestId: 'req-1', round, approver, comment: null, approvals },
-});
-
-const approve = (id: string, roles: WorkspaceRole[] = ['approver'], now = t1): AccessRequestCommand => ({
-  type: 'ApproveAccess',
-  comment: null,
-  ...as(id, roles, now),
-});
 
 describe('access request decider', () => {
   describe('RequestAccess', () => {
