@@ -108,8 +108,10 @@ export class PermissionsHistory {
       }
       return { workspaceId, count: positions.length, permissions };
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      // The slot goes to the next waiter as it is (`running` unchanged), or is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 
@@ -130,7 +132,6 @@ export class PermissionsHistory {
         ),
       );
     }
-    // The finishing replay hands its slot over: `running` stays the same.
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 

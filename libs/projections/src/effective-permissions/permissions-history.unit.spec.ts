@@ -86,6 +86,28 @@ describe('PermissionsHistory: replays for `at` are bounded', () => {
     }
   });
 
+  it('given replays waiting and new ones arriving as others finish, when answered, then no more than the bound ever run at once', async () => {
+    const { store, projection } = await history();
+    let active = 0;
+    let most = 0;
+    const slowReader = {
+      readAll: async (options: ReadAllOptions) => {
+        most = Math.max(most, ++active);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        active--;
+        return store.readAll(options);
+      },
+    };
+    const subject = new PermissionsHistory(slowReader, projection, { concurrency: 1, queue: 10 });
+
+    const first = [1, 2, 3].map((channels) => subject.asOf(WS, withChannels(channels)));
+    await first[0];
+    const later = [4, 5, 6].map((channels) => subject.asOf(WS, withChannels(channels)));
+    await Promise.all([...first, ...later]);
+
+    expect(most).toBe(1);
+  });
+
   it('given an earlier instant already replayed, when a later one is asked, then only the events in between are read', async () => {
     const { history: subject, reads, store, projection } = await history();
     await subject.asOf(WS, withChannels(30));
