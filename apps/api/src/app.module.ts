@@ -14,12 +14,12 @@ import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/obser
 import { AgentActionsModule } from './agent-actions/agent-actions.module';
 import { AuditModule } from './audit/audit.module';
 import { AccessModule } from './access/access.module';
+import { DirectoryModule } from './directory/directory.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { EventStoreReadiness } from './health/event-store.readiness-check';
 import { HealthController } from './health/health.controller';
 import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
 import { IdentityModule } from './identity/identity.module';
-import { MeController } from './me/me.controller';
 import { PermissionsModule } from './permissions/permissions.module';
 
 import { APP_CONFIG, LOGGER } from './app.tokens';
@@ -81,10 +81,11 @@ export class AppModule {
         AgentActionsModule,
         AuditModule,
         AccessModule,
+        DirectoryModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],
-      controllers: [HealthController, MeController, ...(options.metrics ? [MetricsController] : [])],
+      controllers: [HealthController, ...(options.metrics ? [MetricsController] : [])],
     };
   }
 }

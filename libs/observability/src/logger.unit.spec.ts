@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { createLogger, logFormatFor } from './logger';
 import { requestContext } from './request-context';
 
@@ -75,7 +76,7 @@ describe('log format', () => {
     logger.info({ context: 'Checkpointer', token: 'eyJ.secret', position: 42 }, 'signed a checkpoint');
 
     // then the line reads as text, not JSON, and the secret is censored
-    const text = written.join('').replace(/\u001b\[[0-9;]*m/g, '');
+    const text = stripVTControlCharacters(written.join(''));
     expect(text.trim().split('\n')).toHaveLength(1);
     expect(text).toMatch(
       /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: mandate-api \[Checkpointer\] signed a checkpoint/,

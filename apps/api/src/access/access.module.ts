@@ -21,5 +21,7 @@ import { TemporalClientCloser, temporalClientProvider } from './temporal-client.
     AccessRequestsService,
     AccessRequestsView,
   ],
+  // The grants list reads the same view rather than following the log a second time.
+  exports: [AccessRequestsView],
 })
 export class AccessModule {}

@@ -12,6 +12,7 @@ import {
   type ChannelCommand,
   channelDecider,
   type ChannelState,
+  channelVisibleTo,
   channelStreamId,
   type ChannelVisibility,
   type ConnectorCatalog,
@@ -19,8 +20,6 @@ import {
   createConnectorCatalog,
   DomainError,
   isIdentifier,
-  ownValue,
-  isWorkspaceAdmin,
   type NamespaceDirectory,
   rolesOf,
   workspaceDecider,
@@ -211,12 +210,7 @@ export class IdentityService {
       channelDecider,
       channelStreamId(workspaceId, channelId),
     );
-    if (state.status === 'absent') throw channelNotFound();
-    if (
-      state.visibility === 'private' &&
-      ownValue(state.members, principal.id) === undefined &&
-      !isWorkspaceAdmin(callerRoles)
-    ) {
+    if (state.status === 'absent' || !channelVisibleTo(state, principal.id, callerRoles)) {
       throw channelNotFound();
     }
     const { members, ...rest } = state;

@@ -11,6 +11,7 @@ import {
   type WorkspaceEvent,
 } from '@mandate/domain';
 import { canonicalJson, type RecordedEvent, sha256Hex } from '@mandate/event-store';
+import { MembershipIndex } from './membership-index';
 import { WorkspacePermissions, type WorkspaceRecord } from './workspace-permissions';
 
 type Route = 'workspace' | 'agent-identity' | 'channel' | 'grant';
@@ -57,6 +58,7 @@ export interface EffectivePermissionsOptions {
  */
 export class EffectivePermissionsProjection {
   private readonly workspaces = new Map<string, WorkspacePermissions>();
+  private readonly memberships = new MembershipIndex();
   private appliedPosition = 0;
   private appliedHash: string | null = null;
   private failureCount = 0;
@@ -82,6 +84,10 @@ export class EffectivePermissionsProjection {
     try {
       const target = this.workspaceFor(event.workspaceId);
       applyTo(target, route, event);
+      if (event.type === 'MemberRoleGranted' || event.type === 'MemberRoleRevoked') {
+        const { principalId } = event.data as { principalId: string };
+        this.memberships.update(event.workspaceId, target.workspace, principalId);
+      }
       target.record(event.globalPosition, Date.parse(event.recordedAt));
     } catch (error) {
       this.failureCount++;
@@ -93,6 +99,16 @@ export class EffectivePermissionsProjection {
   workspace(workspaceId: string): WorkspacePermissions | undefined {
     const found = this.workspaces.get(workspaceId);
     return found?.exists ? found : undefined;
+  }
+
+  /** Every created workspace, in no particular order (for platform admins' list). */
+  *existingWorkspaces(): IterableIterator<WorkspacePermissions> {
+    for (const workspace of this.workspaces.values()) if (workspace.exists) yield workspace;
+  }
+
+  /** The workspaces where the principal holds a role. */
+  workspacesOf(principalId: string): WorkspacePermissions[] {
+    return [...this.memberships.workspacesOf(principalId)].flatMap((id) => this.workspace(id) ?? []);
   }
 
   /** Compiles every workspace not compiled yet (after a rebuild or restore, before serving). */
@@ -126,8 +142,10 @@ export class EffectivePermissionsProjection {
       throw new Error(`Unknown snapshot format ${String(snapshot.format)}`);
     }
     this.workspaces.clear();
+    this.memberships.clear();
     for (const { workspaceId, ...record } of snapshot.workspaces) {
       this.workspaces.set(workspaceId, new WorkspacePermissions(workspaceId, record));
+      this.memberships.addAll(workspaceId, record.workspace);
     }
     this.appliedPosition = snapshot.position;
     this.appliedHash = snapshot.lastHash;

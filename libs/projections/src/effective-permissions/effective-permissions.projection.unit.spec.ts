@@ -219,4 +219,36 @@ describe('EffectivePermissionsProjection', () => {
     expect(beforeCreation.position).toBe(0);
     expect(beforeCreation.permissions.exists).toBe(false);
   });
+
+  it('given roles granted and revoked in two workspaces, when asking for a principal’s workspaces, then it lists those where it holds a role, live and after a restore', async () => {
+    // given
+    const { store, log } = await seededLog();
+    await log.workspace('globex', 'gina', {
+      type: 'CreateWorkspace',
+      workspaceId: 'globex',
+      name: 'Globex',
+      actorIsPlatformAdmin: true,
+    });
+    await log.workspace(WS, 'olivia', { type: 'GrantMemberRole', principalId: 'dave', role: 'member' });
+    await log.workspace(WS, 'olivia', { type: 'GrantMemberRole', principalId: 'dave', role: 'approver' });
+    await log.workspace('globex', 'gina', { type: 'GrantMemberRole', principalId: 'dave', role: 'member' });
+    await log.workspace('globex', 'gina', { type: 'RevokeMemberRole', principalId: 'dave', role: 'member' });
+    await log.workspace(WS, 'olivia', { type: 'RevokeMemberRole', principalId: 'dave', role: 'member' });
+
+    // when
+    const live = await project(await store.readAll());
+    const restored = new EffectivePermissionsProjection();
+    restored.restore(JSON.parse(JSON.stringify(live.snapshot())));
+
+    // then: dave still approves in acme; globex revoked his only role
+    for (const projection of [live, restored]) {
+      expect(projection.workspacesOf('dave').map((workspace) => workspace.workspaceId)).toEqual([WS]);
+      expect(projection.workspacesOf('gina').map((workspace) => workspace.workspaceId)).toEqual(['globex']);
+      expect(projection.workspacesOf('nobody')).toEqual([]);
+      expect([...projection.existingWorkspaces()].map((workspace) => workspace.workspaceId).sort()).toEqual([
+        WS,
+        'globex',
+      ]);
+    }
+  });
 });

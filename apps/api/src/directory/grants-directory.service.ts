@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@mandate/auth';
+import { type AccessRequestState, channelVisibleTo } from '@mandate/domain';
+import { type Page, pageOf, type PageQuery } from '@mandate/http';
+import { AccessRequestsView, type AccessRequestEntry } from '../access/access-requests.view';
+import { CLOCK, type Clock } from '../clock';
+import { ProjectionService } from '../permissions/projection.service';
+import { callerRolesIn } from './directory.service';
+
+type Granted = Extract<AccessRequestState, { grant: unknown }>;
+
+export interface GrantSummary {
+  grantId: string;
+  /** `expired` as soon as the clock passes `expiresAt`, even before the workflow records it. */
+  status: 'active' | 'expired' | 'revoked';
+  channelId: string;
+  connector: string;
+  actions: string[];
+  resources: string[];
+  grantedAt: string;
+  expiresAt: string;
+  requestedBy: string;
+  invokedBy: string | null;
+  approvers: string[];
+  mode: string;
+  reason: string;
+  ticket: string | null;
+}
+
+const hasGrant = (state: AccessRequestState): state is Granted => 'grant' in state;
+
+/**
+ * JIT grants of a workspace with their attribution (who asked, who approved, why), from the access
+ * requests' read model. A grant's status follows the clock, like every check: one past `expiresAt`
+ * is expired whether or not `AccessExpired` is in the log yet. A grant in a private channel is
+ * listed only to those who may see that channel.
+ */
+@Injectable()
+export class GrantsDirectory {
+  constructor(
+    private readonly view: AccessRequestsView,
+    private readonly projections: ProjectionService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async list(
+    principal: Principal,
+    workspaceId: string,
+    query: PageQuery & { active?: boolean },
+  ): Promise<Page<GrantSummary>> {
+    await this.projections.reachHead();
+    const permissions = this.projections.projection.workspace(workspaceId);
+    const callerRoles = permissions ? callerRolesIn(permissions.workspace, principal) : [];
+    const visible = (channelId: string): boolean => {
+      const channel = permissions?.channels.get(channelId);
+      return (
+        channel !== undefined &&
+        channel.status !== 'absent' &&
+        channelVisibleTo(channel, principal.id, callerRoles)
+      );
+    };
+    const nowMs = this.clock.now().getTime();
+    const grants = this.view
+      .inWorkspace(workspaceId)
+      .map((entry) => summaryOf(entry, nowMs))
+      .filter((grant): grant is GrantSummary => grant !== undefined)
+      .filter((grant) => query.active === undefined || (grant.status === 'active') === query.active)
+      .filter((grant) => visible(grant.channelId));
+    // Oldest grant first; the cursor is a grant of this workspace, listed or not.
+    return pageOf(grants, query, {
+      key: (grant) => [grant.grantedAt, grant.grantId],
+      cursor: (after) => {
+        const state = this.view.get(workspaceId, after)?.state;
+        return state && hasGrant(state) ? [state.grant.grantedAt, state.grant.grantId] : undefined;
+      },
+    });
+  }
+}
+
+function summaryOf({ state }: AccessRequestEntry, nowMs: number): GrantSummary | undefined {
+  if (!hasGrant(state)) return undefined;
+  const { request, grant } = state;
+  const status =
+    state.status === 'revoked'
+      ? 'revoked'
+      : state.status === 'active' && Date.parse(grant.expiresAt) > nowMs
+        ? 'active'
+        : 'expired';
+  return {
+    grantId: grant.grantId,
+    status,
+    channelId: request.channelId,
+    connector: request.connector,
+    actions: request.actions,
+    resources: request.resources,
+    grantedAt: grant.grantedAt,
+    expiresAt: grant.expiresAt,
+    requestedBy: request.requestedBy,
+    invokedBy: request.invokedBy,
+    approvers: grant.approvers,
+    mode: request.mode,
+    reason: request.reason,
+    ticket: request.ticket,
+  };
+}
