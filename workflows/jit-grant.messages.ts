@@ -125,4 +125,4 @@ export interface DomainRefusal {
   issues: { path: string; message: string }[];
 }
 
-export const jitWorkflowId = (requestId: string): string => `jit-${requestId}`;
+export { jitWorkflowId, legacyJitWorkflowId } from '../libs/domain/src/access/access-request.ids';

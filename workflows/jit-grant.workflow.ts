@@ -10,7 +10,11 @@ import {
 import type { AccessRequestCommand } from '../libs/domain/src/access/access-request.commands';
 import { accessRequestDecider } from '../libs/domain/src/access/access-request.decider';
 import type { AccessRequestEvent } from '../libs/domain/src/access/access-request.events';
-import { accessRequestStreamId } from '../libs/domain/src/access/access-request.ids';
+import {
+  accessRequestStreamId,
+  legacyAccessRequestStreamId,
+  legacyJitWorkflowId,
+} from '../libs/domain/src/access/access-request.ids';
 import {
   type AccessRequestState,
   needsBreakGlassReview,
@@ -77,9 +81,13 @@ const refusal = (error: unknown): ApplicationFailure | undefined => {
  * signature and reads roles and policy from the log, so nothing a Temporal client sends is trusted.
  */
 export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepResult> {
-  const { requestId } = input.command;
-  const streamId = accessRequestStreamId(requestId);
+  const { requestId, workspaceId } = input.command;
   const { workflowId } = workflowInfo();
+  // A workflow started before ids were scoped by workspace carries on in its own stream.
+  const streamId =
+    workflowId === legacyJitWorkflowId(requestId)
+      ? legacyAccessRequestStreamId(requestId)
+      : accessRequestStreamId(workspaceId, requestId);
   let state: AccessRequestState = accessRequestDecider.initialState();
   let position = 0;
   let step = 0;

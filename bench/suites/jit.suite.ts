@@ -167,7 +167,7 @@ async function expiryLags(stack: Stack, lifecycles: Lifecycle[]): Promise<number
   for (const { requestId, expiresAt } of lifecycles) {
     const deadline = Date.parse(expiresAt) + 30_000;
     for (;;) {
-      const expired = (await stack.store.readStream(accessRequestStreamId(requestId))).find(
+      const expired = (await stack.store.readStream(accessRequestStreamId('bench', requestId))).find(
         (event) => event.type === 'AccessExpired',
       );
       if (expired) {
@@ -193,7 +193,9 @@ async function hammerExpiries(
     granted.map(async ({ requestId, expiresAt }) => {
       const expiry = Date.parse(expiresAt);
       const resource = (
-        (await stack.store.readStream(accessRequestStreamId(requestId)))[0].data as { resources: string[] }
+        (await stack.store.readStream(accessRequestStreamId('bench', requestId)))[0].data as {
+          resources: string[];
+        }
       ).resources[0];
       await sleep(Math.max(0, expiry - 100 - Date.now()));
       while (Date.now() < expiry + 100) {

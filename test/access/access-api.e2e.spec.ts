@@ -201,7 +201,9 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     );
     expect(revoked.status).toBe('revoked');
     expect(
-      (await api.store.readStream(accessRequestStreamId(requested.requestId))).map((event) => event.type),
+      (await api.store.readStream(accessRequestStreamId('acme', requested.requestId))).map(
+        (event) => event.type,
+      ),
     ).toEqual([
       'AccessRequested',
       'AccessApprovalRecorded',
@@ -286,7 +288,7 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
       errors: [{ path: 'body.actions[0]' }, { path: 'body.resources[1]' }],
     });
     for (const requestId of ['bad-connector', 'too-long', 'forbidden', 'covered']) {
-      expect(await api.store.readStream(accessRequestStreamId(requestId))).toEqual([]);
+      expect(await api.store.readStream(accessRequestStreamId('acme', requestId))).toEqual([]);
     }
   }, 30_000);
 
@@ -331,16 +333,16 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     ok(await api.call('POST', `${requests}/${requestId}/cancel`, { as: 'rita', body: {} }));
     const temporal = await connectTemporalClient(api.config);
     try {
-      await temporal.client.workflow.getHandle(jitWorkflowId(requestId)).result();
+      await temporal.client.workflow.getHandle(jitWorkflowId('acme', requestId)).result();
     } finally {
       await temporal.close();
     }
 
     // then posting it again answers from the stored request and starts nothing
     expect(ok<{ status: string }>(await request('rita', body), 201).status).toBe('cancelled');
-    expect((await api.store.readStream(accessRequestStreamId(requestId))).map((event) => event.type)).toEqual(
-      ['AccessRequested', 'AccessRequestCancelled'],
-    );
+    expect(
+      (await api.store.readStream(accessRequestStreamId('acme', requestId))).map((event) => event.type),
+    ).toEqual(['AccessRequested', 'AccessRequestCancelled']);
   }, 30_000);
 
   it('pages through the list oldest first, without skipping or repeating, and refuses a bad cursor or limit', async () => {
@@ -409,7 +411,7 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     await worker?.close();
     worker = undefined;
     await sleep(Math.max(0, Date.parse(approved.expiresAt) - Date.now() + 50));
-    const types = (await api.store.readStream(accessRequestStreamId(requested.requestId))).map(
+    const types = (await api.store.readStream(accessRequestStreamId('acme', requested.requestId))).map(
       (event) => event.type,
     );
     expect(types).not.toContain('AccessExpired');
@@ -423,7 +425,7 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     // and once the worker is back, the expiry is recorded
     await startWorker();
     await waitFor(async () =>
-      (await api.store.readStream(accessRequestStreamId(requested.requestId))).some(
+      (await api.store.readStream(accessRequestStreamId('acme', requested.requestId))).some(
         (event) => event.type === 'AccessExpired',
       ),
     );

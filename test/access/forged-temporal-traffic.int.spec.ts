@@ -36,7 +36,7 @@ describe('forged Temporal traffic (a client of the Temporal server, not the API)
 
     // when a Temporal client sends an approve update in the name of a principal nobody made owner
     const forged = forger.client.workflow
-      .getHandle<typeof jitGrantWorkflow>(jitWorkflowId(command.requestId))
+      .getHandle<typeof jitGrantWorkflow>(jitWorkflowId(command.workspaceId, command.requestId))
       .executeUpdate(approveUpdate, {
         args: [{ actor: { kind: 'user', id: 'mallory' }, callerRoles: ['owner'], comment: 'lgtm' }],
       });
@@ -54,7 +54,7 @@ describe('forged Temporal traffic (a client of the Temporal server, not the API)
 
     // when a Temporal client claims to be alice (an approver) with her roles
     const forged = forger.client.workflow
-      .getHandle<typeof jitGrantWorkflow>(jitWorkflowId(command.requestId))
+      .getHandle<typeof jitGrantWorkflow>(jitWorkflowId(command.workspaceId, command.requestId))
       .executeUpdate(approveUpdate, {
         args: [{ actor: { kind: 'user', id: 'alice' }, callerRoles: ['approver'], comment: null }],
       });
@@ -88,9 +88,9 @@ describe('forged Temporal traffic (a client of the Temporal server, not the API)
     // then the workflow records nothing: no request, no grant in that workspace
     await settled(async () => {
       const { status } = await handle.describe();
-      return status.name !== 'RUNNING' || (await storedTypes(kit, command.requestId)).length > 0;
+      return status.name !== 'RUNNING' || (await storedTypes(kit, command.requestId, victim)).length > 0;
     });
-    expect(await storedTypes(kit, command.requestId)).toEqual([]);
+    expect(await storedTypes(kit, command.requestId, victim)).toEqual([]);
     expect(await grantsIn(victim)).toEqual([]);
     await handle.terminate('test over').catch(() => undefined);
   }, 30_000);

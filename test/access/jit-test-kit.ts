@@ -201,7 +201,7 @@ export async function submit(kit: JitKit, command: RequestAccessCommand): Promis
   const { workspaceId, requestId } = command;
   const signature = signJitCommand(kit.commandKey, { workspaceId, requestId, round: 0, command });
   const startWorkflowOperation = new WithStartWorkflowOperation(jitGrantWorkflow, {
-    workflowId: jitWorkflowId(command.requestId),
+    workflowId: jitWorkflowId(command.workspaceId, command.requestId),
     taskQueue: kit.config.TEMPORAL_TASK_QUEUE,
     args: [{ command, signature }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -215,14 +215,20 @@ type UpdateName = keyof typeof jitUpdateCommands;
  * The workflow's handle, whose updates the kit signs as the API would: for the caller, the
  * command and the round the stored request is in.
  */
-export const handleOf = (kit: JitKit, requestId: string) => {
-  const handle = kit.temporal.client.workflow.getHandle<typeof jitGrantWorkflow>(jitWorkflowId(requestId));
+export const handleOf = (kit: JitKit, requestId: string, workspaceId = 'acme') => {
+  const handle = kit.temporal.client.workflow.getHandle<typeof jitGrantWorkflow>(
+    jitWorkflowId(workspaceId, requestId),
+  );
   const executeUpdate = async <Args extends Caller>(
     update: UpdateDefinition<JitStepResult, [Args]>,
     options: { args: [Args] },
   ): Promise<JitStepResult> => {
     const [args] = options.args;
-    const state = await foldStream(kit.store, accessRequestDecider, accessRequestStreamId(requestId));
+    const state = await foldStream(
+      kit.store,
+      accessRequestDecider,
+      accessRequestStreamId(workspaceId, requestId),
+    );
     if (state.status === 'absent') throw new Error(`request ${requestId} is not recorded`);
     const command = { ...jitUpdateCommands[update.name as UpdateName](args as never), actor: args.actor };
     const signature = signJitCommand(kit.commandKey, {
@@ -236,12 +242,16 @@ export const handleOf = (kit: JitKit, requestId: string) => {
   return { ...handle, executeUpdate };
 };
 
-export async function storedEvents(kit: JitKit, requestId: string): Promise<RecordedEvent[]> {
-  return kit.store.readStream(accessRequestStreamId(requestId));
+export async function storedEvents(
+  kit: JitKit,
+  requestId: string,
+  workspaceId = 'acme',
+): Promise<RecordedEvent[]> {
+  return kit.store.readStream(accessRequestStreamId(workspaceId, requestId));
 }
 
-export async function storedTypes(kit: JitKit, requestId: string): Promise<string[]> {
-  return (await storedEvents(kit, requestId)).map((event) => event.type);
+export async function storedTypes(kit: JitKit, requestId: string, workspaceId = 'acme'): Promise<string[]> {
+  return (await storedEvents(kit, requestId, workspaceId)).map((event) => event.type);
 }
 
 export async function statusOf(kit: JitKit, requestId: string): Promise<AccessRequestStatus> {

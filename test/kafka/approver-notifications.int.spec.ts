@@ -134,7 +134,7 @@ describe('Approver notifications (API with relay and notifier, real broker, loca
     // when access events are appended to the store (the relay carries them out)
     const store = app.get<EventStore>(EVENT_STORE);
     const append = (requestId: string, event: NewEvent) =>
-      store.append(accessRequestStreamId(requestId), [event], { expectedRevision: 'any' });
+      store.append(accessRequestStreamId('acme', requestId), [event], { expectedRevision: 'any' });
     await append('r1', requested('r1', 'approval', 'hotfix'));
     await append('r1', envelope('AccessApproved', { requestId: 'r1', round: 0, approvers: ['bob'] }));
     await append('r2', requested('r2', 'approval', 'flaky deploy'));

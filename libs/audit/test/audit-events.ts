@@ -72,7 +72,7 @@ export interface GrantSpec {
 }
 
 export const accessGranted = (spec: GrantSpec, options: Partial<Envelope> = {}): Append => ({
-  streamId: accessRequestStreamId(spec.grantId),
+  streamId: accessRequestStreamId(spec.workspaceId, spec.grantId),
   events: [
     envelope(
       'AccessGranted',
@@ -144,7 +144,7 @@ export const accessRequested = (
   spec: GrantSpec & { reason?: string },
   options: Partial<Envelope> = {},
 ): Append => ({
-  streamId: accessRequestStreamId(spec.grantId),
+  streamId: accessRequestStreamId(spec.workspaceId, spec.grantId),
   events: [
     envelope(
       'AccessRequested',
@@ -240,7 +240,7 @@ export const accessRevoked = (
   grantId: string,
   options: Partial<Envelope> = {},
 ): Append => ({
-  streamId: accessRequestStreamId(grantId),
+  streamId: accessRequestStreamId(workspaceId, grantId),
   events: [
     envelope(
       'AccessRevoked',

@@ -15,7 +15,6 @@ import type { AppConfig } from '@mandate/config';
 import {
   accessRequestDecider,
   type AccessRequestState,
-  accessRequestStreamId,
   type ActiveGrant,
   approvalPolicyDecider,
   approvalPolicyStreamId,
@@ -64,6 +63,7 @@ import type {
   RevokeBody,
 } from './access.schemas';
 import { AccessRequestsView, type AccessRequestEntry } from './access-requests.view';
+import { type AskedFor, isSameRequest, locateRequest, type RequestLocation } from './access-request-location';
 import { JitCommandSigner } from './jit-command-signer';
 import { TEMPORAL_CLIENT } from './temporal-client.provider';
 
@@ -140,6 +140,17 @@ export class AccessRequestsService {
     body: CreateAccessRequestBody,
   ): Promise<AccessStepAnswer> {
     const caller = await this.caller(principal, workspaceId);
+    const asked: AskedFor = {
+      requestedBy: caller.actor.id,
+      // A person asks for themselves; only a service acting for the agent names who invoked it.
+      invokedBy: principal.kind === 'user' ? null : body.invokedBy,
+      body,
+    };
+    if (body.requestId !== undefined) {
+      // Posting a client-chosen id again answers the request it names, before anything is re-validated.
+      const existing = await locateRequest(this.store, workspaceId, body.requestId);
+      if (existing !== undefined) return this.storedAnswer(existing, asked);
+    }
     const now = this.clock.now();
     this.validateTarget(workspaceId, body, now.getTime());
     const policy = await this.policyOf(workspaceId);
@@ -154,8 +165,7 @@ export class AccessRequestsService {
       durationSeconds: body.durationSeconds,
       reason: body.reason,
       ticket: body.ticket,
-      // A person asks for themselves; only a service acting for the agent names who invoked it.
-      invokedBy: principal.kind === 'user' ? null : body.invokedBy,
+      invokedBy: asked.invokedBy,
       breakGlass: body.breakGlass,
       policy,
       ...caller,
@@ -181,7 +191,7 @@ export class AccessRequestsService {
     }
 
     const startWorkflowOperation = new WithStartWorkflowOperation(jitGrantWorkflow, {
-      workflowId: jitWorkflowId(command.requestId),
+      workflowId: jitWorkflowId(workspaceId, command.requestId),
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       args: [{ command, signature: this.signer.request(command) }],
       // Posting a request again is a no-op: while it runs the running workflow answers; once it
@@ -190,23 +200,34 @@ export class AccessRequestsService {
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
     try {
-      const result = await this.update(command.requestId, () =>
+      const result = await this.update(() =>
         this.temporal.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation }),
       );
-      return { requestId: command.requestId, ...result };
+      // A concurrent post of the same id may have started the workflow: it answers only for itself.
+      if (body.requestId === undefined) return { requestId: command.requestId, ...result };
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      return this.ended(workspaceId, command.requestId);
     }
+    const stored = await locateRequest(this.store, workspaceId, command.requestId);
+    if (stored === undefined) throw requestNotFound(command.requestId);
+    return this.storedAnswer(stored, asked);
   }
 
-  /** The answer for a request whose workflow has ended, from its stream. */
-  private async ended(workspaceId: string, requestId: string): Promise<AccessStepAnswer> {
-    const { state, timeline } = await this.detail(workspaceId, requestId);
+  /** A client-chosen id posted again: the same request answers from its stream, another is a conflict. */
+  private storedAnswer({ events }: RequestLocation, asked: AskedFor): AccessStepAnswer {
+    const state = folded(events);
+    if (state.status === 'absent' || !isSameRequest(state.request, asked)) {
+      throw new DomainError(
+        'conflict',
+        'request-exists',
+        `Access request "${asked.body.requestId}" already exists with another body`,
+        [{ path: 'body.requestId', message: 'already used for another request' }],
+      );
+    }
     return {
-      requestId,
+      requestId: state.request.requestId,
       status: state.status,
-      position: timeline[timeline.length - 1].position,
+      position: events[events.length - 1].globalPosition,
       events: [],
       expiresAt: 'grant' in state ? state.grant.expiresAt : null,
     };
@@ -251,7 +272,7 @@ export class AccessRequestsService {
   }
 
   async detail(workspaceId: string, requestId: string): Promise<AccessRequestDetail> {
-    const events = await this.stream(workspaceId, requestId);
+    const { events } = await this.located(workspaceId, requestId);
     const state = folded(events);
     return {
       requestId,
@@ -369,13 +390,13 @@ export class AccessRequestsService {
     commandOf: (args: Args) => JitCommandBody,
     fields: Omit<Args, keyof Caller>,
   ): Promise<AccessStepAnswer> {
-    const state = folded(await this.stream(workspaceId, requestId));
+    const { events, workflowId } = await this.located(workspaceId, requestId);
+    const state = folded(events);
     const caller = await this.caller(principal, workspaceId);
     const args = { ...caller, ...fields } as Args;
     if (state.status !== 'absent') args.signature = this.signer.update(state, caller.actor, commandOf(args));
-    const result = await this.update(requestId, () =>
-      this.handle(requestId).executeUpdate(update, { args: [args] }),
-    );
+    const handle = this.temporal.workflow.getHandle<typeof jitGrantWorkflow>(workflowId);
+    const result = await this.update(() => handle.executeUpdate(update, { args: [args] }));
     return { requestId, ...result };
   }
 
@@ -383,21 +404,18 @@ export class AccessRequestsService {
     return { actor: actorOf(principal), callerRoles: await this.roles.rolesOf(workspaceId, principal.id) };
   }
 
-  private handle(requestId: string) {
-    return this.temporal.workflow.getHandle<typeof jitGrantWorkflow>(jitWorkflowId(requestId));
+  /** The request's stream and workflow; 404 when it does not exist in this workspace. */
+  private async located(workspaceId: string, requestId: string): Promise<RequestLocation> {
+    const location = await locateRequest(this.store, workspaceId, requestId);
+    if (location === undefined) throw requestNotFound(requestId);
+    return location;
   }
 
-  /** The request's events; 404 when it does not exist in this workspace. */
-  private async stream(workspaceId: string, requestId: string): Promise<RecordedEvent[]> {
-    const events = await this.store.readStream(accessRequestStreamId(requestId));
-    if (events.length === 0 || events[0].workspaceId !== workspaceId) {
-      throw new DomainError('not_found', 'request-not-found', `Access request "${requestId}" not found`);
-    }
-    return events;
-  }
-
-  /** Maps a validator's or activity's refusal back to its DomainError; a finished workflow is a closed request. */
-  private async update(requestId: string, send: () => Promise<JitStepResult>): Promise<JitStepResult> {
+  /**
+   * Maps a validator's or activity's refusal back to its DomainError. Updates go to requests that
+   * exist, so a workflow that is no longer there is a closed request.
+   */
+  private async update(send: () => Promise<JitStepResult>): Promise<JitStepResult> {
     try {
       return await send();
     } catch (error) {
@@ -412,14 +430,11 @@ export class AccessRequestsService {
         );
       }
       if (error instanceof WorkflowNotFoundError) {
-        const events = await this.store.readStream(accessRequestStreamId(requestId));
-        if (events.length > 0) {
-          throw new DomainError(
-            'conflict',
-            'request-closed',
-            'The request has ended; nothing awaits a decision',
-          );
-        }
+        throw new DomainError(
+          'conflict',
+          'request-closed',
+          'The request has ended; nothing awaits a decision',
+        );
       }
       throw error;
     }
@@ -502,6 +517,9 @@ export class AccessRequestsService {
     return undefined;
   }
 }
+
+const requestNotFound = (requestId: string): DomainError =>
+  new DomainError('not_found', 'request-not-found', `Access request "${requestId}" not found`);
 
 const folded = (events: RecordedEvent[]): AccessRequestState =>
   events.reduce(

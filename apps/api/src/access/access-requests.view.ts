@@ -3,7 +3,7 @@ import {
   accessRequestDecider,
   type AccessRequestEvent,
   type AccessRequestState,
-  accessRequestStreamId,
+  legacyAccessRequestStreamId,
 } from '@mandate/domain';
 import type { EventStore } from '@mandate/event-store';
 import { ReadinessRegistry, type Logger } from '@mandate/observability';
@@ -17,7 +17,8 @@ export interface AccessRequestEntry {
   state: AccessRequestState;
 }
 
-const streamPrefix = accessRequestStreamId('');
+/** Requests' streams, workspace-scoped (`access-request-<ws>.<id>`) or from before (`access-request-<id>`). */
+const streamPrefix = legacyAccessRequestStreamId('');
 
 /**
  * Every access request's state, folded with the decider's own `evolve` from a live subscription to
@@ -80,7 +81,8 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
       for await (const event of this.store.subscribe({ fromPosition: 1, signal: this.abort.signal })) {
         this.position = event.globalPosition;
         if (!event.streamId.startsWith(streamPrefix)) continue;
-        const requestId = event.streamId.slice(streamPrefix.length);
+        // Every access event names its request; the stream id's form depends on when it was recorded.
+        const { requestId } = event.data as { requestId: string };
         let inWorkspace = this.requests.get(event.workspaceId);
         if (inWorkspace === undefined) {
           inWorkspace = new Map();

@@ -60,7 +60,8 @@ export function createAccessActivities(
         const workspaceId = command.type === 'RequestAccess' ? command.workspaceId : stored[0]?.workspaceId;
         if (
           workspaceId === undefined ||
-          (command.type === 'RequestAccess' && streamId !== accessRequestStreamId(command.requestId))
+          (command.type === 'RequestAccess' &&
+            streamId !== accessRequestStreamId(command.workspaceId, command.requestId))
         ) {
           throw new DomainError('not_found', 'request-not-found', 'Access request not found');
         }

@@ -6,6 +6,7 @@ import {
   type Actor,
   defaultApprovalPolicy,
   eventSchemas,
+  legacyAccessRequestStreamId,
 } from '@mandate/domain';
 import { EventSchemaRegistry, SqliteEventStore } from '@mandate/event-store';
 import { signJitCommand } from '@mandate/temporal';
@@ -40,7 +41,7 @@ const approveBy = (id: string): AccessRequestCommand => ({
   callerRoles: ['approver'],
   now,
 });
-const streamId = accessRequestStreamId('req-1');
+const streamId = accessRequestStreamId('acme', 'req-1');
 const key = randomBytes(32);
 /** What the API sends along: its signature over the command, for the request's round. */
 const signed = (command: AccessRequestCommand, round = 0): string =>
@@ -212,6 +213,28 @@ describe('decideAccess activity', () => {
     expect(failure).toMatchObject({ details: [{ kind: 'conflict', code: 'request-changed' }] });
     await step(4, approveBy('bob'), signed(approveBy('bob'), 1));
     expect((await storedTypes()).slice(-2)).toEqual(['AccessApprovalRecorded', 'AccessExtended']);
+  });
+
+  it('records a request only in the stream its workspace and id name', async () => {
+    // when a signed request is sent to the stream of the earlier, unscoped form (or another tenant's)
+    for (const elsewhere of [
+      legacyAccessRequestStreamId('req-1'),
+      accessRequestStreamId('globex', 'req-1'),
+    ]) {
+      const failure = await refusal(
+        decideAccess({
+          streamId: elsewhere,
+          stepKey: 'jit-req-1/1',
+          correlationId: 'req-1',
+          command: request,
+          signature: signed(request),
+        }),
+      );
+
+      // then nothing is recorded there
+      expect(failure).toMatchObject({ details: [{ code: 'request-not-found' }] });
+      expect(await store.readStream(elsewhere)).toEqual([]);
+    }
   });
 
   it('records the workflow’s own steps as the system, whoever the payload names', async () => {

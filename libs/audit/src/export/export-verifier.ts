@@ -93,7 +93,7 @@ export async function verifyExport(
     });
     if (first.done)
       return fail({ position: 0, problem: 'truncated', message: 'the export is empty', line: 1 });
-    if (header === null || first.value.cut || header.to < header.from - 1) {
+    if (header === null || first.value.cut || header.from < 1 || header.to < header.from - 1) {
       const why = 'error' in first.value ? first.value.error : 'the first record is not an export header';
       return fail({
         position: 0,

@@ -90,4 +90,4 @@ export type AccessRequestEvent = EventsOf<typeof accessEvents>;
 export type AccessRequestEventType = AccessRequestEvent['type'];
 export const accessRequestEventSchemas = eventSchemasOf(accessEvents);
 
-export { accessRequestStreamId } from './access-request.ids';
+export * from './access-request.ids';
