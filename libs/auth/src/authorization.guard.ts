@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { assertNever, DomainError, holdsRole, type WorkspaceRole } from '@mandate/domain';
 import { ACCESS_RULES, PUBLIC_ROUTE, type AccessRule } from './access.decorators';
-import type { Principal } from './principal';
+import type { Principal, PrincipalRef } from './principal';
 import { WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from './workspace-role-resolver';
 
 export const PLATFORM_ADMINS = Symbol('PlatformAdmins');
@@ -54,13 +54,13 @@ export class AuthorizationGuard implements CanActivate {
   ): Promise<boolean> {
     switch (rule.kind) {
       case 'platform-admin':
-        return this.platformAdmins.has(principal.id);
+        return isPlatformAdmin(this.platformAdmins, principal);
       case 'scope':
         return principal.kind === 'service' && principal.scopes.includes(rule.scope);
       case 'workspace-role': {
         const workspaceId = params[rule.param];
         if (!workspaceId) throw new Error(`Route declares a workspace role but has no :${rule.param} param`);
-        const roles = held.get(workspaceId) ?? (await this.roles.rolesOf(workspaceId, principal.id));
+        const roles = held.get(workspaceId) ?? (await this.roles.rolesOf(workspaceId, principal));
         held.set(workspaceId, roles);
         return holdsRole(roles, rule.role);
       }
@@ -82,6 +82,10 @@ const describeRule = (rule: AccessRule): string => {
       return assertNever(rule);
   }
 };
+
+/** PLATFORM_ADMINS names users: a service with a listed subject is not a platform admin. */
+export const isPlatformAdmin = (admins: ReadonlySet<string>, principal: PrincipalRef): boolean =>
+  principal.kind === 'user' && admins.has(principal.id);
 
 export const parsePlatformAdmins = (value: string): ReadonlySet<string> =>
   new Set(

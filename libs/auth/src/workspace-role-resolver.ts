@@ -1,8 +1,10 @@
 import type { WorkspaceRole } from '@mandate/domain';
+import type { PrincipalRef } from './principal';
 
 /** Who holds which roles in a workspace. The membership projection provides the real one. */
 export interface WorkspaceRoleResolver {
-  rolesOf(workspaceId: string, principalId: string): Promise<WorkspaceRole[]>;
+  /** Looked up by (kind, subject): only users hold roles, a service with a member's subject none. */
+  rolesOf(workspaceId: string, principal: PrincipalRef): Promise<WorkspaceRole[]>;
 }
 
 export const WORKSPACE_ROLE_RESOLVER = Symbol('WorkspaceRoleResolver');

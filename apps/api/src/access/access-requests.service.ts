@@ -294,7 +294,7 @@ export class AccessRequestsService {
     workspaceId: string,
     query: ListAccessRequestsQuery,
   ): Promise<{ items: AccessRequestSummary[]; next?: string }> {
-    const roles = await this.roles.rolesOf(workspaceId, principal.id);
+    const roles = await this.roles.rolesOf(workspaceId, principal);
     const nowMs = this.clock.now().getTime();
     const matching = this.view
       .inWorkspace(workspaceId)
@@ -401,7 +401,7 @@ export class AccessRequestsService {
   }
 
   private async caller(principal: Principal, workspaceId: string): Promise<Caller> {
-    return { actor: actorOf(principal), callerRoles: await this.roles.rolesOf(workspaceId, principal.id) };
+    return { actor: actorOf(principal), callerRoles: await this.roles.rolesOf(workspaceId, principal) };
   }
 
   /** The request's stream and workflow; 404 when it does not exist in this workspace. */

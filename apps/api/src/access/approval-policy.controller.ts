@@ -51,7 +51,7 @@ export class ApprovalPolicyController {
     @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
     @ZodBody(approvalPolicySchema) policy: ApprovalPolicyInput,
   ): Promise<CommandOutcome> {
-    const callerRoles = await this.roles.rolesOf(workspaceId, principal.id);
+    const callerRoles = await this.roles.rolesOf(workspaceId, principal);
     return this.commands.run(
       approvalPolicyDecider,
       approvalPolicyStreamId(workspaceId),

@@ -21,7 +21,7 @@ import {
   DomainError,
   isIdentifier,
   type NamespaceDirectory,
-  rolesOf,
+  rolesHeldBy,
   workspaceDecider,
   type WorkspaceCommand,
   type WorkspaceRole,
@@ -231,7 +231,7 @@ export class IdentityService {
     const { workspace } = await this.activeWorkspace(workspaceId);
     return {
       workspace,
-      callerRoles: rolesOf(workspace, principal.id),
+      callerRoles: rolesHeldBy(workspace, principal),
       catalog: createConnectorCatalog(workspace.connectors),
     };
   }

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Put } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
+  isPlatformAdmin,
   PLATFORM_ADMINS,
   type Principal,
   RequirePlatformAdmin,
@@ -37,7 +38,7 @@ export class WorkspacesController {
     @CurrentPrincipal() principal: Principal,
     @ZodBody(createWorkspaceBody) body: { workspaceId: string; name: string },
   ): Promise<CommandOutcome> {
-    return this.identity.createWorkspace(principal, this.platformAdmins.has(principal.id), body);
+    return this.identity.createWorkspace(principal, isPlatformAdmin(this.platformAdmins, principal), body);
   }
 
   @Get(':workspaceId')

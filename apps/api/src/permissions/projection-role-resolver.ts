@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { WorkspaceRoleResolver } from '@mandate/auth';
-import { rolesOf, type WorkspaceRole } from '@mandate/domain';
+import type { PrincipalRef, WorkspaceRoleResolver } from '@mandate/auth';
+import { rolesHeldBy, type WorkspaceRole } from '@mandate/domain';
 import { ProjectionService } from './projection.service';
 
 /**
@@ -13,9 +13,9 @@ import { ProjectionService } from './projection.service';
 export class ProjectionRoleResolver implements WorkspaceRoleResolver {
   constructor(private readonly projections: ProjectionService) {}
 
-  async rolesOf(workspaceId: string, principalId: string): Promise<WorkspaceRole[]> {
+  async rolesOf(workspaceId: string, principal: PrincipalRef): Promise<WorkspaceRole[]> {
     await this.projections.reachHead();
     const workspace = this.projections.projection.workspace(workspaceId);
-    return workspace === undefined ? [] : rolesOf(workspace.workspace, principalId);
+    return workspace === undefined ? [] : rolesHeldBy(workspace.workspace, principal);
   }
 }

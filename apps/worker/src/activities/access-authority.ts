@@ -8,7 +8,7 @@ import {
   type Decider,
   DomainError,
   latestRound,
-  rolesOf,
+  rolesHeldBy,
   workspaceDecider,
   workspaceStreamId,
 } from '@mandate/domain';
@@ -31,7 +31,7 @@ export async function withAuthorityFromLog(
 ): Promise<AccessRequestCommand> {
   if (SYSTEM_STEPS.has(command.type)) return { ...command, actor: JIT_SYSTEM_ACTOR, callerRoles: [] };
   const workspace = await foldStream(store, workspaceDecider, workspaceStreamId(workspaceId));
-  const callerRoles = rolesOf(workspace, command.actor.id);
+  const callerRoles = rolesHeldBy(workspace, command.actor);
   if (command.type !== 'RequestAccess') return { ...command, callerRoles };
   const { policy } = await foldStream(store, approvalPolicyDecider, approvalPolicyStreamId(workspaceId));
   return { ...command, callerRoles, policy };

@@ -5,7 +5,7 @@ import { connectorDefinitionSchema } from '../connectors/connector-definition';
 import { assertNever, type Decider, DomainError, ownValue, parseOrThrow, throwIfIssues } from '../shared';
 import type { WorkspaceCommand } from './workspace.commands';
 import { workspaceNameSchema, type WorkspaceEvent } from './workspace.events';
-import { type ActiveWorkspace, rolesOf, type WorkspaceState } from './workspace.state';
+import { type ActiveWorkspace, rolesHeldBy, rolesOf, type WorkspaceState } from './workspace.state';
 
 const initialState = (): WorkspaceState => ({ status: 'absent' });
 
@@ -16,7 +16,7 @@ function requireActive(state: WorkspaceState): ActiveWorkspace {
 }
 
 function requireAdmin(state: ActiveWorkspace, command: WorkspaceCommand): void {
-  if (!isWorkspaceAdmin(rolesOf(state, command.actor.id))) {
+  if (!isWorkspaceAdmin(rolesHeldBy(state, command.actor))) {
     throw new DomainError('forbidden', 'not-workspace-admin', 'Only a workspace owner or admin may do this');
   }
 }
@@ -24,7 +24,7 @@ function requireAdmin(state: ActiveWorkspace, command: WorkspaceCommand): void {
 /** Only owners make or unmake owners; admins manage every other role. */
 function requireRoleManager(state: ActiveWorkspace, command: WorkspaceCommand, role: WorkspaceRole): void {
   requireAdmin(state, command);
-  if (role === 'owner' && !rolesOf(state, command.actor.id).includes('owner')) {
+  if (role === 'owner' && !rolesHeldBy(state, command.actor).includes('owner')) {
     throw new DomainError(
       'forbidden',
       'not-workspace-owner',
@@ -47,7 +47,8 @@ function requireGroup(state: ActiveWorkspace, groupId: string) {
 function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEvent[] {
   switch (command.type) {
     case 'CreateWorkspace': {
-      if (!command.actorIsPlatformAdmin) {
+      // The creator becomes the owner, and only users hold roles.
+      if (!command.actorIsPlatformAdmin || command.actor.kind !== 'user') {
         throw new DomainError(
           'forbidden',
           'not-platform-admin',

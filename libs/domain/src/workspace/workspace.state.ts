@@ -1,5 +1,6 @@
 import type { WorkspaceRole } from '../common/workspace-role';
 import type { ConnectorDefinition } from '../connectors/connector-definition';
+import type { Actor } from '../shared/decider';
 import { ownValue } from '../shared/own-value';
 
 export interface WorkspaceGroup {
@@ -24,5 +25,13 @@ export type ActiveWorkspace = Extract<WorkspaceState, { status: 'active' }>;
 
 export const workspaceStreamId = (workspaceId: string): string => `workspace-${workspaceId}`;
 
+/** The roles a user holds (members are users: `principalId` is a user's subject). */
 export const rolesOf = (state: WorkspaceState, principalId: string): WorkspaceRole[] =>
   state.status === 'active' ? (ownValue(state.members, principalId) ?? []) : [];
+
+/**
+ * The roles a principal holds, looked up by (kind, subject): only users hold roles, so a service,
+ * the agent or the system whose id equals a member's holds none of that member's.
+ */
+export const rolesHeldBy = (state: WorkspaceState, principal: Pick<Actor, 'kind' | 'id'>): WorkspaceRole[] =>
+  principal.kind === 'user' ? rolesOf(state, principal.id) : [];
