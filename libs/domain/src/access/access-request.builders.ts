@@ -169,3 +169,49 @@ export const activeGrant = (): AccessRequestEvent[] => [
   approved(['alice']),
   granted(t1, ['alice']),
 ];
+
+export const cancel = (id: string, roles: WorkspaceRole[] = ['member']): AccessRequestCommand => ({
+  type: 'CancelAccessRequest',
+  comment: null,
+  ...as(id, roles),
+});
+
+export const timeOut = (round: number, now: string): AccessRequestCommand => ({
+  type: 'TimeOutApproval',
+  round,
+  ...as('system', [], now),
+});
+
+export const revoke = (
+  id: string,
+  roles: WorkspaceRole[] = ['admin'],
+  reason = 'done early',
+  now = t1,
+): AccessRequestCommand => ({ type: 'RevokeAccess', reason, ...as(id, roles, now) });
+
+export const extend = (
+  durationSeconds: number,
+  overrides: { by?: string; roles?: WorkspaceRole[]; reason?: string; now?: string } = {},
+): AccessRequestCommand => ({
+  type: 'ExtendAccess',
+  durationSeconds,
+  reason: overrides.reason ?? 'more',
+  ...as(overrides.by ?? 'rita', overrides.roles ?? ['member'], overrides.now ?? t1),
+});
+
+export const expire = (now: string): AccessRequestCommand => ({
+  type: 'ExpireAccess',
+  ...as('system', [], now),
+});
+
+export const review = (
+  id: string,
+  roles: WorkspaceRole[] = ['approver'],
+  verdict: 'justified' | 'unjustified' = 'justified',
+): AccessRequestCommand => ({ type: 'ReviewBreakGlass', verdict, comment: null, ...as(id, roles) });
+
+/** A break-glass grant rita activated herself at t0, not yet reviewed. */
+export const breakGlassGrant = (): AccessRequestEvent[] => [
+  requested({ mode: 'break-glass' }),
+  granted(t0, [], 'break-glass'),
+];
