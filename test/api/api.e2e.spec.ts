@@ -209,6 +209,22 @@ describe('API edge: auth, validation, errors, logs', () => {
       expect([response.statusCode, problemOf(response).code]).toEqual([404, 'route-not-found']);
     });
 
+    it('answers 405 with Allow for a method the path does not serve, 404 for a path nothing serves', async () => {
+      const trace = await api.app.inject({ method: 'TRACE', url: '/healthz', headers: auth });
+      const deleteMe = await api.app.inject({ method: 'DELETE', url: '/v1/me', headers: auth });
+      const query = await api.app.inject({ method: 'QUERY', url: '/test/items/x', headers: auth });
+      const nowhere = await api.app.inject({ method: 'TRACE', url: '/v1/nothing-here', headers: auth });
+
+      expect([trace.statusCode, problemOf(trace).code, trace.headers.allow]).toEqual([
+        405,
+        'method-not-allowed',
+        'GET, HEAD',
+      ]);
+      expect([deleteMe.statusCode, deleteMe.headers.allow]).toEqual([405, 'GET, HEAD']);
+      expect([query.statusCode, problemOf(query).code]).toEqual([405, 'method-not-allowed']);
+      expect([nowhere.statusCode, problemOf(nowhere).code]).toEqual([404, 'route-not-found']);
+    });
+
     it("answers the router's own refusals as problems: an undecodable path 400, an over-long parameter 414", async () => {
       const badUrl = await api.app.inject({ method: 'GET', url: '/test/items/%zz', headers: auth });
       const tooLong = await api.app.inject({

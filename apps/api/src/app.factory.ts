@@ -24,6 +24,7 @@ import { AppModule } from './app.module';
 import { EventStoreReadinessCheck } from './health/event-store.readiness-check';
 import { KafkaReadinessCheck } from './health/kafka.readiness-check';
 import { TemporalReadinessCheck } from './health/temporal.readiness-check';
+import { installMethodNotAllowed } from './http/method-not-allowed';
 import { installRequestHooks, requestIdFor } from './http/request-hooks';
 import { KafkaModule } from './kafka/kafka.module';
 import { setupOpenApi } from './openapi';
@@ -80,7 +81,7 @@ export async function createApiApp(
     bodyLimit: config.API_BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     return503OnClosing: true,
-    maxParamLength: MAX_PATH_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     // What the router answers itself (an undecodable path, an over-long parameter) is a problem too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(logger, error, request, reply),
@@ -102,6 +103,7 @@ export async function createApiApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
   installRequestHooks(fastify, logger, metrics);
+  installMethodNotAllowed(fastify);
   app.useGlobalFilters(new ProblemFilter(logger));
   app.enableShutdownHooks();
   setupOpenApi(app, checkRoutesOpenApi);

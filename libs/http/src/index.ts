@@ -4,3 +4,4 @@ export * from './to-problem';
 export * from './zod-openapi';
 export * from './zod.decorators';
 export * from './paging';
+export * from './query-flag';

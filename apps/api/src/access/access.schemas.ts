@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQueryFields } from '@mandate/http';
+import { pageQueryFields, queryFlag } from '@mandate/http';
 import { durationSecondsSchema, identifierSchema, principalIdSchema } from '@mandate/domain';
 
 export const accessRequestStatuses = [
@@ -39,9 +39,9 @@ export type CreateAccessRequestBody = z.infer<typeof createAccessRequestBody>;
 
 export const listAccessRequestsQuery = z.strictObject({
   status: z.enum(accessRequestStatuses).optional(),
-  mine: z.stringbool().optional(),
+  mine: queryFlag().optional(),
   /** The approver inbox: only pending requests (or extensions) the caller may decide. */
-  approvable: z.stringbool().optional(),
+  approvable: queryFlag().optional(),
   /** `after`: the request id the previous page ended with. */
   ...pageQueryFields(identifierSchema),
 });

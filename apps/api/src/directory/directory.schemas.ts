@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { identifierSchema, principalIdSchema } from '@mandate/domain';
-import { pageQueryFields } from '@mandate/http';
+import { pageQueryFields, queryFlag } from '@mandate/http';
 
 /** Lists ordered by an identifier (workspaces, channels, grants): `after` is the last id seen. */
 export const idPageQuery = z.strictObject(pageQueryFields(identifierSchema));
@@ -12,7 +12,7 @@ export type MembersQuery = z.infer<typeof membersQuery>;
 
 export const grantsQuery = z.strictObject({
   /** `true`: only grants in force now (`now < expiresAt`, not revoked); `false`: only ended ones. */
-  active: z.stringbool().optional(),
+  active: queryFlag().optional(),
   ...pageQueryFields(identifierSchema),
 });
 export type GrantsQuery = z.infer<typeof grantsQuery>;

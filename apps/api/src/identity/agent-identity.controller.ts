@@ -5,7 +5,7 @@ import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate
 import type { AgentIdentityDocument, AgentIdentityDocumentInput } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
 import type { CommandOutcome } from './command-runner';
-import { etagOf, requiredRevision } from './if-match';
+import { etagOf, IF_MATCH_PATTERN, requiredRevision } from './if-match';
 import { IdentityService } from './identity.service';
 import { agentIdentityBody, type WorkspaceParams, workspaceParams } from './identity.schemas';
 
@@ -32,6 +32,7 @@ export class AgentIdentityController {
     name: 'If-Match',
     required: true,
     description: 'ETag of the revision the document is based on',
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN.source },
   })
   @ApiOperation({
     summary: 'Replace the baseline with a document; only the differences are recorded, as granular events.',

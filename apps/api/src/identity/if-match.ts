@@ -3,7 +3,8 @@ import { DomainError } from '@mandate/domain';
 /** The entity tag of a revision: a quoted decimal, as `ETag` sends and `If-Match` echoes it. */
 export const etagOf = (revision: number): string => `"${revision}"`;
 
-const ETAG = /^(?:W\/)?"?(\d{1,15})"?$/;
+/** What `If-Match` accepts (`"5"`, `5`, `W/"5"`); the OpenAPI document states it as the header's pattern. */
+export const IF_MATCH_PATTERN = /^(?:W\/)?"?(\d{1,15})"?$/;
 
 /**
  * A document replaced wholesale must say which revision it was based on, otherwise a concurrent
@@ -18,7 +19,7 @@ export function requiredRevision(ifMatch: string | undefined): number {
       [{ path: 'headers.if-match', message: 'Required' }],
     );
   }
-  const match = ETAG.exec(ifMatch.trim());
+  const match = IF_MATCH_PATTERN.exec(ifMatch.trim());
   if (match === null) {
     throw new DomainError('validation', 'invalid-if-match', 'If-Match must be an ETag such as "3"', [
       { path: 'headers.if-match', message: 'must be one ETag such as "3"' },
