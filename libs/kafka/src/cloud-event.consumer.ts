@@ -20,7 +20,10 @@ export interface CloudEventConsumerOptions {
   topics: string[];
   /** Applies one event; a rejection stops the partition there and the message is redelivered. */
   handle(delivery: DeliveredEvent): Promise<void> | void;
-  /** How many distinct event ids are remembered for deduplication (see DedupeWindow). */
+  /**
+   * How many distinct event ids are remembered for deduplication (see DedupeWindow); 0: none, for
+   * a consumer that deduplicates exactly itself and must see every copy of an id.
+   */
   dedupeWindow?: number;
   fromBeginning?: boolean;
   /** Creates missing topics first (as the relay would), so a consumer may start before the relay. */
@@ -38,7 +41,7 @@ export interface CloudEventConsumerOptions {
  */
 export class CloudEventConsumer {
   private readonly consumer: Consumer;
-  private readonly window: DedupeWindow;
+  private readonly window: DedupeWindow | undefined;
   private duplicateCount = 0;
 
   constructor(private readonly options: CloudEventConsumerOptions) {
@@ -50,7 +53,8 @@ export class CloudEventConsumer {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
     });
-    this.window = new DedupeWindow(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW);
+    const capacity = options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW;
+    this.window = capacity === 0 ? undefined : new DedupeWindow(capacity);
   }
 
   /** Duplicates dropped so far. */
@@ -98,7 +102,7 @@ export class CloudEventConsumer {
       this.options.onInvalid?.(message, error);
       return;
     }
-    if (this.window.has(cloudEvent.id)) {
+    if (this.window?.has(cloudEvent.id)) {
       this.duplicateCount++;
       return;
     }
@@ -110,6 +114,6 @@ export class CloudEventConsumer {
       offset: message.offset,
     });
     // Remembered only once handled: a failed handler sees the redelivered copy again.
-    this.window.admit(cloudEvent.id);
+    this.window?.admit(cloudEvent.id);
   }
 }

@@ -13,3 +13,4 @@ export * from './approver-notifications';
 export * from './webhook-delivery';
 export * from './kafka-replica-log';
 export * from './gapless-reorder-buffer';
+export * from './hash-chain-check';

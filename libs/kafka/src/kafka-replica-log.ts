@@ -11,6 +11,7 @@ import {
 import { DEFAULT_BACKOFF, retryForever } from './backoff';
 import { CloudEventConsumer } from './cloud-event.consumer';
 import { GaplessReorderBuffer } from './gapless-reorder-buffer';
+import { type ChainProblem, HashChainCheck } from './hash-chain-check';
 
 export interface KafkaReplicaLogOptions {
   kafka: Kafka;
@@ -18,12 +19,22 @@ export interface KafkaReplicaLogOptions {
   topics: string[];
   /** One group per replica: each replica must read every partition, not share them. */
   groupId: string;
+  /** A message the replica refused to apply: its hash does not cover it, or it does not link. */
+  onRefused?(event: RecordedEvent, problem: ChainProblem): void;
+}
+
+/** The last refusal, while the replica still waits for a genuine copy of that position. */
+export interface ReplicaRefusal {
+  position: number;
+  problem: ChainProblem;
 }
 
 /**
  * The store's global log rebuilt from the relay's topics, for a projection replica. Kafka orders
  * events per partition only, so arrivals go through a `GaplessReorderBuffer`: released strictly in
- * global position order, copies dropped (exact deduplication, unlike an id window).
+ * global position order, copies dropped (exact deduplication, unlike an id window). Kafka is not
+ * trusted with the log: each event's hash and its link to the previous one are checked before it
+ * is applied (`HashChainCheck`); a refused copy leaves its position open for the genuine one.
  *
  * Offers what a projection runner reads (`readAll`, `subscribe`, `headPosition`). Events are held
  * in memory from arrival until read: a reader's `readAll(from)` releases everything before it.
@@ -31,7 +42,9 @@ export interface KafkaReplicaLogOptions {
 export class KafkaReplicaLog
   implements Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition'>, CatchUpSource
 {
-  private readonly order = new GaplessReorderBuffer();
+  private readonly chain: HashChainCheck;
+  private readonly order: GaplessReorderBuffer;
+  private lastRefusal: ReplicaRefusal | undefined;
   private log: RecordedEvent[] = [];
   /** Position of `log[0]`. */
   private base = 1;
@@ -40,14 +53,20 @@ export class KafkaReplicaLog
   private caughtUp: Promise<void> | undefined;
 
   constructor(private readonly options: KafkaReplicaLogOptions) {
+    this.chain = new HashChainCheck((event, problem) => {
+      this.lastRefusal = { position: event.globalPosition, problem };
+      options.onRefused?.(event, problem);
+    });
+    this.order = new GaplessReorderBuffer(0, (event) => this.chain.links(event));
     this.advanced.setMaxListeners(0);
     this.consumer = new CloudEventConsumer({
       kafka: options.kafka,
       groupId: options.groupId,
       topics: options.topics,
       fromBeginning: true,
-      // Positions deduplicate exactly; the id window only saves parsing work on close copies.
-      dedupeWindow: 1_000,
+      // Positions deduplicate exactly. No id window: a forged copy carrying a genuine event's id
+      // would otherwise shadow the genuine copy that comes after it.
+      dedupeWindow: 0,
       handle: ({ event, topic, partition, offset }) => {
         this.accept(event);
         this.onDelivered?.(topic, partition, Number(offset));
@@ -99,7 +118,15 @@ export class KafkaReplicaLog
     });
   }
 
+  /** A refused position the replica is still waiting at (it applies nothing past it until then). */
+  get stuck(): ReplicaRefusal | undefined {
+    return this.lastRefusal !== undefined && this.lastRefusal.position > this.order.head
+      ? this.lastRefusal
+      : undefined;
+  }
+
   private accept(event: RecordedEvent): void {
+    if (!this.chain.intact(event)) return;
     const released = this.order.accept(event);
     if (released.length === 0) return;
     this.log.push(...released);
