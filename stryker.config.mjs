@@ -5,6 +5,10 @@ export default {
   testRunner: 'jest',
   jest: { projectType: 'custom', configFile: 'scripts/jest-mutation.config.js' },
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level definitions: zod schemas, constant tables) cannot be traced to the
+  // specs that cover them, so each reruns every related spec: on two cores, 95% of a full run for
+  // 46% of the mutants. They are left out; the schemas have their own specs.
+  ignoreStatic: true,
   mutate: [
     'libs/domain/src/**/*.ts',
     '!libs/domain/src/**/*.spec.ts',
