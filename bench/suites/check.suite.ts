@@ -69,6 +69,7 @@ async function writeWorkspace(store: SqliteEventStore, shape: Shape): Promise<vo
     name: 'Bench',
     actorIsPlatformAdmin: true,
   });
+  await log.workspace(WS, 'owner', { type: 'BindService', serviceId: 'bench-gateway' });
   await log.baseline(WS, 'owner', {
     connections: Array.from({ length: shape.connections }, (_, c) => ({
       id: `conn-${c}`,

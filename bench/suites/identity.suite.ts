@@ -89,6 +89,7 @@ async function measureOnce(context: BenchContext, run: number): Promise<RunFigur
     await admin('PUT', `${ws}/agent-identity`, documentWith(0), { 'if-match': '"0"' });
     await admin('POST', `${ws}/channels`, { channelId: 'eng', name: 'Engineering', visibility: 'public' });
     await admin('PUT', `${ws}/members/dave/roles/member`, {});
+    await admin('PUT', `${ws}/services/runtime`, {});
 
     const puts = context.quick ? 20 : 200;
     // Each PUT flips one connection's actions: one granular event against a 20-connection baseline.

@@ -85,6 +85,7 @@ async function startStack(address: string): Promise<Stack> {
   ]) {
     await expect(200, call('PUT', `${ws}/members/${principal}/roles/${role}`, 'root'));
   }
+  await expect(200, call('PUT', `${ws}/services/gateway`, 'root'));
   await expect(
     201,
     call('POST', `${ws}/channels`, 'root', { channelId: 'eng', name: 'Eng', visibility: 'public' }),

@@ -79,6 +79,10 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
         await api.call('PUT', `${ws}/members/${principal}/roles/${role}`, { as: 'root' }),
       ).position;
     }
+    // the services acting for the agent here: the check gateway and the runtime asking for access
+    for (const service of ['gateway', 'agent-runtime']) {
+      ok(await api.call('PUT', `${ws}/services/${service}`, { as: 'root' }));
+    }
     position = ok<{ position: number }>(
       await api.call('POST', `${ws}/channels`, {
         as: 'root',

@@ -11,6 +11,7 @@ import {
   channelExtensionAdded,
   channelRestrictionAdded,
   connectionAdded,
+  serviceBound,
   workspaceCreated,
   type Append,
 } from '../../libs/audit/test/audit-events';
@@ -90,6 +91,7 @@ describe('audit/access: who could do what, when, and why', () => {
     await chapter([
       accessRevoked('acme', 'g-1'),
       channelRestrictionAdded('acme', 'eng', { id: 'no-write', actions: ['write'], resources: ['acme/api'] }),
+      serviceBound('acme', 'gateway'),
     ]);
   });
   afterAll(() => api.app.close());

@@ -22,6 +22,7 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
       await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
       await api.call('PUT', '/v1/workspaces/acme/members/bob/roles/member', { as: 'root' }),
       await api.call('PUT', '/v1/workspaces/acme/members/dave/roles/auditor', { as: 'root' }),
+      await api.call('PUT', '/v1/workspaces/acme/services/agent-runtime', { as: 'root' }),
       await api.call('PUT', '/v1/workspaces/acme/agent-identity', {
         as: 'root',
         headers: { 'if-match': '"0"' },
@@ -45,7 +46,7 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
         body: { channelId: 'eng', name: 'Engineering', visibility: 'public' },
       }),
     ];
-    expect(setup.map((response) => response.statusCode)).toEqual([201, 200, 200, 200, 201]);
+    expect(setup.map((response) => response.statusCode)).toEqual([201, 200, 200, 200, 200, 201]);
   });
 
   afterAll(() => api.app.close());

@@ -22,6 +22,7 @@ describe('configure, check, change, check again (real app, SQLite file, HTTP)', 
     // Given a workspace whose baseline lets the agent write to acme/*, and a channel
     await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } });
     await api.call('PUT', '/v1/workspaces/acme/members/alice/roles/admin', { as: 'root' });
+    await api.call('PUT', '/v1/workspaces/acme/services/tool-gateway', { as: 'alice' });
     const baseline = await api.call('PUT', '/v1/workspaces/acme/agent-identity', {
       as: 'alice',
       headers: { 'if-match': '"0"' },

@@ -479,6 +479,7 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
         as: 'ursula',
         body: { channelId: 'oncall', name: 'On call', visibility: 'public' },
       });
+      await api.call('PUT', '/v1/workspaces/umbrella/services/gateway', { as: 'ursula' });
       const check = await api.call('POST', '/v1/check', {
         as: 'gateway',
         scopes: ['permissions:check'],

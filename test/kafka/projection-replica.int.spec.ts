@@ -110,6 +110,7 @@ describe('Projection replica mode: an API fed from Kafka answers checks like the
       body: { workspaceId: 'acme', name: 'Acme' },
     });
     await call(primary, 'PUT', '/v1/workspaces/acme/members/alice/roles/admin', { as: 'root' });
+    await call(primary, 'PUT', '/v1/workspaces/acme/services/gateway', { as: 'alice' });
     await call(primary, 'PUT', '/v1/workspaces/acme/agent-identity', {
       as: 'alice',
       headers: { 'if-match': '"0"' },

@@ -20,6 +20,7 @@ describe('read-your-writes across processes (worker writes, API checks with minP
       name: 'Acme',
       actorIsPlatformAdmin: true,
     });
+    await log.workspace(WS, 'olivia', { type: 'BindService', serviceId: 'tool-gateway' });
     await log.channel(WS, 'olivia', {
       type: 'CreateChannel',
       channelId: 'eng',

@@ -15,6 +15,9 @@ describe('look-alike inputs (real app, SQLite file, HTTP)', () => {
     api = await startIdentityApi();
     await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } });
     await api.call('PUT', '/v1/workspaces/acme/members/alice/roles/admin', { as: 'root' });
+    for (const service of ['tool-gateway', 'agent-runtime']) {
+      await api.call('PUT', `/v1/workspaces/acme/services/${service}`, { as: 'root' });
+    }
     const baseline = await api.call('PUT', '/v1/workspaces/acme/agent-identity', {
       as: 'alice',
       headers: { 'if-match': '"0"' },

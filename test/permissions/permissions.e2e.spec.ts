@@ -52,6 +52,7 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
       });
     }
     await log.workspace(WS, 'olivia', { type: 'GrantMemberRole', principalId: 'alice', role: 'admin' });
+    await log.workspace(WS, 'olivia', { type: 'BindService', serviceId: 'tool-gateway' });
     await log.workspace(WS, 'olivia', { type: 'GrantMemberRole', principalId: 'bob', role: 'member' });
     await log.workspace(WS, 'olivia', { type: 'GrantMemberRole', principalId: 'carla', role: 'member' });
     await log.baseline(WS, 'olivia', {

@@ -17,6 +17,7 @@ describe('API restart', () => {
       name: 'Acme',
       actorIsPlatformAdmin: true,
     });
+    await log.workspace(WS, 'olivia', { type: 'BindService', serviceId: 'tool-gateway' });
     await log.baseline(WS, 'olivia', {
       connections: [
         { id: 'gh', connector: 'github', account: 'bot', actions: ['read'], resources: ['acme/**'] },

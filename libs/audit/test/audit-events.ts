@@ -45,6 +45,16 @@ export const workspaceCreated = (workspaceId: string, options: Partial<Envelope>
   events: [envelope('WorkspaceCreated', { workspaceId, name: workspaceId }, { workspaceId, ...options })],
 });
 
+/** An admin binds a service to the workspace (checks and agent actions need it). */
+export const serviceBound = (
+  workspaceId: string,
+  serviceId: string,
+  options: Partial<Envelope> = {},
+): Append => ({
+  streamId: workspaceStreamId(workspaceId),
+  events: [envelope('ServiceBound', { serviceId }, { workspaceId, ...options })],
+});
+
 export const channelCreated = (
   workspaceId: string,
   channelId: string,

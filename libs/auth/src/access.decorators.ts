@@ -9,7 +9,7 @@ export const ACCESS_RULES = 'mandate:access-rules';
 /** Who may call a route besides being authenticated; a route admits a caller matching any rule. */
 export type AccessRule =
   | { kind: 'workspace-role'; role: WorkspaceRole; param: string }
-  | { kind: 'scope'; scope: string }
+  | { kind: 'scope'; scope: string; param: string }
   | { kind: 'platform-admin' };
 
 /** OpenAPI marker read when the document is built: public operations need no bearer token. */
@@ -32,8 +32,13 @@ const addRule = (rule: AccessRule): MethodDecorator & ClassDecorator => {
 export const RequireWorkspaceRole = (role: WorkspaceRole, options: { param?: string } = {}) =>
   addRule({ kind: 'workspace-role', role, param: options.param ?? 'workspaceId' });
 
-/** Caller must be a service whose token carries `scope`. */
-export const RequireScope = (scope: string) => addRule({ kind: 'scope', scope });
+/**
+ * Caller must be a service whose token carries `scope` and, on a route naming a workspace (the
+ * `:workspaceId` param), a service bound to that workspace: the scope says what it may do, the
+ * binding where.
+ */
+export const RequireScope = (scope: string, options: { param?: string } = {}) =>
+  addRule({ kind: 'scope', scope, param: options.param ?? 'workspaceId' });
 
 /** Caller must be listed in `PLATFORM_ADMINS` (e.g. to create workspaces). */
 export const RequirePlatformAdmin = () => addRule({ kind: 'platform-admin' });

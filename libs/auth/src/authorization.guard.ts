@@ -55,8 +55,14 @@ export class AuthorizationGuard implements CanActivate {
     switch (rule.kind) {
       case 'platform-admin':
         return isPlatformAdmin(this.platformAdmins, principal);
-      case 'scope':
-        return principal.kind === 'service' && principal.scopes.includes(rule.scope);
+      case 'scope': {
+        if (principal.kind !== 'service' || !principal.scopes.includes(rule.scope)) return false;
+        const workspaceId = params[rule.param];
+        if (workspaceId === undefined || (await this.roles.serves(workspaceId, principal))) return true;
+        // Another tenant's service: answered like a caller without standing there (404).
+        held.set(workspaceId, held.get(workspaceId) ?? []);
+        return false;
+      }
       case 'workspace-role': {
         const workspaceId = params[rule.param];
         if (!workspaceId) throw new Error(`Route declares a workspace role but has no :${rule.param} param`);

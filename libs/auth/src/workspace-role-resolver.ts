@@ -5,6 +5,8 @@ import type { PrincipalRef } from './principal';
 export interface WorkspaceRoleResolver {
   /** Looked up by (kind, subject): only users hold roles, a service with a member's subject none. */
   rolesOf(workspaceId: string, principal: PrincipalRef): Promise<WorkspaceRole[]>;
+  /** Is the principal a service bound to the workspace (by its admins)? A user never is. */
+  serves(workspaceId: string, principal: PrincipalRef): Promise<boolean>;
 }
 
 export const WORKSPACE_ROLE_RESOLVER = Symbol('WorkspaceRoleResolver');
@@ -13,5 +15,9 @@ export const WORKSPACE_ROLE_RESOLVER = Symbol('WorkspaceRoleResolver');
 export class NoRolesResolver implements WorkspaceRoleResolver {
   async rolesOf(): Promise<WorkspaceRole[]> {
     return [];
+  }
+
+  async serves(): Promise<boolean> {
+    return false;
   }
 }

@@ -33,6 +33,7 @@ export const memberRoleParams = z.strictObject({
 export const groupParams = z.strictObject({ workspaceId: identifierSchema, groupId: identifierSchema });
 export const createGroupBody = z.strictObject({ groupId: identifierSchema, name: workspaceNameSchema });
 export const groupMemberParams = groupParams.extend({ principalId: principalIdSchema });
+export const serviceParams = workspaceParams.extend({ serviceId: principalIdSchema });
 
 export const agentIdentityBody = agentIdentityDocumentSchema;
 
@@ -63,6 +64,7 @@ export type WorkspaceParams = z.infer<typeof workspaceParams>;
 export type MemberRoleParams = z.infer<typeof memberRoleParams>;
 export type GroupParams = z.infer<typeof groupParams>;
 export type GroupMemberParams = z.infer<typeof groupMemberParams>;
+export type ServiceParams = z.infer<typeof serviceParams>;
 export type ChannelParams = z.infer<typeof channelParams>;
 export type ChannelMemberParams = z.infer<typeof channelMemberParams>;
 export type ChannelRuleParams = z.infer<typeof channelRuleParams>;

@@ -48,6 +48,8 @@ export interface WorkspaceView {
   name: string;
   members: { principalId: string; roles: WorkspaceRole[] }[];
   groups: { groupId: string; name: string; members: string[] }[];
+  /** Subjects of the services bound to the workspace. */
+  services: string[];
   revision: number;
 }
 
@@ -118,6 +120,7 @@ export class IdentityService {
         .map(([principalId, roles]) => ({ principalId, roles }))
         .sort((a, b) => a.principalId.localeCompare(b.principalId)),
       groups: Object.entries(workspace.groups).map(([groupId, group]) => ({ groupId, ...group })),
+      services: workspace.services,
       revision,
     };
   }

@@ -19,6 +19,8 @@ import {
   type MemberRoleParams,
   memberRoleParams,
   renameWorkspaceBody,
+  type ServiceParams,
+  serviceParams,
   type WorkspaceParams,
   workspaceParams,
 } from './identity.schemas';
@@ -129,6 +131,39 @@ export class WorkspacesController {
       principal,
       workspaceId,
       { type: 'RemoveGroupMember', groupId, principalId },
+      'params',
+    );
+  }
+
+  @Put(':workspaceId/services/:serviceId')
+  @RequireWorkspaceRole('admin')
+  @ApiOperation({
+    summary:
+      "Bind a service principal (its token's sub) to the workspace: only bound services act here, within their tokens' scopes.",
+  })
+  bindService(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(serviceParams) { workspaceId, serviceId }: ServiceParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(
+      principal,
+      workspaceId,
+      { type: 'BindService', serviceId },
+      'params',
+    );
+  }
+
+  @Delete(':workspaceId/services/:serviceId')
+  @RequireWorkspaceRole('admin')
+  @ApiOperation({ summary: 'Unbind a service: from the next request on, it is a stranger to the workspace.' })
+  unbindService(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(serviceParams) { workspaceId, serviceId }: ServiceParams,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(
+      principal,
+      workspaceId,
+      { type: 'UnbindService', serviceId },
       'params',
     );
   }

@@ -25,6 +25,9 @@ async function egressChecks(limit = { points: 100_000, durationSeconds: 1 }) {
     name: 'Acme',
     actorIsPlatformAdmin: true,
   });
+  for (const serviceId of ['gateway', 'another', 'gw-0', 'gw-1', 'gw-2']) {
+    await log.workspace(WS, 'olivia', { type: 'BindService', serviceId });
+  }
   await log.baseline(WS, 'olivia', { egress: [{ host: 'api.github.com', ports: [443] }] });
   await log.channel(WS, 'olivia', {
     type: 'CreateChannel',

@@ -25,6 +25,7 @@ async function checks() {
     name: 'Acme',
     actorIsPlatformAdmin: true,
   });
+  await log.workspace(WS, 'olivia', { type: 'BindService', serviceId: 'runtime' });
   await log.channel(WS, 'olivia', {
     type: 'CreateChannel',
     channelId: 'eng',

@@ -13,7 +13,8 @@ import {
   holdsRole,
   normalizeHost,
   type PermissionQuery,
-  rolesOf,
+  rolesHeldBy,
+  servesWorkspace,
 } from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
 import { APP_CONFIG } from '../app.tokens';
@@ -97,16 +98,16 @@ export class PermissionChecksService {
   }
 
   private decideAll(principal: Principal, checks: CheckRequest[]): CheckAnswer[] | Promise<CheckAnswer[]> {
-    if (!this.isCheckService(principal)) {
-      for (const workspaceId of new Set(checks.map((check) => check.workspaceId))) {
-        this.authorize(principal, workspaceId, 'checks');
-      }
-    }
+    const visible = this.visibleIn(principal, checks);
     const answers: CheckAnswer[] = new Array(checks.length);
     const pending: Promise<void>[] = [];
-    const states = this.statesAt(checks);
+    const states = this.statesAt(checks.filter((check) => visible.has(check.workspaceId)));
     for (let index = 0; index < checks.length; index++) {
       const check = checks[index];
+      if (!visible.has(check.workspaceId)) {
+        answers[index] = { ...unknownWorkspace, position: this.projections.projection.position };
+        continue;
+      }
       const state = check.at === undefined ? undefined : states.get(instantKey(check.workspaceId, check.at));
       if (state === undefined) answers[index] = this.answerNow(check);
       else {
@@ -116,6 +117,26 @@ export class PermissionChecksService {
       }
     }
     return pending.length === 0 ? answers : Promise.all(pending).then(() => answers);
+  }
+
+  /**
+   * The workspaces of a batch the caller may be answered about. A check service is answered about
+   * the workspaces it is bound to; any other is an unknown workspace to it, exactly as one that
+   * does not exist (a denial, not a failed batch). Other callers must be allowed every workspace.
+   */
+  private visibleIn(principal: Principal, checks: readonly CheckRequest[]): ReadonlySet<string> {
+    const named = new Set(checks.map((check) => check.workspaceId));
+    if (!this.isCheckService(principal)) {
+      for (const workspaceId of named) this.authorize(principal, workspaceId, 'checks');
+      return named;
+    }
+    const { projection } = this.projections;
+    return new Set(
+      [...named].filter((id) => {
+        const workspace = projection.workspace(id);
+        return workspace !== undefined && servesWorkspace(workspace.workspace, principal);
+      }),
+    );
   }
 
   /**
@@ -273,8 +294,8 @@ export class PermissionChecksService {
   }
 
   /**
-   * The workspace as of now if the caller may ask about it. Outsiders get the 404 an unknown
-   * workspace gets; members without the needed role a 403.
+   * The workspace as of now if the caller may ask about it. Outsiders (a check service not bound
+   * to it included) get the 404 an unknown workspace gets; members without the needed role a 403.
    */
   private authorize(
     principal: Principal,
@@ -284,11 +305,13 @@ export class PermissionChecksService {
   ): WorkspacePermissions {
     const workspace = this.projections.projection.workspace(workspaceId);
     if (this.isCheckService(principal)) {
-      if (workspace === undefined) throw notFound('workspace');
+      if (workspace === undefined || !servesWorkspace(workspace.workspace, principal)) {
+        throw notFound('workspace');
+      }
       return workspace;
     }
     if (principal.kind === 'service') throw this.forbidden(audience);
-    const roles = workspace === undefined ? [] : rolesOf(workspace.workspace, principal.id);
+    const roles = workspace === undefined ? [] : rolesHeldBy(workspace.workspace, principal);
     if (workspace === undefined || roles.length === 0) throw notFound('workspace');
     if (holdsRole(roles, 'admin')) return workspace;
     if (audience === 'channel-readers' && channelId !== undefined) {

@@ -39,6 +39,7 @@ const PRINCIPAL_FIELDS = [
   'revokedBy',
   'reviewer',
   'principalId',
+  'serviceId',
 ];
 
 /**

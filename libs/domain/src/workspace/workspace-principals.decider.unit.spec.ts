@@ -3,12 +3,20 @@ import type { Actor } from '../shared';
 import type { WorkspaceCommand } from './workspace.commands';
 import { workspaceDecider } from './workspace.decider';
 import type { WorkspaceEvent } from './workspace.events';
+import { servesWorkspace } from './workspace.state';
 
 const spec = deciderSpec(workspaceDecider);
 const now = '2026-11-29T12:00:00.000Z';
 const alice: Actor = { kind: 'user', id: 'alice' };
 /** A service whose subject is the owner's: it must not borrow her roles. */
 const aliceService: Actor = { kind: 'service', id: 'alice' };
+
+const bob: Actor = { kind: 'user', id: 'bob' };
+const bobIsMember: WorkspaceEvent = {
+  type: 'MemberRoleGranted',
+  data: { principalId: 'bob', role: 'member' },
+};
+const gatewayBound: WorkspaceEvent = { type: 'ServiceBound', data: { serviceId: 'tool-gateway' } };
 
 const created: WorkspaceEvent[] = [
   { type: 'WorkspaceCreated', data: { workspaceId: 'acme', name: 'Acme' } },
@@ -49,5 +57,51 @@ describe('workspace decider: principals are (kind, subject)', () => {
       .given(created)
       .when({ type: 'RenameWorkspace', name: 'Acme Inc', ...by(alice) })
       .then([{ type: 'WorkspaceRenamed', data: { name: 'Acme Inc' } }]);
+  });
+});
+
+describe('workspace decider: the services bound to a workspace', () => {
+  it('given an admin, when she binds a service, then it is bound once (binding it again writes nothing)', () => {
+    spec
+      .given(created)
+      .when({ type: 'BindService', serviceId: 'tool-gateway', ...by(alice) })
+      .then([gatewayBound]);
+    spec
+      .given([...created, gatewayBound])
+      .when({ type: 'BindService', serviceId: 'tool-gateway', ...by(alice) })
+      .then([]);
+  });
+
+  it('given a member, when he binds a service, then it is refused: only admins choose who serves the workspace', () => {
+    spec
+      .given([...created, bobIsMember])
+      .when({ type: 'BindService', serviceId: 'tool-gateway', ...by(bob) })
+      .thenRefuses({ code: 'not-workspace-admin', kind: 'forbidden' });
+  });
+
+  it('given a bound service, when an admin unbinds it, then it is unbound; unbinding an unbound one writes nothing', () => {
+    spec
+      .given([...created, gatewayBound])
+      .when({ type: 'UnbindService', serviceId: 'tool-gateway', ...by(alice) })
+      .then([{ type: 'ServiceUnbound', data: { serviceId: 'tool-gateway' } }]);
+    spec
+      .given(created)
+      .when({ type: 'UnbindService', serviceId: 'tool-gateway', ...by(alice) })
+      .then([]);
+  });
+
+  it('given a bound service, then it serves the workspace as a service only: a user with its subject is not bound', () => {
+    const state = [...created, gatewayBound].reduce(workspaceDecider.evolve, workspaceDecider.initialState());
+
+    expect(servesWorkspace(state, { kind: 'service', id: 'tool-gateway' })).toBe(true);
+    expect(servesWorkspace(state, { kind: 'user', id: 'tool-gateway' })).toBe(false);
+    expect(servesWorkspace(state, { kind: 'service', id: 'other-gateway' })).toBe(false);
+  });
+
+  it('refuses a service id outside the principal id bounds, naming the field', () => {
+    spec
+      .given(created)
+      .when({ type: 'BindService', serviceId: 'x'.repeat(201), ...by(alice) })
+      .thenRefuses({ code: 'invalid-service-id', path: 'serviceId' });
   });
 });

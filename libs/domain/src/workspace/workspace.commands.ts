@@ -16,4 +16,6 @@ export type WorkspaceCommand =
   | (CommandContext & { type: 'CreateGroup'; groupId: string; name: string })
   | (CommandContext & { type: 'AddGroupMember'; groupId: string; principalId: string })
   | (CommandContext & { type: 'RemoveGroupMember'; groupId: string; principalId: string })
-  | (CommandContext & { type: 'RegisterConnector'; connector: ConnectorDefinitionInput });
+  | (CommandContext & { type: 'RegisterConnector'; connector: ConnectorDefinitionInput })
+  | (CommandContext & { type: 'BindService'; serviceId: string })
+  | (CommandContext & { type: 'UnbindService'; serviceId: string });

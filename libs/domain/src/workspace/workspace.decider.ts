@@ -4,7 +4,7 @@ import { createConnectorCatalog, validateConnectorDefinition } from '../connecto
 import { connectorDefinitionSchema } from '../connectors/connector-definition';
 import { assertNever, type Decider, DomainError, ownValue, parseOrThrow, throwIfIssues } from '../shared';
 import type { WorkspaceCommand } from './workspace.commands';
-import { workspaceNameSchema, type WorkspaceEvent } from './workspace.events';
+import { boundServiceSchema, workspaceNameSchema, type WorkspaceEvent } from './workspace.events';
 import { type ActiveWorkspace, rolesHeldBy, rolesOf, type WorkspaceState } from './workspace.state';
 
 const initialState = (): WorkspaceState => ({ status: 'absent' });
@@ -131,6 +131,19 @@ function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEven
       throwIfIssues(validateConnectorDefinition(connector, createConnectorCatalog(active.connectors)));
       return [{ type: 'ConnectorRegistered', data: { connector } }];
     }
+    case 'BindService':
+    case 'UnbindService': {
+      const active = requireActive(state);
+      requireAdmin(active, command);
+      const { serviceId } = parseOrThrow(
+        boundServiceSchema,
+        { serviceId: command.serviceId },
+        'invalid-service-id',
+      );
+      const bound = active.services.includes(serviceId);
+      if (command.type === 'BindService') return bound ? [] : [{ type: 'ServiceBound', data: { serviceId } }];
+      return bound ? [{ type: 'ServiceUnbound', data: { serviceId } }] : [];
+    }
     default:
       return assertNever(command);
   }
@@ -145,6 +158,7 @@ function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
       members: {},
       groups: {},
       connectors: [],
+      services: [],
     };
   }
   if (state.status !== 'active') return state;
@@ -181,6 +195,10 @@ function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
     }
     case 'ConnectorRegistered':
       return { ...state, connectors: [...state.connectors, event.data.connector] };
+    case 'ServiceBound':
+      return { ...state, services: [...state.services, event.data.serviceId].sort() };
+    case 'ServiceUnbound':
+      return { ...state, services: state.services.filter((id) => id !== event.data.serviceId) };
     default:
       return assertNever(event);
   }

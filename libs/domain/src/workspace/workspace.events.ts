@@ -7,6 +7,8 @@ import { eventSchemasOf, type EventsOf } from '../shared';
 const nameSchema = z.string().min(1).max(100);
 const memberRole = z.object({ principalId: principalIdSchema, role: workspaceRoleSchema });
 const groupMember = z.object({ groupId: identifierSchema, principalId: principalIdSchema });
+/** A service principal's subject (its `sub`, a client id in jwks mode). */
+const boundService = z.object({ serviceId: principalIdSchema });
 
 const workspaceEvents = {
   WorkspaceCreated: z.object({ workspaceId: identifierSchema, name: nameSchema }),
@@ -17,8 +19,11 @@ const workspaceEvents = {
   GroupMemberAdded: groupMember,
   GroupMemberRemoved: groupMember,
   ConnectorRegistered: z.object({ connector: connectorDefinitionSchema }),
+  ServiceBound: boundService,
+  ServiceUnbound: boundService,
 };
 
 export type WorkspaceEvent = EventsOf<typeof workspaceEvents>;
 export const workspaceEventSchemas = eventSchemasOf(workspaceEvents);
 export const workspaceNameSchema = nameSchema;
+export const boundServiceSchema = boundService;

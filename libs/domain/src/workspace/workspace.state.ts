@@ -19,6 +19,11 @@ export type WorkspaceState =
       groups: Record<string, WorkspaceGroup>;
       /** Connectors the workspace registered, on top of the built-in catalog. */
       connectors: ConnectorDefinition[];
+      /**
+       * Subjects of the service principals bound to the workspace by its admins, sorted: the only
+       * services that may act here (within their tokens' scopes). Another tenant's service is not.
+       */
+      services: string[];
     };
 
 export type ActiveWorkspace = Extract<WorkspaceState, { status: 'active' }>;
@@ -35,3 +40,7 @@ export const rolesOf = (state: WorkspaceState, principalId: string): WorkspaceRo
  */
 export const rolesHeldBy = (state: WorkspaceState, principal: Pick<Actor, 'kind' | 'id'>): WorkspaceRole[] =>
   principal.kind === 'user' ? rolesOf(state, principal.id) : [];
+
+/** Is the principal a service an admin bound to this workspace? Users are never "bound". */
+export const servesWorkspace = (state: WorkspaceState, principal: Pick<Actor, 'kind' | 'id'>): boolean =>
+  principal.kind === 'service' && state.status === 'active' && state.services.includes(principal.id);

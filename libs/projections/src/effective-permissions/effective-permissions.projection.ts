@@ -28,7 +28,8 @@ const routes = new Map<string, Route>([
 /** Event types that change effective permissions; every other event only advances the position. */
 export const projectedEventTypes: ReadonlySet<string> = new Set(routes.keys());
 
-export const SNAPSHOT_FORMAT = 'mandate.effective-permissions/1';
+/** Bumped when a folded state gains a field (2: workspaces' bound services): older ones are rebuilt. */
+export const SNAPSHOT_FORMAT = 'mandate.effective-permissions/2';
 
 export interface ProjectionSnapshot {
   format: typeof SNAPSHOT_FORMAT;
