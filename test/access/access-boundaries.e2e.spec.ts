@@ -127,4 +127,86 @@ describe('access request boundaries (API, worker and the local Temporal server)'
       expect(again).toMatchObject({ requestId, status: first.status, position: first.position });
     }, 30_000);
   });
+
+  describe('a private channel’s requests are visible to whoever may see the channel, only', () => {
+    const vault = (body: Record<string, unknown> = {}) => ({
+      channelId: 'vault',
+      resources: ['acme/vault'],
+      ...body,
+    });
+    let requestId: string;
+
+    beforeAll(async () => {
+      // given a private channel `vault` whose members are vic and alice (an approver); rita is a
+      // workspace member outside it
+      ok(await api.call('PUT', '/v1/workspaces/acme/members/vic/roles/member', { as: 'root' }));
+      ok(
+        await api.call('POST', '/v1/workspaces/acme/channels', {
+          as: 'root',
+          body: { channelId: 'vault', name: 'Vault', visibility: 'private' },
+        }),
+        201,
+      );
+      for (const principalId of ['vic', 'alice']) {
+        ok(
+          await api.call('PUT', `/v1/workspaces/acme/channels/vault/members/${principalId}`, {
+            as: 'root',
+            body: { role: 'member' },
+          }),
+        );
+      }
+      // and vic's request there, approved by alice
+      requestId = ok<{ requestId: string }>(
+        await request('acme', 'vic', vault({ durationSeconds: 600 })),
+        201,
+      ).requestId;
+      ok(await api.call('POST', `${requestsIn('acme')}/${requestId}/approve`, { as: 'alice', body: {} }));
+    }, 30_000);
+
+    it('an outsider neither lists nor reads them; members of the channel and admins do', async () => {
+      const listed = (as: string) =>
+        api
+          .call('GET', `${requestsIn('acme')}?limit=500`, { as })
+          .then((response) =>
+            ok<{ items: { requestId: string }[] }>(response).items.map((item) => item.requestId),
+          );
+
+      expect(await listed('rita')).not.toContain(requestId);
+      const cursor = problem(
+        await api.call('GET', `${requestsIn('acme')}?after=${requestId}`, { as: 'rita' }),
+        400,
+      );
+      expect(cursor.code).toBe('invalid-cursor');
+      expect(await listed('alice')).toContain(requestId);
+      expect(await listed('root')).toContain(requestId);
+      const read = problem(await api.call('GET', `${requestsIn('acme')}/${requestId}`, { as: 'rita' }), 404);
+      expect(read.code).toBe('request-not-found');
+      ok(await api.call('GET', `${requestsIn('acme')}/${requestId}`, { as: 'alice' }));
+    }, 30_000);
+
+    it('an outsider cannot extend or decide them: answered as a request that does not exist', async () => {
+      for (const step of ['extend', 'approve', 'deny', 'cancel', 'revoke']) {
+        const body =
+          step === 'extend'
+            ? { durationSeconds: 60, reason: 'more' }
+            : step === 'revoke'
+              ? { reason: 'x' }
+              : {};
+        const answer = problem(
+          await api.call('POST', `${requestsIn('acme')}/${requestId}/${step}`, { as: 'rita', body }),
+          404,
+        );
+        expect(answer.code).toBe('request-not-found');
+      }
+    }, 30_000);
+
+    it('an outsider cannot ask for access in it: answered as for a channel that does not exist', async () => {
+      const missing = problem(await request('acme', 'rita', vault({ channelId: 'no-such-channel' })), 422);
+      // (the channel holds an active grant for this very access, which a visible request would extend)
+      const hidden = problem(await request('acme', 'rita', vault()), 422);
+      for (const answer of [missing, hidden]) {
+        expect(answer).toMatchObject({ code: 'unknown-channel', errors: [{ path: 'body.channelId' }] });
+      }
+    }, 30_000);
+  });
 });

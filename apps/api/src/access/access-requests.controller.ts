@@ -74,8 +74,11 @@ export class AccessRequestsController {
   @Get(':requestId')
   @ApiOkResponse({ schema: detailDoc })
   @ApiOperation({ summary: 'Status of one request and the full timeline of its events.' })
-  get(@ZodParams(requestParams) { workspaceId, requestId }: RequestParams): Promise<AccessRequestDetail> {
-    return this.access.detail(workspaceId, requestId);
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(requestParams) { workspaceId, requestId }: RequestParams,
+  ): Promise<AccessRequestDetail> {
+    return this.access.detail(principal, workspaceId, requestId);
   }
 
   @Post(':requestId/approve')

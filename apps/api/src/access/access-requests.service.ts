@@ -18,6 +18,7 @@ import {
   type ActiveGrant,
   approvalPolicyDecider,
   approvalPolicyStreamId,
+  channelVisibleTo,
   type CodedIssue,
   coverageWitness,
   DomainError,
@@ -149,10 +150,10 @@ export class AccessRequestsService {
     if (body.requestId !== undefined) {
       // Posting a client-chosen id again answers the request it names, before anything is re-validated.
       const existing = await locateRequest(this.store, workspaceId, body.requestId);
-      if (existing !== undefined) return this.storedAnswer(existing, asked);
+      if (existing !== undefined) return this.storedAnswer(existing, asked, principal, caller.callerRoles);
     }
     const now = this.clock.now();
-    this.validateTarget(workspaceId, body, now.getTime());
+    this.validateTarget(workspaceId, body, now.getTime(), principal, caller.callerRoles);
     const policy = await this.policyOf(workspaceId);
     const command: RequestAccessCommand = {
       type: 'RequestAccess',
@@ -210,13 +211,25 @@ export class AccessRequestsService {
     }
     const stored = await locateRequest(this.store, workspaceId, command.requestId);
     if (stored === undefined) throw requestNotFound(command.requestId);
-    return this.storedAnswer(stored, asked);
+    return this.storedAnswer(stored, asked, principal, caller.callerRoles);
   }
 
-  /** A client-chosen id posted again: the same request answers from its stream, another is a conflict. */
-  private storedAnswer({ events }: RequestLocation, asked: AskedFor): AccessStepAnswer {
+  /**
+   * A client-chosen id posted again: the same request answers from its stream; another one, or one
+   * in a channel the caller may not see, is a conflict.
+   */
+  private storedAnswer(
+    { events }: RequestLocation,
+    asked: AskedFor,
+    principal: Principal,
+    roles: readonly WorkspaceRole[],
+  ): AccessStepAnswer {
     const state = folded(events);
-    if (state.status === 'absent' || !isSameRequest(state.request, asked)) {
+    if (
+      state.status === 'absent' ||
+      !isSameRequest(state.request, asked) ||
+      !this.seesChannel(state.request.workspaceId, state.request.channelId, principal, roles)
+    ) {
       throw new DomainError(
         'conflict',
         'request-exists',
@@ -271,9 +284,9 @@ export class AccessRequestsService {
     });
   }
 
-  async detail(workspaceId: string, requestId: string): Promise<AccessRequestDetail> {
-    const { events } = await this.located(workspaceId, requestId);
-    const state = folded(events);
+  async detail(principal: Principal, workspaceId: string, requestId: string): Promise<AccessRequestDetail> {
+    const roles = await this.roles.rolesOf(workspaceId, principal);
+    const { events, state } = await this.visible(principal, roles, workspaceId, requestId);
     return {
       requestId,
       workspaceId,
@@ -296,21 +309,25 @@ export class AccessRequestsService {
   ): Promise<{ items: AccessRequestSummary[]; next?: string }> {
     const roles = await this.roles.rolesOf(workspaceId, principal);
     const nowMs = this.clock.now().getTime();
+    const seen = (entry: AccessRequestEntry): boolean =>
+      'request' in entry.state &&
+      this.seesChannel(workspaceId, entry.state.request.channelId, principal, roles);
     const matching = this.view
       .inWorkspace(workspaceId)
-      .filter((entry) => entry.state.status !== 'absent')
+      .filter(seen)
       .filter((entry) => query.status === undefined || entry.state.status === query.status)
       .filter(
         (entry) =>
           !query.mine || ('request' in entry.state && entry.state.request.requestedBy === principal.id),
       )
       .filter((entry) => !query.approvable || this.mayDecide(entry.state, principal.id, roles));
-    // Oldest request first; ids break ties. The cursor is a request of this workspace, listed or not.
+    // Oldest request first; ids break ties. The cursor is a request of this workspace the caller
+    // may see, listed or not.
     const page = pageOf(matching, query, {
       key: (entry: AccessRequestEntry) => [entry.requestedAt, entry.requestId],
       cursor: (after) => {
         const entry = this.view.get(workspaceId, after);
-        return entry && [entry.requestedAt, entry.requestId];
+        return entry && seen(entry) ? [entry.requestedAt, entry.requestId] : undefined;
       },
     });
     const items = page.items
@@ -390,11 +407,10 @@ export class AccessRequestsService {
     commandOf: (args: Args) => JitCommandBody,
     fields: Omit<Args, keyof Caller>,
   ): Promise<AccessStepAnswer> {
-    const { events, workflowId } = await this.located(workspaceId, requestId);
-    const state = folded(events);
     const caller = await this.caller(principal, workspaceId);
+    const { state, workflowId } = await this.visible(principal, caller.callerRoles, workspaceId, requestId);
     const args = { ...caller, ...fields } as Args;
-    if (state.status !== 'absent') args.signature = this.signer.update(state, caller.actor, commandOf(args));
+    args.signature = this.signer.update(state, caller.actor, commandOf(args));
     const handle = this.temporal.workflow.getHandle<typeof jitGrantWorkflow>(workflowId);
     const result = await this.update(() => handle.executeUpdate(update, { args: [args] }));
     return { requestId, ...result };
@@ -404,11 +420,41 @@ export class AccessRequestsService {
     return { actor: actorOf(principal), callerRoles: await this.roles.rolesOf(workspaceId, principal) };
   }
 
-  /** The request's stream and workflow; 404 when it does not exist in this workspace. */
-  private async located(workspaceId: string, requestId: string): Promise<RequestLocation> {
+  /**
+   * The request's stream, workflow and state; 404 when it does not exist in this workspace, or is
+   * in a channel the caller may not see (answered alike, so a private channel's requests do not
+   * tell that it exists).
+   */
+  private async visible(
+    principal: Principal,
+    roles: readonly WorkspaceRole[],
+    workspaceId: string,
+    requestId: string,
+  ): Promise<RequestLocation & { state: Exclude<AccessRequestState, { status: 'absent' }> }> {
     const location = await locateRequest(this.store, workspaceId, requestId);
-    if (location === undefined) throw requestNotFound(requestId);
-    return location;
+    const state = location === undefined ? undefined : folded(location.events);
+    if (
+      location === undefined ||
+      state === undefined ||
+      state.status === 'absent' ||
+      !this.seesChannel(workspaceId, state.request.channelId, principal, roles)
+    ) {
+      throw requestNotFound(requestId);
+    }
+    return { ...location, state };
+  }
+
+  /** The one rule for private channels (`channelVisibleTo`), as the channel routes apply it. */
+  private seesChannel(
+    workspaceId: string,
+    channelId: string,
+    principal: Principal,
+    roles: readonly WorkspaceRole[],
+  ): boolean {
+    const channel = this.projections.projection.workspace(workspaceId)?.channels.get(channelId);
+    return (
+      channel !== undefined && channel.status !== 'absent' && channelVisibleTo(channel, principal.id, roles)
+    );
   }
 
   /**
@@ -440,14 +486,25 @@ export class AccessRequestsService {
     }
   }
 
-  private validateTarget(workspaceId: string, body: CreateAccessRequestBody, nowMs: number): void {
+  private validateTarget(
+    workspaceId: string,
+    body: CreateAccessRequestBody,
+    nowMs: number,
+    principal: Principal,
+    roles: readonly WorkspaceRole[],
+  ): void {
     const workspace = this.projections.projection.workspace(workspaceId);
     if (workspace === undefined || !workspace.exists) {
       throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
     }
     const { compiled } = workspace;
     const channel = compiled.channels.get(body.channelId);
-    if (channel === undefined || channel.archived) {
+    // A channel the caller may not see is answered as one that does not exist.
+    if (
+      channel === undefined ||
+      channel.archived ||
+      !this.seesChannel(workspaceId, body.channelId, principal, roles)
+    ) {
       throw new DomainError(
         'unprocessable',
         'unknown-channel',
