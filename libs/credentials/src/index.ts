@@ -1,0 +1,5 @@
+export * from './credential-kinds';
+export * from './credential-vault.port';
+export * from './embedded-vault';
+export * from './openbao-vault';
+export * from './vault-key';
