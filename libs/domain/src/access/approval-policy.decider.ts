@@ -1,6 +1,6 @@
 import type { WorkspaceCaller } from '../common/command';
 import { isWorkspaceAdmin } from '../common/workspace-role';
-import { type Decider, DomainError, parseOrThrow, throwIfIssues } from '../shared';
+import { type Decider, DomainError, parseOrThrow, sameValue, throwIfIssues } from '../shared';
 import type { ApprovalPolicyEvent } from './approval-policy.events';
 import {
   type ApprovalPolicy,
@@ -34,7 +34,8 @@ export const approvalPolicyDecider: Decider<ApprovalPolicyCommand, ApprovalPolic
       }
       const policy = parseOrThrow(approvalPolicySchema, command.policy, 'invalid-approval-policy');
       throwIfIssues(ticketPatternIssues(policy));
-      if (JSON.stringify(policy) === JSON.stringify(state.policy)) return [];
+      // The stored policy comes back from the log with its keys in canonical order: compare values.
+      if (sameValue(policy, state.policy)) return [];
       return [{ type: 'ApprovalPolicySet', data: { workspaceId: command.workspaceId, policy } }];
     },
     evolve: (_state, event) => ({ policy: event.data.policy }),

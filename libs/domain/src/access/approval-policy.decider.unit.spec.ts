@@ -35,6 +35,38 @@ describe('approval policy decider', () => {
       .thenNothing();
   });
 
+  it('writes nothing when the same policy is set again after a round trip through the log (keys in canonical order)', () => {
+    // given the policy as the store gives it back: every object's keys sorted (canonical JSON)
+    const canonical = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(canonical)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(
+              Object.entries(value)
+                .sort(([a], [b]) => (a < b ? -1 : 1))
+                .map(([key, item]) => [key, canonical(item)]),
+            )
+          : value;
+    spec
+      .given([
+        {
+          type: 'ApprovalPolicySet',
+          data: { workspaceId: 'acme', policy: canonical(stricter) as typeof stricter },
+        },
+      ])
+      // when an admin sends the very same policy, its keys in the order people write them
+      .when({
+        type: 'SetApprovalPolicy',
+        workspaceId: 'acme',
+        policy: stricter,
+        actor: { kind: 'user', id: 'a' },
+        callerRoles: ['admin'],
+        now,
+      })
+      // then nothing is written
+      .thenNothing();
+  });
+
   it('refuses a non-admin and a malformed policy, naming the field', () => {
     spec
       .given()
