@@ -93,6 +93,7 @@ function benchEvent(n: number): NewEvent {
           ? { layer: 'jit', rule: grantId, grantId }
           : { layer: 'baseline', rule: 'conn-1' },
       },
+      recordedBy: { kind: 'agent', id: 'agent-1' },
     },
   };
 }

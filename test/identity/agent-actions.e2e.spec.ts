@@ -23,6 +23,7 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
       await api.call('PUT', '/v1/workspaces/acme/members/bob/roles/member', { as: 'root' }),
       await api.call('PUT', '/v1/workspaces/acme/members/dave/roles/auditor', { as: 'root' }),
       await api.call('PUT', '/v1/workspaces/acme/services/agent-runtime', { as: 'root' }),
+      await api.call('PUT', '/v1/workspaces/acme/services/other-runtime', { as: 'root' }),
       await api.call('PUT', '/v1/workspaces/acme/agent-identity', {
         as: 'root',
         headers: { 'if-match': '"0"' },
@@ -46,7 +47,7 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
         body: { channelId: 'eng', name: 'Engineering', visibility: 'public' },
       }),
     ];
-    expect(setup.map((response) => response.statusCode)).toEqual([201, 200, 200, 200, 200, 201]);
+    expect(setup.map((response) => response.statusCode)).toEqual([201, 200, 200, 200, 200, 200, 201]);
   });
 
   afterAll(() => api.app.close());
@@ -204,6 +205,26 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
       outcome: { outcome: 'completed', detail: 'ok' },
       revision: 2,
     });
+  });
+
+  it('refuses the outcome of an action another service recorded, even one bound to the same workspace', async () => {
+    await record({ ...request, idempotencyKey: 'run-3:step-1' });
+    const outcome = `${url}/run-3:step-1/outcome`;
+
+    const byOther = await api.call('POST', outcome, {
+      as: 'other-runtime',
+      scopes: ['agent-actions:record'],
+      body: { outcome: 'failed', error: 'overwritten' },
+    });
+    const byRecorder = await api.call('POST', outcome, {
+      ...runtime,
+      body: { outcome: 'completed', detail: 'ok' },
+    });
+
+    expect(problem(byOther, 403).code).toBe('not-action-recorder');
+    expect(byRecorder.json()).toMatchObject({ events: ['AgentActionCompleted'] });
+    const view = await api.call('GET', `${url}/run-3:step-1`, { as: 'dave' });
+    expect(view.json()).toMatchObject({ recordedBy: { kind: 'service', id: 'agent-runtime' } });
   });
 
   it('records a failure, and refuses an outcome for a denied or unknown action', async () => {

@@ -20,6 +20,9 @@ interface Envelope {
   correlationId?: string;
 }
 
+const recorderOf = (actor: string) =>
+  ({ kind: actor.startsWith('agent') ? 'agent' : 'user', id: actor }) as const;
+
 const envelope = (
   type: string,
   data: unknown,
@@ -30,7 +33,7 @@ const envelope = (
   data,
   occurredAt: at ?? new Date().toISOString(),
   workspaceId,
-  actor: { kind: actor.startsWith('agent') ? 'agent' : 'user', id: actor },
+  actor: recorderOf(actor),
   metadata: { correlationId: correlationId ?? uuidv7(), causationId: null },
 });
 
@@ -138,6 +141,7 @@ export const agentActionAuthorized = (spec: ActionSpec, options: Partial<Envelop
               ? { layer: 'jit', rule: spec.grantId, grantId: spec.grantId }
               : { layer: 'baseline', rule: 'conn-1' },
           },
+          recordedBy: recorderOf(options.actor ?? 'agent-1'),
         },
         { workspaceId: spec.workspaceId, actor: 'agent-1', ...options },
       ),

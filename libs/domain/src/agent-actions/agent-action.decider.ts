@@ -1,4 +1,4 @@
-import { assertNever, type Decider, DomainError, parseOrThrow, sameValue } from '../shared';
+import { type Actor, assertNever, type Decider, DomainError, parseOrThrow, sameValue } from '../shared';
 import type { AgentActionCommand } from './agent-action.commands';
 import type { AgentActionEvent } from './agent-action.events';
 import {
@@ -17,9 +17,28 @@ function requireRecorded(state: AgentActionState): Recorded {
   return state;
 }
 
+/**
+ * Only the principal that recorded the action (same kind, same subject) reports how it ended:
+ * another service of the workspace must not overwrite the first one's outcome.
+ */
+function requireRecorder(recorded: Recorded, actor: Actor): void {
+  const by = recorded.recordedBy;
+  if (by !== null && by.kind === actor.kind && by.id === actor.id) return;
+  throw new DomainError(
+    'forbidden',
+    'not-action-recorder',
+    'Only the principal that recorded this action may record its outcome',
+  );
+}
+
 /** An outcome is recorded once; repeating the same one is a retry, a different one a conflict. */
-function decideOutcome(state: AgentActionState, outcome: AgentActionOutcome): AgentActionEvent[] {
+function decideOutcome(
+  state: AgentActionState,
+  outcome: AgentActionOutcome,
+  actor: Actor,
+): AgentActionEvent[] {
   const recorded = requireRecorded(state);
+  requireRecorder(recorded, actor);
   if (recorded.status === 'denied') {
     throw new DomainError('conflict', 'agent-action-denied', 'A denied action has no outcome to record');
   }
@@ -57,13 +76,14 @@ function decide(command: AgentActionCommand, state: AgentActionState): AgentActi
         idempotencyKey: parseOrThrow(idempotencyKeySchema, command.idempotencyKey, 'invalid-idempotency-key'),
         request,
         decision: parseOrThrow(actionDecisionSchema, command.decision, 'invalid-decision'),
+        recordedBy: { kind: command.actor.kind, id: command.actor.id },
       };
       return [{ type: data.decision.allowed ? 'AgentActionAuthorized' : 'AgentActionDenied', data }];
     }
     case 'CompleteAgentAction':
-      return decideOutcome(state, { outcome: 'completed', detail: command.detail });
+      return decideOutcome(state, { outcome: 'completed', detail: command.detail }, command.actor);
     case 'FailAgentAction':
-      return decideOutcome(state, { outcome: 'failed', error: command.error });
+      return decideOutcome(state, { outcome: 'failed', error: command.error }, command.actor);
     default:
       return assertNever(command);
   }

@@ -49,7 +49,13 @@ const fail: AgentActionCommand = { type: 'FailAgentAction', error: 'HTTP 502', a
 
 const authorized: AgentActionEvent = {
   type: 'AgentActionAuthorized',
-  data: { actionId: 'act-1', idempotencyKey: 'run-42:step-3', request, decision: allowed },
+  data: {
+    actionId: 'act-1',
+    idempotencyKey: 'run-42:step-3',
+    request,
+    decision: allowed,
+    recordedBy: runtime,
+  },
 };
 const deniedEvent: AgentActionEvent = {
   type: 'AgentActionDenied',

@@ -1,20 +1,44 @@
 import { z } from 'zod';
-import { eventSchemasOf, type EventsOf } from '../shared';
+import { principalIdSchema } from '../common/identifiers';
+import { defineEventSchema, eventSchemasOf, type EventsOf } from '../shared';
 import { actionDecisionSchema, agentActionRequestSchema, idempotencyKeySchema } from './agent-action.model';
 
-const decided = z.object({
+const decidedV1 = z.object({
   actionId: z.string().min(1),
   idempotencyKey: idempotencyKeySchema,
   request: agentActionRequestSchema,
   decision: actionDecisionSchema,
 });
 
-const agentActionEvents = {
-  AgentActionAuthorized: decided,
-  AgentActionDenied: decided,
+/** The principal (kind and subject) that recorded the action: the only one that records its outcome. */
+export const recorderSchema = z.object({
+  kind: z.enum(['user', 'service', 'agent', 'system']),
+  id: principalIdSchema,
+});
+
+/** v2 names the recorder; actions stored as v1 read back with `recordedBy: null` (unknown). */
+const decided = decidedV1.extend({ recordedBy: recorderSchema.nullable() });
+
+const outcomes = {
   AgentActionCompleted: z.object({ actionId: z.string().min(1), detail: z.string().max(2000).nullable() }),
   AgentActionFailed: z.object({ actionId: z.string().min(1), error: z.string().max(2000) }),
 };
 
-export type AgentActionEvent = EventsOf<typeof agentActionEvents>;
-export const agentActionEventSchemas = eventSchemasOf(agentActionEvents);
+/** The newest version of each event: what deciders emit and fold (older ones are upcast on read). */
+type AgentActionEventSchemas = typeof outcomes & {
+  AgentActionAuthorized: typeof decided;
+  AgentActionDenied: typeof decided;
+};
+
+export type AgentActionEvent = EventsOf<AgentActionEventSchemas>;
+export const agentActionEventSchemas = [
+  ...eventSchemasOf({ AgentActionAuthorized: decidedV1, AgentActionDenied: decidedV1, ...outcomes }),
+  ...(['AgentActionAuthorized', 'AgentActionDenied'] as const).map((type) =>
+    defineEventSchema({
+      type,
+      version: 2,
+      schema: decided,
+      upcast: (previous) => ({ ...(previous as z.infer<typeof decidedV1>), recordedBy: null }),
+    }),
+  ),
+];

@@ -51,5 +51,7 @@ export type AgentActionState =
       idempotencyKey: string;
       request: AgentActionRequest;
       decision: ActionDecision;
+      /** Who recorded it (null: stored before recorders were kept); only it records the outcome. */
+      recordedBy: { kind: 'user' | 'service' | 'agent' | 'system'; id: string } | null;
       outcome: AgentActionOutcome | null;
     };
