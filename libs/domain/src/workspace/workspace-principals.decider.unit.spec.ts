@@ -105,3 +105,46 @@ describe('workspace decider: the services bound to a workspace', () => {
       .thenRefuses({ code: 'invalid-service-id', path: 'serviceId' });
   });
 });
+
+describe('workspace decider: auditing is an owner-controlled duty', () => {
+  const bobIsAdmin: WorkspaceEvent = {
+    type: 'MemberRoleGranted',
+    data: { principalId: 'bob', role: 'admin' },
+  };
+  const daveIsAuditor: WorkspaceEvent = {
+    type: 'MemberRoleGranted',
+    data: { principalId: 'dave', role: 'auditor' },
+  };
+
+  it('given an admin, when he grants himself (or anyone) auditor, then it is refused: admins do not review their own changes', () => {
+    spec
+      .given([...created, bobIsAdmin])
+      .when({ type: 'GrantMemberRole', principalId: 'bob', role: 'auditor', ...by(bob) })
+      .thenRefuses({ code: 'not-workspace-owner', kind: 'forbidden', path: 'role' });
+  });
+
+  it('given an admin, when he revokes an auditor, then it is refused', () => {
+    spec
+      .given([...created, bobIsAdmin, daveIsAuditor])
+      .when({ type: 'RevokeMemberRole', principalId: 'dave', role: 'auditor', ...by(bob) })
+      .thenRefuses({ code: 'not-workspace-owner', kind: 'forbidden', path: 'role' });
+  });
+
+  it('given the owner, when she grants and revokes auditor, then both are recorded', () => {
+    spec
+      .given(created)
+      .when({ type: 'GrantMemberRole', principalId: 'dave', role: 'auditor', ...by(alice) })
+      .then([daveIsAuditor]);
+    spec
+      .given([...created, daveIsAuditor])
+      .when({ type: 'RevokeMemberRole', principalId: 'dave', role: 'auditor', ...by(alice) })
+      .then([{ type: 'MemberRoleRevoked', data: { principalId: 'dave', role: 'auditor' } }]);
+  });
+
+  it("given an admin, when he grants approver, then it is recorded: other roles stay the admins' to manage", () => {
+    spec
+      .given([...created, bobIsAdmin])
+      .when({ type: 'GrantMemberRole', principalId: 'carol', role: 'approver', ...by(bob) })
+      .then([{ type: 'MemberRoleGranted', data: { principalId: 'carol', role: 'approver' } }]);
+  });
+});

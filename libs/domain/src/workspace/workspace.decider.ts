@@ -21,15 +21,20 @@ function requireAdmin(state: ActiveWorkspace, command: WorkspaceCommand): void {
   }
 }
 
-/** Only owners make or unmake owners; admins manage every other role. */
+/**
+ * Only owners make or unmake owners and auditors (auditing is a separate duty: an admin who could
+ * make himself auditor would review his own changes); admins manage every other role.
+ */
+const OWNER_MANAGED_ROLES: ReadonlySet<WorkspaceRole> = new Set(['owner', 'auditor']);
+
 function requireRoleManager(state: ActiveWorkspace, command: WorkspaceCommand, role: WorkspaceRole): void {
   requireAdmin(state, command);
-  if (role === 'owner' && !rolesHeldBy(state, command.actor).includes('owner')) {
+  if (OWNER_MANAGED_ROLES.has(role) && !rolesHeldBy(state, command.actor).includes('owner')) {
     throw new DomainError(
       'forbidden',
       'not-workspace-owner',
-      'Only an owner may grant or revoke the owner role',
-      [{ path: 'role', message: 'owner' }],
+      `Only an owner may grant or revoke the ${role} role`,
+      [{ path: 'role', message: role }],
     );
   }
 }
