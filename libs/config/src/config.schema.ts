@@ -55,6 +55,8 @@ export const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('mandate'),
   TEMPORAL_UI_URL: z.string().url().optional(),
   JIT_COMMAND_KEY_PATH: z.string().min(1).optional(),
+  ACCESS_REQUEST_MAX_OPEN: z.coerce.number().int().min(1).max(10_000).default(20),
+  ACCESS_REQUEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
 
   KAFKA_BROKERS: z.string().min(1).optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('mandate'),

@@ -65,6 +65,7 @@ import type {
 } from './access.schemas';
 import { AccessRequestsView, type AccessRequestEntry } from './access-requests.view';
 import { type AskedFor, isSameRequest, locateRequest, type RequestLocation } from './access-request-location';
+import { AccessRequestLimits } from './access-request.limits';
 import { JitCommandSigner } from './jit-command-signer';
 import { TEMPORAL_CLIENT } from './temporal-client.provider';
 
@@ -133,6 +134,7 @@ export class AccessRequestsService {
     private readonly projections: ProjectionService,
     private readonly view: AccessRequestsView,
     private readonly signer: JitCommandSigner,
+    private readonly limits: AccessRequestLimits,
   ) {}
 
   async request(
@@ -140,6 +142,7 @@ export class AccessRequestsService {
     workspaceId: string,
     body: CreateAccessRequestBody,
   ): Promise<AccessStepAnswer> {
+    await this.limits.admitPost(principal, workspaceId);
     const caller = await this.caller(principal, workspaceId);
     const asked: AskedFor = {
       requestedBy: caller.actor.id,
@@ -190,6 +193,7 @@ export class AccessRequestsService {
       );
       return { ...result, extended: true };
     }
+    this.limits.requireRoomFor(principal, workspaceId);
 
     const startWorkflowOperation = new WithStartWorkflowOperation(jitGrantWorkflow, {
       workflowId: jitWorkflowId(workspaceId, command.requestId),

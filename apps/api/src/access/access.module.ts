@@ -3,6 +3,7 @@ import { ClockModule } from '../clock';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { IdentityModule } from '../identity/identity.module';
 import { PermissionsModule } from '../permissions/permissions.module';
+import { AccessRequestLimits } from './access-request.limits';
 import { AccessRequestsController } from './access-requests.controller';
 import { AccessRequestsService } from './access-requests.service';
 import { AccessRequestsView } from './access-requests.view';
@@ -18,6 +19,7 @@ import { TemporalClientCloser, temporalClientProvider } from './temporal-client.
     temporalClientProvider,
     TemporalClientCloser,
     JitCommandSigner,
+    AccessRequestLimits,
     AccessRequestsService,
     AccessRequestsView,
   ],

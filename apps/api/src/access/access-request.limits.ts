@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Principal } from '@mandate/auth';
+import type { AppConfig } from '@mandate/config';
+import { DomainError } from '@mandate/domain';
+import { APP_CONFIG } from '../app.tokens';
+import { CLOCK, type Clock } from '../clock';
+import { AccessRequestsView } from './access-requests.view';
+
+/**
+ * What a low-privilege caller may cost: every access request is a workflow that waits up to its
+ * approval timeout and an entry in each approver's inbox. So one principal may post only so many
+ * per minute in a workspace (refused ones included: validation reads the log too), and hold only so
+ * many pending at once. Over either, `429` with `Retry-After`. The rate is counted per API instance;
+ * the open requests come from the log, so every instance counts the same ones.
+ */
+@Injectable()
+export class AccessRequestLimits {
+  private readonly rate: RateLimiterMemory;
+  private readonly maxOpen: number;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly view: AccessRequestsView,
+  ) {
+    this.rate = new RateLimiterMemory({ points: config.ACCESS_REQUEST_RATE_PER_MINUTE, duration: 60 });
+    this.maxOpen = config.ACCESS_REQUEST_MAX_OPEN;
+  }
+
+  /** One posted request, counted against the caller's rate in this workspace. */
+  async admitPost(principal: Principal, workspaceId: string): Promise<void> {
+    try {
+      await this.rate.consume(`${workspaceId}/${principal.kind}:${principal.id}`);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw new DomainError(
+        'too_many_requests',
+        'rate-limited',
+        `Too many access requests by this caller; retry in ${retryAfterSeconds} s`,
+        [],
+        { retryAfterSeconds },
+      );
+    }
+  }
+
+  /**
+   * Room for one more pending request of the caller's. When there is none, the earliest approval
+   * deadline among theirs says when one will have closed at the latest.
+   */
+  requireRoomFor(principal: Principal, workspaceId: string): void {
+    const deadlines = this.view
+      .inWorkspace(workspaceId)
+      .flatMap(({ state }) =>
+        state.status === 'pending' && state.request.requestedBy === principal.id
+          ? [Date.parse(state.round.approvalDeadline)]
+          : [],
+      );
+    if (deadlines.length < this.maxOpen) return;
+    const retryAfterSeconds = Math.max(
+      1,
+      Math.ceil((Math.min(...deadlines) - this.clock.now().getTime()) / 1000),
+    );
+    throw new DomainError(
+      'too_many_requests',
+      'too-many-open-requests',
+      `The caller already has ${deadlines.length} pending access requests here (at most ${this.maxOpen}); cancel one or wait for a decision`,
+      [],
+      { open: deadlines.length, limit: this.maxOpen, retryAfterSeconds },
+    );
+  }
+}
