@@ -173,6 +173,29 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
       });
     });
 
+    it('given a caller outside the workspace, when it passes a position the log has not reached, then it is refused at once, learning nothing of the position', async () => {
+      const head = await log.store.headPosition();
+      const started = Date.now();
+
+      // (The member is refused too: checks are for services and admins.)
+      const outsider = await post(
+        '/v1/check',
+        tokens.outsider,
+        check('acme/api', { minPosition: head + 100 }),
+      );
+      const member = await post('/v1/check', tokens.member, check('acme/api', { minPosition: head + 100 }));
+      const identity = await get(
+        `/v1/workspaces/${WS}/channels/eng/effective-identity?minPosition=${head + 100}`,
+        tokens.outsider,
+      );
+
+      expect(Date.now() - started).toBeLessThan(290);
+      expect([outsider.statusCode, member.statusCode, identity.statusCode]).toEqual([404, 403, 404]);
+      for (const response of [outsider, member, identity]) {
+        expect(response.json<{ details?: { position?: number } }>().details?.position).toBeUndefined();
+      }
+    });
+
     it('given `at` before a change, when checking, then it answers from the history at that instant', async () => {
       const { position } = await log.channel(WS, 'olivia', {
         type: 'RemoveChannelRestriction',

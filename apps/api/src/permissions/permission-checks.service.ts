@@ -77,18 +77,50 @@ export class PermissionChecksService {
 
   /** Synchronous unless it must wait for `minPosition` or replay history for `at`: no promise per check. */
   check(principal: Principal, request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
-    const waiting = this.reach(request.minPosition);
-    if (waiting !== undefined) return waiting.then(() => this.decide(principal, request));
-    return this.decide(principal, request);
+    const admitted = this.admit(() => this.authorize(principal, request.workspaceId, 'checks'));
+    const decide = () => {
+      const waiting = this.reach(request.minPosition);
+      if (waiting !== undefined) return waiting.then(() => this.decide(principal, request));
+      return this.decide(principal, request);
+    };
+    return admitted instanceof Promise ? admitted.then(decide) : decide();
   }
 
   /** Answers in order. Unknown workspaces and channels are denials here, not a failed batch. */
   batch(principal: Principal, checks: CheckRequest[]): CheckAnswer[] | Promise<CheckAnswer[]> {
     let minPosition = 0;
     for (const check of checks) minPosition = Math.max(minPosition, check.minPosition ?? 0);
-    const waiting = this.reach(minPosition);
-    if (waiting !== undefined) return waiting.then(() => this.decideAll(principal, checks));
-    return this.decideAll(principal, checks);
+    const named = new Set(checks.map((check) => check.workspaceId)).size;
+    const admitted = this.admit(
+      () => this.visibleIn(principal, checks),
+      (visible) => visible.size === named,
+    );
+    const decide = (visible: ReadonlySet<string>) => {
+      // A service bound to none of them waits for nothing: the position is not its to learn.
+      const waiting = visible.size === 0 ? undefined : this.reach(minPosition);
+      if (waiting !== undefined) return waiting.then(() => this.decideAll(principal, checks));
+      return this.decideAll(principal, checks);
+    };
+    return admitted instanceof Promise ? admitted.then(decide) : decide(admitted);
+  }
+
+  /**
+   * Authorization comes before any wait for `minPosition`: an outsider is refused at once, so the
+   * position it names tells it nothing (neither the 409 naming the head nor how long a wait takes).
+   * A refusal is only final once the projection holds the log's head, so a role or a binding
+   * written just before still holds (as for the routes' role resolver). Callers authorize again
+   * after waiting.
+   */
+  private admit<T>(decide: () => T, admitted: (value: T) => boolean = () => true): T | Promise<T> {
+    try {
+      const value = decide();
+      if (admitted(value)) return value;
+    } catch (error) {
+      if (!(error instanceof DomainError) || (error.kind !== 'not_found' && error.kind !== 'forbidden')) {
+        throw error;
+      }
+    }
+    return this.projections.reachHead().then(decide);
   }
 
   private decide(principal: Principal, request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
@@ -167,6 +199,7 @@ export class PermissionChecksService {
     channelId: string,
     options: { at?: string; minPosition?: number },
   ): Promise<ChannelIdentity & { position: number }> {
+    await this.admit(() => this.authorize(principal, workspaceId, 'channel-readers', channelId));
     await this.reach(options.minPosition);
     const current = this.authorize(principal, workspaceId, 'channel-readers', channelId);
     if (!current.compiled.channels.has(channelId)) throw notFound('channel');
@@ -239,6 +272,7 @@ export class PermissionChecksService {
     options: { at?: string; minPosition?: number },
     decide: (permissions: WorkspacePermissions) => BoundaryDecision,
   ): Promise<BoundaryAnswer> {
+    await this.admit(() => this.authorize(principal, workspaceId, 'checks'));
     await this.reach(options.minPosition);
     const current = this.authorize(principal, workspaceId, 'checks');
     if (!current.compiled.channels.has(channelId)) throw notFound('channel');
