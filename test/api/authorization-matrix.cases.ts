@@ -50,6 +50,16 @@ const revokeRole = (role: string): Case => ({
   },
 });
 
+/** The baseline's `code` connection with a credential the owner (re)stores before each call. */
+const storedCredential: Case = {
+  scope: 'workspace',
+  build: async (scene, place) => {
+    const url = `${base(place)}/connections/code/credential`;
+    await scene.as(place.tenant.owner, 'PUT', url, { kind: 'mandate-jwt' });
+    return { params: { connectionId: 'code' } };
+  },
+};
+
 /** A rule the owner just added, to remove. */
 const removeRule = (kind: 'extensions' | 'restrictions' | 'forbidden'): Case => ({
   scope: 'channel',
@@ -127,6 +137,12 @@ export const CASES: Record<string, Case> = {
     },
   },
   'GET /v1/workspaces/{workspaceId}/approval-policy': { scope: 'workspace', build: none },
+  'PUT /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': {
+    scope: 'workspace',
+    build: () => ({ params: { connectionId: 'code' }, body: { kind: 'mandate-jwt' } }),
+  },
+  'GET /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': storedCredential,
+  'DELETE /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': storedCredential,
   'PUT /v1/workspaces/{workspaceId}/approval-policy': {
     scope: 'workspace',
     build: () => ({ body: APPROVAL_POLICY }),

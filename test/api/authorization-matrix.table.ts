@@ -96,6 +96,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /v1/workspaces/{workspaceId}/connectors': { ok: ADMINS },
   'GET /v1/workspaces/{workspaceId}/agent-identity': { ok: MEMBERS },
   'PUT /v1/workspaces/{workspaceId}/agent-identity': { ok: ADMINS },
+  // Credentials are write-only and an admin's: no other role reads even their metadata.
+  'PUT /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': { ok: ADMINS },
+  'GET /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': { ok: ADMINS },
   'GET /v1/workspaces/{workspaceId}/approval-policy': { ok: MEMBERS },
   'PUT /v1/workspaces/{workspaceId}/approval-policy': { ok: ADMINS },
 

@@ -14,6 +14,7 @@ import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/obser
 import { AgentActionsModule } from './agent-actions/agent-actions.module';
 import { AuditModule } from './audit/audit.module';
 import { AccessModule } from './access/access.module';
+import { CredentialsModule } from './credentials/credentials.module';
 import { DirectoryModule } from './directory/directory.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { EventStoreReadiness } from './health/event-store.readiness-check';
@@ -82,6 +83,7 @@ export class AppModule {
         AuditModule,
         AccessModule,
         DirectoryModule,
+        CredentialsModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],

@@ -83,6 +83,18 @@ export const configSchema = z.object({
   CHECKPOINT_SIGNING_KEY_PATH: z.string().min(1).optional(),
   CHECKPOINT_EVERY_EVENTS: z.coerce.number().int().positive().default(1000),
 
+  /** Where the agent's own credentials live: the embedded envelope store, or OpenBao KV v2. */
+  VAULT_BACKEND: z.enum(['embedded', 'openbao']).default('embedded'),
+  VAULT_SQLITE_PATH: z.string().min(1).optional(),
+  /** Generated in dev when absent; the embedded vault refuses to start in production without it. */
+  VAULT_KEK_PATH: z.string().min(1).optional(),
+  VAULT_ADDR: z.string().url().optional(),
+  VAULT_TOKEN: z.string().min(1).optional(),
+  VAULT_KV_MOUNT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('secret'),
+
   CHECK_MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   PROJECTION_SNAPSHOT_EVERY: z.coerce.number().int().positive().default(10_000),
   PROJECTION_SOURCE: z.enum(['store', 'kafka']).default('store'),

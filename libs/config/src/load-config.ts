@@ -24,7 +24,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
     throw new ConfigError(['EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb']);
   }
+  const vaultProblems = vaultBackendProblems(config);
+  if (vaultProblems.length > 0) throw new ConfigError(vaultProblems);
   return config;
+}
+
+/**
+ * OpenBao needs its address and token. (The embedded vault's key-encryption key is checked when the
+ * vault opens: production refuses to start without the file, never generating one.)
+ */
+function vaultBackendProblems(config: AppConfig): string[] {
+  if (config.VAULT_BACKEND === 'embedded') return [];
+  const problems: string[] = [];
+  if (!config.VAULT_ADDR) problems.push('VAULT_ADDR: required when VAULT_BACKEND=openbao');
+  if (!config.VAULT_TOKEN) problems.push('VAULT_TOKEN: required when VAULT_BACKEND=openbao');
+  return problems;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

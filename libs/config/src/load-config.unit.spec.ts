@@ -78,3 +78,19 @@ describe('loadConfig: authentication', () => {
     ]);
   });
 });
+
+describe('loadConfig: credential vault', () => {
+  it('given no vault settings, when loading, then the embedded vault with the KV mount default', () => {
+    expect(loadConfig({})).toMatchObject({ VAULT_BACKEND: 'embedded', VAULT_KV_MOUNT: 'secret' });
+  });
+
+  it('given the OpenBao backend without address and token, when loading, then it refuses naming both', () => {
+    expect(problemsOf({ VAULT_BACKEND: 'openbao' })).toEqual([
+      expect.stringMatching(/^VAULT_ADDR: required/),
+      expect.stringMatching(/^VAULT_TOKEN: required/),
+    ]);
+    expect(
+      problemsOf({ VAULT_BACKEND: 'openbao', VAULT_ADDR: 'https://bao.internal:8200', VAULT_TOKEN: 't' }),
+    ).toEqual([]);
+  });
+});

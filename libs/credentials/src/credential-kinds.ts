@@ -1,15 +1,12 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import { normalizeHost } from '@mandate/domain';
+import { credentialKinds, type CredentialKind, normalizeHost } from '@mandate/domain';
 
 /**
  * What an admin may store for a connection. Every kind is parsed into its canonical form before it
  * reaches the vault; a value outside a kind's grammar is refused with that kind's own code, and the
  * refusal never repeats the value (it may be a secret).
  */
-export const credentialKinds = ['github-app', 'oauth2-client', 'static', 'mandate-jwt'] as const;
-export type CredentialKind = (typeof credentialKinds)[number];
-
 const MAX_SECRET_LENGTH = 16_384;
 const secretText = z.string().min(1).max(MAX_SECRET_LENGTH);
 
@@ -63,7 +60,8 @@ const staticSchema = z
 
 const mandateJwtSchema = z.object({ kind: z.literal('mandate-jwt') }).strict();
 
-const credentialInputSchema = z.discriminatedUnion('kind', [
+/** The request body's shape, per kind (the API documents and checks it); `parseCredential` goes further. */
+export const credentialBodySchema = z.discriminatedUnion('kind', [
   githubAppSchema,
   oauth2ClientSchema,
   staticSchema,
@@ -107,7 +105,7 @@ const kindCodes: Record<CredentialKind, CredentialErrorCode> = {
 
 /** Parses a credential body into its canonical form; messages name fields, never values. */
 export function parseCredential(input: unknown): CredentialParseResult {
-  const parsed = credentialInputSchema.safeParse(input);
+  const parsed = credentialBodySchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const kind = (input as { kind?: unknown } | null)?.kind;

@@ -1,5 +1,6 @@
 import { accessRequestEventSchemas } from './access/access-request.events';
 import { approvalPolicyEventSchemas } from './access/approval-policy.events';
+import { credentialEventSchemas } from './credentials/credential.events';
 import { egressEventSchemas } from './egress/egress.events';
 import type { EventSchema } from './shared';
 import { identityEventSchemas } from './identity-event-schemas';
@@ -10,4 +11,5 @@ export const eventSchemas: readonly EventSchema[] = [
   ...approvalPolicyEventSchemas,
   ...accessRequestEventSchemas,
   ...egressEventSchemas,
+  ...credentialEventSchemas,
 ];

@@ -8,5 +8,6 @@ export * from './channel';
 export * from './agent-actions';
 export * from './access';
 export * from './egress';
+export * from './credentials';
 export * from './identity-event-schemas';
 export * from './event-schemas';

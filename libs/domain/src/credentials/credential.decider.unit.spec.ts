@@ -1,0 +1,115 @@
+import { deciderSpec } from '@mandate/testing';
+import { type CredentialCommand, credentialDecider } from './credential.decider';
+import type { CredentialEvent } from './credential.events';
+
+const spec = deciderSpec(credentialDecider);
+const actor = { kind: 'user', id: 'alice' } as const;
+const fingerprint = `hmac-sha256:${'a'.repeat(43)}`;
+const ref = { workspaceId: 'acme', connectionId: 'github-main' };
+
+const store = (
+  overrides: Partial<Extract<CredentialCommand, { type: 'StoreCredential' }>> = {},
+): CredentialCommand => ({
+  type: 'StoreCredential',
+  ...ref,
+  kind: 'static',
+  connectionExists: true,
+  vaultVersion: 1,
+  fingerprint,
+  actor,
+  now: '2026-01-01T00:00:00.000Z',
+  callerRoles: ['admin'],
+  ...overrides,
+});
+const destroy = (callerRoles: CredentialCommand['callerRoles'] = ['admin']): CredentialCommand => ({
+  type: 'DestroyCredential',
+  ...ref,
+  actor,
+  now: '2026-01-01T00:00:00.000Z',
+  callerRoles,
+});
+const stored = (version: number, vaultVersion: number | null = version): CredentialEvent => ({
+  type: 'CredentialStored',
+  data: { ...ref, kind: 'static', version, vaultVersion, fingerprint },
+});
+
+describe('credential decider', () => {
+  it('given no credential, when an admin stores one, then CredentialStored carries the fingerprint', () => {
+    spec
+      .given([])
+      .when(store())
+      .then([stored(1)]);
+  });
+
+  it('given a stored credential, when another is stored, then it is a rotation with the next version', () => {
+    spec
+      .given([stored(1)])
+      .when(store({ vaultVersion: 2, kind: 'oauth2-client' }))
+      .then([
+        {
+          type: 'CredentialRotated',
+          data: { ...ref, kind: 'oauth2-client', version: 2, vaultVersion: 2, fingerprint },
+        },
+      ]);
+  });
+
+  it('given a destroyed credential, when one is stored again, then it is stored anew and its version keeps counting', () => {
+    spec
+      .given([stored(1), { type: 'CredentialDestroyed', data: { ...ref, version: 1 } }])
+      .when(store({ vaultVersion: 1 }))
+      .then([
+        {
+          type: 'CredentialStored',
+          data: { ...ref, kind: 'static', version: 2, vaultVersion: 1, fingerprint },
+        },
+      ]);
+  });
+
+  it('refuses a connection the agent identity does not have', () => {
+    spec
+      .given([])
+      .when(store({ connectionExists: false }))
+      .thenRefuses({
+        code: 'unknown-connection',
+        kind: 'unprocessable',
+        path: 'connectionId',
+      });
+  });
+
+  it.each([['member'], ['approver'], ['auditor']] as const)('refuses a %s storing or destroying', (role) => {
+    spec
+      .given([])
+      .when(store({ callerRoles: [role] }))
+      .thenRefuses({ code: 'not-workspace-admin', kind: 'forbidden' });
+    spec
+      .given([stored(1)])
+      .when(destroy([role]))
+      .thenRefuses({ code: 'not-workspace-admin', kind: 'forbidden' });
+  });
+
+  it('given a stored credential, when destroyed, then CredentialDestroyed names the version', () => {
+    spec
+      .given([stored(1)])
+      .when(destroy())
+      .then([{ type: 'CredentialDestroyed', data: { ...ref, version: 1 } }]);
+  });
+
+  it.each([
+    ['none', []],
+    ['a destroyed one', [stored(1), { type: 'CredentialDestroyed', data: { ...ref, version: 1 } }]],
+  ] as const)('given %s, when destroyed, then it is not found', (_, given) => {
+    spec.given(given).when(destroy()).thenRefuses({ code: 'credential-not-found', kind: 'not_found' });
+  });
+
+  it('mandate-jwt stores no secret: no vault version, no fingerprint', () => {
+    spec
+      .given([])
+      .when(store({ kind: 'mandate-jwt', vaultVersion: null, fingerprint: null }))
+      .then([
+        {
+          type: 'CredentialStored',
+          data: { ...ref, kind: 'mandate-jwt', version: 1, vaultVersion: null, fingerprint: null },
+        },
+      ]);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './credential.decider';
+export * from './credential.events';
