@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_OPERATION_EXTENSION } from '@mandate/auth';
 import { PROBLEM_CONTENT_TYPE, problemOpenApiSchema } from '@mandate/http';
+import { addLinks } from './openapi-links';
 
 const BEARER = 'bearer';
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -59,6 +60,7 @@ export function buildOpenApiDocument(
       operation.responses = responses;
     }
   }
+  addLinks(document);
   return document;
 }
 
