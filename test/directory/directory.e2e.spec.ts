@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { LightMyRequestResponse } from 'fastify';
+import { freshTemporalNamespace } from '@mandate/testing';
 import { ProjectionService } from '../../apps/api/src/permissions/projection.service';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
@@ -59,7 +60,11 @@ describe('Lists to find things: me, workspaces, members, channels, grants (API, 
   };
 
   beforeAll(async () => {
-    api = await startIdentityApi({ TEMPORAL_TASK_QUEUE: `directory-${randomUUID()}` });
+    // Fixed request ids: their workflows get a namespace of their own.
+    api = await startIdentityApi({
+      TEMPORAL_NAMESPACE: await freshTemporalNamespace(process.env.TEMPORAL_ADDRESS!, 'directory'),
+      TEMPORAL_TASK_QUEUE: `directory-${randomUUID()}`,
+    });
     worker = await NestFactory.createApplicationContext(
       WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }),
       { logger: false },

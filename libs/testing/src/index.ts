@@ -2,3 +2,4 @@ export * from './temp-dir';
 export * from './decider-spec';
 export * from './ts-process';
 export * from './static-role-resolver';
+export * from './temporal-namespace';

@@ -5,9 +5,8 @@ import {
   channelVisibleTo,
   DomainError,
   ownValue,
-  rolesOf,
+  rolesHeldBy,
   type WorkspaceRole,
-  type WorkspaceState,
 } from '@mandate/domain';
 import { type Page, pageOf, type PageOrder, type PageQuery } from '@mandate/http';
 import type { WorkspacePermissions } from '@mandate/projections';
@@ -38,10 +37,6 @@ export interface Me extends Principal {
   platformAdmin: boolean;
   workspaces: Page<WorkspaceSummary>;
 }
-
-/** Workspace roles are users': a service whose subject equals a user's id does not borrow them. */
-export const callerRolesIn = (workspace: WorkspaceState, principal: Principal): WorkspaceRole[] =>
-  principal.kind === 'user' ? rolesOf(workspace, principal.id) : [];
 
 /** Lists ordered by an id that is its own cursor: any well-formed id continues after itself. */
 const byId = <T>(id: (item: T) => string): PageOrder<T> => ({
@@ -103,7 +98,7 @@ export class DirectoryService {
 
   async channels(principal: Principal, workspaceId: string, query: PageQuery): Promise<Page<ChannelSummary>> {
     const permissions = await this.workspace(workspaceId);
-    const callerRoles = callerRolesIn(permissions.workspace, principal);
+    const callerRoles = rolesHeldBy(permissions.workspace, principal);
     const visible: ChannelSummary[] = [];
     for (const channel of permissions.channels.values()) {
       if (channel.status === 'absent' || !channelVisibleTo(channel, principal.id, callerRoles)) continue;
@@ -142,7 +137,7 @@ export class DirectoryService {
     const summaries: WorkspaceSummary[] = [];
     for (const { workspaceId, workspace } of workspaces) {
       if (workspace.status !== 'active') continue;
-      summaries.push({ workspaceId, name: workspace.name, roles: callerRolesIn(workspace, principal) });
+      summaries.push({ workspaceId, name: workspace.name, roles: rolesHeldBy(workspace, principal) });
     }
     return pageOf(
       summaries,

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
-import { type AccessRequestState, channelVisibleTo } from '@mandate/domain';
+import { type AccessRequestState, channelVisibleTo, rolesHeldBy } from '@mandate/domain';
 import { type Page, pageOf, type PageQuery } from '@mandate/http';
 import { AccessRequestsView, type AccessRequestEntry } from '../access/access-requests.view';
 import { CLOCK, type Clock } from '../clock';
 import { ProjectionService } from '../permissions/projection.service';
-import { callerRolesIn } from './directory.service';
 
 type Granted = Extract<AccessRequestState, { grant: unknown }>;
 
@@ -50,7 +49,7 @@ export class GrantsDirectory {
   ): Promise<Page<GrantSummary>> {
     await this.projections.reachHead();
     const permissions = this.projections.projection.workspace(workspaceId);
-    const callerRoles = permissions ? callerRolesIn(permissions.workspace, principal) : [];
+    const callerRoles = permissions ? rolesHeldBy(permissions.workspace, principal) : [];
     const visible = (channelId: string): boolean => {
       const channel = permissions?.channels.get(channelId);
       return (
