@@ -1,8 +1,11 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
-import { loadConfig } from '@mandate/config';
+import { demoExports, demoReport, runDemo } from '../apps/cli/src/demo/run-demo';
+import { type AppConfig, loadConfig, localApiUrl } from '@mandate/config';
 import {
   isShuttingDown,
+  type LocalInfra,
   ManagedProcess,
   mandateHome,
   onShutdown,
@@ -10,15 +13,20 @@ import {
   repoRoot,
   shutdown,
 } from '@mandate/infra';
+import { connectTemporalClient, isPollingWorkflows } from '@mandate/temporal';
 
 const log = (line: string) => console.error(line);
 
 const program = new Command('start')
   .description('Start Mandate with embedded defaults: local Temporal dev server, the API and the worker')
   .option('--with-kafka', 'also start a local Kafka broker (otherwise only KAFKA_BROKERS, when set, is used)')
+  .option(
+    '--demo',
+    'once everything is ready, build the demo workspace "acme" and print its personas’ tokens',
+  )
   .parse();
 
-async function main(options: { withKafka?: boolean }): Promise<void> {
+async function main(options: { withKafka?: boolean; demo?: boolean }): Promise<void> {
   const config = loadConfig();
   const infra = await provideLocalInfra({
     // Fixed ports and a database file: workflows (JIT grant timers) survive restarts.
@@ -48,27 +56,29 @@ async function main(options: { withKafka?: boolean }): Promise<void> {
     await Promise.all([api.stop(), worker.stop()]);
   });
 
-  const host = ['0.0.0.0', '::'].includes(config.API_HOST) ? '127.0.0.1' : config.API_HOST;
-  const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.API_PORT}`;
-  await api.waitUntilReady(async () => (await fetch(`${apiUrl}/readyz`)).status === 200, {
-    timeoutMs: 120_000,
-  });
+  const apiUrl = localApiUrl(config);
+  const temporal = await connectTemporalClient({ ...config, TEMPORAL_ADDRESS: infra.temporal.address });
+  try {
+    await Promise.all([
+      api.waitUntilReady(async () => (await fetch(`${apiUrl}/readyz`)).status === 200, {
+        timeoutMs: 120_000,
+      }),
+      worker.waitUntilReady(
+        () => isPollingWorkflows(temporal.client, config.TEMPORAL_TASK_QUEUE, worker.pid ?? -1),
+        { timeoutMs: 120_000 },
+      ),
+    ]);
+  } finally {
+    await temporal.close();
+  }
 
-  console.log(
-    [
-      '',
-      'Mandate is running.',
-      `  API            ${apiUrl}`,
-      `  API docs       ${apiUrl}/docs   (OpenAPI JSON: ${apiUrl}/openapi.json)`,
-      `  Temporal UI    ${infra.temporal.uiUrl ?? '(set TEMPORAL_UI_URL)'}   (frontend ${infra.temporal.address})`,
-      `  Kafka          ${infra.kafka?.brokers ?? 'off (set KAFKA_BROKERS or pass --with-kafka)'}`,
-      '  Dev token      npm run cli -- token --sub alice --kind user',
-      `  Runtime        Node ${process.version} (${process.execPath})`,
-      `  Platform admins ${platformAdmins || '(none: set PLATFORM_ADMINS to create workspaces)'}`,
-      '',
-      'Ctrl-C stops everything.',
-    ].join('\n'),
-  );
+  if (options.demo) {
+    const run = await runDemo({ ...config, PLATFORM_ADMINS: platformAdmins }, apiUrl);
+    // The apps write their last request lines as the demo's answers arrive: let them land first.
+    await sleep(300);
+    console.log(`\n${demoReport(run)}\nIn your shell:\n${demoExports(run)}`);
+  }
+  console.log(banner(config, { apiUrl, infra, platformAdmins, demo: options.demo === true }));
 
   // Either application dying takes everything down: a half-running backend only misleads.
   await Promise.race([api.exited, worker.exited]);
@@ -76,6 +86,42 @@ async function main(options: { withKafka?: boolean }): Promise<void> {
   const dead = api.running ? worker : api;
   log(`${dead.options.name} ${dead.describeExit()}; stopping.`);
   await shutdown(1);
+}
+
+/** The last lines `npm start` prints: where everything is and how to get in. */
+function banner(
+  config: AppConfig,
+  {
+    apiUrl,
+    infra,
+    platformAdmins,
+    demo,
+  }: { apiUrl: string; infra: LocalInfra; platformAdmins: string; demo: boolean },
+): string {
+  const admin = platformAdmins.split(',')[0]?.trim();
+  const token =
+    config.AUTH_MODE === 'dev'
+      ? [
+          `  Get a token      export TOKEN=$(npm run -s cli -- token --sub ${admin || 'alice'})`,
+          `                   curl -H "Authorization: Bearer $TOKEN" ${apiUrl}/v1/me`,
+        ]
+      : ['  Tokens           from your identity provider (AUTH_MODE=jwks)'];
+  return [
+    '',
+    'Mandate is running.',
+    `  API              ${apiUrl}`,
+    `  API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)`,
+    `  Temporal UI      ${infra.temporal.uiUrl ?? '(set TEMPORAL_UI_URL)'}   (frontend ${infra.temporal.address})`,
+    `  Kafka            ${infra.kafka?.brokers ?? 'off (set KAFKA_BROKERS or pass --with-kafka)'}`,
+    `  Runtime          Node ${process.version}`,
+    `  Platform admins  ${platformAdmins || '(none: set PLATFORM_ADMINS to create workspaces)'}`,
+    ...token,
+    demo
+      ? '  Demo tokens      eval "$(npm run -s cli -- demo)"   (acme exists: this only mints new tokens)'
+      : '  Demo workspace   eval "$(npm run -s cli -- demo)"   (or start with: npm start -- --demo)',
+    '',
+    'Ctrl-C stops everything.',
+  ].join('\n');
 }
 
 main(program.opts()).catch((error: unknown) => {

@@ -4,3 +4,4 @@ export * from './temporal-settings';
 export * from './temporal-worker.factory';
 export * from './jit-command-key';
 export * from './jit-command-signature';
+export * from './task-queue-pollers';

@@ -3,6 +3,7 @@ import { auditPublicKeyCommand } from './audit-public-key.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { auditVerifyExportCommand } from './audit-verify-export.command';
 import type { CliCommand } from './cli-command';
+import { demoCommand } from './demo.command';
 import { replayCommand } from './replay.command';
 import { tokenCommand } from './token.command';
 
@@ -16,4 +17,5 @@ export const commands: CliCommand[] = [
   auditPublicKeyCommand,
   auditVerifyExportCommand,
   replayCommand,
+  demoCommand,
 ];
