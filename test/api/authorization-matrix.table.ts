@@ -79,7 +79,13 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /v1/me': { ok: EVERYONE },
 
   'POST /v1/workspaces': { ok: ['platform-admin'] },
+  // Lists the caller's own workspaces (every one for a platform admin).
+  'GET /v1/workspaces': { ok: EVERYONE },
   'GET /v1/workspaces/{workspaceId}': { ok: MEMBERS },
+  'GET /v1/workspaces/{workspaceId}/members': { ok: MEMBERS },
+  // Lists only the channels (and grants) the caller may see.
+  'GET /v1/workspaces/{workspaceId}/channels': { ok: MEMBERS },
+  'GET /v1/workspaces/{workspaceId}/grants': { ok: MEMBERS },
   'PATCH /v1/workspaces/{workspaceId}': { ok: ADMINS },
   // Admins manage roles, but owner and auditor are an owner's to give: auditing is a separate duty.
   'PUT /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#member': { ok: ADMINS },
