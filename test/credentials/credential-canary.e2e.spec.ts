@@ -88,7 +88,7 @@ describe('secret canary: a stored secret never travels', () => {
       expect(exported.statusCode).toBe(200);
     }
     record(await api.call('GET', '/v1/workspaces/acme/audit/events', { as: 'root' }));
-  });
+  }, 60_000);
 
   afterAll(() => api.app.close());
 

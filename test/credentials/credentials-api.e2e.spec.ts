@@ -41,7 +41,7 @@ describe('credentials API (write-only, real app, SQLite file, embedded vault)', 
       body: { connections: [connection('github-main'), connection('github-other')] },
     });
     expect(baseline.statusCode).toBe(200);
-  });
+  }, 60_000);
 
   afterAll(() => api.app.close());
 
