@@ -39,6 +39,34 @@ describe('health and readiness', () => {
     }
   });
 
+  it("given no token or a tenant's, when probing readiness, then only states are shown: no position, no addresses; a platform admin sees the details", async () => {
+    const api = await startTestApi({ PLATFORM_ADMINS: 'ops' });
+    try {
+      const probe = async (token?: string) =>
+        api.app.inject({
+          method: 'GET',
+          url: '/readyz',
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+
+      const anonymous = await probe();
+      const tenant = await probe(await api.token('alice'));
+      const admin = await probe(await api.token('ops'));
+
+      for (const response of [anonymous, tenant]) {
+        const { checks } = response.json<{ checks: Record<string, object> }>();
+        expect(Object.values(checks).every((check) => Object.keys(check).join() === 'state')).toBe(true);
+        expect(response.body).not.toContain(api.config.TEMPORAL_ADDRESS);
+        expect(response.body).not.toMatch(/head position/);
+      }
+      expect(admin.json()).toMatchObject({
+        checks: { 'event-store': { detail: expect.stringMatching(/^head position \d+/) } },
+      });
+    } finally {
+      await api.app.close();
+    }
+  });
+
   it('answers 503 naming the dependency that is down', async () => {
     const api = await startTestApi({ TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}` });
     try {

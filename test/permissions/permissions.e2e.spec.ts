@@ -38,7 +38,10 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
   };
 
   beforeAll(async () => {
-    api = await startTestApi({ CHECK_MIN_POSITION_WAIT_MS: '300' }, { imports: [TestOnlyModule] });
+    api = await startTestApi(
+      { CHECK_MIN_POSITION_WAIT_MS: '300', PLATFORM_ADMINS: 'ops' },
+      { imports: [TestOnlyModule] },
+    );
     log = new IdentityLog(api.app.get<EventStore>(EVENT_STORE));
     for (const [workspaceId, owner] of [
       [WS, 'olivia'],
@@ -483,8 +486,8 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
       expect([asAdmin.statusCode, asMember.statusCode]).toEqual([201, 403]);
     });
 
-    it('given a caught-up projection, when probing readiness, then the store and the projection are up', async () => {
-      const response = await api.app.inject({ method: 'GET', url: '/readyz' });
+    it('given a caught-up projection, when a platform admin probes readiness, then the store and the projection are up', async () => {
+      const response = await get('/readyz', await api.token('ops'));
 
       expect(response.json().checks).toMatchObject({
         'event-store': { state: 'up', detail: expect.stringMatching(/^head position \d+/) },
