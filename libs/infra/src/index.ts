@@ -9,3 +9,4 @@ export * from './shutdown';
 export * from './temporal.provisioner';
 export * from './schemathesis.provisioner';
 export * from './venv';
+export * from './openbao.provisioner';

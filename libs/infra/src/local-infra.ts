@@ -1,10 +1,13 @@
 import { provideKafka, type KafkaOptions, type ProvidedKafka } from './kafka.provisioner';
+import { provideOpenBao, type ProvidedOpenBao } from './openbao.provisioner';
 import { provideTemporal, type ProvidedTemporal, type TemporalOptions } from './temporal.provisioner';
 
 export interface LocalInfraOptions {
   temporal: Omit<TemporalOptions, 'env' | 'log'>;
   /** `false`: no Kafka (unless KAFKA_BROKERS is set, which is then passed on). */
   kafka: Omit<KafkaOptions, 'env' | 'log'> | false;
+  /** An OpenBao dev server for the vault's tests (or the one at VAULT_ADDR); none by default. */
+  openbao?: boolean;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -12,6 +15,7 @@ export interface LocalInfraOptions {
 export interface LocalInfra {
   temporal: ProvidedTemporal;
   kafka?: ProvidedKafka;
+  openbao?: ProvidedOpenBao;
   /** The variables that point Mandate's processes (and tests) at what was provided. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -25,16 +29,18 @@ export async function provideLocalInfra(options: LocalInfraOptions): Promise<Loc
   const env = options.env ?? process.env;
   const log = options.log;
   const wantKafka = options.kafka !== false || Boolean(env.KAFKA_BROKERS);
-  const [temporal, kafka] = await Promise.allSettled([
+  const [temporal, kafka, openbao] = await Promise.allSettled([
     provideTemporal({ ...options.temporal, env, log }),
     wantKafka ? provideKafka({ ...(options.kafka || {}), env, log }) : Promise.resolve(undefined),
+    options.openbao ? provideOpenBao({ env, log }) : Promise.resolve(undefined),
   ]);
-  if (temporal.status === 'rejected' || kafka.status === 'rejected') {
+  if (temporal.status === 'rejected' || kafka.status === 'rejected' || openbao.status === 'rejected') {
     await Promise.allSettled([
       temporal.status === 'fulfilled' && temporal.value.stop(),
       kafka.status === 'fulfilled' && kafka.value?.stop(),
+      openbao.status === 'fulfilled' && openbao.value?.stop(),
     ]);
-    const errors = [temporal, kafka].flatMap((result) =>
+    const errors = [temporal, kafka, openbao].flatMap((result) =>
       result.status === 'rejected' ? [result.reason] : [],
     );
     throw errors.length === 1
@@ -46,12 +52,17 @@ export async function provideLocalInfra(options: LocalInfraOptions): Promise<Loc
   const infraEnv: Record<string, string> = { TEMPORAL_ADDRESS: temporal.value.address };
   if (temporal.value.uiUrl) infraEnv.TEMPORAL_UI_URL = temporal.value.uiUrl;
   if (kafka.value) infraEnv.KAFKA_BROKERS = kafka.value.brokers;
+  if (openbao.value) {
+    infraEnv.VAULT_ADDR = openbao.value.address;
+    infraEnv.VAULT_TOKEN = openbao.value.token;
+  }
   return {
     temporal: temporal.value,
     kafka: kafka.value,
+    openbao: openbao.value,
     env: infraEnv,
     stop: async () => {
-      await Promise.all([kafka.value?.stop(), temporal.value.stop()]);
+      await Promise.all([openbao.value?.stop(), kafka.value?.stop(), temporal.value.stop()]);
     },
   };
 }
