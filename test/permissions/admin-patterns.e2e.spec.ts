@@ -42,7 +42,7 @@ describe('admin-supplied patterns (real app, SQLite file, HTTP)', () => {
       body: { channelId: 'eng', name: 'Engineering', visibility: 'public' },
     });
     expect(channel.statusCode).toBe(201);
-  });
+  }, 60_000);
 
   afterAll(() => api.app.close());
 

@@ -18,6 +18,7 @@ describe('look-alike inputs (real app, SQLite file, HTTP)', () => {
     for (const service of ['tool-gateway', 'agent-runtime']) {
       await api.call('PUT', `/v1/workspaces/acme/services/${service}`, { as: 'root' });
     }
+    await api.call('PUT', '/v1/workspaces/acme/members/rita/roles/member', { as: 'root' });
     const baseline = await api.call('PUT', '/v1/workspaces/acme/agent-identity', {
       as: 'alice',
       headers: { 'if-match': '"0"' },
@@ -40,9 +41,136 @@ describe('look-alike inputs (real app, SQLite file, HTTP)', () => {
     });
     expect([baseline.statusCode, channel.statusCode]).toEqual([200, 201]);
     baselineEtag = String(baseline.headers.etag);
-  });
+  }, 60_000);
 
   afterAll(() => api.app.close());
+
+  describe('resources', () => {
+    const check = (resource: string) => ({
+      workspaceId: 'acme',
+      channelId: 'eng',
+      connector: 'github',
+      action: 'read',
+      resource,
+    });
+    const lookAlikes: [string, string][] = [
+      ['a trailing space', 'acme/secrets '],
+      ['a trailing tab', 'acme/secrets\t'],
+      ['a trailing newline', 'acme/secrets\n'],
+      ['a trailing NUL', 'acme/secrets\u0000'],
+      ['a trailing zero-width space', 'acme/secrets\u200b'],
+      ['a leading no-break space', 'acme/\u00a0secrets'],
+      ['a bidi override', 'acme/\u202esecrets'],
+      ['a percent escape', 'acme/%73ecrets'],
+      ['a Cyrillic look-alike letter', 'acme/\u0455ecrets'],
+      ['a fullwidth letter', 'acme/\uff53ecrets'],
+    ];
+
+    it.each(lookAlikes)(
+      'given a forbid on acme/secrets and acme/* allowed, when checking it with %s, then it is denied as malformed',
+      async (_name, resource) => {
+        const response = await api.call('POST', '/v1/check', { ...gateway, body: check(resource) });
+
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toMatchObject({
+          allowed: false,
+          provenance: { layer: 'default', rule: 'malformed-resource' },
+        });
+      },
+    );
+
+    it.each([
+      ['the .git alias', 'acme/secrets.git'],
+      ['another case', 'ACME/Secrets'],
+      ['another case and the .git alias', 'Acme/SECRETS.GIT'],
+    ])(
+      'given a forbid on acme/secrets, when checking it spelled with %s, then the forbid denies it',
+      async (_name, resource) => {
+        const response = await api.call('POST', '/v1/check', { ...gateway, body: check(resource) });
+
+        expect(response.json()).toMatchObject({
+          allowed: false,
+          provenance: { layer: 'forbid', rule: 'workspace/forbidden/no-secrets' },
+        });
+      },
+    );
+
+    it('given the same spellings in a batch, when checking, then every one is denied and a plain name is allowed', async () => {
+      const spellings = [...lookAlikes.map(([, resource]) => resource), 'acme/secrets.git', 'acme/api'];
+      const response = await api.call('POST', '/v1/check/batch', {
+        ...gateway,
+        body: { checks: spellings.map(check) },
+      });
+
+      const results = response.json<{ results: { allowed: boolean }[] }>().results;
+      expect(results.map((result) => result.allowed)).toEqual([...lookAlikes.map(() => false), false, true]);
+    });
+
+    it('given an agent runtime, when the agent acts on a look-alike of a forbidden resource, then the action is denied and recorded so', async () => {
+      const response = await api.call('POST', '/v1/workspaces/acme/agent-actions', {
+        as: 'agent-runtime',
+        scopes: ['agent-actions:record'],
+        body: {
+          channelId: 'eng',
+          connector: 'github',
+          action: 'read',
+          resource: 'acme/secrets\u200b',
+          invokedBy: 'rita',
+          idempotencyKey: 'run-1:step-1',
+        },
+      });
+
+      expect(response.json()).toMatchObject({
+        allowed: false,
+        provenance: { rule: 'malformed-resource' },
+      });
+    });
+
+    it.each([
+      ['a look-alike resource', 'malformed-pattern', 'acme/secrets\u200b', 'body.resources[0]'],
+      ['a percent escape', 'malformed-pattern', 'acme/%73ecrets', 'body.resources[0]'],
+      [
+        'the .git alias of a forbidden resource',
+        'forbidden-by-guardrail',
+        'acme/secrets.git',
+        'body.resources[0]',
+      ],
+    ])(
+      'given a member, when asking for JIT access to %s, then 422 %s',
+      async (_name, code, resource, path) => {
+        const response = await api.call('POST', '/v1/workspaces/acme/access-requests', {
+          as: 'rita',
+          body: {
+            channelId: 'eng',
+            connector: 'github',
+            actions: ['read'],
+            resources: [resource],
+            durationSeconds: 3600,
+            reason: 'look',
+          },
+        });
+
+        expect(problem(response, 422)).toMatchObject({
+          code,
+          errors: expect.arrayContaining([{ path, message: expect.any(String) }]),
+        });
+      },
+    );
+
+    it('given an admin, when forbidding a look-alike pattern in a channel, then 422 malformed-pattern', async () => {
+      const response = await api.call('POST', '/v1/workspaces/acme/channels/eng/forbidden', {
+        as: 'alice',
+        body: {
+          rule: { id: 'no-x', connector: 'github', actions: ['read'], resources: ['acme/x\u200b/**'] },
+        },
+      });
+
+      expect(problem(response, 422)).toMatchObject({
+        code: 'malformed-pattern',
+        errors: [{ path: 'body.rule.resources[0]' }],
+      });
+    });
+  });
 
   describe('egress hosts', () => {
     it.each([

@@ -20,10 +20,10 @@ import {
   approvalPolicyStreamId,
   channelVisibleTo,
   type CodedIssue,
-  coverageWitness,
   DomainError,
   type DomainErrorKind,
   evaluate,
+  evaluateCoverage,
   openRound,
   satisfiesEvery,
   throwIfIssues,
@@ -529,14 +529,9 @@ export class AccessRequestsService {
     // granted, and the forbid still wins for the resources it names.
     body.actions.forEach((action, actionIndex) =>
       body.resources.forEach((resource, resourceIndex) => {
-        const decision = evaluate(
+        const decision = evaluateCoverage(
           compiled,
-          {
-            channelId: body.channelId,
-            connector: body.connector,
-            action,
-            resource: coverageWitness(resource),
-          },
+          { channelId: body.channelId, connector: body.connector, action, resource },
           nowMs,
         );
         if (decision.provenance.layer === 'forbid') {

@@ -13,7 +13,10 @@ export const builtinConnectors: readonly ConnectorDefinition[] = [
       description: 'owner/repository',
       example: 'acme/api',
       segment: `^${name}$`,
+      // Owner and repository names are unique regardless of case on GitHub, and `repo.git` is the
+      // clone URL of `repo`: one resource each.
       caseInsensitive: true,
+      aliases: [{ segment: 1, suffix: '.git' }],
     },
   },
   {
@@ -24,7 +27,8 @@ export const builtinConnectors: readonly ConnectorDefinition[] = [
     resource: {
       description: 'drive/folder/…/file (names or ids)',
       example: 'shared/engineering/roadmap',
-      segment: '^[^/*\\s][^/*]*$',
+      // Names may hold inner spaces; the normaliser refuses them at either end and any other blank.
+      segment: '^[^/*]+$',
       caseInsensitive: false,
     },
   },

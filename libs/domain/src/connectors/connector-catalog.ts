@@ -1,7 +1,7 @@
 import type { CodedIssue } from '../shared';
 import { compileLinearPattern, type LinearPattern, matchesNothing } from '../shared/linear-pattern';
 import { ownValue } from '../shared/own-value';
-import type { SegmentSyntax } from '../permissions/resource-pattern';
+import { type SegmentSyntax, segmentSyntax } from '../permissions/resource-normalizer';
 import { builtinConnectors } from './builtin-connectors';
 import type { ConnectorDefinition } from './connector-definition';
 
@@ -62,7 +62,22 @@ function segmentPattern(source: string): LinearPattern {
   return compiled.ok ? compiled.pattern : matchesNothing(source);
 }
 
+function resourceSyntax(resource: ConnectorDefinition['resource']): SegmentSyntax {
+  return segmentSyntax(segmentPattern(resource.segment), resource);
+}
+
+/** Built-in and registered definitions are compiled once per process, not per catalog. */
+const compiledConnectors = new WeakMap<ConnectorDefinition, CompiledConnector>();
+
 function compileConnector(definition: ConnectorDefinition): CompiledConnector {
+  const known = compiledConnectors.get(definition);
+  if (known !== undefined) return known;
+  const compiled = compileDefinition(definition);
+  compiledConnectors.set(definition, compiled);
+  return compiled;
+}
+
+function compileDefinition(definition: ConnectorDefinition): CompiledConnector {
   const impliedBy = new Map<string, string[]>();
   for (const [action, implied] of Object.entries(definition.implies)) {
     for (const target of implied) impliedBy.set(target, [...(impliedBy.get(target) ?? []), action]);
@@ -81,10 +96,7 @@ function compileConnector(definition: ConnectorDefinition): CompiledConnector {
   }
   return {
     definition,
-    syntax: {
-      segment: segmentPattern(definition.resource.segment),
-      caseInsensitive: definition.resource.caseInsensitive,
-    },
+    syntax: resourceSyntax(definition.resource),
     allows,
     deniedWith,
   };

@@ -50,6 +50,58 @@ describe('connector catalog', () => {
     expect(withSegment('^(?!x)[a-z]+$')?.source).toBe('^(?!x)[a-z]+$');
   });
 
+  it('reads a syntax of one repeated class as a table of the ASCII characters it admits', () => {
+    const admitted = (connector: string, chars: string) =>
+      [...chars].map((char) => catalog.get(connector)?.syntax.asciiKinds[char.charCodeAt(0)] === 1);
+    expect(admitted('github', 'az09_.-')).toEqual([true, true, true, true, true, true, true]);
+    expect(admitted('github', '~+#')).toEqual([false, false, false]);
+    expect(admitted('google-drive', 'Az~+#')).toEqual([true, true, true, true, true]);
+    expect(catalog.get('github')?.syntax.engineChecksSegments).toBe(false);
+  });
+
+  it.each(['^[a-z]+[0-9]*$', '^[a-z]+$|^x$', '^[a-z]*$', '[a-z]+', '^[]a]+$'])(
+    'leaves the syntax %j to the engine',
+    (segment) => {
+      const syntax = createConnectorCatalog([
+        {
+          id: 'custom',
+          displayName: 'Custom',
+          actions: ['read'],
+          implies: {},
+          resource: { description: 'name', example: 'abc', segment, caseInsensitive: false },
+        },
+      ]).get('custom')?.syntax;
+      expect(syntax?.engineChecksSegments).toBe(true);
+    },
+  );
+
+  it('declares GitHub .git as an alias and folds alias suffixes of case-insensitive connectors', () => {
+    expect(catalog.get('github')?.syntax.aliases).toEqual([{ segment: 1, suffix: '.git' }]);
+    expect(catalog.get('notion')?.syntax.aliases).toEqual([]);
+    const withAlias = (caseInsensitive: boolean) =>
+      createConnectorCatalog([
+        {
+          id: 'hg',
+          displayName: 'Mercurial',
+          actions: ['read'],
+          implies: {},
+          resource: {
+            description: 'repo',
+            example: 'repo',
+            segment: '^[A-Za-z.]+$',
+            caseInsensitive,
+            aliases: [{ segment: 0, suffix: '.HG' }],
+          },
+        },
+      ]).get('hg')?.syntax.aliases;
+    expect(withAlias(true)).toEqual([{ segment: 0, suffix: '.hg' }]);
+    expect(withAlias(false)).toEqual([{ segment: 0, suffix: '.HG' }]);
+  });
+
+  it('compiles a definition once, whatever the number of catalogs', () => {
+    expect(createConnectorCatalog().get('github')).toBe(createConnectorCatalog().get('github'));
+  });
+
   it('says why a segment syntax is refused', () => {
     const definition = {
       id: 'pagerduty',

@@ -22,6 +22,16 @@ export const connectorDefinitionSchema = z
         /** Regular expression (source) a literal segment must match. */
         segment: z.string().min(1),
         caseInsensitive: z.boolean().default(false),
+        /**
+         * Spellings the service treats as one resource: `suffix` on the segment at index `segment`
+         * is dropped (GitHub: `acme/api.git` is `acme/api`), so a rule on one covers all.
+         */
+        aliases: z
+          .array(
+            z.strictObject({ segment: z.number().int().min(0).max(31), suffix: z.string().min(1).max(20) }),
+          )
+          .max(4)
+          .optional(),
       })
       .strict(),
   })

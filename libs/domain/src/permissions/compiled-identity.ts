@@ -16,11 +16,13 @@ import { compileRule, indexIn, type LayerTable, type Placement, removePlacements
 import type { ActiveGrant, Decision } from './decision';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
 import type { PatternIndex } from './pattern-index';
+import { type SegmentSyntax, segmentSyntax } from './resource-normalizer';
+import { matchesNothing } from '../shared/linear-pattern';
 
 /** Everything one check of (connector, action) in a channel needs, resolved ahead of time. */
 export interface ActionSlot {
-  /** Connector resources are case-insensitive: fold the queried name before lookup. */
-  foldCase: boolean;
+  /** The connector's resource syntax: queried names are normalised with it before lookup. */
+  syntax: SegmentSyntax;
   workspaceForbid: PatternIndex<Decision> | undefined;
   channelForbid: PatternIndex<Decision> | undefined;
   restrict: PatternIndex<Decision> | undefined;
@@ -264,7 +266,7 @@ export class CompiledWorkspace {
   private slotFor(channel: CompiledChannel, connector: string, action: string): ActionSlot {
     const jit = this.jit.get(channel.channelId);
     return {
-      foldCase: this.catalog.get(connector)?.syntax.caseInsensitive ?? false,
+      syntax: this.catalog.get(connector)?.syntax ?? unknownConnectorSyntax,
       workspaceForbid: indexIn(this.workspaceForbid, connector, action),
       channelForbid: indexIn(channel.forbid, connector, action),
       restrict: indexIn(channel.restrict, connector, action),
@@ -303,6 +305,11 @@ export class CompiledWorkspace {
 function addPorts(table: Map<string, ReadonlySet<number>>, key: string, ports: readonly number[]): void {
   table.set(key, new Set([...(table.get(key) ?? []), ...ports]));
 }
+
+/** Slots exist only for connectors in the catalog; this stands in should one ever be missing. */
+const unknownConnectorSyntax = segmentSyntax(matchesNothing('(unknown connector)'), {
+  caseInsensitive: false,
+});
 
 /** Compiles a workspace's current states; the projection then keeps it up to date incrementally. */
 export function compileWorkspace(identity: WorkspaceIdentity): CompiledWorkspace {

@@ -57,6 +57,7 @@ export const defaultDecisions = {
   archivedChannel: deny('archived-channel', 'The channel is archived'),
   malformedResource: deny(
     'malformed-resource',
-    'The resource must be a concrete name: no wildcards, empty or relative segments',
+    "The resource is not a name in the connector's syntax: no wildcards, empty or relative segments, " +
+      'control, format or edge-space characters, or percent-escapes',
   ),
 };

@@ -1,28 +1,55 @@
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { CanonicalHost } from '../egress/host-normalizer';
 import { holdsRole } from '../common/workspace-role';
-import type { CompiledChannel, CompiledWorkspace } from './compiled-identity';
+import type { ActionSlot, CompiledChannel, CompiledWorkspace } from './compiled-identity';
 import { type BoundaryDecision, type Decision, defaultDecisions, type PermissionQuery } from './decision';
 import { parentOf } from './pattern-index';
-import { isConcreteResource } from './resource-pattern';
+import { canonicalResource } from './resource-normalizer';
+import { coverageWitness, parseResourcePattern } from './resource-pattern';
 
 /**
  * The evaluation order: forbid (workspace, then channel) → restrict unless an active JIT grant
  * covers it → JIT grant → channel extension → baseline → deny. `nowMs` is epoch milliseconds; a
- * grant allows while `nowMs < expiresAt`, so exactly at expiry it no longer does. Returns one of
- * the frozen decisions compiled ahead of time; on the way it allocates only the resource's parent
- * name (shared by every layer) and, for a case-insensitive connector, the folded name.
+ * grant allows while `nowMs < expiresAt`, so exactly at expiry it no longer does. The queried
+ * resource goes through the resource normaliser with the connector's syntax first: a name outside
+ * it is denied as `malformed-resource`, never compared to a rule. Returns one of the frozen
+ * decisions compiled ahead of time; a plain ASCII name costs one pass over its characters, then the
+ * parent name shared by every layer.
  */
 export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, nowMs: number): Decision {
   const channel = compiled.channels.get(query.channelId);
   if (channel === undefined) return defaultDecisions.unknownChannel;
   if (channel.archived) return defaultDecisions.archivedChannel;
-  if (!isConcreteResource(query.resource)) return defaultDecisions.malformedResource;
   const slot = channel.slots.get(query.connector)?.get(query.action);
   if (slot === undefined) return defaultDecisions.noRule;
-  const resource = slot.foldCase ? query.resource.toLowerCase() : query.resource;
-  const parent = parentOf(resource);
+  const resource = canonicalResource(query.resource, slot.syntax);
+  if (resource === undefined) return defaultDecisions.malformedResource;
+  return decideIn(slot, resource, nowMs);
+}
 
+/**
+ * The decision that holds for every resource the pattern `query.resource` names (a JIT request's
+ * resources): the evaluation of its coverage witness. A forbid answer means a forbid covers the
+ * whole pattern; a pattern outside the connector's syntax is `malformed-resource`.
+ */
+export function evaluateCoverage(
+  compiled: CompiledWorkspace,
+  query: PermissionQuery,
+  nowMs: number,
+): Decision {
+  const channel = compiled.channels.get(query.channelId);
+  if (channel === undefined) return defaultDecisions.unknownChannel;
+  if (channel.archived) return defaultDecisions.archivedChannel;
+  const slot = channel.slots.get(query.connector)?.get(query.action);
+  if (slot === undefined) return defaultDecisions.noRule;
+  const parsed = parseResourcePattern(query.resource, slot.syntax);
+  if (!parsed.ok) return defaultDecisions.malformedResource;
+  return decideIn(slot, coverageWitness(parsed.pattern), nowMs);
+}
+
+/** The layers, top to bottom, for a canonical resource. */
+function decideIn(slot: ActionSlot, resource: string, nowMs: number): Decision {
+  const parent = parentOf(resource);
   const workspaceForbid = slot.workspaceForbid?.find(resource, nowMs, parent);
   if (workspaceForbid !== undefined) return workspaceForbid;
   const channelForbid = slot.channelForbid?.find(resource, nowMs, parent);

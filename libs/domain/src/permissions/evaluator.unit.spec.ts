@@ -9,7 +9,14 @@ import { workspaceDecider } from '../workspace/workspace.decider';
 import type { WorkspaceEvent } from '../workspace/workspace.events';
 import { compileWorkspace } from './compiled-identity';
 import type { ActiveGrant, PermissionLayer } from './decision';
-import { checkEgress, checkInvoke, checkMemory, decideAgentAction, evaluate } from './evaluator';
+import {
+  checkEgress,
+  checkInvoke,
+  checkMemory,
+  decideAgentAction,
+  evaluate,
+  evaluateCoverage,
+} from './evaluator';
 
 const T = Date.parse('2026-11-29T12:00:00.000Z');
 const inOneHour = new Date(T + 3_600_000).toISOString();
@@ -395,6 +402,49 @@ const cases: Case[] = [
     'default',
     'malformed-resource',
   ],
+  // 7. look-alike spellings: one canonical name, or refused
+  [
+    "GitHub's .git alias names the forbidden repository",
+    { action: 'read', resource: 'acme/secrets.git' },
+    false,
+    'forbid',
+    'workspace/forbidden/no-secrets',
+  ],
+  [
+    'a trailing zero-width space cannot sidestep a forbid',
+    { action: 'read', resource: 'acme/secrets\u200b' },
+    false,
+    'default',
+    'malformed-resource',
+  ],
+  [
+    'a trailing space cannot sidestep a forbid',
+    { action: 'read', resource: 'acme/secrets ' },
+    false,
+    'default',
+    'malformed-resource',
+  ],
+  [
+    'a percent-escape cannot sidestep a forbid',
+    { action: 'read', resource: 'acme/%73ecrets' },
+    false,
+    'default',
+    'malformed-resource',
+  ],
+  [
+    "a Cyrillic look-alike is outside GitHub's syntax",
+    { action: 'read', resource: 'acme/\u0455ecrets' },
+    false,
+    'default',
+    'malformed-resource',
+  ],
+  [
+    'the .git alias of an allowed repository is allowed as it',
+    { action: 'write', resource: 'Acme/API.git' },
+    true,
+    'baseline',
+    'workspace/connections/github-main',
+  ],
 ];
 
 describe('evaluate', () => {
@@ -612,6 +662,40 @@ describe('decideAgentAction', () => {
       T,
     );
     expect(decision).toMatchObject({ allowed: true, provenance: { layer: 'baseline' } });
+  });
+});
+
+describe('evaluateCoverage', () => {
+  const coverage = (resource: string, action = 'read') =>
+    evaluateCoverage(compiled, { channelId: 'eng', connector: 'github', action, resource }, T);
+
+  it.each([
+    ['a pattern a forbid covers wholly, spelled with the alias', 'Acme/Secrets.git', 'forbid'],
+    ['a pattern a forbid covers wholly', 'acme/secrets', 'forbid'],
+    ['a pattern a forbid only overlaps', 'acme/*', 'baseline'],
+    ['a look-alike pattern', 'acme/secrets\u200b', 'default'],
+    ['a pattern outside the syntax', 'acme/se crets', 'default'],
+  ])('answers for %s', (_name, resource, layer) => {
+    expect(coverage(resource).provenance.layer).toBe(layer);
+  });
+
+  it('refuses a malformed pattern as malformed-resource, and unknown channels and actions as the evaluator does', () => {
+    expect(coverage('acme//x/**').provenance.rule).toBe('malformed-resource');
+    expect(
+      evaluateCoverage(
+        compiled,
+        { channelId: 'nope', connector: 'github', action: 'read', resource: 'acme/*' },
+        T,
+      ).provenance.rule,
+    ).toBe('unknown-channel');
+    expect(
+      evaluateCoverage(
+        compiled,
+        { channelId: 'old', connector: 'github', action: 'read', resource: 'acme/*' },
+        T,
+      ).provenance.rule,
+    ).toBe('archived-channel');
+    expect(coverage('acme/*', 'delete').provenance.rule).toBe('default-deny');
   });
 });
 

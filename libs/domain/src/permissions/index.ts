@@ -5,3 +5,4 @@ export * from './compiled-identity';
 export * from './decision';
 export * from './evaluator';
 export * from './effective-identity';
+export * from './resource-normalizer';

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { PatternIndex } from './pattern-index';
 import {
   coverageWitness,
-  isConcreteResource,
   matchesResourcePattern,
   parseResourcePattern,
   type ResourcePattern,
 } from './resource-pattern';
+import { segmentSyntax } from './resource-normalizer';
 
 const parse = (text: string): ResourcePattern => {
   const result = parseResourcePattern(text);
@@ -37,15 +37,45 @@ describe('parseResourcePattern', () => {
     'acme/***',
     'acme/../x',
     './x',
-    'a b',
+    'a b ',
+    ' a',
+    'a\tb',
     'acme/a\u0000b',
+    'acme/a\u200bb',
+    'acme/%61',
     'acme/\u007f',
   ])('refuses %j', (text) => {
     expect(parseResourcePattern(text).ok).toBe(false);
   });
 
+  it('puts the literal part in canonical form, wildcards aside', () => {
+    const github = segmentSyntax(/^[a-z0-9.-]+$/, {
+      caseInsensitive: true,
+      aliases: [{ segment: 1, suffix: '.git' }],
+    });
+    expect(parseResourcePattern('Acme/API.git', github)).toEqual({
+      ok: true,
+      pattern: { kind: 'exact', value: 'acme/api' },
+    });
+    expect(parseResourcePattern('Acme/API.git/*', github)).toEqual({
+      ok: true,
+      pattern: { kind: 'one-segment', parent: 'acme/api' },
+    });
+    expect(parseResourcePattern('e\u0301/**')).toEqual({
+      ok: true,
+      pattern: { kind: 'any-depth', parent: '\u00e9' },
+    });
+  });
+
+  it('names the pattern and the reason in a refusal', () => {
+    expect(parseResourcePattern('acme//x/*')).toEqual({
+      ok: false,
+      message: '"acme//x/*" has an empty or relative (. or ..) segment',
+    });
+  });
+
   it('applies the connector segment syntax and folds case when told', () => {
-    const syntax = { segment: /^[a-z0-9-]+$/, caseInsensitive: true };
+    const syntax = segmentSyntax(/^[a-z0-9-]+$/, { caseInsensitive: true });
     expect(parseResourcePattern('Acme/API', syntax)).toEqual({
       ok: true,
       pattern: { kind: 'exact', value: 'acme/api' },
@@ -54,24 +84,6 @@ describe('parseResourcePattern', () => {
       ok: false,
       message: expect.stringContaining('a_b'),
     });
-  });
-});
-
-describe('isConcreteResource', () => {
-  it.each([
-    ['acme/api', true],
-    ['a', true],
-    ['a/.hidden', true],
-    ['a/..x', true],
-    ['', false],
-    ['a/', false],
-    ['/a', false],
-    ['a//b', false],
-    ['a/./b', false],
-    ['a/..', false],
-    ['a/*', false],
-  ])('%j → %s', (resource, concrete) => {
-    expect(isConcreteResource(resource)).toBe(concrete);
   });
 });
 
@@ -127,7 +139,7 @@ describe('coverageWitness', () => {
     ['*', '\u0000'],
     ['**', '\u0000/\u0000'],
   ])('stands %j for %j', (pattern, witness) => {
-    expect(coverageWitness(pattern)).toBe(witness);
+    expect(coverageWitness(parse(pattern))).toBe(witness);
   });
 
   // Patterns over {a, b}; resources over {a, b, c} up to depth 5, where `c` plays "any other name".
@@ -150,7 +162,7 @@ describe('coverageWitness', () => {
           .filter((name) => matchesResourcePattern(parse(requested), name))
           .every((name) => matchesResourcePattern(parse(rule), name));
 
-        expect(matchesResourcePattern(parse(rule), coverageWitness(requested))).toBe(covered);
+        expect(matchesResourcePattern(parse(rule), coverageWitness(parse(requested)))).toBe(covered);
       }),
       { numRuns: 500 },
     );
