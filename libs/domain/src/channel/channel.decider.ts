@@ -10,6 +10,7 @@ import {
   validatePermissionRule,
 } from '../permissions/permission-rule';
 import {
+  type Actor,
   assertNever,
   type CodedIssue,
   type Decider,
@@ -19,6 +20,7 @@ import {
   sameValue,
   throwIfIssues,
 } from '../shared';
+import { channelVisibleTo } from './channel-visibility';
 import type { ChannelCommand } from './channel.commands';
 import type { ChannelEvent } from './channel.events';
 import {
@@ -35,8 +37,31 @@ import {
 
 type Command<Type extends ChannelCommand['type']> = Extract<ChannelCommand, { type: Type }>;
 
+const channelNotFound = () => new DomainError('not_found', 'channel-not-found', 'Channel not found');
+
+/**
+ * Channel members are users: a service, the agent or the system holds no channel role, whatever
+ * its subject. (Channels are reached through routes for workspace members, who are users.)
+ */
+const channelRoleOf = (channel: ActiveChannel, actor: Actor) =>
+  actor.kind === 'user' ? ownValue(channel.members, actor.id) : undefined;
+
+/**
+ * Visibility comes first: to whoever may not see a private channel, it does not exist (404 as for
+ * an unknown id), whatever is asked of it, rather than a 403 or a 409 that would confirm it.
+ */
+function requireVisible(
+  state: ChannelState,
+  command: ChannelCommand,
+): Exclude<ChannelState, { status: 'absent' }> {
+  if (state.status === 'absent') throw channelNotFound();
+  const seer = command.actor.kind === 'user' ? command.actor.id : '';
+  if (!channelVisibleTo(state, seer, command.callerRoles)) throw channelNotFound();
+  return state;
+}
+
 function requireActive(state: ChannelState): ActiveChannel {
-  if (state.status === 'absent') throw new DomainError('not_found', 'channel-not-found', 'Channel not found');
+  if (state.status === 'absent') throw channelNotFound();
   if (state.status === 'archived')
     throw new DomainError('conflict', 'channel-archived', 'The channel is archived');
   return state;
@@ -44,8 +69,7 @@ function requireActive(state: ChannelState): ActiveChannel {
 
 /** "Channel admin or above": the channel's own admins and every workspace owner or admin. */
 function requireChannelAdmin(channel: ActiveChannel, command: ChannelCommand): void {
-  if (ownValue(channel.members, command.actor.id) === 'admin' || isWorkspaceAdmin(command.callerRoles))
-    return;
+  if (channelRoleOf(channel, command.actor) === 'admin' || isWorkspaceAdmin(command.callerRoles)) return;
   throw new DomainError(
     'forbidden',
     'not-channel-admin',
@@ -208,7 +232,9 @@ function decideOnActive(
 }
 
 function decide(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
-  if (command.type !== 'CreateChannel') return decideOnActive(command, requireActive(state));
+  if (command.type !== 'CreateChannel') {
+    return decideOnActive(command, requireActive(requireVisible(state, command)));
+  }
   if (state.status !== 'absent') {
     throw new DomainError('conflict', 'channel-exists', `Channel "${command.channelId}" already exists`, [
       { path: 'channelId', message: 'already exists' },
