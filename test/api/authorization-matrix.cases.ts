@@ -88,6 +88,10 @@ export const CASES: Record<string, Case> = {
   'GET /healthz': { scope: 'global', build: none },
   'GET /readyz': { scope: 'global', build: none },
   'GET /v1/me': { scope: 'global', build: none },
+  'GET /v1/workspaces': { scope: 'global', build: none },
+  'GET /v1/workspaces/{workspaceId}/members': { scope: 'workspace', build: none },
+  'GET /v1/workspaces/{workspaceId}/channels': { scope: 'workspace', build: none },
+  'GET /v1/workspaces/{workspaceId}/grants': { scope: 'workspace', build: none },
   'POST /v1/workspaces': {
     scope: 'global',
     build: (scene) => ({ body: { workspaceId: scene.fresh('ws'), name: 'New' } }),
@@ -101,6 +105,22 @@ export const CASES: Record<string, Case> = {
   'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#member': revokeRole('member'),
   'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#auditor': revokeRole('auditor'),
   'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#owner': revokeRole('owner'),
+  'PUT /v1/workspaces/{workspaceId}/services/{serviceId}': {
+    scope: 'workspace',
+    build: () => ({ params: { serviceId: 'svc-new' } }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/services/{serviceId}': {
+    scope: 'workspace',
+    build: async (scene, place, key) => {
+      const memo = `${key}|${place.tenant.workspaceId}`;
+      const serviceId = await scene.once(memo, async () => {
+        const id = scene.fresh('svc');
+        await scene.as(place.tenant.owner, 'PUT', `${base(place)}/services/${id}`);
+        return id;
+      });
+      return { params: { serviceId }, consumes: memo };
+    },
+  },
   'POST /v1/workspaces/{workspaceId}/groups': {
     scope: 'workspace',
     build: (scene) => ({ body: { groupId: scene.fresh('g'), name: 'Group' } }),
@@ -278,7 +298,6 @@ export const CASES: Record<string, Case> = {
     scope: 'channel',
     build: (scene, place) => ({
       body: {
-        requestId: scene.fresh('rq'),
         channelId: place.channel,
         connector: 'github',
         actions: ['write'],

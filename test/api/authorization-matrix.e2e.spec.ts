@@ -40,9 +40,16 @@ function judge(outcome: Outcome, key: string, response: LightMyRequestResponse):
   if (status < 300 && key === 'POST /v1/check/batch' && onlyUnknown(response)) return undefined;
   if (status < 300) return `ADMITTED ${status}`;
   if (outcome === 'hidden')
-    return status === 404 ? undefined : `${status} ${codeOf(response)} (reveals the target)`;
+    return looksUnknown(response) ? undefined : `${status} ${codeOf(response)} (reveals the target)`;
   return status === 403 || status === 404 ? undefined : `${status} ${codeOf(response)}`;
 }
+
+/**
+ * The answer an id that does not exist gets: 404, or for a channel named in a body (a request for
+ * access there), 422 unknown-channel.
+ */
+const looksUnknown = (response: LightMyRequestResponse): boolean =>
+  response.statusCode === 404 || (response.statusCode === 422 && codeOf(response) === 'unknown-channel');
 
 /** A batch refuses per item: an item about a workspace the caller may not ask about is unknown. */
 function onlyUnknown(response: LightMyRequestResponse): boolean {
@@ -90,6 +97,7 @@ describe('authorization matrix: every operation of /openapi.json × principal ×
         privateRequester: 'rita',
         approver: 'april',
         recorder: recorder('svc-actions'),
+        services: ['svc-none', 'svc-check', 'svc-actions', 'svc-request'],
       },
       {
         workspaceId: 'globex',
@@ -101,6 +109,7 @@ describe('authorization matrix: every operation of /openapi.json × principal ×
         privateRequester: 'bo',
         approver: 'otto',
         recorder: recorder('svc-other'),
+        services: ['svc-other'],
       },
     );
     // given two tenants set up through the API, with a caller for every role in the first

@@ -16,6 +16,8 @@ export interface Tenant {
   approver: string;
   /** The service that records the tenant's agent actions. */
   recorder: PrincipalSpec;
+  /** Services bound to the tenant (its registry), as their tokens' subjects. */
+  services: string[];
 }
 
 /** Where a call points: a tenant and one of its channels, with who acts there. */
@@ -139,8 +141,8 @@ export function expectSuccess(response: LightMyRequestResponse, step: string): v
 const ws = (tenant: Tenant) => `/v1/workspaces/${tenant.workspaceId}`;
 
 /**
- * Two tenants, each with an owner, members of every role, a public and a private channel, a
- * group, a baseline that lets the agent read the tenant's repositories, and an approval policy
+ * Two tenants, each with an owner, members of every role, its services, a public and a private
+ * channel, a group, a baseline that lets the agent read the tenant's repositories, and an approval policy
  * with break-glass for members. The platform admin who created them keeps no role in either.
  */
 export async function setUpTenants(
@@ -153,6 +155,7 @@ export async function setUpTenants(
       for (const role of held)
         await scene.as('root', 'PUT', `${ws(tenant)}/members/${principal}/roles/${role}`);
     }
+    for (const service of tenant.services) await scene.as('root', 'PUT', `${ws(tenant)}/services/${service}`);
     await scene.as(tenant.owner, 'DELETE', `${ws(tenant)}/members/root/roles/owner`);
     const current = await scene.as(tenant.owner, 'GET', `${ws(tenant)}/agent-identity`);
     await scene.as(
@@ -197,19 +200,18 @@ export async function prepareRequest(
   place: Place,
   kind: 'pending' | 'active' | 'break-glass',
 ): Promise<string> {
-  const requestId = scene.fresh('rq');
   const base = ws(place.tenant);
-  await scene.as(place.requester, 'POST', `${base}/access-requests`, {
-    requestId,
+  const created = await scene.as(place.requester, 'POST', `${base}/access-requests`, {
     channelId: place.channel,
     connector: 'github',
     actions: ['write'],
     // A resource of its own, so the request never overlaps (and extends) another grant.
-    resources: [`${place.tenant.workspaceId}/${requestId}`],
+    resources: [`${place.tenant.workspaceId}/${scene.fresh('repo')}`],
     durationSeconds: 600,
     reason: 'authorization matrix',
     breakGlass: kind === 'break-glass',
   });
+  const { requestId } = created.json<{ requestId: string }>();
   if (kind === 'active') {
     await scene.as(place.approver, 'POST', `${base}/access-requests/${requestId}/approve`, { comment: null });
   }

@@ -3,7 +3,7 @@
  * have a row (a new route fails the matrix until it is declared here), and every row must name an
  * operation that exists. A row lists who is admitted on its own tenant's public ids (`ok`) and on a
  * private channel they are not in (`private`); everyone else must be refused (403 or 404), and where
- * the caller cannot know the target exists, refused with the 404 an unknown id gets.
+ * the caller cannot know the target exists, refused as an unknown id is (404).
  *
  * The other tenant is symmetric: its owner and its service stand where `owner` and the services
  * stand here, and nobody else is admitted there.
@@ -34,11 +34,12 @@ export const PRINCIPALS = {
   'platform-admin': user('root'),
   /** Owner of the other tenant. */
   'other-owner': user('otto'),
+  /** The home tenant's services (bound to it), one per scope, and one without any. */
   'svc-none': service('svc-none', []),
   'svc-check': service('svc-check', [CHECK]),
   'svc-actions': service('svc-actions', [ACTIONS]),
   'svc-request': service('svc-request', [REQUEST]),
-  /** A service of the other tenant, with every scope. */
+  /** A service bound to the other tenant, with every scope. */
   'svc-other': service('svc-other', [CHECK, ACTIONS, REQUEST]),
   /** A service token whose subject is the owner's user id: it must not borrow her roles. */
   'svc-as-owner': service('olga', []),
@@ -77,10 +78,10 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /healthz': { ok: EVERYONE },
   'GET /readyz': { ok: EVERYONE },
   'GET /v1/me': { ok: EVERYONE },
-
-  'POST /v1/workspaces': { ok: ['platform-admin'] },
   // Lists the caller's own workspaces (every one for a platform admin).
   'GET /v1/workspaces': { ok: EVERYONE },
+
+  'POST /v1/workspaces': { ok: ['platform-admin'] },
   'GET /v1/workspaces/{workspaceId}': { ok: MEMBERS },
   'GET /v1/workspaces/{workspaceId}/members': { ok: MEMBERS },
   // Lists only the channels (and grants) the caller may see.
@@ -95,6 +96,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#member': { ok: ADMINS },
   'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#auditor': { ok: ['owner'] },
   'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/roles/{role}#owner': { ok: ['owner'] },
+  // Which services act for the workspace is its admins' decision.
+  'PUT /v1/workspaces/{workspaceId}/services/{serviceId}': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/services/{serviceId}': { ok: ADMINS },
   'POST /v1/workspaces/{workspaceId}/groups': { ok: ADMINS },
   'PUT /v1/workspaces/{workspaceId}/groups/{groupId}/members/{principalId}': { ok: ADMINS },
   'DELETE /v1/workspaces/{workspaceId}/groups/{groupId}/members/{principalId}': { ok: ADMINS },
