@@ -38,7 +38,7 @@ describe('audit API', () => {
 
   beforeAll(async () => {
     api = await startTestApi(
-      { CHECKPOINT_EVERY_EVENTS: '4' },
+      { CHECKPOINT_EVERY_EVENTS: '4', PLATFORM_ADMINS: 'ops' },
       {
         imports: [AuditModule],
         roleResolver: new StaticRoleResolver({
@@ -152,8 +152,16 @@ describe('audit API', () => {
     expect(seen).toEqual(all.map((event) => event.globalPosition));
   });
 
-  it('given the log, when verifying, then the verified range and the latest signed checkpoint come back', async () => {
-    const report = (await get('aud-a', '/v1/workspaces/acme/audit/verify')).json() as {
+  it("given a workspace's auditor, when verifying the whole log, then it is refused: the global chain is the platform's", async () => {
+    const platformRoute = await get('aud-a', '/v1/audit/verify');
+    const workspaceRoute = await get('aud-a', '/v1/workspaces/acme/audit/verify');
+
+    expect([platformRoute.statusCode, platformRoute.json().code]).toEqual([403, 'forbidden']);
+    expect(workspaceRoute.statusCode).toBe(404);
+  });
+
+  it('given a platform admin, when verifying, then the verified range and the latest signed checkpoint come back', async () => {
+    const report = (await get('ops', '/v1/audit/verify')).json() as {
       ok: boolean;
       verified: { from: number; through: number };
       head: number;

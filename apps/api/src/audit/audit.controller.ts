@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../app.tokens';
 import { type AccessReport, AuditAccessService, type GrantTrail } from './audit-access.service';
 import { AuditChangesService, type ChangesReport } from './audit-changes.service';
 import { AuditIndexService } from './audit-index.service';
-import { AuditLogService, type AuditVerifyReport } from './audit-log.service';
+import { AuditLogService } from './audit-log.service';
 import {
   auditChangesQuery,
   type AuditChangesQuery,
@@ -131,15 +131,6 @@ export class AuditController {
     @ZodQuery(auditChangesQuery) { from, to, channel }: AuditChangesQuery,
   ): Promise<ChangesReport> {
     return this.changesBetween.changes(workspaceId, from, to, channel);
-  }
-
-  @Get('verify')
-  @ApiOperation({
-    summary:
-      'Verify the whole hash chain and signed checkpoints: the verified range and the latest checkpoint.',
-  })
-  verify(@ZodParams(workspaceParams) _params: WorkspaceParams): Promise<AuditVerifyReport> {
-    return this.log.verify();
   }
 
   @Get('export')

@@ -7,11 +7,15 @@ import { AuditChangesService } from './audit-changes.service';
 import { AuditIndexService } from './audit-index.service';
 import { AuditLogService } from './audit-log.service';
 import { AuditController } from './audit.controller';
+import { PlatformAuditController } from './platform-audit.controller';
 
-/** The audit endpoints: indexed history, who could access what when, chain verification, workspace exports. */
+/**
+ * The audit endpoints: a workspace's indexed history, who could access what when, its exports;
+ * the whole chain's verification for platform admins.
+ */
 @Module({
   imports: [EventStoreModule, ClockModule, PermissionsModule],
-  controllers: [AuditController],
+  controllers: [AuditController, PlatformAuditController],
   providers: [AuditIndexService, AuditLogService, AuditAccessService, AuditChangesService],
 })
 export class AuditModule {}
