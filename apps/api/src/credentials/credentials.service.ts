@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
-import { type CredentialVault, parseCredential } from '@mandate/credentials';
+import { type CredentialVault, parseCredential, VaultError } from '@mandate/credentials';
 import {
   agentIdentityDecider,
   agentIdentityStreamId,
@@ -33,6 +33,19 @@ export interface CredentialMetadataView {
 }
 
 const workspaceNotFound = () => new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
+/** A vault that cannot be reached is a 503 the caller may retry; its message never holds a secret. */
+const vaultUnavailable = (error: unknown): never => {
+  throw new DomainError(
+    'unavailable',
+    'vault-unavailable',
+    'The credential vault is unavailable; retry later',
+    [],
+    {
+      reason: error instanceof VaultError ? error.code : 'vault-error',
+    },
+  );
+};
+
 const credentialNotFound = () =>
   new DomainError('not_found', 'credential-not-found', 'The connection has no credential');
 
@@ -85,7 +98,9 @@ export class CredentialsService {
       return check(null, null);
     }
     if (credential.kind === 'mandate-jwt') return check(null, null);
-    const stored = await this.vault.put({ workspaceId, connectionId }, JSON.stringify(credential));
+    const stored = await this.vault
+      .put({ workspaceId, connectionId }, JSON.stringify(credential))
+      .catch(vaultUnavailable);
     return check(stored.version, stored.fingerprint);
   }
 
@@ -132,11 +147,12 @@ export class CredentialsService {
         { workspaceId, principal, issuesIn: 'params' },
       )
       .catch(async (error: unknown) => {
-        if (error instanceof DomainError && error.code === 'credential-not-found')
-          await this.vault.destroy(ref);
+        if (error instanceof DomainError && error.code === 'credential-not-found') {
+          await this.vault.destroy(ref).catch(vaultUnavailable);
+        }
         throw error;
       });
-    await this.vault.destroy(ref);
+    await this.vault.destroy(ref).catch(vaultUnavailable);
     return outcome;
   }
 
