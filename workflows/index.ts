@@ -1,4 +1,3 @@
 // The worker bundles this file: every workflow is exported from here. Relative imports only.
-export * from './hello.workflow';
 export * from './jit-grant.messages';
 export * from './jit-grant.workflow';

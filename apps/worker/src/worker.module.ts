@@ -4,7 +4,6 @@ import { type EventStore, openAppEventStore } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { loadJitCommandKey } from '@mandate/temporal';
 import { createAccessActivities } from './activities/access.activities';
-import { helloActivities } from './activities/hello.activities';
 import {
   TEMPORAL_SETTINGS,
   TemporalWorkerService,
@@ -15,8 +14,8 @@ import {
 export const WORKER_EVENT_STORE = Symbol('WORKER_EVENT_STORE');
 
 /**
- * The store, opened on first use: a worker that never runs a JIT activity (the hello workflow's
- * test) leaves the data directory alone.
+ * The store, opened on first use: a worker that never runs a JIT activity (the wiring test) leaves
+ * the data directory alone.
  */
 export class WorkerEventStore {
   private store: EventStore | undefined;
@@ -71,7 +70,7 @@ export class WorkerModule {
               }));
             // Production fails at start without the key, not at the first request.
             if (config.NODE_ENV === 'production') commandKey();
-            return { ...helloActivities, ...createAccessActivities(() => store.get(), commandKey) };
+            return createAccessActivities(() => store.get(), commandKey);
           },
         },
         ...(logger ? [{ provide: WORKER_LOGGER, useValue: logger }] : []),
