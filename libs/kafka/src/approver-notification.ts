@@ -1,3 +1,4 @@
+import type { AccessRequested, AccessRequestEvent } from '@mandate/domain';
 import type { RecordedEvent } from '@mandate/event-store';
 
 export type NotificationKind =
@@ -25,19 +26,8 @@ export interface ApproverNotification {
   message: { text: string; blocks: Array<{ type: 'section'; text: { type: 'mrkdwn'; text: string } }> };
 }
 
-interface AccessRequestedData {
-  requestId: string;
-  channelId: string;
-  connector: string;
-  actions: string[];
-  resources: string[];
-  durationSeconds: number;
-  reason: string;
-  requestedBy: string;
-  mode: string;
-  approvalDeadline: string;
-  policy: { approvers: { roles: string[]; principals: string[] }[]; quorum: number };
-}
+/** The data of one kind of access event, as the domain defines it. */
+type AccessEventData<T extends AccessRequestEvent['type']> = Extract<AccessRequestEvent, { type: T }>['data'];
 
 const duration = (seconds: number) =>
   seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
@@ -62,7 +52,7 @@ export function notificationFor(event: RecordedEvent): ApproverNotification | nu
   });
   switch (event.type) {
     case 'AccessRequested': {
-      const request = event.data as AccessRequestedData;
+      const request = event.data as AccessRequested;
       if (request.mode !== 'approval') return null;
       return make(
         'access-pending',
@@ -74,12 +64,7 @@ export function notificationFor(event: RecordedEvent): ApproverNotification | nu
       );
     }
     case 'AccessExtensionRequested': {
-      const extension = event.data as {
-        autoApproved: boolean;
-        durationSeconds: number;
-        requestedBy: string;
-        reason: string;
-      };
+      const extension = event.data as AccessEventData<'AccessExtensionRequested'>;
       if (extension.autoApproved) return null;
       return make(
         'extension-pending',
