@@ -6,6 +6,7 @@ export * from './subscription/catch-up-subscription';
 export * from './subscription/checkpoint-store.port';
 export * from './subscription/turn-taker';
 export * from './sqlite/sqlite-schema';
+export { EVENT_COLUMNS, type StoredEnvelope } from './sqlite/sqlite-event-row';
 export * from './sqlite/sqlite-event-store.adapter';
 export * from './sqlite/sqlite-checkpoint-store';
 export * from './sqlite/sqlite-event-store.config';

@@ -17,6 +17,14 @@ import type {
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
 import { canonicalJson, computeEventHashOfDataJson, GENESIS_HASH } from '../tamper/canonical-encoding';
+import {
+  at,
+  envelopeOf,
+  type EventTuple,
+  SELECT_EVENT,
+  type StoredEnvelope,
+  storedEnvelopeOf,
+} from './sqlite-event-row';
 import { CHECKPOINTS_SCHEMA_SQL, EVENTS_SCHEMA_SQL, type EventRow } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
@@ -184,23 +192,7 @@ export class SqliteEventStore implements EventStore {
    * in position order, one row at a time, for the chain verifier (tamper/chain-verifier.ts).
    */
   *readStored(fromPosition = 1): IterableIterator<StoredEnvelope> {
-    for (const row of this.selectAll.iterate(fromPosition, NO_LIMIT)) {
-      yield {
-        id: row[1],
-        type: row[TYPE],
-        streamId: row[2],
-        streamVersion: row[3],
-        globalPosition: row[0],
-        occurredAt: row[6],
-        recordedAt: row[7],
-        workspaceId: row[8],
-        actor: { kind: row[9], id: row[10] },
-        dataJson: row[DATA],
-        metadata: { correlationId: row[11], causationId: row[12], schemaVersion: row[SCHEMA_VERSION] },
-        prevHash: row[14],
-        hash: row[15],
-      };
-    }
+    for (const row of this.selectAll.iterate(fromPosition, NO_LIMIT)) yield storedEnvelopeOf(row);
   }
 
   /** Ends when `signal` aborts, the consumer breaks out, or the store closes. */
@@ -415,63 +407,16 @@ export class SqliteEventStore implements EventStore {
 
   private toRecordedEvent(row: EventTuple): RecordedEvent {
     const { data, schemaVersion } = this.schemas.upcast(
-      row[TYPE],
-      JSON.parse(row[DATA]),
-      row[SCHEMA_VERSION],
+      row[at.type],
+      JSON.parse(row[at.data]),
+      row[at.schema_version],
     );
-    return envelopeOf(row, data, schemaVersion);
+    return envelopeOf(row, { data }, schemaVersion);
   }
 }
 
 export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
   return new SqliteEventStore(options);
-}
-
-/** An event as hashed: the envelope with `data` still the stored JSON text. */
-export type StoredEnvelope = Omit<RecordedEvent, 'data'> & { dataJson: string };
-
-const SELECT_EVENT = `SELECT global_position, id, stream_id, stream_version, type, schema_version, occurred_at,
-  recorded_at, workspace_id, actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash FROM events`;
-
-/** A row of SELECT_EVENT, in its column order. */
-type EventTuple = [
-  number,
-  string,
-  string,
-  number,
-  string,
-  number,
-  string,
-  string,
-  string,
-  RecordedEvent['actor']['kind'],
-  string,
-  string,
-  string | null,
-  string,
-  string,
-  string,
-];
-const TYPE = 4;
-const SCHEMA_VERSION = 5;
-const DATA = 13;
-
-function envelopeOf(row: EventTuple, data: unknown, schemaVersion: number): RecordedEvent {
-  return {
-    id: row[1],
-    type: row[TYPE],
-    streamId: row[2],
-    streamVersion: row[3],
-    globalPosition: row[0],
-    occurredAt: row[6],
-    recordedAt: row[7],
-    workspaceId: row[8],
-    actor: { kind: row[9], id: row[10] },
-    data,
-    metadata: { correlationId: row[11], causationId: row[12], schemaVersion },
-    prevHash: row[14],
-    hash: row[15],
-  };
 }
 
 function translate(error: unknown, append: PendingAppend): unknown {
