@@ -97,7 +97,12 @@ export class CredentialsService {
     if (!connectionExists || !isWorkspaceAdmin(callerRoles)) {
       return check(null, null);
     }
-    if (credential.kind === 'mandate-jwt') return check(null, null);
+    if (credential.kind === 'mandate-jwt') {
+      // Mandate signs from now on: a secret stored before has no use left and is shredded.
+      const outcome = await check(null, null);
+      await this.vault.destroy({ workspaceId, connectionId }).catch(vaultUnavailable);
+      return outcome;
+    }
     const stored = await this.vault
       .put({ workspaceId, connectionId }, JSON.stringify(credential))
       .catch(vaultUnavailable);
