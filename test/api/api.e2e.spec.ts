@@ -259,17 +259,17 @@ describe('API edge: auth, validation, errors, logs', () => {
       expect([response.statusCode, problem.code, problem.requestId]).toEqual([
         500,
         'internal-error',
-        'req-boom-1',
+        response.headers['x-request-id'],
       ]);
       expect(response.body).not.toMatch(/hunter2|TypeError|\bat /);
       const logged = api.logLines().find((line) => line.msg === 'request failed');
-      expect(logged).toMatchObject({ requestId: 'req-boom-1' });
+      expect(logged).toMatchObject({ requestId: problem.requestId, clientRequestId: 'req-boom-1' });
       expect(JSON.stringify(logged)).toMatch(/TypeError.*\n?.*at /s);
     });
   });
 
   describe('request ids and logs', () => {
-    it('echoes a safe x-request-id and replaces an unsafe one', async () => {
+    it("names every request with an id of its own, never the caller's: a safe x-request-id is logged beside it, an unsafe one not at all", async () => {
       const given = await api.app.inject({
         method: 'GET',
         url: '/healthz',
@@ -281,8 +281,12 @@ describe('API edge: auth, validation, errors, logs', () => {
         headers: { 'x-request-id': 'evil\n{"level":"fatal"}' },
       });
 
-      expect(given.headers['x-request-id']).toBe('abc-123');
+      expect(given.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
       expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      const completed = (id: unknown) =>
+        api.logLines().find((line) => line.msg === 'request completed' && line.requestId === id);
+      expect(completed(given.headers['x-request-id'])).toMatchObject({ clientRequestId: 'abc-123' });
+      expect(completed(unsafe.headers['x-request-id'])).not.toHaveProperty('clientRequestId');
     });
 
     it('writes only JSON lines, names the request on each request line, and never logs a token', async () => {
@@ -296,9 +300,9 @@ describe('API edge: auth, validation, errors, logs', () => {
       const lines = api.logLines();
       expect(lines.some((line) => line.context === 'NestApplication')).toBe(true);
       expect(
-        lines.find((line) => line.msg === 'request completed' && line.requestId === 'req-log-1'),
+        lines.find((line) => line.msg === 'request completed' && line.clientRequestId === 'req-log-1'),
       ).toMatchObject({
-        requestId: 'req-log-1',
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         statusCode: 200,
         route: '/v1/me',
       });
@@ -326,7 +330,8 @@ describe('API edge: auth, validation, errors, logs', () => {
         .filter((line) => line.msg === 'widget created')
         .at(-1),
     ).toMatchObject({
-      requestId: 'req-body-1',
+      requestId: response.headers.get('x-request-id'),
+      clientRequestId: 'req-body-1',
       workspaceId: 'ws-acme',
     });
   });

@@ -200,13 +200,13 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
       expect(await api.store.headPosition()).toBe(head);
     });
 
-    it('records exactly what changed, and who changed it', async () => {
+    it("records exactly what changed, and who changed it, under the server's correlation id, never the caller's", async () => {
       const changed = { ...document, connections: [{ ...github, actions: ['read', 'write'] }] };
 
       const response = await api.call('PUT', url, {
         as: 'root',
         body: changed,
-        headers: { 'if-match': '5' },
+        headers: { 'if-match': '5', 'x-request-id': 'chosen-by-the-caller' },
       });
 
       expect(response.json()).toMatchObject({ revision: 6, events: ['ConnectionActionsChanged'] });
@@ -217,6 +217,14 @@ describe('identity admin API (real app, SQLite file, HTTP)', () => {
         data: { connectionId: 'github-main', added: ['read'], removed: [] },
       });
       expect(event?.metadata.correlationId).toBe(response.headers['x-request-id']);
+      expect(event?.metadata.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(
+        api
+          .logLines()
+          .find(
+            (line) => line.msg === 'request completed' && line.requestId === event?.metadata.correlationId,
+          ),
+      ).toMatchObject({ clientRequestId: 'chosen-by-the-caller' });
     });
 
     it('refuses a stale If-Match with 409 and the current revision, changing nothing', async () => {

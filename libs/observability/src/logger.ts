@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { redactPaths, redactSecrets, REDACTED } from './redaction';
-import { currentRequestId } from './request-context';
+import { requestContext } from './request-context';
 
 export type { Logger } from 'pino';
 
@@ -43,8 +43,10 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (object) => redactSecrets(object) as Record<string, unknown>,
       },
       mixin: () => {
-        const requestId = currentRequestId();
-        return requestId ? { requestId } : {};
+        const context = requestContext.getStore();
+        if (context === undefined) return {};
+        const { requestId, clientRequestId } = context;
+        return clientRequestId === undefined ? { requestId } : { requestId, clientRequestId };
       },
     },
     options.format === 'pretty'

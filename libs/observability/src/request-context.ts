@@ -1,7 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface RequestContext {
+  /** Ours (generated per request): what events record as their correlation id. */
   requestId: string;
+  /** The caller's own `x-request-id`, when it is safe to log: for joining our logs with theirs. */
+  clientRequestId?: string;
 }
 
 /**

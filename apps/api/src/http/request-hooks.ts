@@ -5,10 +5,19 @@ import { requestContext, type HttpMetrics, type Logger } from '@mandate/observab
 
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Keeps a caller's `x-request-id` when it is safe to log as is; otherwise a fresh UUID. */
-export function requestIdFor(request: IncomingMessage): string {
+/**
+ * Every request gets an id of ours, whatever the caller sends: it is the correlation id recorded
+ * on the events the request writes, so a caller must not choose it (and tie its writes to
+ * another's, or collide with them on purpose).
+ */
+export function requestIdFor(_request: IncomingMessage): string {
+  return randomUUID();
+}
+
+/** The caller's own `x-request-id`, kept beside ours in the logs when it is safe to log as is. */
+export function clientRequestIdOf(request: IncomingMessage | FastifyRequest): string | undefined {
   const given = request.headers['x-request-id'];
-  return typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : undefined;
 }
 
 /**
@@ -26,13 +35,17 @@ const routeOf = (request: FastifyRequest): string => request.routeOptions.url ??
  * async context), one access log line and one histogram sample per request.
  */
 export function installRequestHooks(fastify: FastifyInstance, logger: Logger, metrics?: HttpMetrics): void {
+  const contextOf = (request: FastifyRequest) => ({
+    requestId: String(request.id),
+    clientRequestId: clientRequestIdOf(request),
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    requestContext.run({ requestId: String(request.id) }, done);
+    requestContext.run(contextOf(request), done);
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
     if (requestContext.getStore()?.requestId === request.id) return done();
-    requestContext.run({ requestId: String(request.id) }, done);
+    requestContext.run(contextOf(request), done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request);
@@ -46,6 +59,7 @@ export function installRequestHooks(fastify: FastifyInstance, logger: Logger, me
       logger[level](
         {
           requestId: request.id,
+          clientRequestId: clientRequestIdOf(request),
           method: request.method,
           route,
           url: request.url,
