@@ -116,13 +116,4 @@ export interface DecideAccessResult {
   position: number;
 }
 
-/** Refusals cross the workflow boundary as ApplicationFailures of this type, details `[DomainRefusal]`. */
-export const DOMAIN_REFUSAL = 'DomainRefusal';
-export interface DomainRefusal {
-  kind: string;
-  code: string;
-  message: string;
-  issues: { path: string; message: string }[];
-}
-
 export { jitWorkflowId, legacyJitWorkflowId } from '../libs/domain/src/access/access-request.ids';

@@ -1,12 +1,11 @@
 import {
-  ActivityFailure,
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { AccessRequestCommand } from '../libs/domain/src/access/access-request.commands';
 import { accessRequestDecider } from '../libs/domain/src/access/access-request.decider';
 import type { AccessRequestEvent } from '../libs/domain/src/access/access-request.events';
@@ -19,15 +18,13 @@ import {
   type AccessRequestState,
   needsBreakGlassReview,
 } from '../libs/domain/src/access/access-request.state';
-import { DomainError } from '../libs/domain/src/shared/domain-error';
+import { isDomainError } from '../libs/domain/src/shared/domain-error';
 import {
   type AccessActivities,
   approveUpdate,
   type Caller,
   cancelUpdate,
   denyUpdate,
-  DOMAIN_REFUSAL,
-  type DomainRefusal,
   extendUpdate,
   JIT_SYSTEM_ACTOR,
   type JitCommandBody,
@@ -39,6 +36,7 @@ import {
   statusQuery,
   submittedUpdate,
 } from './jit-grant.messages';
+import { fromRefusal, toRefusal } from './jit-refusal';
 
 /**
  * A local activity: one short append, run by the worker inside the workflow task, so an approval
@@ -53,23 +51,10 @@ const { decideAccess } = proxyLocalActivities<AccessActivities>({
 
 const system: Caller = { actor: JIT_SYSTEM_ACTOR, callerRoles: [] };
 
-const refusal = (error: unknown): ApplicationFailure | undefined => {
-  if (error instanceof DomainError) {
-    const details: DomainRefusal = {
-      kind: error.kind,
-      code: error.code,
-      message: error.message,
-      issues: error.issues,
-    };
-    return ApplicationFailure.create({
-      type: DOMAIN_REFUSAL,
-      message: error.message,
-      details: [details],
-      nonRetryable: true,
-    });
-  }
-  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause;
-  return undefined;
+/** A refusal, the decider's here or the activity's, fails the update with its code; nothing else is touched. */
+const asRefusal = (error: unknown): unknown => {
+  const refused = isDomainError(error) ? error : fromRefusal(error);
+  return refused ? toRefusal(refused) : error;
 };
 
 /**
@@ -115,7 +100,7 @@ export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepRes
     try {
       return accessRequestDecider.decide(command, state);
     } catch (error) {
-      throw refusal(error) ?? error;
+      throw asRefusal(error);
     }
   };
 
@@ -128,7 +113,7 @@ export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepRes
       command,
       signature,
     }).catch((error: unknown) => {
-      throw refusal(error) ?? error;
+      throw asRefusal(error);
     });
     for (const event of decided.events)
       state = accessRequestDecider.evolve(state, event as AccessRequestEvent);
@@ -151,35 +136,30 @@ export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepRes
     serially(() => apply(commandOf(caller, body), caller.signature));
 
   /** Validators see the state as of now; the handler decides again once its turn comes. */
-  const validate = (caller: Caller, body: JitCommandBody) => (): void => {
-    if (state.status === 'absent') return;
-    decideHere(commandOf(caller, body));
+  const validate = (caller: Caller, body: JitCommandBody): void => {
+    if (state.status !== 'absent') decideHere(commandOf(caller, body));
   };
   const afterRequest = async <T>(task: () => Promise<T>): Promise<T> => {
     await condition(() => state.status !== 'absent');
     return task();
   };
+  /** One row of the table below: the update, and the command it stands for. */
+  const decides = <Args extends Caller>(
+    update: UpdateDefinition<JitStepResult, [Args]>,
+    commandFor: (args: Args) => JitCommandBody,
+  ): void =>
+    setHandler(update, (args) => afterRequest(() => run(args, commandFor(args))), {
+      validator: (args) => validate(args, commandFor(args)),
+    });
 
   setHandler(statusQuery, () => ({ state, position }));
   setHandler(submittedUpdate, () => afterRequest(async () => result([], position)));
-  setHandler(approveUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.approve(args))), {
-    validator: (args) => validate(args, jitUpdateCommands.approve(args))(),
-  });
-  setHandler(denyUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.deny(args))), {
-    validator: (args) => validate(args, jitUpdateCommands.deny(args))(),
-  });
-  setHandler(cancelUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.cancel(args))), {
-    validator: (args) => validate(args, jitUpdateCommands.cancel(args))(),
-  });
-  setHandler(revokeUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.revoke(args))), {
-    validator: (args) => validate(args, jitUpdateCommands.revoke(args))(),
-  });
-  setHandler(extendUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.extend(args))), {
-    validator: (args) => validate(args, jitUpdateCommands.extend(args))(),
-  });
-  setHandler(reviewUpdate, (args) => afterRequest(() => run(args, jitUpdateCommands.review(args))), {
-    validator: (args) => validate(args, jitUpdateCommands.review(args))(),
-  });
+  decides(approveUpdate, jitUpdateCommands.approve);
+  decides(denyUpdate, jitUpdateCommands.deny);
+  decides(cancelUpdate, jitUpdateCommands.cancel);
+  decides(revokeUpdate, jitUpdateCommands.revoke);
+  decides(extendUpdate, jitUpdateCommands.extend);
+  decides(reviewUpdate, jitUpdateCommands.review);
 
   // The request's `now` is the API's, so the stored request and a retried activity agree on it.
   await serially(() => apply(input.command, input.signature));

@@ -8,7 +8,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import { v7 as uuidv7 } from 'uuid';
 import { type Principal, WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
@@ -21,7 +21,6 @@ import {
   channelVisibleTo,
   type CodedIssue,
   DomainError,
-  type DomainErrorKind,
   evaluate,
   evaluateCoverage,
   openRound,
@@ -37,8 +36,7 @@ import {
   type Caller,
   cancelUpdate,
   denyUpdate,
-  DOMAIN_REFUSAL,
-  type DomainRefusal,
+  fromRefusal,
   extendUpdate,
   type JitCommandBody,
   jitGrantWorkflow,
@@ -469,16 +467,8 @@ export class AccessRequestsService {
     try {
       return await send();
     } catch (error) {
-      const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-      if (cause instanceof ApplicationFailure && cause.type === DOMAIN_REFUSAL) {
-        const refusal = cause.details?.[0] as DomainRefusal;
-        throw new DomainError(
-          refusal.kind as DomainErrorKind,
-          refusal.code,
-          refusal.message,
-          refusal.issues.map((issue) => ({ ...issue, path: `body.${issue.path}` })),
-        );
-      }
+      const refused = error instanceof WorkflowUpdateFailedError ? fromRefusal(error) : undefined;
+      if (refused) throw atBody(refused);
       if (error instanceof WorkflowNotFoundError) {
         throw new DomainError(
           'conflict',
@@ -583,18 +573,21 @@ const folded = (events: RecordedEvent[]): AccessRequestState =>
     accessRequestDecider.initialState(),
   );
 
-/** A decider refusal at request time names fields under `body.`, like every other validation. */
+/** A decider's refusal names fields under `body.`, like every other validation. */
+const atBody = (error: DomainError): DomainError =>
+  new DomainError(
+    error.kind,
+    error.code,
+    error.message,
+    error.issues.map((issue) => ({ ...issue, path: `body.${issue.path}` })),
+    error.details,
+  );
+
 function located<T>(decide: () => T): T {
   try {
     return decide();
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    throw new DomainError(
-      error.kind,
-      error.code,
-      error.message,
-      error.issues.map((issue) => ({ ...issue, path: `body.${issue.path}` })),
-      error.details,
-    );
+    throw atBody(error);
   }
 }

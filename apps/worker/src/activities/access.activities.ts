@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import { v5 as uuidv5 } from 'uuid';
 import { type AccessRequestEvent, accessRequestStreamId, DomainError, isDomainError } from '@mandate/domain';
 import { type EventStore, handleCommand, type RecordedEvent } from '@mandate/event-store';
@@ -6,8 +5,7 @@ import {
   type AccessActivities,
   type DecideAccessInput,
   type DecideAccessResult,
-  DOMAIN_REFUSAL,
-  type DomainRefusal,
+  toRefusal,
 } from '@mandate/workflows';
 import { signedByApi, withAuthorityFromLog } from './access-authority';
 
@@ -21,14 +19,6 @@ const toResult = (events: RecordedEvent[]): DecideAccessResult => ({
   events: events.map(({ type, data }) => ({ type, data })),
   position: events[events.length - 1]?.globalPosition ?? 0,
 });
-
-const refusal = (error: DomainError): ApplicationFailure =>
-  ApplicationFailure.nonRetryable(error.message, DOMAIN_REFUSAL, {
-    kind: error.kind,
-    code: error.code,
-    message: error.message,
-    issues: error.issues,
-  } satisfies DomainRefusal);
 
 /**
  * The workflow's one activity, and the authoritative step: decide the command against the stored
@@ -82,7 +72,7 @@ export function createAccessActivities(
         return { ...toResult(result.events), position: result.position };
       } catch (error) {
         if (!isDomainError(error)) throw error;
-        throw refusal(error);
+        throw toRefusal(error);
       }
     },
   };
