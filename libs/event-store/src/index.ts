@@ -1,5 +1,6 @@
 export * from './event-store.port';
 export * from './errors';
+export * from './private-files';
 export * from './schema/event-schema-registry';
 export * from './command/command-handler';
 export * from './subscription/catch-up-subscription';

@@ -1,6 +1,6 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '@mandate/event-store';
+import { ensurePrivateDir, type EventStore } from '@mandate/event-store';
 import { ReadinessRegistry, type ReadinessCheck, type ReadinessResult } from '@mandate/observability';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 
@@ -19,7 +19,7 @@ export class EventStoreReadinessCheck implements ReadinessCheck {
       const head = await this.target.store.headPosition();
       return { state: 'up', detail: `head position ${head}` };
     }
-    mkdirSync(this.target.dataDir, { recursive: true });
+    ensurePrivateDir(this.target.dataDir);
     accessSync(this.target.dataDir, constants.W_OK);
     return { state: 'up', detail: `data directory ${this.target.dataDir} is writable` };
   }

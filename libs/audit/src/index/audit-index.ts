@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { SqliteCheckpointStore, type RecordedEvent } from '@mandate/event-store';
+import { ensurePrivateFile, SqliteCheckpointStore, type RecordedEvent } from '@mandate/event-store';
 import { auditTermsOf, type AuditTermKind, auditTerm } from './audit-terms';
 
 const SCHEMA_SQL = `
@@ -119,7 +118,7 @@ export class AuditIndex {
 
   /** Opens (or creates) the index file. `:memory:` for tests. */
   static open(path: string): AuditIndex {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') ensurePrivateFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     // A projection: losing the last transactions on power loss only means re-applying them.

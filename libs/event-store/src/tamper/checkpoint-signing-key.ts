@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { ensurePrivateDir } from '../private-files';
 import { keyIdOf } from './signed-checkpoint';
 
 export interface CheckpointSigningKey {
@@ -33,7 +34,7 @@ export function loadCheckpointSigningKey(options: SigningKeyOptions): Checkpoint
       throw new Error(`Checkpoint signing key not found at ${path} (CHECKPOINT_SIGNING_KEY_PATH)`);
     }
     const { privateKey } = generateKeyPairSync('ed25519');
-    mkdirSync(dirname(path), { recursive: true });
+    ensurePrivateDir(dirname(path));
     writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     chmodSync(path, 0o600);
     (options.warn ?? console.warn)(

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { ensurePrivateFile } from '../private-files';
 import type { SignedCheckpoint } from './signed-checkpoint';
 
 const SCHEMA_SQL = `
@@ -46,7 +47,7 @@ export class SignedCheckpointStore {
   static open(path: string, options: { readonly?: boolean } = {}): SignedCheckpointStore {
     if (options.readonly)
       return new SignedCheckpointStore(new Database(path, { readonly: true, fileMustExist: true }));
-    mkdirSync(dirname(path), { recursive: true });
+    ensurePrivateFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -1,12 +1,13 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir } from '@mandate/event-store';
 
 /**
  * State and checkpoint travel in one file, replaced atomically (write a temporary file, fsync,
  * rename): a crash leaves either the old snapshot or the new one, never a mix or a torn file.
  */
 export function writeSnapshotFile(path: string, contents: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensurePrivateDir(dirname(path));
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, 'w', 0o600);
   try {
