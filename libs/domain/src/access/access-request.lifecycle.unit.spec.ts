@@ -200,8 +200,20 @@ describe('access request: replaying a history never reopens what is closed', () 
     ).toBe(revoked);
   });
 
-  it('a vote on a request with no open round changes nothing', () => {
-    const active = fold(activeGrant());
-    expect(evolve(active, vote('bob', 1, 1))).toBe(active);
+  it.each([
+    ['active', activeGrant()],
+    ['denied', [requested(), deniedEvent]],
+    ['revoked', [...activeGrant(), revokedEvent]],
+    ['expired', [...activeGrant(), expiredEvent]],
+  ])('a vote on a request with no open round (%s) changes nothing', (_, history) => {
+    const closed = fold(history);
+    expect(evolve(closed, vote('bob', 1, 1))).toBe(closed);
+  });
+
+  it('fails loudly on a command or an event it does not know, rather than ignoring it', () => {
+    const unknown = { type: 'AccessTeleported', data: {} } as unknown as AccessRequestEvent;
+    expect(() => evolve(fold(activeGrant()), unknown)).toThrow(/Unhandled case/);
+    const command = { ...extend(1), type: 'TeleportAccess' } as unknown as AccessRequestCommand;
+    expect(() => accessRequestDecider.decide(command, fold(activeGrant()))).toThrow(/Unhandled case/);
   });
 });
