@@ -11,9 +11,12 @@ const now = '2026-11-29T12:00:00.000Z';
 const catalog = createConnectorCatalog();
 
 describe('identityEventSchemas', () => {
-  it('registers each event type once', () => {
-    const types = identityEventSchemas.map((schema) => schema.type);
-    expect(new Set(types).size).toBe(types.length);
+  it('registers each version of each event type once, versions counting from 1', () => {
+    const versions = identityEventSchemas.map((schema) => `${schema.type}@${schema.version}`);
+    expect(new Set(versions).size).toBe(versions.length);
+    for (const { type, version } of identityEventSchemas) {
+      for (let earlier = 1; earlier < version; earlier++) expect(versions).toContain(`${type}@${earlier}`);
+    }
   });
 
   it('accepts every event the deciders emit', () => {
@@ -95,7 +98,14 @@ describe('identityEventSchemas', () => {
     ];
     expect(events.length).toBeGreaterThan(10);
     for (const event of events) {
-      const schema = identityEventSchemas.find((candidate) => candidate.type === event.type);
+      // Deciders emit the newest version of each event.
+      const schema = identityEventSchemas
+        .filter((candidate) => candidate.type === event.type)
+        .reduce<(typeof identityEventSchemas)[number] | undefined>(
+          (newest, candidate) =>
+            newest === undefined || candidate.version > newest.version ? candidate : newest,
+          undefined,
+        );
       expect(schema).toBeDefined();
       expect(schema?.schema.safeParse(event.data)).toMatchObject({ success: true });
     }
