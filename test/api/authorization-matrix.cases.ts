@@ -88,6 +88,7 @@ export const CASES: Record<string, Case> = {
   'GET /healthz': { scope: 'global', build: none },
   'GET /readyz': { scope: 'global', build: none },
   'GET /v1/me': { scope: 'global', build: none },
+  'GET /v1/audit/verify': { scope: 'global', build: none },
   'GET /v1/workspaces': { scope: 'global', build: none },
   'GET /v1/workspaces/{workspaceId}/members': { scope: 'workspace', build: none },
   'GET /v1/workspaces/{workspaceId}/channels': { scope: 'workspace', build: none },
@@ -291,7 +292,6 @@ export const CASES: Record<string, Case> = {
       query: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() },
     }),
   },
-  'GET /v1/workspaces/{workspaceId}/audit/verify': { scope: 'workspace', build: none },
   'GET /v1/workspaces/{workspaceId}/audit/export': { scope: 'workspace', build: none },
 
   'POST /v1/workspaces/{workspaceId}/access-requests': {
