@@ -126,7 +126,8 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
       tokenUrl: string;
     };
     tokenUrl = idp.tokenUrl;
-    // Production generates no key: the ones a deployment provides (checkpoints, JIT commands).
+    // Production generates no key: the ones a deployment provides (checkpoints, JIT commands, the
+    // vault's key-encryption key), at their default paths under DATA_DIR.
     const checkpointKey = join(dir, 'checkpoint-signing-key.pem');
     writeFileSync(
       checkpointKey,
@@ -134,9 +135,9 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
       { mode: 0o600 },
     );
     mkdirSync(join(dir, 'data', 'keys'), { recursive: true, mode: 0o700 });
-    writeFileSync(join(dir, 'data', 'keys', 'jit-command.key'), randomBytes(32).toString('base64'), {
-      mode: 0o600,
-    });
+    for (const key of ['jit-command.key', 'vault-kek.key']) {
+      writeFileSync(join(dir, 'data', 'keys', key), randomBytes(32).toString('base64'), { mode: 0o600 });
+    }
     const started = startApi({
       NODE_ENV: 'production',
       NODE_EXTRA_CA_CERTS: cert,
