@@ -15,12 +15,15 @@ module.exports = {
     {
       ...common,
       displayName: 'int',
+      // Real servers on a shared machine: a slow start is not a failure; a hang still is.
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/**/*.int.spec.ts'],
       setupFiles: ['<rootDir>/test/setup/require-infra.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
       setupFiles: ['<rootDir>/test/setup/require-infra.ts'],
     },
