@@ -63,7 +63,13 @@ describe('API edge: auth, validation, errors, logs', () => {
       });
 
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({ id: 'svc-gateway', kind: 'service', scopes: ['check'] });
+      expect(response.json()).toEqual({
+        id: 'svc-gateway',
+        kind: 'service',
+        scopes: ['check'],
+        platformAdmin: false,
+        workspaces: { items: [] },
+      });
     });
   });
 
