@@ -21,12 +21,12 @@ import {
   workspaceParams,
 } from './access.schemas';
 import { detailDoc, inboxDoc, stepAnswerDoc } from './access.responses';
+import { AccessRequestCommands, type AccessStepAnswer } from './access-request.commands';
 import {
   type AccessRequestDetail,
-  AccessRequestsService,
+  AccessRequestQueries,
   type AccessRequestSummary,
-  type AccessStepAnswer,
-} from './access-requests.service';
+} from './access-request.queries';
 
 /** Scope of a service (the agent runtime) that requests access for the agent. */
 export const ACCESS_REQUEST_SCOPE = 'access:request';
@@ -40,7 +40,10 @@ export const ACCESS_REQUEST_SCOPE = 'access:request';
 @Controller('v1/workspaces/:workspaceId/access-requests')
 @RequireWorkspaceRole('member')
 export class AccessRequestsController {
-  constructor(private readonly access: AccessRequestsService) {}
+  constructor(
+    private readonly access: AccessRequestCommands,
+    private readonly queries: AccessRequestQueries,
+  ) {}
 
   @Post()
   @RequireScope(ACCESS_REQUEST_SCOPE)
@@ -68,7 +71,7 @@ export class AccessRequestsController {
     @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
     @ZodQuery(listAccessRequestsQuery) query: ListAccessRequestsQuery,
   ): Promise<{ items: AccessRequestSummary[]; next?: string }> {
-    return this.access.list(principal, workspaceId, query);
+    return this.queries.list(principal, workspaceId, query);
   }
 
   @Get(':requestId')
@@ -78,7 +81,7 @@ export class AccessRequestsController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(requestParams) { workspaceId, requestId }: RequestParams,
   ): Promise<AccessRequestDetail> {
-    return this.access.detail(principal, workspaceId, requestId);
+    return this.queries.detail(principal, workspaceId, requestId);
   }
 
   @Post(':requestId/approve')

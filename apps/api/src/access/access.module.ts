@@ -3,12 +3,14 @@ import { ClockModule } from '../clock';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { IdentityModule } from '../identity/identity.module';
 import { PermissionsModule } from '../permissions/permissions.module';
+import { AccessRequestCommands } from './access-request.commands';
 import { AccessRequestLimits } from './access-request.limits';
+import { AccessRequestQueries } from './access-request.queries';
 import { AccessRequestsController } from './access-requests.controller';
-import { AccessRequestsService } from './access-requests.service';
 import { AccessRequestsView } from './access-requests.view';
 import { ApprovalPolicyController } from './approval-policy.controller';
 import { JitCommandSigner } from './jit-command-signer';
+import { JitWorkflowRunner } from './jit-workflow.runner';
 import { TemporalClientCloser, temporalClientProvider } from './temporal-client.provider';
 
 /** JIT access: requests and their workflows (through a Temporal client), the approval policy. */
@@ -20,7 +22,9 @@ import { TemporalClientCloser, temporalClientProvider } from './temporal-client.
     TemporalClientCloser,
     JitCommandSigner,
     AccessRequestLimits,
-    AccessRequestsService,
+    JitWorkflowRunner,
+    AccessRequestCommands,
+    AccessRequestQueries,
     AccessRequestsView,
   ],
   // The grants list reads the same view rather than following the log a second time.

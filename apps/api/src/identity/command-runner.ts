@@ -9,7 +9,7 @@ import {
   type DomainEvent,
   type FieldIssue,
 } from '@mandate/domain';
-import { type EventStore, handleCommand } from '@mandate/event-store';
+import { type EventStore, handleCommand, type RecordedEvent } from '@mandate/event-store';
 import { currentRequestId } from '@mandate/observability';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
@@ -47,6 +47,20 @@ export interface Folded<State> {
 const MAX_REDECISIONS = 8;
 
 export const actorOf = (principal: Principal): Actor => ({ kind: principal.kind, id: principal.id });
+
+/**
+ * A stream's state: its stored events folded through the decider. The store validated each event
+ * against its type's schema on append and upcasts it on read, so its data is the decider's event.
+ */
+export function foldHistory<Event extends DomainEvent, State>(
+  decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
+  history: readonly RecordedEvent[],
+): State {
+  return history.reduce(
+    (state, event) => decider.evolve(state, { type: event.type, data: event.data } as Event),
+    decider.initialState(),
+  );
+}
 
 /** Counts the events folded, so a command can be made conditional on the revision its caller saw. */
 function withRevision<Command, Event extends DomainEvent, State>(
@@ -137,12 +151,6 @@ export class CommandRunner {
     streamId: string,
   ): Promise<Folded<State>> {
     const history = await this.store.readStream(streamId);
-    return {
-      state: history.reduce(
-        (state, event) => decider.evolve(state, { type: event.type, data: event.data } as Event),
-        decider.initialState(),
-      ),
-      revision: history.length,
-    };
+    return { state: foldHistory(decider, history), revision: history.length };
   }
 }

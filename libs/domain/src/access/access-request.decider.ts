@@ -4,13 +4,9 @@ import { DomainError } from '../shared/domain-error';
 import { matchesWholly } from '../shared/linear-pattern';
 import type { AccessRequestCommand } from './access-request.commands';
 import type { AccessRequestEvent } from './access-request.events';
-import {
-  type AccessRequestState,
-  type AccessRequested,
-  type ApprovalRound,
-  openRound,
-} from './access-request.state';
+import { type AccessRequestState, type AccessRequested, openRound } from './access-request.state';
 import { resolveRequestPolicy, satisfiesEvery } from './approval-policy.resolve';
+import { requireVoter } from './access-request.rules';
 
 type Command<T extends AccessRequestCommand['type']> = Extract<AccessRequestCommand, { type: T }>;
 
@@ -26,41 +22,6 @@ const refuse = (kind: DomainError['kind'], code: string, message: string, path?:
 function requireExisting(state: AccessRequestState): Exclude<AccessRequestState, { status: 'absent' }> {
   if (state.status === 'absent') return refuse('not_found', 'request-not-found', 'Access request not found');
   return state;
-}
-
-/** A decision (approve/deny) needs an open round; the voter must be eligible and not a party. */
-function requireVoter(
-  state: AccessRequestState,
-  command: Command<'ApproveAccess' | 'DenyAccess'>,
-): { request: AccessRequested; round: ApprovalRound } {
-  const existing = requireExisting(state);
-  const round = openRound(existing);
-  if (round === null) {
-    return refuse(
-      'conflict',
-      'request-closed',
-      `The request is ${existing.status}; nothing awaits a decision`,
-    );
-  }
-  const voter = command.actor.id;
-  const { request } = existing;
-  if (voter === request.requestedBy || voter === round.requestedBy) {
-    return refuse('forbidden', 'self-approval-forbidden', 'A requester may not decide their own request');
-  }
-  if (voter === request.invokedBy) {
-    return refuse(
-      'forbidden',
-      'self-approval-forbidden',
-      'The principal who invoked the agent that asked may not decide its request',
-    );
-  }
-  if (!satisfiesEvery(request.policy.approvers, voter, command.callerRoles)) {
-    return refuse('forbidden', 'not-an-approver', 'The caller is not an approver of this request');
-  }
-  if (round.votes.includes(voter)) {
-    return refuse('conflict', 'duplicate-vote', 'The caller has already voted on this request');
-  }
-  return { request, round };
 }
 
 /** Revoking a grant and reviewing a break-glass use: an approver of the request, or an admin. */
@@ -191,7 +152,7 @@ function extendedExpiry(
 }
 
 function approve(command: Command<'ApproveAccess'>, state: AccessRequestState): AccessRequestEvent[] {
-  const { request, round } = requireVoter(state, command);
+  const { request, round } = requireVoter(state, command.actor.id, command.callerRoles);
   const votes = [...round.votes, command.actor.id];
   const recorded: AccessRequestEvent = {
     type: 'AccessApprovalRecorded',
@@ -227,7 +188,7 @@ function approve(command: Command<'ApproveAccess'>, state: AccessRequestState): 
 }
 
 function deny(command: Command<'DenyAccess'>, state: AccessRequestState): AccessRequestEvent[] {
-  const { request, round } = requireVoter(state, command);
+  const { request, round } = requireVoter(state, command.actor.id, command.callerRoles);
   if (state.status === 'active') {
     return [
       {

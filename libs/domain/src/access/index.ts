@@ -6,3 +6,4 @@ export * from './access-request.events';
 export * from './access-request.commands';
 export * from './access-request.state';
 export * from './access-request.decider';
+export * from './access-request.rules';
