@@ -165,6 +165,17 @@ describe('Lists to find things: me, workspaces, members, channels, grants (API, 
     expect(await walk('root', '/v1/workspaces', 1)).toHaveLength(2);
   });
 
+  it('GET /v1/workspaces and /v1/me: a service whose subject is a platform admin’s id is no platform admin', async () => {
+    // given a service token carrying the platform admin's subject
+    const as = { as: 'root', scopes: ['permissions:check'] };
+    // when it lists workspaces and asks who it is
+    const workspaces = ok<Page<unknown>>(await api.call('GET', '/v1/workspaces', as));
+    const me = ok<{ kind: string; platformAdmin: boolean }>(await api.call('GET', '/v1/me', as));
+    // then it sees no tenant's workspace and holds no platform role
+    expect(workspaces).toEqual({ items: [] });
+    expect(me).toMatchObject({ kind: 'service', platformAdmin: false });
+  });
+
   it('GET /v1/workspaces/{ws}/members: members with roles and groups, paged; nothing for another tenant', async () => {
     const members = await walk<{ principalId: string; roles: string[]; groups: string[] }>(
       'frank',

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PLATFORM_ADMINS, type Principal } from '@mandate/auth';
+import { isPlatformAdmin, PLATFORM_ADMINS, type Principal } from '@mandate/auth';
 import {
   type ChannelRole,
   channelVisibleTo,
@@ -62,7 +62,7 @@ export class DirectoryService {
     const mine = this.workspacesOf(principal);
     return {
       ...principal,
-      platformAdmin: this.platformAdmins.has(principal.id),
+      platformAdmin: isPlatformAdmin(this.platformAdmins, principal),
       workspaces: this.workspacePage(mine, principal, query),
     };
   }
@@ -70,7 +70,7 @@ export class DirectoryService {
   async workspaces(principal: Principal, query: PageQuery): Promise<Page<WorkspaceSummary>> {
     await this.projections.reachHead();
     const { projection } = this.projections;
-    const visible = this.platformAdmins.has(principal.id)
+    const visible = isPlatformAdmin(this.platformAdmins, principal)
       ? projection.existingWorkspaces()
       : this.workspacesOf(principal);
     return this.workspacePage(visible, principal, query);
