@@ -6,7 +6,7 @@ import { type CanonicalHost, normalizeHost } from '../egress/host-normalizer';
 import { workspaceDecider } from '../workspace/workspace.decider';
 import type { WorkspaceEvent } from '../workspace/workspace.events';
 import { compileWorkspace } from './compiled-identity';
-import { checkEgress, checkInvoke, checkMemory, decideAgentAction } from './evaluator';
+import { checkEgress, checkInvoke, checkMemory, decideAgentAction, evaluateCoverage } from './evaluator';
 
 /**
  * The boundary checks (memory, invoke, egress) on a small workspace: every answer says which rule
@@ -63,6 +63,7 @@ const compiled = compileWorkspace({
       { type: 'ChannelMemoryScopeChanged', data: { sharedNamespaces: ['handbook', 'channel:hr'] } },
     ]),
     channel('hr', 'private', [{ type: 'ChannelMemberAdded', data: { principalId: 'hank', role: 'admin' } }]),
+    channel('old', 'public', [{ type: 'ChannelArchived', data: {} }]),
     channel('ops', 'public', [
       { type: 'ChannelMemberAdded', data: { principalId: 'olga', role: 'member' } },
       {
@@ -110,6 +111,16 @@ describe('boundary checks on a channel the workspace does not have', () => {
   });
 });
 
+describe('coverage of a pattern on a connector the channel has no rule for', () => {
+  it('denies by default instead of failing', () => {
+    const query = { channelId: 'eng', connector: 'jira', action: 'write', resource: 'ENG/**' };
+    expect(evaluateCoverage(compiled, query, T)).toMatchObject({
+      allowed: false,
+      provenance: { layer: 'default', rule: 'default-deny' },
+    });
+  });
+});
+
 describe('invoke policy naming a group the workspace does not have', () => {
   it('skips the missing group and still admits the channel’s members', () => {
     // Given a channel policy listing group "gone" (no such group) and admitting channel members
@@ -134,6 +145,7 @@ describe('every boundary answer says why', () => {
     ['private channel namespace', 'eng', 'channel:hr', /"channel:hr" belongs to a private channel/],
     ['unknown channel namespace', 'eng', 'channel:ghost', /Unknown namespace "channel:ghost"/],
     ['unknown workspace namespace', 'eng', 'wiki', /"wiki" is not a shared workspace namespace/],
+    ['archived channel', 'old', 'channel:old', /The channel is archived/],
   ])('memory: %s', (_, channelId, namespace, reason) => {
     expect(checkMemory(compiled, { channelId, namespace }).reason).toMatch(reason);
   });
