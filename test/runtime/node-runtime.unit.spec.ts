@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 const repoRoot = join(__dirname, '..', '..');
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -23,7 +24,6 @@ describe('the Node runtime the project brings', () => {
 
   it('loads better-sqlite3 built for this runtime', () => {
     // when the native addon is loaded and used
-    const Database = require('better-sqlite3') as typeof import('better-sqlite3');
     const row = new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string };
     // then it answers (an addon built for another ABI throws ERR_DLOPEN_FAILED here)
     expect(row.v).toMatch(/^3\./);
