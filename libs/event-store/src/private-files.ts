@@ -13,9 +13,10 @@ export function ensurePrivateDir(dir: string): void {
 /**
  * Creates the file 0600 before SQLite (or anything else) opens it, and narrows an existing one
  * (from an earlier version) to 0600. SQLite creates its -wal and -shm files with the database
- * file's permissions, so they follow.
+ * file's permissions, so they follow. SQLite's in-memory path names no file, so nothing is created.
  */
 export function ensurePrivateFile(path: string): void {
+  if (path === ':memory:') return;
   ensurePrivateDir(dirname(path));
   closeSync(openSync(path, 'a', 0o600));
   chmodSync(path, 0o600);

@@ -118,7 +118,7 @@ export class AuditIndex {
 
   /** Opens (or creates) the index file. `:memory:` for tests. */
   static open(path: string): AuditIndex {
-    if (path !== ':memory:') ensurePrivateFile(path);
+    ensurePrivateFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     // A projection: losing the last transactions on power loss only means re-applying them.

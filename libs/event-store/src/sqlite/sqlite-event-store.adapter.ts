@@ -107,7 +107,7 @@ export class SqliteEventStore implements EventStore {
     this.schemas = options.schemas;
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
-    if (options.path !== ':memory:') ensurePrivateFile(options.path);
+    ensurePrivateFile(options.path);
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
     // Larger pages: fewer page writes per committed batch (about 10% faster appends). Only takes
     // effect on a new file, before WAL is switched on.

@@ -47,7 +47,7 @@ export class SignedCheckpointStore {
   static open(path: string, options: { readonly?: boolean } = {}): SignedCheckpointStore {
     if (options.readonly)
       return new SignedCheckpointStore(new Database(path, { readonly: true, fileMustExist: true }));
-    if (path !== ':memory:') ensurePrivateFile(path);
+    ensurePrivateFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
