@@ -6,9 +6,8 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateFile } from '@mandate/event-store';
 import {
   refText,
   VaultError,
@@ -62,12 +61,7 @@ export class EmbeddedVault implements CredentialVault {
     this.wrapKey = derive(options.kek, 'mandate-vault/wrap');
     this.fingerprintKey = derive(options.kek, 'mandate-vault/fingerprint');
     this.now = options.now ?? (() => new Date());
-    if (options.path !== ':memory:') {
-      mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
-      chmodSync(dirname(options.path), 0o700);
-      closeSync(openSync(options.path, 'a', 0o600));
-      chmodSync(options.path, 0o600);
-    }
+    ensurePrivateFile(options.path);
     this.db = new Database(options.path, { timeout: 5_000 });
     this.db.pragma('journal_mode = DELETE');
     this.db.pragma('secure_delete = ON');
