@@ -3,3 +3,4 @@ export * from './credential-vault.port';
 export * from './embedded-vault';
 export * from './openbao-vault';
 export * from './vault-key';
+export * from './lease-minter.port';
