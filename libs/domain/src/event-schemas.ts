@@ -1,5 +1,6 @@
 import { accessRequestEventSchemas } from './access/access-request.events';
 import { approvalPolicyEventSchemas } from './access/approval-policy.events';
+import { credentialLeaseEventSchemas } from './credentials/credential-lease.events';
 import { credentialEventSchemas } from './credentials/credential.events';
 import { egressEventSchemas } from './egress/egress.events';
 import type { EventSchema } from './shared';
@@ -12,4 +13,5 @@ export const eventSchemas: readonly EventSchema[] = [
   ...accessRequestEventSchemas,
   ...egressEventSchemas,
   ...credentialEventSchemas,
+  ...credentialLeaseEventSchemas,
 ];
