@@ -44,6 +44,10 @@ async function startStack(address: string): Promise<Stack> {
     PLATFORM_ADMINS: 'root',
     TEMPORAL_ADDRESS: address,
     TEMPORAL_TASK_QUEUE: `bench-jit-${process.pid}-${Date.now()}`,
+    // The suite measures the request lifecycle, not the per-caller limits that bound a flood of
+    // requests (access-request.limits.ts): one bench caller opens hundreds a minute.
+    ACCESS_REQUEST_RATE_PER_MINUTE: '10000',
+    ACCESS_REQUEST_MAX_OPEN: '10000',
   });
   const logger = createLogger({
     level: 'warn',
