@@ -42,6 +42,12 @@ export type AccessRequestState =
 
 export type AccessRequestStatus = AccessRequestState['status'];
 
+/** A request whose access was granted: active now, or ended by revocation or expiry. */
+export type GrantedRequest = Extract<AccessRequestState, { status: 'active' | 'revoked' | 'expired' }>;
+
+export const wasGranted = (state: AccessRequestState): state is GrantedRequest =>
+  state.status === 'active' || state.status === 'revoked' || state.status === 'expired';
+
 /** Terminal for the workflow's waits; a break-glass grant may still await its review. */
 export const isClosed = (state: AccessRequestState): boolean =>
   state.status !== 'pending' && state.status !== 'active' && state.status !== 'absent';
@@ -50,13 +56,11 @@ export const openRound = (state: AccessRequestState): ApprovalRound | null =>
   state.status === 'pending' ? state.round : state.status === 'active' ? state.extension : null;
 
 export const needsBreakGlassReview = (state: AccessRequestState): boolean =>
-  (state.status === 'active' || state.status === 'revoked' || state.status === 'expired') &&
-  state.request.mode === 'break-glass' &&
-  !state.reviewed;
+  wasGranted(state) && state.request.mode === 'break-glass' && !state.reviewed;
 
 /**
  * The request's latest approval round: 0 for the request itself, n once its n-th extension was
  * asked for. A caller's decision is bound to the round it saw, so it cannot be replayed into a
  * later one.
  */
-export const latestRound = (state: AccessRequestState): number => ('rounds' in state ? state.rounds : 0);
+export const latestRound = (state: AccessRequestState): number => (wasGranted(state) ? state.rounds : 0);
