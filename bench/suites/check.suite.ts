@@ -15,7 +15,7 @@ import { EventSchemaRegistry, type NewEvent, SqliteEventStore } from '@mandate/e
 import { createLogger } from '@mandate/observability';
 import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
 import { createApiApp } from '../../apps/api/src/app.factory';
-import { ProjectionService } from '../../apps/api/src/permissions/projection.service';
+import { ProjectionService } from '../../apps/api/src/core/projection.service';
 import { IdentityLog } from '../../libs/projections/test/identity-log';
 import { defineSuite, median, metric, percentile, type BenchContext } from '../harness';
 import type { LoadResult } from '../load/autocannon.runner';

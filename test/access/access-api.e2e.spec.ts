@@ -6,7 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { accessRequestStreamId } from '@mandate/domain';
 import { connectTemporalClient } from '@mandate/temporal';
 import { jitWorkflowId } from '@mandate/workflows';
-import { ProjectionService } from '../../apps/api/src/permissions/projection.service';
+import { ProjectionService } from '../../apps/api/src/core/projection.service';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
 

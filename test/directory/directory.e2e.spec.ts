@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { LightMyRequestResponse } from 'fastify';
 import { freshTemporalNamespace } from '@mandate/testing';
-import { ProjectionService } from '../../apps/api/src/permissions/projection.service';
+import { ProjectionService } from '../../apps/api/src/core/projection.service';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
 

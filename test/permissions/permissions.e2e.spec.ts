@@ -2,7 +2,7 @@ import type { EventStore } from '@mandate/event-store';
 import { toOpenApiSchema } from '@mandate/http';
 import { IdentityLog } from '../../libs/projections/test/identity-log';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.module';
-import { ProjectionService } from '../../apps/api/src/permissions/projection.service';
+import { ProjectionService } from '../../apps/api/src/core/projection.service';
 import {
   batchCheckRequestSchema,
   checkRequestSchema,

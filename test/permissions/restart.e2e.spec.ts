@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { EventStore } from '@mandate/event-store';
 import { IdentityLog } from '../../libs/projections/test/identity-log';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.module';
-import { ProjectionService, snapshotPathFor } from '../../apps/api/src/permissions/projection.service';
+import { ProjectionService, snapshotPathFor } from '../../apps/api/src/core/projection.service';
 import { startTestApi } from '../api/api-test-kit';
 
 const WS = 'ws-acme';

@@ -9,6 +9,7 @@ import {
   approvalPolicyStreamId,
   DomainError,
   grantExtendedBy,
+  wasGranted,
   type WorkspaceRole,
 } from '@mandate/domain';
 import type { EventStore } from '@mandate/event-store';
@@ -27,8 +28,9 @@ import {
 } from '@mandate/workflows';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { actorOf, CommandRunner, foldHistory } from '../identity/command-runner';
-import { ProjectionService } from '../permissions/projection.service';
+import { actorOf, CommandRunner, foldHistory } from '../core/command-runner';
+import { ProjectionService } from '../core/projection.service';
+import { locateIssues } from '../core/refusal-location';
 import type {
   CreateAccessRequestBody,
   DecisionBody,
@@ -40,7 +42,7 @@ import { type AskedFor, isSameRequest, locateRequest, type RequestLocation } fro
 import { AccessRequestLimits } from './access-request.limits';
 import { AccessRequestQueries, requestNotFound } from './access-request.queries';
 import { validateTarget } from './access-request.target';
-import { atBody, JitWorkflowRunner } from './jit-workflow.runner';
+import { JitWorkflowRunner } from './jit-workflow.runner';
 
 /** What every JIT command answers: the status after it and the log position to check with `minPosition`. */
 export interface AccessStepAnswer extends JitStepResult {
@@ -113,7 +115,7 @@ export class AccessRequestCommands {
     try {
       accessRequestDecider.decide(command, accessRequestDecider.initialState());
     } catch (error) {
-      throw error instanceof DomainError ? atBody(error) : error;
+      throw locateIssues(error, 'body');
     }
 
     const grants = this.projections.projection.workspace(workspaceId)?.grants.values() ?? [];
@@ -211,7 +213,7 @@ export class AccessRequestCommands {
       status: state.status,
       position: events[events.length - 1].globalPosition,
       events: [],
-      expiresAt: 'grant' in state ? state.grant.expiresAt : null,
+      expiresAt: wasGranted(state) ? state.grant.expiresAt : null,
     };
   }
 

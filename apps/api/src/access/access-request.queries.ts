@@ -8,14 +8,15 @@ import {
   evaluate,
   mayDecide,
   openRound,
+  wasGranted,
   type WorkspaceRole,
 } from '@mandate/domain';
 import type { EventStore, RecordedEvent } from '@mandate/event-store';
 import { pageOf } from '@mandate/http';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { foldHistory } from '../identity/command-runner';
-import { ProjectionService } from '../permissions/projection.service';
+import { foldHistory } from '../core/command-runner';
+import { ProjectionService } from '../core/projection.service';
 import type { ListAccessRequestsQuery } from './access.schemas';
 import { AccessRequestsView, type AccessRequestEntry } from './access-requests.view';
 import { locateRequest, type RequestLocation } from './access-request-location';
@@ -176,7 +177,7 @@ export class AccessRequestQueries {
     if (state.status === 'absent') return undefined;
     const { request } = state;
     const round = openRound(state);
-    const grant = 'grant' in state ? state.grant : null;
+    const grant = wasGranted(state) ? state.grant : null;
     const secondsUntil = (instant: string) => Math.max(0, Math.floor((Date.parse(instant) - nowMs) / 1000));
     return {
       requestId: entry.requestId,

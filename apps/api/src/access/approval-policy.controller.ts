@@ -15,7 +15,7 @@ import {
   approvalPolicyStreamId,
 } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
-import { type CommandOutcome, CommandRunner } from '../identity/command-runner';
+import { type CommandOutcome, CommandRunner } from '../core/command-runner';
 import { type WorkspaceParams, workspaceParams } from './access.schemas';
 
 /** The workspace's approval policy (its own stream); requests keep the policy they were made under. */

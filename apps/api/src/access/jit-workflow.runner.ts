@@ -21,18 +21,9 @@ import {
   submittedUpdate,
 } from '@mandate/workflows';
 import { APP_CONFIG } from '../app.tokens';
+import { locateIssues } from '../core/refusal-location';
 import { JitCommandSigner } from './jit-command-signer';
 import { TEMPORAL_CLIENT } from './temporal-client.provider';
-
-/** A decider's refusal names fields under `body.`, like every other validation. */
-export const atBody = (error: DomainError): DomainError =>
-  new DomainError(
-    error.kind,
-    error.code,
-    error.message,
-    error.issues.map((issue) => ({ ...issue, path: `body.${issue.path}` })),
-    error.details,
-  );
 
 /**
  * The one way an access command reaches its workflow: a request starts it, every other command is
@@ -81,7 +72,7 @@ export class JitWorkflowRunner {
       return await send();
     } catch (error) {
       const refused = error instanceof WorkflowUpdateFailedError ? fromRefusal(error) : undefined;
-      if (refused) throw atBody(refused);
+      if (refused) throw locateIssues(refused, 'body');
       if (error instanceof WorkflowNotFoundError) {
         throw new DomainError(
           'conflict',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type AgentActionRequest, type Decision, decideAgentAction, DomainError } from '@mandate/domain';
-import { ProjectionService } from '../permissions/projection.service';
+import { ProjectionService } from '../core/projection.service';
 
 /** Decides an agent action as of `at`; undefined when the workspace does not exist. */
 export interface AgentActionEvaluator {

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal, RequireScope, RequireWorkspaceRole } from '@mandate/auth';
 import { ZodBody, ZodParams } from '@mandate/http';
-import type { CommandOutcome } from '../identity/command-runner';
+import type { CommandOutcome } from '../core/command-runner';
 import { type AgentActionAnswer, AgentActionsService, type AgentActionView } from './agent-actions.service';
 import {
   agentActionOutcomeBody,

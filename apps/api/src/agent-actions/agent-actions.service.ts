@@ -13,7 +13,7 @@ import {
 import { type EventStore } from '@mandate/event-store';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
-import { type CommandOutcome, CommandRunner } from '../identity/command-runner';
+import { type CommandOutcome, CommandRunner } from '../core/command-runner';
 import { AGENT_ACTION_EVALUATOR, type AgentActionEvaluator } from './agent-action-evaluator';
 import type { AgentActionOutcomeBody, RecordAgentActionBody } from './agent-actions.schemas';
 

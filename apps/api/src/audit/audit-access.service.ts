@@ -5,7 +5,7 @@ import { DomainError, type Provenance } from '@mandate/domain';
 import type { RecordedEvent } from '@mandate/event-store';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
-import { ProjectionService } from '../permissions/projection.service';
+import { ProjectionService } from '../core/projection.service';
 import { AuditIndexService } from './audit-index.service';
 
 /** The human decisions behind a JIT grant, from its request's events. */

@@ -5,7 +5,7 @@ import { canonicalJson, type RecordedEvent } from '@mandate/event-store';
 import type { WorkspacePermissions } from '@mandate/projections';
 import { APP_CONFIG } from '../app.tokens';
 import { channelIdentity } from '../permissions/channel-identity';
-import { ProjectionService } from '../permissions/projection.service';
+import { ProjectionService } from '../core/projection.service';
 import { AuditIndexService } from './audit-index.service';
 
 /** One rule of a channel's effective permissions: an allow (baseline, extension, JIT), a restriction or a forbid. */

@@ -5,7 +5,7 @@ import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate
 import { credentialBodySchema } from '@mandate/credentials';
 import { identifierSchema } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
-import type { CommandOutcome } from '../identity/command-runner';
+import type { CommandOutcome } from '../core/command-runner';
 import { type CredentialMetadataView, CredentialsService } from './credentials.service';
 
 const credentialParams = z.strictObject({ workspaceId: identifierSchema, connectionId: identifierSchema });

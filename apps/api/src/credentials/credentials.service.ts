@@ -17,7 +17,7 @@ import {
 } from '@mandate/domain';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import type { EventStore } from '@mandate/event-store';
-import { type CommandOutcome, CommandRunner } from '../identity/command-runner';
+import { type CommandOutcome, CommandRunner } from '../core/command-runner';
 import { CREDENTIAL_VAULT } from './credential-vault.provider';
 
 /** What `GET …/credential` shows: never the secret, only what identifies and dates it. */

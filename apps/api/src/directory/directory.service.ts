@@ -10,7 +10,7 @@ import {
 } from '@mandate/domain';
 import { type Page, pageOf, type PageOrder, type PageQuery } from '@mandate/http';
 import type { WorkspacePermissions } from '@mandate/projections';
-import { ProjectionService } from '../permissions/projection.service';
+import { ProjectionService } from '../core/projection.service';
 
 export interface WorkspaceSummary {
   workspaceId: string;

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
-import { type AccessRequestState, channelVisibleTo, rolesHeldBy } from '@mandate/domain';
+import { channelVisibleTo, rolesHeldBy, wasGranted } from '@mandate/domain';
 import { type Page, pageOf, type PageQuery } from '@mandate/http';
 import { AccessRequestsView, type AccessRequestEntry } from '../access/access-requests.view';
 import { CLOCK, type Clock } from '../clock';
-import { ProjectionService } from '../permissions/projection.service';
-
-type Granted = Extract<AccessRequestState, { grant: unknown }>;
+import { ProjectionService } from '../core/projection.service';
 
 export interface GrantSummary {
   grantId: string;
@@ -25,8 +23,6 @@ export interface GrantSummary {
   reason: string;
   ticket: string | null;
 }
-
-const hasGrant = (state: AccessRequestState): state is Granted => 'grant' in state;
 
 /**
  * JIT grants of a workspace with their attribution (who asked, who approved, why), from the access
@@ -70,14 +66,14 @@ export class GrantsDirectory {
       key: (grant) => [grant.grantedAt, grant.grantId],
       cursor: (after) => {
         const state = this.view.get(workspaceId, after)?.state;
-        return state && hasGrant(state) ? [state.grant.grantedAt, state.grant.grantId] : undefined;
+        return state && wasGranted(state) ? [state.grant.grantedAt, state.grant.grantId] : undefined;
       },
     });
   }
 }
 
 function summaryOf({ state }: AccessRequestEntry, nowMs: number): GrantSummary | undefined {
-  if (!hasGrant(state)) return undefined;
+  if (!wasGranted(state)) return undefined;
   const { request, grant } = state;
   const status =
     state.status === 'revoked'

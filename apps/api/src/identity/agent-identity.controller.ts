@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
 import type { AgentIdentityDocument, AgentIdentityDocumentInput } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
-import type { CommandOutcome } from './command-runner';
+import type { CommandOutcome } from '../core/command-runner';
 import { etagOf, IF_MATCH_PATTERN, requiredRevision } from './if-match';
 import { IdentityService } from './identity.service';
 import { agentIdentityBody, type WorkspaceParams, workspaceParams } from './identity.schemas';

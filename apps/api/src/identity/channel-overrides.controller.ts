@@ -9,7 +9,7 @@ import type {
   SkillOverride,
 } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
-import type { CommandOutcome } from './command-runner';
+import type { CommandOutcome } from '../core/command-runner';
 import { IdentityService } from './identity.service';
 import {
   type ChannelParams,

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
 import type { ChannelRole, ChannelVisibility } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
-import type { CommandOutcome } from './command-runner';
+import type { CommandOutcome } from '../core/command-runner';
 import { type ChannelView, IdentityService } from './identity.service';
 import {
   channelMemberBody,

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
 import type { ConnectorDefinitionInput } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
-import type { CommandOutcome } from './command-runner';
+import type { CommandOutcome } from '../core/command-runner';
 import { type ConnectorCatalogView, IdentityService } from './identity.service';
 import { registerConnectorBody, type WorkspaceParams, workspaceParams } from './identity.schemas';
 

@@ -4,7 +4,7 @@ import { EventStoreModule } from '../event-store/event-store.module';
 import { AgentIdentityController } from './agent-identity.controller';
 import { ChannelOverridesController } from './channel-overrides.controller';
 import { ChannelsController } from './channels.controller';
-import { CommandRunner } from './command-runner';
+import { CommandRunner } from '../core/command-runner';
 import { ConnectorsController } from './connectors.controller';
 import { IdentityService } from './identity.service';
 import { WorkspacesController } from './workspaces.controller';

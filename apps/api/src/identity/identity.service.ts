@@ -27,7 +27,8 @@ import {
   type WorkspaceRole,
   workspaceStreamId,
 } from '@mandate/domain';
-import { type CommandOutcome, CommandRunner, type IssueLocation } from './command-runner';
+import { type CommandOutcome, CommandRunner } from '../core/command-runner';
+import type { IssueLocation } from '../core/refusal-location';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

@@ -9,7 +9,7 @@ import {
   RequireWorkspaceRole,
 } from '@mandate/auth';
 import { ZodBody, ZodParams } from '@mandate/http';
-import type { CommandOutcome } from './command-runner';
+import type { CommandOutcome } from '../core/command-runner';
 import { IdentityService, type WorkspaceView } from './identity.service';
 import {
   createGroupBody,

@@ -7,7 +7,7 @@ import { IdentityLog, openTestStore } from '../../../../libs/projections/test/id
 import { EgressCheckLimiter } from './egress-check.limiter';
 import { EgressDenialRecorder } from './egress-denial.recorder';
 import { PermissionChecksService } from './permission-checks.service';
-import type { ProjectionService } from './projection.service';
+import type { ProjectionService } from '../core/projection.service';
 
 const WS = 'acme';
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');

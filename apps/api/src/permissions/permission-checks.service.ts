@@ -23,7 +23,7 @@ import { type ChannelIdentity, channelIdentity } from './channel-identity';
 import { type CheckRequest, MAX_BATCH_INSTANTS } from './permissions.schemas';
 import { EgressCheckLimiter } from './egress-check.limiter';
 import { EgressDenialRecorder } from './egress-denial.recorder';
-import { ProjectionService } from './projection.service';
+import { ProjectionService } from '../core/projection.service';
 
 export const CHECK_SCOPE = 'permissions:check';
 

@@ -7,7 +7,7 @@ import { EgressCheckLimiter } from './egress-check.limiter';
 import { EgressDenialRecorder } from './egress-denial.recorder';
 import { PermissionChecksService } from './permission-checks.service';
 import { ProjectionRoleResolver } from './projection-role-resolver';
-import { ProjectionService } from './projection.service';
+import { ProjectionService } from '../core/projection.service';
 
 /**
  * The read side: the effective-permission projection, the checks (`/v1/check` itself is served

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PrincipalRef, WorkspaceRoleResolver } from '@mandate/auth';
 import { rolesHeldBy, servesWorkspace, type WorkspaceRole } from '@mandate/domain';
-import { ProjectionService } from './projection.service';
+import { ProjectionService } from '../core/projection.service';
 
 /**
  * Workspace membership and bound services as the projection holds them (the workspace stream). It

@@ -7,12 +7,12 @@ import {
   type Decider,
   DomainError,
   type DomainEvent,
-  type FieldIssue,
 } from '@mandate/domain';
 import { type EventStore, handleCommand, type RecordedEvent } from '@mandate/event-store';
 import { currentRequestId } from '@mandate/observability';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { type IssueLocation, locateIssues } from './refusal-location';
 
 /** What every write answers: where it landed in the log and the resource's revision after it. */
 export interface CommandOutcome {
@@ -23,9 +23,6 @@ export interface CommandOutcome {
   /** Types of the events written, in order; empty when the command changed nothing. */
   events: string[];
 }
-
-/** Where the fields a decider names came from in the request, so problems point at them. */
-export type IssueLocation = 'body' | 'params';
 
 export interface RunOptions {
   workspaceId: string;
@@ -83,15 +80,6 @@ function withRevision<Command, Event extends DomainEvent, State>(
       return decider.decide(command, state);
     },
   };
-}
-
-function locateIssues(error: unknown, location: IssueLocation): unknown {
-  if (!(error instanceof DomainError) || error.issues.length === 0) return error;
-  const issues: FieldIssue[] = error.issues.map((issue) => ({
-    ...issue,
-    path: issue.path.startsWith('headers.') ? issue.path : `${location}.${issue.path}`,
-  }));
-  return new DomainError(error.kind, error.code, error.message, issues, error.details);
 }
 
 /**
