@@ -95,6 +95,15 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .default('secret'),
 
+  /** The egress gateway (apps/gateway): where it listens and how its sessions are bounded. */
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: port.default(3128),
+  /** HMAC key the API signs gateway sessions with and the gateway checks them with; generated in dev. */
+  GATEWAY_SESSION_KEY_PATH: z.string().min(1).optional(),
+  GATEWAY_SESSION_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Connections and requests one session may open per second through the gateway. */
+  GATEWAY_SESSION_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
+
   CHECK_MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   PROJECTION_SNAPSHOT_EVERY: z.coerce.number().int().positive().default(10_000),
   PROJECTION_SOURCE: z.enum(['store', 'kafka']).default('store'),

@@ -3,6 +3,7 @@ import { approvalPolicyEventSchemas } from './access/approval-policy.events';
 import { credentialLeaseEventSchemas } from './credentials/credential-lease.events';
 import { credentialEventSchemas } from './credentials/credential.events';
 import { egressEventSchemas } from './egress/egress.events';
+import { gatewaySessionEventSchemas } from './gateway/gateway-session.events';
 import type { EventSchema } from './shared';
 import { identityEventSchemas } from './identity-event-schemas';
 
@@ -13,5 +14,6 @@ export const eventSchemas: readonly EventSchema[] = [
   ...accessRequestEventSchemas,
   ...egressEventSchemas,
   ...credentialEventSchemas,
+  ...gatewaySessionEventSchemas,
   ...credentialLeaseEventSchemas,
 ];

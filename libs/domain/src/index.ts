@@ -9,5 +9,6 @@ export * from './agent-actions';
 export * from './access';
 export * from './egress';
 export * from './credentials';
+export * from './gateway';
 export * from './identity-event-schemas';
 export * from './event-schemas';

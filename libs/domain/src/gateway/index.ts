@@ -1,0 +1,2 @@
+export * from './gateway-session.events';
+export * from './gateway-session.decider';

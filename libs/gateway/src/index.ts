@@ -1,0 +1,5 @@
+export * from './egress-denial-log';
+export * from './egress-policy';
+export * from './proxy-request';
+export * from './session-key';
+export * from './session-token';
