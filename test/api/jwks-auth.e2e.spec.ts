@@ -127,7 +127,7 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
     };
     tokenUrl = idp.tokenUrl;
     // Production generates no key: the ones a deployment provides (checkpoints, JIT commands, the
-    // vault's key-encryption key), at their default paths under DATA_DIR.
+    // vault's key-encryption key, lease signing keys), at their default paths under DATA_DIR.
     const checkpointKey = join(dir, 'checkpoint-signing-key.pem');
     writeFileSync(
       checkpointKey,
@@ -138,6 +138,14 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
     for (const key of ['jit-command.key', 'vault-kek.key']) {
       writeFileSync(join(dir, 'data', 'keys', key), randomBytes(32).toString('base64'), { mode: 0o600 });
     }
+    // And the Ed25519 keys that sign mandate-jwt credential leases, beside the vault.
+    const leaseKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    mkdirSync(join(dir, 'data', 'vault'), { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(dir, 'data', 'vault', 'lease-signing-keys.json'),
+      JSON.stringify({ keys: [{ ...leaseKey, kid: 'lease-1', alg: 'EdDSA', use: 'sig' }] }),
+      { mode: 0o600 },
+    );
     const started = startApi({
       NODE_ENV: 'production',
       NODE_EXTRA_CA_CERTS: cert,

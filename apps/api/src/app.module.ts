@@ -14,6 +14,7 @@ import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/obser
 import { AgentActionsModule } from './agent-actions/agent-actions.module';
 import { AuditModule } from './audit/audit.module';
 import { AccessModule } from './access/access.module';
+import { CredentialLeasesModule } from './credential-leases/credential-leases.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { DirectoryModule } from './directory/directory.module';
 import { EventStoreModule } from './event-store/event-store.module';
@@ -84,6 +85,7 @@ export class AppModule {
         AccessModule,
         DirectoryModule,
         CredentialsModule,
+        CredentialLeasesModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],

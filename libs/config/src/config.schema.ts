@@ -94,6 +94,12 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .default('secret'),
+  /** A lease ends by this much after it is issued at the latest (earlier with its grant or its token). */
+  LEASE_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  /** Mandate's Ed25519 keys for `mandate-jwt` leases; generated in dev, required in production. */
+  LEASE_SIGNING_KEYS_PATH: z.string().min(1).optional(),
+  /** The `iss` of `mandate-jwt` lease tokens, which verifiers pin. */
+  LEASE_JWT_ISSUER: z.string().min(1).max(200).default('mandate'),
 
   /** The egress gateway (apps/gateway): where it listens and how its sessions are bounded. */
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),

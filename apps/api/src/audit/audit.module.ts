@@ -17,5 +17,6 @@ import { PlatformAuditController } from './platform-audit.controller';
   imports: [EventStoreModule, ClockModule, PermissionsModule],
   controllers: [AuditController, PlatformAuditController],
   providers: [AuditIndexService, AuditLogService, AuditAccessService, AuditChangesService],
+  exports: [AuditIndexService],
 })
 export class AuditModule {}

@@ -1,0 +1,257 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v5 as uuidv5 } from 'uuid';
+import type { Principal } from '@mandate/auth';
+import type { AppConfig } from '@mandate/config';
+import {
+  type CredentialVault,
+  isUpstreamLeaseKind,
+  MandateJwtSigner,
+  UPSTREAM_LEASE_STARTER,
+  UpstreamLeaseRefused,
+  type UpstreamLeaseStarter,
+} from '@mandate/credentials';
+import {
+  baselineOf,
+  type CredentialLeaseCommand,
+  credentialLeaseDecider,
+  type CredentialLeaseIssuedData,
+  type CredentialLeaseState,
+  credentialLeaseStreamId,
+  DomainError,
+  evaluateLease,
+  isLeaseActive,
+  type LeasableCredentialKind,
+  leaseEnd,
+  leaseGrant,
+  leaseTerms,
+  pickLeaseConnection,
+} from '@mandate/domain';
+import type { Logger } from '@mandate/observability';
+import { APP_CONFIG, LOGGER } from '../app.tokens';
+import { CLOCK, type Clock } from '../clock';
+import { CommandRunner } from '../core/command-runner';
+import { locateIssues } from '../core/refusal-location';
+import { ProjectionService } from '../core/projection.service';
+import { CREDENTIAL_VAULT } from '../credentials/credential-vault.provider';
+import { CredentialLeaseReader } from './credential-lease.reader';
+import { answerOf, type IssuedLease, upstreamRefusal } from './issued-lease';
+import { leaseTokenClaims } from './lease-token-claims';
+import type { IssueCredentialLeaseBody } from './credential-leases.schemas';
+
+/** Namespace of lease ids: (workspace, key) names the same lease on every retry and every replica. */
+const LEASE_ID_NAMESPACE = '8d5e2c1a-6b3f-4e9d-a7c2-1f0b9e8d7c6a';
+
+/**
+ * Issues a credential lease: the request is evaluated as the agent actions it enables, the
+ * connection that allows it is picked, a token is minted (signed here for `mandate-jwt`, by the
+ * upstream starter otherwise) and the lease is recorded with the token's fingerprint. The lease id
+ * comes from the idempotency key, so a retry (or a concurrent duplicate) lands on the recorded
+ * lease and gets its token again instead of a second mint.
+ */
+@Injectable()
+export class CredentialLeaseIssuer {
+  /** Concurrent duplicates in this process share one issuance; other processes meet in the stream. */
+  private readonly inFlight = new Map<string, Promise<{ lease: IssuedLease; replayed: boolean }>>();
+
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly projections: ProjectionService,
+    private readonly leases: CredentialLeaseReader,
+    private readonly signer: MandateJwtSigner,
+    @Inject(CREDENTIAL_VAULT) private readonly vault: CredentialVault,
+    @Inject(UPSTREAM_LEASE_STARTER) private readonly upstream: UpstreamLeaseStarter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  issue(
+    principal: Principal,
+    workspaceId: string,
+    body: IssueCredentialLeaseBody,
+  ): Promise<{ lease: IssuedLease; replayed: boolean }> {
+    const key = JSON.stringify([workspaceId, principal.kind, principal.id, body]);
+    const running = this.inFlight.get(key);
+    if (running !== undefined) return running.then(({ lease }) => ({ lease, replayed: true }));
+    const issuing = this.issueOnce(principal, workspaceId, body).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, issuing);
+    return issuing;
+  }
+
+  private async issueOnce(principal: Principal, workspaceId: string, body: IssueCredentialLeaseBody) {
+    const leaseId = uuidv5(`${workspaceId}/${body.idempotencyKey}`, LEASE_ID_NAMESPACE);
+    const streamId = credentialLeaseStreamId(workspaceId, leaseId);
+    const prior = await this.leases.read(workspaceId, leaseId);
+    if (prior !== undefined) return { lease: await this.replay(prior, principal, body), replayed: true };
+
+    const at = this.clock.now();
+    const permissions = await this.currentWorkspace(workspaceId);
+    const evaluation = evaluateLease(permissions.compiled, body, at.getTime());
+    if (!evaluation.allowed) {
+      const { action, resource, decision } = evaluation;
+      throw new DomainError(
+        'forbidden',
+        'credential-lease-denied',
+        `${action} on ${resource}: ${decision.reason}`,
+        [],
+        { action, resource, provenance: decision.provenance },
+      );
+    }
+    const grant = leaseGrant(evaluation.decisions);
+    const candidates = await this.leases.connectionKinds(
+      workspaceId,
+      baselineOf(permissions.agentIdentity).connections,
+      body.connector,
+    );
+    const connectionId = pickLeaseConnection(
+      body.connector,
+      evaluation.decisions,
+      candidates.map(({ connectionId, connector, kind }) => ({
+        connectionId,
+        connector,
+        leasable: kind !== undefined && kind !== 'static',
+      })),
+    );
+    const credentialKind = candidates.find((candidate) => candidate.connectionId === connectionId)
+      ?.kind as LeasableCredentialKind;
+    const maxTtlMs = this.config.LEASE_MAX_TTL_SECONDS * 1000;
+    const terms = {
+      workspaceId,
+      leaseId,
+      idempotencyKey: body.idempotencyKey,
+      channelId: body.channelId,
+      connector: body.connector,
+      connectionId,
+      credentialKind,
+      actions: evaluation.actions,
+      resources: evaluation.resources,
+      invokedBy: body.invokedBy,
+      requestedBy: { kind: principal.kind, id: principal.id },
+      grantId: grant?.grantId ?? null,
+      issuedAt: at.toISOString(),
+      expiresAt: leaseEnd(at.getTime(), maxTtlMs, grant?.expiresAt),
+    };
+    const { token, lease } = await this.mint(terms, maxTtlMs);
+    const outcome = await this.commands
+      .run(
+        credentialLeaseDecider,
+        streamId,
+        (context): CredentialLeaseCommand => ({ type: 'IssueCredentialLease', lease, ...context }),
+        { workspaceId, principal, at },
+      )
+      .catch(async (error: unknown) => {
+        // Nothing recorded: an upstream token nobody can account for is ended at once.
+        if (isUpstreamLeaseKind(credentialKind)) await this.endUpstream(workspaceId, leaseId, 'not-recorded');
+        throw error;
+      });
+    if (outcome.events.length === 0) {
+      // A concurrent duplicate recorded the lease first: answer with that one.
+      const recorded = await this.leases.read(workspaceId, leaseId);
+      if (recorded === undefined) throw new Error(`lease ${leaseId} vanished after it was recorded`);
+      return { lease: await this.replay(recorded, principal, body), replayed: true };
+    }
+    return { lease: answerOf(lease, token, outcome.position), replayed: false };
+  }
+
+  /** The token, and the lease as recorded: its end may come earlier than asked (the upstream's). */
+  private async mint(
+    terms: Omit<CredentialLeaseIssuedData, 'tokenFingerprint'>,
+    maxTtlMs: number,
+  ): Promise<{ token: string; lease: CredentialLeaseIssuedData }> {
+    const { credentialKind } = terms;
+    if (credentialKind === 'mandate-jwt') {
+      const token = await this.signer.sign(leaseTokenClaims(this.config.LEASE_JWT_ISSUER, terms));
+      return { token, lease: { ...terms, tokenFingerprint: await this.vault.fingerprint(token) } };
+    }
+    const issued = await this.upstream
+      .issue({ ...terms, credentialKind, actions: terms.actions, resources: terms.resources })
+      .catch((error: unknown) => {
+        throw error instanceof UpstreamLeaseRefused ? upstreamRefusal(error) : error;
+      });
+    const expiresAt = leaseEnd(
+      Date.parse(terms.issuedAt),
+      maxTtlMs,
+      terms.expiresAt,
+      issued.upstreamExpiresAt,
+    );
+    return { token: issued.token, lease: { ...terms, expiresAt, tokenFingerprint: issued.tokenFingerprint } };
+  }
+
+  /**
+   * The recorded lease's token again, for the same request by the same service only (the decider
+   * refuses a reused key), and only while the lease lives. A `mandate-jwt` is re-signed from the
+   * recorded claims (Ed25519 is deterministic: the same token); an upstream starter returns the
+   * token it minted for the lease.
+   */
+  private async replay(
+    recorded: { state: Exclude<CredentialLeaseState, { status: 'absent' }>; position: number },
+    principal: Principal,
+    body: IssueCredentialLeaseBody,
+  ): Promise<IssuedLease> {
+    const { state, position } = recorded;
+    const { lease } = state;
+    const compiled = this.projections.projection.workspace(lease.workspaceId)?.compiled;
+    const { actions, resources } = compiled ? leaseTerms(compiled, body) : body;
+    const asked: CredentialLeaseIssuedData = {
+      ...lease,
+      channelId: body.channelId,
+      connector: body.connector,
+      actions,
+      resources,
+      invokedBy: body.invokedBy,
+      requestedBy: { kind: principal.kind, id: principal.id },
+    };
+    const now = this.clock.now();
+    try {
+      credentialLeaseDecider.decide(
+        { type: 'IssueCredentialLease', lease: asked, actor: asked.requestedBy, now: now.toISOString() },
+        state,
+      );
+    } catch (error) {
+      throw locateIssues(error, 'body');
+    }
+    if (!isLeaseActive(state, now.getTime())) {
+      throw new DomainError(
+        'conflict',
+        'credential-lease-ended',
+        'The lease of this idempotency key has ended; ask again with a new key',
+        [],
+        { leaseId: lease.leaseId, status: state.status, expiresAt: lease.expiresAt },
+      );
+    }
+    if (lease.credentialKind === 'mandate-jwt') {
+      const token = await this.signer.sign(leaseTokenClaims(this.config.LEASE_JWT_ISSUER, lease));
+      return answerOf(lease, token, position);
+    }
+    const issued = await this.upstream
+      .issue({ ...lease, credentialKind: lease.credentialKind })
+      .catch((error: unknown) => {
+        throw error instanceof UpstreamLeaseRefused ? upstreamRefusal(error) : error;
+      });
+    return answerOf(lease, issued.token, position);
+  }
+
+  private async currentWorkspace(workspaceId: string) {
+    const { reached, head } = await this.projections.reachHead();
+    if (!reached) {
+      throw new DomainError(
+        'conflict',
+        'position-not-reached',
+        `Permissions are not yet current (log position ${head}); retry shortly`,
+        [],
+        { position: this.projections.projection.position, head },
+      );
+    }
+    const permissions = this.projections.projection.workspace(workspaceId);
+    if (permissions === undefined || !permissions.exists) {
+      throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
+    }
+    return permissions;
+  }
+
+  private async endUpstream(workspaceId: string, leaseId: string, reason: string): Promise<void> {
+    await this.upstream.end(workspaceId, leaseId, reason).catch((error: unknown) => {
+      this.logger.error({ err: error, workspaceId, leaseId }, 'could not end an unrecorded upstream lease');
+    });
+  }
+}

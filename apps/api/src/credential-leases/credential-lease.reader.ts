@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type Connection,
+  credentialDecider,
+  type CredentialKind,
+  credentialLeaseDecider,
+  type CredentialLeaseState,
+  credentialLeaseStreamId,
+  credentialStreamId,
+  isLeaseActive,
+} from '@mandate/domain';
+import type { EventStore } from '@mandate/event-store';
+import type { Page } from '@mandate/http';
+import { CLOCK, type Clock } from '../clock';
+import { foldHistory } from '../core/command-runner';
+import { AuditIndexService } from '../audit/audit-index.service';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import type { CredentialLeasesQuery } from './credential-leases.schemas';
+
+export type RecordedLease = { state: Exclude<CredentialLeaseState, { status: 'absent' }>; position: number };
+
+/** A lease as admins and auditors see it: what it covers and why, its fingerprint, never the token. */
+export type CredentialLeaseView = RecordedLease['state']['lease'] & {
+  /** `active` while usable; `expired` once its end passed (the clock decides, not a late event). */
+  status: 'active' | 'expired' | 'revoked' | 'ended';
+  revocation: { reason: string } | null;
+  end: { reason: string } | null;
+  position: number;
+};
+
+/** How long a list waits for the audit index to hold what was just written. */
+const INDEX_WAIT_MS = 1000;
+
+/** The lease side's reads: one lease's stream, the connections' credential kinds, the list. */
+@Injectable()
+export class CredentialLeaseReader {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly auditIndex: AuditIndexService,
+  ) {}
+
+  async read(workspaceId: string, leaseId: string): Promise<RecordedLease | undefined> {
+    const history = await this.store.readStream(credentialLeaseStreamId(workspaceId, leaseId));
+    const state = foldHistory(credentialLeaseDecider, history);
+    return state.status === 'absent' ? undefined : { state, position: history[0].globalPosition };
+  }
+
+  /** The kind of credential each connection holds now (undefined: none, or destroyed). */
+  async connectionKinds(
+    workspaceId: string,
+    connections: readonly Connection[],
+    connector: string,
+  ): Promise<{ connectionId: string; connector: string; kind: CredentialKind | undefined }[]> {
+    return Promise.all(
+      connections
+        .filter((connection) => connection.connector === connector)
+        .map(async ({ id, connector }) => {
+          const history = await this.store.readStream(credentialStreamId(workspaceId, id));
+          const state = foldHistory(credentialDecider, history);
+          return { connectionId: id, connector, kind: state.status === 'stored' ? state.kind : undefined };
+        }),
+    );
+  }
+
+  view({ state, position }: RecordedLease, nowMs = this.clock.now().getTime()): CredentialLeaseView {
+    const status =
+      state.status === 'issued' ? (isLeaseActive(state, nowMs) ? 'active' : 'expired') : state.status;
+    return { ...state.lease, status, revocation: state.revocation, end: state.end, position };
+  }
+
+  /**
+   * Newest first, from the audit index (which already indexes every event by workspace and type),
+   * each lease folded from its own short stream. `after` is the log position of the previous
+   * page's last lease; a page filtered by `active` may hold fewer than `limit` and still have a next.
+   */
+  async list(workspaceId: string, query: CredentialLeasesQuery): Promise<Page<CredentialLeaseView>> {
+    await this.auditIndex.waitFor(await this.store.headPosition(), INDEX_WAIT_MS);
+    const page = this.auditIndex.index.query({
+      workspaceId,
+      filter: { type: 'CredentialLeaseIssued' },
+      order: 'newest',
+      after: query.after === undefined ? undefined : Number(query.after),
+      limit: query.limit,
+    });
+    const nowMs = this.clock.now().getTime();
+    const leases = await Promise.all(
+      page.events.map((event) => this.read(workspaceId, (event.data as { leaseId: string }).leaseId)),
+    );
+    const items = leases
+      .filter((lease): lease is RecordedLease => lease !== undefined)
+      .map((lease) => this.view(lease, nowMs))
+      .filter((view) => query.active === undefined || (view.status === 'active') === query.active);
+    return page.more && page.next !== null ? { items, next: String(page.next) } : { items };
+  }
+}

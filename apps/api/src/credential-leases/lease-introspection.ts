@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@mandate/auth';
+import type { AppConfig } from '@mandate/config';
+import { MandateJwtSigner } from '@mandate/credentials';
+import { isLeaseActive, servesWorkspace } from '@mandate/domain';
+import { APP_CONFIG } from '../app.tokens';
+import { CLOCK, type Clock } from '../clock';
+import { ProjectionService } from '../core/projection.service';
+import { CredentialLeaseReader } from './credential-lease.reader';
+import { parseAgentSubject } from './lease-token-claims';
+
+export const INTROSPECT_SCOPE = 'credentials:introspect';
+
+/** RFC 7662 §2.2: an inactive token's answer says nothing else, whatever made it inactive. */
+export type IntrospectionAnswer =
+  | { active: false }
+  | {
+      active: true;
+      token_type: 'Bearer';
+      iss: string;
+      sub: string;
+      aud: string;
+      scope: string;
+      resources: string[];
+      iat: number;
+      exp: number;
+      jti: string;
+    };
+
+const INACTIVE: IntrospectionAnswer = Object.freeze({ active: false });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Online validation of a `mandate-jwt` (RFC 7662). Active only when every one holds: Mandate's
+ * signature with a published key, not expired, a lease of a workspace the asking service is bound
+ * to, and that lease neither revoked nor ended nor past its end now. A token of another tenant is
+ * therefore inactive to the caller, exactly as a forged one: the answer reveals nothing more.
+ */
+@Injectable()
+export class LeaseIntrospection {
+  constructor(
+    private readonly signer: MandateJwtSigner,
+    private readonly leases: CredentialLeaseReader,
+    private readonly projections: ProjectionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async introspect(principal: Principal, token: string): Promise<IntrospectionAnswer> {
+    const nowMs = this.clock.now().getTime();
+    const claims = await this.signer.verify(token, this.config.LEASE_JWT_ISSUER, nowMs);
+    const subject = parseAgentSubject(claims?.sub);
+    if (claims === undefined || subject === undefined) return INACTIVE;
+    const { jti } = claims;
+    if (typeof jti !== 'string' || !UUID.test(jti)) return INACTIVE;
+    const workspace = this.projections.projection.workspace(subject.workspaceId);
+    if (workspace === undefined || !servesWorkspace(workspace.workspace, principal)) return INACTIVE;
+    const recorded = await this.leases.read(subject.workspaceId, jti);
+    if (recorded === undefined || !isLeaseActive(recorded.state, nowMs)) return INACTIVE;
+    const { lease } = recorded.state;
+    if (lease.channelId !== subject.channelId || claims.aud !== lease.connector) return INACTIVE;
+    return {
+      active: true,
+      token_type: 'Bearer',
+      iss: this.config.LEASE_JWT_ISSUER,
+      sub: claims.sub as string,
+      aud: lease.connector,
+      scope: lease.actions.join(' '),
+      resources: lease.resources,
+      iat: claims.iat as number,
+      exp: claims.exp as number,
+      jti,
+    };
+  }
+}

@@ -1,0 +1,151 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createLocalJWKSet, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { ensurePrivateDir } from '@mandate/event-store';
+
+/** Ed25519: small keys, fast, and deterministic signatures (one lease, one token, however often it is re-signed). */
+export const MANDATE_JWT_ALG = 'EdDSA';
+
+export const defaultLeaseSigningKeysPath = (dataDir: string): string =>
+  join(dataDir, 'vault', 'lease-signing-keys.json');
+
+export interface LeaseSigningKeysOptions {
+  /** LEASE_SIGNING_KEYS_PATH; defaults to `<DATA_DIR>/vault/lease-signing-keys.json`. */
+  path?: string;
+  dataDir: string;
+  /** Production never generates keys: a missing file is a deployment error. */
+  production: boolean;
+  warn?: (message: string) => void;
+}
+
+/** The claims of a lease token; `exp` is the lease's end, `jti` its id. */
+export interface MandateJwtClaims {
+  iss: string;
+  /** `agent:{workspace}/{channel}`. */
+  sub: string;
+  /** The connector. */
+  aud: string;
+  /** The actions, space-separated (RFC 9068). */
+  scope: string;
+  /** The canonical resources the actions apply to. */
+  resources: string[];
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+type KeyFile = { keys: JWK[] };
+
+function newKey(): JWK {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
+  return { ...jwk, alg: MANDATE_JWT_ALG, use: 'sig', kid: randomUUID() };
+}
+
+/** Written aside, then linked into place, so two processes starting together keep one file. */
+function createKeyFile(path: string): void {
+  ensurePrivateDir(dirname(path));
+  const aside = `${path}.${process.pid}.tmp`;
+  writeFileSync(aside, `${JSON.stringify({ keys: [newKey()] }, null, 2)}\n`, { mode: 0o600 });
+  try {
+    linkSync(aside, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+function readKeyFile(path: string): JWK[] {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<KeyFile>;
+  const keys = Array.isArray(parsed.keys) ? parsed.keys : [];
+  if (keys.length === 0 || keys.some((key) => key.crv !== 'Ed25519' || !key.d || !key.kid)) {
+    throw new Error(`Lease signing keys at ${path}: expected {"keys": [Ed25519 private JWKs with a kid]}`);
+  }
+  if (new Set(keys.map((key) => key.kid)).size !== keys.length) {
+    throw new Error(`Lease signing keys at ${path}: key ids must be distinct`);
+  }
+  return keys;
+}
+
+const publicPart = ({ kty, crv, x, kid }: JWK): JWK => ({
+  kty,
+  crv,
+  x,
+  kid,
+  alg: MANDATE_JWT_ALG,
+  use: 'sig',
+});
+
+/**
+ * Mandate's own signing keys for `mandate-jwt` leases, kept in a file beside the vault (0600), never
+ * in the log. The first key signs; every key in the file is published, so a rotation is: put a new
+ * key first, wait one maximum lease lifetime (tokens signed by the old key expire), remove the old.
+ */
+export class MandateJwtSigner {
+  private constructor(
+    private readonly signingKey: Awaited<ReturnType<typeof importJWK>>,
+    private readonly signingKid: string,
+    private readonly published: JWK[],
+    private readonly keySet: ReturnType<typeof createLocalJWKSet>,
+  ) {}
+
+  static async open(options: LeaseSigningKeysOptions): Promise<MandateJwtSigner> {
+    const path = options.path ?? defaultLeaseSigningKeysPath(options.dataDir);
+    let keys: JWK[];
+    try {
+      keys = readKeyFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (options.production) {
+        throw new Error(`Lease signing keys not found at ${path} (LEASE_SIGNING_KEYS_PATH)`);
+      }
+      createKeyFile(path);
+      (options.warn ?? console.warn)(
+        `Generated a development lease signing key at ${path}; provide LEASE_SIGNING_KEYS_PATH in production`,
+      );
+      keys = readKeyFile(path);
+    }
+    const published = keys.map(publicPart);
+    return new MandateJwtSigner(
+      await importJWK(keys[0], MANDATE_JWT_ALG),
+      keys[0].kid as string,
+      published,
+      createLocalJWKSet({ keys: published }),
+    );
+  }
+
+  /** The public keys, as `/.well-known/jwks.json` serves them. */
+  jwks(): { keys: JWK[] } {
+    return { keys: this.published.map((key) => ({ ...key })) };
+  }
+
+  sign({ iss, sub, aud, scope, resources, iat, exp, jti }: MandateJwtClaims): Promise<string> {
+    return new SignJWT({ scope, resources })
+      .setProtectedHeader({ alg: MANDATE_JWT_ALG, kid: this.signingKid, typ: 'at+jwt' })
+      .setIssuer(iss)
+      .setSubject(sub)
+      .setAudience(aud)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(this.signingKey);
+  }
+
+  /** The claims of a token this signer issued and that has not expired; undefined for anything else. */
+  async verify(token: string, issuer: string, nowMs: number): Promise<JWTPayload | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.keySet, {
+        issuer,
+        algorithms: [MANDATE_JWT_ALG],
+        requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
+        currentDate: new Date(nowMs),
+        clockTolerance: 0,
+      });
+      return payload;
+    } catch {
+      return undefined;
+    }
+  }
+}
