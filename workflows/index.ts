@@ -2,3 +2,5 @@
 export * from './jit-grant.messages';
 export * from './jit-grant.workflow';
 export * from './jit-refusal';
+export * from './credential-lease.messages';
+export * from './credential-lease.workflow';

@@ -9,6 +9,7 @@ import { credentialKinds, type CredentialKind, normalizeHost } from '@mandate/do
  */
 const MAX_SECRET_LENGTH = 16_384;
 const secretText = z.string().min(1).max(MAX_SECRET_LENGTH);
+export const GITHUB_API = 'https://api.github.com';
 
 const githubAppSchema = z
   .object({
@@ -24,6 +25,8 @@ const githubAppSchema = z
       .optional(),
     installationId: z.string().regex(/^[1-9][0-9]{0,19}$/),
     privateKeyPem: secretText,
+    /** GitHub's REST API, or a GitHub Enterprise Server's (`https://github.example.com/api/v3`). */
+    baseUrl: z.string().max(2048).default(GITHUB_API),
   })
   .strict()
   .refine((value) => value.appId !== undefined || value.clientId !== undefined, {
@@ -39,6 +42,8 @@ const oauth2ClientSchema = z
     tokenEndpoint: z.string().max(2048),
     clientId: z.string().min(1).max(512),
     clientSecret: secretText,
+    /** RFC 7009: where a lease's token is revoked when the lease ends before the token does. */
+    revocationEndpoint: z.string().max(2048).optional(),
     audiences: z.array(z.string().min(1).max(2048)).max(50).default([]),
     scopes: z.array(scopeToken).max(100).default([]),
   })
@@ -79,8 +84,10 @@ export type CredentialErrorCode =
   | 'malformed-credential'
   | 'malformed-github-app-credential'
   | 'malformed-github-app-private-key'
+  | 'malformed-github-app-base-url'
   | 'malformed-oauth2-client-credential'
   | 'malformed-oauth2-token-endpoint'
+  | 'malformed-oauth2-revocation-endpoint'
   | 'malformed-static-credential'
   | 'malformed-static-credential-host'
   | 'malformed-static-credential-header';
@@ -146,7 +153,28 @@ function parseGithubApp(value: GithubAppCredential): CredentialParseResult {
       'privateKeyPem: not a PEM private key',
     );
   }
-  return { ok: true, credential: value };
+  const baseUrl = httpsUrl(value.baseUrl);
+  if (baseUrl === undefined) {
+    return refuse(
+      'malformed-github-app-base-url',
+      'baseUrl',
+      'baseUrl: must be an https URL without credentials, query or fragment',
+    );
+  }
+  // Paths are appended to it: one spelling, without a trailing slash.
+  return { ok: true, credential: { ...value, baseUrl: baseUrl.href.replace(/\/+$/, '') } };
+}
+
+/** An https URL without user info, query or fragment, with a host the one normaliser accepts. */
+function httpsUrl(text: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || url.hash || url.search) return undefined;
+  return normalizeHost(url.hostname).ok ? url : undefined;
 }
 
 function parseOAuth2Client(value: OAuth2ClientCredential): CredentialParseResult {
@@ -167,11 +195,20 @@ function parseOAuth2Client(value: OAuth2ClientCredential): CredentialParseResult
   if (!host.ok) {
     return refuse('malformed-oauth2-token-endpoint', 'tokenEndpoint', 'tokenEndpoint: malformed host');
   }
+  const revocation = value.revocationEndpoint === undefined ? undefined : httpsUrl(value.revocationEndpoint);
+  if (value.revocationEndpoint !== undefined && revocation === undefined) {
+    return refuse(
+      'malformed-oauth2-revocation-endpoint',
+      'revocationEndpoint',
+      'revocationEndpoint: must be an https URL without credentials, query or fragment',
+    );
+  }
   return {
     ok: true,
     credential: {
       ...value,
       tokenEndpoint: url.href,
+      ...(revocation ? { revocationEndpoint: revocation.href } : {}),
       audiences: [...new Set(value.audiences)].sort(),
       scopes: [...new Set(value.scopes)].sort(),
     },

@@ -49,6 +49,30 @@ describe('parseCredential', () => {
       expect(JSON.stringify(result)).not.toContain(privateKeyPem.slice(0, 20));
     });
 
+    it('takes GitHub’s API as the base URL unless one is given, and keeps one spelling of it', () => {
+      expect(parseCredential(valid)).toMatchObject({
+        ok: true,
+        credential: { baseUrl: 'https://api.github.com' },
+      });
+      expect(parseCredential({ ...valid, baseUrl: 'https://GHE.example.com/api/v3/' })).toMatchObject({
+        ok: true,
+        credential: { baseUrl: 'https://ghe.example.com/api/v3' },
+      });
+    });
+
+    it.each([
+      'http://ghe.example.com/api/v3',
+      'https://u:p@ghe.example.com',
+      'https://ghe.example.com/?x=1',
+      'x',
+    ])('refuses the base URL %s', (baseUrl) => {
+      expect(parseCredential({ ...valid, baseUrl })).toMatchObject({
+        ok: false,
+        code: 'malformed-github-app-base-url',
+        field: 'baseUrl',
+      });
+    });
+
     it('refuses a non-numeric installation id', () => {
       expect(parseCredential({ ...valid, installationId: '12a' })).toMatchObject({
         ok: false,
@@ -82,6 +106,22 @@ describe('parseCredential', () => {
         });
       },
     );
+
+    it('accepts an https revocation endpoint and refuses any other', () => {
+      expect(
+        parseCredential({ ...valid, revocationEndpoint: 'https://auth.example.com/oauth/revoke' }),
+      ).toMatchObject({
+        ok: true,
+        credential: { revocationEndpoint: 'https://auth.example.com/oauth/revoke' },
+      });
+      expect(
+        parseCredential({ ...valid, revocationEndpoint: 'http://auth.example.com/revoke' }),
+      ).toMatchObject({
+        ok: false,
+        code: 'malformed-oauth2-revocation-endpoint',
+        field: 'revocationEndpoint',
+      });
+    });
 
     it('refuses a missing client secret, naming the field only', () => {
       const { clientSecret: _, ...rest } = valid;

@@ -1,6 +1,7 @@
 import { accessRequestEventSchemas } from './access/access-request.events';
 import { approvalPolicyEventSchemas } from './access/approval-policy.events';
 import { credentialLeaseEventSchemas } from './credentials/credential-lease.events';
+import { credentialRevocationEventSchemas } from './credentials/credential-revocation.events';
 import { credentialEventSchemas } from './credentials/credential.events';
 import { egressEventSchemas } from './egress/egress.events';
 import { gatewaySessionEventSchemas } from './gateway/gateway-session.events';
@@ -16,4 +17,5 @@ export const eventSchemas: readonly EventSchema[] = [
   ...credentialEventSchemas,
   ...gatewaySessionEventSchemas,
   ...credentialLeaseEventSchemas,
+  ...credentialRevocationEventSchemas,
 ];

@@ -5,3 +5,4 @@ export * from './temporal-worker.factory';
 export * from './jit-command-key';
 export * from './jit-command-signature';
 export * from './task-queue-pollers';
+export * from './lease-request-signature';

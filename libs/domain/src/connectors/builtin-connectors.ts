@@ -18,6 +18,19 @@ export const builtinConnectors: readonly ConnectorDefinition[] = [
       caseInsensitive: true,
       aliases: [{ segment: 1, suffix: '.git' }],
     },
+    // An installation token for the repositories of the lease, with no more than these permissions
+    // (https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app).
+    leaseScopes: {
+      read: ['contents:read', 'metadata:read', 'issues:read', 'pull_requests:read'],
+      write: ['contents:write', 'metadata:read', 'issues:write', 'pull_requests:write'],
+      admin: [
+        'administration:write',
+        'contents:write',
+        'metadata:read',
+        'issues:write',
+        'pull_requests:write',
+      ],
+    },
   },
   {
     id: 'google-drive',

@@ -103,9 +103,9 @@ function compileDefinition(definition: ConnectorDefinition): CompiledConnector {
 }
 
 /**
- * Checks a definition a workspace wants to register: known action names in implications, no cycles
- * (an implication cycle would make actions indistinguishable), a valid segment expression, and an
- * id that does not shadow a connector already in the catalog.
+ * Checks a definition a workspace wants to register: known action names in implications and lease
+ * scopes, no cycles (an implication cycle would make actions indistinguishable), a valid segment
+ * expression, and an id that does not shadow a connector already in the catalog.
  */
 export function validateConnectorDefinition(
   definition: ConnectorDefinition,
@@ -139,6 +139,15 @@ export function validateConnectorDefinition(
         code: 'implication-cycle',
         path: `${path}.implies.${action}`,
         message: `"${action}" implies itself through a cycle`,
+      });
+    }
+  }
+  for (const action of Object.keys(definition.leaseScopes ?? {})) {
+    if (!actions.has(action)) {
+      issues.push({
+        code: 'unknown-action',
+        path: `${path}.leaseScopes.${action}`,
+        message: `"${action}" is not an action of ${definition.id}`,
       });
     }
   }

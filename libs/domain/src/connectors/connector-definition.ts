@@ -3,6 +3,11 @@ import { identifierSchema } from '../common/identifiers';
 
 const actionNameSchema = z.string().regex(/^[a-z][a-z0-9:_-]{0,62}$/, 'must be a lowercase action name');
 
+/** An OAuth scope token (RFC 6749 §3.3), or for a GitHub App `permission:level`. */
+export const leaseScopeSchema = z
+  .string()
+  .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/, 'must be a scope token (visible ASCII, no quote or backslash)');
+
 /**
  * What a connector offers: its actions, which action implies which (github `admin` ⊇ `write` ⊇
  * `read`), and the syntax of a resource name's segments. Kept as plain data so a workspace can
@@ -34,6 +39,12 @@ export const connectorDefinitionSchema = z
           .optional(),
       })
       .strict(),
+    /**
+     * What a credential lease for each action asks of the upstream: OAuth scopes for an
+     * `oauth2-client` connection, `permission:level` (`contents:write`) for a `github-app` one. An
+     * action without a row cannot be leased: the minter refuses rather than guess.
+     */
+    leaseScopes: z.record(z.string(), z.array(leaseScopeSchema).min(1).max(30)).optional(),
   })
   .strict();
 

@@ -1,0 +1,84 @@
+import {
+  type CredentialVault,
+  parseCredential,
+  type UpstreamCredential,
+  type UpstreamMintRequest,
+} from '@mandate/credentials';
+import {
+  agentIdentityDecider,
+  agentIdentityStreamId,
+  baselineOf,
+  createConnectorCatalog,
+  credentialDecider,
+  credentialStreamId,
+  DomainError,
+  workspaceDecider,
+  workspaceStreamId,
+} from '@mandate/domain';
+import { type EventStore, foldStream } from '@mandate/event-store';
+import type { UpstreamLeaseClaims } from '@mandate/workflows';
+
+const refuse = (code: string, message: string): DomainError =>
+  new DomainError('unprocessable', code, message);
+
+/** The credential a lease mints from, as the log and the vault say now: never as a payload says. */
+export interface UpstreamSource extends UpstreamMintRequest {
+  /** The vault version of the connection's credential: the lease's token is revoked with the same. */
+  credentialVersion: number;
+}
+
+/**
+ * Re-derives what minting relies on: the workspace is active, the connection is in its baseline
+ * for the connector the API named, the connection's stored credential is of the kind the API
+ * named, and the vault holds that version. A payload that disagrees with the log is refused.
+ */
+export async function upstreamSourceOf(
+  store: Pick<EventStore, 'readStream'>,
+  vault: CredentialVault,
+  request: UpstreamLeaseClaims,
+): Promise<UpstreamSource> {
+  const { workspaceId, connectionId } = request;
+  const workspace = await foldStream(store, workspaceDecider, workspaceStreamId(workspaceId));
+  if (workspace.status !== 'active') {
+    throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
+  }
+  const identity = await foldStream(store, agentIdentityDecider, agentIdentityStreamId(workspaceId));
+  const connection = baselineOf(identity).connections.find((candidate) => candidate.id === connectionId);
+  const connector = createConnectorCatalog(workspace.connectors).get(connection?.connector ?? '');
+  if (connection === undefined || connector === undefined || connection.connector !== request.connector) {
+    throw refuse('unknown-connection', 'The agent identity has no such connection for this connector');
+  }
+  const stored = await foldStream(store, credentialDecider, credentialStreamId(workspaceId, connectionId));
+  if (stored.status !== 'stored' || stored.vaultVersion === null) {
+    throw new DomainError('not_found', 'credential-not-found', 'The connection has no credential');
+  }
+  if (stored.kind !== request.credentialKind) {
+    throw refuse('credential-kind-changed', 'The connection’s credential is no longer of the kind asked for');
+  }
+  const credential = await credentialAt(vault, workspaceId, connectionId, stored.vaultVersion);
+  if (credential === undefined || credential.kind !== request.credentialKind) {
+    throw new DomainError('not_found', 'credential-not-found', 'The connection has no credential');
+  }
+  return {
+    connector,
+    credential,
+    credentialVersion: stored.vaultVersion,
+    actions: request.actions,
+    resources: request.resources,
+  };
+}
+
+/** A version of a connection's credential, parsed again (older versions gain the kinds' defaults). */
+export async function credentialAt(
+  vault: CredentialVault,
+  workspaceId: string,
+  connectionId: string,
+  version: number,
+): Promise<UpstreamCredential | undefined> {
+  const text = await vault.get({ workspaceId, connectionId }, version);
+  if (text === undefined) return undefined;
+  const parsed = parseCredential(JSON.parse(text));
+  if (!parsed.ok) return undefined;
+  const { credential } = parsed;
+  return credential.kind === 'github-app' || credential.kind === 'oauth2-client' ? credential : undefined;
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import {
+  checkLeaseRequestSignature,
+  type LeaseRequestClaims,
+  signLeaseRequest,
+} from './lease-request-signature';
+import { signJitCommand } from './jit-command-signature';
+
+const key = randomBytes(32);
+const claims: LeaseRequestClaims = {
+  workspaceId: 'acme',
+  leaseId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  connectionId: 'github-main',
+  connector: 'github',
+  credentialKind: 'github-app',
+  actions: ['write'],
+  resources: ['acme/api'],
+  expiresAt: '2026-06-01T12:15:00.000Z',
+};
+
+describe('lease request signatures', () => {
+  it('given a request the API signed, then the worker accepts it', () => {
+    expect(checkLeaseRequestSignature(key, claims, signLeaseRequest(key, claims))).toBe(true);
+  });
+
+  it.each([
+    ['another repository', { resources: ['acme/secrets'] }],
+    ['another action', { actions: ['admin'] }],
+    ['a later end', { expiresAt: '2026-06-01T13:15:00.000Z' }],
+    ['another connection', { connectionId: 'github-other' }],
+    ['another workspace', { workspaceId: 'globex' }],
+  ])('given the signature of one request, then %s is refused', (_, change) => {
+    expect(checkLeaseRequestSignature(key, { ...claims, ...change }, signLeaseRequest(key, claims))).toBe(
+      false,
+    );
+  });
+
+  it('refuses a signature by another key, a missing one and a JIT command signature', () => {
+    const jit = signJitCommand(key, {
+      workspaceId: 'acme',
+      requestId: claims.leaseId,
+      round: 0,
+      command: { type: 'RequestAccess', actor: { kind: 'service', id: 'runtime' } },
+    });
+    expect(checkLeaseRequestSignature(key, claims, signLeaseRequest(randomBytes(32), claims))).toBe(false);
+    expect(checkLeaseRequestSignature(key, claims, undefined)).toBe(false);
+    expect(checkLeaseRequestSignature(key, claims, jit)).toBe(false);
+  });
+});

@@ -1,0 +1,196 @@
+import { createPublicKey, randomBytes, randomInt, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeJwt, jwtVerify } from 'jose';
+
+type Level = 'read' | 'write' | 'admin';
+const RANK: Record<Level, number> = { read: 1, write: 2, admin: 3 };
+
+export interface StandInInstallation {
+  id: string;
+  /** The App's client id: the `iss` its JWTs must carry (its numeric app id is accepted too). */
+  clientId: string;
+  appId: string;
+  /** The App's public key: the stand-in checks App JWTs with it, as GitHub does. */
+  publicKeyPem: string;
+  account: string;
+  repositories: string[];
+  permissions: Record<string, Level>;
+}
+
+export interface IssuedToken {
+  token: string;
+  installationId: string;
+  repositories: string[];
+  permissions: Record<string, Level>;
+  issuedAt: number;
+  revokedAt: number | null;
+}
+
+export interface GithubStandIn {
+  /** `https://127.0.0.1:<port>`: a github-app credential's `baseUrl`. */
+  baseUrl: string;
+  tokens: IssuedToken[];
+  /** The next `count` revocations answer 502, as an upstream outage would. */
+  failRevocations(count: number): void;
+  /** Misbehave: issue tokens for every repository of the installation, whatever was asked. */
+  answerWiderTokens(on: boolean): void;
+  /** Every revocation request, answered or failed, with its time. */
+  revocationAttempts: { at: number; status: number }[];
+  /** How many App JWTs were refused, and why (the last reasons). */
+  refusals: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A local HTTPS server that behaves like GitHub's installation-token endpoints, standing in for
+ * the internet these machines cannot reach: App JWTs checked (RS256 with the App's public key,
+ * `iss`, `iat` not in the future, `exp` at most 10 minutes after `iat` and not passed), tokens
+ * down-scoped to the repositories and permissions asked within what the installation has (422
+ * beyond it), opaque tokens of varying length, 401 for a revoked token.
+ */
+export async function startGithubStandIn(options: {
+  cert: string;
+  key: string;
+  installations: StandInInstallation[];
+}): Promise<GithubStandIn> {
+  const installations = new Map(options.installations.map((installation) => [installation.id, installation]));
+  const keys = new Map<string, KeyObject>(
+    options.installations.map((installation) => [
+      installation.id,
+      createPublicKey(installation.publicKeyPem),
+    ]),
+  );
+  const tokens: IssuedToken[] = [];
+  const revocationAttempts: { at: number; status: number }[] = [];
+  const refusals: string[] = [];
+  let failing = 0;
+  let wider = false;
+
+  const send = (response: ServerResponse, status: number, body?: unknown): void => {
+    response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+    response.end(body === undefined ? undefined : JSON.stringify(body));
+  };
+  const bearer = (request: IncomingMessage): string =>
+    /^(?:Bearer|token) (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  const liveToken = (request: IncomingMessage): IssuedToken | undefined =>
+    tokens.find((issued) => issued.token === bearer(request) && issued.revokedAt === null);
+
+  async function appJwtProblem(request: IncomingMessage, installation: StandInInstallation) {
+    const jwt = bearer(request);
+    try {
+      await jwtVerify(jwt, keys.get(installation.id)!, { algorithms: ['RS256'] });
+    } catch (error) {
+      return `signature: ${(error as Error).message}`;
+    }
+    const { iss, iat, exp } = decodeJwt(jwt);
+    const now = Math.floor(Date.now() / 1000);
+    if (iss !== installation.clientId && iss !== installation.appId) return 'iss is not the app';
+    if (typeof iat !== 'number' || iat > now + 5) return 'iat is in the future';
+    if (typeof exp !== 'number' || exp <= now || exp - iat > 600) return 'exp is passed or too far';
+    return undefined;
+  }
+
+  async function accessTokens(request: IncomingMessage, response: ServerResponse, installationId: string) {
+    const installation = installations.get(installationId);
+    if (!installation) return send(response, 404, { message: 'Not Found' });
+    const problem = await appJwtProblem(request, installation);
+    if (problem) {
+      refusals.push(problem);
+      return send(response, 401, { message: 'A JSON web token could not be decoded' });
+    }
+    const body = JSON.parse((await readBody(request)) || '{}') as {
+      repositories?: string[];
+      permissions?: Record<string, Level>;
+    };
+    const repositories = body.repositories ?? installation.repositories;
+    if (repositories.some((name) => !installation.repositories.includes(name.toLowerCase()))) {
+      return send(response, 422, { message: 'There is at least one repository that does not exist' });
+    }
+    const permissions = body.permissions ?? installation.permissions;
+    for (const [name, level] of Object.entries(permissions)) {
+      const has = Object.hasOwn(installation.permissions, name) ? installation.permissions[name] : undefined;
+      if (has === undefined || !Object.hasOwn(RANK, level) || RANK[level] > RANK[has]) {
+        return send(response, 422, {
+          message: 'The permissions requested are not granted to this installation.',
+        });
+      }
+    }
+    const token = `ghs_${randomBytes(48).toString('base64url').slice(0, randomInt(30, 60))}`;
+    const issued: IssuedToken = {
+      token,
+      installationId,
+      repositories: (wider ? installation.repositories : repositories).map((name) => name.toLowerCase()),
+      permissions,
+      issuedAt: Date.now(),
+      revokedAt: null,
+    };
+    tokens.push(issued);
+    send(response, 201, {
+      token,
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      permissions,
+      repository_selection: 'selected',
+      repositories: issued.repositories.map((name, index) => ({
+        id: index + 1,
+        name,
+        full_name: `${installation.account}/${name}`,
+      })),
+    });
+  }
+
+  function revoke(request: IncomingMessage, response: ServerResponse) {
+    if (failing > 0) {
+      failing--;
+      revocationAttempts.push({ at: Date.now(), status: 502 });
+      return send(response, 502, { message: 'Server Error' });
+    }
+    const issued = liveToken(request);
+    revocationAttempts.push({ at: Date.now(), status: issued ? 204 : 401 });
+    if (!issued) return send(response, 401, { message: 'Bad credentials' });
+    issued.revokedAt = Date.now();
+    send(response, 204);
+  }
+
+  const server: Server = createServer({ cert: options.cert, key: options.key }, (request, response) => {
+    const path = (request.url ?? '').split('?')[0];
+    const minting = /^\/app\/installations\/([0-9]+)\/access_tokens$/.exec(path);
+    if (request.method === 'POST' && minting) {
+      accessTokens(request, response, minting[1]).catch(() => send(response, 500));
+    } else if (request.method === 'DELETE' && path === '/installation/token') {
+      revoke(request, response);
+    } else if (request.method === 'GET' && path === '/installation/repositories') {
+      // What a token is good for: its repositories while it lives, 401 once revoked.
+      const issued = liveToken(request);
+      if (!issued) send(response, 401, { message: 'Bad credentials' });
+      else send(response, 200, { repositories: issued.repositories.map((name) => ({ name })) });
+    } else {
+      send(response, 404, { message: 'Not Found' });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    tokens,
+    revocationAttempts,
+    refusals,
+    failRevocations: (count) => {
+      failing = count;
+    },
+    answerWiderTokens: (on) => {
+      wider = on;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

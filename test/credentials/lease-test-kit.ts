@@ -1,0 +1,217 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Agent } from 'undici';
+import { type AppConfig, loadConfig } from '@mandate/config';
+import { type CredentialVault, openCredentialVault, type UpstreamLeaseRequest } from '@mandate/credentials';
+import {
+  type Actor,
+  credentialDecider,
+  credentialLeaseDecider,
+  credentialLeaseStreamId,
+  credentialStreamId,
+  type DomainEvent,
+} from '@mandate/domain';
+import { type EventStore, handleCommand, type RecordedEvent } from '@mandate/event-store';
+import type { Logger } from '@mandate/observability';
+import { connectTemporalClient, type TemporalClientHandle } from '@mandate/temporal';
+import {
+  createTempDir,
+  createTestCertificateAuthority,
+  type GithubStandIn,
+  startGithubStandIn,
+  type TempDir,
+} from '@mandate/testing';
+import { TemporalUpstreamLeaseStarter } from '../../apps/api/src/credential-leases/temporal-upstream-lease.starter';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { IdentityLog, openTestStore } from '../../libs/projections/test/identity-log';
+
+const admin: Actor = { kind: 'user', id: 'bob' };
+export const CONNECTION = 'github-main';
+
+export interface LeaseKit {
+  config: AppConfig;
+  store: EventStore;
+  vault: CredentialVault;
+  upstream: GithubStandIn;
+  temporal: TemporalClientHandle;
+  /** The API's side of the port, as the API binds it. */
+  starter: TemporalUpstreamLeaseStarter;
+  /** Trusts the stand-in's CA: how a test uses a minted token. */
+  trusting: Agent;
+  request(overrides?: Partial<UpstreamLeaseRequest>): UpstreamLeaseRequest;
+  /** Records the lease as the API does once `issue` answered. */
+  recordIssued(request: UpstreamLeaseRequest, tokenFingerprint: string): Promise<void>;
+  events(streamId: string): Promise<RecordedEvent[]>;
+  close(): Promise<void>;
+}
+
+const silent = { warn: () => undefined } as unknown as Logger;
+
+/**
+ * Workspace `acme` whose baseline has a `github-main` connection (github, `acme/**`) with a
+ * github-app credential in the embedded vault, pointed at a GitHub stand-in over TLS with a CA of
+ * its own; a worker in this process on a task queue of its own, trusting that CA.
+ */
+export async function startLeaseKit(): Promise<LeaseKit> {
+  const dir: TempDir = createTempDir('mandate-lease-');
+  const ca = createTestCertificateAuthority(dir.path);
+  const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const upstream = await startGithubStandIn({
+    cert: ca.cert,
+    key: ca.key,
+    installations: [
+      {
+        id: '4242',
+        clientId: 'Iv23liMandate',
+        appId: '99',
+        publicKeyPem: app.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+        account: 'acme',
+        repositories: ['api', 'web'],
+        permissions: { contents: 'write', metadata: 'read', issues: 'write', pull_requests: 'write' },
+      },
+    ],
+  });
+  const config = loadConfig({
+    ...process.env,
+    SQLITE_PATH: join(dir.path, 'events.sqlite'),
+    DATA_DIR: dir.path,
+    VAULT_BACKEND: 'embedded',
+    TEMPORAL_TASK_QUEUE: `lease-${randomUUID()}`,
+    LOG_LEVEL: 'warn',
+  });
+  const store = openTestStore({ path: config.SQLITE_PATH });
+  const log = new IdentityLog(store);
+  await log.workspace('acme', 'root', {
+    type: 'CreateWorkspace',
+    workspaceId: 'acme',
+    name: 'Acme',
+    actorIsPlatformAdmin: true,
+  });
+  await log.workspace('acme', 'root', { type: 'GrantMemberRole', principalId: admin.id, role: 'admin' });
+  await log.baseline('acme', admin.id, {
+    connections: [
+      {
+        id: CONNECTION,
+        connector: 'github',
+        account: 'mandate-bot',
+        actions: ['write'],
+        resources: ['acme/**'],
+      },
+    ],
+  });
+  const vault = openCredentialVault(config, () => undefined);
+  const secret = {
+    kind: 'github-app',
+    clientId: 'Iv23liMandate',
+    installationId: '4242',
+    privateKeyPem: app.privateKey.export({ type: 'pkcs1', format: 'pem' }),
+    baseUrl: upstream.baseUrl,
+  };
+  const stored = await vault.put({ workspaceId: 'acme', connectionId: CONNECTION }, JSON.stringify(secret));
+  await handleCommand(
+    store,
+    credentialDecider,
+    credentialStreamId('acme', CONNECTION),
+    {
+      type: 'StoreCredential',
+      workspaceId: 'acme',
+      connectionId: CONNECTION,
+      kind: 'github-app',
+      connectionExists: true,
+      vaultVersion: stored.version,
+      fingerprint: stored.fingerprint,
+      callerRoles: ['admin'],
+      actor: admin,
+      now: new Date().toISOString(),
+    },
+    { toEnvelope: envelopes(admin) },
+  );
+
+  const trusting = new Agent({ connect: { ca: ca.caCert } });
+  const worker: INestApplicationContext = await NestFactory.createApplicationContext(
+    WorkerModule.forConfig(config, undefined, undefined, { upstream: { dispatcher: trusting } }),
+    { logger: false },
+  );
+  await worker.init();
+  const temporal = await connectTemporalClient(config);
+  const starter = new TemporalUpstreamLeaseStarter(temporal.client, vault, config, silent);
+
+  return {
+    config,
+    store,
+    vault,
+    upstream,
+    temporal,
+    starter,
+    trusting,
+    request: (overrides = {}) => ({
+      workspaceId: 'acme',
+      leaseId: randomUUID(),
+      connectionId: CONNECTION,
+      connector: 'github',
+      credentialKind: 'github-app',
+      actions: ['write'],
+      resources: ['acme/api'],
+      expiresAt: new Date(Date.now() + 3_000).toISOString(),
+      ...overrides,
+    }),
+    async recordIssued(request, tokenFingerprint) {
+      const now = new Date().toISOString();
+      const service: Actor = { kind: 'service', id: 'agent-runtime' };
+      await handleCommand(
+        store,
+        credentialLeaseDecider,
+        credentialLeaseStreamId(request.workspaceId, request.leaseId),
+        {
+          type: 'IssueCredentialLease',
+          actor: service,
+          now,
+          lease: {
+            workspaceId: request.workspaceId,
+            leaseId: request.leaseId,
+            idempotencyKey: `key-${request.leaseId}`,
+            channelId: 'eng',
+            connector: request.connector,
+            connectionId: request.connectionId,
+            credentialKind: request.credentialKind,
+            actions: request.actions,
+            resources: request.resources,
+            invokedBy: 'alice',
+            requestedBy: service,
+            grantId: null,
+            issuedAt: now,
+            expiresAt: request.expiresAt,
+            tokenFingerprint,
+          },
+        },
+        { toEnvelope: envelopes(service) },
+      );
+    },
+    events: (streamId) => store.readStream(streamId),
+    async close() {
+      await worker.close();
+      await temporal.close();
+      await trusting.close();
+      await upstream.close();
+      await vault.close();
+      await store.close();
+      dir.remove();
+    },
+  };
+}
+
+const envelopes =
+  (actor: Actor) =>
+  (events: DomainEvent[]): Parameters<EventStore['append']>[1] =>
+    events.map((event) => ({
+      id: uuidv7(),
+      type: event.type,
+      data: event.data,
+      occurredAt: new Date().toISOString(),
+      workspaceId: 'acme',
+      actor,
+      metadata: { correlationId: uuidv7(), causationId: null },
+    }));
