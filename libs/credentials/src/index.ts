@@ -4,6 +4,7 @@ export * from './embedded-vault';
 export * from './openbao-vault';
 export * from './vault-key';
 export * from './lease-minter.port';
+export * from './mandate-jwt.signer';
 export * from './open-credential-vault';
 export * from './leases/github-app.minter';
 export * from './leases/lease-scope';
