@@ -8,6 +8,7 @@ import {
   prepareRequest,
   type Scene,
 } from './authorization-matrix.scene';
+import { PRINCIPALS } from './authorization-matrix.table';
 
 /**
  * How to call each operation of the table with real ids: on the caller's own tenant, on the other
@@ -58,6 +59,36 @@ const storedCredential: Case = {
     await scene.as(place.tenant.owner, 'PUT', url, { kind: 'mandate-jwt' });
     return { params: { connectionId: 'code' } };
   },
+};
+
+/** What the agent runtime asks a lease for in the place: read on a repository the baseline allows. */
+const leaseAsk = (scene: Scene, place: Place) => {
+  const { channelId, connector, action, resource, invokedBy } = agentAction(place);
+  return {
+    channelId,
+    connector,
+    actions: [action],
+    resources: [resource],
+    invokedBy,
+    idempotencyKey: scene.fresh('lease'),
+  };
+};
+
+/** The `code` connection signs mandate-jwt leases (stored again: another case destroys it). */
+const leasable = (scene: Scene, place: Place) =>
+  scene.as(place.tenant.owner, 'PUT', `${base(place)}/connections/code/credential`, { kind: 'mandate-jwt' });
+
+/** A lease issued by the tenant's own lease service; its id. */
+const preparedLease = async (scene: Scene, place: Place): Promise<string> => {
+  await leasable(scene, place);
+  const service = place.tenant.workspaceId === 'acme' ? PRINCIPALS['svc-lease'] : PRINCIPALS['svc-other'];
+  const issued = await scene.asService(
+    service,
+    'POST',
+    `${base(place)}/credential-leases`,
+    leaseAsk(scene, place),
+  );
+  return issued.json<{ leaseId: string }>().leaseId;
 };
 
 /** A rule the owner just added, to remove. */
@@ -278,6 +309,29 @@ export const CASES: Record<string, Case> = {
       },
     }),
   },
+
+  'POST /v1/workspaces/{workspaceId}/credential-leases': {
+    scope: 'channel',
+    build: async (scene, place) => {
+      await leasable(scene, place);
+      return { body: leaseAsk(scene, place) };
+    },
+  },
+  'GET /v1/workspaces/{workspaceId}/credential-leases': { scope: 'workspace', build: none },
+  'GET /v1/workspaces/{workspaceId}/credential-leases/{leaseId}': {
+    scope: 'workspace',
+    build: async (scene, place, key) => ({
+      params: {
+        leaseId: await scene.once(`${key}|${place.tenant.workspaceId}`, () => preparedLease(scene, place)),
+      },
+    }),
+  },
+  'POST /v1/workspaces/{workspaceId}/credential-leases/{leaseId}/revoke': {
+    scope: 'workspace',
+    build: async (scene, place) => ({ params: { leaseId: await preparedLease(scene, place) }, body: {} }),
+  },
+  'GET /.well-known/jwks.json': { scope: 'global', build: none },
+  'POST /v1/oauth/introspect': { scope: 'global', build: () => ({ body: { token: 'not-a-lease-token' } }) },
 
   'GET /v1/workspaces/{workspaceId}/audit/events': { scope: 'workspace', build: none },
   'GET /v1/workspaces/{workspaceId}/audit/access': {

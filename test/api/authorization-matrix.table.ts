@@ -19,6 +19,8 @@ export interface PrincipalSpec {
 const CHECK = 'permissions:check';
 const ACTIONS = 'agent-actions:record';
 const REQUEST = 'access:request';
+const LEASE = 'credentials:issue';
+const INTROSPECT = 'credentials:introspect';
 
 const user = (sub: string): PrincipalSpec => ({ sub, kind: 'user', scopes: [] });
 const service = (sub: string, scopes: string[]): PrincipalSpec => ({ sub, kind: 'service', scopes });
@@ -39,8 +41,9 @@ export const PRINCIPALS = {
   'svc-check': service('svc-check', [CHECK]),
   'svc-actions': service('svc-actions', [ACTIONS]),
   'svc-request': service('svc-request', [REQUEST]),
+  'svc-lease': service('svc-lease', [LEASE, INTROSPECT]),
   /** A service bound to the other tenant, with every scope. */
-  'svc-other': service('svc-other', [CHECK, ACTIONS, REQUEST]),
+  'svc-other': service('svc-other', [CHECK, ACTIONS, REQUEST, LEASE, INTROSPECT]),
   /** A service token whose subject is the owner's user id: it must not borrow her roles. */
   'svc-as-owner': service('olga', []),
 } as const satisfies Record<string, PrincipalSpec>;
@@ -156,6 +159,16 @@ export const EXPECTATIONS: Record<string, Expectation> = {
     past: AUDITORS,
   },
 
+  // The agent runtime obtains credential leases; admins and auditors see them, admins revoke them.
+  'POST /v1/workspaces/{workspaceId}/credential-leases': { ok: ['svc-lease'], past: [] },
+  'GET /v1/workspaces/{workspaceId}/credential-leases': { ok: [...ADMINS, 'auditor'] },
+  'GET /v1/workspaces/{workspaceId}/credential-leases/{leaseId}': { ok: [...ADMINS, 'auditor'] },
+  'POST /v1/workspaces/{workspaceId}/credential-leases/{leaseId}/revoke': { ok: ADMINS },
+  // Lease tokens: the key set is public; introspection is for services with the scope (the
+  // workspace is inside the token: another tenant's token is inactive, not refused).
+  'GET /.well-known/jwks.json': { ok: EVERYONE },
+  'POST /v1/oauth/introspect': { ok: ['svc-lease', 'svc-other'] },
+
   'GET /v1/workspaces/{workspaceId}/audit/events': { ok: AUDITORS },
   'GET /v1/workspaces/{workspaceId}/audit/access': { ok: AUDITORS },
   'GET /v1/workspaces/{workspaceId}/audit/changes': { ok: AUDITORS },
@@ -179,9 +192,16 @@ export const EXPECTATIONS: Record<string, Expectation> = {
 export type Target = 'global' | 'home' | 'other-tenant' | 'private-channel';
 export type Outcome = 'ok' | 'refused' | 'hidden';
 
-const SEES_EVERY_CHANNEL = new Set<Who>(['owner', 'admin', 'svc-check', 'svc-actions', 'svc-request']);
+const SEES_EVERY_CHANNEL = new Set<Who>([
+  'owner',
+  'admin',
+  'svc-check',
+  'svc-actions',
+  'svc-request',
+  'svc-lease',
+]);
 const OF_OTHER_TENANT = new Set<Who>(['other-owner', 'svc-other']);
-const HOME_SERVICES: Who[] = ['svc-check', 'svc-actions', 'svc-request'];
+const HOME_SERVICES: Who[] = ['svc-check', 'svc-actions', 'svc-request', 'svc-lease'];
 
 /** The tenant a caller belongs to; none for callers without a role anywhere. */
 export function homeOf(who: Who): 'home' | 'other-tenant' | undefined {
