@@ -166,7 +166,7 @@ async function buildIndex(eventsPath: string, indexPath: string, context: BenchC
   for (;;) {
     const page = await store.readAll({ fromPosition: index.position + 1, limit: 5000 });
     if (page.length === 0) break;
-    index.apply(page);
+    index.applyPage(page);
     if (index.position % 100_000 === 0) context.log(`index: ${index.position} events`);
   }
   const seconds = (performance.now() - started) / 1000;

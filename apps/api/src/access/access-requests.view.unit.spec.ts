@@ -12,25 +12,38 @@ const recorded = (globalPosition: number, streamId: string): RecordedEvent =>
     data: {},
   }) as unknown as RecordedEvent;
 
-/** A log of `head` events whose subscription hands them out one at a time, when the test says so. */
+/**
+ * A log of `head` events handed out one page of one event at a time, when the test says so; its
+ * subscription then waits for appends that never come.
+ */
 function gatedStore(head: number) {
-  let release: () => void = () => undefined;
+  let released = 0;
+  let wake: () => void = () => undefined;
   const store = {
     headPosition: async () => head,
+    readAll: async ({ fromPosition = 1 }: { fromPosition?: number } = {}) => {
+      if (fromPosition > head) return [];
+      while (released < fromPosition) await new Promise<void>((resolve) => (wake = resolve));
+      return [recorded(fromPosition, `workspace-${fromPosition}`)];
+    },
     async *subscribe({ signal }: SubscribeOptions) {
-      for (let position = 1; position <= head && !signal?.aborted; position++) {
-        await new Promise<void>((resolve) => {
-          release = resolve;
-          signal?.addEventListener('abort', () => resolve(), { once: true });
-        });
-        if (!signal?.aborted) yield recorded(position, `workspace-${position}`);
-      }
+      await new Promise<void>((resolve) =>
+        signal?.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      yield* [];
     },
   } as unknown as EventStore;
-  return { store, next: () => release() };
+  return {
+    store,
+    next: () => {
+      released++;
+      wake();
+    },
+  };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** A few event-loop turns: the runner may give the loop a turn between pages. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 const silent = createLogger({ level: 'silent' });
 
 describe('AccessRequestsView readiness', () => {
@@ -70,6 +83,7 @@ describe('AccessRequestsView readiness', () => {
     // given
     const store = {
       headPosition: async () => 5,
+      readAll: () => Promise.reject(new Error('disk I/O error')),
       subscribe: () => ({
         [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('disk I/O error')) }),
       }),

@@ -40,6 +40,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
         logger.error({ position, type, err: error }, 'effective-permissions projection skipped an event'),
     });
     this.runner = new ProjectionRunner({
+      name: 'effective-permissions projection',
       store: replica ?? store,
       projection: this.projection,
       snapshotPath: snapshotPathFor(config),
@@ -47,15 +48,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
       logger,
     });
     this.history = new PermissionsHistory(store, this.projection);
-    readiness.register({
-      name: 'projection',
-      check: async () => {
-        const { state, position, target } = this.runner;
-        const detail = `position ${position}${this.projection.failures ? `, ${this.projection.failures} events skipped` : ''}`;
-        if (state === 'live') return { state: 'up', detail };
-        return { state: 'down', detail: `${state} (position ${position} of ${target})` };
-      },
-    });
+    readiness.register({ name: 'projection', check: async () => this.runner.health() });
   }
 
   /**

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { basename, dirname, extname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ensurePrivateFile, SqliteCheckpointStore, type RecordedEvent } from '@mandate/event-store';
+import type { ReadModel } from '@mandate/projections';
 import { auditTermsOf, type AuditTermKind, auditTerm } from './audit-terms';
 
 const SCHEMA_SQL = `
@@ -91,7 +92,7 @@ const MAX_LIMIT = 1000;
  * its rows and its checkpoint committed in one transaction, so after a crash it resumes exactly
  * after the last event it holds.
  */
-export class AuditIndex {
+export class AuditIndex implements ReadModel {
   private readonly checkpoints: SqliteCheckpointStore;
   private readonly insertEvent: Database.Statement<[number, string, string, string, string]>;
   private readonly insertTerm: Database.Statement<[string, string, number]>;
@@ -143,7 +144,7 @@ export class AuditIndex {
    * the checkpoint are skipped (at-least-once delivery is harmless); a gap is refused, since a
    * page that skipped a position would silently miss an event.
    */
-  apply(events: readonly RecordedEvent[]): void {
+  applyPage(events: readonly RecordedEvent[]): void {
     const fresh = events.filter((event) => event.globalPosition > this.position);
     if (fresh.length === 0) return;
     const last = fresh[fresh.length - 1];

@@ -1,4 +1,5 @@
 import type { SqliteEventStore } from '@mandate/event-store';
+import { ProjectionRunner } from '@mandate/projections';
 import {
   accessGranted,
   agentActionAuthorized,
@@ -8,7 +9,6 @@ import {
   workspaceCreated,
 } from '../../test/audit-events';
 import { AuditIndex } from './audit-index';
-import { alignWithLog, followLog } from './audit-index.follower';
 
 const positionsOf = (page: { events: { globalPosition: number }[] }) =>
   page.events.map((event) => event.globalPosition);
@@ -34,7 +34,7 @@ describe('AuditIndex', () => {
         connector: 'jira',
       }), // 7
     ]);
-    index.apply(await store.readAll());
+    index.applyPage(await store.readAll());
   });
   afterEach(async () => {
     index.close();
@@ -86,7 +86,7 @@ describe('AuditIndex', () => {
 
   it('given a time range, when querying, then only events that occurred within it come back', async () => {
     await appendAll(store, [channelCreated('acme', 'old', { at: '2020-01-01T00:00:00.000Z' })]);
-    index.apply(await store.readAll({ fromPosition: 8 }));
+    index.applyPage(await store.readAll({ fromPosition: 8 }));
 
     const page = index.query({
       workspaceId: 'acme',
@@ -115,7 +115,7 @@ describe('AuditIndex', () => {
     expect(last).toMatchObject({ more: false, next: 7 });
 
     await appendAll(store, [workspaceCreated('other'), channelCreated('acme', 'new')]);
-    index.apply(await store.readAll({ fromPosition: 8 }));
+    index.applyPage(await store.readAll({ fromPosition: 8 }));
 
     expect(positionsOf(index.query({ workspaceId: 'acme', order: 'oldest', after: last.next ?? 0 }))).toEqual(
       [9],
@@ -124,17 +124,17 @@ describe('AuditIndex', () => {
 
   it('given events applied twice or with a gap, when applying, then duplicates are ignored and gaps refused', async () => {
     const all = await store.readAll();
-    index.apply(all);
+    index.applyPage(all);
     expect(index.position).toBe(7);
 
     await appendAll(store, [workspaceCreated('w8'), workspaceCreated('w9')]);
     const [, ninth] = await store.readAll({ fromPosition: 8 });
 
-    expect(() => index.apply([ninth])).toThrow('expected position 8');
+    expect(() => index.applyPage([ninth])).toThrow('expected position 8');
     expect(index.position).toBe(7);
   });
 
-  it('given an index built from another log, when aligning, then it is emptied for a rebuild', async () => {
+  it('given an index built from another log, when the runner starts it, then it is emptied and rebuilt from that log', async () => {
     const other = openMemoryStore();
     await appendAll(other, [
       workspaceCreated('acme'),
@@ -143,33 +143,28 @@ describe('AuditIndex', () => {
       workspaceCreated('z'),
     ]);
     await appendAll(other, [workspaceCreated('a'), workspaceCreated('b'), workspaceCreated('c')]);
+    const runner = new ProjectionRunner({ store: other, projection: index });
 
-    await alignWithLog(index, other);
+    await runner.start();
+    await runner.whenCaughtUp();
 
-    expect(index.position).toBe(0);
-    expect(index.query({ workspaceId: 'acme' }).events).toEqual([]);
+    expect(index.position).toBe(7);
+    expect(positionsOf(index.query({ workspaceId: 'acme' }))).toEqual([1]);
+    await runner.stop();
     await other.close();
   });
 
-  it('given a live log, when following it, then appended events become queryable', async () => {
+  it('given a live log, when the runner follows it, then appended events become queryable', async () => {
     const fresh = AuditIndex.open(':memory:');
-    const controller = new AbortController();
-    const indexed: number[] = [];
-    const following = followLog(fresh, store, {
-      signal: controller.signal,
-      batchSize: 3,
-      onIndexed: (position) => {
-        indexed.push(position);
-        if (position === 8) controller.abort();
-      },
-    });
+    const runner = new ProjectionRunner({ store, projection: fresh });
+    await runner.start();
+    await runner.whenCaughtUp();
 
-    await new Promise((resolve) => setTimeout(resolve, 20));
     await appendAll(store, [workspaceCreated('late')]);
-    await following;
 
-    expect(indexed).toEqual([3, 6, 7, 8]);
+    expect(await runner.waitForPosition(8, 2_000)).toBe(true);
     expect(positionsOf(fresh.query({ workspaceId: 'late' }))).toEqual([8]);
+    await runner.stop();
     fresh.close();
   });
 });

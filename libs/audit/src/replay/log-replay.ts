@@ -1,9 +1,8 @@
 import type { EventSchemaRegistry, EventStore, RecordedEvent, StoredEnvelope } from '@mandate/event-store';
+import type { ReadModel } from '@mandate/projections';
 
 /** A projection a replay can rebuild: fed pages in position order, hashed at the end. */
-export interface ReplayableProjection {
-  readonly position: number;
-  applyPage(events: readonly RecordedEvent[]): void;
+export interface ReplayableProjection extends Pick<ReadModel, 'position' | 'applyPage'> {
   stateHash(): string;
   /** Event types whose `data` the projection reads; others only advance its position. Default: all. */
   reads?: (type: string) => boolean;

@@ -30,9 +30,7 @@ export function emptyProjection(
       get position() {
         return projection.position;
       },
-      applyPage: (events) => {
-        for (const event of events) projection.apply(event);
-      },
+      applyPage: (events) => projection.applyPage(events),
       stateHash: () => projection.stateHash(),
       reads: (type) => projectedEventTypes.has(type),
     };
@@ -45,7 +43,7 @@ export function emptyProjection(
     get position() {
       return index.position;
     },
-    applyPage: (events) => index.apply(events),
+    applyPage: (events) => index.applyPage(events),
     stateHash: () => index.stateHash(),
   };
 }

@@ -11,6 +11,7 @@ import {
   type WorkspaceEvent,
 } from '@mandate/domain';
 import { canonicalJson, type RecordedEvent, sha256Hex } from '@mandate/event-store';
+import type { ReadModel } from '../runner/read-model';
 import { MembershipIndex } from './membership-index';
 import { WorkspacePermissions, type WorkspaceRecord } from './workspace-permissions';
 
@@ -57,7 +58,7 @@ export interface EffectivePermissionsOptions {
  * never scans rules. Serializable (`snapshot`/`restore`); `stateHash` is the same for the same log,
  * whether built live, rebuilt from position 1, or restored from a snapshot and continued.
  */
-export class EffectivePermissionsProjection {
+export class EffectivePermissionsProjection implements ReadModel {
   private readonly workspaces = new Map<string, WorkspacePermissions>();
   private readonly memberships = new MembershipIndex();
   private appliedPosition = 0;
@@ -73,6 +74,10 @@ export class EffectivePermissionsProjection {
 
   get failures(): number {
     return this.failureCount;
+  }
+
+  applyPage(events: readonly RecordedEvent[]): void {
+    for (const event of events) this.apply(event);
   }
 
   /** Events at or below the current position are ignored, so at-least-once delivery is harmless. */
@@ -115,6 +120,10 @@ export class EffectivePermissionsProjection {
   /** Compiles every workspace not compiled yet (after a rebuild or restore, before serving). */
   compileAll(): void {
     for (const workspace of this.workspaces.values()) void workspace.compiled;
+  }
+
+  onCaughtUp(): void {
+    this.compileAll();
   }
 
   /** Every workspace the log mentions, created or not (for `at` queries about the past). */

@@ -2,9 +2,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { EventStore } from '@mandate/event-store';
 import { createTempDir, type TempDir } from '@mandate/testing';
 import { IdentityLog, openTestStore } from '../../test/identity-log';
-import { EffectivePermissionsProjection } from './effective-permissions.projection';
+import { EffectivePermissionsProjection } from '../effective-permissions/effective-permissions.projection';
 import { ProjectionRunner } from './projection-runner';
-import { readSnapshotFile } from './snapshot-file';
+import { readSnapshotFile } from '../effective-permissions/snapshot-file';
 
 const WS = 'acme';
 
