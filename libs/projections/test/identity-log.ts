@@ -62,6 +62,16 @@ export class IdentityLog {
     }));
   }
 
+  /** A workspace created by a platform admin, who becomes its owner. */
+  createWorkspace(workspaceId: string, by = 'olivia', name = 'Acme') {
+    return this.workspace(workspaceId, by, {
+      type: 'CreateWorkspace',
+      workspaceId,
+      name,
+      actorIsPlatformAdmin: true,
+    });
+  }
+
   async baseline(workspaceId: string, by: string, document: AgentIdentityDocumentInput) {
     const workspace = await this.workspaceState(workspaceId);
     return this.run(agentIdentityDecider, agentIdentityStreamId(workspaceId), workspaceId, by, (context) => ({

@@ -12,12 +12,7 @@ async function seededLog() {
   const clock = () => new Date(now);
   const store = openTestStore({ clock });
   const log = new IdentityLog(store, clock);
-  await log.workspace(WS, 'olivia', {
-    type: 'CreateWorkspace',
-    workspaceId: WS,
-    name: 'Acme',
-    actorIsPlatformAdmin: true,
-  });
+  await log.createWorkspace(WS);
   await log.baseline(WS, 'olivia', {
     connections: [
       { id: 'gh', connector: 'github', account: 'bot', actions: ['write'], resources: ['acme/**'] },
@@ -127,12 +122,7 @@ describe('EffectivePermissionsProjection', () => {
 
   it('given workspaces and channels of other tenants, when asking about them, then nothing is found', async () => {
     const { store, log } = await seededLog();
-    await log.workspace('globex', 'gina', {
-      type: 'CreateWorkspace',
-      workspaceId: 'globex',
-      name: 'Globex',
-      actorIsPlatformAdmin: true,
-    });
+    await log.createWorkspace('globex', 'gina', 'Globex');
     await log.channel('globex', 'gina', {
       type: 'CreateChannel',
       channelId: 'ops',
@@ -223,12 +213,7 @@ describe('EffectivePermissionsProjection', () => {
   it('given roles granted and revoked in two workspaces, when asking for a principal’s workspaces, then it lists those where it holds a role, live and after a restore', async () => {
     // given
     const { store, log } = await seededLog();
-    await log.workspace('globex', 'gina', {
-      type: 'CreateWorkspace',
-      workspaceId: 'globex',
-      name: 'Globex',
-      actorIsPlatformAdmin: true,
-    });
+    await log.createWorkspace('globex', 'gina', 'Globex');
     await log.workspace(WS, 'olivia', { type: 'GrantMemberRole', principalId: 'dave', role: 'member' });
     await log.workspace(WS, 'olivia', { type: 'GrantMemberRole', principalId: 'dave', role: 'approver' });
     await log.workspace('globex', 'gina', { type: 'GrantMemberRole', principalId: 'dave', role: 'member' });

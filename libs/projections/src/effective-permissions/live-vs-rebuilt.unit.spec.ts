@@ -161,12 +161,7 @@ describe('live projection vs rebuilt from position 1', () => {
         const log = new IdentityLog(store, () => new Date(T0));
         const live = new EffectivePermissionsProjection();
         try {
-          await log.workspace(WS, 'olivia', {
-            type: 'CreateWorkspace',
-            workspaceId: WS,
-            name: 'Acme',
-            actorIsPlatformAdmin: true,
-          });
+          await log.createWorkspace(WS);
           for (const command of steps) {
             try {
               await run(log, command);

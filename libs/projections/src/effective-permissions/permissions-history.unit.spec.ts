@@ -14,12 +14,7 @@ async function history(limits: ConstructorParameters<typeof PermissionsHistory>[
   const clock = () => new Date(now);
   const store = openTestStore({ clock });
   const log = new IdentityLog(store, clock);
-  await log.workspace(WS, 'olivia', {
-    type: 'CreateWorkspace',
-    workspaceId: WS,
-    name: 'Acme',
-    actorIsPlatformAdmin: true,
-  });
+  await log.createWorkspace(WS);
   for (let index = 0; index < CHANNELS; index++) {
     now += 1_000;
     await log.channel(WS, 'olivia', {

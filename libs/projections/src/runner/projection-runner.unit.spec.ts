@@ -9,12 +9,7 @@ import { readSnapshotFile } from '../effective-permissions/snapshot-file';
 const WS = 'acme';
 
 async function seed(log: IdentityLog, grants: number): Promise<void> {
-  await log.workspace(WS, 'olivia', {
-    type: 'CreateWorkspace',
-    workspaceId: WS,
-    name: 'Acme',
-    actorIsPlatformAdmin: true,
-  });
+  await log.createWorkspace(WS);
   await log.channel(WS, 'olivia', {
     type: 'CreateChannel',
     channelId: 'eng',
