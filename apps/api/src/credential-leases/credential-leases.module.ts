@@ -15,12 +15,12 @@ import { installIntrospectionFormBody } from './introspection-form-body';
 import { LeaseIntrospection } from './lease-introspection';
 import { mandateJwtSignerProvider } from './mandate-jwt-signer.provider';
 import { OAuthController } from './oauth.controller';
-import { upstreamLeaseStarterProvider } from './upstream-lease-starter.provider';
+import { upstreamLeaseStarterProviders } from './upstream-lease-starter.provider';
 
 /**
  * Credential leases: issuance (evaluated as agent actions), the lease list, revocation, and the
  * verification of `mandate-jwt` tokens (JWKS, introspection). Upstream minting sits behind
- * `UPSTREAM_LEASE_STARTER`.
+ * `UPSTREAM_LEASE_STARTER`, bound to the lease workflows' Temporal starter.
  */
 @Module({
   imports: [EventStoreModule, ClockModule, IdentityModule, PermissionsModule, CredentialsModule, AuditModule],
@@ -31,7 +31,7 @@ import { upstreamLeaseStarterProvider } from './upstream-lease-starter.provider'
     CredentialLeaseRevoker,
     LeaseIntrospection,
     mandateJwtSignerProvider,
-    upstreamLeaseStarterProvider,
+    ...upstreamLeaseStarterProviders,
   ],
 })
 export class CredentialLeasesModule implements OnModuleInit {

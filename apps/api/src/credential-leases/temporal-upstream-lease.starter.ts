@@ -62,7 +62,7 @@ export class TemporalUpstreamLeaseStarter implements UpstreamLeaseStarter {
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
     @Inject(CREDENTIAL_VAULT) vault: CredentialVault,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOGGER) logger: Logger,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.key = loadJitCommandKey({
       path: config.JIT_COMMAND_KEY_PATH,
@@ -97,7 +97,7 @@ export class TemporalUpstreamLeaseStarter implements UpstreamLeaseStarter {
     const minted = await this.temporal.workflow
       .executeUpdateWithStart(leaseMintedUpdate, { startWorkflowOperation })
       .catch((error: unknown) => {
-        throw refusalOf(error);
+        throw this.refusalOf(error);
       });
     const kept = await this.tokens.get(claims.workspaceId, claims.leaseId).catch(() => undefined);
     if (kept === undefined) {
@@ -126,20 +126,29 @@ export class TemporalUpstreamLeaseStarter implements UpstreamLeaseStarter {
       });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return;
-      throw refusalOf(error);
+      throw this.refusalOf(error);
     }
   }
-}
 
-/** A refusal the workflow carried back, as the port's; anything else passes unchanged. */
-function refusalOf(error: unknown): unknown {
-  if (error instanceof WorkflowExecutionAlreadyStartedError) {
-    return new UpstreamLeaseRefused('upstream-lease-refused', 'The lease has ended; its token is revoked');
+  /**
+   * A refusal the workflow carried back, as the port's. Anything else (Temporal unreachable, a
+   * timeout) is an outage the caller may retry: its message goes to the log, not to the answer.
+   */
+  private refusalOf(error: unknown): UpstreamLeaseRefused {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      return new UpstreamLeaseRefused('upstream-lease-refused', 'The lease has ended; its token is revoked');
+    }
+    const refused = fromRefusal(error);
+    if (refused === undefined) {
+      this.logger.warn({ err: error }, 'credential lease workflow unreachable');
+      return new UpstreamLeaseRefused(
+        'upstream-lease-unavailable',
+        'The lease workflow could not be reached; retry',
+      );
+    }
+    const code: UpstreamLeaseRefusalCode =
+      ownValue(refusalCodes, refused.code) ??
+      (refused.kind === 'unavailable' ? 'upstream-lease-unavailable' : 'malformed-lease-request');
+    return new UpstreamLeaseRefused(code, `${refused.code}: ${refused.message}`);
   }
-  const refused = fromRefusal(error);
-  if (refused === undefined) return error;
-  const code: UpstreamLeaseRefusalCode =
-    ownValue(refusalCodes, refused.code) ??
-    (refused.kind === 'unavailable' ? 'upstream-lease-unavailable' : 'malformed-lease-request');
-  return new UpstreamLeaseRefused(code, `${refused.code}: ${refused.message}`);
 }

@@ -1,0 +1,178 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { LightMyRequestResponse } from 'fastify';
+import { Agent, request } from 'undici';
+import {
+  createTempDir,
+  createTestCertificateAuthority,
+  type GithubStandIn,
+  startGithubStandIn,
+  type TempDir,
+} from '@mandate/testing';
+import { ProjectionService } from '../../apps/api/src/core/projection.service';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
+
+const ws = '/v1/workspaces/acme';
+const RUNTIME_SCOPES = ['credentials:issue'];
+
+describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub stand-in over TLS)', () => {
+  const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let dir: TempDir;
+  let upstream: GithubStandIn;
+  let trusting: Agent;
+  let api: IdentityApi;
+  let worker: INestApplicationContext;
+
+  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
+    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
+    return response.json<T>();
+  };
+  const lease = (body: Record<string, unknown>) =>
+    api.call('POST', `${ws}/credential-leases`, {
+      as: 'agent-runtime',
+      scopes: RUNTIME_SCOPES,
+      body: {
+        channelId: 'eng',
+        connector: 'github',
+        actions: ['read'],
+        resources: ['acme/api'],
+        invokedBy: 'rita',
+        idempotencyKey: randomUUID(),
+        ...body,
+      },
+    });
+  const use = async (token: string) =>
+    (
+      await request(`${upstream.baseUrl}/installation/repositories`, {
+        headers: { authorization: `Bearer ${token}` },
+        dispatcher: trusting,
+      })
+    ).statusCode;
+
+  beforeAll(async () => {
+    dir = createTempDir('mandate-lease-e2e-');
+    const ca = createTestCertificateAuthority(dir.path);
+    upstream = await startGithubStandIn({
+      cert: ca.cert,
+      key: ca.key,
+      installations: [
+        {
+          id: '4242',
+          clientId: 'Iv23liMandate',
+          appId: '99',
+          publicKeyPem: app.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+          account: 'acme',
+          repositories: ['api', 'web'],
+          permissions: { contents: 'write', metadata: 'read', issues: 'write', pull_requests: 'write' },
+        },
+      ],
+    });
+    trusting = new Agent({ connect: { ca: ca.caCert } });
+    api = await startIdentityApi({ TEMPORAL_TASK_QUEUE: `lease-e2e-${randomUUID()}` });
+    worker = await NestFactory.createApplicationContext(
+      WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }, undefined, undefined, {
+        upstream: { dispatcher: trusting },
+      }),
+      { logger: false },
+    );
+    await worker.init();
+
+    // given workspace acme, its admin, the agent runtime, channel eng, and a baseline reading acme/*
+    ok(
+      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
+      201,
+    );
+    ok(await api.call('PUT', `${ws}/members/alice/roles/admin`, { as: 'root' }));
+    ok(await api.call('PUT', `${ws}/members/rita/roles/member`, { as: 'root' }));
+    ok(await api.call('PUT', `${ws}/services/agent-runtime`, { as: 'root' }));
+    ok(
+      await api.call('POST', `${ws}/channels`, {
+        as: 'root',
+        body: { channelId: 'eng', name: 'Eng', visibility: 'public' },
+      }),
+      201,
+    );
+    ok(
+      await api.call('PUT', `${ws}/agent-identity`, {
+        as: 'alice',
+        headers: { 'if-match': '"0"' },
+        body: {
+          connections: [
+            {
+              id: 'github-main',
+              connector: 'github',
+              account: 'app:4242',
+              actions: ['read'],
+              resources: ['acme/*'],
+            },
+          ],
+        },
+      }),
+    );
+    // and the App's key stored for the connection, pointed at the stand-in
+    const stored = ok<{ position: number }>(
+      await api.call('PUT', `${ws}/connections/github-main/credential`, {
+        as: 'alice',
+        body: {
+          kind: 'github-app',
+          clientId: 'Iv23liMandate',
+          installationId: '4242',
+          privateKeyPem: app.privateKey.export({ type: 'pkcs1', format: 'pem' }),
+          baseUrl: upstream.baseUrl,
+        },
+      }),
+    );
+    await api.app.get(ProjectionService).runner.waitForPosition(stored.position, 5_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.app.close();
+    await trusting?.close();
+    await upstream?.close();
+    dir?.remove();
+  }, 60_000);
+
+  it('denies write (the baseline reads only) and mints nothing', async () => {
+    const minted = upstream.tokens.length;
+    expect(problem(await lease({ actions: ['write'] }), 403).code).toBe('credential-lease-denied');
+    expect(upstream.tokens.length).toBe(minted);
+  });
+
+  it('issues read on acme/api as a GitHub token for acme/api with read permissions, and revoking the lease revokes it at GitHub', async () => {
+    // when the agent runtime asks for read on acme/api
+    const issued = ok<{ leaseId: string; token: string; credentialKind: string; expiresAt: string }>(
+      await lease({}),
+    );
+
+    // then it holds a real installation token scoped to exactly that
+    expect(issued.credentialKind).toBe('github-app');
+    expect(upstream.tokens.find((token) => token.token === issued.token)).toMatchObject({
+      repositories: ['api'],
+      permissions: { contents: 'read', metadata: 'read', issues: 'read', pull_requests: 'read' },
+    });
+    expect(await use(issued.token)).toBe(200);
+
+    // when an admin revokes the lease
+    ok(await api.call('POST', `${ws}/credential-leases/${issued.leaseId}/revoke`, { as: 'alice', body: {} }));
+
+    // then GitHub refuses the token within 2 s
+    const deadline = Date.now() + 2_000;
+    while ((await use(issued.token)) !== 401 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await use(issued.token)).toBe(401);
+    // and the token is in no log line and no event, only in the one answer that carried it
+    expect(api.rawLog()).not.toContain(issued.token);
+    const events = await api.store.readAll();
+    expect(JSON.stringify(events)).not.toContain(issued.token);
+  });
+
+  it('refuses a pattern for a GitHub lease before anything is minted: a token names repositories', async () => {
+    const minted = upstream.tokens.length;
+    expect(problem(await lease({ resources: ['acme/*'] }), 403).code).toBe('credential-lease-denied');
+    expect(upstream.tokens.length).toBe(minted);
+  });
+});
