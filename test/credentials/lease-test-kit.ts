@@ -22,7 +22,9 @@ import {
   createTestCertificateAuthority,
   type GithubStandIn,
   startGithubStandIn,
+  startTsProcess,
   type TempDir,
+  type TsProcess,
 } from '@mandate/testing';
 import { TemporalUpstreamLeaseStarter } from '../../apps/api/src/credential-leases/temporal-upstream-lease.starter';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -45,8 +47,12 @@ export interface LeaseKit {
   /** Records the lease as the API does once `issue` answered. */
   recordIssued(request: UpstreamLeaseRequest, tokenFingerprint: string): Promise<void>;
   events(streamId: string): Promise<RecordedEvent[]>;
+  /** With `inProcessWorker: false`: the production worker as a process, trusting the stand-in's CA the Node way. */
+  startWorkerProcess(): Promise<TsProcess>;
   close(): Promise<void>;
 }
+
+const WORKER_MAIN = join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.ts');
 
 const silent = { warn: () => undefined } as unknown as Logger;
 
@@ -55,7 +61,7 @@ const silent = { warn: () => undefined } as unknown as Logger;
  * github-app credential in the embedded vault, pointed at a GitHub stand-in over TLS with a CA of
  * its own; a worker in this process on a task queue of its own, trusting that CA.
  */
-export async function startLeaseKit(): Promise<LeaseKit> {
+export async function startLeaseKit(options: { inProcessWorker?: boolean } = {}): Promise<LeaseKit> {
   const dir: TempDir = createTempDir('mandate-lease-');
   const ca = createTestCertificateAuthority(dir.path);
   const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -131,11 +137,15 @@ export async function startLeaseKit(): Promise<LeaseKit> {
   );
 
   const trusting = new Agent({ connect: { ca: ca.caCert } });
-  const worker: INestApplicationContext = await NestFactory.createApplicationContext(
-    WorkerModule.forConfig(config, undefined, undefined, { upstream: { dispatcher: trusting } }),
-    { logger: false },
-  );
-  await worker.init();
+  let worker: INestApplicationContext | undefined;
+  if (options.inProcessWorker !== false) {
+    worker = await NestFactory.createApplicationContext(
+      WorkerModule.forConfig(config, undefined, undefined, { upstream: { dispatcher: trusting } }),
+      { logger: false },
+    );
+    await worker.init();
+  }
+  const processes: TsProcess[] = [];
   const temporal = await connectTemporalClient(config);
   const starter = new TemporalUpstreamLeaseStarter(temporal.client, vault, config, silent);
 
@@ -191,8 +201,26 @@ export async function startLeaseKit(): Promise<LeaseKit> {
       );
     },
     events: (streamId) => store.readStream(streamId),
+    async startWorkerProcess() {
+      const child = startTsProcess(WORKER_MAIN, [], {
+        NODE_EXTRA_CA_CERTS: ca.caCertPath,
+        TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+        TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+        SQLITE_PATH: config.SQLITE_PATH as string,
+        DATA_DIR: config.DATA_DIR,
+        VAULT_BACKEND: 'embedded',
+        LOG_LEVEL: 'info',
+      });
+      processes.push(child);
+      await child.waitFor((message) => /polling task queue/.test(String((message as { msg?: string }).msg)));
+      return child;
+    },
     async close() {
-      await worker.close();
+      for (const child of processes) {
+        child.child.kill('SIGKILL');
+        await child.closed;
+      }
+      await worker?.close();
       await temporal.close();
       await trusting.close();
       await upstream.close();

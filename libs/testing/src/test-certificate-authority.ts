@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export interface TestCertificateAuthority {
   /** The CA's certificate (PEM): what a client is told to trust, instead of the system's CAs. */
   caCert: string;
+  /** Its file: `NODE_EXTRA_CA_CERTS` for a process that should trust it. */
+  caCertPath: string;
   /** The server's certificate and key (PEM), and their files (for servers run as processes). */
   cert: string;
   key: string;
@@ -75,6 +77,7 @@ export function createTestCertificateAuthority(dir: string): TestCertificateAuth
   ]);
   return {
     caCert: readFileSync(file('ca-cert.pem'), 'utf8'),
+    caCertPath: file('ca-cert.pem'),
     cert: readFileSync(file('server-cert.pem'), 'utf8'),
     key: readFileSync(file('server-key.pem'), 'utf8'),
     certPath: file('server-cert.pem'),
