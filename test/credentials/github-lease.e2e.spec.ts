@@ -170,6 +170,17 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
     expect(JSON.stringify(events)).not.toContain(issued.token);
   });
 
+  it('given 20 concurrent requests with one idempotency key, then one token is minted and all get it', async () => {
+    const minted = upstream.tokens.length;
+    const idempotencyKey = randomUUID();
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => lease({ idempotencyKey })));
+
+    const tokens = answers.map((answer) => ok<{ token: string }>(answer).token);
+    expect(new Set(tokens).size).toBe(1);
+    expect(upstream.tokens.length).toBe(minted + 1);
+  });
+
   it('refuses a pattern for a GitHub lease before anything is minted: a token names repositories', async () => {
     const minted = upstream.tokens.length;
     expect(problem(await lease({ resources: ['acme/*'] }), 403).code).toBe('credential-lease-denied');
