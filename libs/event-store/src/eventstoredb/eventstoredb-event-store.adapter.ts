@@ -1,15 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  jsonEvent,
-  NO_STREAM,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+import { EventStoreDBClient, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
 import { EventEmitter } from 'node:events';
 import { checkExpectedRevision, duplicateEventId } from '../errors';
 import type {
@@ -25,9 +15,18 @@ import type {
 } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
-import { canonicalJson, computeEventHash, GENESIS_HASH } from '../tamper/canonical-encoding';
+import { canonicalJson } from '../tamper/canonical-encoding';
 import type { StoredEvent } from '../tamper/chain-verifier';
-import { positionOf, recordedEventOf, storedEventOf, type LogEventBody, type LogRecord } from './log-event';
+import {
+  chainAfter,
+  type Head,
+  logJsonEventsOf,
+  type PreparedEvent,
+  prepareEvent,
+} from './eventstoredb-log-chain';
+import { EventStoreDbLogReader } from './eventstoredb-log-reader';
+import { LogStreamIndex } from './eventstoredb-stream-index';
+import { positionOf, recordedEventOf, storedEventOf, type LogEventBody } from './log-event';
 
 /** The client calls the adapter makes; a fake stands in for a server in unit tests. */
 export type EventStoreDbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'dispose'>;
@@ -43,19 +42,6 @@ export interface EventStoreDbEventStoreOptions {
   maxAppendAttempts?: number;
   /** Whether `close` disposes the client (true when the adapter created it). */
   ownsClient?: boolean;
-}
-
-interface PreparedEvent {
-  id: string;
-  type: string;
-  data: unknown;
-  schemaVersion: number;
-  source: NewEvent;
-}
-
-interface Head {
-  position: number;
-  hash: string;
 }
 
 /**
@@ -81,10 +67,9 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly maxAppendAttempts: number;
   private readonly ownsClient: boolean;
+  private readonly log: EventStoreDbLogReader;
   private readonly appended = new EventEmitter();
-  private readonly positionsByStream = new Map<string, number[]>();
-  private readonly positionById = new Map<string, number>();
-  private head: Head = { position: 0, hash: GENESIS_HASH };
+  private readonly streams = new LogStreamIndex();
   /** Appends and index catch-ups run one at a time in this instance. */
   private exclusive: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -96,6 +81,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.maxAppendAttempts = options.maxAppendAttempts ?? 50;
     this.ownsClient = options.ownsClient ?? false;
+    this.log = new EventStoreDbLogReader(this.client, this.logStream);
     this.appended.setMaxListeners(0);
   }
 
@@ -103,35 +89,23 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.closed) return Promise.reject(new Error('Event store is closed'));
     let prepared: PreparedEvent[];
     try {
-      prepared = events.map((event) => this.prepare(event));
+      prepared = events.map((event) => prepareEvent(this.schemas, event));
     } catch (error) {
       return Promise.reject(error);
     }
     return this.serialised(() => this.write(streamId, prepared, expectedRevision));
   }
 
-  async readStream(
-    streamId: string,
-    { from, direction = 'forwards', limit }: ReadStreamOptions = {},
-  ): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     await this.serialised(() => this.catchUp());
-    const positions = this.positionsByStream.get(streamId) ?? [];
-    const count = limit ?? Number.MAX_SAFE_INTEGER;
-    let selected: number[];
-    if (direction === 'forwards') {
-      const start = Math.max(0, from ?? 0);
-      selected = positions.slice(start, start + count);
-    } else {
-      const start = Math.min(from ?? positions.length - 1, positions.length - 1);
-      selected = positions.slice(Math.max(0, start - count + 1), start + 1).reverse();
-    }
-    const events = await Promise.all(selected.map((position) => this.readAt(position)));
+    const selected = this.streams.select(streamId, options);
+    const events = await Promise.all(selected.map((position) => this.log.at(position)));
     return events.map((record) => this.upcast(recordedEventOf(record)));
   }
 
   async readAll({ fromPosition = 1, limit }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
-    for await (const record of this.readLog(Math.max(1, fromPosition), limit)) {
+    for await (const record of this.log.from(Math.max(1, fromPosition), limit)) {
       events.push(this.upcast(recordedEventOf(record)));
     }
     return events;
@@ -139,26 +113,19 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** The log exactly as stored (no upcasting), for the chain verifier. */
   async *readStored(fromPosition = 1): AsyncIterableIterator<StoredEvent> {
-    for await (const record of this.readLog(Math.max(1, fromPosition))) yield storedEventOf(record);
+    for await (const record of this.log.from(Math.max(1, fromPosition))) yield storedEventOf(record);
   }
 
   subscribe(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
     return catchUpSubscription(this, options);
   }
 
-  async headPosition(): Promise<number> {
-    for await (const record of this.readLogRecords({
-      fromRevision: END,
-      direction: BACKWARDS,
-      maxCount: 1,
-    })) {
-      return positionOf(record);
-    }
-    return 0;
+  headPosition(): Promise<number> {
+    return this.log.headPosition();
   }
 
   waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted || this.head.position >= position) return Promise.resolve();
+    if (signal?.aborted || this.streams.head.position >= position) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.appended.off('appended', onAppended);
@@ -188,11 +155,6 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.ownsClient) await this.client.dispose();
   }
 
-  private prepare(event: NewEvent): PreparedEvent {
-    const { data, schemaVersion } = this.schemas.validate(event.type, event.data, event.schemaVersion);
-    return { id: event.id, type: event.type, data, schemaVersion, source: event };
-  }
-
   private serialised<T>(work: () => Promise<T>): Promise<T> {
     const run = this.exclusive.then(work, work);
     this.exclusive = run.catch(() => undefined);
@@ -206,34 +168,22 @@ export class EventStoreDbEventStore implements EventStore {
   ): Promise<AppendResult> {
     for (let attempt = 1; attempt <= this.maxAppendAttempts; attempt++) {
       await this.catchUp();
-      if (events.length > 0 && this.positionById.has(events[0].id)) return this.replayed(streamId, events);
+      if (events.length > 0 && this.streams.has(events[0].id)) return this.replayed(streamId, events);
       const seen = new Set<string>();
       for (const event of events) {
-        if (this.positionById.has(event.id) || seen.has(event.id)) throw duplicateEventId(event.id, streamId);
+        if (this.streams.has(event.id) || seen.has(event.id)) throw duplicateEventId(event.id, streamId);
         seen.add(event.id);
       }
-      const current = (this.positionsByStream.get(streamId)?.length ?? 0) - 1;
+      const current = this.streams.revisionOf(streamId);
       checkExpectedRevision(streamId, expected, current);
       if (events.length === 0) return { nextExpectedRevision: current, positions: [] };
 
-      const bodies = this.chain(streamId, current, events);
+      const bodies = chainAfter(this.streams.head, streamId, current, events);
       try {
-        await this.client.appendToStream(
-          this.logStream,
-          events.map((event, index) =>
-            jsonEvent({
-              id: event.id,
-              type: event.type,
-              data: bodies[index] as unknown as Record<string, unknown>,
-              // Read by EventStoreDB's own UI and projections; not part of the hash.
-              metadata: {
-                $correlationId: bodies[index].metadata.correlationId,
-                $causationId: bodies[index].metadata.causationId ?? event.id,
-              },
-            }),
-          ),
-          { expectedRevision: this.head.position === 0 ? NO_STREAM : BigInt(this.head.position - 1) },
-        );
+        await this.client.appendToStream(this.logStream, logJsonEventsOf(events, bodies), {
+          expectedRevision:
+            this.streams.head.position === 0 ? NO_STREAM : BigInt(this.streams.head.position - 1),
+        });
       } catch (error) {
         // Another instance took the log's next revision: catch up and decide again.
         if (error instanceof WrongExpectedVersionError) {
@@ -242,8 +192,8 @@ export class EventStoreDbEventStore implements EventStore {
         }
         throw error;
       }
-      events.forEach((event, index) => this.index(event.id, bodies[index]));
-      this.appended.emit('appended', this.head.position);
+      events.forEach((event, index) => this.streams.add(event.id, bodies[index]));
+      this.appended.emit('appended', this.streams.head.position);
       return {
         nextExpectedRevision: current + events.length,
         positions: bodies.map((b) => b.globalPosition),
@@ -254,60 +204,24 @@ export class EventStoreDbEventStore implements EventStore {
     );
   }
 
-  /** Envelopes for `events` placed right after the current head, hashed into the chain. */
-  private chain(streamId: string, current: number, events: PreparedEvent[]): LogEventBody[] {
-    let { position, hash } = this.head;
-    return events.map((event, index) => {
-      position += 1;
-      const envelope = {
-        id: event.id,
-        type: event.type,
-        streamId,
-        streamVersion: current + 1 + index,
-        globalPosition: position,
-        occurredAt: event.source.occurredAt,
-        workspaceId: event.source.workspaceId,
-        actor: { kind: event.source.actor.kind, id: event.source.actor.id },
-        data: event.data,
-        metadata: {
-          correlationId: event.source.metadata.correlationId,
-          causationId: event.source.metadata.causationId ?? null,
-          schemaVersion: event.schemaVersion,
-        },
-        prevHash: hash,
-      };
-      hash = computeEventHash(envelope);
-      const { id: _id, type: _type, ...body } = envelope;
-      return { ...body, hash };
-    });
-  }
-
   /** Reads the log past what this instance has indexed. */
   private async catchUp(): Promise<void> {
-    for await (const record of this.readLog(this.head.position + 1)) {
+    for await (const record of this.log.from(this.streams.head.position + 1)) {
       const body = record.data as LogEventBody;
-      if (positionOf(record) !== this.head.position + 1) {
+      if (positionOf(record) !== this.streams.head.position + 1) {
         throw new Error(
-          `Log stream ${this.logStream} skips from ${this.head.position} to ${positionOf(record)}`,
+          `Log stream ${this.logStream} skips from ${this.streams.head.position} to ${positionOf(record)}`,
         );
       }
-      this.index(record.id, { ...body, globalPosition: positionOf(record) });
+      this.streams.add(record.id, { ...body, globalPosition: positionOf(record) });
     }
-  }
-
-  private index(id: string, body: LogEventBody): void {
-    const positions = this.positionsByStream.get(body.streamId) ?? [];
-    positions.push(body.globalPosition);
-    this.positionsByStream.set(body.streamId, positions);
-    this.positionById.set(id, body.globalPosition);
-    this.head = { position: body.globalPosition, hash: body.hash };
   }
 
   /** A retried append whose events are already stored returns the original result, writing nothing. */
   private async replayed(streamId: string, events: PreparedEvent[]): Promise<AppendResult> {
-    const positions = events.map((event) => this.positionById.get(event.id));
+    const positions = events.map((event) => this.streams.positionOf(event.id));
     const stored = await Promise.all(
-      positions.map((position) => (position === undefined ? undefined : this.readAt(position))),
+      positions.map((position) => (position === undefined ? undefined : this.log.at(position))),
     );
     const first = stored[0] && (stored[0].data as LogEventBody);
     events.forEach((event, index) => {
@@ -327,46 +241,6 @@ export class EventStoreDbEventStore implements EventStore {
       nextExpectedRevision: (first as LogEventBody).streamVersion + events.length - 1,
       positions: positions as number[],
     };
-  }
-
-  private async readAt(position: number): Promise<LogRecord> {
-    for await (const record of this.readLog(position, 1)) return record;
-    throw new Error(`Log stream ${this.logStream} has no event at position ${position}`);
-  }
-
-  private readLog(fromPosition: number, limit?: number): AsyncIterable<LogRecord> {
-    return this.readLogRecords({
-      fromRevision: BigInt(fromPosition - 1),
-      direction: FORWARDS,
-      maxCount: limit ?? Number.MAX_SAFE_INTEGER,
-    });
-  }
-
-  private async *readLogRecords(options: {
-    fromRevision: bigint | typeof END;
-    direction: typeof FORWARDS | typeof BACKWARDS;
-    maxCount: number;
-  }): AsyncGenerator<LogRecord> {
-    if (options.maxCount <= 0) return;
-    try {
-      for await (const resolved of this.client.readStream(
-        this.logStream,
-        options,
-      ) as AsyncIterable<ResolvedEvent>) {
-        const event = resolved.event;
-        if (!event) continue;
-        yield {
-          id: event.id,
-          type: event.type,
-          revision: event.revision,
-          created: event.created,
-          data: event.data,
-        };
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return;
-      throw error;
-    }
   }
 
   private upcast(event: RecordedEvent): RecordedEvent {
