@@ -24,6 +24,7 @@ import {
   startGithubStandIn,
   startTsProcess,
   type TempDir,
+  type TestCertificateAuthority,
   type TsProcess,
 } from '@mandate/testing';
 import { TemporalUpstreamLeaseStarter } from '../../apps/api/src/credential-leases/temporal-upstream-lease.starter';
@@ -35,6 +36,12 @@ export const CONNECTION = 'github-main';
 
 export interface LeaseKit {
   config: AppConfig;
+  /** The run's CA and a server certificate it signed for 127.0.0.1 (for other upstreams too). */
+  ca: TestCertificateAuthority;
+  /** Writes the identity log as the API does (another connector, another baseline). */
+  log: IdentityLog;
+  /** Stores a connection's credential as the API does: the vault, then CredentialStored. */
+  storeCredential(connectionId: string, secret: Record<string, unknown>): Promise<void>;
   store: EventStore;
   vault: CredentialVault;
   upstream: GithubStandIn;
@@ -116,25 +123,28 @@ export async function startLeaseKit(options: { inProcessWorker?: boolean } = {})
     privateKeyPem: app.privateKey.export({ type: 'pkcs1', format: 'pem' }),
     baseUrl: upstream.baseUrl,
   };
-  const stored = await vault.put({ workspaceId: 'acme', connectionId: CONNECTION }, JSON.stringify(secret));
-  await handleCommand(
-    store,
-    credentialDecider,
-    credentialStreamId('acme', CONNECTION),
-    {
-      type: 'StoreCredential',
-      workspaceId: 'acme',
-      connectionId: CONNECTION,
-      kind: 'github-app',
-      connectionExists: true,
-      vaultVersion: stored.version,
-      fingerprint: stored.fingerprint,
-      callerRoles: ['admin'],
-      actor: admin,
-      now: new Date().toISOString(),
-    },
-    { toEnvelope: envelopes(admin) },
-  );
+  const storeCredential = async (connectionId: string, credential: Record<string, unknown>) => {
+    const stored = await vault.put({ workspaceId: 'acme', connectionId }, JSON.stringify(credential));
+    await handleCommand(
+      store,
+      credentialDecider,
+      credentialStreamId('acme', connectionId),
+      {
+        type: 'StoreCredential',
+        workspaceId: 'acme',
+        connectionId,
+        kind: credential.kind as 'github-app' | 'oauth2-client',
+        connectionExists: true,
+        vaultVersion: stored.version,
+        fingerprint: stored.fingerprint,
+        callerRoles: ['admin'],
+        actor: admin,
+        now: new Date().toISOString(),
+      },
+      { toEnvelope: envelopes(admin) },
+    );
+  };
+  await storeCredential(CONNECTION, secret);
 
   const trusting = new Agent({ connect: { ca: ca.caCert } });
   let worker: INestApplicationContext | undefined;
@@ -151,6 +161,9 @@ export async function startLeaseKit(options: { inProcessWorker?: boolean } = {})
 
   return {
     config,
+    ca,
+    log,
+    storeCredential,
     store,
     vault,
     upstream,
