@@ -1,0 +1,71 @@
+import type { PermissionRule } from '../permissions/permission-rule';
+import { assertNever } from '../shared';
+import type { ChannelEvent } from './channel.events';
+import type { ChannelBody, ChannelState } from './channel.model';
+
+const withoutRule = <R extends PermissionRule>(rules: readonly R[], ruleId: string): R[] =>
+  rules.filter((rule) => rule.id !== ruleId);
+
+function evolveBody(
+  body: ChannelBody,
+  event: Exclude<ChannelEvent, { type: 'ChannelCreated' | 'ChannelArchived' }>,
+): ChannelBody {
+  switch (event.type) {
+    case 'ChannelMemberAdded':
+    case 'ChannelMemberRoleChanged':
+      return { ...body, members: { ...body.members, [event.data.principalId]: event.data.role } };
+    case 'ChannelMemberRemoved': {
+      const { [event.data.principalId]: _removed, ...members } = body.members;
+      return { ...body, members };
+    }
+    case 'ChannelExtensionAdded':
+      return { ...body, extensions: [...body.extensions, event.data.rule] };
+    case 'ChannelExtensionRemoved':
+      return { ...body, extensions: withoutRule(body.extensions, event.data.ruleId) };
+    case 'ChannelRestrictionAdded':
+      return { ...body, restrictions: [...body.restrictions, event.data.rule] };
+    case 'ChannelRestrictionRemoved':
+      return { ...body, restrictions: withoutRule(body.restrictions, event.data.ruleId) };
+    case 'ChannelForbidAdded':
+      return { ...body, forbidden: [...body.forbidden, event.data.rule] };
+    case 'ChannelForbidRemoved':
+      return { ...body, forbidden: withoutRule(body.forbidden, event.data.ruleId) };
+    case 'ChannelInstructionsSet':
+      return { ...body, instructions: event.data.instructions };
+    case 'ChannelSkillOverrideSet': {
+      const { [event.data.skill]: _previous, ...skills } = body.skills;
+      return {
+        ...body,
+        skills: event.data.state === 'inherit' ? skills : { ...skills, [event.data.skill]: event.data.state },
+      };
+    }
+    case 'ChannelMemoryScopeChanged':
+      return { ...body, sharedNamespaces: event.data.sharedNamespaces };
+    case 'ChannelInvokePolicyChanged':
+      return { ...body, invokePolicy: event.data.policy };
+    default:
+      return assertNever(event);
+  }
+}
+
+export function evolve(state: ChannelState, event: ChannelEvent): ChannelState {
+  switch (event.type) {
+    case 'ChannelCreated':
+      return {
+        status: 'active',
+        ...event.data,
+        members: {},
+        extensions: [],
+        restrictions: [],
+        forbidden: [],
+        instructions: null,
+        skills: {},
+        sharedNamespaces: [],
+        invokePolicy: null,
+      };
+    case 'ChannelArchived':
+      return state.status === 'active' ? { ...state, status: 'archived' } : state;
+    default:
+      return state.status === 'absent' ? state : { ...state, ...evolveBody(state, event) };
+  }
+}
