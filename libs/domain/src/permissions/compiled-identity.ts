@@ -1,50 +1,20 @@
 import type { AgentIdentityState } from '../agent-identity/agent-identity.state';
 import { baselineOf } from '../agent-identity/agent-identity.state';
-import {
-  channelNamespace,
-  type ChannelRole,
-  type ChannelState,
-  type ChannelVisibility,
-} from '../channel/channel.model';
+import type { ChannelState } from '../channel/channel.model';
 import { defaultInvokePolicy, type InvokePolicy } from '../common/invoke-policy';
 import type { WorkspaceRole } from '../common/workspace-role';
 import { type ConnectorCatalog, createConnectorCatalog } from '../connectors/connector-catalog';
 import type { ConnectorDefinition } from '../connectors/connector-definition';
-import { normalizeHostPattern } from '../egress/host-normalizer';
 import type { WorkspaceState } from '../workspace/workspace.state';
 import { compileRule, indexIn, type LayerTable, type Placement, removePlacements } from './compile-rules';
-import type { ActiveGrant, Decision } from './decision';
+import { compileBaseline, compileEgress } from './compiled-baseline';
+import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
+import type { ActiveGrant } from './decision';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
-import type { PatternIndex } from './pattern-index';
-import { type SegmentSyntax, segmentSyntax } from './resource-normalizer';
+import { segmentSyntax } from './resource-normalizer';
 import { matchesNothing } from '../shared/linear-pattern';
 
-/** Everything one check of (connector, action) in a channel needs, resolved ahead of time. */
-export interface ActionSlot {
-  /** The connector's resource syntax: queried names are normalised with it before lookup. */
-  syntax: SegmentSyntax;
-  workspaceForbid: PatternIndex<Decision> | undefined;
-  channelForbid: PatternIndex<Decision> | undefined;
-  restrict: PatternIndex<Decision> | undefined;
-  jit: PatternIndex<Decision> | undefined;
-  extend: PatternIndex<Decision> | undefined;
-  baseline: PatternIndex<Decision> | undefined;
-}
-
-export interface CompiledChannel {
-  channelId: string;
-  archived: boolean;
-  visibility: ChannelVisibility;
-  members: ReadonlyMap<string, ChannelRole>;
-  invokePolicy: InvokePolicy | null;
-  ownNamespace: string;
-  sharedNamespaces: ReadonlySet<string>;
-  forbid: LayerTable;
-  restrict: LayerTable;
-  extend: LayerTable;
-  /** connector → action → slot; a missing slot means no layer mentions it: default deny. */
-  slots: Map<string, Map<string, ActionSlot>>;
-}
+export type { ActionSlot, CompiledChannel } from './compiled-channel';
 
 interface CompiledGrant {
   grant: ActiveGrant;
@@ -140,79 +110,19 @@ export class CompiledWorkspace {
     const baseline = baselineOf(state);
     this.workspaceInvokePolicy = baseline.invokePolicy;
     this.sharedNamespaces = new Set(baseline.memoryNamespaces);
-    this.egressHosts = new Map();
-    this.egressDomains = new Map();
-    for (const rule of baseline.egress) {
-      // Entries from before the normaliser that it refuses allow nothing; a projection never throws.
-      const parsed = normalizeHostPattern(rule.host);
-      if (!parsed.ok) continue;
-      const { pattern } = parsed;
-      if (pattern.kind === 'subdomains') addPorts(this.egressDomains, pattern.domain, rule.ports);
-      else addPorts(this.egressHosts, pattern.host.text, rule.ports);
-    }
-    this.workspaceForbid = new Map();
-    for (const rule of baseline.forbidden) {
-      compileRule(this.workspaceForbid, rule, this.catalog, {
-        layer: 'forbid',
-        allowed: false,
-        rule: (id) => `workspace/forbidden/${id}`,
-        reason: (id, pattern) => `Forbidden by workspace rule "${id}" on ${pattern}`,
-      });
-    }
-    this.baseline = new Map();
-    for (const rule of baseline.connections) {
-      compileRule(this.baseline, rule, this.catalog, {
-        layer: 'baseline',
-        allowed: true,
-        rule: (id) => `workspace/connections/${id}`,
-        reason: (id, pattern) => `Allowed by baseline connection "${id}" on ${pattern}`,
-      });
-    }
+    const egress = compileEgress(baseline.egress);
+    this.egressHosts = egress.hosts;
+    this.egressDomains = egress.domains;
+    const tables = compileBaseline(baseline, this.catalog);
+    this.workspaceForbid = tables.forbid;
+    this.baseline = tables.allow;
     for (const channel of this.channels.values()) this.rebuildSlots(channel);
   }
 
   setChannel(state: ChannelState): void {
     if (state.status === 'absent') return;
     this.channelStates.set(state.channelId, state);
-    const prefix = `channel/${state.channelId}`;
-    const channel: CompiledChannel = {
-      channelId: state.channelId,
-      archived: state.status === 'archived',
-      visibility: state.visibility,
-      members: new Map(Object.entries(state.members)),
-      invokePolicy: state.invokePolicy,
-      ownNamespace: channelNamespace(state.channelId),
-      sharedNamespaces: new Set(state.sharedNamespaces),
-      forbid: new Map(),
-      restrict: new Map(),
-      extend: new Map(),
-      slots: new Map(),
-    };
-    for (const rule of state.forbidden) {
-      compileRule(channel.forbid, rule, this.catalog, {
-        layer: 'forbid',
-        allowed: false,
-        rule: (id) => `${prefix}/forbidden/${id}`,
-        reason: (id, pattern) => `Forbidden in this channel by rule "${id}" on ${pattern}`,
-      });
-    }
-    for (const rule of state.restrictions) {
-      compileRule(channel.restrict, rule, this.catalog, {
-        layer: 'restrict',
-        allowed: false,
-        rule: (id) => `${prefix}/restrictions/${id}`,
-        reason: (id, pattern) =>
-          `Restricted in this channel by rule "${id}" on ${pattern} (no active JIT grant covers it)`,
-      });
-    }
-    for (const rule of state.extensions) {
-      compileRule(channel.extend, rule, this.catalog, {
-        layer: 'channel',
-        allowed: true,
-        rule: (id) => `${prefix}/extensions/${id}`,
-        reason: (id, pattern) => `Allowed by channel extension "${id}" on ${pattern}`,
-      });
-    }
+    const channel = compileChannel(state, this.catalog);
     this.rebuildSlots(channel);
     this.compiledChannels.set(channel.channelId, channel);
   }
@@ -299,11 +209,6 @@ export class CompiledWorkspace {
     if (actions === undefined) channel.slots.set(connector, (actions = new Map()));
     actions.set(action, this.slotFor(channel, connector, action));
   }
-}
-
-/** Entries that canonicalise alike (written before the decider refused duplicates) add up. */
-function addPorts(table: Map<string, ReadonlySet<number>>, key: string, ports: readonly number[]): void {
-  table.set(key, new Set([...(table.get(key) ?? []), ...ports]));
 }
 
 /** Slots exist only for connectors in the catalog; this stands in should one ever be missing. */
