@@ -99,7 +99,13 @@ describe('OpenAPI fuzzing: Schemathesis against the running API, every operation
       // The fuzzing service holds every scope (a service is what calls checks and agent actions).
       MANDATE_SERVICE_TOKEN: await api.token('svc-actions', {
         kind: 'service',
-        scopes: ['permissions:check', 'agent-actions:record', 'access:request'],
+        scopes: [
+          'permissions:check',
+          'agent-actions:record',
+          'access:request',
+          'credentials:issue',
+          'credentials:introspect',
+        ],
       }),
       MANDATE_WORKSPACE_ID: 'acme',
       MANDATE_CHANNEL_ID: 'lobby',
