@@ -1,37 +1,10 @@
 import type { KeyObject } from 'node:crypto';
-import {
-  canonicalJson,
-  computeEventHash,
-  computeEventHashOfDataJson,
-  GENESIS_HASH,
-  type HashedEnvelope,
-} from './canonical-encoding';
+import { GENESIS_HASH } from './canonical-encoding';
 import { isCheckpointSignatureValid, type SignedCheckpoint } from './signed-checkpoint';
+import { diagnoseBreak } from './chain-diagnosis';
+import { isIntactAt, type StoredEvent, type TamperFinding } from './stored-event';
 
-/**
- * An event as the store holds it: the hashed envelope with `data` kept as the stored JSON text
- * (never upcast: the hash covers the stored form), plus the stored `hash`. `globalPosition` is the
- * slot the store keeps the row in, which is what a tamperer moves.
- */
-export interface StoredEvent extends Omit<HashedEnvelope, 'data'> {
-  dataJson: string;
-  hash: string;
-}
-
-export type TamperProblem =
-  | 'modified'
-  | 'deleted'
-  | 'reordered'
-  | 'inserted'
-  | 'truncated'
-  | 'checkpoint-mismatch'
-  | 'bad-checkpoint-signature';
-
-export interface TamperFinding {
-  position: number;
-  problem: TamperProblem;
-  message: string;
-}
+export * from './stored-event';
 
 export interface ChainVerification {
   ok: boolean;
@@ -62,24 +35,6 @@ export interface VerifyChainOptions {
 }
 
 const DEFAULT_LOOKAHEAD = 64;
-
-/** A read-back envelope as the verifier sees it, for sources that hold `data` parsed. */
-export function toStoredEvent(event: HashedEnvelope & { hash: string }): StoredEvent {
-  const { data, ...envelope } = event;
-  return { ...envelope, dataJson: canonicalJson(data) };
-}
-
-/** True when `event`, placed at position `at`, hashes to its stored hash. */
-export function isIntactAt(event: StoredEvent, at: number): boolean {
-  const envelope = at === event.globalPosition ? event : { ...event, globalPosition: at };
-  if (computeEventHashOfDataJson(envelope, event.dataJson) === event.hash) return true;
-  // A store may hold data as equivalent but non-canonical JSON; canonicalise before giving up.
-  try {
-    return computeEventHash({ ...envelope, data: JSON.parse(event.dataJson) as unknown }) === event.hash;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Walks stored events in slot order and stops at the first one that breaks the chain. Fed one
@@ -156,7 +111,15 @@ export class ChainWalker {
 
   /** Called when the source is exhausted or `accept` returned false. */
   result(): ChainVerification {
-    if (!this.finding && this.failing) this.finding = this.diagnose(this.failing);
+    if (!this.finding && this.failing)
+      this.finding = diagnoseBreak(this.failing, {
+        next: this.next,
+        from: this.from,
+        prevHash: this.prevHash,
+        ahead: this.ahead,
+        recent: this.recent,
+        lookahead: this.lookahead,
+      });
     if (!this.finding) this.finding = this.checkTruncation();
     return {
       ok: this.finding === undefined,
@@ -212,84 +175,7 @@ export class ChainWalker {
         `${beyond.position}: events ${this.next}..${beyond.position} (at least) were removed`,
     };
   }
-
-  private diagnose(event: StoredEvent): TamperFinding {
-    const p = this.next;
-    if (event.globalPosition > p) {
-      return finding(p, 'deleted', `events ${p}..${event.globalPosition - 1} are missing (gap in positions)`);
-    }
-    if (event.globalPosition < p) {
-      return finding(p, 'inserted', `a second event claims position ${event.globalPosition}`);
-    }
-    if (isIntactAt(event, p)) {
-      // The event is whole but names another predecessor.
-      const displaced = this.ahead.find((later) => isIntactAt(later, p));
-      if (displaced) {
-        return finding(
-          p,
-          'inserted',
-          `event ${p} does not link to ${p - 1}; the event originally at ${p} follows at slot ${displaced.globalPosition}`,
-        );
-      }
-      if (p === 1) return finding(1, 'modified', 'the first event does not link to the genesis hash');
-      return finding(
-        p - 1,
-        'modified',
-        `event ${p} records ${event.prevHash} as its predecessor's hash, but event ${p - 1} hashes to ` +
-          `${this.prevHash}: event ${p - 1} was rewritten together with its hash`,
-      );
-    }
-    const original = this.originalPosition(event, p);
-    if (original !== undefined && original > p) {
-      const displaced = this.ahead.find((later) => isIntactAt(later, p));
-      if (displaced) {
-        return finding(
-          p,
-          'reordered',
-          `slot ${p} holds the event of position ${original}; the event of ${p} sits at slot ${displaced.globalPosition}`,
-        );
-      }
-      return finding(
-        p,
-        'deleted',
-        `events ${p}..${original - 1} are missing; the events after them were renumbered (slot ${p} holds the event of ${original})`,
-      );
-    }
-    if (original !== undefined && original < p) {
-      if (original >= this.from && this.recent[original % this.recent.length] === event.hash) {
-        return finding(p, 'inserted', `slot ${p} holds a copy of event ${original}`);
-      }
-      return finding(
-        original,
-        'inserted',
-        `events ${original}..${p - 1} were inserted: the event originally at ${original} now sits at slot ${p}`,
-      );
-    }
-    if (this.ahead[0] !== undefined && isIntactAt(this.ahead[0], p)) {
-      return finding(
-        p,
-        'inserted',
-        `slot ${p} holds an event that is not part of the chain; the event originally at ${p} follows it`,
-      );
-    }
-    return finding(p, 'modified', `event ${p} no longer matches its hash: its stored content was changed`);
-  }
-
-  /** The position at which an intact-but-moved event was hashed, searched near where it sits. */
-  private originalPosition(event: StoredEvent, p: number): number | undefined {
-    for (let distance = 1; distance <= this.lookahead; distance++) {
-      if (isIntactAt(event, p + distance)) return p + distance;
-      if (p - distance >= 1 && isIntactAt(event, p - distance)) return p - distance;
-    }
-    return undefined;
-  }
 }
-
-const finding = (position: number, problem: TamperProblem, message: string): TamperFinding => ({
-  position,
-  problem,
-  message,
-});
 
 /** Verifies stored events given in slot order from `options.from`. */
 export function verifyChain(
