@@ -1,13 +1,9 @@
-import { verify, type KeyObject } from 'node:crypto';
-import { keyIdOf, type TamperProblem } from '@mandate/event-store';
+import type { KeyObject } from 'node:crypto';
+import type { TamperProblem } from '@mandate/event-store';
 import type { ExportItem } from './export-file-reader';
-import {
-  sealSigningInput,
-  spanOf,
-  type ExportCheckpoint,
-  type ExportHeader,
-  type ExportSeal,
-} from './export-records';
+import { InstantCheck } from './export-instant-check';
+import { spanOf, type ExportCheckpoint, type ExportHeader, type ExportSeal } from './export-records';
+import { checkSeal } from './export-seal-check';
 import { type BodyItem, ExportWalk, readAhead } from './export-walk';
 
 /**
@@ -222,83 +218,4 @@ async function walkFile(
   const sealProblem = checkSeal(seal.record, seal.digest, header, publicKey);
   if (sealProblem) return { position: 0, problem: 'bad-seal', message: sealProblem, line: seal.line };
   return instants.next(seal.record.nextRecordedAt, seal.line);
-}
-
-function checkSeal(
-  seal: ExportSeal,
-  digest: string | undefined,
-  header: ExportHeader,
-  publicKey: KeyObject,
-): string | undefined {
-  for (const field of ['workspaceId', 'from', 'to', 'anchorHash', 'exportedAt', 'keyId'] as const) {
-    if (seal[field] !== header[field]) return `the seal's ${field} differs from the header's`;
-  }
-  if (seal.keyId !== keyIdOf(publicKey))
-    return `the export was sealed by key ${seal.keyId.slice(0, 16)}…, not by this key`;
-  let valid = false;
-  try {
-    valid = verify(null, sealSigningInput(seal), publicKey, Buffer.from(seal.signature, 'base64'));
-  } catch {
-    valid = false;
-  }
-  if (!valid) return 'the seal has no valid signature from this key';
-  if (seal.digest !== digest) {
-    return 'the bytes before the seal differ from the ones sealed (a line was changed, added or removed, e.g. an event redacted, a checkpoint dropped, or records rewritten with recomputed hashes)';
-  }
-  return undefined;
-}
-
-/** Whether the records match the instants the range was asked for (resolved through recordedAt). */
-class InstantCheck {
-  private readonly fromMs: number | null;
-  private readonly toMs: number | null;
-
-  constructor(private readonly header: ExportHeader) {
-    this.fromMs = header.fromInstant === null ? null : Date.parse(header.fromInstant);
-    this.toMs = header.toInstant === null ? null : Date.parse(header.toInstant);
-  }
-
-  /** Called once the records are complete: the anchor must lie before `fromInstant`. */
-  event(position: number, recordedAt: string, line: number): ExportFinding | undefined {
-    const at = Date.parse(recordedAt);
-    if (this.fromMs !== null && at < this.fromMs) {
-      return {
-        position,
-        problem: 'bad-range',
-        message: `event ${position} was recorded at ${recordedAt}, before the range's start ${this.header.fromInstant}`,
-        line,
-      };
-    }
-    if (this.toMs !== null && at >= this.toMs) {
-      return {
-        position,
-        problem: 'bad-range',
-        message: `event ${position} was recorded at ${recordedAt}, not before the range's end ${this.header.toInstant}`,
-        line,
-      };
-    }
-    return undefined;
-  }
-
-  next(nextRecordedAt: string | null, line: number): ExportFinding | undefined {
-    const { header } = this;
-    const anchor = header.anchorRecordedAt === null ? null : Date.parse(header.anchorRecordedAt);
-    if (this.fromMs !== null && header.from > 1 && (anchor === null || anchor >= this.fromMs)) {
-      return {
-        position: header.from - 1,
-        problem: 'bad-range',
-        message: `event ${header.from - 1} was recorded at ${header.anchorRecordedAt}, not before ${header.fromInstant}: the range starts too late`,
-        line: 1,
-      };
-    }
-    if (this.toMs !== null && nextRecordedAt !== null && Date.parse(nextRecordedAt) < this.toMs) {
-      return {
-        position: header.to + 1,
-        problem: 'bad-range',
-        message: `event ${header.to + 1} was recorded at ${nextRecordedAt}, before ${header.toInstant}: the range ends too early`,
-        line,
-      };
-    }
-    return undefined;
-  }
 }
