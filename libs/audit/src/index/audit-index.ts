@@ -3,29 +3,11 @@ import { basename, dirname, extname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ensurePrivateFile, SqliteCheckpointStore, type RecordedEvent } from '@mandate/event-store';
 import type { ReadModel } from '@mandate/projections';
-import { auditTermsOf, type AuditTermKind, auditTerm } from './audit-terms';
+import { SCHEMA_SQL } from './audit-index.schema';
+import { type AuditPage, type AuditQuery, planAuditQuery } from './audit-query';
+import { auditTermsOf } from './audit-terms';
 
-const SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS audit_events (
-  position     INTEGER PRIMARY KEY,
-  workspace_id TEXT NOT NULL,
-  occurred_at  TEXT NOT NULL,
-  recorded_at  TEXT NOT NULL,
-  event        TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_events_by_workspace ON audit_events (workspace_id, position);
-CREATE TABLE IF NOT EXISTS audit_terms (
-  workspace_id TEXT    NOT NULL,
-  term         TEXT    NOT NULL,
-  position     INTEGER NOT NULL,
-  PRIMARY KEY (workspace_id, term, position)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS audit_index_head (
-  id       INTEGER PRIMARY KEY CHECK (id = 1),
-  position INTEGER NOT NULL,
-  hash     TEXT    NOT NULL
-);
-`;
+export type { AuditFilter, AuditOrder, AuditPage, AuditQuery } from './audit-query';
 
 /** `events.sqlite` → `events.audit-index.sqlite`, next to the log it indexes. */
 export function auditIndexPathFor(eventsPath: string): string {
@@ -35,56 +17,6 @@ export function auditIndexPathFor(eventsPath: string): string {
 
 /** The checkpoint's consumer name in the index file. */
 export const AUDIT_INDEX_CONSUMER = 'audit-index';
-
-export type AuditOrder = 'newest' | 'oldest';
-
-export type AuditFilter = Partial<Record<AuditTermKind, string>> & {
-  /** occurredAt ≥ from (ISO-8601). */
-  from?: string;
-  /** occurredAt < to (ISO-8601). */
-  to?: string;
-};
-
-export interface AuditQuery {
-  workspaceId: string;
-  filter?: AuditFilter;
-  order?: AuditOrder;
-  /** Exclusive position to continue from (a page's `next`); omitted for the first page. */
-  after?: number;
-  limit?: number;
-}
-
-export interface AuditPage {
-  events: RecordedEvent[];
-  /**
-   * Position to pass as `after` for the next page. Newest first: null after the oldest event.
-   * Oldest first: always set (the log grows at that end), at the index's head once caught up.
-   */
-  next: number | null;
-  /** Whether more events matched beyond this page when it was read. */
-  more: boolean;
-  /** Everything up to this log position is in the index; later events are not visible yet. */
-  indexedThrough: number;
-}
-
-/**
- * Most selective first: a query walks the postings of its most selective term in position order
- * and checks the others per row, so a page of 100 costs about 100 lookups whatever the log's size.
- */
-const SELECTIVITY: readonly AuditTermKind[] = [
-  'correlation',
-  'grant',
-  'request',
-  'resource',
-  'actor',
-  'principal',
-  'channel',
-  'connector',
-  'type',
-];
-
-const MAX_LIMIT = 1000;
-
 /**
  * The audit index: every event of the log in its own SQLite file, with an inverted index of terms
  * (type, actor, channel, connector, resource, grant, request, correlation, principal) per
@@ -182,44 +114,9 @@ export class AuditIndex implements ReadModel {
    * One page of a workspace's events. Cursors are positions: pages never overlap and, because the
    * index only ever grows by whole prefixes of the log, no event can appear behind a cursor later —
    * paging oldest first under concurrent appends neither repeats nor skips an event.
-   */
-  query({ workspaceId, filter = {}, order = 'newest', after, limit = 100 }: AuditQuery): AuditPage {
+   */ query(query: AuditQuery): AuditPage {
     const indexedThrough = this.position;
-    const size = Math.max(1, Math.min(MAX_LIMIT, limit));
-    const terms = SELECTIVITY.filter((kind) => filter[kind] !== undefined).map((kind) =>
-      auditTerm(kind, filter[kind] as string),
-    );
-    const newest = order === 'newest';
-    // A snapshot bound: a page never includes events indexed while it is read.
-    const bound = after ?? (newest ? indexedThrough + 1 : 0);
-    const [driver, ...others] = terms;
-    const from =
-      driver === undefined
-        ? 'audit_events e'
-        : 'audit_terms t JOIN audit_events e ON e.position = t.position';
-    const column = driver === undefined ? 'e.position' : 't.position';
-    const where = [
-      driver === undefined ? 'e.workspace_id = ?' : 't.workspace_id = ? AND t.term = ?',
-      `${column} ${newest ? '<' : '>'} ?`,
-      ...(newest ? [] : [`${column} <= ?`]),
-      ...others.map(
-        () =>
-          `EXISTS (SELECT 1 FROM audit_terms x WHERE x.workspace_id = ? AND x.term = ? AND x.position = ${column})`,
-      ),
-      ...(filter.from !== undefined ? ['e.occurred_at >= ?'] : []),
-      ...(filter.to !== undefined ? ['e.occurred_at < ?'] : []),
-    ];
-    const sql = `SELECT e.position, e.event FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${column} ${newest ? 'DESC' : 'ASC'} LIMIT ?`;
-    const params: unknown[] = [
-      workspaceId,
-      ...(driver === undefined ? [] : [driver]),
-      bound,
-      ...(newest ? [] : [indexedThrough]),
-      ...others.flatMap((term) => [workspaceId, term]),
-      ...(filter.from !== undefined ? [filter.from] : []),
-      ...(filter.to !== undefined ? [filter.to] : []),
-      size + 1,
-    ];
+    const { sql, params, size, bound, newest } = planAuditQuery(query, indexedThrough);
     const rows = this.statement(sql).all(...params);
     const page = rows.slice(0, size);
     const more = rows.length > size;
