@@ -17,13 +17,7 @@ import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
 import { canonicalJson } from '../tamper/canonical-encoding';
 import type { StoredEvent } from '../tamper/chain-verifier';
-import {
-  chainAfter,
-  type Head,
-  logJsonEventsOf,
-  type PreparedEvent,
-  prepareEvent,
-} from './eventstoredb-log-chain';
+import { chainAfter, logJsonEventsOf, type PreparedEvent, prepareEvent } from './eventstoredb-log-chain';
 import { EventStoreDbLogReader } from './eventstoredb-log-reader';
 import { LogStreamIndex } from './eventstoredb-stream-index';
 import { positionOf, recordedEventOf, storedEventOf, type LogEventBody } from './log-event';
