@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WithStartWorkflowOperation, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { request } from 'undici';
@@ -10,6 +12,8 @@ import {
   leaseMintedUpdate,
 } from '@mandate/workflows';
 import { type LeaseKit, startLeaseKit } from './lease-test-kit';
+
+const HISTORIES = join(__dirname, 'histories');
 
 describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitHub stand-in', () => {
   let kit: LeaseKit;
@@ -37,6 +41,18 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
   /** Every byte of the workflow's history, payloads included, as the server keeps it. */
   const historyBytes = async (lease: UpstreamLeaseRequest) =>
     Buffer.from(temporal.api.history.v1.History.encode(await handleOf(lease).fetchHistory()).finish());
+  /**
+   * With RECORD_LEASE_HISTORIES=1, keeps the finished workflow's history as a fixture the replay
+   * spec runs against the current workflow code (a change that would break running leases fails it).
+   */
+  const record = async (lease: UpstreamLeaseRequest, name: string) => {
+    await handleOf(lease)
+      .result()
+      .catch(() => undefined);
+    if (process.env.RECORD_LEASE_HISTORIES !== '1') return;
+    mkdirSync(HISTORIES, { recursive: true });
+    writeFileSync(join(HISTORIES, `${name}.binpb`), await historyBytes(lease));
+  };
 
   it('given a lease, when it reaches its end, then the token is revoked at the upstream within 2 s and the lease ends', async () => {
     // given a lease minted through the API's starter (update-with-start) and recorded as the API does
@@ -71,6 +87,7 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
     expect(history.includes(issued.tokenFingerprint)).toBe(true);
     expect(history.includes(issued.token)).toBe(false);
     expect(history.includes(issued.token.slice(4, 24))).toBe(false);
+    await record(lease, 'expiry');
   });
 
   it('given an upstream failing revocation 3 times, then the lease is still revoked, with one CredentialRevocationFailed and no duplicate events', async () => {
@@ -108,6 +125,7 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
       'CredentialLeaseEnded',
     ]);
     expect((await historyBytes(lease)).includes(issued.token)).toBe(false);
+    await record(lease, 'revocation-failing-then-revoked');
   });
 
   it('given a live lease, when the API ends it early, then the token is revoked at once with the reason given', async () => {
@@ -128,6 +146,7 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
     expect(ended.at(-1)).toMatchObject({ type: 'CredentialLeaseEnded', data: { reason: 'grant-revoked' } });
     // ending again is a no-op
     await expect(kit.starter.end('acme', lease.leaseId, 'grant-revoked')).resolves.toBeUndefined();
+    await record(lease, 'ended-early');
   });
 
   it('given the same lease issued twice, then the same token comes back and the upstream minted once', async () => {
@@ -139,6 +158,7 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
     expect(second.token).toBe(first.token);
     expect(kit.upstream.tokens.length).toBe(minted + 1);
     await kit.starter.end('acme', lease.leaseId, 'test-done');
+    await record(lease, 'issued-twice');
   });
 
   it('refuses a pattern before anything is minted: malformed-lease-request (lease-resource-not-concrete)', async () => {
@@ -151,6 +171,7 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
       message: expect.stringMatching(/^lease-resource-not-concrete/),
     });
     expect(kit.upstream.tokens.length).toBe(minted);
+    await record(lease, 'refused-pattern');
   });
 
   it('refuses a lease started by someone without the API’s signature: Temporal traffic is not an authority', async () => {
@@ -169,5 +190,6 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
       kit.temporal.client.workflow.executeUpdateWithStart(leaseMintedUpdate, { startWorkflowOperation }),
     ).rejects.toMatchObject({ cause: { type: 'DomainRefusal', details: [{ code: 'unsigned-command' }] } });
     expect(kit.upstream.tokens.length).toBe(minted);
+    await record(lease, 'unsigned');
   });
 });
