@@ -310,6 +310,13 @@ export const CASES: Record<string, Case> = {
     }),
   },
 
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/gateway-sessions': {
+    scope: 'channel',
+    build: (scene, place) => ({
+      body: { invokedBy: place.requester, runId: scene.fresh('run'), ttlSeconds: 60 },
+    }),
+  },
+
   'POST /v1/workspaces/{workspaceId}/credential-leases': {
     scope: 'channel',
     build: async (scene, place) => {

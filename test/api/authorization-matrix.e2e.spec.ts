@@ -97,7 +97,7 @@ describe('authorization matrix: every operation of /openapi.json × principal ×
         privateRequester: 'rita',
         approver: 'april',
         recorder: recorder('svc-actions'),
-        services: ['svc-none', 'svc-check', 'svc-actions', 'svc-request', 'svc-lease'],
+        services: ['svc-none', 'svc-check', 'svc-actions', 'svc-request', 'svc-lease', 'svc-session'],
       },
       {
         workspaceId: 'globex',

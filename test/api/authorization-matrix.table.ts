@@ -21,6 +21,7 @@ const ACTIONS = 'agent-actions:record';
 const REQUEST = 'access:request';
 const LEASE = 'credentials:issue';
 const INTROSPECT = 'credentials:introspect';
+const SESSION = 'gateway:session';
 
 const user = (sub: string): PrincipalSpec => ({ sub, kind: 'user', scopes: [] });
 const service = (sub: string, scopes: string[]): PrincipalSpec => ({ sub, kind: 'service', scopes });
@@ -42,8 +43,9 @@ export const PRINCIPALS = {
   'svc-actions': service('svc-actions', [ACTIONS]),
   'svc-request': service('svc-request', [REQUEST]),
   'svc-lease': service('svc-lease', [LEASE, INTROSPECT]),
+  'svc-session': service('svc-session', [SESSION]),
   /** A service bound to the other tenant, with every scope. */
-  'svc-other': service('svc-other', [CHECK, ACTIONS, REQUEST, LEASE, INTROSPECT]),
+  'svc-other': service('svc-other', [CHECK, ACTIONS, REQUEST, LEASE, INTROSPECT, SESSION]),
   /** A service token whose subject is the owner's user id: it must not borrow her roles. */
   'svc-as-owner': service('olga', []),
 } as const satisfies Record<string, PrincipalSpec>;
@@ -159,6 +161,12 @@ export const EXPECTATIONS: Record<string, Expectation> = {
     past: AUDITORS,
   },
 
+  // Agent runtimes open egress gateway sessions for the runs they start.
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/gateway-sessions': {
+    ok: ['svc-session'],
+    past: [],
+  },
+
   // The agent runtime obtains credential leases; admins and auditors see them, admins revoke them.
   'POST /v1/workspaces/{workspaceId}/credential-leases': { ok: ['svc-lease'], past: [] },
   'GET /v1/workspaces/{workspaceId}/credential-leases': { ok: [...ADMINS, 'auditor'] },
@@ -199,9 +207,10 @@ const SEES_EVERY_CHANNEL = new Set<Who>([
   'svc-actions',
   'svc-request',
   'svc-lease',
+  'svc-session',
 ]);
 const OF_OTHER_TENANT = new Set<Who>(['other-owner', 'svc-other']);
-const HOME_SERVICES: Who[] = ['svc-check', 'svc-actions', 'svc-request', 'svc-lease'];
+const HOME_SERVICES: Who[] = ['svc-check', 'svc-actions', 'svc-request', 'svc-lease', 'svc-session'];
 
 /** The tenant a caller belongs to; none for callers without a role anywhere. */
 export function homeOf(who: Who): 'home' | 'other-tenant' | undefined {

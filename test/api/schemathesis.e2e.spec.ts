@@ -105,6 +105,7 @@ describe('OpenAPI fuzzing: Schemathesis against the running API, every operation
           'access:request',
           'credentials:issue',
           'credentials:introspect',
+          'gateway:session',
         ],
       }),
       MANDATE_WORKSPACE_ID: 'acme',

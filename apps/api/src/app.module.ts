@@ -19,6 +19,7 @@ import { CredentialsModule } from './credentials/credentials.module';
 import { DirectoryModule } from './directory/directory.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { EventStoreReadiness } from './health/event-store.readiness-check';
+import { GatewaySessionsModule } from './gateway-sessions/gateway-sessions.module';
 import { HealthController } from './health/health.controller';
 import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
 import { IdentityModule } from './identity/identity.module';
@@ -86,6 +87,7 @@ export class AppModule {
         DirectoryModule,
         CredentialsModule,
         CredentialLeasesModule,
+        GatewaySessionsModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],
