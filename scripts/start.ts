@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { demoExports, demoReport, runDemo } from '../apps/cli/src/demo/run-demo';
-import { type AppConfig, loadConfig, localApiUrl } from '@mandate/config';
+import { type AppConfig, loadConfig, localApiUrl, localGatewayUrl } from '@mandate/config';
 import {
   isShuttingDown,
   type LocalInfra,
@@ -18,7 +18,9 @@ import { connectTemporalClient, isPollingWorkflows } from '@mandate/temporal';
 const log = (line: string) => console.error(line);
 
 const program = new Command('start')
-  .description('Start Mandate with embedded defaults: local Temporal dev server, the API and the worker')
+  .description(
+    'Start Mandate with embedded defaults: local Temporal dev server, the API, the worker and the egress gateway',
+  )
   .option('--with-kafka', 'also start a local Kafka broker (otherwise only KAFKA_BROKERS, when set, is used)')
   .option(
     '--demo',
@@ -52,11 +54,13 @@ async function main(options: { withKafka?: boolean; demo?: boolean }): Promise<v
     });
   const api = app('api', 'apps/api/src/main.ts');
   const worker = app('worker', 'apps/worker/src/main.ts');
+  const gateway = app('gateway', 'apps/gateway/src/main.ts');
   onShutdown(async () => {
-    await Promise.all([api.stop(), worker.stop()]);
+    await Promise.all([api.stop(), worker.stop(), gateway.stop()]);
   });
 
   const apiUrl = localApiUrl(config);
+  const gatewayUrl = localGatewayUrl(config);
   const temporal = await connectTemporalClient({ ...config, TEMPORAL_ADDRESS: infra.temporal.address });
   try {
     await Promise.all([
@@ -67,6 +71,9 @@ async function main(options: { withKafka?: boolean; demo?: boolean }): Promise<v
         () => isPollingWorkflows(temporal.client, config.TEMPORAL_TASK_QUEUE, worker.pid ?? -1),
         { timeoutMs: 120_000 },
       ),
+      gateway.waitUntilReady(async () => (await fetch(`${gatewayUrl}/readyz`)).status === 200, {
+        timeoutMs: 120_000,
+      }),
     ]);
   } finally {
     await temporal.close();
@@ -78,12 +85,12 @@ async function main(options: { withKafka?: boolean; demo?: boolean }): Promise<v
     await sleep(300);
     console.log(`\n${demoReport(run)}\nIn your shell:\n${demoExports(run)}`);
   }
-  console.log(banner(config, { apiUrl, infra, platformAdmins, demo: options.demo === true }));
+  console.log(banner(config, { apiUrl, gatewayUrl, infra, platformAdmins, demo: options.demo === true }));
 
-  // Either application dying takes everything down: a half-running backend only misleads.
-  await Promise.race([api.exited, worker.exited]);
+  // Any application dying takes everything down: a half-running backend only misleads.
+  await Promise.race([api.exited, worker.exited, gateway.exited]);
   if (isShuttingDown()) return;
-  const dead = api.running ? worker : api;
+  const dead = [api, worker, gateway].find((process) => !process.running) ?? api;
   log(`${dead.options.name} ${dead.describeExit()}; stopping.`);
   await shutdown(1);
 }
@@ -93,10 +100,11 @@ function banner(
   config: AppConfig,
   {
     apiUrl,
+    gatewayUrl,
     infra,
     platformAdmins,
     demo,
-  }: { apiUrl: string; infra: LocalInfra; platformAdmins: string; demo: boolean },
+  }: { apiUrl: string; gatewayUrl: string; infra: LocalInfra; platformAdmins: string; demo: boolean },
 ): string {
   const admin = platformAdmins.split(',')[0]?.trim();
   const token =
@@ -111,6 +119,7 @@ function banner(
     'Mandate is running.',
     `  API              ${apiUrl}`,
     `  API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)`,
+    `  Egress gateway   ${gatewayUrl}   (HTTPS_PROXY for the agent, with a gateway session: docs/gateway.md)`,
     `  Temporal UI      ${infra.temporal.uiUrl ?? '(set TEMPORAL_UI_URL)'}   (frontend ${infra.temporal.address})`,
     `  Kafka            ${infra.kafka?.brokers ?? 'off (set KAFKA_BROKERS or pass --with-kafka)'}`,
     `  Runtime          Node ${process.version}`,

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import type { AppConfig } from '@mandate/config';
+import { type EventStore, openAppEventStore } from '@mandate/event-store';
+import { EgressDenialLog, loadGatewaySessionKey } from '@mandate/gateway';
+import { type Logger, ReadinessRegistry } from '@mandate/observability';
+import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
+import { EgressGate } from './egress-gate';
+import { GatewayMetrics } from './gateway-metrics';
+import { GatewayServer } from './gateway.server';
+import { TunnelRegistry } from './tunnel-registry';
+
+export interface Gateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Its own snapshot file: the API's is written by the API process. */
+export const gatewaySnapshotPath = (config: Pick<AppConfig, 'DATA_DIR'>): string =>
+  join(config.DATA_DIR, 'projections', 'gateway-effective-permissions.json');
+
+/**
+ * The egress gateway: the effective-permission projection fed from the store, exactly as an API
+ * replica builds it (no call to the API per connection), the session key shared with the API,
+ * refusals recorded through the denial aggregator, and the proxy server.
+ */
+export async function startGateway(config: AppConfig, logger: Logger, store?: EventStore): Promise<Gateway> {
+  const eventStore = store ?? openAppEventStore(config);
+  const projection = new EffectivePermissionsProjection({
+    onFailure: ({ position, type, error }) =>
+      logger.error({ position, type, err: error }, 'effective-permissions projection skipped an event'),
+  });
+  const runner = new ProjectionRunner({
+    store: eventStore,
+    projection,
+    snapshotPath: gatewaySnapshotPath(config),
+    snapshotEvery: config.PROJECTION_SNAPSHOT_EVERY,
+    logger,
+  });
+  const readiness = new ReadinessRegistry(2_000);
+  readiness.register({
+    name: 'projection',
+    check: async () =>
+      runner.state === 'live'
+        ? { state: 'up', detail: `position ${runner.position}` }
+        : { state: 'down', detail: `${runner.state} (position ${runner.position} of ${runner.target})` },
+  });
+  const sessionKey = loadGatewaySessionKey({
+    path: config.GATEWAY_SESSION_KEY_PATH,
+    dataDir: config.DATA_DIR,
+    production: config.NODE_ENV === 'production',
+    warn: (message) => logger.warn(message),
+  });
+  const nowMs = () => Date.now();
+  const metrics = new GatewayMetrics();
+  const denials = new EgressDenialLog({ store: eventStore, nowMs });
+  const gate = new EgressGate({
+    projection,
+    isLive: () => runner.state === 'live',
+    sessionKey,
+    denials,
+    nowMs,
+    ratePerSecond: config.GATEWAY_SESSION_RATE_PER_SECOND,
+    logger,
+  });
+  const tunnels = new TunnelRegistry({
+    position: () => projection.position,
+    decide: (session, target) => gate.decide(session, target),
+    nowMs,
+    metrics,
+    logger,
+  });
+  const server = new GatewayServer({ gate, tunnels, metrics, readiness, logger });
+
+  await runner.start();
+  denials.start();
+  tunnels.start();
+  const address = await server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: async () => {
+      await server.close();
+      await denials.stop();
+      await runner.stop();
+      await readiness.close();
+      if (store === undefined) await eventStore.close();
+    },
+  };
+}
