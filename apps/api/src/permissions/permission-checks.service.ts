@@ -10,35 +10,24 @@ import {
   type Decision,
   DomainError,
   evaluate,
-  holdsRole,
   normalizeHost,
   type PermissionQuery,
-  rolesHeldBy,
-  servesWorkspace,
 } from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
+import { type Audience, authorizeCheck, notFound, visibleWorkspaces } from './check-audience.policy';
 import { type ChannelIdentity, channelIdentity } from './channel-identity';
-import { type CheckRequest, MAX_BATCH_INSTANTS } from './permissions.schemas';
+import type { CheckRequest } from './permissions.schemas';
+import { type AsOf, instantKey, PermissionsAsOfReader } from './permissions-as-of.reader';
 import { EgressCheckLimiter } from './egress-check.limiter';
 import { EgressDenialRecorder } from './egress-denial.recorder';
 import { ProjectionService } from '../core/projection.service';
 
-export const CHECK_SCOPE = 'permissions:check';
+export { CHECK_SCOPE } from './check-audience.policy';
 
 export type CheckAnswer = Decision & { position: number };
 export type BoundaryAnswer = BoundaryDecision & { position: number };
-
-/** Who may ask: services holding the check scope, and the workspace's admins and owners. */
-type Audience = 'checks' | 'channel-readers';
-
-const notFound = (what: 'workspace' | 'channel') =>
-  new DomainError(
-    'not_found',
-    `${what}-not-found`,
-    `${what === 'workspace' ? 'Workspace' : 'Channel'} not found`,
-  );
 
 /** Parsed after authorisation, so an outsider learns nothing from the refusal. */
 function canonicalHostOf(text: string): CanonicalHost {
@@ -48,11 +37,6 @@ function canonicalHostOf(text: string): CanonicalHost {
     { path: 'body.host', message: parsed.message },
   ]);
 }
-
-/** A workspace at an instant: the same key for every spelling of the instant. */
-const instantKey = (workspaceId: string, at: string) => `${workspaceId}@${Date.parse(at)}`;
-
-type AsOf = { permissions: WorkspacePermissions; position: number; nowMs: number };
 
 const unknownWorkspace: Decision = Object.freeze({
   allowed: false,
@@ -67,19 +51,23 @@ const unknownWorkspace: Decision = Object.freeze({
  */
 @Injectable()
 export class PermissionChecksService {
+  private readonly states: PermissionsAsOfReader;
+
   constructor(
     private readonly projections: ProjectionService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly denials: EgressDenialRecorder,
     private readonly egressLimiter: EgressCheckLimiter,
-  ) {}
+  ) {
+    this.states = new PermissionsAsOfReader(projections, config, clock);
+  }
 
   /** Synchronous unless it must wait for `minPosition` or replay history for `at`: no promise per check. */
   check(principal: Principal, request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
-    const admitted = this.admit(() => this.authorize(principal, request.workspaceId, 'checks'));
+    const admitted = this.states.admit(() => this.authorize(principal, request.workspaceId, 'checks'));
     const decide = () => {
-      const waiting = this.reach(request.minPosition);
+      const waiting = this.states.reach(request.minPosition);
       if (waiting !== undefined) return waiting.then(() => this.decide(principal, request));
       return this.decide(principal, request);
     };
@@ -91,36 +79,17 @@ export class PermissionChecksService {
     let minPosition = 0;
     for (const check of checks) minPosition = Math.max(minPosition, check.minPosition ?? 0);
     const named = new Set(checks.map((check) => check.workspaceId)).size;
-    const admitted = this.admit(
+    const admitted = this.states.admit(
       () => this.visibleIn(principal, checks),
       (visible) => visible.size === named,
     );
     const decide = (visible: ReadonlySet<string>) => {
       // A service bound to none of them waits for nothing: the position is not its to learn.
-      const waiting = visible.size === 0 ? undefined : this.reach(minPosition);
+      const waiting = visible.size === 0 ? undefined : this.states.reach(minPosition);
       if (waiting !== undefined) return waiting.then(() => this.decideAll(principal, checks));
       return this.decideAll(principal, checks);
     };
     return admitted instanceof Promise ? admitted.then(decide) : decide(admitted);
-  }
-
-  /**
-   * Authorization comes before any wait for `minPosition`: an outsider is refused at once, so the
-   * position it names tells it nothing (neither the 409 naming the head nor how long a wait takes).
-   * A refusal is only final once the projection holds the log's head, so a role or a binding
-   * written just before still holds (as for the routes' role resolver). Callers authorize again
-   * after waiting.
-   */
-  private admit<T>(decide: () => T, admitted: (value: T) => boolean = () => true): T | Promise<T> {
-    try {
-      const value = decide();
-      if (admitted(value)) return value;
-    } catch (error) {
-      if (!(error instanceof DomainError) || (error.kind !== 'not_found' && error.kind !== 'forbidden')) {
-        throw error;
-      }
-    }
-    return this.projections.reachHead().then(decide);
   }
 
   private decide(principal: Principal, request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
@@ -133,7 +102,7 @@ export class PermissionChecksService {
     const visible = this.visibleIn(principal, checks);
     const answers: CheckAnswer[] = new Array(checks.length);
     const pending: Promise<void>[] = [];
-    const states = this.statesAt(checks.filter((check) => visible.has(check.workspaceId)));
+    const states = this.states.atInstants(checks.filter((check) => visible.has(check.workspaceId)));
     for (let index = 0; index < checks.length; index++) {
       const check = checks[index];
       if (!visible.has(check.workspaceId)) {
@@ -151,46 +120,8 @@ export class PermissionChecksService {
     return pending.length === 0 ? answers : Promise.all(pending).then(() => answers);
   }
 
-  /**
-   * The workspaces of a batch the caller may be answered about. A check service is answered about
-   * the workspaces it is bound to; any other is an unknown workspace to it, exactly as one that
-   * does not exist (a denial, not a failed batch). Other callers must be allowed every workspace.
-   */
   private visibleIn(principal: Principal, checks: readonly CheckRequest[]): ReadonlySet<string> {
-    const named = new Set(checks.map((check) => check.workspaceId));
-    if (!this.isCheckService(principal)) {
-      for (const workspaceId of named) this.authorize(principal, workspaceId, 'checks');
-      return named;
-    }
-    const { projection } = this.projections;
-    return new Set(
-      [...named].filter((id) => {
-        const workspace = projection.workspace(id);
-        return workspace !== undefined && servesWorkspace(workspace.workspace, principal);
-      }),
-    );
-  }
-
-  /**
-   * One state per distinct (workspace, instant) of a batch, however many checks name it, and no
-   * more than MAX_BATCH_INSTANTS of them: each may cost a replay of the workspace's history.
-   */
-  private statesAt(checks: readonly CheckRequest[]): Map<string, Promise<AsOf>> {
-    const keys = new Set<string>();
-    for (const check of checks) if (check.at !== undefined) keys.add(instantKey(check.workspaceId, check.at));
-    if (keys.size > MAX_BATCH_INSTANTS) {
-      const message = `A batch may ask about at most ${MAX_BATCH_INSTANTS} distinct instants (at); this one names ${keys.size}`;
-      throw new DomainError('validation', 'too-many-instants', message, [{ path: 'body.checks', message }], {
-        maxInstants: MAX_BATCH_INSTANTS,
-      });
-    }
-    const states = new Map<string, Promise<AsOf>>();
-    for (const check of checks) {
-      if (check.at === undefined) continue;
-      const key = instantKey(check.workspaceId, check.at);
-      if (!states.has(key)) states.set(key, this.asOf(check.workspaceId, check.at));
-    }
-    return states;
+    return visibleWorkspaces(this.projections.projection, principal, checks);
   }
 
   async effectiveIdentity(
@@ -199,11 +130,11 @@ export class PermissionChecksService {
     channelId: string,
     options: { at?: string; minPosition?: number },
   ): Promise<ChannelIdentity & { position: number }> {
-    await this.admit(() => this.authorize(principal, workspaceId, 'channel-readers', channelId));
-    await this.reach(options.minPosition);
+    await this.states.admit(() => this.authorize(principal, workspaceId, 'channel-readers', channelId));
+    await this.states.reach(options.minPosition);
     const current = this.authorize(principal, workspaceId, 'channel-readers', channelId);
     if (!current.compiled.channels.has(channelId)) throw notFound('channel');
-    const { permissions, position, nowMs } = await this.asOf(workspaceId, options.at);
+    const { permissions, position, nowMs } = await this.states.asOf(workspaceId, options.at);
     const identity = channelIdentity(permissions, channelId, nowMs);
     if (identity === undefined) {
       throw new DomainError('not_found', 'channel-not-found', 'The channel did not exist at that instant');
@@ -272,11 +203,11 @@ export class PermissionChecksService {
     options: { at?: string; minPosition?: number },
     decide: (permissions: WorkspacePermissions) => BoundaryDecision,
   ): Promise<BoundaryAnswer> {
-    await this.admit(() => this.authorize(principal, workspaceId, 'checks'));
-    await this.reach(options.minPosition);
+    await this.states.admit(() => this.authorize(principal, workspaceId, 'checks'));
+    await this.states.reach(options.minPosition);
     const current = this.authorize(principal, workspaceId, 'checks');
     if (!current.compiled.channels.has(channelId)) throw notFound('channel');
-    const { permissions, position } = await this.asOf(workspaceId, options.at);
+    const { permissions, position } = await this.states.asOf(workspaceId, options.at);
     return { ...decide(permissions), position };
   }
 
@@ -288,81 +219,16 @@ export class PermissionChecksService {
 
   private async answerAt(request: CheckRequest, at: string): Promise<CheckAnswer> {
     const query: PermissionQuery = request;
-    const { permissions, position, nowMs } = await this.asOf(request.workspaceId, at);
+    const { permissions, position, nowMs } = await this.states.asOf(request.workspaceId, at);
     return { ...evaluate(permissions.compiled, query, nowMs), position };
   }
 
-  private async asOf(workspaceId: string, at: string | undefined): Promise<AsOf> {
-    const { projection, history } = this.projections;
-    if (at === undefined) {
-      const permissions = projection.workspace(workspaceId);
-      if (permissions === undefined) throw notFound('workspace');
-      return { permissions, position: projection.position, nowMs: this.clock.now().getTime() };
-    }
-    const nowMs = Date.parse(at);
-    return { ...(await history.asOf(workspaceId, nowMs)), nowMs };
-  }
-
-  /**
-   * Undefined when the projection already holds `minPosition`; otherwise waits (bounded) for it
-   * and refuses with 409 and the current position if it does not arrive in time.
-   */
-  private reach(minPosition: number | undefined): Promise<void> | undefined {
-    const { projection, runner } = this.projections;
-    if (minPosition === undefined || minPosition <= projection.position) return undefined;
-    return runner.waitForPosition(minPosition, this.config.CHECK_MIN_POSITION_WAIT_MS).then((reached) => {
-      if (reached) return;
-      const position = projection.position;
-      throw new DomainError(
-        'conflict',
-        'position-not-reached',
-        `The projection is at position ${position}, not yet at ${minPosition}; retry shortly`,
-        [{ path: 'minPosition', message: `current position is ${position}` }],
-        { position, minPosition },
-      );
-    });
-  }
-
-  private isCheckService(principal: Principal): boolean {
-    return principal.kind === 'service' && principal.scopes.includes(CHECK_SCOPE);
-  }
-
-  /**
-   * The workspace as of now if the caller may ask about it. Outsiders (a check service not bound
-   * to it included) get the 404 an unknown workspace gets; members without the needed role a 403.
-   */
   private authorize(
     principal: Principal,
     workspaceId: string,
     audience: Audience,
     channelId?: string,
   ): WorkspacePermissions {
-    const workspace = this.projections.projection.workspace(workspaceId);
-    if (this.isCheckService(principal)) {
-      if (workspace === undefined || !servesWorkspace(workspace.workspace, principal)) {
-        throw notFound('workspace');
-      }
-      return workspace;
-    }
-    if (principal.kind === 'service') throw this.forbidden(audience);
-    const roles = workspace === undefined ? [] : rolesHeldBy(workspace.workspace, principal);
-    if (workspace === undefined || roles.length === 0) throw notFound('workspace');
-    if (holdsRole(roles, 'admin')) return workspace;
-    if (audience === 'channel-readers' && channelId !== undefined) {
-      const channel = workspace.compiled.channels.get(channelId);
-      if (channel?.members.has(principal.id)) return workspace;
-      if (channel === undefined || channel.visibility === 'private') throw notFound('channel');
-    }
-    throw this.forbidden(audience);
-  }
-
-  private forbidden(audience: Audience): DomainError {
-    return new DomainError('forbidden', 'forbidden', 'You are not allowed to do this.', [], {
-      required: [
-        `service scope "${CHECK_SCOPE}"`,
-        'workspace role "admin"',
-        ...(audience === 'channel-readers' ? ['channel membership'] : []),
-      ],
-    });
+    return authorizeCheck(this.projections.projection, principal, workspaceId, audience, channelId);
   }
 }
