@@ -1,22 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
 import {
-  type ActiveWorkspace,
   type AgentIdentityDocument,
   type AgentIdentityDocumentInput,
   type AgentIdentityCommand,
   agentIdentityDecider,
   agentIdentityStreamId,
   baselineOf,
-  type ChannelBody,
   type ChannelCommand,
   channelDecider,
   type ChannelState,
   channelVisibleTo,
   channelStreamId,
   type ChannelVisibility,
-  type ConnectorCatalog,
-  type ConnectorDefinition,
   createConnectorCatalog,
   DomainError,
   isIdentifier,
@@ -24,53 +20,29 @@ import {
   rolesHeldBy,
   workspaceDecider,
   type WorkspaceCommand,
-  type WorkspaceRole,
   workspaceStreamId,
 } from '@mandate/domain';
 import { type CommandOutcome, CommandRunner } from '../core/command-runner';
 import type { IssueLocation } from '../core/refusal-location';
+import {
+  type ChannelChange,
+  type ChannelView,
+  channelViewOf,
+  type ConnectorCatalogView,
+  connectorCatalogViewOf,
+  type WorkspaceChange,
+  type WorkspaceContext,
+  type WorkspaceView,
+  workspaceViewOf,
+} from './identity.views';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** A workspace command as a request states it; the caller and the clock are added here. */
-export type WorkspaceChange = DistributiveOmit<
-  Exclude<WorkspaceCommand, { type: 'CreateWorkspace' }>,
-  'actor' | 'now'
->;
-
-/** A channel command as a request states it; caller, roles, catalog and namespaces are resolved here. */
-export type ChannelChange = DistributiveOmit<
-  Exclude<ChannelCommand, { type: 'CreateChannel' }>,
-  'actor' | 'now' | 'callerRoles' | 'channelId' | 'catalog' | 'namespaces'
->;
-
-export interface WorkspaceView {
-  workspaceId: string;
-  name: string;
-  members: { principalId: string; roles: WorkspaceRole[] }[];
-  groups: { groupId: string; name: string; members: string[] }[];
-  /** Subjects of the services bound to the workspace. */
-  services: string[];
-  revision: number;
-}
-
-export interface ConnectorCatalogView {
-  connectors: (ConnectorDefinition & { builtin: boolean })[];
-  /** The workspace stream's revision, as `GET /v1/workspaces/{ws}` reports it. */
-  revision: number;
-}
-
-export type ChannelView = Omit<ChannelBody, 'members'> & {
-  status: 'active' | 'archived';
-  members: { principalId: string; role: string }[];
-  revision: number;
-};
-
-interface WorkspaceContext {
-  workspace: ActiveWorkspace;
-  callerRoles: WorkspaceRole[];
-  catalog: ConnectorCatalog;
-}
+export type {
+  ChannelChange,
+  ChannelView,
+  ConnectorCatalogView,
+  WorkspaceChange,
+  WorkspaceView,
+} from './identity.views';
 
 const workspaceNotFound = () => new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
 const channelNotFound = () => new DomainError('not_found', 'channel-not-found', 'Channel not found');
@@ -111,32 +83,15 @@ export class IdentityService {
       { workspaceId, principal, issuesIn },
     );
   }
-
   async workspace(workspaceId: string): Promise<WorkspaceView> {
     const { workspace, revision } = await this.activeWorkspace(workspaceId);
-    return {
-      workspaceId: workspace.workspaceId,
-      name: workspace.name,
-      members: Object.entries(workspace.members)
-        .map(([principalId, roles]) => ({ principalId, roles }))
-        .sort((a, b) => a.principalId.localeCompare(b.principalId)),
-      groups: Object.entries(workspace.groups).map(([groupId, group]) => ({ groupId, ...group })),
-      services: workspace.services,
-      revision,
-    };
+    return workspaceViewOf(workspace, revision);
   }
 
   /** What connections and overrides may name here: the built-in connectors, then the workspace's own. */
   async connectors(workspaceId: string): Promise<ConnectorCatalogView> {
     const { workspace, revision } = await this.activeWorkspace(workspaceId);
-    const registered = new Set(workspace.connectors.map((connector) => connector.id));
-    return {
-      connectors: createConnectorCatalog(workspace.connectors).definitions.map((definition) => ({
-        ...definition,
-        builtin: !registered.has(definition.id),
-      })),
-      revision,
-    };
+    return connectorCatalogViewOf(workspace, revision);
   }
 
   async agentIdentity(workspaceId: string): Promise<{ document: AgentIdentityDocument; revision: number }> {
@@ -217,12 +172,7 @@ export class IdentityService {
     if (state.status === 'absent' || !channelVisibleTo(state, principal.id, callerRoles)) {
       throw channelNotFound();
     }
-    const { members, ...rest } = state;
-    return {
-      ...rest,
-      members: Object.entries(members).map(([principalId, role]) => ({ principalId, role })),
-      revision,
-    };
+    return channelViewOf(state, revision);
   }
 
   private async activeWorkspace(workspaceId: string) {
