@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Fastify from 'fastify';
+import pino from 'pino';
+import { mintDevToken } from '@mandate/auth';
+import { loadConfig } from '@mandate/config';
+import { createLogger } from '@mandate/observability';
+import { createApiApp } from '../../apps/api/src/app.factory';
+import { ProjectionService } from '../../apps/api/src/core/projection.service';
+import type { LoadResult } from '../load/autocannon.runner';
+import { DIR, ROOT } from './check.fixtures';
+
+/** The check suite's HTTP side: the API on a generated log, bare Fastify, and autocannon runs. */
+const run = promisify(execFile);
+const CONNECTIONS = 10;
+
+export interface Measured extends LoadResult {
+  /** CPU time of this process (the server's) per request: steadier than req/s on a shared machine. */
+  cpuUsPerRequest: number;
+}
+
+export async function load(url: string, seconds: number, request?: object): Promise<Measured> {
+  const cpuBefore = process.cpuUsage();
+  const args = [
+    join(ROOT, 'scripts', 'register.js'),
+    join(ROOT, 'bench', 'load', 'autocannon.runner.ts'),
+    url,
+    String(seconds),
+    String(CONNECTIONS),
+  ];
+  if (request) {
+    const file = join(DIR, `request-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(request));
+    args.push(file);
+  }
+  const { stdout } = await run(process.execPath, ['-r', ...args], {
+    cwd: ROOT,
+    timeout: (seconds + 30) * 1000,
+  }).finally(() => request && rmSync(args[5], { force: true }));
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
+  if (result.errors > 0 || result.non2xx > 0) {
+    throw new Error(`${url}: ${result.errors} errors and ${result.non2xx} non-2xx answers under load`);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ...result, cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests) };
+}
+
+export async function startApi(path: string) {
+  // NODE_ENV=test: the audit checkpointer generates its signing key instead of requiring one.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    SQLITE_PATH: path,
+    DATA_DIR: join(DIR, `data-${process.pid}`),
+    AUTH_DEV_KEY_PATH: join(ROOT, '.mandate', 'bench', 'dev-keys', 'key.json'),
+    SQLITE_SYNCHRONOUS: 'NORMAL',
+  });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    destination: pino.destination({ dest: '/dev/null', sync: false }),
+  });
+  const app = await createApiApp(config, { logger });
+  await app.get(ProjectionService).runner.whenCaughtUp();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const token = await mintDevToken(
+    { sub: 'bench-gateway', kind: 'service', scopes: ['permissions:check'], ttl: '1h' },
+    config,
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    close: async () => {
+      await app.close();
+      rmSync(config.DATA_DIR, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startBareFastify() {
+  const fastify = Fastify({ logger: false });
+  fastify.get('/hello', async () => ({ status: 'ok' }));
+  await fastify.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = fastify.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hello`, close: () => fastify.close() };
+}
