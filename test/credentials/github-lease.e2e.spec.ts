@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { LightMyRequestResponse } from 'fastify';
@@ -7,6 +7,7 @@ import {
   createTempDir,
   createTestCertificateAuthority,
   type GithubStandIn,
+  standInGithubApp,
   startGithubStandIn,
   type TempDir,
 } from '@mandate/testing';
@@ -18,7 +19,7 @@ const ws = '/v1/workspaces/acme';
 const RUNTIME_SCOPES = ['credentials:issue'];
 
 describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub stand-in over TLS)', () => {
-  const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const app = standInGithubApp();
   let dir: TempDir;
   let upstream: GithubStandIn;
   let trusting: Agent;
@@ -54,21 +55,7 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
   beforeAll(async () => {
     dir = createTempDir('mandate-lease-e2e-');
     const ca = createTestCertificateAuthority(dir.path);
-    upstream = await startGithubStandIn({
-      cert: ca.cert,
-      key: ca.key,
-      installations: [
-        {
-          id: '4242',
-          clientId: 'Iv23liMandate',
-          appId: '99',
-          publicKeyPem: app.publicKey.export({ type: 'spki', format: 'pem' }) as string,
-          account: 'acme',
-          repositories: ['api', 'web'],
-          permissions: { contents: 'write', metadata: 'read', issues: 'write', pull_requests: 'write' },
-        },
-      ],
-    });
+    upstream = await startGithubStandIn({ cert: ca.cert, key: ca.key, installations: [app.installation] });
     trusting = new Agent({ connect: { ca: ca.caCert } });
     api = await startIdentityApi({ TEMPORAL_TASK_QUEUE: `lease-e2e-${randomUUID()}` });
     worker = await NestFactory.createApplicationContext(
@@ -115,13 +102,7 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
     const stored = ok<{ position: number }>(
       await api.call('PUT', `${ws}/connections/github-main/credential`, {
         as: 'alice',
-        body: {
-          kind: 'github-app',
-          clientId: 'Iv23liMandate',
-          installationId: '4242',
-          privateKeyPem: app.privateKey.export({ type: 'pkcs1', format: 'pem' }),
-          baseUrl: upstream.baseUrl,
-        },
+        body: app.credential(upstream.baseUrl),
       }),
     );
     await api.app.get(ProjectionService).runner.waitForPosition(stored.position, 5_000);

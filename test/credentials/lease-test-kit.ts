@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -21,6 +21,7 @@ import {
   createTempDir,
   createTestCertificateAuthority,
   type GithubStandIn,
+  standInGithubApp,
   startGithubStandIn,
   startTsProcess,
   type TempDir,
@@ -71,21 +72,11 @@ const silent = { warn: () => undefined } as unknown as Logger;
 export async function startLeaseKit(options: { inProcessWorker?: boolean } = {}): Promise<LeaseKit> {
   const dir: TempDir = createTempDir('mandate-lease-');
   const ca = createTestCertificateAuthority(dir.path);
-  const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const app = standInGithubApp();
   const upstream = await startGithubStandIn({
     cert: ca.cert,
     key: ca.key,
-    installations: [
-      {
-        id: '4242',
-        clientId: 'Iv23liMandate',
-        appId: '99',
-        publicKeyPem: app.publicKey.export({ type: 'spki', format: 'pem' }) as string,
-        account: 'acme',
-        repositories: ['api', 'web'],
-        permissions: { contents: 'write', metadata: 'read', issues: 'write', pull_requests: 'write' },
-      },
-    ],
+    installations: [app.installation],
   });
   const config = loadConfig({
     ...process.env,
@@ -116,13 +107,6 @@ export async function startLeaseKit(options: { inProcessWorker?: boolean } = {})
     ],
   });
   const vault = openCredentialVault(config, () => undefined);
-  const secret = {
-    kind: 'github-app',
-    clientId: 'Iv23liMandate',
-    installationId: '4242',
-    privateKeyPem: app.privateKey.export({ type: 'pkcs1', format: 'pem' }),
-    baseUrl: upstream.baseUrl,
-  };
   const storeCredential = async (connectionId: string, credential: Record<string, unknown>) => {
     const stored = await vault.put({ workspaceId: 'acme', connectionId }, JSON.stringify(credential));
     await handleCommand(
@@ -144,7 +128,7 @@ export async function startLeaseKit(options: { inProcessWorker?: boolean } = {})
       { toEnvelope: envelopes(admin) },
     );
   };
-  await storeCredential(CONNECTION, secret);
+  await storeCredential(CONNECTION, app.credential(upstream.baseUrl));
 
   const trusting = new Agent({ connect: { ca: ca.caCert } });
   let worker: INestApplicationContext | undefined;

@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes, randomInt, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, randomInt, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +41,38 @@ export interface GithubStandIn {
   /** How many App JWTs were refused, and why (the last reasons). */
   refusals: string[];
   close(): Promise<void>;
+}
+
+/**
+ * A GitHub App of the tests: a fresh RSA key, its installation 4242 on `acme` (repositories `api`
+ * and `web`, contents/issues/pull requests write, metadata read unless told otherwise) and the
+ * github-app credential an admin would store for it, pointed at a stand-in.
+ */
+export function standInGithubApp(installation: Partial<Omit<StandInInstallation, 'publicKeyPem'>> = {}) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const app: StandInInstallation = {
+    id: '4242',
+    clientId: 'Iv23liMandate',
+    appId: '99',
+    account: 'acme',
+    repositories: ['api', 'web'],
+    permissions: { contents: 'write', metadata: 'read', issues: 'write', pull_requests: 'write' },
+    ...installation,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+  };
+  // PKCS#1, as GitHub hands App keys out.
+  const privateKeyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+  return {
+    installation: app,
+    privateKeyPem,
+    credential: (baseUrl: string) => ({
+      kind: 'github-app',
+      clientId: app.clientId,
+      installationId: app.id,
+      privateKeyPem,
+      baseUrl,
+    }),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   createTempDir,
   createTestCertificateAuthority,
   type GithubStandIn,
+  standInGithubApp,
   startGithubStandIn,
   type TempDir,
 } from '@mandate/testing';
@@ -16,21 +17,14 @@ const github = createConnectorCatalog().get('github')!;
 const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 describe('GitHub App minter against a GitHub stand-in over TLS', () => {
-  const app = rsa();
+  const app = standInGithubApp({ repositories: ['api', 'web', 'secrets'] });
   let dir: TempDir;
   let upstream: GithubStandIn;
   let trusting: Agent;
   let credential: GithubAppCredential;
 
   const githubApp = (overrides: Record<string, unknown> = {}): GithubAppCredential => {
-    const parsed = parseCredential({
-      kind: 'github-app',
-      clientId: 'Iv23liMandate',
-      installationId: '4242',
-      privateKeyPem: app.privateKey.export({ type: 'pkcs1', format: 'pem' }),
-      baseUrl: upstream.baseUrl,
-      ...overrides,
-    });
+    const parsed = parseCredential({ ...app.credential(upstream.baseUrl), ...overrides });
     if (!parsed.ok) throw new Error(parsed.message);
     return parsed.credential as GithubAppCredential;
   };
@@ -45,21 +39,7 @@ describe('GitHub App minter against a GitHub stand-in over TLS', () => {
   beforeAll(async () => {
     dir = createTempDir('mandate-github-');
     const ca = createTestCertificateAuthority(dir.path);
-    upstream = await startGithubStandIn({
-      cert: ca.cert,
-      key: ca.key,
-      installations: [
-        {
-          id: '4242',
-          clientId: 'Iv23liMandate',
-          appId: '99',
-          publicKeyPem: app.publicKey.export({ type: 'spki', format: 'pem' }) as string,
-          account: 'acme',
-          repositories: ['api', 'web', 'secrets'],
-          permissions: { contents: 'write', metadata: 'read', issues: 'write', pull_requests: 'write' },
-        },
-      ],
-    });
+    upstream = await startGithubStandIn({ cert: ca.cert, key: ca.key, installations: [app.installation] });
     trusting = new Agent({ connect: { ca: ca.caCert } });
     credential = githubApp();
   });
