@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { LightMyRequestResponse } from 'fastify';
 import { CLOCK, type Clock } from '../../apps/api/src/clock';
+import { ProjectionService } from '../../apps/api/src/core/projection.service';
 import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
 
 const ISSUE = ['credentials:issue'];
@@ -237,6 +238,24 @@ describe('credential leases (real app, SQLite file, embedded vault, mandate-jwt)
 
     expect((await introspect(lease.token)).json()).toEqual({ active: false });
     expect(await api.store.readStream(`lease-acme.${lease.leaseId}`)).toHaveLength(1);
+  });
+
+  it('given an active lease, when the channel restricts what it covers, then introspection says inactive at once', async () => {
+    const lease = ok<Lease>(await issue(ask('restrict-1', { resources: ['acme/tools'] })));
+    expect((await introspect(lease.token)).json()).toMatchObject({ active: true });
+
+    const restricted = await api.call('POST', '/v1/workspaces/acme/channels/eng/restrictions', {
+      as: 'alice',
+      body: { rule: { id: 'no-tools', connector: 'github', actions: ['read'], resources: ['acme/tools'] } },
+    });
+
+    const { position } = ok<{ position: number }>(restricted, 201);
+    await api.app.get(ProjectionService).runner.waitForPosition(position, 5000);
+    expect((await introspect(lease.token)).json()).toEqual({ active: false });
+    expect(problem(await issue(ask('restrict-1', { resources: ['acme/tools'] })), 403)).toMatchObject({
+      code: 'credential-lease-denied',
+      details: { provenance: { layer: 'restrict' } },
+    });
   });
 
   it('given a lease of acme, when another tenant introspects or looks it up, then it is inactive and unknown there', async () => {

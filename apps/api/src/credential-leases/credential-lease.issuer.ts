@@ -34,7 +34,7 @@ import { locateIssues } from '../core/refusal-location';
 import { ProjectionService } from '../core/projection.service';
 import { CREDENTIAL_VAULT } from '../credentials/credential-vault.provider';
 import { CredentialLeaseReader } from './credential-lease.reader';
-import { answerOf, type IssuedLease, upstreamRefusal } from './issued-lease';
+import { answerOf, type IssuedLease, leaseDenied, upstreamRefusal } from './issued-lease';
 import { leaseTokenClaims } from './lease-token-claims';
 import type { IssueCredentialLeaseBody } from './credential-leases.schemas';
 
@@ -87,16 +87,7 @@ export class CredentialLeaseIssuer {
     const at = this.clock.now();
     const permissions = await this.currentWorkspace(workspaceId);
     const evaluation = evaluateLease(permissions.compiled, body, at.getTime());
-    if (!evaluation.allowed) {
-      const { action, resource, decision } = evaluation;
-      throw new DomainError(
-        'forbidden',
-        'credential-lease-denied',
-        `${action} on ${resource}: ${decision.reason}`,
-        [],
-        { action, resource, provenance: decision.provenance },
-      );
-    }
+    if (!evaluation.allowed) throw leaseDenied(evaluation);
     const grant = leaseGrant(evaluation.decisions);
     const candidates = await this.leases.connectionKinds(
       workspaceId,
@@ -190,8 +181,8 @@ export class CredentialLeaseIssuer {
   ): Promise<IssuedLease> {
     const { state, position } = recorded;
     const { lease } = state;
-    const compiled = this.projections.projection.workspace(lease.workspaceId)?.compiled;
-    const { actions, resources } = compiled ? leaseTerms(compiled, body) : body;
+    const { compiled } = await this.currentWorkspace(lease.workspaceId);
+    const { actions, resources } = leaseTerms(compiled, body);
     const asked: CredentialLeaseIssuedData = {
       ...lease,
       channelId: body.channelId,
@@ -219,6 +210,10 @@ export class CredentialLeaseIssuer {
         { leaseId: lease.leaseId, status: state.status, expiresAt: lease.expiresAt },
       );
     }
+    // A retry is answered only while what the lease covers is still allowed: a token is never
+    // handed out again for what a restriction, a forbid or a revoked grant took away since.
+    const evaluation = evaluateLease(compiled, lease, now.getTime());
+    if (!evaluation.allowed) throw leaseDenied(evaluation);
     if (lease.credentialKind === 'mandate-jwt') {
       const token = await this.signer.sign(leaseTokenClaims(this.config.LEASE_JWT_ISSUER, lease));
       return answerOf(lease, token, position);

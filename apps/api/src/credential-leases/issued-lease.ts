@@ -1,4 +1,9 @@
-import { type CredentialLeaseIssuedData, DomainError, type LeasableCredentialKind } from '@mandate/domain';
+import {
+  type CredentialLeaseIssuedData,
+  DomainError,
+  type LeasableCredentialKind,
+  type LeaseEvaluation,
+} from '@mandate/domain';
 import type { UpstreamLeaseRefused } from '@mandate/credentials';
 
 /** The one answer that carries the token. */
@@ -45,3 +50,17 @@ export const upstreamRefusal = (error: UpstreamLeaseRefused): DomainError => {
         : 'conflict';
   return new DomainError(kind, error.code, error.message);
 };
+
+/** The first (action, resource) the evaluation denied, with its provenance: nothing was issued. */
+export const leaseDenied = ({ action, resource, decision }: Extract<LeaseEvaluation, { allowed: false }>) =>
+  new DomainError(
+    'forbidden',
+    'credential-lease-denied',
+    `${action} on ${resource}: ${decision.reason}`,
+    [],
+    {
+      action,
+      resource,
+      provenance: decision.provenance,
+    },
+  );

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import { MandateJwtSigner } from '@mandate/credentials';
-import { isLeaseActive, servesWorkspace } from '@mandate/domain';
+import { evaluateLease, isLeaseActive, servesWorkspace } from '@mandate/domain';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { ProjectionService } from '../core/projection.service';
@@ -33,7 +33,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * Online validation of a `mandate-jwt` (RFC 7662). Active only when every one holds: Mandate's
  * signature with a published key, not expired, a lease of a workspace the asking service is bound
- * to, and that lease neither revoked nor ended nor past its end now. A token of another tenant is
+ * to, that lease neither revoked nor ended nor past its end now, and what it covers still allowed
+ * by the effective permissions (as the projection holds them). A token of another tenant is
  * therefore inactive to the caller, exactly as a forged one: the answer reveals nothing more.
  */
 @Injectable()
@@ -59,6 +60,10 @@ export class LeaseIntrospection {
     if (recorded === undefined || !isLeaseActive(recorded.state, nowMs)) return INACTIVE;
     const { lease } = recorded.state;
     if (lease.channelId !== subject.channelId || claims.aud !== lease.connector) return INACTIVE;
+    // What the lease covers must still be allowed now: a restriction, a forbid, a removed
+    // connection, a revoked grant or an invoker no longer admitted ends it for introspection at
+    // once, without waiting for an event on the lease itself.
+    if (!evaluateLease(workspace.compiled, lease, nowMs).allowed) return INACTIVE;
     return {
       active: true,
       token_type: 'Bearer',
