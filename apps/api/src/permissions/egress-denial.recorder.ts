@@ -6,93 +6,43 @@ import {
 } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { Principal } from '@mandate/auth';
-import { DenialAggregator, type DenialRecord, egressDenialStreamId } from '@mandate/domain';
 import type { EventStore } from '@mandate/event-store';
+import { type EgressDenial, EgressDenialLog } from '@mandate/gateway';
 import { currentRequestId } from '@mandate/observability';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
-/** One refused egress check, as the check path saw it (the host in its canonical form). */
-export interface EgressDenial {
-  workspaceId: string;
-  channelId: string;
-  host: string;
-  port: number;
-  reason: string;
-  rule: string;
-}
-
-type Detail = EgressDenial & { actor: Pick<Principal, 'kind' | 'id'> };
-
-/** How often counted refusals whose minute has passed are looked for. */
-const FLUSH_EVERY_MS = 5_000;
+export type { EgressDenial };
 
 /**
- * Writes refused egress checks as `EgressDenied` events through a `DenialAggregator`: the first
- * refusal of a (workspace, channel, host, port) after a quiet minute is written before the check
- * answers; later ones are counted and written as one event when their minute has passed (checked
- * every 5 s), and whatever is still counted when the API stops is written before the store closes.
- * A crash loses at most the counts of the last minute, never the first refusal of a key.
+ * Refused egress checks as `EgressDenied` events, through the `EgressDenialLog` the egress gateway
+ * records its refusals with: at most one event per (workspace, channel, host, port) and minute,
+ * the first refusal written before the check answers, the rest counted and written when their
+ * minute has passed (looked for every 5 s) or when the API stops.
  */
 @Injectable()
 export class EgressDenialRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly aggregator = new DenialAggregator<Detail>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly log: EgressDenialLog;
 
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flushDue(this.clock.now().getTime()), FLUSH_EVERY_MS);
-    this.timer.unref();
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(CLOCK) clock: Clock) {
+    this.log = new EgressDenialLog({ store, nowMs: () => clock.now().getTime() });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flushing;
-    await this.write(this.aggregator.drain());
+  onApplicationBootstrap(): void {
+    this.log.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.log.stop();
   }
 
   /** Counts a refusal; resolves once it is durable if it opens a window, at once otherwise. */
-  async record(principal: Principal, denial: EgressDenial): Promise<void> {
-    const nowMs = this.clock.now().getTime();
-    const key = [denial.workspaceId, denial.channelId, denial.host, denial.port].join(' ');
-    const actor = { kind: principal.kind, id: principal.id };
-    const record = this.aggregator.deny(
-      { key, atMs: nowMs, detail: { ...denial, actor } },
-      `${actor.kind}:${actor.id}`,
-    );
-    if (record) await this.write([record]);
+  record(principal: Principal, denial: EgressDenial): Promise<void> {
+    return this.log.record(principal, denial, currentRequestId() ?? uuidv7());
   }
 
   /** Writes the counts whose minute has passed (the timer's work; tests call it with their clock). */
   flushDue(nowMs: number): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write(this.aggregator.due(nowMs)));
-    return this.flushing;
-  }
-
-  private async write(records: DenialRecord<Detail>[]): Promise<void> {
-    for (const { detail, count, firstAtMs, lastAtMs, callers } of records) {
-      const { workspaceId, actor, ...data } = detail;
-      const occurredAt = new Date(lastAtMs).toISOString();
-      await this.store.append(
-        egressDenialStreamId(workspaceId, occurredAt),
-        [
-          {
-            id: uuidv7(),
-            type: 'EgressDenied',
-            data: { ...data, count, firstAt: new Date(firstAtMs).toISOString(), callers },
-            occurredAt,
-            workspaceId,
-            actor,
-            metadata: { correlationId: currentRequestId() ?? uuidv7(), causationId: null },
-          },
-        ],
-        { expectedRevision: 'any' },
-      );
-    }
+    return this.log.flushDue(nowMs);
   }
 }
