@@ -128,6 +128,25 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
     await record(lease, 'revocation-failing-then-revoked');
   });
 
+  it('given GitHub refusing revocation with 403 (its secondary rate limit), then revocation is retried all the same until the token is revoked', async () => {
+    // given
+    const lease = kit.request({ expiresAt: new Date(Date.now() + 1_000).toISOString() });
+    const issued = await kit.starter.issue(lease);
+    await kit.recordIssued(lease, issued.tokenFingerprint);
+    const attemptsBefore = kit.upstream.revocationAttempts.length;
+    kit.upstream.failRevocations(4, 403);
+
+    // when
+    const status = await handleOf(lease).result();
+
+    // then a refusal of the revocation is not taken as final: the token ends revoked
+    expect(kit.upstream.revocationAttempts.slice(attemptsBefore).map((attempt) => attempt.status)).toEqual([
+      403, 403, 403, 403, 204,
+    ]);
+    expect(await use(issued.token)).toBe(401);
+    expect(status).toEqual({ stage: 'ended', reason: 'expired', revocationFailed: true });
+  });
+
   it('given a live lease, when the API ends it early, then the token is revoked at once with the reason given', async () => {
     const lease = kit.request({ expiresAt: new Date(Date.now() + 60_000).toISOString() });
     const issued = await kit.starter.issue(lease);

@@ -32,8 +32,8 @@ export interface GithubStandIn {
   /** `https://127.0.0.1:<port>`: a github-app credential's `baseUrl`. */
   baseUrl: string;
   tokens: IssuedToken[];
-  /** The next `count` revocations answer 502, as an upstream outage would. */
-  failRevocations(count: number): void;
+  /** The next `count` revocations answer `status` (502: an outage; 403: GitHub's secondary rate limit). */
+  failRevocations(count: number, status?: number): void;
   /** Misbehave: issue tokens for every repository of the installation, whatever was asked. */
   answerWiderTokens(on: boolean): void;
   /** Every revocation request, answered or failed, with its time. */
@@ -98,6 +98,7 @@ export async function startGithubStandIn(options: {
   const revocationAttempts: { at: number; status: number }[] = [];
   const refusals: string[] = [];
   let failing = 0;
+  let failingStatus = 502;
   let wider = false;
 
   const send = (response: ServerResponse, status: number, body?: unknown): void => {
@@ -175,8 +176,8 @@ export async function startGithubStandIn(options: {
   function revoke(request: IncomingMessage, response: ServerResponse) {
     if (failing > 0) {
       failing--;
-      revocationAttempts.push({ at: Date.now(), status: 502 });
-      return send(response, 502, { message: 'Server Error' });
+      revocationAttempts.push({ at: Date.now(), status: failingStatus });
+      return send(response, failingStatus, { message: 'You have exceeded a secondary rate limit.' });
     }
     const issued = liveToken(request);
     revocationAttempts.push({ at: Date.now(), status: issued ? 204 : 401 });
@@ -207,8 +208,9 @@ export async function startGithubStandIn(options: {
     tokens,
     revocationAttempts,
     refusals,
-    failRevocations: (count) => {
+    failRevocations: (count, status = 502) => {
       failing = count;
+      failingStatus = status;
     },
     answerWiderTokens: (on) => {
       wider = on;

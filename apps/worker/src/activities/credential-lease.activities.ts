@@ -66,6 +66,24 @@ const failing =
   };
 
 /**
+ * Revocation is never refused for good: an upstream's 4xx (GitHub answers its secondary rate limit
+ * with 403) is retried like an outage, since a live token must not be given up on.
+ */
+const alwaysRetried =
+  <Args extends unknown[]>(step: (...args: Args) => Promise<void>) =>
+  async (...args: Args): Promise<void> => {
+    try {
+      await step(...args);
+    } catch (error) {
+      throw ApplicationFailure.create({
+        type: 'RevocationFailed',
+        message: error instanceof Error ? error.message : 'revocation failed',
+        nonRetryable: false,
+      });
+    }
+  };
+
+/**
  * The lease workflow's activities, and its authoritative steps: the API's signature is checked and
  * the connection, the credential and its kind are read from the log and the vault, whatever the
  * payload says. The token goes from the upstream to the vault and from the vault to the upstream
@@ -115,7 +133,7 @@ export function createCredentialLeaseActivities(
       }
     }),
 
-    revokeUpstreamLease: failing(async ({ workspaceId, leaseId }: LeaseRef) => {
+    revokeUpstreamLease: alwaysRetried(async ({ workspaceId, leaseId }: LeaseRef) => {
       const store = tokens();
       const kept = await store.get(workspaceId, leaseId);
       if (kept === undefined) return;
