@@ -10,6 +10,8 @@ import {
   workspaceDecider,
   workspaceStreamId,
 } from '@mandate/domain';
+import type { Logger } from '@mandate/observability';
+import { LOGGER } from '../app.tokens';
 import { type CommandOutcome, CommandRunner } from '../core/command-runner';
 import { CredentialLeaseReader } from './credential-lease.reader';
 
@@ -24,6 +26,7 @@ export class CredentialLeaseRevoker {
     private readonly commands: CommandRunner,
     private readonly leases: CredentialLeaseReader,
     @Inject(UPSTREAM_LEASE_STARTER) private readonly upstream: UpstreamLeaseStarter,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async revoke(
@@ -57,7 +60,16 @@ export class CredentialLeaseRevoker {
       lease.state.status === 'revoked' &&
       isUpstreamLeaseKind(lease.state.lease.credentialKind)
     ) {
-      await this.upstream.end(workspaceId, leaseId, reason);
+      await this.upstream.end(workspaceId, leaseId, reason).catch((error: unknown) => {
+        this.logger.error({ err: error, workspaceId, leaseId }, 'ending a revoked upstream lease failed');
+        throw new DomainError(
+          'unavailable',
+          'upstream-lease-unavailable',
+          'The revocation is recorded, but ending the upstream token failed; revoke again to retry',
+          [],
+          { leaseId, retryAfterSeconds: 1 },
+        );
+      });
     }
     return outcome;
   }
