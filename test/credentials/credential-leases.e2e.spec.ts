@@ -286,6 +286,30 @@ describe('credential leases (real app, SQLite file, embedded vault, mandate-jwt)
     expect(problem(noScope, 403).code).toBe('forbidden');
   });
 
+  it('given a form body, then only introspection parses it: any other route answers 415 as before', async () => {
+    const response = await api.app.inject({
+      method: 'POST',
+      url: leases(),
+      headers: {
+        authorization: `Bearer ${await api.token('agent-runtime', { kind: 'service', scopes: ISSUE })}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: 'channelId=eng&connector=github',
+    });
+    const repeated = await api.app.inject({
+      method: 'POST',
+      url: '/v1/oauth/introspect',
+      headers: {
+        authorization: `Bearer ${serviceTokens.tool}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: 'token=a&token=b',
+    });
+
+    expect(problem(response, 415).code).toBe('unsupported-media-type');
+    expect(problem(repeated, 400).code).toBe('validation-failed');
+  });
+
   it('given leases, when admins and auditors list them, then active ones are told apart; members are refused', async () => {
     const live = ok<Lease>(await issue(ask('list-1')));
 
