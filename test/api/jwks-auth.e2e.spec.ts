@@ -127,7 +127,8 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
     };
     tokenUrl = idp.tokenUrl;
     // Production generates no key: the ones a deployment provides (checkpoints, JIT commands, the
-    // vault's key-encryption key, lease signing keys), at their default paths under DATA_DIR.
+    // vault's key-encryption key, gateway sessions, lease signing keys), at their default paths
+    // under DATA_DIR.
     const checkpointKey = join(dir, 'checkpoint-signing-key.pem');
     writeFileSync(
       checkpointKey,
@@ -135,7 +136,7 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
       { mode: 0o600 },
     );
     mkdirSync(join(dir, 'data', 'keys'), { recursive: true, mode: 0o700 });
-    for (const key of ['jit-command.key', 'vault-kek.key']) {
+    for (const key of ['jit-command.key', 'vault-kek.key', 'gateway-session.key']) {
       writeFileSync(join(dir, 'data', 'keys', key), randomBytes(32).toString('base64'), { mode: 0o600 });
     }
     // And the Ed25519 keys that sign mandate-jwt credential leases, beside the vault.
