@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /**
  * An upstream lease as the API asks for it: a credential someone else issues (a GitHub App, an
@@ -15,6 +15,8 @@ export interface UpstreamLeaseClaims {
   actions: string[];
   resources: string[];
   expiresAt: string;
+  /** The JIT grant the lease derives from: its workflow ends the lease when the grant ends. */
+  grantId?: string | null;
 }
 
 export interface CredentialLeaseInput {
@@ -51,6 +53,10 @@ export const leaseMintedUpdate = defineUpdate<LeaseMinted>('minted');
 /** Ends the lease now: revokes at the upstream, answers once the lease has ended. */
 export const endLeaseUpdate = defineUpdate<CredentialLeaseStatus, [EndLeaseArgs]>('end');
 export const leaseStatusQuery = defineQuery<CredentialLeaseStatus>('status');
+/** The same end, from another workflow (the JIT grant's), which cannot send updates. */
+export const endLeaseSignal = defineSignal<[EndLeaseArgs]>('end-lease');
+/** To a JIT grant's workflow: this lease derives from your grant; end it when the grant ends. */
+export const leaseDerivedSignal = defineSignal<[{ workspaceId: string; leaseId: string }]>('lease-derived');
 
 /** One workflow per lease; the workspace in the id keeps tenants' ids apart. */
 export const credentialLeaseWorkflowId = (workspaceId: string, leaseId: string): string =>

@@ -1,17 +1,21 @@
 import {
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { jitWorkflowId } from '../libs/domain/src/access/access-request.ids';
 import { DomainError } from '../libs/domain/src/shared/domain-error';
 import {
   type CredentialLeaseActivities,
   type CredentialLeaseInput,
   type CredentialLeaseStatus,
+  endLeaseSignal,
   endLeaseUpdate,
+  leaseDerivedSignal,
   type LeaseMinted,
   leaseMintedUpdate,
   leaseStatusQuery,
@@ -104,6 +108,10 @@ export async function credentialLeaseWorkflow(input: CredentialLeaseInput): Prom
     },
   );
 
+  setHandler(endLeaseSignal, ({ reason }) => {
+    if (typeof reason === 'string' && LEASE_REASON.test(reason)) endReason ??= reason;
+  });
+
   try {
     minted = await mintUpstreamLease(input);
   } catch (error) {
@@ -114,6 +122,15 @@ export async function credentialLeaseWorkflow(input: CredentialLeaseInput): Prom
     throw refusal;
   }
   status = { ...status, stage: 'active' };
+  const { grantId } = input.request;
+  if (typeof grantId === 'string') {
+    // The grant's workflow ends the lease when the grant ends; a grant whose workflow is gone has ended.
+    await getExternalWorkflowHandle(jitWorkflowId(workspaceId, grantId))
+      .signal(leaseDerivedSignal, { workspaceId, leaseId })
+      .catch(() => {
+        endReason ??= 'grant-ended';
+      });
+  }
 
   const end = Math.min(Date.parse(expiresAt), Date.parse(minted.upstreamExpiresAt));
   await condition(() => endReason !== undefined, Math.max(1, end - Date.now()));

@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
@@ -36,6 +37,7 @@ import {
   statusQuery,
   submittedUpdate,
 } from './jit-grant.messages';
+import { credentialLeaseWorkflowId, endLeaseSignal, leaseDerivedSignal } from './credential-lease.messages';
 import { fromRefusal, toRefusal } from './jit-refusal';
 
 /**
@@ -152,6 +154,23 @@ export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepRes
       validator: (args) => validate(args, commandFor(args)),
     });
 
+  // Upstream credential leases derived from the grant end with it (their workflows revoke the tokens).
+  // Only this workspace's leases: the workspace is the request's, never the signal's.
+  const derivedLeases: string[] = [];
+  const endingLeases: Promise<void>[] = [];
+  let grantEnd: string | undefined = undefined;
+  const endLease = (leaseId: string, reason: string) =>
+    endingLeases.push(
+      getExternalWorkflowHandle(credentialLeaseWorkflowId(workspaceId, leaseId))
+        .signal(endLeaseSignal, { reason })
+        .catch(() => undefined),
+    );
+  setHandler(leaseDerivedSignal, ({ leaseId }) => {
+    if (typeof leaseId !== 'string') return;
+    if (grantEnd !== undefined) endLease(leaseId, grantEnd);
+    else derivedLeases.push(leaseId);
+  });
+
   setHandler(statusQuery, () => ({ state, position }));
   setHandler(submittedUpdate, () => afterRequest(async () => result([], position)));
   decides(approveUpdate, jitUpdateCommands.approve);
@@ -189,8 +208,16 @@ export async function jitGrantWorkflow(input: JitGrantInput): Promise<JitStepRes
     }
     break;
   }
+  grantEnd =
+    state.status === 'revoked'
+      ? 'grant-revoked'
+      : state.status === 'expired'
+        ? 'grant-expired'
+        : 'grant-ended';
+  for (const leaseId of derivedLeases.splice(0)) endLease(leaseId, grantEnd);
   // A break-glass use stays open for its post-hoc review.
   await condition(() => !needsBreakGlassReview(state));
   await condition(allHandlersFinished);
+  await Promise.all(endingLeases);
   return last;
 }

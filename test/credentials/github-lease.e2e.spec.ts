@@ -151,6 +151,58 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
     expect(JSON.stringify(events)).not.toContain(issued.token);
   });
 
+  it('given a JIT grant of write on acme/api, then a write lease derives from it, and revoking the grant revokes the token at GitHub', async () => {
+    // given rita's request for write on acme/api, approved by alice
+    const requested = ok<{ requestId: string }>(
+      await api.call('POST', `${ws}/access-requests`, {
+        as: 'rita',
+        body: {
+          channelId: 'eng',
+          connector: 'github',
+          actions: ['write'],
+          resources: ['acme/api'],
+          durationSeconds: 3600,
+          reason: 'hotfix',
+        },
+      }),
+      201,
+    );
+    const approved = ok<{ status: string; position: number }>(
+      await api.call('POST', `${ws}/access-requests/${requested.requestId}/approve`, {
+        as: 'alice',
+        body: { comment: 'go' },
+      }),
+    );
+    expect(approved.status).toBe('active');
+    await api.app.get(ProjectionService).runner.waitForPosition(approved.position, 5_000);
+
+    // when the runtime leases write on acme/api for rita
+    const issued = ok<{ token: string; grantId: string | null }>(await lease({ actions: ['write'] }));
+
+    // then the token is GitHub's write on acme/api alone, derived from the grant
+    expect(issued.grantId).toBe(requested.requestId);
+    expect(upstream.tokens.find((token) => token.token === issued.token)).toMatchObject({
+      repositories: ['api'],
+      permissions: { contents: 'write', metadata: 'read', issues: 'write', pull_requests: 'write' },
+    });
+    expect(await use(issued.token)).toBe(200);
+
+    // when an admin revokes the grant
+    ok(
+      await api.call('POST', `${ws}/access-requests/${requested.requestId}/revoke`, {
+        as: 'alice',
+        body: { reason: 'done' },
+      }),
+    );
+
+    // then GitHub refuses the token within 2 s
+    const deadline = Date.now() + 2_000;
+    while ((await use(issued.token)) !== 401 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await use(issued.token)).toBe(401);
+  });
+
   it('given 20 concurrent requests with one idempotency key, then one token is minted and all get it', async () => {
     const minted = upstream.tokens.length;
     const idempotencyKey = randomUUID();

@@ -27,6 +27,8 @@ export interface UpstreamLeaseRequest {
   resources: string[];
   /** ISO 8601: the lease's end as the API decided it; the token must not outlive it unrevoked. */
   expiresAt: string;
+  /** The JIT grant the lease derives from, if any: the lease ends (and its token is revoked) with it. */
+  grantId?: string | null;
 }
 
 export interface UpstreamLeaseIssued {

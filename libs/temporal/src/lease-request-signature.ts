@@ -16,6 +16,7 @@ export interface LeaseRequestClaims {
   actions: readonly string[];
   resources: readonly string[];
   expiresAt: string;
+  grantId?: string | null;
 }
 
 const PURPOSE = 'mandate.credential-lease.v1';
@@ -32,6 +33,7 @@ const mac = (key: Buffer, claims: LeaseRequestClaims): Buffer =>
         actions: [...claims.actions],
         resources: [...claims.resources],
         expiresAt: claims.expiresAt,
+        grantId: claims.grantId ?? null,
       })}`,
     )
     .digest();

@@ -84,6 +84,7 @@ export class TemporalUpstreamLeaseStarter implements UpstreamLeaseStarter {
       actions: [...request.actions],
       resources: [...request.resources],
       expiresAt: request.expiresAt,
+      grantId: request.grantId ?? null,
     };
     const startWorkflowOperation = new WithStartWorkflowOperation(credentialLeaseWorkflow, {
       workflowId: credentialLeaseWorkflowId(claims.workspaceId, claims.leaseId),
