@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../harness';
 import { auditSuite } from './audit.suite';
 import { checkSuite } from './check.suite';
+import { credentialsSuite } from './credentials.suite';
 import { httpSuite } from './http.suite';
 import { identitySuite } from './identity.suite';
 import { jitSuite } from './jit.suite';
@@ -16,4 +17,5 @@ export const suites: Record<string, BenchSuite> = {
   relay: relaySuite,
   jit: jitSuite,
   identity: identitySuite,
+  credentials: credentialsSuite,
 };

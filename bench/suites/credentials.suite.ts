@@ -1,0 +1,228 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@mandate/config';
+import { MandateJwtSigner, openCredentialVault } from '@mandate/credentials';
+import { type BenchContext, defineSuite, median, metric, percentile } from '../harness';
+import { CANARY, type CredentialsStack, leases, startCredentialsStack, ws } from './credentials.stack';
+
+interface IssuedLease {
+  token: string;
+}
+
+let keyCounter = 0;
+
+const leaseBody = () => ({
+  channelId: 'eng',
+  connector: 'github',
+  actions: ['read'],
+  resources: [`bench/repo-${keyCounter % 50}`],
+  invokedBy: 'mike',
+  idempotencyKey: `bench-${process.pid}-${keyCounter++}`,
+});
+
+/** One lease through the whole path: auth, evaluation, signing, CredentialLeaseIssued, the answer. */
+async function issue(stack: CredentialsStack): Promise<IssuedLease> {
+  const reply = await stack.call<IssuedLease>('POST', leases, 'agent-runtime', leaseBody());
+  if (reply.status !== 200 && reply.status !== 201) throw new Error(`lease: ${reply.status} ${reply.raw}`);
+  return reply.body;
+}
+
+const sinceUs = (start: number) => (performance.now() - start) * 1000;
+
+async function timeIssues(stack: CredentialsStack, count: number, tokens: string[]): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const start = performance.now();
+    tokens.push((await issue(stack)).token);
+    latencies.push(performance.now() - start);
+  }
+  return latencies;
+}
+
+/** `total` leases from 16 callers at once; leases per second from the first to the last answer. */
+async function issuesPerSecond(stack: CredentialsStack, total: number, tokens: string[]): Promise<number> {
+  let remaining = total;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (remaining-- > 0) tokens.push((await issue(stack)).token);
+    }),
+  );
+  return total / ((performance.now() - start) / 1000);
+}
+
+/** The baseline: Ed25519 signing of the same claims alone, as the issue path calls it. */
+async function signUs(stack: CredentialsStack, count: number): Promise<number[]> {
+  const signer = stack.app.get(MandateJwtSigner);
+  const now = Math.floor(Date.now() / 1000);
+  const latencies: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const start = performance.now();
+    await signer.sign({
+      iss: 'mandate',
+      sub: 'agent:bench/eng',
+      aud: 'github',
+      scope: 'read',
+      resources: [`bench/repo-${index % 50}`],
+      iat: now,
+      exp: now + 900,
+      jti: `0190a0b0-0000-7000-8000-${String(index).padStart(12, '0')}`,
+    });
+    latencies.push(sinceUs(start));
+  }
+  return latencies;
+}
+
+/** The embedded vault on its own file: one secret read back (SQLite row, unwrap, AES-256-GCM) `count` times. */
+async function vaultDecryptUs(count: number): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'mandate-bench-vault-'));
+  const vault = openCredentialVault(
+    loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, VAULT_BACKEND: 'embedded' }),
+    () => undefined,
+  );
+  try {
+    const ref = { workspaceId: 'bench', connectionId: 'github-main' };
+    const secret = JSON.stringify({ kind: 'static', secret: 'x'.repeat(2048) });
+    await vault.put(ref, secret);
+    for (let index = 0; index < 100; index++) await vault.get(ref);
+    const latencies: number[] = [];
+    for (let index = 0; index < count; index++) {
+      const start = performance.now();
+      const read = await vault.get(ref);
+      latencies.push(sinceUs(start));
+      if (read !== secret) throw new Error('the vault answered another secret');
+    }
+    return latencies;
+  } finally {
+    await vault.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Places holding the canary secret or a handed-out token: the log output (at debug), every event,
+ * and the answers that never carry one (the credential's metadata, the lease list, the audit
+ * events and export, /metrics). Each (secret, place) found counts one hit.
+ */
+async function canaryHits(stack: CredentialsStack, tokens: string[]): Promise<number> {
+  const answers: string[] = [];
+  for (const url of [
+    `${ws}/connections/jira/credential`,
+    `${ws}/connections/github-main/credential`,
+    `${leases}?active=true`,
+    `${ws}/audit/events`,
+    `${ws}/audit/export?format=jsonl`,
+  ]) {
+    const reply = await stack.call('GET', url, 'root');
+    if (reply.status !== 200) throw new Error(`${url}: ${reply.status} ${reply.raw}`);
+    answers.push(reply.raw);
+  }
+  answers.push((await stack.app.inject({ method: 'GET', url: '/metrics' })).body);
+  const places = {
+    log: stack.logOutput(),
+    events: JSON.stringify(await stack.allEvents()),
+    answers: answers.join('\n'),
+  };
+  if (places.log.length === 0) throw new Error('no log output was captured');
+  // The search means something only where the canary went through: stored, and leases recorded.
+  if (!places.events.includes('"CredentialStored"') || !places.events.includes('"CredentialLeaseIssued"')) {
+    throw new Error('the store lacks the credential or the leases the canary search is about');
+  }
+  // A token's signature is what a leak would show (its header and claims are public anyway).
+  const secrets = [CANARY, ...tokens.slice(-200).map((token) => token.split('.')[2])];
+  let hits = 0;
+  for (const secret of secrets) {
+    for (const text of Object.values(places)) if (text.includes(secret)) hits++;
+  }
+  return hits;
+}
+
+async function runOnce(stack: CredentialsStack, context: BenchContext) {
+  const sequential = context.quick ? 50 : 1000;
+  const concurrent = context.quick ? 200 : 4000;
+  const tokens: string[] = [];
+  await timeIssues(stack, context.quick ? 20 : 200, tokens);
+  const latencies = await timeIssues(stack, sequential, tokens);
+  const perSecond = await issuesPerSecond(stack, concurrent, tokens);
+  const sign = await signUs(stack, sequential);
+  const decrypt = await vaultDecryptUs(context.quick ? 200 : 2000);
+  const hits = await canaryHits(stack, tokens);
+  context.log(
+    `${sequential} sequential + ${concurrent} concurrent leases; issue p50 ${percentile(latencies, 50).toFixed(2)} ms, sign p50 ${percentile(sign, 50).toFixed(1)} µs`,
+  );
+  return {
+    issueP50: percentile(latencies, 50),
+    issueP99: percentile(latencies, 99),
+    perSecond,
+    signP50: percentile(sign, 50),
+    decryptP50: percentile(decrypt, 50),
+    decryptP99: percentile(decrypt, 99),
+    hits,
+  };
+}
+
+export const credentialsSuite = defineSuite({
+  name: 'credentials',
+  description:
+    'Credential leases in process (fresh SQLite, embedded vault): mandate-jwt issue latency and throughput (16 concurrent), Ed25519 signing alone as the baseline, embedded vault decrypt, canary secret and tokens in logs, events and answers',
+  async run(context) {
+    const stack = await startCredentialsStack();
+    try {
+      const runs: Awaited<ReturnType<typeof runOnce>>[] = [];
+      for (let run = 0; run < context.runs; run++) runs.push(await runOnce(stack, context));
+      const med = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick));
+      context.log(
+        'upstream leases (github-app through the lease workflow) are not measured by this suite: see docs/credentials.md',
+      );
+      return {
+        lease_issue_mandate_jwt_p50_ms: metric(
+          med((r) => r.issueP50),
+          'ms',
+          null,
+          'lower',
+        ),
+        lease_issue_mandate_jwt_p99_ms: metric(
+          med((r) => r.issueP99),
+          'ms',
+          10,
+          'lower',
+        ),
+        lease_issues_per_s: metric(
+          med((r) => r.perSecond),
+          '/s',
+          500,
+          'higher',
+        ),
+        jwt_sign_p50_us: metric(
+          med((r) => r.signP50),
+          'µs',
+          null,
+          'lower',
+        ),
+        // How many times the whole issue path costs what signing alone does (p50 over p50).
+        issue_over_sign_ratio: metric(
+          med((r) => (r.issueP50 * 1000) / r.signP50),
+          'x',
+          null,
+          'lower',
+        ),
+        vault_decrypt_p50_us: metric(
+          med((r) => r.decryptP50),
+          'µs',
+          null,
+          'lower',
+        ),
+        vault_decrypt_p99_us: metric(
+          med((r) => r.decryptP99),
+          'µs',
+          200,
+          'lower',
+        ),
+        canary_hits: metric(Math.max(...runs.map((r) => r.hits)), 'hits', 0, 'lower'),
+      };
+    } finally {
+      await stack.close();
+    }
+  },
+});
