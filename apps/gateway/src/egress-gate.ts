@@ -26,6 +26,9 @@ export interface Refusal {
 /** What a parser makes of the request target: CONNECT's authority, or a plain-HTTP URL and its path. */
 export type ParsedTarget = Parsed<{ target: ProxyTarget; path?: string }>;
 
+export type Authentication =
+  { ok: true; session: GatewaySession; requestId: string } | { ok: false; refusal: Refusal };
+
 export type Admission =
   | { ok: true; session: GatewaySession; requestId: string; target: ProxyTarget; path?: string }
   | { ok: false; refusal: Refusal };
@@ -33,7 +36,7 @@ export type Admission =
 /** Both schemes a client may answer with: Basic for curl, git, pip and requests; Bearer for the rest. */
 const CHALLENGES = ['Basic realm="mandate-gateway", charset="UTF-8"', 'Bearer realm="mandate-gateway"'];
 
-interface RefusalSpec {
+export interface RefusalSpec {
   status: number;
   outcome: ConnectionOutcome;
   code: string;
@@ -42,7 +45,7 @@ interface RefusalSpec {
   headers?: Record<string, string | string[]>;
 }
 
-function refusal(spec: RefusalSpec, requestId: string): { ok: false; refusal: Refusal } {
+export function refusal(spec: RefusalSpec, requestId: string): { ok: false; refusal: Refusal } {
   const { status, outcome, code, title, detail, headers = {} } = spec;
   const body = JSON.stringify({ type: problemType(code), title, status, detail, code, requestId });
   const all = { 'content-type': 'application/problem+json', ...headers };
@@ -78,21 +81,19 @@ export class EgressGate {
     return decideEgress(this.options.projection, session, target, this.options.nowMs());
   }
 
-  async admit(authorization: string | undefined, parse: () => ParsedTarget): Promise<Admission> {
+  /** The session of a request, under its rate; or the refusal (503, 407, 429) to send. */
+  async authenticate(authorization: string | undefined): Promise<Authentication> {
     const requestId = uuidv7();
     if (!this.options.isLive()) {
       const detail = 'Permissions are loading; retry shortly';
-      return refusal(
-        {
-          status: 503,
-          outcome: 'not-ready',
-          code: 'gateway-not-ready',
-          title: 'Not ready',
-          detail,
-          headers: { 'retry-after': '1' },
-        },
-        requestId,
-      );
+      const headers = { 'retry-after': '1' };
+      const spec = {
+        status: 503,
+        outcome: 'not-ready',
+        code: 'gateway-not-ready',
+        title: 'Not ready',
+      } as const;
+      return refusal({ ...spec, detail, headers }, requestId);
     }
     const token = sessionTokenOf(authorization);
     const { sessionKey, nowMs } = this.options;
@@ -119,6 +120,13 @@ export class EgressGate {
       } as const;
       return refusal({ ...spec, detail, headers }, requestId);
     }
+    return { ok: true, session, requestId };
+  }
+
+  async admit(authorization: string | undefined, parse: () => ParsedTarget): Promise<Admission> {
+    const authenticated = await this.authenticate(authorization);
+    if (!authenticated.ok) return authenticated;
+    const { session, requestId } = authenticated;
     const parsed = parse();
     if (!parsed.ok) {
       const { code, message: detail } = parsed;

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type ConnectionKind = 'connect' | 'http';
+export type ConnectionKind = 'connect' | 'http' | 'connector';
 export type ConnectionOutcome =
   'allowed' | 'denied' | 'unauthenticated' | 'rate-limited' | 'malformed' | 'not-ready' | 'upstream-error';
 

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import type { AppConfig } from '@mandate/config';
+import { openCredentialVault } from '@mandate/credentials';
 import { type EventStore, openAppEventStore } from '@mandate/event-store';
 import { EgressDenialLog, loadGatewaySessionKey } from '@mandate/gateway';
 import { type Logger, ReadinessRegistry } from '@mandate/observability';
 import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
+import { AgentActionLog } from './agent-action-log';
+import { ConnectorEndpoint } from './connector-endpoint';
 import { EgressGate } from './egress-gate';
 import { GatewayMetrics } from './gateway-metrics';
 import { GatewayServer } from './gateway.server';
@@ -69,7 +72,17 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     metrics,
     logger,
   });
-  const server = new GatewayServer({ gate, tunnels, metrics, readiness, logger });
+  const vault = openCredentialVault(config, (message) => logger.warn(message));
+  const connectors = new ConnectorEndpoint({
+    gate,
+    projection,
+    vault,
+    actions: new AgentActionLog(eventStore),
+    upstreamOf: (connector) => (connector === 'github' ? config.GATEWAY_GITHUB_API_URL : undefined),
+    metrics,
+    logger,
+  });
+  const server = new GatewayServer({ gate, tunnels, metrics, readiness, logger, connectors });
 
   await runner.start();
   denials.start();
@@ -83,6 +96,7 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
       await denials.stop();
       await runner.stop();
       await readiness.close();
+      await vault.close();
       if (store === undefined) await eventStore.close();
     },
   };

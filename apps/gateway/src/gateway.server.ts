@@ -10,6 +10,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dialHost, parseAbsoluteUrl, parseAuthority, type ProxyTarget } from '@mandate/gateway';
 import type { Logger, ReadinessRegistry } from '@mandate/observability';
+import type { ConnectorEndpoint } from './connector-endpoint';
 import type { EgressGate, Refusal } from './egress-gate';
 import type { GatewayMetrics } from './gateway-metrics';
 import type { TunnelRegistry } from './tunnel-registry';
@@ -20,6 +21,8 @@ export interface GatewayServerOptions {
   metrics: GatewayMetrics;
   readiness: ReadinessRegistry;
   logger: Logger;
+  /** `/connectors/{connectionId}/…`: the credential-injecting endpoint. */
+  connectors?: ConnectorEndpoint;
   /** How long opening an upstream connection may take. */
   connectTimeoutMs?: number;
 }
@@ -167,6 +170,13 @@ export class GatewayServer {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '';
+    if (url.startsWith('/connectors/') && this.options.connectors) {
+      return this.options.connectors.handle(req, res, url).catch((error: unknown) => {
+        this.options.logger.error({ err: error }, 'connector call failed');
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/problem+json' });
+        res.end();
+      });
+    }
     if (url.startsWith('/')) return this.probe(url, res);
     const { gate, metrics } = this.options;
     const admission = await gate.admit(req.headers['proxy-authorization'], () => parseAbsoluteUrl(url));

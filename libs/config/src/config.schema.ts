@@ -109,6 +109,8 @@ export const configSchema = z.object({
   GATEWAY_SESSION_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** Connections and requests one session may open per second through the gateway. */
   GATEWAY_SESSION_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Where the gateway's connector endpoint calls GitHub's REST API (a GitHub Enterprise Server's, or a stand-in). */
+  GATEWAY_GITHUB_API_URL: z.string().url().default('https://api.github.com'),
 
   CHECK_MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   PROJECTION_SNAPSHOT_EVERY: z.coerce.number().int().positive().default(10_000),

@@ -5,3 +5,4 @@ export * from './session-key';
 export * from './session-token';
 export * from './routes/route-table';
 export * from './routes/github.routes';
+export * from './credential-injection';

@@ -1,0 +1,237 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { type Decision, decideAgentAction, normalizeHost, servesWorkspace } from '@mandate/domain';
+import type { CredentialVault } from '@mandate/credentials';
+import {
+  githubRouteTable,
+  injectedHeader,
+  pathSegments,
+  redact,
+  type RouteTable,
+  type StaticSecret,
+  withoutClientCredentials,
+} from '@mandate/gateway';
+import type { Logger } from '@mandate/observability';
+import type { EffectivePermissionsProjection } from '@mandate/projections';
+import type { AgentActionLog, RecordedAction } from './agent-action-log';
+import { type EgressGate, type Refusal, refusal, type RefusalSpec } from './egress-gate';
+import type { GatewayMetrics } from './gateway-metrics';
+
+/** Connectors whose HTTP API the endpoint serves, each with its route table. */
+const ROUTE_TABLES: Record<string, RouteTable> = { github: githubRouteTable };
+
+/** The largest upstream answer relayed (it is read whole, so an echoed secret can be redacted). */
+const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
+
+export interface ConnectorEndpointOptions {
+  gate: EgressGate;
+  projection: Pick<EffectivePermissionsProjection, 'workspace'>;
+  vault: CredentialVault;
+  actions: AgentActionLog;
+  /** The upstream base URL of a connector (GATEWAY_GITHUB_API_URL for github). */
+  upstreamOf: (connector: string) => string | undefined;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+const send = (res: ServerResponse, { status, headers, body }: Refusal) =>
+  res.writeHead(status, headers).end(body);
+
+/**
+ * `/connectors/{connectionId}/<upstream path>`: the agent calls a connector's API through the
+ * gateway without holding its secret. In order: the session; the connection in the session's
+ * channel and its route table (unknown route: denied); the decision (invoke policy, then the
+ * evaluation order); the decision recorded durably; a `static` credential injected only into the
+ * host and header it is bound to, after every credential the client sent is stripped; the call,
+ * TLS verified, no redirect followed, the secret redacted from the answer; the outcome recorded.
+ */
+export class ConnectorEndpoint {
+  constructor(private readonly options: ConnectorEndpointOptions) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+    const { gate, metrics } = this.options;
+    const authenticated = await gate.authenticate(req.headers['proxy-authorization']);
+    const refuse = (spec: RefusalSpec, requestId: string) => {
+      metrics.count('connector', spec.outcome);
+      send(res, refusal(spec, requestId).refusal);
+    };
+    if (!authenticated.ok) {
+      metrics.count('connector', authenticated.refusal.outcome);
+      return void send(res, authenticated.refusal);
+    }
+    const { session, requestId } = authenticated;
+    const [pathPart, query] = splitOnce(url, '?');
+    const [, , connectionId = '', ...rest] = pathPart.split('/');
+    const path = `/${rest.join('/')}`;
+    const permissions = this.options.projection.workspace(session.workspaceId);
+    const identity = permissions?.compiled.effectiveIdentity(session.channelId);
+    const connection = identity?.connections.find((candidate) => candidate.id === connectionId);
+    const table = connection === undefined ? undefined : ROUTE_TABLES[connection.connector];
+    if (permissions === undefined || connection === undefined || table === undefined) {
+      const detail = 'No connection by that id with an HTTP route table in this channel';
+      return refuse(
+        { status: 404, outcome: 'malformed', code: 'connection-not-found', title: 'Not found', detail },
+        requestId,
+      );
+    }
+    const route = table.match(req.method ?? 'GET', path);
+    if (!route.ok && route.code === 'malformed-path') {
+      return refuse(
+        { status: 400, outcome: 'malformed', code: route.code, title: 'Bad path', detail: route.message },
+        requestId,
+      );
+    }
+    const request = {
+      channelId: session.channelId,
+      connector: connection.connector,
+      action: route.ok ? route.action : 'unknown',
+      resource: route.ok ? route.resource : path.slice(0, 1000),
+      invokedBy: session.invokedBy,
+    };
+    const decision: Decision = !route.ok
+      ? { allowed: false, reason: route.message, provenance: { layer: 'default', rule: 'unknown-route' } }
+      : !servesWorkspace(permissions.workspace, { kind: 'service', id: session.openedBy })
+        ? {
+            allowed: false,
+            reason: 'The session’s service no longer serves the workspace',
+            provenance: { layer: 'default', rule: 'service-unbound' },
+          }
+        : decideAgentAction(permissions.compiled, request, Date.now());
+    const recorded = await this.options.actions.decided(session, request, decision, requestId);
+    if (!decision.allowed) {
+      return refuse(
+        {
+          status: 403,
+          outcome: 'denied',
+          code: 'agent-action-denied',
+          title: 'Denied',
+          detail: decision.reason,
+        },
+        requestId,
+      );
+    }
+    await this.forward(req, res, {
+      connectionId,
+      connector: connection.connector,
+      path,
+      query,
+      recorded,
+      requestId,
+    });
+  }
+
+  private async forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: {
+      connectionId: string;
+      connector: string;
+      path: string;
+      query: string | undefined;
+      recorded: RecordedAction;
+      requestId: string;
+    },
+  ): Promise<void> {
+    const { actions, metrics, vault } = this.options;
+    const { recorded, requestId } = call;
+    const fail = async (status: number, code: string, detail: string) => {
+      await actions.failed(recorded, code, requestId);
+      metrics.count('connector', 'upstream-error');
+      send(
+        res,
+        refusal(
+          { status, outcome: 'upstream-error', code, title: 'Upstream call not made', detail },
+          requestId,
+        ).refusal,
+      );
+    };
+    const base = this.options.upstreamOf(call.connector);
+    const stored = await vault.get({ workspaceId: recorded.workspaceId, connectionId: call.connectionId });
+    const credential =
+      stored === undefined ? undefined : (JSON.parse(stored) as StaticSecret | { kind: string });
+    if (base === undefined || credential?.kind !== 'static') {
+      return fail(
+        502,
+        'credential-unavailable',
+        'The connection has no static credential the gateway can inject',
+      );
+    }
+    const upstream = new URL(base);
+    const host = normalizeHost(upstream.hostname);
+    const header = host.ok ? injectedHeader(credential as StaticSecret, host.host) : undefined;
+    if (header === undefined) {
+      return fail(
+        502,
+        'credential-not-bound-to-host',
+        'The credential is not bound to the connector’s upstream host',
+      );
+    }
+    const secret = (credential as StaticSecret).secret;
+    // The path as the route table read it (each segment decoded once), encoded again: one reading.
+    const segments = (pathSegments(call.path) ?? []).map(encodeURIComponent).join('/');
+    const target = `${upstream.pathname.replace(/\/$/, '')}/${segments}${call.query === undefined ? '' : `?${call.query}`}`;
+    const headers = { ...withoutClientCredentials(req.headers), host: upstream.host, [header[0]]: header[1] };
+    for (const hop of ['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
+      delete headers[hop];
+    const started = performance.now();
+    const answer = await new Promise<
+      { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer } | Error
+    >((resolve) => {
+      const outgoing = httpsRequest(
+        {
+          protocol: upstream.protocol,
+          hostname: upstream.hostname,
+          port: upstream.port || 443,
+          method: req.method,
+          path: target,
+          headers,
+          timeout: 30_000,
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          incoming.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES) return void incoming.destroy(new Error('answer too large'));
+            chunks.push(chunk);
+          });
+          incoming.on('end', () =>
+            resolve({
+              status: incoming.statusCode ?? 502,
+              headers: incoming.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+          incoming.on('error', resolve);
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new Error('upstream timeout')));
+      outgoing.on('error', resolve);
+      req.pipe(outgoing);
+    });
+    metrics.upstreamConnectSeconds.observe((performance.now() - started) / 1000);
+    if (answer instanceof Error)
+      return fail(502, 'upstream-unreachable', 'The upstream could not be reached');
+    await actions.completed(recorded, `upstream ${answer.status}`, requestId);
+    metrics.count('connector', 'allowed');
+    const relayed: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (
+        value === undefined ||
+        ['connection', 'keep-alive', 'transfer-encoding', 'set-cookie'].includes(name)
+      )
+        continue;
+      relayed[name] = Array.isArray(value)
+        ? value.map((one) => one.replaceAll(secret, '[REDACTED]'))
+        : value.replaceAll(secret, '[REDACTED]');
+    }
+    const body = redact(answer.body, secret);
+    relayed['content-length'] = String(body.length);
+    res.writeHead(answer.status, relayed).end(body);
+  }
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
