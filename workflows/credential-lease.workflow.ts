@@ -7,7 +7,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { jitWorkflowId } from '../libs/domain/src/access/access-request.ids';
+import { jitWorkflowId, legacyJitWorkflowId } from '../libs/domain/src/access/access-request.ids';
 import { DomainError } from '../libs/domain/src/shared/domain-error';
 import {
   type CredentialLeaseActivities,
@@ -124,12 +124,21 @@ export async function credentialLeaseWorkflow(input: CredentialLeaseInput): Prom
   status = { ...status, stage: 'active' };
   const { grantId } = input.request;
   if (typeof grantId === 'string') {
-    // The grant's workflow ends the lease when the grant ends; a grant whose workflow is gone has ended.
-    await getExternalWorkflowHandle(jitWorkflowId(workspaceId, grantId))
-      .signal(leaseDerivedSignal, { workspaceId, leaseId })
-      .catch(() => {
-        endReason ??= 'grant-ended';
-      });
+    // The grant's workflow ends the lease when the grant ends (a grant from before workflow ids were
+    // scoped by workspace runs under its old id); a grant whose workflow is gone has ended.
+    const register = (id: string) =>
+      getExternalWorkflowHandle(id)
+        .signal(leaseDerivedSignal, { workspaceId, leaseId })
+        .then(
+          () => true,
+          () => false,
+        );
+    if (
+      !(await register(jitWorkflowId(workspaceId, grantId))) &&
+      !(await register(legacyJitWorkflowId(grantId)))
+    ) {
+      endReason ??= 'grant-ended';
+    }
   }
 
   const end = Math.min(Date.parse(expiresAt), Date.parse(minted.upstreamExpiresAt));

@@ -168,6 +168,25 @@ describe('CredentialLeaseWorkflow on the real Temporal server, minting at a GitH
     await record(lease, 'ended-early');
   });
 
+  it('given a lease derived from a grant whose workflow is gone, then it ends at once and its token is revoked', async () => {
+    // given a grant that has no running workflow any more (ended, or never there)
+    const lease = kit.request({
+      grantId: 'req-ended-long-ago',
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+
+    // when
+    const issued = await kit.starter.issue(lease);
+
+    // then
+    expect(await handleOf(lease).result()).toEqual({
+      stage: 'ended',
+      reason: 'grant-ended',
+      revocationFailed: false,
+    });
+    expect(await use(issued.token)).toBe(401);
+  });
+
   it('given the same lease issued twice, then the same token comes back and the upstream minted once', async () => {
     const lease = kit.request({ expiresAt: new Date(Date.now() + 30_000).toISOString() });
     const minted = kit.upstream.tokens.length;
