@@ -201,6 +201,11 @@ export class CredentialLeaseIssuer {
     } catch (error) {
       throw locateIssues(error, 'body');
     }
+    // A retry is answered only while what the lease covers is still allowed: a token is never
+    // handed out again for what a restriction, a forbid or a revoked grant took away since. Asked
+    // first, so the refusal names why, whether or not the lease has already been ended for it.
+    const evaluation = evaluateLease(compiled, lease, now.getTime());
+    if (!evaluation.allowed) throw leaseDenied(evaluation);
     if (!isLeaseActive(state, now.getTime())) {
       throw new DomainError(
         'conflict',
@@ -210,10 +215,6 @@ export class CredentialLeaseIssuer {
         { leaseId: lease.leaseId, status: state.status, expiresAt: lease.expiresAt },
       );
     }
-    // A retry is answered only while what the lease covers is still allowed: a token is never
-    // handed out again for what a restriction, a forbid or a revoked grant took away since.
-    const evaluation = evaluateLease(compiled, lease, now.getTime());
-    if (!evaluation.allowed) throw leaseDenied(evaluation);
     if (lease.credentialKind === 'mandate-jwt') {
       const token = await this.signer.sign(leaseTokenClaims(this.config.LEASE_JWT_ISSUER, lease));
       return answerOf(lease, token, position);

@@ -93,4 +93,29 @@ export class CredentialLeaseReader {
       .filter((view) => query.active === undefined || (view.status === 'active') === query.active);
     return page.more && page.next !== null ? { items, next: String(page.next) } : { items };
   }
+
+  /**
+   * The workspace's leases active at `nowMs`, newest first, read back until the leases issued
+   * before `issuedSinceMs` (none older can still be active: no lease outlives the maximum TTL).
+   */
+  async activeLeases(workspaceId: string, nowMs: number, issuedSinceMs: number): Promise<RecordedLease[]> {
+    const active: RecordedLease[] = [];
+    for (let after: number | undefined; ;) {
+      const page = this.auditIndex.index.query({
+        workspaceId,
+        filter: { type: 'CredentialLeaseIssued' },
+        order: 'newest',
+        after,
+        limit: 100,
+      });
+      for (const event of page.events) {
+        const { leaseId, issuedAt } = event.data as { leaseId: string; issuedAt: string };
+        if (Date.parse(issuedAt) < issuedSinceMs) return active;
+        const lease = await this.read(workspaceId, leaseId);
+        if (lease !== undefined && isLeaseActive(lease.state, nowMs)) active.push(lease);
+      }
+      if (!page.more || page.next === null) return active;
+      after = page.next;
+    }
+  }
 }

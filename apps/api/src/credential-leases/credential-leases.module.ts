@@ -12,6 +12,7 @@ import { CredentialLeaseReader } from './credential-lease.reader';
 import { CredentialLeaseRevoker } from './credential-lease.revoker';
 import { CredentialLeasesController } from './credential-leases.controller';
 import { installIntrospectionFormBody } from './introspection-form-body';
+import { LeaseAllowanceSweeper } from './lease-allowance.sweeper';
 import { LeaseIntrospection } from './lease-introspection';
 import { mandateJwtSignerProvider } from './mandate-jwt-signer.provider';
 import { OAuthController } from './oauth.controller';
@@ -30,6 +31,7 @@ import { upstreamLeaseStarterProviders } from './upstream-lease-starter.provider
     CredentialLeaseReader,
     CredentialLeaseRevoker,
     LeaseIntrospection,
+    LeaseAllowanceSweeper,
     mandateJwtSignerProvider,
     ...upstreamLeaseStarterProviders,
   ],

@@ -1,0 +1,147 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppConfig } from '@mandate/config';
+import { isUpstreamLeaseKind, UPSTREAM_LEASE_STARTER, type UpstreamLeaseStarter } from '@mandate/credentials';
+import { type Actor, credentialLeaseDecider, credentialLeaseStreamId, evaluateLease } from '@mandate/domain';
+import { type EventStore, handleCommand } from '@mandate/event-store';
+import type { Logger } from '@mandate/observability';
+import { APP_CONFIG, LOGGER } from '../app.tokens';
+import { CLOCK, type Clock } from '../clock';
+import { ProjectionService } from '../core/projection.service';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { CredentialLeaseReader, type RecordedLease } from './credential-lease.reader';
+
+/** How often the log is looked at for changes that may take a lease's permission away. */
+const SWEEP_INTERVAL_MS = 500;
+/** Events read per look; the rest wait for the next one. */
+const READ_BATCH = 1000;
+export const LEASE_NO_LONGER_ALLOWED = 'no-longer-allowed';
+const SWEEPER: Actor = { kind: 'system', id: 'lease-allowance-sweeper' };
+
+/**
+ * Ends the leases the effective permissions no longer allow. Any event of a workspace other than a
+ * lease's own may take something away (a JIT grant revoked, a connection removed, a restriction or
+ * a forbid, an invoker no longer admitted, the workspace suspended): the workspace is marked, and
+ * its active leases are evaluated again, exactly as introspection evaluates them, once the
+ * projection holds the event. A lease no longer allowed ends: a `mandate-jwt` with
+ * `CredentialLeaseEnded {no-longer-allowed}` (introspection already answered inactive), an upstream
+ * lease through its starter, whose workflow revokes the token and records the end. A JIT grant that
+ * expires needs no sweep: no lease outlives its grant's `expiresAt`.
+ *
+ * Starts from the log's head at boot: a permission taken away while no API ran is caught by
+ * introspection at once and by the lease's own end (at most LEASE_MAX_TTL_SECONDS) otherwise.
+ */
+@Injectable()
+export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private position = 0;
+  private readonly dirty = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly projections: ProjectionService,
+    private readonly leases: CredentialLeaseReader,
+    @Inject(UPSTREAM_LEASE_STARTER) private readonly upstream: UpstreamLeaseStarter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.position = await this.store.headPosition();
+    this.timer = setInterval(() => {
+      this.running ??= this.sweep()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'lease allowance sweep failed'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One look: the new events mark their workspaces; each marked workspace's leases are evaluated. */
+  async sweep(): Promise<void> {
+    const events = await this.store.readAll({ fromPosition: this.position + 1, limit: READ_BATCH });
+    for (const event of events) {
+      if (!event.type.startsWith('CredentialLease') && event.workspaceId) {
+        this.dirty.set(event.workspaceId, event.globalPosition);
+      }
+    }
+    if (events.length > 0) this.position = events[events.length - 1].globalPosition;
+    for (const [workspaceId, position] of [...this.dirty]) {
+      if (!(await this.projections.runner.waitForPosition(position, SWEEP_INTERVAL_MS))) return;
+      if (await this.sweepWorkspace(workspaceId)) this.dirty.delete(workspaceId);
+    }
+  }
+
+  /** Ends the workspace's leases no longer allowed; false when one could not be ended (retried). */
+  private async sweepWorkspace(workspaceId: string): Promise<boolean> {
+    const nowMs = this.clock.now().getTime();
+    const active = await this.leases.activeLeases(
+      workspaceId,
+      nowMs,
+      nowMs - this.config.LEASE_MAX_TTL_SECONDS * 1000,
+    );
+    if (active.length === 0) return true;
+    const workspace = this.projections.projection.workspace(workspaceId);
+    let done = true;
+    for (const lease of active) {
+      const allowed =
+        workspace !== undefined && evaluateLease(workspace.compiled, lease.state.lease, nowMs).allowed;
+      if (!allowed) done = (await this.end(lease)) && done;
+    }
+    return done;
+  }
+
+  private async end({ state: { lease } }: RecordedLease): Promise<boolean> {
+    const { workspaceId, leaseId } = lease;
+    try {
+      if (isUpstreamLeaseKind(lease.credentialKind)) {
+        await this.upstream.end(workspaceId, leaseId, LEASE_NO_LONGER_ALLOWED);
+      } else {
+        await this.recordEnd(workspaceId, leaseId);
+      }
+      this.logger.info({ workspaceId, leaseId }, 'ended a lease its permissions no longer allow');
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error, workspaceId, leaseId }, 'ending a lease no longer allowed failed');
+      return false;
+    }
+  }
+
+  private async recordEnd(workspaceId: string, leaseId: string): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await handleCommand(
+      this.store,
+      credentialLeaseDecider,
+      credentialLeaseStreamId(workspaceId, leaseId),
+      {
+        type: 'EndCredentialLease',
+        workspaceId,
+        leaseId,
+        reason: LEASE_NO_LONGER_ALLOWED,
+        actor: SWEEPER,
+        now,
+      },
+      {
+        retryOnConflict: 3,
+        toEnvelope: (events) =>
+          events.map((event) => ({
+            id: uuidv7(),
+            type: event.type,
+            data: event.data,
+            occurredAt: now,
+            workspaceId,
+            actor: SWEEPER,
+            metadata: { correlationId: leaseId, causationId: null },
+          })),
+      },
+    );
+  }
+}

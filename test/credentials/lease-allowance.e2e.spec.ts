@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { LightMyRequestResponse } from 'fastify';
+import { Agent, request } from 'undici';
+import {
+  createTempDir,
+  createTestCertificateAuthority,
+  type GithubStandIn,
+  standInGithubApp,
+  startGithubStandIn,
+  type TempDir,
+} from '@mandate/testing';
+import { ProjectionService } from '../../apps/api/src/core/projection.service';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
+
+const ws = '/v1/workspaces/acme';
+
+interface LeaseView {
+  leaseId: string;
+  status: string;
+  grantId: string | null;
+  end: { reason: string } | null;
+}
+
+describe('leases end once their permissions no longer allow them (API, worker, Temporal, a GitHub stand-in)', () => {
+  const app = standInGithubApp();
+  let dir: TempDir;
+  let upstream: GithubStandIn;
+  let trusting: Agent;
+  let api: IdentityApi;
+  let worker: INestApplicationContext;
+
+  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
+    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
+    return response.json<T>();
+  };
+  const lease = (body: Record<string, unknown>) =>
+    api.call('POST', `${ws}/credential-leases`, {
+      as: 'agent-runtime',
+      scopes: ['credentials:issue'],
+      body: { channelId: 'eng', invokedBy: 'rita', idempotencyKey: randomUUID(), ...body },
+    });
+  const introspect = async (token: string) =>
+    (
+      await api.call('POST', '/v1/oauth/introspect', {
+        as: 'tool',
+        scopes: ['credentials:introspect'],
+        body: { token },
+      })
+    ).json<{ active: boolean }>().active;
+  const view = async (leaseId: string) =>
+    ok<LeaseView>(await api.call('GET', `${ws}/credential-leases/${leaseId}`, { as: 'alice' }));
+  /** The lease's view once it is no longer active, or its last view after 2 s. */
+  const endedWithin2s = async (leaseId: string): Promise<LeaseView> => {
+    const deadline = Date.now() + 2_000;
+    let seen = await view(leaseId);
+    while (seen.status === 'active' && Date.now() < deadline) {
+      await sleep(50);
+      seen = await view(leaseId);
+    }
+    return seen;
+  };
+  const use = async (token: string) =>
+    (
+      await request(`${upstream.baseUrl}/installation/repositories`, {
+        headers: { authorization: `Bearer ${token}` },
+        dispatcher: trusting,
+      })
+    ).statusCode;
+
+  beforeAll(async () => {
+    dir = createTempDir('mandate-lease-allowance-');
+    const ca = createTestCertificateAuthority(dir.path);
+    upstream = await startGithubStandIn({ cert: ca.cert, key: ca.key, installations: [app.installation] });
+    trusting = new Agent({ connect: { ca: ca.caCert } });
+    api = await startIdentityApi({ TEMPORAL_TASK_QUEUE: `lease-allowance-${randomUUID()}` });
+    worker = await NestFactory.createApplicationContext(
+      WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }, undefined, undefined, {
+        upstream: { dispatcher: trusting },
+      }),
+      { logger: false },
+    );
+    await worker.init();
+
+    // given workspace acme: admin alice, member rita, the agent runtime and a tool that introspects
+    ok(
+      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
+      201,
+    );
+    ok(await api.call('PUT', `${ws}/members/alice/roles/admin`, { as: 'root' }));
+    ok(await api.call('PUT', `${ws}/members/rita/roles/member`, { as: 'root' }));
+    ok(await api.call('PUT', `${ws}/services/agent-runtime`, { as: 'root' }));
+    ok(await api.call('PUT', `${ws}/services/tool`, { as: 'root' }));
+    ok(
+      await api.call('POST', `${ws}/channels`, {
+        as: 'root',
+        body: { channelId: 'eng', name: 'Eng', visibility: 'public' },
+      }),
+      201,
+    );
+    // and a baseline reading acme/* on GitHub (a GitHub App) and ENG/* on Jira (Mandate-signed)
+    ok(
+      await api.call('PUT', `${ws}/agent-identity`, {
+        as: 'alice',
+        headers: { 'if-match': '"0"' },
+        body: {
+          connections: [
+            {
+              id: 'github-main',
+              connector: 'github',
+              account: 'app:4242',
+              actions: ['read'],
+              resources: ['acme/*'],
+            },
+            { id: 'jira', connector: 'jira', account: 'bot', actions: ['read'], resources: ['ENG/*'] },
+          ],
+        },
+      }),
+    );
+    ok(
+      await api.call('PUT', `${ws}/connections/github-main/credential`, {
+        as: 'alice',
+        body: app.credential(upstream.baseUrl),
+      }),
+    );
+    const stored = ok<{ position: number }>(
+      await api.call('PUT', `${ws}/connections/jira/credential`, {
+        as: 'alice',
+        body: { kind: 'mandate-jwt' },
+      }),
+    );
+    await api.app.get(ProjectionService).runner.waitForPosition(stored.position, 5_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.app.close();
+    await trusting?.close();
+    await upstream?.close();
+    dir?.remove();
+  }, 60_000);
+
+  it('given a mandate-jwt lease derived from a JIT grant, when the grant is revoked, then the lease is ended (no-longer-allowed) and its token inactive', async () => {
+    // given rita's grant of write on ENG/ENG-1, approved by alice, and a lease derived from it
+    const requested = ok<{ requestId: string }>(
+      await api.call('POST', `${ws}/access-requests`, {
+        as: 'rita',
+        body: {
+          channelId: 'eng',
+          connector: 'jira',
+          actions: ['write'],
+          resources: ['ENG/ENG-1'],
+          durationSeconds: 3600,
+          reason: 'triage',
+        },
+      }),
+      201,
+    );
+    const approved = ok<{ position: number }>(
+      await api.call('POST', `${ws}/access-requests/${requested.requestId}/approve`, {
+        as: 'alice',
+        body: {},
+      }),
+    );
+    await api.app.get(ProjectionService).runner.waitForPosition(approved.position, 5_000);
+    const issued = ok<{ leaseId: string; token: string; grantId: string }>(
+      await lease({ connector: 'jira', actions: ['write'], resources: ['ENG/ENG-1'] }),
+    );
+    expect(issued.grantId).toBe(requested.requestId);
+    expect(await introspect(issued.token)).toBe(true);
+
+    // when alice revokes the grant
+    ok(
+      await api.call('POST', `${ws}/access-requests/${requested.requestId}/revoke`, {
+        as: 'alice',
+        body: { reason: 'done' },
+      }),
+    );
+
+    // then within 2 s the lease is ended for that reason, and its token is inactive
+    expect(await endedWithin2s(issued.leaseId)).toMatchObject({
+      status: 'ended',
+      grantId: requested.requestId,
+      end: { reason: 'no-longer-allowed' },
+    });
+    expect(await introspect(issued.token)).toBe(false);
+    const listed = ok<{ items: LeaseView[] }>(
+      await api.call('GET', `${ws}/credential-leases?active=true`, { as: 'alice' }),
+    );
+    expect(listed.items.map((item) => item.leaseId)).not.toContain(issued.leaseId);
+  });
+
+  it('given a GitHub lease, when the channel restricts what it covers, then GitHub refuses the token within 2 s and the lease has ended', async () => {
+    // given a read lease on acme/api whose token works at GitHub
+    const issued = ok<{ leaseId: string; token: string }>(
+      await lease({ connector: 'github', actions: ['read'], resources: ['acme/api'] }),
+    );
+    expect(await use(issued.token)).toBe(200);
+
+    // when the channel restricts read on acme/api
+    ok(
+      await api.call('POST', `${ws}/channels/eng/restrictions`, {
+        as: 'alice',
+        body: { rule: { id: 'no-api', connector: 'github', actions: ['read'], resources: ['acme/api'] } },
+      }),
+      201,
+    );
+
+    // then the token is revoked at GitHub and the lease ended, within 2 s
+    const deadline = Date.now() + 2_000;
+    while ((await use(issued.token)) !== 401 && Date.now() < deadline) await sleep(50);
+    expect(await use(issued.token)).toBe(401);
+    expect(await endedWithin2s(issued.leaseId)).toMatchObject({
+      status: 'ended',
+      end: { reason: 'no-longer-allowed' },
+    });
+  });
+
+  it('given a GitHub lease still allowed, when something else in the workspace changes, then it stays active and usable', async () => {
+    const issued = ok<{ leaseId: string; token: string }>(
+      await lease({ connector: 'github', actions: ['read'], resources: ['acme/web'] }),
+    );
+
+    ok(await api.call('PUT', `${ws}/members/dora/roles/member`, { as: 'root' }));
+    await sleep(1_500);
+
+    expect((await view(issued.leaseId)).status).toBe('active');
+    expect(await use(issued.token)).toBe(200);
+  });
+});
