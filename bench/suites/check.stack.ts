@@ -22,6 +22,7 @@ export interface Measured extends LoadResult {
   cpuUsPerRequest: number;
 }
 
+/** One autocannon run in a child process against `url` (with `request` as its body), served by this process. */
 export async function load(url: string, seconds: number, request?: object): Promise<Measured> {
   const cpuBefore = process.cpuUsage();
   const args = [
@@ -80,6 +81,7 @@ export async function startApi(path: string) {
   };
 }
 
+/** The ceiling: Fastify alone answering a constant, no hooks, no logging. */
 export async function startBareFastify() {
   const fastify = Fastify({ logger: false });
   fastify.get('/hello', async () => ({ status: 'ok' }));

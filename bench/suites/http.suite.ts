@@ -1,55 +1,13 @@
-import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import Fastify from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '@mandate/config';
 import { createLogger } from '@mandate/observability';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { defineSuite, median, metric, type BenchContext } from '../harness';
-import type { LoadResult } from '../load/autocannon.runner';
+import { load, type Measured, startBareFastify } from './check.stack';
 
-const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
-const CONNECTIONS = 10;
-
-interface Measured extends LoadResult {
-  /** CPU time this process (the server's) spent per request: steadier than req/s on a shared machine. */
-  cpuUsPerRequest: number;
-}
-
-/** One autocannon run in a child process against `url`, served by this process. */
-async function load(url: string, seconds: number): Promise<Measured> {
-  const cpuBefore = process.cpuUsage();
-  const { stdout } = await run(
-    process.execPath,
-    [
-      '-r',
-      join(ROOT, 'scripts', 'register.js'),
-      join(ROOT, 'bench', 'load', 'autocannon.runner.ts'),
-      url,
-      String(seconds),
-      String(CONNECTIONS),
-    ],
-    { cwd: ROOT, timeout: (seconds + 30) * 1000 },
-  );
-  const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
-  if (result.errors > 0 || result.non2xx > 0) {
-    throw new Error(`${url}: ${result.errors} errors and ${result.non2xx} non-2xx answers under load`);
-  }
-  const cpu = process.cpuUsage(cpuBefore);
-  return { ...result, cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests) };
-}
-
-/** The ceiling: Fastify alone answering a constant, no hooks, no logging. */
-async function startBareFastify(): Promise<{ url: string; close: () => Promise<void> }> {
-  const fastify = Fastify({ logger: false });
-  fastify.get('/hello', async () => ({ status: 'ok' }));
-  await fastify.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = fastify.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hello`, close: () => fastify.close() };
-}
 
 /**
  * The full stack as deployed: guards, request-id hooks, the problem filter, the metrics histogram,

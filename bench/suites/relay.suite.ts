@@ -61,10 +61,13 @@ interface Pipeline {
   stop(): Promise<void>;
 }
 
-/** A relay from `store` to fresh topics and a deduplicating consumer of them. */
-async function pipeline(store: SqliteEventStore, broker: RestartableKafka, name: string): Promise<Pipeline> {
-  const prefix = `bench-${name}-${uuidv7().slice(-8)}`;
-  const kafka = createKafka({ brokers: broker.brokers, clientId: `bench-${name}` });
+/** A relay from `store` to the topics under `prefix` (three partitions), in batches of 1,000. */
+function relayTo(
+  store: SqliteEventStore,
+  kafka: ReturnType<typeof createKafka>,
+  prefix: string,
+  consumer?: string,
+) {
   const publisher = new KafkaEventPublisher({
     kafka,
     topicPrefix: prefix,
@@ -74,11 +77,19 @@ async function pipeline(store: SqliteEventStore, broker: RestartableKafka, name:
   const relay = new EventRelay({
     source: store,
     checkpoints: new SqliteCheckpointStore(store.database),
-    consumer: `relay-${prefix}`,
+    consumer,
     publisher,
     batchSize: 1_000,
     backoff: { initialMs: 100, maxMs: 1_000 },
   });
+  return { publisher, relay };
+}
+
+/** A relay from `store` to fresh topics and a deduplicating consumer of them. */
+async function pipeline(store: SqliteEventStore, broker: RestartableKafka, name: string): Promise<Pipeline> {
+  const prefix = `bench-${name}-${uuidv7().slice(-8)}`;
+  const kafka = createKafka({ brokers: broker.brokers, clientId: `bench-${name}` });
+  const { publisher, relay } = relayTo(store, kafka, prefix, `relay-${prefix}`);
   const applied = new Map<string, number>();
   let twice = 0;
   const consumer = new CloudEventConsumer({
@@ -124,19 +135,7 @@ async function relayThroughput(dir: TempDir, broker: RestartableKafka, total: nu
   await fill(store, total);
   const kafka = createKafka({ brokers: broker.brokers, clientId: 'bench-throughput' });
   const prefix = `bench-tp-${uuidv7().slice(-8)}`;
-  const publisher = new KafkaEventPublisher({
-    kafka,
-    topicPrefix: prefix,
-    partitions: 3,
-    replicationFactor: 1,
-  });
-  const relay = new EventRelay({
-    source: store,
-    checkpoints: new SqliteCheckpointStore(store.database),
-    publisher,
-    batchSize: 1_000,
-    backoff: { initialMs: 100, maxMs: 1_000 },
-  });
+  const { publisher, relay } = relayTo(store, kafka, prefix);
   let first: { at: number; position: number } | undefined;
   relay.observe({ published: (_events, position) => void (first ??= { at: performance.now(), position }) });
   const abort = new AbortController();
