@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
+import { CallerRateLimiter } from '../core/caller-rate.limiter';
 import { AccessRequestsView } from './access-requests.view';
 
 /**
@@ -16,7 +16,7 @@ import { AccessRequestsView } from './access-requests.view';
  */
 @Injectable()
 export class AccessRequestLimits {
-  private readonly rate: RateLimiterMemory;
+  private readonly rate: CallerRateLimiter;
   private readonly maxOpen: number;
 
   constructor(
@@ -24,25 +24,13 @@ export class AccessRequestLimits {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly view: AccessRequestsView,
   ) {
-    this.rate = new RateLimiterMemory({ points: config.ACCESS_REQUEST_RATE_PER_MINUTE, duration: 60 });
+    this.rate = new CallerRateLimiter(config.ACCESS_REQUEST_RATE_PER_MINUTE, 60, 'access requests');
     this.maxOpen = config.ACCESS_REQUEST_MAX_OPEN;
   }
 
   /** One posted request, counted against the caller's rate in this workspace. */
-  async admitPost(principal: Principal, workspaceId: string): Promise<void> {
-    try {
-      await this.rate.consume(`${workspaceId}/${principal.kind}:${principal.id}`);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new DomainError(
-        'too_many_requests',
-        'rate-limited',
-        `Too many access requests by this caller; retry in ${retryAfterSeconds} s`,
-        [],
-        { retryAfterSeconds },
-      );
-    }
+  admitPost(principal: Principal, workspaceId: string): Promise<void> {
+    return this.rate.admit(`${workspaceId}/${principal.kind}:${principal.id}`);
   }
 
   /**

@@ -1,6 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Principal } from '@mandate/auth';
-import { DomainError } from '@mandate/domain';
+import { CallerRateLimiter } from '../core/caller-rate.limiter';
 
 export interface EgressCheckLimit {
   /** Checks one principal may make per `durationSeconds`. */
@@ -16,25 +15,13 @@ export const EGRESS_CHECK_LIMIT: EgressCheckLimit = { points: 100, durationSecon
  * a potential write): over it, `429 rate-limited` with `Retry-After`. In memory, per API instance.
  */
 export class EgressCheckLimiter {
-  private readonly limiter: RateLimiterMemory;
+  private readonly rate: CallerRateLimiter;
 
   constructor(limit: EgressCheckLimit = EGRESS_CHECK_LIMIT) {
-    this.limiter = new RateLimiterMemory({ points: limit.points, duration: limit.durationSeconds });
+    this.rate = new CallerRateLimiter(limit.points, limit.durationSeconds, 'egress checks');
   }
 
-  async admit(principal: Principal): Promise<void> {
-    try {
-      await this.limiter.consume(`${principal.kind}:${principal.id}`);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new DomainError(
-        'too_many_requests',
-        'rate-limited',
-        `Too many egress checks by this caller; retry in ${retryAfterSeconds} s`,
-        [],
-        { retryAfterSeconds },
-      );
-    }
+  admit(principal: Principal): Promise<void> {
+    return this.rate.admit(`${principal.kind}:${principal.id}`);
   }
 }
