@@ -15,6 +15,7 @@ import type {
 } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
+import { waitForHead } from '../subscription/wait-for-head';
 import { canonicalJson } from '../tamper/canonical-encoding';
 import type { StoredEvent } from '../tamper/chain-verifier';
 import { chainAfter, logJsonEventsOf, type PreparedEvent, prepareEvent } from './eventstoredb-log-chain';
@@ -120,25 +121,13 @@ export class EventStoreDbEventStore implements EventStore {
 
   waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted || this.streams.head.position >= position) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.appended.off('appended', onAppended);
-        signal?.removeEventListener('abort', done);
-        clearInterval(poll);
-        resolve();
-      };
-      const onAppended = (head: number) => head >= position && done();
-      // Other instances append too and cannot signal this one.
-      const poll = setInterval(() => {
-        if (this.closed) return done();
-        this.headPosition().then(
-          (head) => head >= position && done(),
-          () => undefined,
-        );
-      }, this.pollIntervalMs);
-      this.appended.on('appended', onAppended);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    const reached = () =>
+      this.closed ||
+      this.headPosition().then(
+        (head) => head >= position,
+        () => false,
+      );
+    return waitForHead(position, { appended: this.appended, reached, every: this.pollIntervalMs }, signal);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import type {
 } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
+import { waitForHead } from '../subscription/wait-for-head';
 import {
   at,
   envelopeOf,
@@ -134,24 +135,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted || (this.selectHeadPosition.get() ?? 0) >= position) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.appended.off('appended', onAppended);
-        signal?.removeEventListener('abort', done);
-        clearInterval(poll);
-        resolve();
-      };
-      const onAppended = (head: number) => head >= position && done();
-      // Another process may append to the same file; it cannot signal us. The timer also keeps a
-      // process whose only work is a live subscription from exiting while it waits.
-      const poll = setInterval(
-        () => !this.closed && (this.selectHeadPosition.get() ?? 0) >= position && done(),
-        this.pollIntervalMs,
-      );
-      this.appended.on('appended', onAppended);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    const head = () => this.selectHeadPosition.get() ?? 0;
+    if (signal?.aborted || head() >= position) return Promise.resolve();
+    const reached = () => !this.closed && head() >= position;
+    return waitForHead(position, { appended: this.appended, reached, every: this.pollIntervalMs }, signal);
   }
 
   async close(): Promise<void> {
