@@ -10,7 +10,7 @@ import type {
 } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
 import type { CommandOutcome } from '../core/command-runner';
-import { IdentityService } from './identity.service';
+import { type ChannelChange, IdentityService } from './identity.service';
 import {
   type ChannelParams,
   channelParams,
@@ -53,13 +53,7 @@ export class ChannelOverridesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(channelRuleParams) { workspaceId, channelId, ruleId }: ChannelRuleParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(
-      principal,
-      workspaceId,
-      channelId,
-      { type: 'RemoveChannelExtension', ruleId },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, channelId, { type: 'RemoveChannelExtension', ruleId });
   }
 
   @Post('restrictions')
@@ -80,13 +74,7 @@ export class ChannelOverridesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(channelRuleParams) { workspaceId, channelId, ruleId }: ChannelRuleParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(
-      principal,
-      workspaceId,
-      channelId,
-      { type: 'RemoveChannelRestriction', ruleId },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, channelId, { type: 'RemoveChannelRestriction', ruleId });
   }
 
   @Post('forbidden')
@@ -105,13 +93,7 @@ export class ChannelOverridesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(channelRuleParams) { workspaceId, channelId, ruleId }: ChannelRuleParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(
-      principal,
-      workspaceId,
-      channelId,
-      { type: 'RemoveChannelForbid', ruleId },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, channelId, { type: 'RemoveChannelForbid', ruleId });
   }
 
   @Put('instructions')
@@ -194,5 +176,15 @@ export class ChannelOverridesController {
       type: 'SetChannelInvokePolicy',
       policy: null,
     });
+  }
+
+  /** A change the path alone names: a refusal points at the path parameters. */
+  private byPath(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    change: ChannelChange,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeChannel(principal, workspaceId, channelId, change, 'params');
   }
 }

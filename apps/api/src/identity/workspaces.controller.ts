@@ -10,7 +10,7 @@ import {
 } from '@mandate/auth';
 import { ZodBody, ZodParams } from '@mandate/http';
 import type { CommandOutcome } from '../core/command-runner';
-import { IdentityService, type WorkspaceView } from './identity.service';
+import { IdentityService, type WorkspaceChange, type WorkspaceView } from './identity.service';
 import {
   createGroupBody,
   createWorkspaceBody,
@@ -70,12 +70,7 @@ export class WorkspacesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(memberRoleParams) { workspaceId, principalId, role }: MemberRoleParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeWorkspace(
-      principal,
-      workspaceId,
-      { type: 'GrantMemberRole', principalId, role },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, { type: 'GrantMemberRole', principalId, role });
   }
 
   @Delete(':workspaceId/members/:principalId/roles/:role')
@@ -85,12 +80,7 @@ export class WorkspacesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(memberRoleParams) { workspaceId, principalId, role }: MemberRoleParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeWorkspace(
-      principal,
-      workspaceId,
-      { type: 'RevokeMemberRole', principalId, role },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, { type: 'RevokeMemberRole', principalId, role });
   }
 
   @Post(':workspaceId/groups')
@@ -112,12 +102,7 @@ export class WorkspacesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(groupMemberParams) { workspaceId, groupId, principalId }: GroupMemberParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeWorkspace(
-      principal,
-      workspaceId,
-      { type: 'AddGroupMember', groupId, principalId },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, { type: 'AddGroupMember', groupId, principalId });
   }
 
   @Delete(':workspaceId/groups/:groupId/members/:principalId')
@@ -127,12 +112,7 @@ export class WorkspacesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(groupMemberParams) { workspaceId, groupId, principalId }: GroupMemberParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeWorkspace(
-      principal,
-      workspaceId,
-      { type: 'RemoveGroupMember', groupId, principalId },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, { type: 'RemoveGroupMember', groupId, principalId });
   }
 
   @Put(':workspaceId/services/:serviceId')
@@ -145,12 +125,7 @@ export class WorkspacesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(serviceParams) { workspaceId, serviceId }: ServiceParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeWorkspace(
-      principal,
-      workspaceId,
-      { type: 'BindService', serviceId },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, { type: 'BindService', serviceId });
   }
 
   @Delete(':workspaceId/services/:serviceId')
@@ -160,11 +135,15 @@ export class WorkspacesController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(serviceParams) { workspaceId, serviceId }: ServiceParams,
   ): Promise<CommandOutcome> {
-    return this.identity.changeWorkspace(
-      principal,
-      workspaceId,
-      { type: 'UnbindService', serviceId },
-      'params',
-    );
+    return this.byPath(principal, workspaceId, { type: 'UnbindService', serviceId });
+  }
+
+  /** A change the path alone names: a refusal points at the path parameters. */
+  private byPath(
+    principal: Principal,
+    workspaceId: string,
+    change: WorkspaceChange,
+  ): Promise<CommandOutcome> {
+    return this.identity.changeWorkspace(principal, workspaceId, change, 'params');
   }
 }
