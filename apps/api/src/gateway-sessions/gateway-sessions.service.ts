@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { v7 as uuidv7 } from 'uuid';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
@@ -7,6 +6,7 @@ import { checkInvoke, DomainError, gatewaySessionDecider, gatewaySessionStreamId
 import { sessionFingerprint, signGatewaySession } from '@mandate/gateway';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
+import { CallerRateLimiter } from '../core/caller-rate.limiter';
 import { CommandRunner } from '../core/command-runner';
 import { ProjectionService } from '../core/projection.service';
 import type { OpenGatewaySessionBody } from './gateway-sessions.schemas';
@@ -32,7 +32,7 @@ export interface GatewaySessionAnswer {
  */
 @Injectable()
 export class GatewaySessionsService {
-  private readonly limiter = new RateLimiterMemory({ points: GATEWAY_SESSIONS_PER_MINUTE, duration: 60 });
+  private readonly rate = new CallerRateLimiter(GATEWAY_SESSIONS_PER_MINUTE, 60, 'gateway sessions');
 
   constructor(
     private readonly commands: CommandRunner,
@@ -48,7 +48,7 @@ export class GatewaySessionsService {
     channelId: string,
     { invokedBy, runId, ttlSeconds }: OpenGatewaySessionBody,
   ): Promise<GatewaySessionAnswer> {
-    await this.admit(principal, workspaceId);
+    await this.rate.admit(`${workspaceId} ${principal.kind}:${principal.id}`);
     const { reached, head } = await this.projections.reachHead();
     if (!reached) {
       throw new DomainError(
@@ -90,21 +90,5 @@ export class GatewaySessionsService {
       { workspaceId, principal, at: now },
     );
     return { sessionId, token, fingerprint, expiresAt, position: outcome.position };
-  }
-
-  private async admit(principal: Principal, workspaceId: string): Promise<void> {
-    try {
-      await this.limiter.consume(`${workspaceId} ${principal.kind}:${principal.id}`);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new DomainError(
-        'too_many_requests',
-        'rate-limited',
-        `Too many gateway sessions opened by this caller; retry in ${retryAfterSeconds} s`,
-        [],
-        { retryAfterSeconds },
-      );
-    }
   }
 }
