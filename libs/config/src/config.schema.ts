@@ -69,6 +69,25 @@ export const configSchema = z.object({
   NOTIFY_WEBHOOK_URL: z.string().url().optional(),
   NOTIFY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
 
+  /**
+   * Transport security of Mandate's own Temporal and Kafka clients. Only paths: the files (keys, the
+   * API key, the SASL password) are read when the clients are built, so neither the environment nor
+   * a printed configuration holds a secret. Half-set combinations are refused by `loadConfig`.
+   */
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY_PATH: z.string().min(1).optional(),
+  KAFKA_SSL: bool.default(false),
+  KAFKA_SSL_CA_PATH: z.string().min(1).optional(),
+  KAFKA_SSL_CERT_PATH: z.string().min(1).optional(),
+  KAFKA_SSL_KEY_PATH: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD_PATH: z.string().min(1).optional(),
+
   /** Defaults to `dev` outside production only: `loadConfig` refuses dev tokens in production. */
   AUTH_MODE: z.enum(['dev', 'jwks']).default('dev'),
   /** Defaults serve dev mode only: `loadConfig` requires both to be set in jwks mode. */
