@@ -140,23 +140,12 @@ async function runOnce(stack: Stack, context: BenchContext) {
   context.log(
     `${sequential} sequential + ${parallel} parallel lifecycles, ${checksAfter} checks after ${hammered} expiries`,
   );
+  const at = (pick: (m: Lifecycle) => number, p: number) => percentile(measured.map(pick), p);
   return {
-    approveToAllowedP50: percentile(
-      measured.map((m) => m.approveToAllowedMs),
-      50,
-    ),
-    approveToAllowedP99: percentile(
-      measured.map((m) => m.approveToAllowedMs),
-      99,
-    ),
-    requestToPendingP99: percentile(
-      measured.map((m) => m.requestMs),
-      99,
-    ),
-    approveP50: percentile(
-      measured.map((m) => m.approveMs),
-      50,
-    ),
+    approveToAllowedP50: at((m) => m.approveToAllowedMs, 50),
+    approveToAllowedP99: at((m) => m.approveToAllowedMs, 99),
+    requestToPendingP99: at((m) => m.requestMs, 99),
+    approveP50: at((m) => m.approveMs, 50),
     expiryLagP99: percentile(lags, 99),
     allowedAfter,
     lifecyclesPerSecond,
