@@ -14,6 +14,17 @@ interface Lifecycle {
 
 let resourceCounter = 0;
 
+/** The gateway asks whether the agent may write `resource` in bench/eng (once the log is at `minPosition`). */
+const checkWrite = (stack: Stack, resource: string, minPosition?: number) =>
+  stack.call<{ allowed: boolean }>('POST', '/v1/check', 'gateway', {
+    workspaceId: 'bench',
+    channelId: 'eng',
+    connector: 'github',
+    action: 'write',
+    resource,
+    minPosition,
+  });
+
 /** request → approve → (when measuring latency) a check with the returned position, which must allow. */
 async function lifecycle(stack: Stack, durationSeconds: number, check = true): Promise<Lifecycle> {
   const resource = `bench/repo-${process.pid}-${resourceCounter++}`;
@@ -45,14 +56,7 @@ async function lifecycle(stack: Stack, durationSeconds: number, check = true): P
     expiresAt: approved.body.expiresAt,
   };
   if (!check) return { ...base, approveToAllowedMs: Number.NaN };
-  const answer = await stack.call<{ allowed: boolean }>('POST', '/v1/check', 'gateway', {
-    workspaceId: 'bench',
-    channelId: 'eng',
-    connector: 'github',
-    action: 'write',
-    resource,
-    minPosition: approved.body.position,
-  });
+  const answer = await checkWrite(stack, resource, approved.body.position);
   const t3 = performance.now();
   if (!answer.body.allowed) throw new Error(`check after approve: ${JSON.stringify(answer.body)}`);
   return { ...base, approveToAllowedMs: t3 - t2 };
@@ -97,13 +101,7 @@ async function hammerExpiries(
       await sleep(Math.max(0, expiry - 100 - Date.now()));
       while (Date.now() < expiry + 100) {
         const sentAt = Date.now();
-        const answer = await stack.call<{ allowed: boolean }>('POST', '/v1/check', 'gateway', {
-          workspaceId: 'bench',
-          channelId: 'eng',
-          connector: 'github',
-          action: 'write',
-          resource,
-        });
+        const answer = await checkWrite(stack, resource);
         if (sentAt >= expiry) {
           checksAfter++;
           if (answer.body.allowed) allowedAfter++;
