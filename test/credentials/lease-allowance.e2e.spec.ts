@@ -25,7 +25,7 @@ interface LeaseView {
   end: { reason: string } | null;
 }
 
-describe('leases end once their permissions no longer allow them (API, worker, Temporal, a GitHub stand-in)', () => {
+describe('derived leases: attributed in the audit, ended once their permissions no longer allow them (API, worker, Temporal, a GitHub stand-in)', () => {
   const app = standInGithubApp();
   let dir: TempDir;
   let upstream: GithubStandIn;
@@ -85,13 +85,14 @@ describe('leases end once their permissions no longer allow them (API, worker, T
     );
     await worker.init();
 
-    // given workspace acme: admin alice, member rita, the agent runtime and a tool that introspects
+    // given workspace acme: admin alice, member rita, auditor dave, the agent runtime and a tool that introspects
     ok(
       await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
       201,
     );
     ok(await api.call('PUT', `${ws}/members/alice/roles/admin`, { as: 'root' }));
     ok(await api.call('PUT', `${ws}/members/rita/roles/member`, { as: 'root' }));
+    ok(await api.call('PUT', `${ws}/members/dave/roles/auditor`, { as: 'root' }));
     ok(await api.call('PUT', `${ws}/services/agent-runtime`, { as: 'root' }));
     ok(await api.call('PUT', `${ws}/services/tool`, { as: 'root' }));
     ok(
@@ -191,6 +192,104 @@ describe('leases end once their permissions no longer allow them (API, worker, T
       await api.call('GET', `${ws}/credential-leases?active=true`, { as: 'alice' }),
     );
     expect(listed.items.map((item) => item.leaseId)).not.toContain(issued.leaseId);
+  });
+
+  it('given a lease derived from a JIT grant, then audit/events and audit/access show it with its chain: invoker, service, grant, requester, approvers', async () => {
+    // given dora's grant of write on ENG/ENG-2 approved by alice, and a lease of it invoked by dora
+    ok(await api.call('PUT', `${ws}/members/dora/roles/member`, { as: 'root' }));
+    const requested = ok<{ requestId: string }>(
+      await api.call('POST', `${ws}/access-requests`, {
+        as: 'dora',
+        body: {
+          channelId: 'eng',
+          connector: 'jira',
+          actions: ['write'],
+          resources: ['ENG/ENG-2'],
+          durationSeconds: 3600,
+          reason: 'release notes',
+        },
+      }),
+      201,
+    );
+    const approved = ok<{ position: number }>(
+      await api.call('POST', `${ws}/access-requests/${requested.requestId}/approve`, {
+        as: 'alice',
+        body: {},
+      }),
+    );
+    await api.app.get(ProjectionService).runner.waitForPosition(approved.position, 5_000);
+    const issued = ok<{ leaseId: string; token: string; position: number }>(
+      await lease({ connector: 'jira', actions: ['write'], resources: ['ENG/ENG-2'], invokedBy: 'dora' }),
+    );
+    const chain = {
+      lease: {
+        leaseId: issued.leaseId,
+        invokedBy: 'dora',
+        requestedBy: { kind: 'service', id: 'agent-runtime' },
+        grantId: requested.requestId,
+        actions: ['write'],
+        resources: ['eng/eng-2'],
+      },
+      grant: {
+        grantId: requested.requestId,
+        requestedBy: 'dora',
+        reason: 'release notes',
+        approvers: ['alice'],
+      },
+    };
+
+    // when an auditor reads the grant's events
+    const events = ok<{ events: { type: string }[]; leases: Record<string, unknown> }>(
+      await api.call(
+        'GET',
+        `${ws}/audit/events?grantId=${requested.requestId}&minPosition=${issued.position}`,
+        {
+          as: 'dave',
+        },
+      ),
+    );
+    // then the lease is among them, attributed to the invoker, the service, the grant and its people
+    expect(events.events.map((event) => event.type)).toContain('CredentialLeaseIssued');
+    expect(events.leases[issued.leaseId]).toMatchObject({ status: 'issued', ...chain });
+
+    // when an auditor asks who could write ENG/ENG-2
+    const access = ok<{ leases: unknown[] }>(
+      await api.call('GET', `${ws}/audit/access?connector=jira&action=write&resource=ENG/ENG-2`, {
+        as: 'dave',
+      }),
+    );
+    // then the lease out for it is named with the same chain, and nothing is said of its token
+    expect(access.leases).toEqual([
+      expect.objectContaining({
+        status: 'issued',
+        lease: expect.objectContaining(chain.lease),
+        grant: expect.objectContaining(chain.grant),
+      }),
+    ]);
+    expect(JSON.stringify([events, access])).not.toContain(issued.token.split('.')[2]);
+
+    // when the grant is revoked, then the lease's end is attributed too
+    ok(
+      await api.call('POST', `${ws}/access-requests/${requested.requestId}/revoke`, {
+        as: 'alice',
+        body: { reason: 'done' },
+      }),
+    );
+    expect((await endedWithin2s(issued.leaseId)).status).toBe('ended');
+    const ended = ok<{ events: { type: string }[]; leases: Record<string, unknown> }>(
+      await api.call('GET', `${ws}/audit/events?type=CredentialLeaseEnded`, { as: 'dave' }),
+    );
+    expect(ended.leases[issued.leaseId]).toMatchObject({
+      status: 'ended',
+      reason: 'no-longer-allowed',
+      ...chain,
+    });
+    const after = ok<{ leases: unknown[] }>(
+      await api.call('GET', `${ws}/audit/access?connector=jira&action=write&resource=ENG/ENG-2`, {
+        as: 'dave',
+      }),
+    );
+    expect(after.leases).toEqual([]);
   });
 
   it('given a GitHub lease, when the channel restricts what it covers, then GitHub refuses the token within 2 s and the lease has ended', async () => {

@@ -10,6 +10,7 @@ import { APP_CONFIG } from '../app.tokens';
 import { type AccessReport, AuditAccessService, type GrantTrail } from './audit-access.service';
 import { AuditChangesService, type ChangesReport } from './audit-changes.service';
 import { AuditIndexService } from './audit-index.service';
+import { AuditLeaseTrails, type LeaseTrail } from './audit-lease-trails.service';
 import { AuditLogService } from './audit-log.service';
 import {
   auditChangesQuery,
@@ -38,6 +39,11 @@ export interface AuditEventsPage {
    * behind it (requester, reason, approvers) as of that decision.
    */
   grants: Record<string, GrantTrail>;
+  /**
+   * For every credential lease an event on this page names: the lease, as of that event, with who
+   * stands behind it (invoker, requesting service, the grant with its requester and approvers).
+   */
+  leases: Record<string, LeaseTrail>;
   /** The index holds the log up to this position. */
   indexedThrough: number;
 }
@@ -60,6 +66,7 @@ export class AuditController {
     private readonly log: AuditLogService,
     private readonly access: AuditAccessService,
     private readonly changesBetween: AuditChangesService,
+    private readonly leaseTrails: AuditLeaseTrails,
   ) {}
 
   @Get('events')
@@ -105,6 +112,7 @@ export class AuditController {
       nextCursor: page.next === null ? null : `${prefix}${page.next}`,
       hasMore: page.more,
       grants,
+      leases: await this.leaseTrails.trailsOf(workspaceId, page.events),
       indexedThrough: page.indexedThrough,
     };
   }
@@ -112,13 +120,22 @@ export class AuditController {
   @Get('access')
   @ApiOperation({
     summary:
-      "Which channels' agent identities could do an action on a resource at an instant, and through what (baseline, channel override, JIT grant with its requester and approvers).",
+      "Which channels' agent identities could do an action on a resource at an instant, and through what (baseline, channel override, JIT grant with its requester and approvers); the credential leases out for it then, with their invoker, service and grant.",
   })
-  whoCouldAccess(
+  async whoCouldAccess(
     @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
     @ZodQuery(auditAccessQuery) { at, ...question }: AuditAccessQuery,
-  ): Promise<AccessReport> {
-    return this.access.access(workspaceId, question, at);
+  ): Promise<AccessReport & { leases: LeaseTrail[] }> {
+    const report = await this.access.access(workspaceId, question, at);
+    // The credentials out for exactly this at that instant, and who stands behind each.
+    const leases = await this.leaseTrails.activeCovering(
+      workspaceId,
+      report.question,
+      Date.parse(report.at),
+      report.position,
+      this.config.LEASE_MAX_TTL_SECONDS * 1000,
+    );
+    return { ...report, leases };
   }
 
   @Get('changes')

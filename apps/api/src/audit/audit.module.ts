@@ -5,6 +5,7 @@ import { PermissionsModule } from '../permissions/permissions.module';
 import { AuditAccessService } from './audit-access.service';
 import { AuditChangesService } from './audit-changes.service';
 import { AuditIndexService } from './audit-index.service';
+import { AuditLeaseTrails } from './audit-lease-trails.service';
 import { AuditLogService } from './audit-log.service';
 import { AuditController } from './audit.controller';
 import { PlatformAuditController } from './platform-audit.controller';
@@ -16,7 +17,7 @@ import { PlatformAuditController } from './platform-audit.controller';
 @Module({
   imports: [EventStoreModule, ClockModule, PermissionsModule],
   controllers: [AuditController, PlatformAuditController],
-  providers: [AuditIndexService, AuditLogService, AuditAccessService, AuditChangesService],
+  providers: [AuditIndexService, AuditLogService, AuditAccessService, AuditChangesService, AuditLeaseTrails],
   exports: [AuditIndexService],
 })
 export class AuditModule {}
