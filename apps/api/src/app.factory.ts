@@ -12,6 +12,7 @@ import {
 } from '@mandate/auth';
 import type { EventStore } from '@mandate/event-store';
 import { ProblemFilter, sendProblem } from '@mandate/http';
+import { kafkaSecurity } from '@mandate/kafka';
 import {
   createHttpMetrics,
   createLogger,
@@ -20,6 +21,7 @@ import {
   type Logger,
   type ReadinessCheck,
 } from '@mandate/observability';
+import { temporalConnectionOptions } from '@mandate/temporal';
 import { AppModule } from './app.module';
 import { EventStoreReadinessCheck } from './health/event-store.readiness-check';
 import { KafkaReadinessCheck } from './health/kafka.readiness-check';
@@ -123,10 +125,15 @@ function defaultReadiness(config: AppConfig, overrides: ApiAppOverrides): Readin
       overrides.eventStore ? { store: overrides.eventStore } : { dataDir: config.DATA_DIR },
     ),
   );
-  registry.register(new TemporalReadinessCheck(config.TEMPORAL_ADDRESS, READINESS_TIMEOUT_MS));
+  registry.register(new TemporalReadinessCheck(temporalConnectionOptions(config), READINESS_TIMEOUT_MS));
   if (config.KAFKA_BROKERS) {
     registry.register(
-      new KafkaReadinessCheck(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, READINESS_TIMEOUT_MS),
+      new KafkaReadinessCheck(
+        config.KAFKA_BROKERS,
+        config.KAFKA_CLIENT_ID,
+        READINESS_TIMEOUT_MS,
+        kafkaSecurity(config),
+      ),
     );
   }
   for (const check of overrides.readinessChecks ?? []) registry.register(check);

@@ -1,3 +1,4 @@
+import { clientTransportProblems, LOOPBACK_HOSTS } from './client-transport.problems';
 import { configSchema, type AppConfig } from './config.schema';
 
 export class ConfigError extends Error {
@@ -26,6 +27,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const vaultProblems = vaultBackendProblems(config);
   if (vaultProblems.length > 0) throw new ConfigError(vaultProblems);
+  const transportProblems = clientTransportProblems(config);
+  if (transportProblems.length > 0) throw new ConfigError(transportProblems);
   return config;
 }
 
@@ -40,8 +43,6 @@ function vaultBackendProblems(config: AppConfig): string[] {
   if (!config.VAULT_TOKEN) problems.push('VAULT_TOKEN: required when VAULT_BACKEND=openbao');
   return problems;
 }
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * Dev tokens are signed by a key file on the API's own disk: never in production, whether

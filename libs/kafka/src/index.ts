@@ -14,3 +14,4 @@ export * from './webhook-delivery';
 export * from './kafka-replica-log';
 export * from './gapless-reorder-buffer';
 export * from './hash-chain-check';
+export * from './kafka-security';

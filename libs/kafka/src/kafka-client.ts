@@ -1,5 +1,6 @@
-import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
 import type { Logger } from '@mandate/observability';
+import type { KafkaSecurity } from './kafka-security';
 
 export interface KafkaClientOptions {
   brokers: string;
@@ -10,6 +11,8 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
   /** kafkajs's own retries per operation; callers that must never give up loop around them. */
   retries?: number;
+  /** TLS and SASL, from `kafkaSecurity(config)`; absent: plaintext, unauthenticated (tests, local brokers). */
+  security?: KafkaSecurity;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -34,7 +37,12 @@ export function pinoLogCreator(logger: Logger): logCreator {
 }
 
 export function createKafka(options: KafkaClientOptions): Kafka {
-  return new Kafka({
+  return new Kafka(kafkaClientConfig(options));
+}
+
+/** Every kafkajs client Mandate creates is configured here, TLS and SASL included. */
+export function kafkaClientConfig(options: KafkaClientOptions): KafkaConfig {
+  return {
     clientId: options.clientId,
     brokers: options.brokers.split(',').map((broker) => broker.trim()),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
@@ -42,5 +50,6 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     retry: { retries: options.retries ?? 3, initialRetryTime: 100, maxRetryTime: 1_000 },
     logLevel: options.logger ? logLevel.WARN : logLevel.NOTHING,
     ...(options.logger ? { logCreator: pinoLogCreator(options.logger) } : {}),
-  });
+    ...options.security,
+  };
 }

@@ -6,3 +6,4 @@ export * from './jit-command-key';
 export * from './jit-command-signature';
 export * from './task-queue-pollers';
 export * from './lease-request-signature';
+export * from './temporal-connection-options';

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { temporalConnectionOptions } from './temporal-connection-options';
 import type { TemporalSettings } from './temporal-settings';
 
 export interface TemporalClientHandle {
@@ -8,7 +9,7 @@ export interface TemporalClientHandle {
 
 /** A workflow client bound to the configured namespace. */
 export async function connectTemporalClient(settings: TemporalSettings): Promise<TemporalClientHandle> {
-  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(settings));
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
   return { client, close: () => connection.close() };
 }

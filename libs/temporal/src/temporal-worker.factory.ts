@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { PinoTemporalLogger } from './pino-temporal.logger';
+import { temporalConnectionOptions } from './temporal-connection-options';
 import type { TemporalSettings } from './temporal-settings';
 
 /** The module the worker bundles: it exports every workflow (see workflows/index.ts). */
@@ -25,7 +26,7 @@ export async function startTemporalWorker(
   logger?: PinoLogger,
 ): Promise<TemporalWorkerHandle> {
   installRuntimeOnce(settings, logger);
-  const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(settings));
   try {
     const worker = await Worker.create({
       connection,

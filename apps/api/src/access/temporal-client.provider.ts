@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '@mandate/config';
+import { temporalConnectionOptions } from '@mandate/temporal';
 import { APP_CONFIG } from '../app.tokens';
 
 export const TEMPORAL_CLIENT = Symbol('TemporalClient');
@@ -14,7 +15,7 @@ export const temporalClientProvider: Provider = {
   inject: [APP_CONFIG],
   useFactory: (config: AppConfig) =>
     new Client({
-      connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
+      connection: Connection.lazy(temporalConnectionOptions(config)),
       namespace: config.TEMPORAL_NAMESPACE,
     }),
 };

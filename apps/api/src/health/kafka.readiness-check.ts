@@ -1,4 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { createKafka, type KafkaSecurity } from '@mandate/kafka';
 import type { ReadinessCheck, ReadinessResult } from '@mandate/observability';
 
 /** Kafka is reachable when a broker answers DescribeCluster. Only registered when KAFKA_BROKERS is set. */
@@ -6,14 +7,14 @@ export class KafkaReadinessCheck implements ReadinessCheck {
   readonly name = 'kafka';
   private readonly kafka: Kafka;
 
-  constructor(brokers: string, clientId: string, timeoutMs: number) {
-    this.kafka = new Kafka({
+  constructor(brokers: string, clientId: string, timeoutMs: number, security: KafkaSecurity) {
+    this.kafka = createKafka({
+      brokers,
       clientId: `${clientId}-readiness`,
-      brokers: brokers.split(',').map((broker) => broker.trim()),
-      connectionTimeout: timeoutMs,
-      requestTimeout: timeoutMs,
-      retry: { retries: 0 },
-      logLevel: logLevel.NOTHING,
+      connectionTimeoutMs: timeoutMs,
+      requestTimeoutMs: timeoutMs,
+      retries: 0,
+      security,
     });
   }
 

@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import type { ReadinessCheck, ReadinessResult } from '@mandate/observability';
+import type { TemporalConnectionOptions } from '@mandate/temporal';
 
 /**
  * Temporal is reachable when its frontend answers GetSystemInfo. The connection is kept between
@@ -10,26 +11,26 @@ export class TemporalReadinessCheck implements ReadinessCheck {
   private connection: Promise<Connection> | undefined;
 
   constructor(
-    private readonly address: string,
+    private readonly options: TemporalConnectionOptions,
     private readonly timeoutMs: number,
   ) {}
 
   async check(): Promise<ReadinessResult> {
     try {
       this.connection ??= Connection.connect({
-        address: this.address,
+        ...this.options,
         connectTimeout: this.timeoutMs * 0.75,
       });
       const connection = await this.connection;
       await connection.withDeadline(Date.now() + this.timeoutMs * 0.75, () =>
         connection.workflowService.getSystemInfo({}),
       );
-      return { state: 'up', detail: this.address };
+      return { state: 'up', detail: this.options.address };
     } catch (error) {
       await this.close();
       return {
         state: 'down',
-        detail: `${this.address}: ${error instanceof Error ? error.message : String(error)}`,
+        detail: `${this.options.address}: ${error instanceof Error ? error.message : String(error)}`,
       };
     }
   }

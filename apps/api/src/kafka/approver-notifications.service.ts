@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
-import { ApproverNotifications, createKafka, retryForever } from '@mandate/kafka';
+import { ApproverNotifications, createKafka, kafkaSecurity, retryForever } from '@mandate/kafka';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
 
@@ -25,7 +25,12 @@ export class ApproverNotificationsService implements OnApplicationBootstrap, OnA
     const logger = this.logger.child({ component: 'approver-notifications' });
     const create = () =>
       new ApproverNotifications({
-        kafka: createKafka({ brokers, clientId: `${this.config.KAFKA_CLIENT_ID}-notifications`, logger }),
+        kafka: createKafka({
+          brokers,
+          clientId: `${this.config.KAFKA_CLIENT_ID}-notifications`,
+          logger,
+          security: kafkaSecurity(this.config),
+        }),
         topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
         topics: {
           partitions: this.config.KAFKA_TOPIC_PARTITIONS,

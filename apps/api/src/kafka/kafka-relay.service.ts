@@ -7,7 +7,13 @@ import {
 } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
 import { SqliteCheckpointStore, SqliteEventStore, type EventStore } from '@mandate/event-store';
-import { createKafka, EventRelay, KafkaEventPublisher, registerRelayMetrics } from '@mandate/kafka';
+import {
+  createKafka,
+  EventRelay,
+  KafkaEventPublisher,
+  kafkaSecurity,
+  registerRelayMetrics,
+} from '@mandate/kafka';
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
@@ -37,7 +43,12 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     const brokers = this.config.KAFKA_BROKERS;
     if (!brokers) return;
-    const broker = new KafkaReadinessCheck(brokers, this.config.KAFKA_CLIENT_ID, BROKER_PROBE_TIMEOUT_MS);
+    const broker = new KafkaReadinessCheck(
+      brokers,
+      this.config.KAFKA_CLIENT_ID,
+      BROKER_PROBE_TIMEOUT_MS,
+      kafkaSecurity(this.config),
+    );
     if (!this.config.RELAY_ENABLED) {
       this.readiness.register(new RelayReadinessCheck(broker, undefined));
       return;
@@ -46,7 +57,12 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
       throw new Error('The in-process Kafka relay needs the SQLite event store (set RELAY_ENABLED=false)');
     }
     const logger = this.logger.child({ component: 'kafka-relay' });
-    const kafka = createKafka({ brokers, clientId: `${this.config.KAFKA_CLIENT_ID}-relay`, logger });
+    const kafka = createKafka({
+      brokers,
+      clientId: `${this.config.KAFKA_CLIENT_ID}-relay`,
+      logger,
+      security: kafkaSecurity(this.config),
+    });
     this.publisher = new KafkaEventPublisher({
       kafka,
       topicPrefix: this.config.KAFKA_TOPIC_PREFIX,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
-import { createKafka, KafkaReplicaLog, relayTopics } from '@mandate/kafka';
+import { createKafka, KafkaReplicaLog, kafkaSecurity, relayTopics } from '@mandate/kafka';
 import { type Logger, ReadinessRegistry } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { PROJECTION_EVENTS } from './projection-events';
@@ -23,6 +23,7 @@ export const projectionEventsProvider: Provider = {
         brokers: config.KAFKA_BROKERS,
         clientId: `${config.KAFKA_CLIENT_ID}-replica`,
         logger: logger.child({ component: 'projection-replica' }),
+        security: kafkaSecurity(config),
       }),
       topics: relayTopics(config.KAFKA_TOPIC_PREFIX),
       groupId: `${config.KAFKA_CLIENT_ID}-replica-${randomUUID()}`,
