@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@mandate/config';
 import { MandateJwtSigner, openCredentialVault } from '@mandate/credentials';
 import { type BenchContext, defineSuite, median, metric, percentile } from '../harness';
+import { measureUpstream } from './credentials.upstream';
 import { CANARY, type CredentialsStack, leases, startCredentialsStack, ws } from './credentials.stack';
 
 interface IssuedLease {
@@ -165,16 +166,14 @@ async function runOnce(stack: CredentialsStack, context: BenchContext) {
 export const credentialsSuite = defineSuite({
   name: 'credentials',
   description:
-    'Credential leases in process (fresh SQLite, embedded vault): mandate-jwt issue latency and throughput (16 concurrent), Ed25519 signing alone as the baseline, embedded vault decrypt, canary secret and tokens in logs, events and answers',
+    'Credential leases in process (fresh SQLite, embedded vault): mandate-jwt issue latency and throughput (16 concurrent), Ed25519 signing alone as the baseline, embedded vault decrypt, canary secret and tokens in logs, events and answers; GitHub leases through the lease workflow on Temporal and a GitHub stand-in: issue p99, lease end → revoked lag, tokens alive after their end',
   async run(context) {
     const stack = await startCredentialsStack();
     try {
       const runs: Awaited<ReturnType<typeof runOnce>>[] = [];
       for (let run = 0; run < context.runs; run++) runs.push(await runOnce(stack, context));
       const med = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick));
-      context.log(
-        'upstream leases (github-app through the lease workflow) are not measured by this suite: see docs/credentials.md',
-      );
+      const upstream = await measureUpstream(context);
       return {
         lease_issue_mandate_jwt_p50_ms: metric(
           med((r) => r.issueP50),
@@ -220,6 +219,9 @@ export const credentialsSuite = defineSuite({
           'lower',
         ),
         canary_hits: metric(Math.max(...runs.map((r) => r.hits)), 'hits', 0, 'lower'),
+        lease_issue_github_p99_ms: metric(upstream.githubIssueP99, 'ms', 100, 'lower'),
+        revoke_lag_p99_ms: metric(upstream.revokeLagP99, 'ms', 2000, 'lower'),
+        leases_alive_after_end: metric(upstream.aliveAfterEnd, 'leases', 0, 'lower'),
       };
     } finally {
       await stack.close();
