@@ -2,6 +2,7 @@ import type { BenchSuite } from '../harness';
 import { auditSuite } from './audit.suite';
 import { checkSuite } from './check.suite';
 import { credentialsSuite } from './credentials.suite';
+import { gatewaySuite } from './gateway.suite';
 import { httpSuite } from './http.suite';
 import { identitySuite } from './identity.suite';
 import { jitSuite } from './jit.suite';
@@ -18,4 +19,5 @@ export const suites: Record<string, BenchSuite> = {
   jit: jitSuite,
   identity: identitySuite,
   credentials: credentialsSuite,
+  gateway: gatewaySuite,
 };
