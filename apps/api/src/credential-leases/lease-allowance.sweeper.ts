@@ -19,8 +19,34 @@ export const LEASE_NO_LONGER_ALLOWED = 'no-longer-allowed';
 const SWEEPER: Actor = { kind: 'system', id: 'lease-allowance-sweeper' };
 
 /**
- * Ends the leases the effective permissions no longer allow. Any event of a workspace other than a
- * lease's own may take something away (a JIT grant revoked, a connection removed, a restriction or
+ * Events that record what happened and never take a permission away: the hot path's own records
+ * (agent actions, egress refusals, gateway sessions), leases, and requests not granted. They do not
+ * mark their workspace, so a busy workspace is not evaluated again on every look. Anything not
+ * listed marks it: an event type added later costs a sweep, never a missed end.
+ */
+const RECORDS_ONLY = new Set([
+  'AgentActionAuthorized',
+  'AgentActionCompleted',
+  'AgentActionFailed',
+  'AgentActionDenied',
+  'EgressDenied',
+  'GatewaySessionOpened',
+  'CredentialLeaseIssued',
+  'CredentialLeaseRevoked',
+  'CredentialLeaseEnded',
+  'CredentialRevocationFailed',
+  'AccessRequested',
+  'AccessApprovalRecorded',
+  'AccessExtensionRequested',
+  'AccessExtensionDenied',
+  'AccessRequestCancelled',
+  'AccessRequestTimedOut',
+  'AccessDenied',
+]);
+
+/**
+ * Ends the leases the effective permissions no longer allow. Any event of a workspace but a mere
+ * record (below) may take something away (a JIT grant revoked, a connection removed, a restriction or
  * a forbid, an invoker no longer admitted, the workspace suspended): the workspace is marked, and
  * its active leases are evaluated again, exactly as introspection evaluates them, once the
  * projection holds the event. A lease no longer allowed ends: a `mandate-jwt` with
@@ -69,7 +95,7 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
   async sweep(): Promise<void> {
     const events = await this.store.readAll({ fromPosition: this.position + 1, limit: READ_BATCH });
     for (const event of events) {
-      if (!event.type.startsWith('CredentialLease') && event.workspaceId) {
+      if (!RECORDS_ONLY.has(event.type) && event.workspaceId) {
         this.dirty.set(event.workspaceId, event.globalPosition);
       }
     }
