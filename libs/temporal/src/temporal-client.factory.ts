@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporalConnectionOptions } from './temporal-connection-options';
+import { temporalConnectError, temporalConnectionOptions } from './temporal-connection-options';
 import type { TemporalSettings } from './temporal-settings';
 
 export interface TemporalClientHandle {
@@ -9,7 +9,10 @@ export interface TemporalClientHandle {
 
 /** A workflow client bound to the configured namespace. */
 export async function connectTemporalClient(settings: TemporalSettings): Promise<TemporalClientHandle> {
-  const connection = await Connection.connect(temporalConnectionOptions(settings));
+  const options = temporalConnectionOptions(settings);
+  const connection = await Connection.connect(options).catch((error: unknown) => {
+    throw temporalConnectError(options, error);
+  });
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
   return { client, close: () => connection.close() };
 }

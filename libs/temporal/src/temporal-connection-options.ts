@@ -54,3 +54,17 @@ export function temporalConnectionOptions(settings: TemporalConnectionSettings):
   built.set(settings, options);
   return options;
 }
+
+/**
+ * A failed connect names the address and the transport it tried: a TLS client against a plaintext
+ * frontend (or the reverse) otherwise reads as a bare deadline or a transport error from the SDK.
+ */
+export function temporalConnectError(options: TemporalConnectionOptions, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  const transport = options.tls
+    ? 'TLS (TEMPORAL_TLS=true; does the frontend serve TLS, with a certificate for that name?)'
+    : 'plaintext (TEMPORAL_TLS=false; does the frontend require TLS?)';
+  return new Error(`Cannot connect to Temporal at ${options.address} over ${transport}: ${reason}`, {
+    cause: error,
+  });
+}

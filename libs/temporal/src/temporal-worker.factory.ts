@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { PinoTemporalLogger } from './pino-temporal.logger';
-import { temporalConnectionOptions } from './temporal-connection-options';
+import { temporalConnectError, temporalConnectionOptions } from './temporal-connection-options';
 import type { TemporalSettings } from './temporal-settings';
 
 /** The module the worker bundles: it exports every workflow (see workflows/index.ts). */
@@ -26,7 +26,10 @@ export async function startTemporalWorker(
   logger?: PinoLogger,
 ): Promise<TemporalWorkerHandle> {
   installRuntimeOnce(settings, logger);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(settings));
+  const options = temporalConnectionOptions(settings);
+  const connection = await NativeConnection.connect(options).catch((error: unknown) => {
+    throw temporalConnectError(options, error);
+  });
   try {
     const worker = await Worker.create({
       connection,
