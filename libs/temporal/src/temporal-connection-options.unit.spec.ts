@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@mandate/config';
-import { temporalConnectionOptions } from './temporal-connection-options';
+import { temporalConnectError, temporalConnectionOptions } from './temporal-connection-options';
 
 const dir = mkdtempSync(join(tmpdir(), 'mandate-temporal-tls-'));
 const file = (name: string, content: string): string => {
@@ -73,5 +73,18 @@ describe('temporalConnectionOptions', () => {
     expect(() => temporalConnectionOptions(config)).toThrow(
       /^Invalid configuration:\n {2}- TEMPORAL_TLS_KEY_PATH: cannot read/,
     );
+  });
+});
+
+describe('temporalConnectError', () => {
+  it('given a failed plaintext connect, when described, then it names the address, the transport and the cause', () => {
+    const cause = new Error('Failed to connect before the deadline');
+
+    const error = temporalConnectError({ address: 'temporal.internal:7233' }, cause);
+
+    expect(error.message).toBe(
+      'Cannot connect to Temporal at temporal.internal:7233 over plaintext (TEMPORAL_TLS=false; does the frontend require TLS?): Failed to connect before the deadline',
+    );
+    expect(error.cause).toBe(cause);
   });
 });
