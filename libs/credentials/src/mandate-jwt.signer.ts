@@ -1,7 +1,7 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createLocalJWKSet, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import { ensurePrivateDir } from '@mandate/event-store';
 
 /** Ed25519: small keys, fast, and deterministic signatures (one lease, one token, however often it is re-signed). */
@@ -84,12 +84,17 @@ const publicPart = ({ kty, crv, x, kid }: JWK): JWK => ({
  * key first, wait one maximum lease lifetime (tokens signed by the old key expire), remove the old.
  */
 export class MandateJwtSigner {
+  /** The protected header of every token, encoded once. */
+  private readonly encodedHeader: string;
+
   private constructor(
-    private readonly signingKey: Awaited<ReturnType<typeof importJWK>>,
-    private readonly signingKid: string,
+    private readonly signingKey: KeyObject,
+    signingKid: string,
     private readonly published: JWK[],
     private readonly keySet: ReturnType<typeof createLocalJWKSet>,
-  ) {}
+  ) {
+    this.encodedHeader = base64url({ alg: MANDATE_JWT_ALG, kid: signingKid, typ: 'at+jwt' });
+  }
 
   static async open(options: LeaseSigningKeysOptions): Promise<MandateJwtSigner> {
     const path = options.path ?? defaultLeaseSigningKeysPath(options.dataDir);
@@ -109,7 +114,7 @@ export class MandateJwtSigner {
     }
     const published = keys.map(publicPart);
     return new MandateJwtSigner(
-      await importJWK(keys[0], MANDATE_JWT_ALG),
+      createPrivateKey({ key: keys[0], format: 'jwk' }),
       keys[0].kid as string,
       published,
       createLocalJWKSet({ keys: published }),
@@ -121,16 +126,16 @@ export class MandateJwtSigner {
     return { keys: this.published.map((key) => ({ ...key })) };
   }
 
+  /**
+   * The compact JWS (RFC 7515) of the claims, the same bytes jose's `SignJWT` produces for them.
+   * Signed on the calling thread with node:crypto: an Ed25519 signature costs about 0.1 ms of CPU,
+   * while WebCrypto's (which jose uses) is a round trip through the libuv thread pool that, on a busy
+   * event loop, waited about ten times longer than the signature itself on the lease issue path.
+   */
   sign({ iss, sub, aud, scope, resources, iat, exp, jti }: MandateJwtClaims): Promise<string> {
-    return new SignJWT({ scope, resources })
-      .setProtectedHeader({ alg: MANDATE_JWT_ALG, kid: this.signingKid, typ: 'at+jwt' })
-      .setIssuer(iss)
-      .setSubject(sub)
-      .setAudience(aud)
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .setJti(jti)
-      .sign(this.signingKey);
+    const signingInput = `${this.encodedHeader}.${base64url({ scope, resources, iss, sub, aud, iat, exp, jti })}`;
+    const signature = sign(null, Buffer.from(signingInput), this.signingKey).toString('base64url');
+    return Promise.resolve(`${signingInput}.${signature}`);
   }
 
   /** The claims of a token this signer issued and that has not expired; undefined for anything else. */
@@ -149,3 +154,5 @@ export class MandateJwtSigner {
     }
   }
 }
+
+const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, SignJWT } from 'jose';
 import { defaultLeaseSigningKeysPath, type MandateJwtClaims, MandateJwtSigner } from './mandate-jwt.signer';
 
 const quiet = () => undefined;
@@ -68,6 +68,27 @@ describe('MandateJwtSigner', () => {
     const signer = await MandateJwtSigner.open({ dataDir: dir, production: false, warn: quiet });
 
     expect(await signer.sign(claims())).toBe(await signer.sign(claims()));
+  });
+
+  it('given a key file, when claims are signed, then the token is byte for byte the one jose signs with that key', async () => {
+    const path = join(dir, 'keys.json');
+    const key = privateJwk('k1');
+    writeFileSync(path, JSON.stringify({ keys: [key] }), { mode: 0o600 });
+    const signer = await MandateJwtSigner.open({ path, dataDir: dir, production: true });
+    const { iss, sub, aud, scope, resources, iat, exp, jti } = claims();
+
+    const token = await signer.sign(claims());
+
+    const expected = await new SignJWT({ scope, resources })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k1', typ: 'at+jwt' })
+      .setIssuer(iss)
+      .setSubject(sub)
+      .setAudience(aud)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(await importJWK(key, 'EdDSA'));
+    expect(token).toBe(expected);
   });
 
   it('given two keys, then the first signs, both are published, and a token of the second still verifies (rotation)', async () => {
