@@ -124,9 +124,13 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
 
   it('issues read on acme/api as a GitHub token for acme/api with read permissions, and revoking the lease revokes it at GitHub', async () => {
     // when the agent runtime asks for read on acme/api
-    const issued = ok<{ leaseId: string; token: string; credentialKind: string; expiresAt: string }>(
-      await lease({}),
-    );
+    const issued = ok<{
+      leaseId: string;
+      token: string;
+      credentialKind: string;
+      issuedAt: string;
+      expiresAt: string;
+    }>(await lease({}));
 
     // then it holds a real installation token scoped to exactly that
     expect(issued.credentialKind).toBe('github-app');
@@ -135,6 +139,11 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
       permissions: { contents: 'read', metadata: 'read', issues: 'read', pull_requests: 'read' },
     });
     expect(await use(issued.token)).toBe(200);
+    // and the credential's metadata says it was used when the lease was minted
+    const metadata = ok<{ lastUsedAt: string | null }>(
+      await api.call('GET', `${ws}/connections/github-main/credential`, { as: 'alice' }),
+    );
+    expect(metadata.lastUsedAt).toBe(new Date(issued.issuedAt).toISOString());
 
     // when an admin revokes the lease
     ok(await api.call('POST', `${ws}/credential-leases/${issued.leaseId}/revoke`, { as: 'alice', body: {} }));
@@ -177,7 +186,9 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
     await api.app.get(ProjectionService).runner.waitForPosition(approved.position, 5_000);
 
     // when the runtime leases write on acme/api for rita
-    const issued = ok<{ token: string; grantId: string | null }>(await lease({ actions: ['write'] }));
+    const issued = ok<{ leaseId: string; token: string; grantId: string | null; position: number }>(
+      await lease({ actions: ['write'] }),
+    );
 
     // then the token is GitHub's write on acme/api alone, derived from the grant
     expect(issued.grantId).toBe(requested.requestId);
@@ -186,6 +197,23 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
       permissions: { contents: 'write', metadata: 'read', issues: 'write', pull_requests: 'write' },
     });
     expect(await use(issued.token)).toBe(200);
+    // and the channel's effective identity lists the lease with its grant, never its token
+    const identity = await api.call(
+      'GET',
+      `${ws}/channels/eng/effective-identity?minPosition=${issued.position}`,
+      { as: 'alice' },
+    );
+    expect(ok<{ leases: unknown[] }>(identity).leases).toContainEqual(
+      expect.objectContaining({
+        leaseId: issued.leaseId,
+        connectionId: 'github-main',
+        actions: ['write'],
+        resources: ['acme/api'],
+        invokedBy: 'rita',
+        grantId: requested.requestId,
+      }),
+    );
+    expect(identity.body).not.toContain(issued.token);
 
     // when an admin revokes the grant
     ok(

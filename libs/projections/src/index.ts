@@ -6,3 +6,4 @@ export * from './access-requests/access-requests.read-model';
 export * from './effective-permissions/snapshot-file';
 export * from './effective-permissions/workspace-permissions';
 export * from './effective-permissions/membership-index';
+export * from './credential-use/credential-use.read-model';

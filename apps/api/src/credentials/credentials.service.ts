@@ -18,6 +18,7 @@ import {
 import { EVENT_STORE } from '../event-store/event-store.module';
 import type { EventStore } from '@mandate/event-store';
 import { type CommandOutcome, CommandRunner } from '../core/command-runner';
+import { CredentialUseView } from '../credential-use/credential-use.view';
 import { CREDENTIAL_VAULT } from './credential-vault.provider';
 
 /** What `GET …/credential` shows: never the secret, only what identifies and dates it. */
@@ -28,9 +29,12 @@ export interface CredentialMetadataView {
   fingerprint: string | null;
   createdAt: string;
   createdBy: { kind: string; id: string };
-  /** When a lease or the gateway last used it (none yet: nothing reads it before leases exist). */
+  /** When a lease was last minted from it or the gateway last injected it (null: not since stored). */
   lastUsedAt: string | null;
 }
+
+/** How long a metadata read waits for the credential-use view to hold what was just written. */
+const USE_VIEW_WAIT_MS = 1000;
 
 const workspaceNotFound = () => new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
 /** A vault that cannot be reached is a 503 the caller may retry; its message never holds a secret. */
@@ -61,6 +65,7 @@ export class CredentialsService {
     private readonly commands: CommandRunner,
     @Inject(CREDENTIAL_VAULT) private readonly vault: CredentialVault,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly credentialUse: CredentialUseView,
   ) {}
 
   async put(
@@ -114,6 +119,8 @@ export class CredentialsService {
     const history = await this.store.readStream(credentialStreamId(workspaceId, connectionId));
     const last = history.at(-1);
     if (!last || last.type === 'CredentialDestroyed') throw credentialNotFound();
+    // Uses are read from the log (no write per use): the view catches up with it first, bounded.
+    await this.credentialUse.reachHead(USE_VIEW_WAIT_MS);
     const data = last.data as {
       kind: CredentialKind;
       version: number;
@@ -126,7 +133,7 @@ export class CredentialsService {
       fingerprint: data.fingerprint,
       createdAt: last.occurredAt,
       createdBy: { kind: last.actor.kind, id: last.actor.id },
-      lastUsedAt: null,
+      lastUsedAt: this.credentialUse.lastUsedAt(workspaceId, connectionId),
     };
   }
 

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@mandate/auth';
 import { ZodBody, ZodParams, ZodQuery } from '@mandate/http';
-import type { ChannelIdentity } from './channel-identity';
+import { type EffectiveIdentityAnswer, EffectiveIdentityReader } from './effective-identity.reader';
 import { type BoundaryAnswer, PermissionChecksService } from './permission-checks.service';
 import {
   type AsOfQuery,
@@ -21,7 +21,10 @@ import { boundaryAnswerDoc, channelIdentityDoc } from './permissions.responses';
 @ApiTags('permissions')
 @Controller('v1/workspaces/:workspaceId/channels/:channelId')
 export class ChannelChecksController {
-  constructor(private readonly checks: PermissionChecksService) {}
+  constructor(
+    private readonly checks: PermissionChecksService,
+    private readonly identities: EffectiveIdentityReader,
+  ) {}
 
   @Get('effective-identity')
   @ApiOperation({
@@ -33,8 +36,8 @@ export class ChannelChecksController {
     @CurrentPrincipal() principal: Principal,
     @ZodParams(channelParamsSchema) { workspaceId, channelId }: ChannelParams,
     @ZodQuery(asOfQuerySchema) query: AsOfQuery,
-  ): Promise<ChannelIdentity & { position: number }> {
-    return this.checks.effectiveIdentity(principal, workspaceId, channelId, query);
+  ): Promise<EffectiveIdentityAnswer> {
+    return this.identities.read(principal, workspaceId, channelId, query);
   }
 
   @Post('invoke-check')

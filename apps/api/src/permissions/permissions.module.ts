@@ -1,25 +1,29 @@
 import { Module } from '@nestjs/common';
 import { WORKSPACE_ROLE_RESOLVER } from '@mandate/auth';
 import { ClockModule } from '../clock';
+import { CredentialUseModule } from '../credential-use/credential-use.module';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { ChannelChecksController } from './channel-checks.controller';
 import { EgressCheckLimiter } from './egress-check.limiter';
 import { EgressDenialRecorder } from './egress-denial.recorder';
+import { EffectiveIdentityReader } from './effective-identity.reader';
 import { PermissionChecksService } from './permission-checks.service';
 import { ProjectionRoleResolver } from './projection-role-resolver';
 import { ProjectionService } from '../core/projection.service';
 
 /**
  * The read side: the effective-permission projection, the checks (`/v1/check` itself is served
- * by `check.routes.ts`, beside Nest), and workspace membership for the authorization guard
+ * by `check.routes.ts`, beside Nest), `effective-identity` with the channel's live leases (from
+ * `CredentialUseModule`, below the lease module), and workspace membership for the authorization guard
  * (`WORKSPACE_ROLE_RESOLVER`).
  */
 @Module({
-  imports: [EventStoreModule, ClockModule],
+  imports: [EventStoreModule, ClockModule, CredentialUseModule],
   controllers: [ChannelChecksController],
   providers: [
     ProjectionService,
     PermissionChecksService,
+    EffectiveIdentityReader,
     EgressDenialRecorder,
     { provide: EgressCheckLimiter, useFactory: () => new EgressCheckLimiter() },
     { provide: WORKSPACE_ROLE_RESOLVER, useClass: ProjectionRoleResolver },

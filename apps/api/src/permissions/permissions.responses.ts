@@ -56,5 +56,22 @@ export const channelIdentityDoc = toOpenApiSchema(
       policy: z.record(z.string(), z.unknown()),
     }),
     position: z.number().int(),
+    leases: z
+      .array(
+        z.object({
+          leaseId: z.string(),
+          connectionId: z.string(),
+          connector: z.string(),
+          actions: z.array(z.string()),
+          resources: z.array(z.string()),
+          invokedBy: z.string(),
+          grantId: z.string().nullable().describe('The JIT grant the lease derives from, if any'),
+          expiresAt: z.string(),
+        }),
+      )
+      .nullable()
+      .describe(
+        'Credential leases live in the channel now, newest first (never a token); null for an answer as of a past instant (`at`)',
+      ),
   }),
 );
