@@ -19,9 +19,10 @@ describe('access request quotas and rate limits (API, worker and the local Tempo
     expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
     return response.json<T>();
   };
-  const request = (as: string, body: Record<string, unknown> = {}) =>
+  const request = (as: string, body: Record<string, unknown> = {}, scopes?: string[]) =>
     api.call('POST', requests, {
       as,
+      scopes,
       body: {
         channelId: 'eng',
         connector: 'github',
@@ -49,7 +50,7 @@ describe('access request quotas and rate limits (API, worker and the local Tempo
       await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
       201,
     );
-    for (const member of ['rita', 'rob', 'gina']) {
+    for (const member of ['rita', 'rob', 'gina', 'sam']) {
       ok(await api.call('PUT', `/v1/workspaces/acme/members/${member}/roles/member`, { as: 'root' }));
     }
     ok(
@@ -88,6 +89,21 @@ describe('access request quotas and rate limits (API, worker and the local Tempo
       return pending.items.length === 1;
     });
     ok(await request('rita'), 201);
+  }, 60_000);
+
+  it('a service sharing a member’s subject is another principal, with a quota of its own', async () => {
+    // given sam at the quota, and a service whose subject is also sam, bound to the workspace
+    ok(await request('sam'), 201);
+    ok(await request('sam'), 201);
+    ok(await api.call('PUT', '/v1/workspaces/acme/services/sam', { as: 'root' }));
+
+    // when the service asks for access for the agent rob invoked, then her requests do not hold it back
+    ok(await request('sam', { invokedBy: 'rob' }, ['access:request']), 201);
+    // and its request does not count as hers either: she is still at her own quota
+    expect(problem(await request('sam'), 429)).toMatchObject({
+      code: 'too-many-open-requests',
+      details: { open: 2 },
+    });
   }, 60_000);
 
   it('a member creates at most ACCESS_REQUEST_RATE_PER_MINUTE requests a minute, refused ones included', async () => {

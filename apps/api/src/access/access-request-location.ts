@@ -1,9 +1,12 @@
 import {
   type AccessRequested,
   accessRequestStreamId,
+  type Actor,
   jitWorkflowId,
   legacyAccessRequestStreamId,
   legacyJitWorkflowId,
+  requesterOf,
+  sameActor,
 } from '@mandate/domain';
 import type { EventStore, RecordedEvent } from '@mandate/event-store';
 import type { CreateAccessRequestBody } from './access.schemas';
@@ -38,7 +41,8 @@ export async function locateRequest(
 
 /** What a posted body asks for, as the decider would record it. */
 export interface AskedFor {
-  requestedBy: string;
+  /** The caller, as the pair: a service sharing a user's subject asks for something else. */
+  requestedBy: Actor;
   invokedBy: string | null;
   body: CreateAccessRequestBody;
 }
@@ -52,7 +56,7 @@ const sameList = (a: readonly string[], b: readonly string[]): boolean =>
  */
 export function isSameRequest(stored: AccessRequested, { requestedBy, invokedBy, body }: AskedFor): boolean {
   return (
-    stored.requestedBy === requestedBy &&
+    sameActor(requesterOf(stored), requestedBy) &&
     stored.invokedBy === invokedBy &&
     stored.channelId === body.channelId &&
     stored.connector === body.connector &&

@@ -15,6 +15,7 @@ const requested = (workspaceId: string, requestId: string, overrides: Record<str
   reason: 'hotfix',
   ticket: null,
   requestedBy: 'rita',
+  requestedByKind: 'user' as const,
   invokedBy: null,
   mode: 'approval' as const,
   policy: {
@@ -88,14 +89,18 @@ describe('locating an access request', () => {
 });
 
 describe('is a posted body the stored request?', () => {
-  const asked = { requestedBy: 'rita', invokedBy: null, body };
+  const asked = { requestedBy: { kind: 'user' as const, id: 'rita' }, invokedBy: null, body };
 
   it('the same body, spelled as the decider records it, is the same request', () => {
     expect(isSameRequest(requested('acme', 'req-1'), asked)).toBe(true);
   });
 
   it.each([
-    ['another requester', { ...asked, requestedBy: 'rob' }],
+    ['another requester', { ...asked, requestedBy: { kind: 'user' as const, id: 'rob' } }],
+    [
+      'a service sharing the requester’s subject',
+      { ...asked, requestedBy: { kind: 'service' as const, id: 'rita' } },
+    ],
     ['another invoker', { ...asked, invokedBy: 'ivan' }],
     ['another resource', { ...asked, body: { ...body, resources: ['acme/web'] } }],
     ['another action', { ...asked, body: { ...body, actions: ['read'] } }],

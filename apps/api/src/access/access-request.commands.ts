@@ -77,7 +77,7 @@ export class AccessRequestCommands {
     await this.limits.admitPost(principal, workspaceId);
     const caller = await this.caller(principal, workspaceId);
     const asked: AskedFor = {
-      requestedBy: caller.actor.id,
+      requestedBy: caller.actor,
       // A person asks for themselves; only a service acting for the agent names who invoked it.
       invokedBy: principal.kind === 'user' ? null : body.invokedBy,
       body,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
-import { DomainError } from '@mandate/domain';
+import { DomainError, requesterOf, sameActor } from '@mandate/domain';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { CallerRateLimiter } from '../core/caller-rate.limiter';
@@ -30,7 +30,7 @@ export class AccessRequestLimits {
 
   /** One posted request, counted against the caller's rate in this workspace. */
   admitPost(principal: Principal, workspaceId: string): Promise<void> {
-    return this.rate.admit(`${workspaceId}/${principal.kind}:${principal.id}`);
+    return this.rate.admit(principal, workspaceId);
   }
 
   /**
@@ -41,7 +41,7 @@ export class AccessRequestLimits {
     const deadlines = this.view
       .inWorkspace(workspaceId)
       .flatMap(({ state }) =>
-        state.status === 'pending' && state.request.requestedBy === principal.id
+        state.status === 'pending' && sameActor(requesterOf(state.request), principal)
           ? [Date.parse(state.round.approvalDeadline)]
           : [],
       );

@@ -8,6 +8,8 @@ import {
   evaluate,
   mayDecide,
   openRound,
+  requesterOf,
+  sameActor,
   wasGranted,
   type WorkspaceRole,
 } from '@mandate/domain';
@@ -116,10 +118,10 @@ export class AccessRequestQueries {
       .filter(
         (entry) =>
           !query.mine ||
-          (entry.state.status !== 'absent' && entry.state.request.requestedBy === principal.id),
+          (entry.state.status !== 'absent' && sameActor(requesterOf(entry.state.request), principal)),
       )
       // The inbox lists exactly what the updates' validators would let the caller decide.
-      .filter((entry) => !query.approvable || mayDecide(entry.state, principal.id, roles));
+      .filter((entry) => !query.approvable || mayDecide(entry.state, principal, roles));
     // Oldest request first; ids break ties. The cursor is a request of this workspace the caller
     // may see, listed or not.
     const page = pageOf(matching, query, {
@@ -189,7 +191,7 @@ export class AccessRequestQueries {
       durationSeconds: round?.durationSeconds ?? request.durationSeconds,
       reason: request.reason,
       ticket: request.ticket,
-      requestedBy: round?.requestedBy ?? request.requestedBy,
+      requestedBy: round?.requestedBy.id ?? request.requestedBy,
       invokedBy: request.invokedBy,
       mode: request.mode,
       requestedAt: entry.requestedAt,

@@ -1,9 +1,12 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { PrincipalRef } from '@mandate/auth';
 import { DomainError } from '@mandate/domain';
 
 /**
- * A rate per caller key, in memory (so per API instance): over it, `429 rate-limited` with
- * `Retry-After`. Every bounded cheap write of the API counts through one of these.
+ * A rate per caller, in memory (so per API instance): over it, `429 rate-limited` with
+ * `Retry-After`. Every bounded cheap write of the API counts through one of these. Callers are
+ * counted as principals, the pair (kind, subject), within a scope (a workspace, say): a service
+ * sharing a user's subject has a budget of its own and spends none of the user's.
  */
 export class CallerRateLimiter {
   private readonly limiter: RateLimiterMemory;
@@ -17,7 +20,9 @@ export class CallerRateLimiter {
     this.limiter = new RateLimiterMemory({ points, duration: durationSeconds });
   }
 
-  async admit(key: string): Promise<void> {
+  async admit(principal: PrincipalRef, within = ''): Promise<void> {
+    // JSON keeps the parts apart whatever characters a subject holds.
+    const key = JSON.stringify([within, principal.kind, principal.id]);
     try {
       await this.limiter.consume(key);
     } catch (error) {

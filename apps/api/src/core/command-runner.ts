@@ -54,7 +54,8 @@ export function foldHistory<Event extends DomainEvent, State>(
   history: readonly RecordedEvent[],
 ): State {
   return history.reduce(
-    (state, event) => decider.evolve(state, { type: event.type, data: event.data } as Event),
+    (state, event) =>
+      decider.evolve(state, { type: event.type, data: event.data, actor: event.actor } as Event),
     decider.initialState(),
   );
 }

@@ -48,7 +48,7 @@ export class GatewaySessionsService {
     channelId: string,
     { invokedBy, runId, ttlSeconds }: OpenGatewaySessionBody,
   ): Promise<GatewaySessionAnswer> {
-    await this.rate.admit(`${workspaceId} ${principal.kind}:${principal.id}`);
+    await this.rate.admit(principal, workspaceId);
     const { reached, head } = await this.projections.reachHead();
     if (!reached) {
       throw new DomainError(

@@ -22,6 +22,6 @@ export class EgressCheckLimiter {
   }
 
   admit(principal: Principal): Promise<void> {
-    return this.rate.admit(`${principal.kind}:${principal.id}`);
+    return this.rate.admit(principal);
   }
 }

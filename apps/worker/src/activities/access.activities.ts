@@ -15,8 +15,9 @@ const WORKFLOW_EVENT_NAMESPACE = '5b0d6a3e-0f4e-4c52-9a53-7f3f8c9e2a11';
 const eventId = (stepKey: string, index: number): string =>
   uuidv5(`${stepKey}/${index}`, WORKFLOW_EVENT_NAMESPACE);
 
+/** With the envelope's actor, which says who asked in requests recorded before events named the kind. */
 const toResult = (events: RecordedEvent[]): DecideAccessResult => ({
-  events: events.map(({ type, data }) => ({ type, data })),
+  events: events.map(({ type, data, actor }) => ({ type, data, actor })),
   position: events[events.length - 1]?.globalPosition ?? 0,
 });
 

@@ -82,7 +82,7 @@ describe('decideAccess activity', () => {
     const stored = await store.readStream(streamId);
     expect(stored.map((event) => event.type)).toEqual(['AccessRequested']);
     expect(result).toEqual({
-      events: [{ type: 'AccessRequested', data: stored[0].data }],
+      events: [{ type: 'AccessRequested', data: stored[0].data, actor: stored[0].actor }],
       position: stored[0].globalPosition,
     });
     expect(stored[0].metadata).toMatchObject({ correlationId: 'req-1', causationId: 'jit-req-1/1' });

@@ -1,3 +1,4 @@
+import { sameActor } from '../shared/decider';
 import type { AccessRequestEvent } from './access-request.events';
 import { extended, granted } from './access-request.grant-events';
 import {
@@ -8,14 +9,14 @@ import {
   requireExisting,
 } from './access-request.guards';
 import { requireVoter } from './access-request.rules';
-import { type AccessRequestState, wasGranted } from './access-request.state';
+import { type AccessRequestState, invokerOf, requesterOf, wasGranted } from './access-request.state';
 
 /**
  * A vote for the open round. Who may cast it is `requireVoter` (access-request.rules.ts), the one
  * rule the inbox lists by too. On quorum the request is granted, or an extension extends the grant.
  */
 export function approve(command: Command<'ApproveAccess'>, state: AccessRequestState): AccessRequestEvent[] {
-  const { request, round } = requireVoter(state, command.actor.id, command.callerRoles);
+  const { request, round } = requireVoter(state, command.actor, command.callerRoles);
   const votes = [...round.votes, command.actor.id];
   const recorded: AccessRequestEvent = {
     type: 'AccessApprovalRecorded',
@@ -38,7 +39,7 @@ export function approve(command: Command<'ApproveAccess'>, state: AccessRequestS
 
 /** One deny closes the round: the request, or just the extension while the grant stays. */
 export function deny(command: Command<'DenyAccess'>, state: AccessRequestState): AccessRequestEvent[] {
-  const { request, round } = requireVoter(state, command.actor.id, command.callerRoles);
+  const { request, round } = requireVoter(state, command.actor, command.callerRoles);
   const deniedBy = command.actor.id;
   if (state.status === 'active') {
     const { grantId } = state.grant;
@@ -87,7 +88,11 @@ export function reviewBreakGlass(
     throw refusal('conflict', 'already-reviewed', 'This break-glass use was reviewed already');
   }
   const { request } = existing;
-  if (command.actor.id === request.requestedBy || command.actor.id === request.invokedBy) {
+  const invoker = invokerOf(request);
+  if (
+    sameActor(command.actor, requesterOf(request)) ||
+    (invoker !== null && sameActor(command.actor, invoker))
+  ) {
     throw refusal(
       'forbidden',
       'self-approval-forbidden',

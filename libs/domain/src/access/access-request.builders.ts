@@ -25,6 +25,13 @@ export const as = (id: string, callerRoles: WorkspaceRole[] = ['member'], now = 
   now,
 });
 
+/** A service's call: the same subject as a user is another principal, holding no role. */
+export const asService = (id: string, now = t1) => ({
+  actor: { kind: 'service' as const, id },
+  callerRoles: [],
+  now,
+});
+
 export const policy = (
   rule: Partial<ApprovalPolicy['default']> = {},
   overrides: ApprovalPolicy['overrides'] = [],
@@ -74,6 +81,7 @@ export const requested = (overrides: Partial<Data<'AccessRequested'>> = {}): Acc
     reason: 'hotfix',
     ticket: null,
     requestedBy: 'rita',
+    requestedByKind: 'user',
     invokedBy: 'ivan',
     mode: 'approval',
     policy: {
@@ -148,6 +156,7 @@ export const extensionRequested = (
       requestId: 'req-1',
       round: 1,
       requestedBy: 'rita',
+      requestedByKind: 'user',
       durationSeconds: 1800,
       reason: 'more',
       approvalDeadline: at(askedAt, 24 * 3600),

@@ -302,6 +302,7 @@ describe('access request decider', () => {
           requestId: 'req-1',
           round: 1,
           requestedBy: 'rita',
+          requestedByKind: 'user',
           durationSeconds: 8 * 3600,
           reason: 'more',
           approvalDeadline: at(t2, 24 * 3600),

@@ -11,6 +11,13 @@ const comment = z.string().max(2000).nullable();
 /** 0 for the request itself, n for the n-th extension. */
 const round = z.number().int().min(0);
 
+/**
+ * The kind of the principal who asked (`requestedBy` is its subject). Written since principals are
+ * compared as (kind, subject); absent from events recorded before, whose envelope's actor (the
+ * same principal) says it.
+ */
+const requestedByKind = z.enum(['user', 'service', 'agent', 'system']).optional();
+
 export const accessModeSchema = z.enum(['approval', 'auto-approve', 'break-glass']);
 export type AccessMode = z.infer<typeof accessModeSchema>;
 
@@ -26,7 +33,8 @@ const accessEvents = {
     reason: z.string().max(2000),
     ticket: z.string().max(200).nullable(),
     requestedBy: principalIdSchema,
-    /** The principal who invoked the agent that asked, when the agent asked; it may not approve. */
+    requestedByKind,
+    /** The user who invoked the agent that asked, when the agent asked; it may not approve. */
     invokedBy: principalIdSchema.nullable(),
     mode: accessModeSchema,
     policy: resolvedApprovalPolicySchema,
@@ -61,6 +69,7 @@ const accessEvents = {
     requestId,
     round,
     requestedBy: principalIdSchema,
+    requestedByKind,
     durationSeconds: z.number().int().positive(),
     reason: z.string().max(2000),
     approvalDeadline: instant,

@@ -1,23 +1,34 @@
-import { assertNever } from '../shared/decider';
+import { type Actor, assertNever } from '../shared/decider';
 import type { AccessRequestEvent } from './access-request.events';
-import { type AccessRequestState, wasGranted } from './access-request.state';
+import { type AccessRequestState, requesterOf, wasGranted } from './access-request.state';
 
 export const initialState = (): AccessRequestState => ({ status: 'absent' });
 
+/**
+ * The kind of who asked: the event says it since principals are pairs; an older event does not,
+ * and its envelope's actor is that same principal (the requester's command is what appended it),
+ * so old logs keep meaning who actually asked. Folded without an envelope, an older event is a
+ * user's, as every principal was then compared.
+ */
+const askerKind = (event: AccessRequestEvent, written: Actor['kind'] | undefined): Actor['kind'] =>
+  written ?? event.actor?.kind ?? 'user';
+
 export function evolve(state: AccessRequestState, event: AccessRequestEvent): AccessRequestState {
   switch (event.type) {
-    case 'AccessRequested':
+    case 'AccessRequested': {
+      const request = { ...event.data, requestedByKind: askerKind(event, event.data.requestedByKind) };
       return {
         status: 'pending',
-        request: event.data,
+        request,
         round: {
           round: 0,
-          requestedBy: event.data.requestedBy,
+          requestedBy: requesterOf(request),
           durationSeconds: event.data.durationSeconds,
           approvalDeadline: event.data.approvalDeadline,
           votes: [],
         },
       };
+    }
     case 'AccessApprovalRecorded': {
       if (state.status === 'pending') {
         return { ...state, round: { ...state.round, votes: [...state.round.votes, event.data.approver] } };
@@ -65,7 +76,10 @@ export function evolve(state: AccessRequestState, event: AccessRequestEvent): Ac
         rounds: event.data.round,
         extension: {
           round: event.data.round,
-          requestedBy: event.data.requestedBy,
+          requestedBy: {
+            kind: askerKind(event, event.data.requestedByKind),
+            id: event.data.requestedBy,
+          },
           durationSeconds: event.data.durationSeconds,
           approvalDeadline: event.data.approvalDeadline,
           votes: [],

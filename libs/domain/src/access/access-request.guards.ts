@@ -67,7 +67,7 @@ export function requireApproverOrAdmin(
   doing: 'revoke' | 'review',
 ): void {
   if (isWorkspaceAdmin(command.callerRoles)) return;
-  if (satisfiesEvery(request.policy.approvers, command.actor.id, command.callerRoles)) return;
+  if (satisfiesEvery(request.policy.approvers, command.actor, command.callerRoles)) return;
   throw refusal(
     'forbidden',
     'not-an-approver',

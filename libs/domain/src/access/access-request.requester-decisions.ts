@@ -1,3 +1,4 @@
+import { sameActor } from '../shared/decider';
 import { matchesWholly } from '../shared/linear-pattern';
 import type { AccessRequestEvent } from './access-request.events';
 import { extended, granted, plusSeconds } from './access-request.grant-events';
@@ -10,14 +11,13 @@ import {
   requireExisting,
   requirePositiveDuration,
 } from './access-request.guards';
-import type { AccessRequested, AccessRequestState } from './access-request.state';
+import { type AccessRequested, type AccessRequestState, requesterOf } from './access-request.state';
 import { type RequestPolicy, resolveRequestPolicy, satisfiesEvery } from './approval-policy.resolve';
 
 /** The limit a break-glass use runs under, once the caller is one the policy lets break the glass. */
 function breakGlassLimit(command: Command<'RequestAccess'>, policy: RequestPolicy): number {
   const limit = policy.breakGlassUpToSeconds;
-  if (limit !== null && satisfiesEvery(policy.breakGlass, command.actor.id, command.callerRoles))
-    return limit;
+  if (limit !== null && satisfiesEvery(policy.breakGlass, command.actor, command.callerRoles)) return limit;
   throw refusal('forbidden', 'break-glass-not-allowed', 'The caller may not use break-glass here');
 }
 
@@ -75,6 +75,7 @@ export function requestAccess(
     reason,
     ticket,
     requestedBy: command.actor.id,
+    requestedByKind: command.actor.kind,
     invokedBy: command.invokedBy,
     mode,
     policy: policy.resolved,
@@ -96,7 +97,8 @@ export function cancel(
       `The request is ${existing.status}; it can no longer be cancelled`,
     );
   }
-  if (command.actor.id !== existing.request.requestedBy) {
+  // The pair: a service sharing the requester's subject is someone else.
+  if (!sameActor(command.actor, requesterOf(existing.request))) {
     throw refusal('forbidden', 'not-the-requester', 'Only the requester may cancel a request');
   }
   return [
@@ -130,6 +132,7 @@ export function extend(command: Command<'ExtendAccess'>, state: AccessRequestSta
       requestId: request.requestId,
       round,
       requestedBy: command.actor.id,
+      requestedByKind: command.actor.kind,
       durationSeconds,
       reason: command.reason.trim(),
       approvalDeadline: plusSeconds(command.now, request.policy.approvalTimeoutSeconds),

@@ -1,24 +1,28 @@
 import type { WorkspaceRole } from '../common/workspace-role';
 import type { ActiveGrant } from '../permissions/decision';
+import { type Actor, sameActor } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { satisfiesEvery } from './approval-policy.resolve';
 import {
   type AccessRequested,
   type AccessRequestState,
   type ApprovalRound,
+  invokerOf,
   openRound,
+  requesterOf,
 } from './access-request.state';
 
 /**
  * Who may decide (approve or deny) a request's open round: an eligible approver under the
  * request's policy who is not a party to it (neither who asked, for the request or the extension,
- * nor who invoked the agent that asked) and has not voted on this round yet. Answers the request
+ * nor who invoked the agent that asked; each compared as the pair, kind and subject) and has not
+ * voted on this round yet. Answers the request
  * and round the vote goes to, or the refusal that says why not. The decider enforces it
  * (`requireVoter`); the inbox lists by it (`mayDecide`).
  */
 function voteOf(
   state: AccessRequestState,
-  voter: string,
+  voter: Actor,
   roles: readonly WorkspaceRole[],
 ): { request: AccessRequested; round: ApprovalRound } | DomainError {
   if (state.status === 'absent')
@@ -32,14 +36,15 @@ function voteOf(
     );
   }
   const { request } = state;
-  if (voter === request.requestedBy || voter === round.requestedBy) {
+  if (sameActor(voter, requesterOf(request)) || sameActor(voter, round.requestedBy)) {
     return new DomainError(
       'forbidden',
       'self-approval-forbidden',
       'A requester may not decide their own request',
     );
   }
-  if (voter === request.invokedBy) {
+  const invoker = invokerOf(request);
+  if (invoker !== null && sameActor(voter, invoker)) {
     return new DomainError(
       'forbidden',
       'self-approval-forbidden',
@@ -49,7 +54,8 @@ function voteOf(
   if (!satisfiesEvery(request.policy.approvers, voter, roles)) {
     return new DomainError('forbidden', 'not-an-approver', 'The caller is not an approver of this request');
   }
-  if (round.votes.includes(voter)) {
+  // Only users pass the approver check above, so a vote's subject names a user.
+  if (round.votes.includes(voter.id)) {
     return new DomainError('conflict', 'duplicate-vote', 'The caller has already voted on this request');
   }
   return { request, round };
@@ -58,14 +64,14 @@ function voteOf(
 /** May `voter` decide the request's open round now (what the inbox's `approvable` lists)? */
 export const mayDecide = (
   state: AccessRequestState,
-  voter: string,
+  voter: Actor,
   roles: readonly WorkspaceRole[],
 ): boolean => !(voteOf(state, voter, roles) instanceof DomainError);
 
 /** The request and round a vote goes to, or the refusal of the voter. */
 export function requireVoter(
   state: AccessRequestState,
-  voter: string,
+  voter: Actor,
   roles: readonly WorkspaceRole[],
 ): { request: AccessRequested; round: ApprovalRound } {
   const vote = voteOf(state, voter, roles);

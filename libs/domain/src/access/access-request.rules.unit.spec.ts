@@ -1,8 +1,11 @@
 import type { WorkspaceRole } from '../common/workspace-role';
+import type { Actor } from '../shared';
 import { basePolicy, requested, t0, vote } from './access-request.builders';
 import { accessRequestDecider } from './access-request.decider';
 import type { AccessRequestEvent } from './access-request.events';
 import { grantExtendedBy, mayDecide } from './access-request.rules';
+
+const user = (id: string): Actor => ({ kind: 'user', id });
 
 const stateAfter = (...events: AccessRequestEvent[]) =>
   events.reduce(accessRequestDecider.evolve, accessRequestDecider.initialState());
@@ -13,7 +16,7 @@ describe('who may decide a request (the one voter rule the decider and the inbox
     const state = stateAfter(requested());
     // when an approver who has not voted asks
     // then they may decide
-    expect(mayDecide(state, 'alice', ['approver'])).toBe(true);
+    expect(mayDecide(state, user('alice'), ['approver'])).toBe(true);
   });
 
   it.each<[string, string, WorkspaceRole[], AccessRequestEvent[]]>([
@@ -26,12 +29,12 @@ describe('who may decide a request (the one voter rule the decider and the inbox
     const state = stateAfter(requested({ policy: { ...basePolicy, quorum: 2 } }), ...votes);
     // when they ask
     // then they may not decide
-    expect(mayDecide(state, who, roles)).toBe(false);
+    expect(mayDecide(state, user(who), roles)).toBe(false);
   });
 
   it('lets nobody decide a request that does not exist', () => {
     // given no request; when an approver asks; then there is nothing to decide
-    expect(mayDecide(accessRequestDecider.initialState(), 'alice', ['approver'])).toBe(false);
+    expect(mayDecide(accessRequestDecider.initialState(), user('alice'), ['approver'])).toBe(false);
   });
 });
 

@@ -1,14 +1,26 @@
+import type { Actor } from '../shared';
 import type { AccessRequestEvent } from './access-request.events';
 
 export type AccessRequested = Extract<AccessRequestEvent, { type: 'AccessRequested' }>['data'];
+
+/** Who asked, as the pair; evolve fills the kind in from the envelope for older events. */
+export const requesterOf = (request: AccessRequested): Actor => ({
+  kind: request.requestedByKind ?? 'user',
+  id: request.requestedBy,
+});
+
+/** The agent is invoked by users only (the invoke policy admits members), so the invoker is one. */
+export const invokerOf = (request: AccessRequested): Actor | null =>
+  request.invokedBy === null ? null : { kind: 'user', id: request.invokedBy };
 
 /** An approval round: the request itself (round 0) or an extension. */
 export interface ApprovalRound {
   round: number;
   /** Who asked for this round; with the request's requester and invoker, never a voter. */
-  requestedBy: string;
+  requestedBy: Actor;
   durationSeconds: number;
   approvalDeadline: string;
+  /** Voters' subjects: only users vote (approver sets name users, roles are users'). */
   votes: string[];
 }
 

@@ -1,3 +1,4 @@
+import type { Actor } from '../shared';
 import { policy } from './access-request.builders';
 import type { ApprovalRule } from './approval-policy.model';
 import { resolveRequestPolicy, ruleFor, satisfiesEvery } from './approval-policy.resolve';
@@ -116,17 +117,24 @@ describe('approval policy: several actions combine strictly', () => {
 });
 
 describe('approval policy: who satisfies the approver sets', () => {
+  const user = (id: string): Actor => ({ kind: 'user', id });
   const sets = [
     { roles: ['approver' as const], principals: [] },
     { roles: [], principals: ['pat'] },
   ];
 
   it('needs every set satisfied, by a listed id or a role including a listed one', () => {
-    expect(satisfiesEvery(sets, 'pat', ['approver'])).toBe(true);
-    expect(satisfiesEvery(sets, 'pat', ['owner'])).toBe(true);
-    expect(satisfiesEvery(sets, 'pat', ['member'])).toBe(false);
-    expect(satisfiesEvery(sets, 'bob', ['admin'])).toBe(false);
-    expect(satisfiesEvery([sets[0]], 'bob', ['admin'])).toBe(true);
-    expect(satisfiesEvery([sets[0]], 'bob', ['auditor'])).toBe(false);
+    expect(satisfiesEvery(sets, user('pat'), ['approver'])).toBe(true);
+    expect(satisfiesEvery(sets, user('pat'), ['owner'])).toBe(true);
+    expect(satisfiesEvery(sets, user('pat'), ['member'])).toBe(false);
+    expect(satisfiesEvery(sets, user('bob'), ['admin'])).toBe(false);
+    expect(satisfiesEvery([sets[0]], user('bob'), ['admin'])).toBe(true);
+    expect(satisfiesEvery([sets[0]], user('bob'), ['auditor'])).toBe(false);
+  });
+
+  it('lists users: a service sharing a listed subject is not listed', () => {
+    // Given pat listed by subject; when the service pat (no roles) asks; then it satisfies nothing
+    expect(satisfiesEvery([sets[1]], { kind: 'service', id: 'pat' }, [])).toBe(false);
+    expect(satisfiesEvery([sets[1]], user('pat'), [])).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { holdsRole, type WorkspaceRole } from '../common/workspace-role-order';
+import type { Actor } from '../shared/decider';
 import type {
   ApprovalPolicy,
   ApprovalRule,
@@ -83,12 +84,17 @@ export function resolveRequestPolicy(
   };
 }
 
-/** Listed by id, or holding a role that includes one of the set's roles — for every set. */
+/**
+ * Listed, or holding a role that includes one of the set's roles — for every set. A set lists
+ * users (people decide and break the glass): a service sharing a listed subject is not listed.
+ */
 export const satisfiesEvery = (
   sets: readonly ApproverSet[],
-  principalId: string,
+  principal: Actor,
   roles: readonly WorkspaceRole[],
 ): boolean =>
   sets.every(
-    (set) => set.principals.includes(principalId) || set.roles.some((role) => holdsRole(roles, role)),
+    (set) =>
+      (principal.kind === 'user' && set.principals.includes(principal.id)) ||
+      set.roles.some((role) => holdsRole(roles, role)),
   );

@@ -12,6 +12,11 @@ export interface Decider<Command, Event extends DomainEvent, State> {
 export interface DomainEvent<Type extends string = string, Data = unknown> {
   type: Type;
   data: Data;
+  /**
+   * The envelope's actor, when the event is folded from the store. Deciders emit events without
+   * it; an evolve may read it to learn what older data left unsaid (who, of which kind, wrote it).
+   */
+  actor?: Actor;
 }
 
 /** Who did something. Every event records one. */
@@ -19,6 +24,9 @@ export interface Actor {
   kind: 'user' | 'service' | 'agent' | 'system';
   id: string;
 }
+
+/** A principal is the pair: a service and a user sharing a subject are two principals. */
+export const sameActor = (a: Actor, b: Actor): boolean => a.kind === b.kind && a.id === b.id;
 
 /** Exhaustiveness guard: a missing case in a switch over a union fails to compile. */
 export function assertNever(value: never): never {

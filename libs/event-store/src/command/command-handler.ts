@@ -33,7 +33,8 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   for (let attempt = 0; ; attempt++) {
     const history = await store.readStream(streamId);
     const state = history.reduce(
-      (current, event) => decider.evolve(current, { type: event.type, data: event.data } as Event),
+      (current, event) =>
+        decider.evolve(current, { type: event.type, data: event.data, actor: event.actor } as Event),
       decider.initialState(),
     );
     const revision = history.length === 0 ? -1 : history[history.length - 1].streamVersion;
@@ -68,7 +69,8 @@ export async function foldStream<Command, Event extends DomainEvent, State>(
   streamId: string,
 ): Promise<State> {
   return (await store.readStream(streamId)).reduce(
-    (state, event) => decider.evolve(state, { type: event.type, data: event.data } as Event),
+    (state, event) =>
+      decider.evolve(state, { type: event.type, data: event.data, actor: event.actor } as Event),
     decider.initialState(),
   );
 }

@@ -71,6 +71,7 @@ export class AccessRequestsReadModel implements ReadModel {
       entry.state = accessRequestDecider.evolve(entry.state, {
         type: event.type,
         data: event.data,
+        actor: event.actor,
       } as AccessRequestEvent);
       inWorkspace.set(requestId, entry);
     } catch (error) {
