@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
 import {
   type GatewaySession,
   sessionFingerprint,
@@ -65,6 +66,70 @@ describe('gateway session tokens', () => {
     })}.`;
 
     await expect(verifyGatewaySession(key, unsigned, nowMs)).resolves.toBeUndefined();
+  });
+
+  it('given a session token as jose signs it, when verified, then it names the session it was issued for', async () => {
+    const issued = await new SignJWT({
+      ws: 'acme',
+      ch: 'eng',
+      inv: 'dave',
+      run: 'run-42',
+      svc: 'agent-runtime',
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'mandate-gateway-session+jwt' })
+      .setIssuer('mandate')
+      .setAudience('mandate-gateway')
+      .setJti(session.sessionId)
+      .setIssuedAt(nowMs / 1000)
+      .setExpirationTime(session.expiresAtMs / 1000)
+      .sign(key);
+
+    await expect(verifyGatewaySession(key, issued, nowMs)).resolves.toEqual(session);
+    expect(await signGatewaySession(key, session, nowMs)).toBe(issued);
+  });
+
+  describe('given a correctly signed token that is not a session', () => {
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = {
+      jti: session.sessionId,
+      ws: 'acme',
+      ch: 'eng',
+      inv: 'dave',
+      run: 'run-42',
+      svc: 'agent-runtime',
+      iat: nowMs / 1000,
+      exp: nowMs / 1000 + 60,
+      iss: 'mandate',
+      aud: 'mandate-gateway',
+    };
+    const signed = (header: object, payload: object, alg = 'sha256') => {
+      const input = `${encode(header)}.${encode(payload)}`;
+      return `${input}.${createHmac(alg, key).update(input).digest('base64url')}`;
+    };
+    const header = { alg: 'HS256', typ: 'mandate-gateway-session+jwt' };
+
+    it.each([
+      ['another typ', signed({ alg: 'HS256', typ: 'JWT' }, claims)],
+      ['no typ', signed({ alg: 'HS256' }, claims)],
+      ['another algorithm', signed({ alg: 'HS512', typ: header.typ }, claims, 'sha512')],
+      ['a critical header', signed({ ...header, crit: ['b64'], b64: true }, claims)],
+      ['another issuer', signed(header, { ...claims, iss: 'someone-else' })],
+      ['another audience', signed(header, { ...claims, aud: 'mandate-api' })],
+      ['no iat', signed(header, { ...claims, iat: undefined })],
+      ['a future nbf', signed(header, { ...claims, nbf: nowMs / 1000 + 10 })],
+      ['a channel outside the grammar', signed(header, { ...claims, ch: '../eng' })],
+      ['a payload that is not an object', signed(header, ['acme'])],
+    ])('when it has %s, then it is refused', async (_, token) => {
+      await expect(verifyGatewaySession(key, token, nowMs)).resolves.toBeUndefined();
+    });
+
+    it('when it is signed as a session, then it verifies (the cases above differ in one thing only)', async () => {
+      await expect(verifyGatewaySession(key, signed(header, claims), nowMs)).resolves.toEqual(session);
+    });
+
+    it('when its signature is re-encoded with padding, then it is refused', async () => {
+      await expect(verifyGatewaySession(key, `${signed(header, claims)}=`, nowMs)).resolves.toBeUndefined();
+    });
   });
 
   it('given a token, when fingerprinted, then the fingerprint is a digest that does not contain it', async () => {
