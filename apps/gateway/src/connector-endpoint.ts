@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type Decision, decideAgentAction, normalizeHost, servesWorkspace } from '@mandate/domain';
-import type { CredentialVault } from '@mandate/credentials';
 import {
   githubRouteTable,
   injectedHeader,
@@ -16,6 +15,7 @@ import type { EffectivePermissionsProjection } from '@mandate/projections';
 import type { AgentActionLog, RecordedAction } from './agent-action-log';
 import { type EgressGate, type Refusal, refusal, type RefusalSpec } from './egress-gate';
 import type { GatewayMetrics } from './gateway-metrics';
+import type { StaticCredentialCache, VaultCredential } from './static-credential-cache';
 
 /** Connectors whose HTTP API the endpoint serves, each with its route table. */
 const ROUTE_TABLES: Record<string, RouteTable> = { github: githubRouteTable };
@@ -26,7 +26,8 @@ const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
 export interface ConnectorEndpointOptions {
   gate: EgressGate;
   projection: Pick<EffectivePermissionsProjection, 'workspace'>;
-  vault: CredentialVault;
+  /** The connections' credentials, read from the vault and kept briefly (static-credential-cache.ts). */
+  credentials: Pick<StaticCredentialCache, 'get'>;
   actions: AgentActionLog;
   /** The upstream base URL of a connector (GATEWAY_GITHUB_API_URL for github). */
   upstreamOf: (connector: string) => string | undefined;
@@ -132,7 +133,7 @@ export class ConnectorEndpoint {
       requestId: string;
     },
   ): Promise<void> {
-    const { actions, metrics, vault } = this.options;
+    const { actions, metrics, credentials } = this.options;
     const { recorded, requestId } = call;
     const fail = async (status: number, code: string, detail: string) => {
       await actions.failed(recorded, code, requestId);
@@ -146,10 +147,11 @@ export class ConnectorEndpoint {
       );
     };
     const base = this.options.upstreamOf(call.connector);
-    const stored = await vault.get({ workspaceId: recorded.workspaceId, connectionId: call.connectionId });
-    const credential =
-      stored === undefined ? undefined : (JSON.parse(stored) as StaticSecret | { kind: string });
-    if (base === undefined || credential?.kind !== 'static') {
+    const credential = await credentials.get({
+      workspaceId: recorded.workspaceId,
+      connectionId: call.connectionId,
+    });
+    if (base === undefined || credential === undefined || !isStatic(credential)) {
       return fail(
         502,
         'credential-unavailable',
@@ -158,7 +160,7 @@ export class ConnectorEndpoint {
     }
     const upstream = new URL(base);
     const host = normalizeHost(upstream.hostname);
-    const header = host.ok ? injectedHeader(credential as StaticSecret, host.host) : undefined;
+    const header = host.ok ? injectedHeader(credential, host.host) : undefined;
     if (header === undefined) {
       return fail(
         502,
@@ -166,7 +168,7 @@ export class ConnectorEndpoint {
         'The credential is not bound to the connector’s upstream host',
       );
     }
-    const secret = (credential as StaticSecret).secret;
+    const { secret } = credential;
     // The path as the route table read it (each segment decoded once), encoded again: one reading.
     const segments = (pathSegments(call.path) ?? []).map(encodeURIComponent).join('/');
     const target = `${upstream.pathname.replace(/\/$/, '')}/${segments}${call.query === undefined ? '' : `?${call.query}`}`;
@@ -230,6 +232,8 @@ export class ConnectorEndpoint {
     res.writeHead(answer.status, relayed).end(body);
   }
 }
+
+const isStatic = (credential: VaultCredential): credential is StaticSecret => credential.kind === 'static';
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);

@@ -10,6 +10,7 @@ import { ConnectorEndpoint } from './connector-endpoint';
 import { EgressGate } from './egress-gate';
 import { GatewayMetrics } from './gateway-metrics';
 import { GatewayServer } from './gateway.server';
+import { StaticCredentialCache } from './static-credential-cache';
 import { TunnelRegistry } from './tunnel-registry';
 
 export interface Gateway {
@@ -32,9 +33,12 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     onFailure: ({ position, type, error }) =>
       logger.error({ position, type, err: error }, 'effective-permissions projection skipped an event'),
   });
+  const vault = openCredentialVault(config, (message) => logger.warn(message));
+  const nowMs = () => Date.now();
+  const credentials = new StaticCredentialCache(vault, nowMs);
   const runner = new ProjectionRunner({
     store: eventStore,
-    projection,
+    projection: credentials.following(projection),
     snapshotPath: gatewaySnapshotPath(config),
     snapshotEvery: config.PROJECTION_SNAPSHOT_EVERY,
     logger,
@@ -53,7 +57,6 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     production: config.NODE_ENV === 'production',
     warn: (message) => logger.warn(message),
   });
-  const nowMs = () => Date.now();
   const metrics = new GatewayMetrics();
   const denials = new EgressDenialLog({ store: eventStore, nowMs });
   const gate = new EgressGate({
@@ -72,11 +75,10 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     metrics,
     logger,
   });
-  const vault = openCredentialVault(config, (message) => logger.warn(message));
   const connectors = new ConnectorEndpoint({
     gate,
     projection,
-    vault,
+    credentials,
     actions: new AgentActionLog(eventStore),
     upstreamOf: (connector) => (connector === 'github' ? config.GATEWAY_GITHUB_API_URL : undefined),
     metrics,
