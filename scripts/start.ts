@@ -4,10 +4,10 @@ import { Command } from 'commander';
 import { demoExports, demoReport, runDemo } from '../apps/cli/src/demo/run-demo';
 import { type AppConfig, loadConfig, localApiUrl, localGatewayUrl } from '@mandate/config';
 import {
+  devTemporalDbFile,
   isShuttingDown,
   type LocalInfra,
   ManagedProcess,
-  mandateHome,
   onShutdown,
   provideLocalInfra,
   repoRoot,
@@ -31,8 +31,9 @@ const program = new Command('start')
 async function main(options: { withKafka?: boolean; demo?: boolean }): Promise<void> {
   const config = loadConfig();
   const infra = await provideLocalInfra({
-    // Fixed ports and a database file: workflows (JIT grant timers) survive restarts.
-    temporal: { dbFile: join(mandateHome, 'temporal', 'dev.db'), port: 7233, uiPort: 8233 },
+    // Fixed ports and a database file beside the event log: workflows (JIT grant timers) survive
+    // restarts, and a fresh DATA_DIR starts with no workflows of an older log.
+    temporal: { dbFile: devTemporalDbFile(config.DATA_DIR), port: 7233, uiPort: 8233 },
     kafka: options.withKafka ? { persistent: true, port: 9092, controllerPort: 9093 } : false,
     log,
   });

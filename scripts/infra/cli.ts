@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { loadConfig } from '@mandate/config';
 import {
+  devTemporalDbFile,
   mandateHome,
   onShutdown,
   provideLocalInfra,
@@ -67,7 +69,7 @@ program
     const persistent = !options.ephemeral;
     const infra = await provideLocalInfra({
       temporal: persistent
-        ? { dbFile: join(mandateHome, 'temporal', 'dev.db'), port: 7233, uiPort: 8233 }
+        ? { dbFile: devTemporalDbFile(loadConfig().DATA_DIR), port: 7233, uiPort: 8233 }
         : {},
       kafka: options.kafka && (persistent ? { persistent, port: 9092, controllerPort: 9093 } : {}),
       log,
