@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AgentActionRequest, type Decision, decideAgentAction, DomainError } from '@mandate/domain';
+import { type AgentActionRequest, type Decision, decideAgentAction } from '@mandate/domain';
 import { ProjectionService } from '../core/projection.service';
 
 /** Decides an agent action as of `at`; undefined when the workspace does not exist. */
@@ -21,16 +21,7 @@ export class ProjectionAgentActionEvaluator implements AgentActionEvaluator {
   constructor(private readonly projections: ProjectionService) {}
 
   async decide(workspaceId: string, request: AgentActionRequest, at: Date): Promise<Decision | undefined> {
-    const { reached, head } = await this.projections.reachHead();
-    if (!reached) {
-      throw new DomainError(
-        'conflict',
-        'position-not-reached',
-        `Permissions are not yet current (log position ${head}); retry shortly`,
-        [],
-        { position: this.projections.projection.position, head },
-      );
-    }
+    await this.projections.requireHead();
     const workspace = this.projections.projection.workspace(workspaceId);
     return workspace && decideAgentAction(workspace.compiled, request, at.getTime());
   }

@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { DomainError } from '@mandate/domain';
 import type { AppConfig } from '@mandate/config';
 import type { EventStore } from '@mandate/event-store';
 import { ReadinessRegistry, type Logger } from '@mandate/observability';
@@ -59,6 +60,23 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     const head = await this.store.headPosition();
     const reached = await this.runner.waitForPosition(head, this.config.CHECK_MIN_POSITION_WAIT_MS);
     return { reached, head };
+  }
+
+  /**
+   * The same wait, for decisions that must not be taken on older configuration (agent actions,
+   * leases, gateway sessions): refused for now (409 position-not-reached, retry) when the head is
+   * not reached in time.
+   */
+  async requireHead(): Promise<void> {
+    const { reached, head } = await this.reachHead();
+    if (reached) return;
+    throw new DomainError(
+      'conflict',
+      'position-not-reached',
+      `Permissions are not yet current (log position ${head}); retry shortly`,
+      [],
+      { position: this.projection.position, head },
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

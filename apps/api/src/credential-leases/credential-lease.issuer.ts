@@ -228,16 +228,7 @@ export class CredentialLeaseIssuer {
   }
 
   private async currentWorkspace(workspaceId: string) {
-    const { reached, head } = await this.projections.reachHead();
-    if (!reached) {
-      throw new DomainError(
-        'conflict',
-        'position-not-reached',
-        `Permissions are not yet current (log position ${head}); retry shortly`,
-        [],
-        { position: this.projections.projection.position, head },
-      );
-    }
+    await this.projections.requireHead();
     const permissions = this.projections.projection.workspace(workspaceId);
     if (permissions === undefined || !permissions.exists) {
       throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');

@@ -49,14 +49,7 @@ export class GatewaySessionsService {
     { invokedBy, runId, ttlSeconds }: OpenGatewaySessionBody,
   ): Promise<GatewaySessionAnswer> {
     await this.rate.admit(principal, workspaceId);
-    const { reached, head } = await this.projections.reachHead();
-    if (!reached) {
-      throw new DomainError(
-        'conflict',
-        'position-not-reached',
-        `Permissions are not yet current (log position ${head}); retry shortly`,
-      );
-    }
+    await this.projections.requireHead();
     const workspace = this.projections.projection.workspace(workspaceId);
     if (workspace === undefined)
       throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
