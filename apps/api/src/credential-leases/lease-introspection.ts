@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
-import { MandateJwtSigner } from '@mandate/credentials';
+import { type MandateJwtClaims, MandateJwtSigner } from '@mandate/credentials';
 import { evaluateLease, isLeaseActive, servesWorkspace } from '@mandate/domain';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
@@ -13,19 +13,7 @@ export const INTROSPECT_SCOPE = 'credentials:introspect';
 
 /** RFC 7662 §2.2: an inactive token's answer says nothing else, whatever made it inactive. */
 export type IntrospectionAnswer =
-  | { active: false }
-  | {
-      active: true;
-      token_type: 'Bearer';
-      iss: string;
-      sub: string;
-      aud: string;
-      scope: string;
-      resources: string[];
-      iat: number;
-      exp: number;
-      jti: string;
-    };
+  { active: false } | ({ active: true; token_type: 'Bearer' } & MandateJwtClaims);
 
 const INACTIVE: IntrospectionAnswer = Object.freeze({ active: false });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
