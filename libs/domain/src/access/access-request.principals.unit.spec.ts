@@ -17,6 +17,7 @@ import type { AccessRequestCommand } from './access-request.commands';
 import { accessRequestDecider } from './access-request.decider';
 import type { AccessRequestEvent } from './access-request.events';
 import { mayDecide } from './access-request.rules';
+import { type AccessRequested, requesterOf } from './access-request.state';
 
 const spec = deciderSpec(accessRequestDecider);
 
@@ -136,4 +137,19 @@ describe('access request: principals are (kind, subject)', () => {
 
 function accessRequestStateAfter(events: AccessRequestEvent[]) {
   return events.reduce(accessRequestDecider.evolve, accessRequestDecider.initialState());
+}
+
+describe('a request recorded with neither its kind nor an envelope', () => {
+  it('given only the requester subject, then the requester is read as a user (the one kind that holds roles)', () => {
+    // given: the request's data without requestedByKind, folded with no envelope actor
+    const { requestedByKind: _kind, ...data } = requestedData();
+    // when / then: the pair is (user, subject), so a user of that subject is still a party to it
+    expect(requesterOf(data)).toEqual({ kind: 'user', id: data.requestedBy });
+  });
+});
+
+function requestedData(): AccessRequested {
+  const event = requested();
+  if (event.type !== 'AccessRequested') throw new Error('requested() builds AccessRequested');
+  return event.data;
 }

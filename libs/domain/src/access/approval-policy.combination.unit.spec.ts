@@ -32,6 +32,19 @@ describe('approval policy: the rule for one action', () => {
   });
 });
 
+describe('approval policy: an action override belongs to its connector', () => {
+  it('given an admin override on github, when jira admin is asked, then jira’s own rule applies', () => {
+    // given: a lenient admin override on github and a strict rule for all of jira
+    const perConnector = policy({ quorum: 1 }, [
+      override('jira', undefined, { quorum: 5 }),
+      override('github', 'admin', { quorum: 2 }),
+    ]);
+    // when / then: github's admin override does not relax jira's quorum
+    expect(ruleFor(perConnector, 'jira', 'admin')).toMatchObject({ quorum: 5 });
+    expect(ruleFor(perConnector, 'github', 'admin')).toMatchObject({ quorum: 2 });
+  });
+});
+
 describe('approval policy: several actions combine strictly', () => {
   const strict = policy(
     {
