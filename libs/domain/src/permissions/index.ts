@@ -4,5 +4,6 @@ export * from './resource-pattern';
 export * from './compiled-identity';
 export * from './decision';
 export * from './evaluator';
+export * from './memory-rules';
 export * from './effective-identity';
 export * from './resource-normalizer';
