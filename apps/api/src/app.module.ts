@@ -12,7 +12,6 @@ import type { AppConfig } from '@mandate/config';
 import { AuthModule, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
 import { AgentActionsModule } from './agent-actions/agent-actions.module';
-import { MemoryUpdatesModule } from './memory-updates/memory-updates.module';
 import { AuditModule } from './audit/audit.module';
 import { AccessModule } from './access/access.module';
 import { CredentialLeasesModule } from './credential-leases/credential-leases.module';
@@ -83,7 +82,6 @@ export class AppModule {
         PermissionsModule,
         IdentityModule,
         AgentActionsModule,
-        MemoryUpdatesModule,
         AuditModule,
         AccessModule,
         DirectoryModule,

@@ -12,3 +12,4 @@ export * from './leases/lease-token.store';
 export * from './leases/oauth2-client.minter';
 export * from './leases/upstream-credential.minter';
 export * from './leases/upstream-http';
+export * from './leases/github-invoker-right';

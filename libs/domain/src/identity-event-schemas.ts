@@ -1,6 +1,7 @@
 import { agentActionEventSchemas } from './agent-actions/agent-action.events';
 import { agentIdentityEventSchemas } from './agent-identity/agent-identity.events';
 import { channelEventSchemas } from './channel/channel.events';
+import { externalAccountEventSchemas } from './external-accounts/external-account.events';
 import type { EventSchema } from './shared';
 import { workspaceEventSchemas } from './workspace/workspace.events';
 
@@ -10,4 +11,5 @@ export const identityEventSchemas: readonly EventSchema[] = [
   ...agentIdentityEventSchemas,
   ...channelEventSchemas,
   ...agentActionEventSchemas,
+  ...externalAccountEventSchemas,
 ];

@@ -10,6 +10,6 @@ export * from './access';
 export * from './egress';
 export * from './credentials';
 export * from './gateway';
-export * from './memory';
+export * from './external-accounts';
 export * from './identity-event-schemas';
 export * from './event-schemas';

@@ -40,6 +40,10 @@ export interface GithubStandIn {
   revocationAttempts: { at: number; status: number }[];
   /** How many App JWTs were refused, and why (the last reasons). */
   refusals: string[];
+  /** Sets what `login` may do on `owner/repo` (`none` removes them as a collaborator). */
+  setCollaborator(repository: string, login: string, permission: Level | 'none'): void;
+  /** Every collaborator permission asked for, in order (`owner/repo:login`). */
+  permissionLookups: string[];
   close(): Promise<void>;
 }
 
@@ -97,6 +101,8 @@ export async function startGithubStandIn(options: {
   const tokens: IssuedToken[] = [];
   const revocationAttempts: { at: number; status: number }[] = [];
   const refusals: string[] = [];
+  const collaborators = new Map<string, Level>();
+  const permissionLookups: string[] = [];
   let failing = 0;
   let failingStatus = 502;
   let wider = false;
@@ -186,13 +192,38 @@ export async function startGithubStandIn(options: {
     send(response, 204);
   }
 
+  /**
+   * `GET /repos/{owner}/{repo}/collaborators/{username}/permission`, as GitHub answers an
+   * installation token holding `metadata` on the repository: 404 for a user who is no collaborator.
+   */
+  function collaboratorPermission(request: IncomingMessage, response: ServerResponse, match: string[]) {
+    const [owner, repo, login] = match.slice(1).map((part) => decodeURIComponent(part).toLowerCase());
+    const issued = liveToken(request);
+    if (!issued) return send(response, 401, { message: 'Bad credentials' });
+    const installation = installations.get(issued.installationId);
+    if (
+      installation?.account.toLowerCase() !== owner ||
+      !issued.repositories.includes(repo) ||
+      !Object.hasOwn(issued.permissions, 'metadata')
+    ) {
+      return send(response, 403, { message: 'Resource not accessible by integration' });
+    }
+    permissionLookups.push(`${owner}/${repo}:${login}`);
+    const permission = collaborators.get(`${owner}/${repo}:${login}`);
+    if (permission === undefined) return send(response, 404, { message: 'Not Found' });
+    send(response, 200, { permission, role_name: permission, user: { login } });
+  }
+
   const server: Server = createServer({ cert: options.cert, key: options.key }, (request, response) => {
     const path = (request.url ?? '').split('?')[0];
+    const permissionOf = /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/.exec(path);
     const minting = /^\/app\/installations\/([0-9]+)\/access_tokens$/.exec(path);
     if (request.method === 'POST' && minting) {
       accessTokens(request, response, minting[1]).catch(() => send(response, 500));
     } else if (request.method === 'DELETE' && path === '/installation/token') {
       revoke(request, response);
+    } else if (request.method === 'GET' && permissionOf) {
+      collaboratorPermission(request, response, permissionOf);
     } else if (request.method === 'GET' && path === '/installation/repositories') {
       // What a token is good for: its repositories while it lives, 401 once revoked.
       const issued = liveToken(request);
@@ -208,6 +239,12 @@ export async function startGithubStandIn(options: {
     tokens,
     revocationAttempts,
     refusals,
+    permissionLookups,
+    setCollaborator: (repository, login, permission) => {
+      const key = `${repository.toLowerCase()}:${login.toLowerCase()}`;
+      if (permission === 'none') collaborators.delete(key);
+      else collaborators.set(key, permission);
+    },
     failRevocations: (count, status = 502) => {
       failing = count;
       failingStatus = status;

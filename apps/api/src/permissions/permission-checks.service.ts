@@ -6,9 +6,8 @@ import {
   type CanonicalHost,
   checkEgress,
   checkInvoke,
-  checkMemoryAccess,
+  checkMemory,
   type Decision,
-  type MemoryMode,
   DomainError,
   evaluate,
   normalizeHost,
@@ -158,11 +157,10 @@ export class PermissionChecksService {
     principal: Principal,
     workspaceId: string,
     channelId: string,
-    request: { namespace: string; mode: MemoryMode; at?: string; minPosition?: number },
+    request: { namespace: string; at?: string; minPosition?: number },
   ) {
-    const { namespace, mode } = request;
     return this.boundary(principal, workspaceId, channelId, request, (permissions) =>
-      checkMemoryAccess(permissions.compiled, { channelId, namespace, mode }),
+      checkMemory(permissions.compiled, { channelId, namespace: request.namespace }),
     );
   }
 

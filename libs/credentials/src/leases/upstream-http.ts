@@ -39,7 +39,7 @@ export const upstreamRefused = (what: string, status: number, reason?: string): 
  */
 export async function callUpstream(
   url: string,
-  init: { method: 'POST' | 'DELETE'; headers: Record<string, string>; body?: string },
+  init: { method: 'GET' | 'POST' | 'DELETE'; headers: Record<string, string>; body?: string },
   options: UpstreamHttpOptions = {},
 ): Promise<UpstreamResponse> {
   const where = `${init.method} ${new URL(url).origin}${new URL(url).pathname}`;

@@ -1,6 +1,7 @@
 import { isWorkspaceAdmin } from '../common/workspace-role';
 import { normalizeHostPattern } from '../egress/host-normalizer';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
+import { overlaysWith, validateOverlays } from '../permissions/overlay-rule';
 import { validatePermissionRule, validateUniqueIds } from '../permissions/permission-rule';
 import {
   assertNever,
@@ -26,6 +27,7 @@ function validateDocument(document: AgentIdentityDocument, catalog: ConnectorCat
     ...document.forbidden.flatMap((rule, index) =>
       validatePermissionRule(rule, catalog, `forbidden[${index}]`),
     ),
+    ...validateOverlays(document.overlays, catalog, 'overlays'),
   ];
   const hosts = new Set<string>();
   document.egress.forEach((rule, index) => {
@@ -149,6 +151,12 @@ function evolveBaseline(baseline: AgentIdentityBaseline, event: AgentIdentityEve
         ...baseline,
         memoryNamespaces: baseline.memoryNamespaces.filter((n) => n !== event.data.namespace),
       };
+    case 'OverlayRuleAdded':
+      return { ...baseline, overlays: overlaysWith(baseline.overlays ?? [], { added: event.data.rule }) };
+    case 'OverlayRuleChanged':
+      return { ...baseline, overlays: overlaysWith(baseline.overlays ?? [], { changed: event.data.rule }) };
+    case 'OverlayRuleRemoved':
+      return { ...baseline, overlays: overlaysWith(baseline.overlays ?? [], { removed: event.data.ruleId }) };
     default:
       return assertNever(event);
   }

@@ -1,4 +1,5 @@
 import { normalizeInvokePolicy, sameInvokePolicy } from '../common/invoke-policy';
+import { diffOverlays, normalizeOverlay } from '../permissions/overlay-rule';
 import { normalizeRule, type PermissionRule } from '../permissions/permission-rule';
 import type { AgentIdentityEvent } from './agent-identity.events';
 import type { AgentIdentityBaseline } from './agent-identity.state';
@@ -34,6 +35,7 @@ export function normalizeBaseline(document: AgentIdentityBaseline): AgentIdentit
     invokePolicy: normalizeInvokePolicy(document.invokePolicy),
     forbidden: document.forbidden.map(normalizeRule),
     memoryNamespaces: sortedUnique(document.memoryNamespaces),
+    overlays: document.overlays.map(normalizeOverlay),
   };
 }
 
@@ -158,5 +160,11 @@ export function diffBaseline(
       (namespace) => ({ type: 'MemoryNamespaceAdded', data: { namespace } }),
       (namespace) => ({ type: 'MemoryNamespaceRemoved', data: { namespace } }),
     ),
+    // Baselines folded before overlays existed have none.
+    ...diffOverlays<AgentIdentityEvent>(current.overlays ?? [], desired.overlays, {
+      added: (rule) => ({ type: 'OverlayRuleAdded', data: { rule } }),
+      changed: (rule) => ({ type: 'OverlayRuleChanged', data: { rule } }),
+      removed: (ruleId) => ({ type: 'OverlayRuleRemoved', data: { ruleId } }),
+    }),
   ];
 }

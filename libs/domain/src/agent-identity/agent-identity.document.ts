@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { identifierSchema, skillNameSchema } from '../common/identifiers';
 import { invokePolicySchema, defaultInvokePolicy } from '../common/invoke-policy';
+import { overlayRuleSchema } from '../permissions/overlay-rule';
 import { permissionRuleSchema } from '../permissions/permission-rule';
 
 /** A connection of the agent: a connector, the agent-owned account, actions and resources. */
@@ -38,6 +39,8 @@ export const agentIdentityDocumentSchema = z
     forbidden: z.array(permissionRuleSchema).default([]),
     /** Shared memory namespaces channels may list. */
     memoryNamespaces: z.array(workspaceNamespaceSchema).default([]),
+    /** Identity-aware overlays: what the invoker must satisfy for the agent to act for them. */
+    overlays: z.array(overlayRuleSchema).default([]),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { identifierSchema, skillNameSchema } from '../common/identifiers';
 import { invokePolicySchema } from '../common/invoke-policy';
+import { overlayRuleSchema } from '../permissions/overlay-rule';
 import { permissionRuleSchema } from '../permissions/permission-rule';
 import { eventSchemasOf, type EventsOf } from '../shared';
 import { connectionSchema, egressRuleSchema, workspaceNamespaceSchema } from './agent-identity.document';
@@ -32,6 +33,9 @@ const agentIdentityEvents = {
   ForbidRuleRemoved: z.object({ ruleId: identifierSchema }),
   MemoryNamespaceAdded: namespace,
   MemoryNamespaceRemoved: namespace,
+  OverlayRuleAdded: z.object({ rule: overlayRuleSchema }),
+  OverlayRuleChanged: z.object({ rule: overlayRuleSchema }),
+  OverlayRuleRemoved: z.object({ ruleId: identifierSchema }),
 };
 
 export type AgentIdentityEvent = EventsOf<typeof agentIdentityEvents>;

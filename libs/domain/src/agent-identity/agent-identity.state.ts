@@ -15,6 +15,7 @@ export const emptyBaseline: AgentIdentityBaseline = {
   invokePolicy: defaultInvokePolicy,
   forbidden: [],
   memoryNamespaces: [],
+  overlays: [],
 };
 
 export const baselineOf = (state: AgentIdentityState): AgentIdentityBaseline =>

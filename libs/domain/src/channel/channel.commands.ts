@@ -1,6 +1,7 @@
 import type { WorkspaceCaller } from '../common/command';
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
+import type { OverlayRule } from '../permissions/overlay-rule';
 import type { PermissionRule } from '../permissions/permission-rule';
 import type {
   ChannelExtension,
@@ -29,4 +30,5 @@ export type ChannelCommand =
   | On<'SetChannelInstructions', { instructions: ChannelInstructions | null }>
   | On<'SetChannelSkill', { skill: string; state: SkillOverride }>
   | On<'SetChannelMemoryScope', { sharedNamespaces: string[]; namespaces: NamespaceDirectory }>
-  | On<'SetChannelInvokePolicy', { policy: InvokePolicy | null }>;
+  | On<'SetChannelInvokePolicy', { policy: InvokePolicy | null }>
+  | On<'SetChannelOverlays', WithCatalog & { overlays: OverlayRule[] }>;

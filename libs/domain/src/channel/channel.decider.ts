@@ -4,6 +4,7 @@ import { holdsRole } from '../common/workspace-role';
 import { permissionRuleSchema } from '../permissions/permission-rule';
 import { assertNever, type Decider, DomainError, ownValue, parseOrThrow, sameValue } from '../shared';
 import { evolve } from './channel.evolve';
+import { decideOverlays } from './channel-overlays';
 import {
   requireActive,
   requireChannelAdmin,
@@ -118,6 +119,8 @@ function decideOnActive(
         policy === null || current === null ? policy === current : sameInvokePolicy(policy, current);
       return unchanged ? [] : [{ type: 'ChannelInvokePolicyChanged', data: { channelId, policy } }];
     }
+    case 'SetChannelOverlays':
+      return decideOverlays(channel, command);
     default:
       return assertNever(command);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { identifierSchema, principalIdSchema } from '../common/identifiers';
 import { invokePolicySchema } from '../common/invoke-policy';
+import { overlayRuleSchema } from '../permissions/overlay-rule';
 import { permissionRuleSchema } from '../permissions/permission-rule';
 import { eventSchemasOf, type EventsOf } from '../shared';
 import {
@@ -37,6 +38,9 @@ const channelEvents = {
   ChannelSkillOverrideSet: z.object({ channelId, skill: z.string(), state: skillOverrideSchema }),
   ChannelMemoryScopeChanged: z.object({ channelId, sharedNamespaces: z.array(z.string()) }),
   ChannelInvokePolicyChanged: z.object({ channelId, policy: invokePolicySchema.nullable() }),
+  ChannelOverlayAdded: z.object({ channelId, rule: overlayRuleSchema }),
+  ChannelOverlayChanged: z.object({ channelId, rule: overlayRuleSchema }),
+  ChannelOverlayRemoved: ruleRemoved,
 };
 
 export type ChannelEvent = EventsOf<typeof channelEvents>;

@@ -1,3 +1,4 @@
+import { overlaysWith } from '../permissions/overlay-rule';
 import type { PermissionRule } from '../permissions/permission-rule';
 import { assertNever } from '../shared';
 import type { ChannelEvent } from './channel.events';
@@ -43,6 +44,12 @@ function evolveBody(
       return { ...body, sharedNamespaces: event.data.sharedNamespaces };
     case 'ChannelInvokePolicyChanged':
       return { ...body, invokePolicy: event.data.policy };
+    case 'ChannelOverlayAdded':
+      return { ...body, overlays: overlaysWith(body.overlays ?? [], { added: event.data.rule }) };
+    case 'ChannelOverlayChanged':
+      return { ...body, overlays: overlaysWith(body.overlays ?? [], { changed: event.data.rule }) };
+    case 'ChannelOverlayRemoved':
+      return { ...body, overlays: overlaysWith(body.overlays ?? [], { removed: event.data.ruleId }) };
     default:
       return assertNever(event);
   }

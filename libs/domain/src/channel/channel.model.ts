@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InvokePolicy } from '../common/invoke-policy';
+import type { OverlayRule } from '../permissions/overlay-rule';
 import { permissionRuleSchema, type PermissionRule } from '../permissions/permission-rule';
 
 export const channelVisibilitySchema = z.enum(['public', 'private']);
@@ -55,6 +56,8 @@ export interface ChannelBody {
   sharedNamespaces: string[];
   /** `null`: the workspace invoke policy applies. */
   invokePolicy: InvokePolicy | null;
+  /** Identity-aware overlays added here; absent in states folded before overlays existed. */
+  overlays?: OverlayRule[];
 }
 
 export type ChannelState =

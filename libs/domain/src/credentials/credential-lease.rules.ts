@@ -1,5 +1,5 @@
 import type { CompiledWorkspace } from '../permissions/compiled-identity';
-import type { Decision } from '../permissions/decision';
+import type { Decision, ObservedInvokerRight } from '../permissions/decision';
 import { decideAgentAction } from '../permissions/evaluator';
 import { canonicalResource } from '../permissions/resource-normalizer';
 import { DomainError } from '../shared';
@@ -11,6 +11,8 @@ export interface LeaseRequest {
   actions: readonly string[];
   resources: readonly string[];
   invokedBy: string;
+  /** The invoker's own rights the edge observed, by resource as requested (for `invokerCan` overlays). */
+  invokerRights?: ReadonlyMap<string, ObservedInvokerRight>;
 }
 
 export type LeaseEvaluation =
@@ -42,7 +44,14 @@ export function evaluateLease(
     for (const resource of request.resources) {
       const decision = decideAgentAction(
         compiled,
-        { channelId, connector, action, resource, invokedBy },
+        {
+          channelId,
+          connector,
+          action,
+          resource,
+          invokedBy,
+          invokerRight: request.invokerRights?.get(resource),
+        },
         nowMs,
       );
       if (!decision.allowed) return { allowed: false, action, resource, decision };

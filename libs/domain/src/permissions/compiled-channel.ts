@@ -7,6 +7,7 @@ import {
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import { compileRule, type LayerTable } from './compile-rules';
+import { compileOverlays, type OverlayLookup, type OverlayTable } from './compiled-overlays';
 import type { Decision } from './decision';
 import type { PatternIndex } from './pattern-index';
 import type { SegmentSyntax } from './resource-normalizer';
@@ -21,6 +22,8 @@ export interface ActionSlot {
   jit: PatternIndex<Decision> | undefined;
   extend: PatternIndex<Decision> | undefined;
   baseline: PatternIndex<Decision> | undefined;
+  /** Identity-aware overlays of the workspace and the channel; undefined when there are none. */
+  overlays: OverlayLookup | undefined;
 }
 
 export interface CompiledChannel {
@@ -34,6 +37,7 @@ export interface CompiledChannel {
   forbid: LayerTable;
   restrict: LayerTable;
   extend: LayerTable;
+  overlays: OverlayTable;
   /** connector → action → slot; a missing slot means no layer mentions it: default deny. */
   slots: Map<string, Map<string, ActionSlot>>;
 }
@@ -55,6 +59,8 @@ export function compileChannel(
     forbid: new Map(),
     restrict: new Map(),
     extend: new Map(),
+    // Channel states folded before overlays existed have none.
+    overlays: compileOverlays(state.overlays ?? [], catalog, prefix),
     slots: new Map(),
   };
   for (const rule of state.forbidden) {

@@ -8,6 +8,7 @@ import type { ConnectorDefinition } from '../connectors/connector-definition';
 import type { WorkspaceState } from '../workspace/workspace.state';
 import { compileRule, indexIn, type LayerTable, type Placement, removePlacements } from './compile-rules';
 import { compileBaseline, compileEgress } from './compiled-baseline';
+import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
 import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
 import type { ActiveGrant } from './decision';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
@@ -85,6 +86,7 @@ export class CompiledWorkspace {
   private registeredConnectors: readonly ConnectorDefinition[] = [];
   private workspaceForbid: LayerTable = new Map();
   private baseline: LayerTable = new Map();
+  private workspaceOverlays: OverlayTable = new Map();
   private agentIdentity: AgentIdentityState = { status: 'unset' };
   private readonly channelStates = new Map<string, ChannelState>();
   /** channelId → JIT table; kept apart from channels so a grant may arrive before its channel. */
@@ -116,6 +118,8 @@ export class CompiledWorkspace {
     const tables = compileBaseline(baseline, this.catalog);
     this.workspaceForbid = tables.forbid;
     this.baseline = tables.allow;
+    // Baselines folded before overlays existed have none.
+    this.workspaceOverlays = compileOverlays(baseline.overlays ?? [], this.catalog, 'workspace');
     for (const channel of this.channels.values()) this.rebuildSlots(channel);
   }
 
@@ -183,6 +187,7 @@ export class CompiledWorkspace {
       jit: jit && indexIn(jit, connector, action),
       extend: indexIn(channel.extend, connector, action),
       baseline: indexIn(this.baseline, connector, action),
+      overlays: slotOverlays(this.workspaceOverlays, channel.overlays, connector, action),
     };
   }
 

@@ -1,8 +1,18 @@
+import type { OverlayCondition } from './overlay-rule';
+
 /**
  * The layers of the evaluation order, first match wins (forbid → restrict → jit → channel →
  * baseline → default); `invoke` appears only on agent actions whose invoking principal is refused.
  */
-export type PermissionLayer = 'forbid' | 'restrict' | 'jit' | 'channel' | 'baseline' | 'default' | 'invoke';
+export type PermissionLayer =
+  | 'forbid'
+  | 'overlay'
+  | 'restrict'
+  | 'jit'
+  | 'channel'
+  | 'baseline'
+  | 'default'
+  | 'invoke';
 
 /** Why an answer is what it is: the layer and rule that decided it (and for JIT, which grant until when). */
 export interface Provenance {
@@ -13,6 +23,8 @@ export interface Provenance {
   pattern?: string;
   grantId?: string;
   expiresAt?: string;
+  /** For `overlay`: which invoker condition failed (`role:approver`, `principals`, `invoker-can`, `no-invoker`…). */
+  condition?: OverlayCondition;
 }
 
 export interface Decision {
@@ -27,6 +39,20 @@ export interface PermissionQuery {
   connector: string;
   action: string;
   resource: string;
+  /** The principal the agent acts for; absent for work nobody invoked (scheduled tasks, alerts). */
+  invokedBy?: string;
+  /**
+   * What the invoker may do themselves at the connector, as the API observed it before evaluating
+   * (never from the caller): read by `invokerCan` overlays; absent means never observed.
+   */
+  invokerRight?: ObservedInvokerRight;
+}
+
+/** The invoker's own permission on the resource at the connector (GitHub: `none`…`admin`). */
+export interface ObservedInvokerRight {
+  permission: string;
+  /** ISO-8601: when it was observed (recorded as `InvokerRightObserved`). */
+  observedAt: string;
 }
 
 /** Answer of the memory, invoke and egress checks. */

@@ -3,18 +3,19 @@ import type { CanonicalHost } from '../egress/host-normalizer';
 import { holdsRole } from '../common/workspace-role';
 import type { ActionSlot, CompiledChannel, CompiledWorkspace } from './compiled-identity';
 import { type BoundaryDecision, type Decision, defaultDecisions, type PermissionQuery } from './decision';
+import { overlayDenial } from './compiled-overlays';
 import { parentOf } from './pattern-index';
 import { canonicalResource } from './resource-normalizer';
 import { coverageWitness, parseResourcePattern } from './resource-pattern';
 
 /**
- * The evaluation order: forbid (workspace, then channel) → restrict unless an active JIT grant
- * covers it → JIT grant → channel extension → baseline → deny. `nowMs` is epoch milliseconds; a
- * grant allows while `nowMs < expiresAt`, so exactly at expiry it no longer does. The queried
- * resource goes through the resource normaliser with the connector's syntax first: a name outside
- * it is denied as `malformed-resource`, never compared to a rule. Returns one of the frozen
- * decisions compiled ahead of time; a plain ASCII name costs one pass over its characters, then the
- * parent name shared by every layer.
+ * The evaluation order: forbid (workspace, then channel) → an overlay whose invoker condition
+ * fails, then restrict, each unless an active JIT grant covers it → JIT grant → channel extension
+ * → baseline → deny. `nowMs` is epoch milliseconds; a grant allows while `nowMs < expiresAt`, so
+ * exactly at expiry it no longer does. The queried resource goes through the resource normaliser
+ * with the connector's syntax first: a name outside it is denied as `malformed-resource`, never
+ * compared to a rule. Returns one of the frozen decisions compiled ahead of time; a plain ASCII
+ * name costs one pass over its characters, then the parent name shared by every layer.
  */
 export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, nowMs: number): Decision {
   const channel = compiled.channels.get(query.channelId);
@@ -24,7 +25,7 @@ export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, no
   if (slot === undefined) return defaultDecisions.noRule;
   const resource = canonicalResource(query.resource, slot.syntax);
   if (resource === undefined) return defaultDecisions.malformedResource;
-  return decideIn(slot, resource, nowMs);
+  return decideIn(slot, resource, nowMs, compiled, query);
 }
 
 /**
@@ -44,16 +45,27 @@ export function evaluateCoverage(
   if (slot === undefined) return defaultDecisions.noRule;
   const parsed = parseResourcePattern(query.resource, slot.syntax);
   if (!parsed.ok) return defaultDecisions.malformedResource;
-  return decideIn(slot, coverageWitness(parsed.pattern), nowMs);
+  return decideIn(slot, coverageWitness(parsed.pattern), nowMs, compiled, query);
 }
 
 /** The layers, top to bottom, for a canonical resource. */
-function decideIn(slot: ActionSlot, resource: string, nowMs: number): Decision {
+function decideIn(
+  slot: ActionSlot,
+  resource: string,
+  nowMs: number,
+  compiled: CompiledWorkspace,
+  query: PermissionQuery,
+): Decision {
   const parent = parentOf(resource);
   const workspaceForbid = slot.workspaceForbid?.find(resource, nowMs, parent);
   if (workspaceForbid !== undefined) return workspaceForbid;
   const channelForbid = slot.channelForbid?.find(resource, nowMs, parent);
   if (channelForbid !== undefined) return channelForbid;
+  // An overlay the invoker does not satisfy denies unless a grant covers it (step 2 yields to 4).
+  if (slot.overlays !== undefined) {
+    const denied = slot.overlays.first(resource, parent, (entry) => overlayDenial(entry, compiled, query));
+    if (denied !== undefined) return slot.jit?.find(resource, nowMs, parent) ?? denied;
+  }
   // A grant wins over a restriction (step 2 yields to step 3), never over a forbid.
   const grant = slot.jit?.find(resource, nowMs, parent);
   if (grant !== undefined) return grant;
@@ -69,11 +81,7 @@ function decideIn(slot: ActionSlot, resource: string, nowMs: number): Decision {
 const allow = (rule: string, reason: string): BoundaryDecision => ({ allowed: true, reason, rule });
 const refuse = (rule: string, reason: string): BoundaryDecision => ({ allowed: false, reason, rule });
 
-/** The channel a boundary check is about, or its refusal when unknown or archived. */
-export function activeChannel(
-  compiled: CompiledWorkspace,
-  channelId: string,
-): CompiledChannel | BoundaryDecision {
+function activeChannel(compiled: CompiledWorkspace, channelId: string): CompiledChannel | BoundaryDecision {
   const channel = compiled.channels.get(channelId);
   if (channel === undefined) return refuse('unknown-channel', 'The channel is unknown');
   if (channel.archived) return refuse('archived-channel', 'The channel is archived');

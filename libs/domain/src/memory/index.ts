@@ -1,3 +1,0 @@
-export * from './memory-update.decider';
-export * from './memory-update.events';
-export * from './memory-update.model';
