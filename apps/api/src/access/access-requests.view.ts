@@ -54,6 +54,11 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
     return this.model.get(workspaceId, requestId);
   }
 
+  /** True once the view has applied `position`; false if it did not within `timeoutMs`. */
+  reached(position: number, timeoutMs: number): Promise<boolean> {
+    return this.runner.waitForPosition(position, timeoutMs);
+  }
+
   /** Position of the last event the view applied. */
   get position(): number {
     return this.model.position;

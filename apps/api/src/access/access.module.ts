@@ -13,6 +13,7 @@ import { AccessRequestUpdatesController } from './access-request-updates.control
 import { ApprovalPolicyController } from './approval-policy.controller';
 import { JitCommandSigner } from './jit-command-signer';
 import { JitWorkflowRunner } from './jit-workflow.runner';
+import { KillSwitchReactor } from './kill-switch.reactor';
 import { TemporalClientCloser, temporalClientProvider } from './temporal-client.provider';
 
 /** JIT access: requests and their workflows (through a Temporal client), the approval policy. */
@@ -28,6 +29,7 @@ import { TemporalClientCloser, temporalClientProvider } from './temporal-client.
     AccessRequestCommands,
     AccessRequestQueries,
     AccessRequestsView,
+    KillSwitchReactor,
     AccessRequestUpdates,
   ],
   // The grants list reads the same view rather than following the log a second time.

@@ -1,4 +1,11 @@
-import { checkMemory, type EffectiveIdentity, type EgressRule, type InvokePolicy } from '@mandate/domain';
+import {
+  checkMemory,
+  type DisabledView,
+  disabledView,
+  type EffectiveIdentity,
+  type EgressRule,
+  type InvokePolicy,
+} from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
 
 export interface IdentityConnection {
@@ -27,6 +34,8 @@ export interface ChannelIdentity {
   memory: { own: string; readable: string[] };
   egress: EgressRule[];
   invokePolicy: { source: 'workspace' | 'channel'; policy: InvokePolicy };
+  /** The kill switch in force here (workspace or channel), or null: while set, every check denies. */
+  disabled: DisabledView | null;
 }
 
 /** The channel's effective identity at `nowMs`: baseline, overrides and the grants active then. */
@@ -73,5 +82,6 @@ export function channelIdentity(
     memory: { own: identity.memory.own, readable },
     egress: identity.egress,
     invokePolicy: identity.invokePolicy,
+    disabled: channel.disabled === undefined ? null : disabledView(channel.disabled),
   };
 }

@@ -10,7 +10,8 @@ import { compileRule, indexIn, type LayerTable, type Placement, removePlacements
 import { compileBaseline, compileEgress } from './compiled-baseline';
 import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
 import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
-import type { ActiveGrant } from './decision';
+import type { ActiveGrant, Decision } from './decision';
+import { channelSwitch, workspaceDisabledDecision } from './kill-switch';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
 import { segmentSyntax } from './resource-normalizer';
 import { matchesNothing } from '../shared/linear-pattern';
@@ -74,6 +75,10 @@ export class CompiledWorkspace {
   get egressWildcard(): ReadonlyMap<string, ReadonlySet<number>> {
     return this.egressDomains;
   }
+  /** The denial of everything while the identity is disabled for the whole workspace. */
+  get disabled(): Decision | undefined {
+    return this.workspaceDisabled;
+  }
 
   /** The agent's identity as seen from a channel (baseline plus overrides), for "what may it do here?". */
   effectiveIdentity(channelId: string): EffectiveIdentity | undefined {
@@ -92,9 +97,12 @@ export class CompiledWorkspace {
   /** channelId → JIT table; kept apart from channels so a grant may arrive before its channel. */
   private readonly jit = new Map<string, LayerTable>();
   private readonly grants = new Map<string, CompiledGrant>();
+  private disabledReason: string | undefined;
+  private workspaceDisabled: Decision | undefined;
 
   setWorkspace(state: WorkspaceState): void {
     if (state.status !== 'active') return;
+    this.switchIdentity(state.identityDisabled?.reason);
     this.memberRoles = new Map(Object.entries(state.members));
     this.groupMembers = new Map(
       Object.entries(state.groups).map(([id, group]) => [id, new Set(group.members)]),
@@ -127,6 +135,7 @@ export class CompiledWorkspace {
     if (state.status === 'absent') return;
     this.channelStates.set(state.channelId, state);
     const channel = compileChannel(state, this.catalog);
+    channel.disabled = this.workspaceDisabled ?? channel.disabled;
     this.rebuildSlots(channel);
     this.compiledChannels.set(channel.channelId, channel);
   }
@@ -166,6 +175,16 @@ export class CompiledWorkspace {
 
   activeGrants(): ActiveGrant[] {
     return [...this.grants.values()].map(({ grant }) => grant);
+  }
+
+  /** Step 0 for the whole workspace: set over every channel's own switch, and lifted from them. */
+  private switchIdentity(reason: string | undefined): void {
+    if (reason === this.disabledReason) return;
+    this.disabledReason = reason;
+    this.workspaceDisabled = reason === undefined ? undefined : workspaceDisabledDecision(reason);
+    for (const channel of this.compiledChannels.values()) {
+      channel.disabled = channelSwitch(this.workspaceDisabled, this.channelStates.get(channel.channelId));
+    }
   }
 
   private recompileAll(): void {

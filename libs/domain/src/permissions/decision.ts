@@ -5,6 +5,7 @@ import type { OverlayCondition } from './overlay-rule';
  * baseline → default); `invoke` appears only on agent actions whose invoking principal is refused.
  */
 export type PermissionLayer =
+  | 'disabled'
   | 'forbid'
   | 'overlay'
   | 'restrict'
@@ -60,6 +61,8 @@ export interface BoundaryDecision {
   allowed: boolean;
   reason: string;
   rule: string;
+  /** Set only when the kill switch decided (`disabled`): the rule then names the disabled scope. */
+  layer?: 'disabled';
 }
 
 /** A time-bound allow produced by an approved access request; revocation removes it. */

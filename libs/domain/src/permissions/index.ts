@@ -4,6 +4,7 @@ export * from './resource-pattern';
 export * from './compiled-identity';
 export * from './decision';
 export * from './evaluator';
+export * from './kill-switch';
 export * from './effective-identity';
 export * from './resource-normalizer';
 export * from './overlay-rule';
