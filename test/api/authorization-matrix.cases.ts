@@ -119,7 +119,6 @@ export const CASES: Record<string, Case> = {
   'GET /healthz': { scope: 'global', build: none },
   'GET /readyz': { scope: 'global', build: none },
   'GET /v1/me': { scope: 'global', build: none },
-  'POST /v1/dev/sessions': { scope: 'global', build: () => ({ body: { principalId: 'newcomer' } }) },
   'GET /v1/audit/verify': { scope: 'global', build: none },
   'GET /v1/workspaces': { scope: 'global', build: none },
   'GET /v1/workspaces/{workspaceId}/members': { scope: 'workspace', build: none },
@@ -294,19 +293,6 @@ export const CASES: Record<string, Case> = {
     scope: 'channel',
     build: (scene, place) => ({ body: { ...agentAction(place), idempotencyKey: scene.fresh('act') } }),
   },
-  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/memory-events': {
-    scope: 'channel',
-    build: (scene, place) => ({
-      body: {
-        idempotencyKey: scene.fresh('mem'),
-        namespace: `channel:${place.channel}`,
-        keyDigest: 'c'.repeat(64),
-        sizeBytes: 10,
-        operation: 'write',
-        invokedBy: place.requester,
-      },
-    }),
-  },
   'POST /v1/workspaces/{workspaceId}/agent-actions/{idempotencyKey}/outcome': {
     scope: 'channel',
     build: async (scene, place, key) => {
@@ -383,11 +369,6 @@ export const CASES: Record<string, Case> = {
     }),
   },
   'GET /v1/workspaces/{workspaceId}/access-requests': { scope: 'workspace', build: none },
-  // A stream that ends at once (`ready`, then `end`): what is admitted is the same.
-  'GET /v1/workspaces/{workspaceId}/access-request-updates': {
-    scope: 'workspace',
-    build: () => ({ query: { timeoutSeconds: '0' } }),
-  },
   'GET /v1/workspaces/{workspaceId}/access-requests/{requestId}': onRequest('pending', undefined, false),
   'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/approve': onRequest('pending', {
     comment: null,

@@ -23,8 +23,6 @@ import {
 } from '@mandate/observability';
 import { temporalConnectionOptions } from '@mandate/temporal';
 import { AppModule } from './app.module';
-import { ConsoleModule } from './console/console.module';
-import { registerConsole } from './console/console.static';
 import { EventStoreReadinessCheck } from './health/event-store.readiness-check';
 import { KafkaReadinessCheck } from './health/kafka.readiness-check';
 import { TemporalReadinessCheck } from './health/temporal.readiness-check';
@@ -98,7 +96,7 @@ export async function createApiApp(
       readiness,
       metrics,
       roleResolver: overrides.roleResolver,
-      imports: [KafkaModule, ConsoleModule, ...(overrides.imports ?? [])],
+      imports: [KafkaModule, ...(overrides.imports ?? [])],
     }),
     adapter,
     // JSON only: Nest's own parsers (JSON + urlencoded) are off; Fastify's JSON parser stays.
@@ -117,7 +115,6 @@ export async function createApiApp(
     authenticator: app.get(BearerAuthenticator),
     checks: app.get(PermissionChecksService),
   });
-  registerConsole(fastify);
   return app;
 }
 

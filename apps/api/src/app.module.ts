@@ -23,6 +23,7 @@ import { GatewaySessionsModule } from './gateway-sessions/gateway-sessions.modul
 import { HealthController } from './health/health.controller';
 import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
 import { IdentityModule } from './identity/identity.module';
+import { AccessBundlesModule } from './access-bundles/access-bundles.module';
 import { PermissionsModule } from './permissions/permissions.module';
 
 import { APP_CONFIG, LOGGER } from './app.tokens';
@@ -81,6 +82,7 @@ export class AppModule {
         EventStoreModule,
         PermissionsModule,
         IdentityModule,
+        AccessBundlesModule,
         AgentActionsModule,
         AuditModule,
         AccessModule,

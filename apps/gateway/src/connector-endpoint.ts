@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type Decision, decideAgentAction, normalizeHost, servesWorkspace } from '@mandate/domain';
+import {
+  type Decision,
+  decideAgentAction,
+  narrowestFirst,
+  normalizeHost,
+  servesWorkspace,
+} from '@mandate/domain';
 import {
   githubRouteTable,
   injectedHeader,
@@ -66,7 +72,9 @@ export class ConnectorEndpoint {
     const path = `/${rest.join('/')}`;
     const permissions = this.options.projection.workspace(session.workspaceId);
     const identity = permissions?.compiled.effectiveIdentity(session.channelId);
-    const connection = identity?.connections.find((candidate) => candidate.id === connectionId);
+    // An id held at several scopes (the baseline and a bundle on the channel) is the narrowest's.
+    const connection =
+      identity && narrowestFirst(identity.connections).find((candidate) => candidate.id === connectionId);
     const table = connection === undefined ? undefined : ROUTE_TABLES[connection.connector];
     if (permissions === undefined || connection === undefined || table === undefined) {
       const detail = 'No connection by that id with an HTTP route table in this channel';

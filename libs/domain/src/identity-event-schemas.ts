@@ -1,3 +1,4 @@
+import { accessBundleEventSchemas } from './access-bundles/access-bundle.events';
 import { agentActionEventSchemas } from './agent-actions/agent-action.events';
 import { agentIdentityEventSchemas } from './agent-identity/agent-identity.events';
 import { channelEventSchemas } from './channel/channel.events';
@@ -10,6 +11,7 @@ export const identityEventSchemas: readonly EventSchema[] = [
   ...workspaceEventSchemas,
   ...agentIdentityEventSchemas,
   ...channelEventSchemas,
+  ...accessBundleEventSchemas,
   ...agentActionEventSchemas,
   ...externalAccountEventSchemas,
 ];

@@ -5,7 +5,7 @@ export * from './permissions';
 export * from './workspace';
 export * from './agent-identity';
 export * from './channel';
-export * from './kill-switch';
+export * from './access-bundles';
 export * from './agent-actions';
 export * from './access';
 export * from './egress';

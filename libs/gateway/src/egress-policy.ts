@@ -32,9 +32,5 @@ export function decideEgress(
     principalId: session.invokedBy,
   });
   if (!invoke.allowed) return invoke;
-  return checkEgress(permissions.compiled, {
-    host: target.host,
-    port: target.port,
-    channelId: session.channelId,
-  });
+  return checkEgress(permissions.compiled, { host: target.host, port: target.port });
 }

@@ -12,7 +12,7 @@ import { AuditIndexService } from './audit-index.service';
 export interface PermissionEntry {
   channelId: string;
   effect: 'allow' | 'restrict' | 'forbid';
-  source: 'baseline' | 'channel' | 'jit' | 'workspace';
+  source: 'baseline' | 'channel' | 'bundle' | 'jit' | 'workspace';
   /** Qualified rule reference, as check provenance names it. */
   rule: string;
   connector: string;

@@ -7,7 +7,6 @@ import { ChannelsController } from './channels.controller';
 import { CommandRunner } from '../core/command-runner';
 import { ConnectorsController } from './connectors.controller';
 import { IdentityService } from './identity.service';
-import { KillSwitchController } from './kill-switch.controller';
 import { WorkspacesController } from './workspaces.controller';
 
 /**
@@ -22,7 +21,6 @@ import { WorkspacesController } from './workspaces.controller';
     AgentIdentityController,
     ChannelsController,
     ChannelOverridesController,
-    KillSwitchController,
   ],
   providers: [CommandRunner, IdentityService],
   exports: [CommandRunner],

@@ -1,15 +1,11 @@
-import {
-  checkMemory,
-  type DisabledView,
-  disabledView,
-  type EffectiveIdentity,
-  type EgressRule,
-  type InvokePolicy,
-} from '@mandate/domain';
+import { checkMemory, type EffectiveIdentity, type EgressRule, type InvokePolicy } from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
 
 export interface IdentityConnection {
-  source: 'baseline' | 'channel' | 'jit';
+  source: 'baseline' | 'channel' | 'bundle' | 'jit';
+  /** For `bundle` (and `baseline`, the workspace's implicit bundle): which bundle, attached where. */
+  bundle?: string;
+  scope?: 'workspace' | 'channel';
   /** Qualified rule reference, as check provenance names it. */
   rule: string;
   connector: string;
@@ -34,8 +30,8 @@ export interface ChannelIdentity {
   memory: { own: string; readable: string[] };
   egress: EgressRule[];
   invokePolicy: { source: 'workspace' | 'channel'; policy: InvokePolicy };
-  /** The kill switch in force here (workspace or channel), or null: while set, every check denies. */
-  disabled: DisabledView | null;
+  /** The access bundles reaching the channel and what each provides, naming the scope it is attached to. */
+  bundles: EffectiveIdentity['bundles'];
 }
 
 /** The channel's effective identity at `nowMs`: baseline, overrides and the grants active then. */
@@ -48,11 +44,17 @@ export function channelIdentity(
   const identity = compiled.effectiveIdentity(channelId);
   const channel = compiled.channels.get(channelId);
   if (identity === undefined || channel === undefined) return undefined;
-  const connections: IdentityConnection[] = identity.connections.map(({ source, id, ...rule }) => ({
-    source,
-    rule: source === 'baseline' ? `workspace/connections/${id}` : `channel/${channelId}/extensions/${id}`,
-    ...rule,
-  }));
+  const connections: IdentityConnection[] = identity.connections.map((connection) => {
+    const { id, ...rule } = connection;
+    switch (rule.source) {
+      case 'baseline':
+        return { ...rule, rule: `workspace/connections/${id}`, bundle: 'baseline', scope: 'workspace' };
+      case 'channel':
+        return { ...rule, rule: `channel/${channelId}/extensions/${id}` };
+      case 'bundle':
+        return { ...rule, rule: `bundles/${rule.bundle}/connections/${id}` };
+    }
+  });
   for (const grant of permissions.grants.values()) {
     if (grant.channelId !== channelId || Date.parse(grant.expiresAt) <= nowMs) continue;
     const { grantId, connector, actions, resources, expiresAt } = grant;
@@ -82,6 +84,6 @@ export function channelIdentity(
     memory: { own: identity.memory.own, readable },
     egress: identity.egress,
     invokePolicy: identity.invokePolicy,
-    disabled: channel.disabled === undefined ? null : disabledView(channel.disabled),
+    bundles: identity.bundles,
   };
 }

@@ -3,11 +3,19 @@ import { toOpenApiSchema } from '@mandate/http';
 
 /** Response shapes, for the OpenAPI document only (answers are built from typed domain values). */
 const provenance = z.object({
-  layer: z.enum(['disabled', 'forbid', 'restrict', 'jit', 'channel', 'baseline', 'default']),
+  layer: z.enum(['forbid', 'restrict', 'jit', 'channel', 'baseline', 'default']),
   rule: z.string(),
   pattern: z.string().optional(),
   grantId: z.string().optional(),
   expiresAt: z.string().optional(),
+  bundle: z
+    .string()
+    .optional()
+    .describe("The access bundle that allowed it; `baseline` for the baseline's own"),
+  scope: z
+    .enum(['organization', 'workspace', 'channel'])
+    .optional()
+    .describe('Where that bundle is attached'),
 });
 const checkAnswer = z.object({
   allowed: z.boolean(),
@@ -19,13 +27,7 @@ const checkAnswer = z.object({
 export const checkAnswerDoc = toOpenApiSchema(checkAnswer);
 export const batchAnswerDoc = toOpenApiSchema(z.object({ results: z.array(checkAnswer) }));
 export const boundaryAnswerDoc = toOpenApiSchema(
-  z.object({
-    allowed: z.boolean(),
-    reason: z.string(),
-    rule: z.string(),
-    layer: z.literal('disabled').optional().describe('Present when the kill switch decided'),
-    position: z.number().int(),
-  }),
+  z.object({ allowed: z.boolean(), reason: z.string(), rule: z.string(), position: z.number().int() }),
 );
 const rule = z.object({
   id: z.string(),
@@ -40,8 +42,10 @@ export const channelIdentityDoc = toOpenApiSchema(
     archived: z.boolean(),
     connections: z.array(
       z.object({
-        source: z.enum(['baseline', 'channel', 'jit']),
+        source: z.enum(['baseline', 'channel', 'bundle', 'jit']),
         rule: z.string(),
+        bundle: z.string().optional(),
+        scope: z.enum(['workspace', 'channel']).optional(),
         connector: z.string(),
         account: z.string().optional(),
         actions: z.array(z.string()),
@@ -56,16 +60,26 @@ export const channelIdentityDoc = toOpenApiSchema(
     skills: z.array(z.string()),
     instructions: z.string(),
     memory: z.object({ own: z.string(), readable: z.array(z.string()) }),
+    bundles: z
+      .array(
+        z.object({
+          bundle: z.string(),
+          name: z.string(),
+          scope: z.enum(['workspace', 'channel']),
+          connections: z.array(z.string()),
+          repositories: z.array(z.string()),
+          skills: z.array(z.string()),
+          instructions: z.string(),
+          domains: z.array(z.object({ host: z.string(), ports: z.array(z.number().int()) })),
+        }),
+      )
+      .describe('Access bundles reaching the channel; their items are merged into the lists above'),
     egress: z.array(z.object({ host: z.string(), ports: z.array(z.number().int()) })),
     invokePolicy: z.object({
       source: z.enum(['workspace', 'channel']),
       policy: z.record(z.string(), z.unknown()),
     }),
     position: z.number().int(),
-    disabled: z
-      .object({ scope: z.enum(['workspace', 'channel']), rule: z.string(), reason: z.string() })
-      .nullable()
-      .describe('The kill switch in force here; while set every check denies with layer `disabled`'),
     leases: z
       .array(
         z.object({

@@ -19,13 +19,16 @@ export const agentActionRequestSchema = z
 export type AgentActionRequest = z.infer<typeof agentActionRequestSchema>;
 
 export const provenanceSchema = z.object({
-  layer: z.enum(['disabled', 'forbid', 'overlay', 'restrict', 'jit', 'channel', 'baseline', 'default', 'invoke']),
+  layer: z.enum(['forbid', 'overlay', 'restrict', 'jit', 'channel', 'baseline', 'default', 'invoke']),
   rule: z.string(),
   pattern: z.string().optional(),
   /** For `overlay`: the invoker condition that failed. */
   condition: z.string().optional(),
   grantId: z.string().optional(),
   expiresAt: z.string().optional(),
+  /** The access bundle that allowed it (`baseline`: the baseline's own) and where it is attached. */
+  bundle: z.string().optional(),
+  scope: z.enum(['organization', 'workspace', 'channel']).optional(),
 });
 
 export const actionDecisionSchema = z.object({

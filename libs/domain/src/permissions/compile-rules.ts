@@ -22,6 +22,8 @@ export interface RuleSource {
   rule: (ruleId: string) => string;
   reason: (ruleId: string, pattern: string) => string;
   grant?: { grantId: string; expiresAt: string; expiresAtMs: number };
+  /** For allows coming from an access bundle (the baseline included): which one, attached where. */
+  bundle?: { bundle: string; scope: 'organization' | 'workspace' | 'channel' };
 }
 
 export const indexIn = (
@@ -67,6 +69,7 @@ export function compileRule(
       rule: source.rule(rule.id),
       pattern: text,
       ...(source.grant && { grantId: source.grant.grantId, expiresAt: source.grant.expiresAt }),
+      ...source.bundle,
     });
     const decision: Decision = Object.freeze({
       allowed: source.allowed,

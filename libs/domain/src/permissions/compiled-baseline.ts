@@ -1,6 +1,7 @@
 import type { AgentIdentityBaseline } from '../agent-identity/agent-identity.state';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import { normalizeHostPattern } from '../egress/host-normalizer';
+import { BASELINE_BUNDLE_ID } from '../access-bundles/access-bundle.document';
 import { compileRule, type LayerTable } from './compile-rules';
 
 /** The workspace's egress allowlist: exact canonical hosts and `*.domain` patterns → allowed ports. */
@@ -42,6 +43,7 @@ export function compileBaseline(
       allowed: true,
       rule: (id) => `workspace/connections/${id}`,
       reason: (id, pattern) => `Allowed by baseline connection "${id}" on ${pattern}`,
+      bundle: { bundle: BASELINE_BUNDLE_ID, scope: 'workspace' },
     });
   }
   return { forbid, allow };

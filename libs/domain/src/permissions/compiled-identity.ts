@@ -7,11 +7,17 @@ import { type ConnectorCatalog, createConnectorCatalog } from '../connectors/con
 import type { ConnectorDefinition } from '../connectors/connector-definition';
 import type { WorkspaceState } from '../workspace/workspace.state';
 import { compileRule, indexIn, type LayerTable, type Placement, removePlacements } from './compile-rules';
+import type { AccessBundleState } from '../access-bundles/access-bundle.state';
 import { compileBaseline, compileEgress } from './compiled-baseline';
+import {
+  bundleDomains,
+  bundlesAttachedTo,
+  compileBundleConnections,
+  scopesTouched,
+} from './compiled-bundles';
 import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
 import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
-import type { ActiveGrant, Decision } from './decision';
-import { channelSwitch, workspaceDisabledDecision } from './kill-switch';
+import type { ActiveGrant } from './decision';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
 import { segmentSyntax } from './resource-normalizer';
 import { matchesNothing } from '../shared/linear-pattern';
@@ -29,6 +35,7 @@ export interface WorkspaceIdentity {
   agentIdentity: AgentIdentityState;
   channels?: Iterable<ChannelState>;
   grants?: Iterable<ActiveGrant>;
+  bundles?: Iterable<AccessBundleState>;
 }
 
 /**
@@ -75,17 +82,16 @@ export class CompiledWorkspace {
   get egressWildcard(): ReadonlyMap<string, ReadonlySet<number>> {
     return this.egressDomains;
   }
-  /** The denial of everything while the identity is disabled for the whole workspace. */
-  get disabled(): Decision | undefined {
-    return this.workspaceDisabled;
-  }
 
   /** The agent's identity as seen from a channel (baseline plus overrides), for "what may it do here?". */
   effectiveIdentity(channelId: string): EffectiveIdentity | undefined {
     const state = this.channelStates.get(channelId);
     return state === undefined || state.status === 'absent'
       ? undefined
-      : effectiveIdentity(baselineOf(this.agentIdentity), state);
+      : effectiveIdentity(baselineOf(this.agentIdentity), state, {
+          workspace: bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' }),
+          channel: bundlesAttachedTo(this.bundleStates.values(), { scope: 'channel', channelId }),
+        });
   }
 
   private registeredConnectors: readonly ConnectorDefinition[] = [];
@@ -97,12 +103,17 @@ export class CompiledWorkspace {
   /** channelId → JIT table; kept apart from channels so a grant may arrive before its channel. */
   private readonly jit = new Map<string, LayerTable>();
   private readonly grants = new Map<string, CompiledGrant>();
-  private disabledReason: string | undefined;
-  private workspaceDisabled: Decision | undefined;
+  private readonly bundleStates = new Map<string, AccessBundleState>();
+  /** channelId → the egress entries of the bundles attached to that channel. */
+  private readonly channelBundleEgress = new Map<string, ReturnType<typeof compileEgress>>();
+
+  /** What the bundles attached to the channel add to the egress allowlist there. */
+  channelEgress(channelId: string): ReturnType<typeof compileEgress> | undefined {
+    return this.channelBundleEgress.get(channelId);
+  }
 
   setWorkspace(state: WorkspaceState): void {
     if (state.status !== 'active') return;
-    this.switchIdentity(state.identityDisabled?.reason);
     this.memberRoles = new Map(Object.entries(state.members));
     this.groupMembers = new Map(
       Object.entries(state.groups).map(([id, group]) => [id, new Set(group.members)]),
@@ -120,10 +131,12 @@ export class CompiledWorkspace {
     const baseline = baselineOf(state);
     this.workspaceInvokePolicy = baseline.invokePolicy;
     this.sharedNamespaces = new Set(baseline.memoryNamespaces);
-    const egress = compileEgress(baseline.egress);
+    const workspaceBundles = bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' });
+    const egress = compileEgress([...baseline.egress, ...bundleDomains(workspaceBundles)]);
     this.egressHosts = egress.hosts;
     this.egressDomains = egress.domains;
     const tables = compileBaseline(baseline, this.catalog);
+    compileBundleConnections(tables.allow, workspaceBundles, 'workspace', this.catalog);
     this.workspaceForbid = tables.forbid;
     this.baseline = tables.allow;
     // Baselines folded before overlays existed have none.
@@ -135,9 +148,24 @@ export class CompiledWorkspace {
     if (state.status === 'absent') return;
     this.channelStates.set(state.channelId, state);
     const channel = compileChannel(state, this.catalog);
-    channel.disabled = this.workspaceDisabled ?? channel.disabled;
+    const channelScope = { scope: 'channel' as const, channelId: state.channelId };
+    const channelBundles = bundlesAttachedTo(this.bundleStates.values(), channelScope);
+    compileBundleConnections(channel.extend, channelBundles, 'channel', this.catalog);
+    this.channelBundleEgress.set(state.channelId, compileEgress(bundleDomains(channelBundles)));
     this.rebuildSlots(channel);
     this.compiledChannels.set(channel.channelId, channel);
+  }
+
+  /** Recompiles the scopes the bundle reached before or reaches now, and nothing else. */
+  setBundle(state: AccessBundleState): void {
+    if (state.status === 'absent') return;
+    const touched = scopesTouched(this.bundleStates.get(state.bundleId), state);
+    this.bundleStates.set(state.bundleId, state);
+    if (touched.workspace) this.setAgentIdentity(this.agentIdentity);
+    for (const channelId of touched.channels) {
+      const channel = this.channelStates.get(channelId);
+      if (channel !== undefined) this.setChannel(channel);
+    }
   }
 
   addGrant(grant: ActiveGrant): void {
@@ -175,16 +203,6 @@ export class CompiledWorkspace {
 
   activeGrants(): ActiveGrant[] {
     return [...this.grants.values()].map(({ grant }) => grant);
-  }
-
-  /** Step 0 for the whole workspace: set over every channel's own switch, and lifted from them. */
-  private switchIdentity(reason: string | undefined): void {
-    if (reason === this.disabledReason) return;
-    this.disabledReason = reason;
-    this.workspaceDisabled = reason === undefined ? undefined : workspaceDisabledDecision(reason);
-    for (const channel of this.compiledChannels.values()) {
-      channel.disabled = channelSwitch(this.workspaceDisabled, this.channelStates.get(channel.channelId));
-    }
   }
 
   private recompileAll(): void {
@@ -244,6 +262,8 @@ const unknownConnectorSyntax = segmentSyntax(matchesNothing('(unknown connector)
 export function compileWorkspace(identity: WorkspaceIdentity): CompiledWorkspace {
   const compiled = new CompiledWorkspace();
   compiled.setWorkspace(identity.workspace);
+  // Before the baseline and the channels, which compile the bundles attached to them.
+  for (const bundle of identity.bundles ?? []) compiled.setBundle(bundle);
   compiled.setAgentIdentity(identity.agentIdentity);
   for (const channel of identity.channels ?? []) compiled.setChannel(channel);
   for (const grant of identity.grants ?? []) compiled.addGrant(grant);

@@ -5,15 +5,7 @@ import type { OverlayCondition } from './overlay-rule';
  * baseline → default); `invoke` appears only on agent actions whose invoking principal is refused.
  */
 export type PermissionLayer =
-  | 'disabled'
-  | 'forbid'
-  | 'overlay'
-  | 'restrict'
-  | 'jit'
-  | 'channel'
-  | 'baseline'
-  | 'default'
-  | 'invoke';
+  'forbid' | 'overlay' | 'restrict' | 'jit' | 'channel' | 'baseline' | 'default' | 'invoke';
 
 /** Why an answer is what it is: the layer and rule that decided it (and for JIT, which grant until when). */
 export interface Provenance {
@@ -24,6 +16,10 @@ export interface Provenance {
   pattern?: string;
   grantId?: string;
   expiresAt?: string;
+  /** The access bundle whose connection allowed it (`baseline`: the workspace baseline's own). */
+  bundle?: string;
+  /** Where that bundle is attached: the narrowest scope the answer comes from. */
+  scope?: 'organization' | 'workspace' | 'channel';
   /** For `overlay`: which invoker condition failed (`role:approver`, `principals`, `invoker-can`, `no-invoker`…). */
   condition?: OverlayCondition;
 }
@@ -61,8 +57,6 @@ export interface BoundaryDecision {
   allowed: boolean;
   reason: string;
   rule: string;
-  /** Set only when the kill switch decided (`disabled`): the rule then names the disabled scope. */
-  layer?: 'disabled';
 }
 
 /** A time-bound allow produced by an approved access request; revocation removes it. */

@@ -3,6 +3,13 @@ import type { AgentIdentityBaseline } from '../agent-identity/agent-identity.sta
 import { type ChannelBody, type ChannelExtension, channelNamespace } from '../channel/channel.model';
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { PermissionRule } from './permission-rule';
+import type { ActiveAccessBundle } from '../access-bundles/access-bundle.state';
+import {
+  type AttachedBundles,
+  type BundleConnection,
+  type EffectiveBundle,
+  fromBundles,
+} from './effective-bundles';
 
 /**
  * The agent's identity as seen from one channel: the baseline with the channel's overrides
@@ -10,7 +17,11 @@ import type { PermissionRule } from './permission-rule';
  */
 export interface EffectiveIdentity {
   channelId: string;
-  connections: (({ source: 'baseline' } & Connection) | ({ source: 'channel' } & ChannelExtension))[];
+  connections: (
+    ({ source: 'baseline' } & Connection) | ({ source: 'channel' } & ChannelExtension) | BundleConnection
+  )[];
+  /** The access bundles that reach the channel, each naming the scope it is attached to. */
+  bundles: EffectiveBundle[];
   restrictions: PermissionRule[];
   forbidden: ({ source: 'workspace' | 'channel' } & PermissionRule)[];
   repositories: string[];
@@ -21,15 +32,26 @@ export interface EffectiveIdentity {
   invokePolicy: { source: 'workspace' | 'channel'; policy: InvokePolicy };
 }
 
-function effectiveInstructions(baseline: AgentIdentityBaseline, channel: ChannelBody): string {
+/** What the scopes above say (baseline, then bundles, widest first), appended to or replaced by the channel's. */
+function effectiveInstructions(inherited: string, channel: ChannelBody): string {
   const override = channel.instructions;
-  if (override === null) return baseline.instructions;
+  if (override === null) return inherited;
   if (override.mode === 'replace') return override.text;
-  return [baseline.instructions, override.text].filter((text) => text !== '').join('\n\n');
+  return [inherited, override.text].filter((text) => text !== '').join('\n\n');
 }
 
-export function effectiveIdentity(baseline: AgentIdentityBaseline, channel: ChannelBody): EffectiveIdentity {
-  const skills = new Set(baseline.skills);
+const noBundles: AttachedBundles = {
+  workspace: [] as ActiveAccessBundle[],
+  channel: [] as ActiveAccessBundle[],
+};
+
+export function effectiveIdentity(
+  baseline: AgentIdentityBaseline,
+  channel: ChannelBody,
+  attached: AttachedBundles = noBundles,
+): EffectiveIdentity {
+  const bundles = fromBundles(baseline, attached);
+  const skills = new Set(bundles.skills);
   for (const [skill, state] of Object.entries(channel.skills)) {
     if (state === 'on') skills.add(skill);
     else skills.delete(skill);
@@ -38,17 +60,20 @@ export function effectiveIdentity(baseline: AgentIdentityBaseline, channel: Chan
     channelId: channel.channelId,
     connections: [
       ...baseline.connections.map((connection) => ({ source: 'baseline' as const, ...connection })),
+      ...bundles.workspaceConnections,
       ...channel.extensions.map((extension) => ({ source: 'channel' as const, ...extension })),
+      ...bundles.channelConnections,
     ],
+    bundles: bundles.listed,
     restrictions: channel.restrictions,
     forbidden: [
       ...baseline.forbidden.map((rule) => ({ source: 'workspace' as const, ...rule })),
       ...channel.forbidden.map((rule) => ({ source: 'channel' as const, ...rule })),
     ],
-    repositories: baseline.repositories,
+    repositories: bundles.repositories,
     skills: [...skills].sort(),
-    instructions: effectiveInstructions(baseline, channel),
-    egress: baseline.egress,
+    instructions: effectiveInstructions(bundles.instructions, channel),
+    egress: bundles.egress,
     memory: { own: channelNamespace(channel.channelId), shared: channel.sharedNamespaces },
     invokePolicy:
       channel.invokePolicy === null

@@ -4,7 +4,6 @@ import { holdsRole } from '../common/workspace-role';
 import type { ActionSlot, CompiledChannel, CompiledWorkspace } from './compiled-identity';
 import { type BoundaryDecision, type Decision, defaultDecisions, type PermissionQuery } from './decision';
 import { overlayDenial } from './compiled-overlays';
-import { disabledBoundary, disabledIn } from './kill-switch';
 import { parentOf } from './pattern-index';
 import { canonicalResource } from './resource-normalizer';
 import { coverageWitness, parseResourcePattern } from './resource-pattern';
@@ -20,9 +19,7 @@ import { coverageWitness, parseResourcePattern } from './resource-pattern';
  */
 export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, nowMs: number): Decision {
   const channel = compiled.channels.get(query.channelId);
-  // Step 0, the kill switch: a disabled workspace or channel denies before any rule is read.
-  if (channel === undefined) return compiled.disabled ?? defaultDecisions.unknownChannel;
-  if (channel.disabled !== undefined) return channel.disabled;
+  if (channel === undefined) return defaultDecisions.unknownChannel;
   if (channel.archived) return defaultDecisions.archivedChannel;
   const slot = channel.slots.get(query.connector)?.get(query.action);
   if (slot === undefined) return defaultDecisions.noRule;
@@ -42,9 +39,7 @@ export function evaluateCoverage(
   nowMs: number,
 ): Decision {
   const channel = compiled.channels.get(query.channelId);
-  // Step 0, the kill switch: a disabled workspace or channel denies before any rule is read.
-  if (channel === undefined) return compiled.disabled ?? defaultDecisions.unknownChannel;
-  if (channel.disabled !== undefined) return channel.disabled;
+  if (channel === undefined) return defaultDecisions.unknownChannel;
   if (channel.archived) return defaultDecisions.archivedChannel;
   const slot = channel.slots.get(query.connector)?.get(query.action);
   if (slot === undefined) return defaultDecisions.noRule;
@@ -87,8 +82,6 @@ const allow = (rule: string, reason: string): BoundaryDecision => ({ allowed: tr
 const refuse = (rule: string, reason: string): BoundaryDecision => ({ allowed: false, reason, rule });
 
 function activeChannel(compiled: CompiledWorkspace, channelId: string): CompiledChannel | BoundaryDecision {
-  const disabled = disabledIn(compiled, channelId);
-  if (disabled !== undefined) return disabledBoundary(disabled);
   const channel = compiled.channels.get(channelId);
   if (channel === undefined) return refuse('unknown-channel', 'The channel is unknown');
   if (channel.archived) return refuse('archived-channel', 'The channel is archived');
@@ -176,22 +169,33 @@ export function checkEgress(
   compiled: CompiledWorkspace,
   query: { host: CanonicalHost; port: number; channelId?: string },
 ): BoundaryDecision {
-  // The gateway and the egress check name the channel; without one only the workspace's switch applies.
-  const disabled = disabledIn(compiled, query.channelId);
-  if (disabled !== undefined) return disabledBoundary(disabled);
   const { host, port } = query;
   const target = `${host.text}:${port}`;
-  if (compiled.egressExact.get(host.text)?.has(port)) return allow(host.text, `${target} is allowlisted`);
-  if (host.kind === 'name') {
-    const name = host.text;
-    for (let dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
-      const suffix = name.slice(dot + 1);
-      if (compiled.egressWildcard.get(suffix)?.has(port)) {
-        return allow(`*.${suffix}`, `${target} is allowlisted by *.${suffix}`);
-      }
-    }
+  // The workspace's allowlist (baseline and bundles attached to the workspace), then the channel's bundles.
+  const channel = query.channelId === undefined ? undefined : compiled.channelEgress(query.channelId);
+  return (
+    matchEgress(compiled.egressExact, compiled.egressWildcard, host, port) ??
+    (channel && matchEgress(channel.hosts, channel.domains, host, port)) ??
+    refuse('not-allowlisted', `${target} is not on the egress allowlist`)
+  );
+}
+
+function matchEgress(
+  exact: ReadonlyMap<string, ReadonlySet<number>>,
+  wildcard: ReadonlyMap<string, ReadonlySet<number>>,
+  host: CanonicalHost,
+  port: number,
+): BoundaryDecision | undefined {
+  const target = `${host.text}:${port}`;
+  if (exact.get(host.text)?.has(port)) return allow(host.text, `${target} is allowlisted`);
+  if (host.kind !== 'name') return undefined;
+  const name = host.text;
+  for (let dot = name.indexOf('.'); dot > 0; dot = name.indexOf('.', dot + 1)) {
+    const suffix = name.slice(dot + 1);
+    if (wildcard.get(suffix)?.has(port))
+      return allow(`*.${suffix}`, `${target} is allowlisted by *.${suffix}`);
   }
-  return refuse('not-allowlisted', `${target} is not on the egress allowlist`);
+  return undefined;
 }
 
 /**
@@ -203,9 +207,6 @@ export function decideAgentAction(
   request: PermissionQuery & { invokedBy: string },
   nowMs: number,
 ): Decision {
-  // The kill switch is the answer, not a refused invoker.
-  const disabled = disabledIn(compiled, request.channelId);
-  if (disabled !== undefined) return disabled;
   const invoke = checkInvoke(compiled, { channelId: request.channelId, principalId: request.invokedBy });
   if (!invoke.allowed)
     return { allowed: false, reason: invoke.reason, provenance: { layer: 'invoke', rule: invoke.rule } };

@@ -1,4 +1,6 @@
 import {
+  type AccessBundleEvent,
+  accessBundleEventSchemas,
   type AccessRequestEvent,
   agentIdentityEventSchemas,
   type AgentIdentityEvent,
@@ -15,12 +17,13 @@ import type { ReadModel } from '../runner/read-model';
 import { MembershipIndex } from './membership-index';
 import { WorkspacePermissions, type WorkspaceRecord } from './workspace-permissions';
 
-type Route = 'workspace' | 'agent-identity' | 'channel' | 'grant';
+type Route = 'workspace' | 'agent-identity' | 'channel' | 'bundle' | 'grant';
 
 const routes = new Map<string, Route>([
   ...workspaceEventSchemas.map(({ type }) => [type, 'workspace'] as const),
   ...agentIdentityEventSchemas.map(({ type }) => [type, 'agent-identity'] as const),
   ...channelEventSchemas.map(({ type }) => [type, 'channel'] as const),
+  ...accessBundleEventSchemas.map(({ type }) => [type, 'bundle'] as const),
   ...['AccessGranted', 'AccessExtended', 'AccessRevoked', 'AccessExpired'].map(
     (type) => [type, 'grant'] as const,
   ),
@@ -184,6 +187,9 @@ export function applyTo(target: WorkspacePermissions, route: Route, event: Recor
       return target.applyAgentIdentity(domainEvent as AgentIdentityEvent);
     case 'channel':
       return target.applyChannel(domainEvent as ChannelEvent);
+    case 'bundle':
+      // `access-bundle-<ws>.<bundleId>`: workspace ids hold no dot.
+      return target.applyBundle(event.streamId.slice(event.streamId.indexOf('.') + 1), domainEvent as AccessBundleEvent);
     case 'grant':
       return applyGrantEvent(target, domainEvent as AccessRequestEvent);
   }

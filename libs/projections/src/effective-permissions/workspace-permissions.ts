@@ -1,4 +1,7 @@
 import {
+  accessBundleDecider,
+  type AccessBundleEvent,
+  type AccessBundleState,
   type ActiveGrant,
   agentIdentityDecider,
   type AgentIdentityEvent,
@@ -22,6 +25,8 @@ export interface WorkspaceRecord {
   channels: ChannelState[];
   /** In the order the compiled index holds them (an extension moves a grant to the end). */
   grants: ActiveGrant[];
+  /** Access bundles, in the order they were created (absent in records written before bundles). */
+  bundles?: AccessBundleState[];
   /** Global positions of the events applied to this workspace, ascending, and when each was recorded. */
   timeline: { positions: number[]; recordedAtMs: number[] };
 }
@@ -37,6 +42,7 @@ export class WorkspacePermissions {
   agentIdentity: AgentIdentityState;
   readonly channels: Map<string, ChannelState>;
   readonly grants: Map<string, ActiveGrant>;
+  readonly bundles: Map<string, AccessBundleState>;
   readonly timeline: { positions: number[]; recordedAtMs: number[] };
   private compiledWorkspace: CompiledWorkspace | undefined;
 
@@ -48,6 +54,7 @@ export class WorkspacePermissions {
     this.agentIdentity = record?.agentIdentity ?? agentIdentityDecider.initialState();
     this.channels = new Map(record?.channels.map((channel) => [channelIdOf(channel), channel]));
     this.grants = new Map(record?.grants.map((grant) => [grant.grantId, grant]));
+    this.bundles = new Map(record?.bundles?.map((bundle) => [bundleIdOf(bundle), bundle]));
     this.timeline = record?.timeline ?? { positions: [], recordedAtMs: [] };
   }
 
@@ -57,6 +64,7 @@ export class WorkspacePermissions {
       agentIdentity: this.agentIdentity,
       channels: this.channels.values(),
       grants: this.grants.values(),
+      bundles: this.bundles.values(),
     });
     return this.compiledWorkspace;
   }
@@ -89,6 +97,14 @@ export class WorkspacePermissions {
     this.compiledWorkspace?.setChannel(next);
   }
 
+  /** A bundle's event; its stream id names the bundle, which `AccessBundleCreated` alone carries. */
+  applyBundle(bundleId: string, event: AccessBundleEvent): void {
+    const next = accessBundleDecider.evolve(this.bundles.get(bundleId) ?? accessBundleDecider.initialState(), event);
+    if (next.status === 'absent') return;
+    this.bundles.set(bundleId, next);
+    this.compiledWorkspace?.setBundle(next);
+  }
+
   grant(grant: ActiveGrant): void {
     // Delete first so the map's order follows the compiled index's (a re-added grant goes last).
     if (this.grants.has(grant.grantId)) this.grants.delete(grant.grantId);
@@ -117,6 +133,7 @@ export class WorkspacePermissions {
       agentIdentity: this.agentIdentity,
       channels: [...this.channels.values()],
       grants: [...this.grants.values()],
+      bundles: [...this.bundles.values()],
       timeline: { positions: [...this.timeline.positions], recordedAtMs: [...this.timeline.recordedAtMs] },
     });
   }
@@ -128,9 +145,11 @@ export class WorkspacePermissions {
       agentIdentity: this.agentIdentity,
       channels: [...this.channels.values()],
       grants: [...this.grants.values()],
+      ...(this.bundles.size > 0 && { bundles: [...this.bundles.values()] }),
       timeline: this.timeline,
     };
   }
 }
 
+const bundleIdOf = (bundle: AccessBundleState): string => (bundle.status === 'absent' ? '' : bundle.bundleId);
 const channelIdOf = (channel: ChannelState): string => (channel.status === 'absent' ? '' : channel.channelId);

@@ -1,0 +1,98 @@
+import type { Connection, EgressRule } from '../agent-identity/agent-identity.document';
+import type { AgentIdentityBaseline } from '../agent-identity/agent-identity.state';
+import type { ActiveAccessBundle } from '../access-bundles/access-bundle.state';
+
+/** The bundles that reach one channel: attached to its workspace, and to the channel itself. */
+export interface AttachedBundles {
+  workspace: readonly ActiveAccessBundle[];
+  channel: readonly ActiveAccessBundle[];
+}
+
+export type BundleConnection = {
+  source: 'bundle';
+  bundle: string;
+  scope: 'workspace' | 'channel';
+} & Connection;
+
+/** One bundle as the channel sees it: what it provides, and the scope it reaches the channel from. */
+export interface EffectiveBundle {
+  bundle: string;
+  name: string;
+  scope: 'workspace' | 'channel';
+  connections: string[];
+  repositories: string[];
+  skills: string[];
+  instructions: string;
+  domains: EgressRule[];
+}
+
+const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
+
+/**
+ * What the baseline and the attached bundles give a channel together, widest scope first (the
+ * baseline, bundles on the workspace, bundles on the channel; bundles of one scope in id order).
+ */
+export function fromBundles(baseline: AgentIdentityBaseline, attached: AttachedBundles) {
+  const reaching = [
+    ...attached.workspace.map((bundle) => ({ bundle, scope: 'workspace' as const })),
+    ...attached.channel.map((bundle) => ({ bundle, scope: 'channel' as const })),
+  ];
+  const connectionsFrom = (scope: 'workspace' | 'channel'): BundleConnection[] =>
+    reaching
+      .filter((each) => each.scope === scope)
+      .flatMap(({ bundle }) =>
+        bundle.connections.map((connection) => ({
+          source: 'bundle' as const,
+          bundle: bundle.bundleId,
+          scope,
+          ...connection,
+        })),
+      );
+  return {
+    workspaceConnections: connectionsFrom('workspace'),
+    channelConnections: connectionsFrom('channel'),
+    repositories: sortedUnique([
+      ...baseline.repositories,
+      ...reaching.flatMap(({ bundle }) => bundle.repositories),
+    ]),
+    skills: [...baseline.skills, ...reaching.flatMap(({ bundle }) => bundle.skills)],
+    instructions: [baseline.instructions, ...reaching.map(({ bundle }) => bundle.instructions)]
+      .filter((text) => text !== '')
+      .join('\n\n'),
+    egress: [...baseline.egress, ...reaching.flatMap(({ bundle }) => bundle.domains)],
+    listed: reaching.map(({ bundle, scope }): EffectiveBundle => ({
+      bundle: bundle.bundleId,
+      name: bundle.name,
+      scope,
+      connections: bundle.connections.map((connection) => connection.id),
+      repositories: bundle.repositories,
+      skills: bundle.skills,
+      instructions: bundle.instructions,
+      domains: bundle.domains,
+    })),
+  };
+}
+
+const scopeRank = { channel: 0, workspace: 1, baseline: 2 } as const;
+
+/**
+ * Where two connections hold a connector (or an id), the narrowest scope wins: the channel's own
+ * extensions, then bundles attached to the channel, then bundles attached to the workspace, then
+ * the baseline's own; within a scope, the order the identity lists them (bundles by id). Stable.
+ */
+export function narrowestFirst<C extends { source: 'baseline' | 'channel' | 'bundle'; scope?: string }>(
+  connections: readonly C[],
+): C[] {
+  const rank = (connection: C): number =>
+    connection.source === 'channel'
+      ? -1
+      : connection.source === 'baseline'
+        ? scopeRank.baseline
+        : connection.scope === 'channel'
+          ? scopeRank.channel
+          : scopeRank.workspace;
+  return connections
+    .map((connection, index) => ({ connection, index }))
+    .sort((a, b) => rank(a.connection) - rank(b.connection) || a.index - b.index)
+    .map(({ connection }) => connection);
+}
