@@ -12,6 +12,8 @@ import {
   throwIfIssues,
 } from '../shared';
 import type { AgentIdentityCommand } from './agent-identity.commands';
+import { type ConnectionNarrowing, validateNarrowing } from './connection-narrowing';
+import type { Connection } from './agent-identity.document';
 import { agentIdentityDocumentSchema, type AgentIdentityDocument } from './agent-identity.document';
 import { diffBaseline, normalizeBaseline } from './agent-identity.diff';
 import type { AgentIdentityEvent } from './agent-identity.events';
@@ -22,6 +24,9 @@ function validateDocument(document: AgentIdentityDocument, catalog: ConnectorCat
     ...validateUniqueIds(document.connections, 'connections'),
     ...document.connections.flatMap((rule, index) =>
       validatePermissionRule(rule, catalog, `connections[${index}]`),
+    ),
+    ...document.connections.flatMap((connection, index) =>
+      validateNarrowing(connection.narrowing, `connections[${index}].narrowing`),
     ),
     ...validateUniqueIds(document.forbidden, 'forbidden'),
     ...document.forbidden.flatMap((rule, index) =>
@@ -77,6 +82,12 @@ const replaceById = <T extends { id: string }>(
   change: (item: T) => T,
 ): T[] => items.map((item) => (item.id === id ? change(item) : item));
 
+/** The connection with `narrowing` set, or without the field when null (never `narrowing: undefined`). */
+function withNarrowing(connection: Connection, narrowing: ConnectionNarrowing | null): Connection {
+  const { narrowing: _previous, ...rest } = connection;
+  return narrowing === null ? rest : { ...rest, narrowing };
+}
+
 const sorted = <T extends string>(values: readonly T[]): T[] => [...values].sort();
 
 function evolveBaseline(baseline: AgentIdentityBaseline, event: AgentIdentityEvent): AgentIdentityBaseline {
@@ -111,6 +122,13 @@ function evolveBaseline(baseline: AgentIdentityBaseline, event: AgentIdentityEve
           ...c,
           resources: event.data.resources,
         })),
+      };
+    case 'ConnectionNarrowingChanged':
+      return {
+        ...baseline,
+        connections: replaceById(baseline.connections, event.data.connectionId, (c) =>
+          withNarrowing(c, event.data.narrowing),
+        ),
       };
     case 'RepositoryAdded':
       return { ...baseline, repositories: sorted([...baseline.repositories, event.data.repository]) };

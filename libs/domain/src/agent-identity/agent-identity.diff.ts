@@ -3,6 +3,8 @@ import { diffOverlays, normalizeOverlay } from '../permissions/overlay-rule';
 import { normalizeRule, type PermissionRule } from '../permissions/permission-rule';
 import type { AgentIdentityEvent } from './agent-identity.events';
 import type { AgentIdentityBaseline } from './agent-identity.state';
+import { normalizeNarrowing } from './connection-narrowing';
+import type { Connection } from './agent-identity.document';
 import { sameValue } from '../shared';
 import { normalizeHostPattern } from '../egress/host-normalizer';
 
@@ -21,10 +23,17 @@ const canonicalHostPattern = (host: string): string => {
   return parsed.ok ? parsed.text : host;
 };
 
+const normalizeConnection = (connection: Connection): Connection => {
+  const rule = normalizeRule(connection);
+  return connection.narrowing === undefined
+    ? rule
+    : { ...rule, narrowing: normalizeNarrowing(connection.narrowing) };
+};
+
 /** Order and duplicates in the document carry no meaning; the baseline holds the canonical form. */
 export function normalizeBaseline(document: AgentIdentityBaseline): AgentIdentityBaseline {
   return {
-    connections: document.connections.map(normalizeRule),
+    connections: document.connections.map(normalizeConnection),
     repositories: sortedUnique(document.repositories),
     skills: sortedUnique(document.skills),
     instructions: document.instructions,
@@ -82,6 +91,12 @@ function diffConnections(
           added: without(connection.resources, previous.resources),
           removed: without(previous.resources, connection.resources),
         },
+      });
+    }
+    if (!sameValue(previous.narrowing ?? null, connection.narrowing ?? null)) {
+      events.push({
+        type: 'ConnectionNarrowingChanged',
+        data: { connectionId, narrowing: connection.narrowing ?? null },
       });
     }
   }

@@ -3,11 +3,14 @@ import { identifierSchema, skillNameSchema } from '../common/identifiers';
 import { invokePolicySchema, defaultInvokePolicy } from '../common/invoke-policy';
 import { overlayRuleSchema } from '../permissions/overlay-rule';
 import { permissionRuleSchema } from '../permissions/permission-rule';
+import { connectionNarrowingSchema } from './connection-narrowing';
 
 /** A connection of the agent: a connector, the agent-owned account, actions and resources. */
 export const connectionSchema = permissionRuleSchema.extend({
   /** Reference to the agent-owned account (e.g. a GitHub App installation, a service account). */
   account: z.string().min(1).max(200),
+  /** Where the connection's credential may be used: hosts, path prefixes, methods (connection-narrowing.ts). */
+  narrowing: connectionNarrowingSchema.optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 

@@ -5,6 +5,7 @@ import { overlayRuleSchema } from '../permissions/overlay-rule';
 import { permissionRuleSchema } from '../permissions/permission-rule';
 import { eventSchemasOf, type EventsOf } from '../shared';
 import { connectionSchema, egressRuleSchema, workspaceNamespaceSchema } from './agent-identity.document';
+import { connectionNarrowingSchema } from './connection-narrowing';
 
 const connectionId = identifierSchema;
 const listChange = { added: z.array(z.string()), removed: z.array(z.string()) };
@@ -19,6 +20,8 @@ const agentIdentityEvents = {
   ConnectionAccountChanged: z.object({ connectionId, account: z.string().min(1) }),
   ConnectionActionsChanged: z.object({ connectionId, actions: z.array(z.string()), ...listChange }),
   ConnectionResourcesChanged: z.object({ connectionId, resources: z.array(z.string()), ...listChange }),
+  /** The narrowing in canonical form; null: the connection is no longer narrowed. */
+  ConnectionNarrowingChanged: z.object({ connectionId, narrowing: connectionNarrowingSchema.nullable() }),
   RepositoryAdded: repository,
   RepositoryRemoved: repository,
   SkillEnabled: skill,
