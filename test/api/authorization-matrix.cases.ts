@@ -293,6 +293,19 @@ export const CASES: Record<string, Case> = {
     scope: 'channel',
     build: (scene, place) => ({ body: { ...agentAction(place), idempotencyKey: scene.fresh('act') } }),
   },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/memory-events': {
+    scope: 'channel',
+    build: (scene, place) => ({
+      body: {
+        idempotencyKey: scene.fresh('mem'),
+        namespace: `channel:${place.channel}`,
+        keyDigest: 'c'.repeat(64),
+        sizeBytes: 10,
+        operation: 'write',
+        invokedBy: place.requester,
+      },
+    }),
+  },
   'POST /v1/workspaces/{workspaceId}/agent-actions/{idempotencyKey}/outcome': {
     scope: 'channel',
     build: async (scene, place, key) => {

@@ -155,6 +155,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
     ok: ['svc-actions'],
     past: [],
   },
+  // The runtime that records agent actions records the agent's memory updates too.
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/memory-events': { ok: ['svc-actions'], past: [] },
   'GET /v1/workspaces/{workspaceId}/agent-actions/{idempotencyKey}': {
     ok: [...AUDITORS, 'svc-actions'],
     private: [...AUDITORS, 'svc-actions'],

@@ -12,6 +12,7 @@ import type { AppConfig } from '@mandate/config';
 import { AuthModule, type TokenVerifier, type WorkspaceRoleResolver } from '@mandate/auth';
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
 import { AgentActionsModule } from './agent-actions/agent-actions.module';
+import { MemoryUpdatesModule } from './memory-updates/memory-updates.module';
 import { AuditModule } from './audit/audit.module';
 import { AccessModule } from './access/access.module';
 import { CredentialLeasesModule } from './credential-leases/credential-leases.module';
@@ -84,6 +85,7 @@ export class AppModule {
         IdentityModule,
         AccessBundlesModule,
         AgentActionsModule,
+        MemoryUpdatesModule,
         AuditModule,
         AccessModule,
         DirectoryModule,

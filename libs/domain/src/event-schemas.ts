@@ -5,6 +5,7 @@ import { credentialRevocationEventSchemas } from './credentials/credential-revoc
 import { credentialEventSchemas } from './credentials/credential.events';
 import { egressEventSchemas } from './egress/egress.events';
 import { gatewaySessionEventSchemas } from './gateway/gateway-session.events';
+import { memoryUpdateEventSchemas } from './memory/memory-update.events';
 import type { EventSchema } from './shared';
 import { identityEventSchemas } from './identity-event-schemas';
 
@@ -18,4 +19,5 @@ export const eventSchemas: readonly EventSchema[] = [
   ...gatewaySessionEventSchemas,
   ...credentialLeaseEventSchemas,
   ...credentialRevocationEventSchemas,
+  ...memoryUpdateEventSchemas,
 ];

@@ -12,5 +12,6 @@ export * from './egress';
 export * from './credentials';
 export * from './gateway';
 export * from './external-accounts';
+export * from './memory';
 export * from './identity-event-schemas';
 export * from './event-schemas';

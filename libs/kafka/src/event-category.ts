@@ -14,6 +14,7 @@ const PREFIXES: ReadonlyArray<readonly [prefix: string, category: EventCategory]
   ['access-request-', 'access'],
   ['approval-policy-', 'access'],
   ['agent-action-', 'agent-actions'],
+  ['memory-update-', 'agent-actions'],
 ];
 
 export function categoryOf(streamId: string): EventCategory {

@@ -8,6 +8,7 @@ describe('event categories', () => {
     ['access-request-01J', 'access'],
     ['approval-policy-acme', 'access'],
     ['agent-action-acme-2026-11', 'agent-actions'],
+    ['memory-update-acme.run-1:mem-1', 'agent-actions'],
     ['credential-acme', 'other'],
     ['workspaces', 'other'],
   ])('given stream %s, then its category is %s', (streamId, category) => {

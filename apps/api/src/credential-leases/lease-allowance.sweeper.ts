@@ -20,7 +20,7 @@ const SWEEPER: Actor = { kind: 'system', id: 'lease-allowance-sweeper' };
 
 /**
  * Events that record what happened and never take a permission away: the hot path's own records
- * (agent actions, egress refusals, gateway sessions), leases, and requests not granted. They do not
+ * (agent actions, memory updates, egress refusals, gateway sessions), leases, and requests not granted. They do not
  * mark their workspace, so a busy workspace is not evaluated again on every look. Anything not
  * listed marks it: an event type added later costs a sweep, never a missed end.
  */
@@ -30,6 +30,8 @@ const RECORDS_ONLY = new Set([
   'AgentActionFailed',
   'AgentActionDenied',
   'EgressDenied',
+  'MemoryUpdateRecorded',
+  'MemoryUpdateDenied',
   'GatewaySessionOpened',
   'CredentialLeaseIssued',
   'CredentialLeaseRevoked',

@@ -54,7 +54,10 @@ export class ChannelChecksController {
 
   @Post('memory-check')
   @HttpCode(200)
-  @ApiOperation({ summary: 'May the agent in this channel read this memory namespace?' })
+  @ApiOperation({
+    summary:
+      'May the agent in this channel read (mode read, the default) or write (mode write) this memory namespace?',
+  })
   @ApiOkResponse({ schema: boundaryAnswerDoc })
   memory(
     @CurrentPrincipal() principal: Principal,

@@ -6,8 +6,9 @@ import {
   type CanonicalHost,
   checkEgress,
   checkInvoke,
-  checkMemory,
+  checkMemoryAccess,
   type Decision,
+  type MemoryMode,
   DomainError,
   evaluate,
   normalizeHost,
@@ -157,10 +158,11 @@ export class PermissionChecksService {
     principal: Principal,
     workspaceId: string,
     channelId: string,
-    request: { namespace: string; at?: string; minPosition?: number },
+    request: { namespace: string; mode: MemoryMode; at?: string; minPosition?: number },
   ) {
+    const { namespace, mode } = request;
     return this.boundary(principal, workspaceId, channelId, request, (permissions) =>
-      checkMemory(permissions.compiled, { channelId, namespace: request.namespace }),
+      checkMemoryAccess(permissions.compiled, { channelId, namespace, mode }),
     );
   }
 

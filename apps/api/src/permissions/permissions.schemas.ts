@@ -43,7 +43,12 @@ export type AsOfQuery = z.infer<typeof asOfQuerySchema>;
 const boundary = { at: instant.optional(), minPosition: position.optional() };
 export const invokeCheckSchema = z.strictObject({ principal: principalIdSchema, ...boundary });
 export type InvokeCheck = z.infer<typeof invokeCheckSchema>;
-export const memoryCheckSchema = z.strictObject({ namespace: z.string().min(1).max(200), ...boundary });
+export const memoryCheckSchema = z.strictObject({
+  namespace: z.string().min(1).max(200),
+  /** `read` (the default, so callers from before writes were checked keep their answers) or `write`. */
+  mode: z.enum(['read', 'write']).default('read'),
+  ...boundary,
+});
 export type MemoryCheck = z.infer<typeof memoryCheckSchema>;
 export const egressCheckSchema = z.strictObject({
   host: z.string().min(1).max(253),

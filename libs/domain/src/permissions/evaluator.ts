@@ -81,7 +81,11 @@ function decideIn(
 const allow = (rule: string, reason: string): BoundaryDecision => ({ allowed: true, reason, rule });
 const refuse = (rule: string, reason: string): BoundaryDecision => ({ allowed: false, reason, rule });
 
-function activeChannel(compiled: CompiledWorkspace, channelId: string): CompiledChannel | BoundaryDecision {
+/** The channel a boundary check is about, or its refusal when unknown or archived. */
+export function activeChannel(
+  compiled: CompiledWorkspace,
+  channelId: string,
+): CompiledChannel | BoundaryDecision {
   const channel = compiled.channels.get(channelId);
   if (channel === undefined) return refuse('unknown-channel', 'The channel is unknown');
   if (channel.archived) return refuse('archived-channel', 'The channel is archived');

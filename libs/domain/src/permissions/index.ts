@@ -4,6 +4,7 @@ export * from './resource-pattern';
 export * from './compiled-identity';
 export * from './decision';
 export * from './evaluator';
+export * from './memory-rules';
 export * from './effective-identity';
 export * from './effective-bundles';
 export * from './resource-normalizer';
