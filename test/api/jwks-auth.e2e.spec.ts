@@ -211,4 +211,15 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
 
     expect([response.status, response.body.code]).toEqual([401, 'invalid-token']);
   });
+
+  it('given jwks mode, when anyone asks for a development console session, then 403 dev-mode-only and no token', async () => {
+    const response = await fetch(`${apiUrl}/v1/dev/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ principalId: 'alice' }),
+    });
+    const body = (await response.json()) as { code?: string; token?: string };
+
+    expect([response.status, body.code, body.token]).toEqual([403, 'dev-mode-only', undefined]);
+  });
 });
