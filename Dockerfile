@@ -16,6 +16,8 @@ COPY scripts ./scripts
 COPY libs ./libs
 COPY apps ./apps
 COPY workflows ./workflows
+# The web console the API serves at /console: built here, nothing fetched at run time.
+RUN npm run build:console
 
 ENV NODE_ENV=production
 # Named volumes mounted at /data take this ownership, so the unprivileged user can write there.

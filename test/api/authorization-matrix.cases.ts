@@ -119,6 +119,7 @@ export const CASES: Record<string, Case> = {
   'GET /healthz': { scope: 'global', build: none },
   'GET /readyz': { scope: 'global', build: none },
   'GET /v1/me': { scope: 'global', build: none },
+  'POST /v1/dev/sessions': { scope: 'global', build: () => ({ body: { principalId: 'newcomer' } }) },
   'GET /v1/audit/verify': { scope: 'global', build: none },
   'GET /v1/workspaces': { scope: 'global', build: none },
   'GET /v1/workspaces/{workspaceId}/members': { scope: 'workspace', build: none },
@@ -382,6 +383,11 @@ export const CASES: Record<string, Case> = {
     }),
   },
   'GET /v1/workspaces/{workspaceId}/access-requests': { scope: 'workspace', build: none },
+  // A stream that ends at once (`ready`, then `end`): what is admitted is the same.
+  'GET /v1/workspaces/{workspaceId}/access-request-updates': {
+    scope: 'workspace',
+    build: () => ({ query: { timeoutSeconds: '0' } }),
+  },
   'GET /v1/workspaces/{workspaceId}/access-requests/{requestId}': onRequest('pending', undefined, false),
   'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/approve': onRequest('pending', {
     comment: null,

@@ -83,6 +83,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /healthz': { ok: EVERYONE },
   'GET /readyz': { ok: EVERYONE },
   'GET /v1/me': { ok: EVERYONE },
+  // The console's development sign-in: anyone may ask (AUTH_MODE=dev only, as the test API runs).
+  'POST /v1/dev/sessions': { ok: EVERYONE },
   // Lists the caller's own workspaces (every one for a platform admin).
   'GET /v1/workspaces': { ok: EVERYONE },
 
@@ -187,6 +189,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   // Requests of a private channel are as private as the channel.
   'POST /v1/workspaces/{workspaceId}/access-requests': { ok: [...MEMBERS, 'svc-request'] },
   'GET /v1/workspaces/{workspaceId}/access-requests': { ok: MEMBERS },
+  'GET /v1/workspaces/{workspaceId}/access-request-updates': { ok: MEMBERS },
   'GET /v1/workspaces/{workspaceId}/access-requests/{requestId}': { ok: MEMBERS },
   'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/approve': { ok: APPROVERS },
   'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/deny': { ok: APPROVERS },

@@ -23,6 +23,8 @@ import {
 } from '@mandate/observability';
 import { temporalConnectionOptions } from '@mandate/temporal';
 import { AppModule } from './app.module';
+import { ConsoleModule } from './console/console.module';
+import { registerConsole } from './console/console.static';
 import { EventStoreReadinessCheck } from './health/event-store.readiness-check';
 import { KafkaReadinessCheck } from './health/kafka.readiness-check';
 import { TemporalReadinessCheck } from './health/temporal.readiness-check';
@@ -96,7 +98,7 @@ export async function createApiApp(
       readiness,
       metrics,
       roleResolver: overrides.roleResolver,
-      imports: [KafkaModule, ...(overrides.imports ?? [])],
+      imports: [KafkaModule, ConsoleModule, ...(overrides.imports ?? [])],
     }),
     adapter,
     // JSON only: Nest's own parsers (JSON + urlencoded) are off; Fastify's JSON parser stays.
@@ -115,6 +117,7 @@ export async function createApiApp(
     authenticator: app.get(BearerAuthenticator),
     checks: app.get(PermissionChecksService),
   });
+  registerConsole(fastify);
   return app;
 }
 

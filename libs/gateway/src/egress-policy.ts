@@ -32,5 +32,9 @@ export function decideEgress(
     principalId: session.invokedBy,
   });
   if (!invoke.allowed) return invoke;
-  return checkEgress(permissions.compiled, { host: target.host, port: target.port });
+  return checkEgress(permissions.compiled, {
+    host: target.host,
+    port: target.port,
+    channelId: session.channelId,
+  });
 }

@@ -42,7 +42,11 @@ import { type AskedFor, isSameRequest, locateRequest, type RequestLocation } fro
 import { AccessRequestLimits } from './access-request.limits';
 import { AccessRequestQueries, requestNotFound } from './access-request.queries';
 import { validateTarget } from './access-request.target';
+import { requireIdentityEnabled } from './identity-switch.guard';
 import { JitWorkflowRunner } from './jit-workflow.runner';
+
+/** Updates that add to what the agent may do: refused while its identity is disabled there. */
+const WIDENING_UPDATES: ReadonlySet<string> = new Set([approveUpdate.name, extendUpdate.name]);
 
 /** What every JIT command answers: the status after it and the log position to check with `minPosition`. */
 export interface AccessStepAnswer extends JitStepResult {
@@ -228,6 +232,12 @@ export class AccessRequestCommands {
   ): Promise<AccessStepAnswer> {
     const caller = await this.caller(principal, workspaceId);
     const stored = await this.queries.visible(principal, caller.callerRoles, workspaceId, requestId);
+    if (WIDENING_UPDATES.has(update.name)) {
+      requireIdentityEnabled(
+        this.projections.projection.workspace(workspaceId),
+        stored.state.request.channelId,
+      );
+    }
     const result = await this.workflows.send(stored, update, commandOf, { ...caller, ...fields } as Args);
     return { requestId, ...result };
   }

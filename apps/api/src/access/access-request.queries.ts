@@ -39,6 +39,8 @@ export interface AccessRequestSummary {
   requestedAt: string;
   quorum: number;
   approvals: number;
+  /** Who approved the open round so far. */
+  votes: string[];
   /** Seconds until the open approval round times out (pending requests and extensions). */
   approvalTimeLeftSeconds: number | null;
   expiresAt: string | null;
@@ -197,6 +199,7 @@ export class AccessRequestQueries {
       requestedAt: entry.requestedAt,
       quorum: request.policy.quorum,
       approvals: round?.votes.length ?? 0,
+      votes: round?.votes ?? [],
       approvalTimeLeftSeconds: round === null ? null : secondsUntil(round.approvalDeadline),
       expiresAt: grant?.expiresAt ?? null,
       accessTimeLeftSeconds: state.status === 'active' ? secondsUntil(state.grant.expiresAt) : null,

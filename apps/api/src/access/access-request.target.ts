@@ -7,11 +7,13 @@ import {
 } from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
 import type { CreateAccessRequestBody } from './access.schemas';
+import { requireIdentityEnabled } from './identity-switch.guard';
 
 /**
  * Request-time checks against the current effective identity, so a refused request starts
  * nothing: the workspace exists, the channel exists, is live and visible to the caller (one it may
- * not see is answered as one that does not exist), the rule parses against the catalog, and no
+ * not see is answered as one that does not exist), the identity is not disabled there (the kill
+ * switch), the rule parses against the catalog, and no
  * guardrail (forbid) covers what is asked for.
  */
 export function validateTarget(
@@ -33,6 +35,7 @@ export function validateTarget(
       [{ path: 'body.channelId', message: 'unknown or archived channel' }],
     );
   }
+  requireIdentityEnabled(workspace, body.channelId, 'body.channelId');
   const rule = {
     id: 'request',
     connector: body.connector,

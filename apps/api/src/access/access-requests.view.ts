@@ -4,6 +4,7 @@ import { ReadinessRegistry, type Logger } from '@mandate/observability';
 import { type AccessRequestEntry, AccessRequestsReadModel, ProjectionRunner } from '@mandate/projections';
 import { LOGGER } from '../app.tokens';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { AccessRequestChanges, type ChangeListener } from './access-request-changes';
 
 export type { AccessRequestEntry };
 
@@ -17,6 +18,7 @@ export type { AccessRequestEntry };
 export class AccessRequestsView implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly model: AccessRequestsReadModel;
   private readonly runner: ProjectionRunner;
+  private readonly changes = new AccessRequestChanges();
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -30,7 +32,7 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
     this.runner = new ProjectionRunner({
       name: 'access-requests view',
       store,
-      projection: this.model,
+      projection: this.changes.observe(this.model),
       logger,
     });
     readiness.register({ name: 'access-requests', check: async () => this.runner.health() });
@@ -50,5 +52,20 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
 
   get(workspaceId: string, requestId: string): AccessRequestEntry | undefined {
     return this.model.get(workspaceId, requestId);
+  }
+
+  /** True once the view has applied `position`; false if it did not within `timeoutMs`. */
+  reached(position: number, timeoutMs: number): Promise<boolean> {
+    return this.runner.waitForPosition(position, timeoutMs);
+  }
+
+  /** Position of the last event the view applied. */
+  get position(): number {
+    return this.model.position;
+  }
+
+  /** Tells `listener` of the workspace's requests the view changed, until the returned function is called. */
+  onChange(workspaceId: string, listener: ChangeListener): () => void {
+    return this.changes.listen(workspaceId, listener);
   }
 }

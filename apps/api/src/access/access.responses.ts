@@ -38,6 +38,7 @@ export const inboxDoc = toOpenApiSchema(
         requestedAt: z.string(),
         quorum: z.number().int(),
         approvals: z.number().int(),
+        votes: z.array(z.string()).describe('Who approved the open round so far'),
         approvalTimeLeftSeconds: z.number().int().nullable(),
         expiresAt: z.string().nullable(),
         accessTimeLeftSeconds: z.number().int().nullable(),

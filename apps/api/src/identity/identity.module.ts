@@ -7,6 +7,7 @@ import { ChannelsController } from './channels.controller';
 import { CommandRunner } from '../core/command-runner';
 import { ConnectorsController } from './connectors.controller';
 import { IdentityService } from './identity.service';
+import { KillSwitchController } from './kill-switch.controller';
 import { WorkspacesController } from './workspaces.controller';
 
 /**
@@ -21,6 +22,7 @@ import { WorkspacesController } from './workspaces.controller';
     AgentIdentityController,
     ChannelsController,
     ChannelOverridesController,
+    KillSwitchController,
   ],
   providers: [CommandRunner, IdentityService],
   exports: [CommandRunner],

@@ -13,6 +13,7 @@ import {
   principalIdSchema,
   skillNameSchema,
   skillOverrideSchema,
+  switchReasonSchema,
   workspaceNameSchema,
   workspaceRoleSchema,
 } from '@mandate/domain';
@@ -59,6 +60,8 @@ export const channelSkillParams = channelParams.extend({ skill: skillNameSchema 
 export const skillBody = z.strictObject({ state: skillOverrideSchema });
 export const memoryScopeBody = z.strictObject({ sharedNamespaces: z.array(z.string().min(1).max(200)) });
 export const invokePolicyBody = invokePolicySchema;
+/** Why the agent identity is switched off or on: recorded with the switch, shown in every denial. */
+export const switchBody = z.strictObject({ reason: switchReasonSchema });
 
 export type WorkspaceParams = z.infer<typeof workspaceParams>;
 export type MemberRoleParams = z.infer<typeof memberRoleParams>;

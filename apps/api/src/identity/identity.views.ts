@@ -31,6 +31,8 @@ export interface WorkspaceView {
   groups: { groupId: string; name: string; members: string[] }[];
   /** Subjects of the services bound to the workspace. */
   services: string[];
+  /** Present while the agent identity is disabled in the whole workspace (the kill switch). */
+  identityDisabled?: { reason: string };
   revision: number;
 }
 
@@ -55,6 +57,7 @@ export function workspaceViewOf(workspace: ActiveWorkspace, revision: number): W
       .sort((a, b) => a.principalId.localeCompare(b.principalId)),
     groups: Object.entries(workspace.groups).map(([groupId, group]) => ({ groupId, ...group })),
     services: workspace.services,
+    ...(workspace.identityDisabled && { identityDisabled: workspace.identityDisabled }),
     revision,
   };
 }

@@ -1,4 +1,11 @@
-import { checkMemory, type EffectiveIdentity, type EgressRule, type InvokePolicy } from '@mandate/domain';
+import {
+  checkMemory,
+  type DisabledView,
+  disabledView,
+  type EffectiveIdentity,
+  type EgressRule,
+  type InvokePolicy,
+} from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
 
 export interface IdentityConnection {
@@ -32,6 +39,8 @@ export interface ChannelIdentity {
   invokePolicy: { source: 'workspace' | 'channel'; policy: InvokePolicy };
   /** The access bundles reaching the channel and what each provides, naming the scope it is attached to. */
   bundles: EffectiveIdentity['bundles'];
+  /** The kill switch in force here (workspace or channel), or null: while set, every check denies. */
+  disabled: DisabledView | null;
 }
 
 /** The channel's effective identity at `nowMs`: baseline, overrides and the grants active then. */
@@ -85,5 +94,6 @@ export function channelIdentity(
     egress: identity.egress,
     invokePolicy: identity.invokePolicy,
     bundles: identity.bundles,
+    disabled: channel.disabled === undefined ? null : disabledView(channel.disabled),
   };
 }

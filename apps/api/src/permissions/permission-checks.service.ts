@@ -182,7 +182,7 @@ export class PermissionChecksService {
     let host: CanonicalHost | undefined;
     const answer = await this.boundary(principal, workspaceId, channelId, request, (permissions) => {
       host = canonicalHostOf(request.host);
-      return checkEgress(permissions.compiled, { host, port: request.port });
+      return checkEgress(permissions.compiled, { host, port: request.port, channelId });
     });
     if (!answer.allowed && host !== undefined) {
       const { reason, rule } = answer;

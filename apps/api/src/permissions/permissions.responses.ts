@@ -3,7 +3,7 @@ import { toOpenApiSchema } from '@mandate/http';
 
 /** Response shapes, for the OpenAPI document only (answers are built from typed domain values). */
 const provenance = z.object({
-  layer: z.enum(['forbid', 'restrict', 'jit', 'channel', 'baseline', 'default']),
+  layer: z.enum(['disabled', 'forbid', 'restrict', 'jit', 'channel', 'baseline', 'default']),
   rule: z.string(),
   pattern: z.string().optional(),
   grantId: z.string().optional(),
@@ -27,7 +27,13 @@ const checkAnswer = z.object({
 export const checkAnswerDoc = toOpenApiSchema(checkAnswer);
 export const batchAnswerDoc = toOpenApiSchema(z.object({ results: z.array(checkAnswer) }));
 export const boundaryAnswerDoc = toOpenApiSchema(
-  z.object({ allowed: z.boolean(), reason: z.string(), rule: z.string(), position: z.number().int() }),
+  z.object({
+    allowed: z.boolean(),
+    reason: z.string(),
+    rule: z.string(),
+    layer: z.literal('disabled').optional().describe('Present when the kill switch decided'),
+    position: z.number().int(),
+  }),
 );
 const rule = z.object({
   id: z.string(),
@@ -80,6 +86,10 @@ export const channelIdentityDoc = toOpenApiSchema(
       policy: z.record(z.string(), z.unknown()),
     }),
     position: z.number().int(),
+    disabled: z
+      .object({ scope: z.enum(['workspace', 'channel']), rule: z.string(), reason: z.string() })
+      .nullable()
+      .describe('The kill switch in force here; while set every check denies with layer `disabled`'),
     leases: z
       .array(
         z.object({

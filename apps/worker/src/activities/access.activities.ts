@@ -8,6 +8,7 @@ import {
   toRefusal,
 } from '@mandate/workflows';
 import { signedByApi, withAuthorityFromLog } from './access-authority';
+import { requireSwitchAuthority } from './kill-switch-authority';
 
 /** Namespace of the deterministic ids of events appended by workflow steps. */
 const WORKFLOW_EVENT_NAMESPACE = '5b0d6a3e-0f4e-4c52-9a53-7f3f8c9e2a11';
@@ -57,6 +58,11 @@ export function createAccessActivities(
           throw new DomainError('not_found', 'request-not-found', 'Access request not found');
         }
         const trusted = await withAuthorityFromLog(store, workspaceId, command);
+        const channelId =
+          command.type === 'RequestAccess'
+            ? command.channelId
+            : (stored[0]?.data as { channelId?: string } | undefined)?.channelId;
+        await requireSwitchAuthority(store, workspaceId, channelId, trusted);
         const result = await handleCommand(store, signedByApi(keyOf(), signature), streamId, trusted, {
           retryOnConflict: 3,
           toEnvelope: (events: AccessRequestEvent[]) =>

@@ -97,8 +97,9 @@ export function cancel(
       `The request is ${existing.status}; it can no longer be cancelled`,
     );
   }
-  // The pair: a service sharing the requester's subject is someone else.
-  if (!sameActor(command.actor, requesterOf(existing.request))) {
+  // The pair: a service sharing the requester's subject is someone else. The system cancels for
+  // the kill switch; the authoritative step admits that only while the log holds the scope disabled.
+  if (command.actor.kind !== 'system' && !sameActor(command.actor, requesterOf(existing.request))) {
     throw refusal('forbidden', 'not-the-requester', 'Only the requester may cancel a request');
   }
   return [

@@ -2,6 +2,7 @@ import type { WorkspaceCaller } from '../common/command';
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import type { OverlayRule } from '../permissions/overlay-rule';
+import type { SwitchIdentity } from '../kill-switch/kill-switch.decisions';
 import type { PermissionRule } from '../permissions/permission-rule';
 import type {
   ChannelExtension,
@@ -31,4 +32,5 @@ export type ChannelCommand =
   | On<'SetChannelSkill', { skill: string; state: SkillOverride }>
   | On<'SetChannelMemoryScope', { sharedNamespaces: string[]; namespaces: NamespaceDirectory }>
   | On<'SetChannelInvokePolicy', { policy: InvokePolicy | null }>
-  | On<'SetChannelOverlays', WithCatalog & { overlays: OverlayRule[] }>;
+  | On<'SetChannelOverlays', WithCatalog & { overlays: OverlayRule[] }>
+  | On<SwitchIdentity['type'], Pick<SwitchIdentity, 'reason'>>;

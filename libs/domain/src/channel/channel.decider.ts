@@ -1,6 +1,7 @@
 import { identifierSchema, skillNameSchema } from '../common/identifiers';
 import { invokePolicySchema, normalizeInvokePolicy, sameInvokePolicy } from '../common/invoke-policy';
 import { holdsRole } from '../common/workspace-role';
+import { switchChannelIdentity } from '../kill-switch/kill-switch.decisions';
 import { permissionRuleSchema } from '../permissions/permission-rule';
 import { assertNever, type Decider, DomainError, ownValue, parseOrThrow, sameValue } from '../shared';
 import { evolve } from './channel.evolve';
@@ -121,6 +122,18 @@ function decideOnActive(
     }
     case 'SetChannelOverlays':
       return decideOverlays(channel, command);
+    // Disabling only takes away, so the channel's admins may; turning it back on widens again.
+    case 'DisableAgentIdentity':
+      requireChannelAdmin(channel, command);
+      return switchChannelIdentity(command, channel);
+    case 'EnableAgentIdentity':
+      requireWorkspaceAdmin(
+        command,
+        'forbidden-widening',
+        'Enabling the agent identity in a channel needs a workspace admin',
+        'reason',
+      );
+      return switchChannelIdentity(command, channel);
     default:
       return assertNever(command);
   }

@@ -3,6 +3,7 @@ import { identifierSchema, principalIdSchema } from '../common/identifiers';
 import { invokePolicySchema } from '../common/invoke-policy';
 import { overlayRuleSchema } from '../permissions/overlay-rule';
 import { permissionRuleSchema } from '../permissions/permission-rule';
+import { channelSwitchEvents } from '../kill-switch/kill-switch.events';
 import { eventSchemasOf, type EventsOf } from '../shared';
 import {
   channelExtensionSchema,
@@ -38,6 +39,7 @@ const channelEvents = {
   ChannelSkillOverrideSet: z.object({ channelId, skill: z.string(), state: skillOverrideSchema }),
   ChannelMemoryScopeChanged: z.object({ channelId, sharedNamespaces: z.array(z.string()) }),
   ChannelInvokePolicyChanged: z.object({ channelId, policy: invokePolicySchema.nullable() }),
+  ...channelSwitchEvents,
   ChannelOverlayAdded: z.object({ channelId, rule: overlayRuleSchema }),
   ChannelOverlayChanged: z.object({ channelId, rule: overlayRuleSchema }),
   ChannelOverlayRemoved: ruleRemoved,

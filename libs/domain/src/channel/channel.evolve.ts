@@ -1,4 +1,5 @@
 import { overlaysWith } from '../permissions/overlay-rule';
+import { withIdentityDisabled, withIdentityEnabled } from '../kill-switch/kill-switch.model';
 import type { PermissionRule } from '../permissions/permission-rule';
 import { assertNever } from '../shared';
 import type { ChannelEvent } from './channel.events';
@@ -9,7 +10,10 @@ const withoutRule = <R extends PermissionRule>(rules: readonly R[], ruleId: stri
 
 function evolveBody(
   body: ChannelBody,
-  event: Exclude<ChannelEvent, { type: 'ChannelCreated' | 'ChannelArchived' }>,
+  event: Exclude<
+    ChannelEvent,
+    { type: 'ChannelCreated' | 'ChannelArchived' | 'ChannelAgentIdentityDisabled' | 'ChannelAgentIdentityEnabled' }
+  >,
 ): ChannelBody {
   switch (event.type) {
     case 'ChannelMemberAdded':
@@ -72,6 +76,11 @@ export function evolve(state: ChannelState, event: ChannelEvent): ChannelState {
       };
     case 'ChannelArchived':
       return state.status === 'active' ? { ...state, status: 'archived' } : state;
+    // Not through evolveBody: its result is spread over the state, which would keep the field.
+    case 'ChannelAgentIdentityDisabled':
+      return state.status === 'absent' ? state : withIdentityDisabled(state, event.data.reason);
+    case 'ChannelAgentIdentityEnabled':
+      return state.status === 'absent' ? state : withIdentityEnabled(state);
     default:
       return state.status === 'absent' ? state : { ...state, ...evolveBody(state, event) };
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InvokePolicy } from '../common/invoke-policy';
+import type { Switchable } from '../kill-switch/kill-switch.model';
 import type { OverlayRule } from '../permissions/overlay-rule';
 import { permissionRuleSchema, type PermissionRule } from '../permissions/permission-rule';
 
@@ -40,7 +41,7 @@ export const channelNamespace = (channelId: string): string => `channel:${channe
 export const channelStreamId = (workspaceId: string, channelId: string): string =>
   `channel-${workspaceId}.${channelId}`;
 
-export interface ChannelBody {
+export interface ChannelBody extends Switchable {
   channelId: string;
   workspaceId: string;
   name: string;

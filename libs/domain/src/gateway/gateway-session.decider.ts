@@ -27,6 +27,9 @@ function decide(command: GatewaySessionCommand, state: GatewaySessionState): Gat
       if (invoke.rule === 'unknown-channel') {
         throw new DomainError('not_found', 'channel-not-found', 'Channel not found');
       }
+      if (invoke.layer === 'disabled') {
+        throw new DomainError('conflict', 'identity-disabled', invoke.reason);
+      }
       if (!invoke.allowed) {
         throw new DomainError('forbidden', 'invoker-refused', invoke.reason, [
           { path: 'invokedBy', message: invoke.reason },

@@ -47,6 +47,20 @@ describe('gateway session decider', () => {
       .thenRefuses({ code: 'invoker-refused', kind: 'forbidden', path: 'invokedBy' });
   });
 
+  it('given the identity disabled in the channel, when a session is opened, then it is refused as identity-disabled', () => {
+    const disabled: BoundaryDecision = {
+      allowed: false,
+      reason: 'The agent identity is disabled in this channel: leak',
+      rule: 'channel/eng/disabled',
+      layer: 'disabled',
+    };
+    const refusal = spec
+      .given()
+      .when(open({ invoke: disabled }))
+      .thenRefuses({ code: 'identity-disabled', kind: 'conflict' });
+    expect(refusal.message).toBe('The agent identity is disabled in this channel: leak');
+  });
+
   it('given an unknown channel, when a session is opened, then it is the 404 an unknown channel gets', () => {
     const unknown: BoundaryDecision = {
       allowed: false,

@@ -9,6 +9,7 @@ import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import { compileRule, type LayerTable } from './compile-rules';
 import { compileOverlays, type OverlayLookup, type OverlayTable } from './compiled-overlays';
 import type { Decision } from './decision';
+import { channelSwitch } from './kill-switch';
 import type { PatternIndex } from './pattern-index';
 import type { SegmentSyntax } from './resource-normalizer';
 
@@ -40,6 +41,11 @@ export interface CompiledChannel {
   overlays: OverlayTable;
   /** connector → action → slot; a missing slot means no layer mentions it: default deny. */
   slots: Map<string, Map<string, ActionSlot>>;
+  /**
+   * Evaluation step 0: while the identity is disabled here or for the whole workspace, the one
+   * answer to everything. The workspace's switch is set over the channel's own by CompiledWorkspace.
+   */
+  disabled?: Decision;
 }
 
 /** A channel's own tables (forbid, restrict, extend), compiled from its state; slots are left empty. */
@@ -62,6 +68,7 @@ export function compileChannel(
     // Channel states folded before overlays existed have none.
     overlays: compileOverlays(state.overlays ?? [], catalog, prefix),
     slots: new Map(),
+    disabled: channelSwitch(undefined, state),
   };
   for (const rule of state.forbidden) {
     compileRule(channel.forbid, rule, catalog, {

@@ -17,7 +17,8 @@ import {
 } from './compiled-bundles';
 import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
 import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
-import type { ActiveGrant } from './decision';
+import type { ActiveGrant, Decision } from './decision';
+import { channelSwitch, workspaceDisabledDecision } from './kill-switch';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
 import { segmentSyntax } from './resource-normalizer';
 import { matchesNothing } from '../shared/linear-pattern';
@@ -82,6 +83,10 @@ export class CompiledWorkspace {
   get egressWildcard(): ReadonlyMap<string, ReadonlySet<number>> {
     return this.egressDomains;
   }
+  /** The denial of everything while the identity is disabled for the whole workspace. */
+  get disabled(): Decision | undefined {
+    return this.workspaceDisabled;
+  }
 
   /** The agent's identity as seen from a channel (baseline plus overrides), for "what may it do here?". */
   effectiveIdentity(channelId: string): EffectiveIdentity | undefined {
@@ -111,9 +116,12 @@ export class CompiledWorkspace {
   channelEgress(channelId: string): ReturnType<typeof compileEgress> | undefined {
     return this.channelBundleEgress.get(channelId);
   }
+  private disabledReason: string | undefined;
+  private workspaceDisabled: Decision | undefined;
 
   setWorkspace(state: WorkspaceState): void {
     if (state.status !== 'active') return;
+    this.switchIdentity(state.identityDisabled?.reason);
     this.memberRoles = new Map(Object.entries(state.members));
     this.groupMembers = new Map(
       Object.entries(state.groups).map(([id, group]) => [id, new Set(group.members)]),
@@ -152,6 +160,7 @@ export class CompiledWorkspace {
     const channelBundles = bundlesAttachedTo(this.bundleStates.values(), channelScope);
     compileBundleConnections(channel.extend, channelBundles, 'channel', this.catalog);
     this.channelBundleEgress.set(state.channelId, compileEgress(bundleDomains(channelBundles)));
+    channel.disabled = this.workspaceDisabled ?? channel.disabled;
     this.rebuildSlots(channel);
     this.compiledChannels.set(channel.channelId, channel);
   }
@@ -203,6 +212,16 @@ export class CompiledWorkspace {
 
   activeGrants(): ActiveGrant[] {
     return [...this.grants.values()].map(({ grant }) => grant);
+  }
+
+  /** Step 0 for the whole workspace: set over every channel's own switch, and lifted from them. */
+  private switchIdentity(reason: string | undefined): void {
+    if (reason === this.disabledReason) return;
+    this.disabledReason = reason;
+    this.workspaceDisabled = reason === undefined ? undefined : workspaceDisabledDecision(reason);
+    for (const channel of this.compiledChannels.values()) {
+      channel.disabled = channelSwitch(this.workspaceDisabled, this.channelStates.get(channel.channelId));
+    }
   }
 
   private recompileAll(): void {

@@ -5,7 +5,15 @@ import type { OverlayCondition } from './overlay-rule';
  * baseline → default); `invoke` appears only on agent actions whose invoking principal is refused.
  */
 export type PermissionLayer =
-  'forbid' | 'overlay' | 'restrict' | 'jit' | 'channel' | 'baseline' | 'default' | 'invoke';
+  | 'disabled'
+  | 'forbid'
+  | 'overlay'
+  | 'restrict'
+  | 'jit'
+  | 'channel'
+  | 'baseline'
+  | 'default'
+  | 'invoke';
 
 /** Why an answer is what it is: the layer and rule that decided it (and for JIT, which grant until when). */
 export interface Provenance {
@@ -57,6 +65,8 @@ export interface BoundaryDecision {
   allowed: boolean;
   reason: string;
   rule: string;
+  /** Set only when the kill switch decided (`disabled`): the rule then names the disabled scope. */
+  layer?: 'disabled';
 }
 
 /** A time-bound allow produced by an approved access request; revocation removes it. */

@@ -4,6 +4,7 @@ import { holdsRole } from '../common/workspace-role';
 import type { ActionSlot, CompiledChannel, CompiledWorkspace } from './compiled-identity';
 import { type BoundaryDecision, type Decision, defaultDecisions, type PermissionQuery } from './decision';
 import { overlayDenial } from './compiled-overlays';
+import { disabledBoundary, disabledIn } from './kill-switch';
 import { parentOf } from './pattern-index';
 import { canonicalResource } from './resource-normalizer';
 import { coverageWitness, parseResourcePattern } from './resource-pattern';
@@ -19,7 +20,9 @@ import { coverageWitness, parseResourcePattern } from './resource-pattern';
  */
 export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, nowMs: number): Decision {
   const channel = compiled.channels.get(query.channelId);
-  if (channel === undefined) return defaultDecisions.unknownChannel;
+  // Step 0, the kill switch: a disabled workspace or channel denies before any rule is read.
+  if (channel === undefined) return compiled.disabled ?? defaultDecisions.unknownChannel;
+  if (channel.disabled !== undefined) return channel.disabled;
   if (channel.archived) return defaultDecisions.archivedChannel;
   const slot = channel.slots.get(query.connector)?.get(query.action);
   if (slot === undefined) return defaultDecisions.noRule;
@@ -39,7 +42,9 @@ export function evaluateCoverage(
   nowMs: number,
 ): Decision {
   const channel = compiled.channels.get(query.channelId);
-  if (channel === undefined) return defaultDecisions.unknownChannel;
+  // Step 0, the kill switch: a disabled workspace or channel denies before any rule is read.
+  if (channel === undefined) return compiled.disabled ?? defaultDecisions.unknownChannel;
+  if (channel.disabled !== undefined) return channel.disabled;
   if (channel.archived) return defaultDecisions.archivedChannel;
   const slot = channel.slots.get(query.connector)?.get(query.action);
   if (slot === undefined) return defaultDecisions.noRule;
@@ -86,6 +91,8 @@ export function activeChannel(
   compiled: CompiledWorkspace,
   channelId: string,
 ): CompiledChannel | BoundaryDecision {
+  const disabled = disabledIn(compiled, channelId);
+  if (disabled !== undefined) return disabledBoundary(disabled);
   const channel = compiled.channels.get(channelId);
   if (channel === undefined) return refuse('unknown-channel', 'The channel is unknown');
   if (channel.archived) return refuse('archived-channel', 'The channel is archived');
@@ -173,6 +180,9 @@ export function checkEgress(
   compiled: CompiledWorkspace,
   query: { host: CanonicalHost; port: number; channelId?: string },
 ): BoundaryDecision {
+  // The gateway and the egress check name the channel; without one only the workspace's switch applies.
+  const disabled = disabledIn(compiled, query.channelId);
+  if (disabled !== undefined) return disabledBoundary(disabled);
   const { host, port } = query;
   const target = `${host.text}:${port}`;
   // The workspace's allowlist (baseline and bundles attached to the workspace), then the channel's bundles.
@@ -211,6 +221,9 @@ export function decideAgentAction(
   request: PermissionQuery & { invokedBy: string },
   nowMs: number,
 ): Decision {
+  // The kill switch is the answer, not a refused invoker.
+  const disabled = disabledIn(compiled, request.channelId);
+  if (disabled !== undefined) return disabled;
   const invoke = checkInvoke(compiled, { channelId: request.channelId, principalId: request.invokedBy });
   if (!invoke.allowed)
     return { allowed: false, reason: invoke.reason, provenance: { layer: 'invoke', rule: invoke.rule } };

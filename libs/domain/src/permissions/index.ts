@@ -5,6 +5,7 @@ export * from './compiled-identity';
 export * from './decision';
 export * from './evaluator';
 export * from './memory-rules';
+export * from './kill-switch';
 export * from './effective-identity';
 export * from './effective-bundles';
 export * from './resource-normalizer';

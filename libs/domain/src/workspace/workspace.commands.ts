@@ -1,6 +1,7 @@
 import type { CommandContext } from '../common/command';
 import type { WorkspaceRole } from '../common/workspace-role';
 import type { ConnectorDefinitionInput } from '../connectors/connector-definition';
+import type { SwitchIdentity } from '../kill-switch/kill-switch.decisions';
 
 export type WorkspaceCommand =
   | (CommandContext & {
@@ -18,4 +19,5 @@ export type WorkspaceCommand =
   | (CommandContext & { type: 'RemoveGroupMember'; groupId: string; principalId: string })
   | (CommandContext & { type: 'RegisterConnector'; connector: ConnectorDefinitionInput })
   | (CommandContext & { type: 'BindService'; serviceId: string })
-  | (CommandContext & { type: 'UnbindService'; serviceId: string });
+  | (CommandContext & { type: 'UnbindService'; serviceId: string })
+  | (CommandContext & SwitchIdentity);

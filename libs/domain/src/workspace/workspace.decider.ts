@@ -2,6 +2,8 @@ import { identifierSchema } from '../common/identifiers';
 import { isWorkspaceAdmin, type WorkspaceRole } from '../common/workspace-role';
 import { createConnectorCatalog, validateConnectorDefinition } from '../connectors/connector-catalog';
 import { connectorDefinitionSchema } from '../connectors/connector-definition';
+import { switchWorkspaceIdentity } from '../kill-switch/kill-switch.decisions';
+import { withIdentityDisabled, withIdentityEnabled } from '../kill-switch/kill-switch.model';
 import { assertNever, type Decider, DomainError, ownValue, parseOrThrow, throwIfIssues } from '../shared';
 import type { WorkspaceCommand } from './workspace.commands';
 import { boundServiceSchema, workspaceNameSchema, type WorkspaceEvent } from './workspace.events';
@@ -149,6 +151,12 @@ function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEven
       if (command.type === 'BindService') return bound ? [] : [{ type: 'ServiceBound', data: { serviceId } }];
       return bound ? [{ type: 'ServiceUnbound', data: { serviceId } }] : [];
     }
+    case 'DisableAgentIdentity':
+    case 'EnableAgentIdentity': {
+      const active = requireActive(state);
+      requireAdmin(active, command);
+      return switchWorkspaceIdentity(command, active);
+    }
     default:
       return assertNever(command);
   }
@@ -204,6 +212,10 @@ function evolve(state: WorkspaceState, event: WorkspaceEvent): WorkspaceState {
       return { ...state, services: [...state.services, event.data.serviceId].sort() };
     case 'ServiceUnbound':
       return { ...state, services: state.services.filter((id) => id !== event.data.serviceId) };
+    case 'AgentIdentityDisabled':
+      return withIdentityDisabled(state, event.data.reason);
+    case 'AgentIdentityEnabled':
+      return withIdentityEnabled(state);
     default:
       return assertNever(event);
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { identifierSchema, principalIdSchema } from '../common/identifiers';
 import { workspaceRoleSchema } from '../common/workspace-role';
 import { connectorDefinitionSchema } from '../connectors/connector-definition';
+import { workspaceSwitchEvents } from '../kill-switch/kill-switch.events';
 import { eventSchemasOf, type EventsOf } from '../shared';
 
 const nameSchema = z.string().min(1).max(100);
@@ -21,6 +22,7 @@ const workspaceEvents = {
   ConnectorRegistered: z.object({ connector: connectorDefinitionSchema }),
   ServiceBound: boundService,
   ServiceUnbound: boundService,
+  ...workspaceSwitchEvents,
 };
 
 export type WorkspaceEvent = EventsOf<typeof workspaceEvents>;

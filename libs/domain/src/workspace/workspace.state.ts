@@ -1,5 +1,6 @@
 import type { WorkspaceRole } from '../common/workspace-role';
 import type { ConnectorDefinition } from '../connectors/connector-definition';
+import type { Switchable } from '../kill-switch/kill-switch.model';
 import type { Actor } from '../shared/decider';
 import { ownValue } from '../shared/own-value';
 
@@ -10,7 +11,7 @@ export interface WorkspaceGroup {
 
 export type WorkspaceState =
   | { status: 'absent' }
-  | {
+  | (Switchable & {
       status: 'active';
       workspaceId: string;
       name: string;
@@ -24,7 +25,7 @@ export type WorkspaceState =
        * services that may act here (within their tokens' scopes). Another tenant's service is not.
        */
       services: string[];
-    };
+    });
 
 export type ActiveWorkspace = Extract<WorkspaceState, { status: 'active' }>;
 

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { LightMyRequestResponse } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
+import {
+  buildConsole,
+  cspViolations,
+  DESKTOP,
+  launchChromium,
+  PHONE,
+  screenshot,
+  seriousA11yViolations,
+  signIn,
+} from './console-browser';
+
+const ws = '/v1/workspaces/acme';
+const REQUEST_ID = 'hotfix-42';
+const UI_WAIT = { timeout: 15_000 };
+
+describe('web console: the approver inbox in Chromium (API, worker and the local Temporal server)', () => {
+  let api: IdentityApi;
+  let worker: INestApplicationContext;
+  let browser: Browser;
+  let baseUrl: string;
+  let bob: Page;
+  let dave: Page;
+  const csp: string[] = [];
+
+  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
+    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
+    return response.json<T>();
+  };
+  const card = (page: Page, section: string) =>
+    page.getByRole('region', { name: section }).locator(`article[data-request-id="${REQUEST_ID}"]`);
+
+  beforeAll(async () => {
+    buildConsole();
+    browser = await launchChromium();
+    api = await startIdentityApi({ TEMPORAL_TASK_QUEUE: `console-${randomUUID()}`, LOG_LEVEL: 'warn' });
+    worker = await NestFactory.createApplicationContext(
+      WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }),
+      { logger: false },
+    );
+    await worker.init();
+    // given workspace acme: Bob approves, Dave is a member, a gateway checks; channel #eng
+    ok(
+      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
+      201,
+    );
+    for (const [principal, role] of [
+      ['bob', 'approver'],
+      ['dave', 'member'],
+    ]) {
+      ok(await api.call('PUT', `${ws}/members/${principal}/roles/${role}`, { as: 'root' }));
+    }
+    ok(await api.call('PUT', `${ws}/services/gateway`, { as: 'root' }));
+    ok(
+      await api.call('POST', `${ws}/channels`, {
+        as: 'root',
+        body: { channelId: 'eng', name: 'Eng', visibility: 'public' },
+      }),
+      201,
+    );
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await api?.app.close();
+  }, 60_000);
+
+  it('serves the console with its CSP and signs Bob in; the sign-in page has no serious accessibility violation', async () => {
+    bob = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    csp.push(...cspViolations(bob));
+
+    // when Bob opens the console
+    const response = await bob.goto(`${baseUrl}/console/`);
+
+    // then it comes with a CSP allowing only its own files, and the sign-in page passes axe
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(await seriousA11yViolations(bob)).toEqual([]);
+    await screenshot(bob, 'sign-in');
+    await signIn(bob, baseUrl, 'bob');
+    await bob.locator('[data-status="live"]').waitFor(UI_WAIT);
+    expect(await seriousA11yViolations(bob)).toEqual([]);
+  }, 60_000);
+
+  it("Dave's request appears in Bob's inbox without a reload, with what would change", async () => {
+    // when Dave asks for write access through the API
+    ok(
+      await api.call('POST', `${ws}/access-requests`, {
+        as: 'dave',
+        body: {
+          requestId: REQUEST_ID,
+          channelId: 'eng',
+          connector: 'github',
+          actions: ['write'],
+          resources: ['acme/api'],
+          durationSeconds: 1800,
+          reason: 'Hotfix for the login outage (ENG-204)',
+        },
+      }),
+      201,
+    );
+
+    // then it shows up in Bob's open page: requester, reason, what would change, quorum, time left
+    const pending = card(bob, 'Waiting for your decision');
+    await pending.waitFor(UI_WAIT);
+    await expect(pending.getByTestId('requester').textContent()).resolves.toBe('dave');
+    const text = await pending.textContent();
+    expect(text).toContain('Hotfix for the login outage (ENG-204)');
+    expect(text).toContain('acme/api');
+    expect(text).toContain('no: would be granted');
+    expect(await pending.getByTestId('quorum').textContent()).toContain('0 of 1 approval');
+    expect(await pending.getByTestId('time-left').textContent()).toMatch(/Time to decide: 23h 59m left/);
+    expect(await seriousA11yViolations(bob)).toEqual([]);
+    await screenshot(bob, 'inbox-pending');
+  }, 60_000);
+
+  it('Dave sees his request without an approve button; a forced approve shows the API’s refusal', async () => {
+    dave = await (await browser.newContext({ viewport: PHONE })).newPage();
+    csp.push(...cspViolations(dave));
+    await signIn(dave, baseUrl, 'dave');
+
+    // then his own request is listed, with nothing to decide
+    await card(dave, 'Your pending requests').waitFor(UI_WAIT);
+    expect(await dave.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await seriousA11yViolations(dave)).toEqual([]);
+    await screenshot(dave, 'requester-phone');
+
+    // when a forged inbox offers him his own request and he approves it
+    const inboxOfDave = (url: URL) =>
+      url.pathname === `${ws}/access-requests` && url.searchParams.get('approvable') === 'true';
+    await dave.route(inboxOfDave, async (route) => {
+      const mine = await route.fetch({ url: `${baseUrl}${ws}/access-requests?mine=true&status=pending` });
+      await route.fulfill({ response: mine });
+    });
+    await signIn(dave, baseUrl, 'dave');
+    const forced = card(dave, 'Waiting for your decision');
+    await forced.getByRole('button', { name: 'Approve' }).click();
+
+    // then the API's refusal is shown, and the request is still pending
+    await expect(forced.getByRole('alert').textContent()).resolves.toContain('self-approval-forbidden');
+    const detail = ok<{ status: string }>(
+      await api.call('GET', `${ws}/access-requests/${REQUEST_ID}`, { as: 'bob' }),
+    );
+    expect(detail.status).toBe('pending');
+  }, 60_000);
+
+  it('Bob approves with a comment: active with time left, and a check with minPosition allows', async () => {
+    // when Bob approves with a comment
+    const pending = card(bob, 'Waiting for your decision');
+    await pending.getByLabel('Comment').fill('Go ahead');
+    await pending.getByRole('button', { name: 'Approve' }).click();
+
+    // then the grant is active with its time left, and his comment is on the record
+    await bob.getByText(`Approved ${REQUEST_ID}: now active.`).waitFor(UI_WAIT);
+    const active = card(bob, 'Active grants');
+    await active.waitFor(UI_WAIT);
+    expect(await active.getByTestId('time-left').textContent()).toMatch(/Time left: (29m|30m) \d\ds left/);
+    await pending.waitFor({ state: 'detached', ...UI_WAIT });
+    const detail = ok<{ timeline: { type: string; position: number; data: { comment?: string } }[] }>(
+      await api.call('GET', `${ws}/access-requests/${REQUEST_ID}`, { as: 'bob' }),
+    );
+    expect(detail.timeline.find((event) => event.type === 'AccessApprovalRecorded')?.data.comment).toBe(
+      'Go ahead',
+    );
+    expect(await seriousA11yViolations(bob)).toEqual([]);
+    await screenshot(bob, 'inbox-active-grant');
+
+    // and the agent may write, read at the grant's own position
+    const position = Math.max(...detail.timeline.map((event) => event.position));
+    const check = ok<{ allowed: boolean; provenance: { layer: string } }>(
+      await api.call('POST', '/v1/check', {
+        as: 'gateway',
+        scopes: ['permissions:check'],
+        body: {
+          workspaceId: 'acme',
+          channelId: 'eng',
+          connector: 'github',
+          action: 'write',
+          resource: 'acme/api',
+          minPosition: position,
+        },
+      }),
+    );
+    expect(check).toMatchObject({ allowed: true, provenance: { layer: 'jit' } });
+  }, 60_000);
+
+  it('Bob revokes: the page shows it revoked and the grant leaves the list; no CSP violation all along', async () => {
+    // when Bob revokes the grant, giving a reason
+    const active = card(bob, 'Active grants');
+    await active.getByLabel('Reason for revoking').fill('Outage over');
+    await active.getByRole('button', { name: 'Revoke' }).click();
+
+    // then the page says it is revoked, and it is no longer listed as active
+    await bob.getByText(`Revoked ${REQUEST_ID}: now revoked.`).waitFor(UI_WAIT);
+    await active.waitFor({ state: 'detached', ...UI_WAIT });
+    const detail = ok<{ status: string }>(
+      await api.call('GET', `${ws}/access-requests/${REQUEST_ID}`, { as: 'bob' }),
+    );
+    expect(detail.status).toBe('revoked');
+    expect(csp).toEqual([]);
+  }, 60_000);
+});
