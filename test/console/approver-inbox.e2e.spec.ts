@@ -118,7 +118,7 @@ describe('web console: the approver inbox in Chromium (API, worker and the local
     expect(text).toContain('acme/api');
     expect(text).toContain('no: would be granted');
     expect(await pending.getByTestId('quorum').textContent()).toContain('0 of 1 approval');
-    expect(await pending.getByTestId('time-left').textContent()).toMatch(/Time to decide: 23h 59m left/);
+    expect(await pending.getByTestId('time-left').textContent()).toMatch(/Time to decide: 23h 59m/);
     expect(await seriousA11yViolations(bob)).toEqual([]);
     await screenshot(bob, 'inbox-pending');
   }, 60_000);
@@ -163,7 +163,7 @@ describe('web console: the approver inbox in Chromium (API, worker and the local
     await bob.getByText(`Approved ${REQUEST_ID}: now active.`).waitFor(UI_WAIT);
     const active = card(bob, 'Active grants');
     await active.waitFor(UI_WAIT);
-    expect(await active.getByTestId('time-left').textContent()).toMatch(/Time left: (29m|30m) \d\ds left/);
+    expect(await active.getByTestId('time-left').textContent()).toMatch(/Time left: (29m|30m) \d\ds/);
     await pending.waitFor({ state: 'detached', ...UI_WAIT });
     const detail = ok<{ timeline: { type: string; position: number; data: { comment?: string } }[] }>(
       await api.call('GET', `${ws}/access-requests/${REQUEST_ID}`, { as: 'bob' }),
@@ -191,6 +191,25 @@ describe('web console: the approver inbox in Chromium (API, worker and the local
       }),
     );
     expect(check).toMatchObject({ allowed: true, provenance: { layer: 'jit' } });
+  }, 60_000);
+
+  it("Dave asks to extend the grant from his phone: the extension appears in Bob's inbox without a reload", async () => {
+    // when Dave, who sees the active grant, asks for one more hour
+    const grant = card(dave, 'Active grants');
+    await grant.waitFor(UI_WAIT);
+    await grant.getByLabel('Extend by').selectOption({ label: '1 hour' });
+    await grant.getByLabel('Reason for extending').fill('Rollback window');
+    await grant.getByRole('button', { name: 'Ask to extend' }).click();
+    await dave.getByText(`Asked to extend ${REQUEST_ID}: now active.`).waitFor(UI_WAIT);
+
+    // then Bob's open inbox offers him the extension, asked by Dave for an hour
+    const extension = card(bob, 'Waiting for your decision');
+    await extension.waitFor(UI_WAIT);
+    expect(await extension.getByRole('heading').textContent()).toContain('Extension of hotfix-42');
+    expect(await extension.getByTestId('requester').textContent()).toBe('dave');
+    expect(await extension.textContent()).toContain('1h 00m');
+    expect(await seriousA11yViolations(dave)).toEqual([]);
+    expect(await seriousA11yViolations(bob)).toEqual([]);
   }, 60_000);
 
   it('Bob revokes: the page shows it revoked and the grant leaves the list; no CSP violation all along', async () => {

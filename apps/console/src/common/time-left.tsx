@@ -1,6 +1,6 @@
 import { useNow } from './use-now';
 
-/** "12m 03s left", counted down from the seconds the API answered at `since`. */
+/** "Time left: 12m 03s", counted down from the seconds the API answered at `since`. */
 export function TimeLeft({
   seconds,
   since,
@@ -25,5 +25,5 @@ export function formatSeconds(total: number): string {
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return hours > 0 ? `${hours}h ${pad(minutes)}m left` : `${minutes}m ${pad(seconds)}s left`;
+  return hours > 0 ? `${hours}h ${pad(minutes)}m` : `${minutes}m ${pad(seconds)}s`;
 }

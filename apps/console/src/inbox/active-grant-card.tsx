@@ -2,15 +2,20 @@ import { type FormEvent, useId, useState } from 'react';
 import { type AccessRequestSummary, type ApiClient, problemText } from '../api/api-client';
 import { ProblemAlert } from '../common/problem-alert';
 import { TimeLeft } from '../common/time-left';
+import { ExtendForm } from './extend-form';
 
-/** An active grant with its countdown; an approver or admin may end it now, giving a reason. */
+/**
+ * An active grant with its countdown; an approver or admin may end it now, giving a reason; anyone
+ * who sees it may ask to extend it.
+ */
 export function ActiveGrantCard(props: {
   api: ApiClient;
   workspaceId: string;
   grant: AccessRequestSummary;
   fetchedAt: number;
   mayRevoke: boolean;
-  onRevoked: (message: string) => void;
+  /** A revocation or an extension was asked for: the page says so and reads the lists again. */
+  onChanged: (message: string) => void;
 }) {
   const { grant } = props;
   const reasonId = useId();
@@ -30,7 +35,7 @@ export function ActiveGrantCard(props: {
           body: { reason: reason.trim() },
         },
       );
-      if (data) props.onRevoked(`Revoked ${data.requestId}: now ${data.status}.`);
+      if (data) props.onChanged(`Revoked ${data.requestId}: now ${data.status}.`);
       else setProblem(problemText(error));
     } catch (error) {
       setProblem(problemText(error));
@@ -71,6 +76,12 @@ export function ActiveGrantCard(props: {
         </form>
       )}
       <ProblemAlert message={problem} />
+      <ExtendForm
+        api={props.api}
+        workspaceId={props.workspaceId}
+        requestId={grant.requestId}
+        onExtended={props.onChanged}
+      />
     </article>
   );
 }

@@ -70,7 +70,7 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
             grant={grant}
             fetchedAt={lists.fetchedAt}
             mayRevoke={mayRevoke}
-            onRevoked={done}
+            onChanged={done}
           />
         ))}
       </section>

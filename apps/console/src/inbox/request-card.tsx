@@ -4,7 +4,7 @@ import { TimeLeft } from '../common/time-left';
 import { QuorumProgress, RequestFacts, WouldChange } from './request-facts';
 
 /**
- * One pending request: what it asks, quorum progress, the time left to decide; `children` is what
+ * One pending request (or an extension asked of an active grant): what it asks, quorum progress, the time left to decide; `children` is what
  * the signed-in person may do about it (nothing for their own request).
  */
 export function RequestCard(props: {
@@ -17,6 +17,7 @@ export function RequestCard(props: {
   return (
     <article className="card" aria-labelledby={headingId} data-request-id={request.requestId}>
       <h3 id={headingId}>
+        {request.status === 'active' && 'Extension of '}
         {request.requestId}: {request.actions.join(', ')} on {request.resources.join(', ')}
       </h3>
       <RequestFacts request={request} />

@@ -24,7 +24,7 @@ export function RequestFacts({ request }: { request: AccessRequestSummary }) {
         </>
       )}
       <dt>Duration</dt>
-      <dd>{formatSeconds(request.durationSeconds).replace(' left', '')}</dd>
+      <dd>{formatSeconds(request.durationSeconds)}</dd>
     </dl>
   );
 }
