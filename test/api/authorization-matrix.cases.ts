@@ -115,6 +115,18 @@ const onRequest = (kind: 'pending' | 'active' | 'break-glass', body: unknown, co
   },
 });
 
+/** A bundle the tenant's owner created (once per tenant), for reading, attaching and detaching. */
+const sharedBundle = async (scene: Scene, place: Place): Promise<string> =>
+  scene.once(`bundle|${place.tenant.workspaceId}`, async () => {
+    await scene.as(place.tenant.owner, 'PUT', `${base(place)}/bundles/shared`, BUNDLE, { 'if-match': '"0"' });
+    return 'shared';
+  });
+const BUNDLE = { name: 'Shared tools', repositories: ['acme/tools'] };
+const onBundle = (scope: 'workspace' | 'channel'): Case => ({
+  scope,
+  build: async (scene, place) => ({ params: { bundleId: await sharedBundle(scene, place) } }),
+});
+
 export const CASES: Record<string, Case> = {
   'GET /healthz': { scope: 'global', build: none },
   'GET /readyz': { scope: 'global', build: none },
@@ -189,6 +201,34 @@ export const CASES: Record<string, Case> = {
       return { body: current.json(), headers: { 'if-match': String(current.headers.etag) } };
     },
   },
+  'GET /v1/workspaces/{workspaceId}/bundles': { scope: 'workspace', build: none },
+  'GET /v1/workspaces/{workspaceId}/bundles/{bundleId}': onBundle('workspace'),
+  'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}': {
+    scope: 'workspace',
+    build: (scene) => ({
+      params: { bundleId: scene.fresh('b') },
+      body: BUNDLE,
+      headers: { 'if-match': '"0"' },
+    }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}': {
+    scope: 'workspace',
+    build: async (scene, place, key) => {
+      const memo = `${key}|${place.tenant.workspaceId}`;
+      const bundleId = await scene.once(memo, async () => {
+        const id = scene.fresh('b');
+        await scene.as(place.tenant.owner, 'PUT', `${base(place)}/bundles/${id}`, BUNDLE, {
+          'if-match': '"0"',
+        });
+        return id;
+      });
+      return { params: { bundleId }, consumes: memo };
+    },
+  },
+  'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}/workspace': onBundle('workspace'),
+  'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}/workspace': onBundle('workspace'),
+  'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': onBundle('channel'),
+  'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': onBundle('channel'),
   'GET /v1/workspaces/{workspaceId}/approval-policy': { scope: 'workspace', build: none },
   'PUT /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': {
     scope: 'workspace',

@@ -115,6 +115,17 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /v1/workspaces/{workspaceId}/connectors': { ok: ADMINS },
   'GET /v1/workspaces/{workspaceId}/agent-identity': { ok: MEMBERS },
   'PUT /v1/workspaces/{workspaceId}/agent-identity': { ok: ADMINS },
+  // Bundles: members read them; changing, attaching (an extension) and retiring are an admin's.
+  'GET /v1/workspaces/{workspaceId}/bundles': { ok: MEMBERS },
+  'GET /v1/workspaces/{workspaceId}/bundles/{bundleId}': { ok: MEMBERS },
+  'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}/workspace': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}/workspace': { ok: ADMINS },
+  // The route itself is an admin's: others get the same 403 whatever the channel.
+  'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': { ok: ADMINS, past: ADMINS },
+  // A channel's own admins may detach too (it only takes away); the member administers no channel.
+  'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': { ok: ADMINS },
   // Credentials are write-only and an admin's: no other role reads even their metadata.
   'PUT /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': { ok: ADMINS },
   'GET /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': { ok: ADMINS },
