@@ -10,10 +10,12 @@ import {
 import {
   githubRouteTable,
   injectedHeader,
-  pathSegments,
+  narrowingDenial,
+  narrowingOf,
   redact,
   type RouteTable,
   type StaticSecret,
+  upstreamPath,
   withoutClientCredentials,
 } from '@mandate/gateway';
 import type { Logger } from '@mandate/observability';
@@ -47,8 +49,8 @@ const send = (res: ServerResponse, { status, headers, body }: Refusal) =>
 /**
  * `/connectors/{connectionId}/<upstream path>`: the agent calls a connector's API through the
  * gateway without holding its secret. In order: the session; the connection in the session's
- * channel and its route table (unknown route: denied); the decision (invoke policy, then the
- * evaluation order); the decision recorded durably; a `static` credential injected only into the
+ * channel and its route table (unknown route: denied); the connection's narrowing (host, path,
+ * method: outside it, denied); the decision (invoke policy, then the evaluation order); the decision recorded durably; a `static` credential injected only into the
  * host and header it is bound to, after every credential the client sent is stripped; the call,
  * TLS verified, no redirect followed, the secret redacted from the answer; the outcome recorded.
  */
@@ -105,14 +107,16 @@ export class ConnectorEndpoint {
             reason: 'The session’s service no longer serves the workspace',
             provenance: { layer: 'default', rule: 'service-unbound' },
           }
-        : decideAgentAction(permissions.compiled, request, Date.now());
+        : (this.narrowed(connection, path, req.method) ??
+          decideAgentAction(permissions.compiled, request, Date.now()));
     const recorded = await this.options.actions.decided(session, request, decision, requestId);
     if (!decision.allowed) {
+      const { rule } = decision.provenance;
       return refuse(
         {
           status: 403,
           outcome: 'denied',
-          code: 'agent-action-denied',
+          code: rule.startsWith('outside-narrowing-') ? rule : 'agent-action-denied',
           title: 'Denied',
           detail: decision.reason,
         },
@@ -127,6 +131,13 @@ export class ConnectorEndpoint {
       recorded,
       requestId,
     });
+  }
+
+  /** A call outside its connection's narrowing is denied whatever the permissions say. */
+  private narrowed(connection: { connector: string }, path: string, method = 'GET'): Decision | undefined {
+    const base = this.options.upstreamOf(connection.connector);
+    if (base === undefined) return undefined;
+    return narrowingDenial(narrowingOf(connection), { upstream: new URL(base), path, method });
   }
 
   private async forward(
@@ -178,8 +189,7 @@ export class ConnectorEndpoint {
     }
     const { secret } = credential;
     // The path as the route table read it (each segment decoded once), encoded again: one reading.
-    const segments = (pathSegments(call.path) ?? []).map(encodeURIComponent).join('/');
-    const target = `${upstream.pathname.replace(/\/$/, '')}/${segments}${call.query === undefined ? '' : `?${call.query}`}`;
+    const target = `${upstream.pathname.replace(/\/$/, '')}${upstreamPath(call.path)}${call.query === undefined ? '' : `?${call.query}`}`;
     const headers = { ...withoutClientCredentials(req.headers), host: upstream.host, [header[0]]: header[1] };
     for (const hop of ['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
       delete headers[hop];

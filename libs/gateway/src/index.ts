@@ -6,3 +6,4 @@ export * from './session-token';
 export * from './routes/route-table';
 export * from './routes/github.routes';
 export * from './credential-injection';
+export * from './narrowing-gate';
