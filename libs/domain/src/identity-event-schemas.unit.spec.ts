@@ -1,3 +1,4 @@
+import { accessBundleDecider } from './access-bundles/access-bundle.decider';
 import { agentActionDecider } from './agent-actions/agent-action.decider';
 import { agentIdentityDecider } from './agent-identity/agent-identity.decider';
 import { channelDecider } from './channel/channel.decider';
@@ -95,6 +96,30 @@ describe('identityEventSchemas', () => {
         },
         agentActionDecider.initialState(),
       ),
+      ...accessBundleDecider.decide(
+        {
+          type: 'ApplyAccessBundleDocument',
+          bundleId: 'tools',
+          workspaceId: 'acme',
+          document: {
+            name: 'Tools',
+            connections: [
+              { id: 'gh', connector: 'github', account: 'app:b', actions: ['read'], resources: ['acme/*'] },
+            ],
+            repositories: ['acme/api'],
+            skills: ['deploy'],
+            instructions: 'x',
+            domains: [{ host: 'api.github.com', ports: [443] }],
+          },
+          catalog,
+          callerRoles: ['owner'],
+          actor: alice,
+          now,
+        },
+        accessBundleDecider.initialState(),
+      ),
+      { type: 'AccessBundleAttached', data: { scope: 'channel', channelId: 'eng' } },
+      { type: 'AccessBundleDetached', data: { scope: 'workspace' } },
     ];
     expect(events.length).toBeGreaterThan(10);
     for (const event of events) {

@@ -1,5 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import {
+  accessBundleDecider,
+  type AccessBundleCommand,
+  accessBundleStreamId,
   type ActiveGrant,
   type Actor,
   agentIdentityDecider,
@@ -30,6 +33,10 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type WorkspaceInput = DistributiveOmit<WorkspaceCommand, 'actor' | 'now'>;
 export type ChannelInput = DistributiveOmit<ChannelCommand, 'actor' | 'now' | 'callerRoles' | 'catalog'>;
 export type GrantInput = ActiveGrant & { requestId?: string };
+export type BundleInput = DistributiveOmit<
+  AccessBundleCommand,
+  'actor' | 'now' | 'callerRoles' | 'catalog' | 'workspaceId'
+>;
 
 export const user = (id: string): Actor => ({ kind: 'user', id });
 const system: Actor = { kind: 'system', id: 'jit-grant-workflow' };
@@ -97,6 +104,25 @@ export class IdentityLog {
           callerRoles: rolesOf(workspace, by),
           catalog: catalogOf(workspace),
         }) as ChannelCommand,
+    );
+  }
+
+  /** A bundle command; a channel scope is taken as the caller sees it (active, no channel role). */
+  async bundle(workspaceId: string, by: string, command: BundleInput) {
+    const workspace = await this.workspaceState(workspaceId);
+    return this.run(
+      accessBundleDecider,
+      accessBundleStreamId(workspaceId, command.bundleId),
+      workspaceId,
+      by,
+      (context) =>
+        ({
+          ...command,
+          ...context,
+          workspaceId,
+          callerRoles: rolesOf(workspace, by),
+          catalog: catalogOf(workspace),
+        }) as AccessBundleCommand,
     );
   }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isDomainError, type PermissionQuery } from '@mandate/domain';
+import { checkEgress, isDomainError, normalizeHost, type PermissionQuery } from '@mandate/domain';
 import { IdentityLog, openTestStore } from '../../test/identity-log';
 import { EffectivePermissionsProjection } from './effective-permissions.projection';
 
@@ -10,6 +10,7 @@ const ruleIds = ['r1', 'r2', 'r3'] as const;
 const resources = ['acme/api', 'acme/*', 'acme/**', 'acme/infra', 'acme/api/wiki', 'other/x'] as const;
 const actions = ['read', 'write', 'admin'] as const;
 const principals = ['olivia', 'alice', 'bob'] as const;
+const bundleIds = ['tools', 'extra'] as const;
 
 const rule = fc.record({
   id: fc.constantFrom(...ruleIds),
@@ -52,6 +53,24 @@ const step = fc.oneof(
     grantId: fc.constantFrom('g1', 'g2', 'g3', 'g4'),
     minutes: fc.integer({ min: 1, max: 240 }),
   }),
+  fc.record({
+    kind: fc.constant('bundle' as const),
+    bundleId: fc.constantFrom(...bundleIds),
+    connections: fc.array(
+      rule.map((r) => ({ ...r, account: 'bundle-bot' })),
+      { maxLength: 2 },
+    ),
+    domains: fc.subarray(['api.github.com', '*.slack.com']),
+  }),
+  fc.record({
+    kind: fc.constantFrom('attach' as const, 'detach' as const),
+    bundleId: fc.constantFrom(...bundleIds),
+    scope: fc.oneof(
+      fc.constant({ scope: 'workspace' as const }),
+      fc.constantFrom(...channels).map((channelId) => ({ scope: 'channel' as const, channelId })),
+    ),
+  }),
+  fc.record({ kind: fc.constant('retire' as const), bundleId: fc.constantFrom(...bundleIds) }),
   fc.record({
     kind: fc.constant('role' as const),
     principalId: fc.constantFrom(...principals),
@@ -133,6 +152,30 @@ async function run(log: IdentityLog, command: Step): Promise<void> {
     case 'extend-grant':
       await log.extendGrant(WS, command.grantId, at(command.minutes));
       return;
+    case 'bundle':
+      await log.bundle(WS, 'olivia', {
+        type: 'ApplyAccessBundleDocument',
+        bundleId: command.bundleId,
+        document: {
+          name: command.bundleId,
+          connections: command.connections,
+          domains: command.domains.map((host) => ({ host, ports: [443] })),
+        },
+      });
+      return;
+    case 'attach':
+    case 'detach':
+      // The channel as an admin sees it, existing or not yet: the projection must take either order.
+      await log.bundle(WS, 'olivia', {
+        type: command.kind === 'attach' ? 'AttachAccessBundle' : 'DetachAccessBundle',
+        bundleId: command.bundleId,
+        scope: command.scope,
+        channel: { status: 'active', callerRole: null },
+      });
+      return;
+    case 'retire':
+      await log.bundle(WS, 'olivia', { type: 'RetireAccessBundle', bundleId: command.bundleId });
+      return;
     case 'role':
       await log.workspace(WS, 'olivia', {
         type: command.grant ? 'GrantMemberRole' : 'RevokeMemberRole',
@@ -150,8 +193,22 @@ const queries: PermissionQuery[] = channels.flatMap((channelId) =>
 );
 const instants = [T0, T0 + 30 * 60_000, T0 + 150 * 60_000];
 
-const answers = (projection: EffectivePermissionsProjection) =>
-  instants.flatMap((nowMs) => queries.map((query) => projection.check(WS, query, nowMs)));
+const answers = (projection: EffectivePermissionsProjection) => {
+  const compiled = projection.workspace(WS)?.compiled;
+  const egress = channels.flatMap((channelId) =>
+    ['api.github.com', 'hooks.slack.com'].map((text) => {
+      const host = normalizeHost(text);
+      return compiled && host.ok
+        ? checkEgress(compiled, { host: host.host, port: 443, channelId })
+        : undefined;
+    }),
+  );
+  return {
+    checks: instants.flatMap((nowMs) => queries.map((query) => projection.check(WS, query, nowMs))),
+    identities: channels.map((channelId) => compiled?.effectiveIdentity(channelId)),
+    egress,
+  };
+};
 
 describe('live projection vs rebuilt from position 1', () => {
   it('given random command sequences through the real deciders, when rebuilt, then state hash and every answer are identical', async () => {
