@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../harness';
 import { auditSuite } from './audit.suite';
 import { checkSuite } from './check.suite';
+import { consoleSuite } from './console.suite';
 import { credentialsSuite } from './credentials.suite';
 import { gatewaySuite } from './gateway.suite';
 import { httpSuite } from './http.suite';
@@ -20,4 +21,5 @@ export const suites: Record<string, BenchSuite> = {
   identity: identitySuite,
   credentials: credentialsSuite,
   gateway: gatewaySuite,
+  console: consoleSuite,
 };

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { provideTemporal, repoRoot } from '@mandate/infra';
+import { buildConsole, launchChromium } from '../../test/console/console-browser';
+import { type BenchContext, defineSuite, median, metric, percentile } from '../harness';
+import { requests, type Stack, startStack } from './jit.stack';
+
+const DIST = join(repoRoot, 'apps', 'console', 'dist');
+
+/** What a first visit downloads: index.html and every file it references, gzipped (level 9). */
+export function bundleKbGzip(dist: string = DIST): number {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const assets = [...html.matchAll(/(?:src|href)="\/console\/([^"]+)"/g)].map((match) => match[1]);
+  const bytes = [html, ...assets.map((asset) => readFileSync(join(dist, asset)))].reduce(
+    (total, content) => total + gzipSync(content, { level: 9 }).length,
+    0,
+  );
+  return bytes / 1024;
+}
+
+const approvalPolicy = {
+  default: {
+    approvers: { roles: ['approver'], principals: [] },
+    quorum: 2,
+    maxDurationSeconds: 3600,
+    approvalTimeoutSeconds: 3600,
+    reasonRequired: false,
+    ticketPattern: null,
+    autoApprove: [],
+    breakGlass: { roles: ['member'], principals: [], maxDurationSeconds: 3600 },
+  },
+  overrides: [],
+};
+
+async function mustBe(status: number, reply: Promise<{ status: number; body: unknown }>): Promise<void> {
+  const { status: actual, body } = await reply;
+  if (actual !== status) throw new Error(`expected ${status}, got ${actual}: ${JSON.stringify(body)}`);
+}
+
+/** A quorum of two (alice and carol approve) and `count` pending requests of rita's. */
+async function seed(stack: Stack, count: number, context: BenchContext): Promise<string[]> {
+  await mustBe(200, stack.call('PUT', '/v1/workspaces/bench/members/carol/roles/approver', 'root'));
+  await mustBe(200, stack.call('PUT', '/v1/workspaces/bench/approval-policy', 'root', approvalPolicy));
+  const ids = Array.from({ length: count }, (_, index) => `console-${String(index).padStart(4, '0')}`);
+  for (const requestId of ids) {
+    await mustBe(
+      201,
+      stack.call('POST', requests, 'rita', {
+        requestId,
+        channelId: 'eng',
+        connector: 'github',
+        actions: ['write'],
+        resources: ['bench/api'],
+        durationSeconds: 600,
+        reason: 'console benchmark',
+      }),
+    );
+  }
+  context.log(`${count} pending requests`);
+  return ids;
+}
+
+/** Sign-in click → every pending request's card on screen. */
+async function firstPaint(
+  browser: Browser,
+  baseUrl: string,
+  count: number,
+): Promise<{ ms: number; page: Page }> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await page.goto(`${baseUrl}/console/`);
+  await page.getByLabel('Your principal id').fill('alice');
+  const started = performance.now();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page
+    .locator('section[aria-labelledby="to-decide"] article')
+    .nth(count - 1)
+    .waitFor({ timeout: 60_000 });
+  const ms = performance.now() - started;
+  await page.locator('[data-status="live"]').waitFor({ timeout: 10_000 });
+  return { ms, page };
+}
+
+/**
+ * For each sample: carol's vote (acknowledged by the API) → "1 of 2" on alice's open page; then
+ * alice's click on Approve → the page says the grant is active.
+ */
+async function decide(
+  stack: Stack,
+  page: Page,
+  ids: string[],
+): Promise<{ lags: number[]; clicks: number[] }> {
+  const lags: number[] = [];
+  const clicks: number[] = [];
+  for (const requestId of ids) {
+    const card = page.locator(`section[aria-labelledby="to-decide"] article[data-request-id="${requestId}"]`);
+    await mustBe(200, stack.call('POST', `${requests}/${requestId}/approve`, 'carol', { comment: null }));
+    const voted = performance.now();
+    await card.getByTestId('quorum').filter({ hasText: '1 of 2' }).waitFor({ timeout: 10_000 });
+    lags.push(performance.now() - voted);
+    const clicked = performance.now();
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText(`Approved ${requestId}: now active.`).waitFor({ timeout: 10_000 });
+    clicks.push(performance.now() - clicked);
+  }
+  return { lags, clicks };
+}
+
+export const consoleSuite = defineSuite({
+  name: 'console',
+  description:
+    'Web console: bundle size (gzip); in Chromium against API + worker + Temporal, inbox first paint with N pending requests, another approver’s vote → visible (SSE), approve click → active',
+  async run(context) {
+    buildConsole();
+    const bundle = bundleKbGzip();
+    context.log(`bundle ${bundle.toFixed(1)} KiB gzip`);
+    const pending = context.quick ? 20 : 200;
+    const samples = context.quick ? 3 : 20;
+    const browser = await launchChromium();
+    const temporal = await provideTemporal({ log: context.log });
+    const stack = await startStack(temporal.address);
+    try {
+      await stack.app.listen({ host: '127.0.0.1', port: 0 });
+      const baseUrl = `http://127.0.0.1:${(stack.app.getHttpServer().address() as AddressInfo).port}`;
+      const ids = await seed(stack, pending + samples * context.runs, context);
+      const paints: number[] = [];
+      const lags: number[] = [];
+      const clicks: number[] = [];
+      for (let run = 0; run < context.runs; run++) {
+        const { ms, page } = await firstPaint(browser, baseUrl, ids.length - samples * run);
+        paints.push(ms);
+        const decided = await decide(stack, page, ids.slice(run * samples, (run + 1) * samples));
+        lags.push(percentile(decided.lags, 95));
+        clicks.push(percentile(decided.clicks, 95));
+        context.log(
+          `run ${run + 1}: first paint ${Math.round(ms)} ms (${ids.length - samples * run} requests), ` +
+            `vote → visible p95 ${Math.round(lags[run])} ms, approve → active p95 ${Math.round(clicks[run])} ms`,
+        );
+        await page.context().close();
+      }
+      return {
+        console_bundle_kb_gzip: metric(bundle, 'KiB', 250, 'lower'),
+        inbox_first_paint_ms: metric(median(paints), 'ms', 1000, 'lower'),
+        sse_update_lag_p95_ms: metric(median(lags), 'ms', 500, 'lower'),
+        approve_click_to_active_ms_p95: metric(median(clicks), 'ms', 500, 'lower'),
+      };
+    } finally {
+      await browser.close();
+      await stack.close();
+      await temporal.stop();
+    }
+  },
+});
