@@ -16,7 +16,9 @@ import {
   workspaceLog,
   WS,
 } from './check.fixtures';
+import { killSwitchToAllDenied } from './check.kill-switch';
 import { load, type Measured, startApi, startBareFastify } from './check.stack';
+import { attachBundles, BUNDLES } from './check.bundles';
 
 async function rebuild(path: string, snapshotPath?: string) {
   const store = openStore(path);
@@ -102,6 +104,13 @@ export const checkSuite = defineSuite({
       inProcess(projection, mix, context.quick ? 200_000 : 5_000_000),
     );
     context.log(`in process: ${inproc.map((r) => Math.round(r.perSecond)).join(', ')} checks/s`);
+    // The same projection with bundles attached across scopes, measured the same way.
+    attachBundles(projection, shape);
+    const withBundles = Array.from({ length: context.runs }, () =>
+      inProcess(projection, mix, context.quick ? 200_000 : 5_000_000),
+    );
+    context.log(`in process, ${BUNDLES} bundles: ${withBundles.map((r) => Math.round(r.perSecond)).join(', ')} checks/s`);
+    const killSwitch = await killSwitchToAllDenied(workspacePath, shape, mix, context);
 
     // Rebuild from position 1, then restart from the snapshot that rebuild wrote.
     const snapshotPath = join(DIR, `snapshot-${process.pid}.json`);
@@ -162,6 +171,7 @@ export const checkSuite = defineSuite({
     return {
       inproc_checks_per_s: metric(median(inproc.map((r) => r.perSecond)), 'checks/s', 1_000_000, 'higher'),
       inproc_p99_us: metric(median(inproc.map((r) => r.p99Us)), 'µs', 5, 'lower'),
+      inproc_checks_per_s_with_bundles: metric(median(withBundles.map((r) => r.perSecond)), 'checks/s', 1_000_000, 'higher'),
       http_single_rps: metric(singleRps, 'req/s', 10_000, 'higher'),
       http_single_p99_ms: metric(median(singles.map((r) => r.p99Ms)), 'ms', 10, 'lower'),
       http_batch_checks_per_s: metric(median(batches.map((r) => r.rps * 100)), 'checks/s', 200_000, 'higher'),
@@ -174,6 +184,7 @@ export const checkSuite = defineSuite({
         'lower',
       ),
       bytes_per_active_grant: metric(bytes, 'B', 512, 'lower'),
+      kill_switch_to_all_denied_ms: metric(median(killSwitch), 'ms', 100, 'lower'),
       fastify_hello_rps: metric(bareRps, 'req/s', null, 'higher'),
       ratio_http_check_vs_fastify: metric(singleRps / bareRps, 'x', 0.5, 'higher'),
       http_single_cpu_us_per_req: metric(median(singles.map((r) => r.cpuUsPerRequest)), 'µs', null, 'lower'),

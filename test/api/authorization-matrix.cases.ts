@@ -105,6 +105,50 @@ const removeRule = (kind: 'extensions' | 'restrictions' | 'forbidden'): Case => 
   },
 });
 
+/** The workspace's kill switch, set by its owner whatever it was (a 409 when already so is fine). */
+const switchWorkspace = (scene: Scene, place: Place, to: 'disable' | 'enable') =>
+  scene.send(
+    { sub: place.tenant.owner, kind: 'user', scopes: [] },
+    'POST',
+    `${base(place)}/agent-identity/${to}`,
+    {
+      body: { reason: 'matrix' },
+    },
+  );
+
+/** A workspace switch, left enabled after every call: a disabled fixture would change every later answer. */
+const workspaceSwitch = (route: 'disable' | 'enable'): Case => ({
+  scope: 'workspace',
+  build: async (scene, place) => {
+    await switchWorkspace(scene, place, route === 'disable' ? 'enable' : 'disable');
+    return { body: { reason: 'matrix' }, after: () => switchWorkspace(scene, place, 'enable') };
+  },
+});
+
+/** A channel of its own each time (private where the place is), disabled first to be enabled. */
+const channelSwitch = (to: 'disable' | 'enable'): Case => ({
+  scope: 'channel',
+  build: async (scene, place, key) => {
+    const memo = `${key}|${place.channel}`;
+    const channelId = await scene.once(memo, async () => {
+      const id = scene.fresh('switched');
+      const visibility = place.channel === place.tenant.privateChannel ? 'private' : 'public';
+      await scene.as(place.tenant.owner, 'POST', `${base(place)}/channels`, {
+        channelId: id,
+        name: 'S',
+        visibility,
+      });
+      if (to === 'enable') {
+        await scene.as(place.tenant.owner, 'POST', `${base(place)}/channels/${id}/agent-identity/disable`, {
+          reason: 'matrix',
+        });
+      }
+      return id;
+    });
+    return { params: { channelId }, body: { reason: 'matrix' }, consumes: memo };
+  },
+});
+
 /** A request prepared in the place's channel; `consumed` when a decision on it succeeds. */
 const onRequest = (kind: 'pending' | 'active' | 'break-glass', body: unknown, consumed = true): Case => ({
   scope: 'channel',
@@ -201,6 +245,10 @@ export const CASES: Record<string, Case> = {
       return { body: current.json(), headers: { 'if-match': String(current.headers.etag) } };
     },
   },
+  'POST /v1/workspaces/{workspaceId}/agent-identity/disable': workspaceSwitch('disable'),
+  'POST /v1/workspaces/{workspaceId}/agent-identity/enable': workspaceSwitch('enable'),
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/agent-identity/disable': channelSwitch('disable'),
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/agent-identity/enable': channelSwitch('enable'),
   'GET /v1/workspaces/{workspaceId}/bundles': { scope: 'workspace', build: none },
   'GET /v1/workspaces/{workspaceId}/bundles/{bundleId}': onBundle('workspace'),
   'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}': {

@@ -181,6 +181,7 @@ describe('authorization matrix: every operation of /openapi.json × principal ×
               (call.query ? `?${new URLSearchParams(call.query).toString()}` : '');
             // when `who` calls the operation on the target
             const response = await scene.send(PRINCIPALS[who], method, url, call);
+            await call.after?.();
             requests++;
             // then the answer is the one the table declares
             const outcome = expected(key, who, target);

@@ -35,6 +35,8 @@ export interface Call {
   headers?: Record<string, string>;
   /** A prepared resource the call uses up when it succeeds; the next call gets a fresh one. */
   consumes?: string;
+  /** Undoes what the call may have changed for every later call (a workspace switched off). */
+  after?: () => Promise<unknown>;
 }
 
 const policy = {

@@ -126,6 +126,12 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': { ok: ADMINS, past: ADMINS },
   // A channel's own admins may detach too (it only takes away); the member administers no channel.
   'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': { ok: ADMINS },
+  // The kill switch: the workspace's is its admins'; a channel's, its admins' (the fixtures'
+  // channels were created by the owner) and the workspace admins', who alone may enable it again.
+  'POST /v1/workspaces/{workspaceId}/agent-identity/disable': { ok: ADMINS },
+  'POST /v1/workspaces/{workspaceId}/agent-identity/enable': { ok: ADMINS },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/agent-identity/disable': { ok: ADMINS },
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/agent-identity/enable': { ok: ADMINS },
   // Credentials are write-only and an admin's: no other role reads even their metadata.
   'PUT /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': { ok: ADMINS },
   'GET /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': { ok: ADMINS },
