@@ -33,8 +33,11 @@ export function problem(response: LightMyRequestResponse, status: number): Probl
  * The real app as configured by default (roles from the membership projection) on a fresh SQLite
  * file, `root` being the platform admin.
  */
-export async function startIdentityApi(env: Record<string, string> = {}): Promise<IdentityApi> {
-  const api = await startTestApi({ PLATFORM_ADMINS: 'root', ...env });
+export async function startIdentityApi(
+  env: Record<string, string> = {},
+  overrides: Parameters<typeof startTestApi>[1] = {},
+): Promise<IdentityApi> {
+  const api = await startTestApi({ PLATFORM_ADMINS: 'root', ...env }, overrides);
   const store = api.app.get<EventStore>(EVENT_STORE);
   return {
     ...api,

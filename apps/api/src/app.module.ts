@@ -25,6 +25,7 @@ import { HealthController } from './health/health.controller';
 import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
 import { IdentityModule } from './identity/identity.module';
 import { AccessBundlesModule } from './access-bundles/access-bundles.module';
+import { OverlaysModule } from './overlays/overlays.module';
 import { PermissionsModule } from './permissions/permissions.module';
 
 import { APP_CONFIG, LOGGER } from './app.tokens';
@@ -92,6 +93,7 @@ export class AppModule {
         CredentialsModule,
         CredentialLeasesModule,
         GatewaySessionsModule,
+        OverlaysModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type AgentActionRequest, type Decision, decideAgentAction } from '@mandate/domain';
 import { ProjectionService } from '../core/projection.service';
+import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 
 /** Decides an agent action as of `at`; undefined when the workspace does not exist. */
 export interface AgentActionEvaluator {
@@ -18,11 +19,17 @@ export const AGENT_ACTION_EVALUATOR = Symbol('AgentActionEvaluator');
  */
 @Injectable()
 export class ProjectionAgentActionEvaluator implements AgentActionEvaluator {
-  constructor(private readonly projections: ProjectionService) {}
+  constructor(
+    private readonly projections: ProjectionService,
+    private readonly invokerRights: InvokerRightsResolver,
+  ) {}
 
   async decide(workspaceId: string, request: AgentActionRequest, at: Date): Promise<Decision | undefined> {
     await this.projections.requireHead();
     const workspace = this.projections.projection.workspace(workspaceId);
-    return workspace && decideAgentAction(workspace.compiled, request, at.getTime());
+    if (workspace === undefined) return undefined;
+    // The invoker's own right, where an `invokerCan` overlay reads it, is observed (and recorded) first.
+    const query = await this.invokerRights.withRight(workspaceId, workspace.compiled, request);
+    return decideAgentAction(workspace.compiled, query, at.getTime());
   }
 }

@@ -33,6 +33,7 @@ import { CommandRunner } from '../core/command-runner';
 import { locateIssues } from '../core/refusal-location';
 import { ProjectionService } from '../core/projection.service';
 import { CREDENTIAL_VAULT } from '../credentials/credential-vault.provider';
+import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 import { CredentialLeaseReader } from './credential-lease.reader';
 import { answerOf, type IssuedLease, leaseDenied, upstreamRefusal } from './issued-lease';
 import { leaseTokenClaims } from './lease-token-claims';
@@ -63,6 +64,7 @@ export class CredentialLeaseIssuer {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly invokerRights: InvokerRightsResolver,
   ) {}
 
   issue(
@@ -86,7 +88,8 @@ export class CredentialLeaseIssuer {
 
     const at = this.clock.now();
     const permissions = await this.currentWorkspace(workspaceId);
-    const evaluation = evaluateLease(permissions.compiled, body, at.getTime());
+    const request = await this.invokerRights.forLease(workspaceId, permissions.compiled, body);
+    const evaluation = evaluateLease(permissions.compiled, request, at.getTime());
     if (!evaluation.allowed) throw leaseDenied(evaluation);
     const grant = leaseGrant(evaluation.decisions);
     const candidates = await this.leases.connectionKinds(

@@ -25,6 +25,6 @@ import { WorkspacesController } from './workspaces.controller';
     KillSwitchController,
   ],
   providers: [CommandRunner, IdentityService],
-  exports: [CommandRunner],
+  exports: [CommandRunner, IdentityService],
 })
 export class IdentityModule {}

@@ -1,3 +1,4 @@
+import { unusedInvokerRights } from '../overlays/invoker-rights.testing';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
@@ -45,7 +46,14 @@ async function egressChecks(limit = { points: 100_000, durationSeconds: 1 }) {
   const config = { CHECK_MIN_POSITION_WAIT_MS: 100 } as AppConfig;
   const denials = new EgressDenialRecorder(store, clock);
   const limiter = new EgressCheckLimiter(limit);
-  const subject = new PermissionChecksService(projections, config, clock, denials, limiter);
+  const subject = new PermissionChecksService(
+    projections,
+    config,
+    clock,
+    denials,
+    limiter,
+    unusedInvokerRights(store, clock),
+  );
   const denied = async (): Promise<RecordedEvent[]> =>
     (await store.readAll()).filter((event) => event.type === 'EgressDenied');
   return { subject, denials, denied, advance: (ms: number) => (now += ms), now: () => now };

@@ -1,3 +1,4 @@
+import { unusedInvokerRights } from '../overlays/invoker-rights.testing';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
@@ -54,6 +55,7 @@ async function checks() {
     edgeClock,
     denials,
     new EgressCheckLimiter(),
+    unusedInvokerRights(store, edgeClock),
   );
   return { subject, history };
 }

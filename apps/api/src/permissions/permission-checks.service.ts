@@ -24,6 +24,7 @@ import { type AsOf, instantKey, PermissionsAsOfReader } from './permissions-as-o
 import { EgressCheckLimiter } from './egress-check.limiter';
 import { EgressDenialRecorder } from './egress-denial.recorder';
 import { ProjectionService } from '../core/projection.service';
+import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 
 export { CHECK_SCOPE } from './check-audience.policy';
 
@@ -60,6 +61,7 @@ export class PermissionChecksService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly denials: EgressDenialRecorder,
     private readonly egressLimiter: EgressCheckLimiter,
+    private readonly invokerRights: InvokerRightsResolver,
   ) {
     this.states = new PermissionsAsOfReader(projections, config, clock);
   }
@@ -111,10 +113,21 @@ export class PermissionChecksService {
         continue;
       }
       const state = check.at === undefined ? undefined : states.get(instantKey(check.workspaceId, check.at));
-      if (state === undefined) answers[index] = this.answerNow(check);
-      else {
-        const answer = ({ permissions, position, nowMs }: AsOf) =>
-          void (answers[index] = { ...evaluate(permissions.compiled, check, nowMs), position });
+      if (state === undefined) {
+        const answer = this.answerNow(check);
+        if (answer instanceof Promise)
+          pending.push(answer.then((resolved) => void (answers[index] = resolved)));
+        else answers[index] = answer;
+      } else {
+        const answer = async ({ permissions, position, nowMs }: AsOf) => {
+          const query = await this.invokerRights.withRightAt(
+            check.workspaceId,
+            permissions.compiled,
+            check,
+            nowMs,
+          );
+          answers[index] = { ...evaluate(permissions.compiled, query, nowMs), position };
+        };
         pending.push(state.then(answer));
       }
     }
@@ -213,15 +226,39 @@ export class PermissionChecksService {
     return { ...decide(permissions), position };
   }
 
-  private answerNow(request: CheckRequest): CheckAnswer {
+  /**
+   * Only a check naming its invoker can meet an `invokerCan` overlay: the invoker's right is then
+   * resolved first (`InvokerRightsResolver`); every other check stays synchronous.
+   */
+  private answerNow(request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
+    const workspace =
+      request.invokedBy === undefined
+        ? undefined
+        : this.projections.projection.workspace(request.workspaceId);
+    const query =
+      workspace === undefined
+        ? request
+        : this.invokerRights.withRight(request.workspaceId, workspace.compiled, request);
+    return query instanceof Promise
+      ? query.then((resolved) => this.answerWith(resolved))
+      : this.answerWith(query);
+  }
+
+  private answerWith(request: CheckRequest & PermissionQuery): CheckAnswer {
     const { projection } = this.projections;
     const decision = projection.check(request.workspaceId, request, this.clock.now().getTime());
     return { ...(decision ?? unknownWorkspace), position: projection.position };
   }
 
   private async answerAt(request: CheckRequest, at: string): Promise<CheckAnswer> {
-    const query: PermissionQuery = request;
     const { permissions, position, nowMs } = await this.states.asOf(request.workspaceId, at);
+    // The invoker's right as recorded then: an answer about the past never asks the connector.
+    const query = await this.invokerRights.withRightAt(
+      request.workspaceId,
+      permissions.compiled,
+      request,
+      nowMs,
+    );
     return { ...evaluate(permissions.compiled, query, nowMs), position };
   }
 

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { WORKSPACE_ROLE_RESOLVER } from '@mandate/auth';
 import { ClockModule } from '../clock';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { GithubInvokerRightSource, INVOKER_RIGHT_SOURCE } from '../overlays/invoker-right.source';
+import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 import { CredentialUseModule } from '../credential-use/credential-use.module';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { ChannelChecksController } from './channel-checks.controller';
@@ -18,7 +21,7 @@ import { ProjectionService } from '../core/projection.service';
  * (`WORKSPACE_ROLE_RESOLVER`).
  */
 @Module({
-  imports: [EventStoreModule, ClockModule, CredentialUseModule],
+  imports: [EventStoreModule, ClockModule, CredentialUseModule, CredentialsModule],
   controllers: [ChannelChecksController],
   providers: [
     ProjectionService,
@@ -27,7 +30,9 @@ import { ProjectionService } from '../core/projection.service';
     EgressDenialRecorder,
     { provide: EgressCheckLimiter, useFactory: () => new EgressCheckLimiter() },
     { provide: WORKSPACE_ROLE_RESOLVER, useClass: ProjectionRoleResolver },
+    InvokerRightsResolver,
+    { provide: INVOKER_RIGHT_SOURCE, useClass: GithubInvokerRightSource },
   ],
-  exports: [ProjectionService, WORKSPACE_ROLE_RESOLVER],
+  exports: [ProjectionService, WORKSPACE_ROLE_RESOLVER, InvokerRightsResolver],
 })
 export class PermissionsModule {}

@@ -10,6 +10,11 @@ export const checkRequestSchema = z.strictObject({
   connector: z.string().min(1).max(100),
   action: z.string().min(1).max(100),
   resource: z.string().min(1).max(1000),
+  /**
+   * The principal the agent acts for. Identity-aware overlays require things of them; a check
+   * without one is work nobody invoked, which an overlay denies unless a JIT grant covers it.
+   */
+  invokedBy: principalIdSchema.optional(),
   /** Answer as of this instant, from history. */
   at: instant.optional(),
   /** Answer only once the projection has applied this log position (read-your-writes). */

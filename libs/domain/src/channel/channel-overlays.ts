@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   diffOverlays,
+  MAX_CHANNEL_OVERLAYS,
   normalizeOverlay,
   overlayRuleSchema,
   validateOverlays,
@@ -10,9 +11,6 @@ import type { ChannelCommand } from './channel.commands';
 import type { ChannelEvent } from './channel.events';
 import { requireChannelAdmin, requireWorkspaceAdmin } from './channel.guards';
 import type { ActiveChannel } from './channel.model';
-
-/** A channel's overlays are one document; a bound keeps every check's lookup short. */
-export const MAX_CHANNEL_OVERLAYS = 200;
 
 const overlaysDocument = z.object({ overlays: z.array(overlayRuleSchema).max(MAX_CHANNEL_OVERLAYS) });
 

@@ -31,6 +31,9 @@ export type InvokerRequirement = z.infer<typeof invokerRequirementSchema>;
 export const overlayRuleSchema = permissionRuleSchema.extend({ invoker: invokerRequirementSchema }).strict();
 export type OverlayRule = z.infer<typeof overlayRuleSchema>;
 
+/** A channel's overlays are one document; a bound keeps every check's lookup short. */
+export const MAX_CHANNEL_OVERLAYS = 200;
+
 /**
  * Connectors that can tell what an invoker may do themselves, and the rank of each action there:
  * the invoker's observed permission must rank at least as high as the action asked. GitHub answers
