@@ -329,4 +329,52 @@ describe('derived leases: attributed in the audit, ended once their permissions 
     expect((await view(issued.leaseId)).status).toBe('active');
     expect(await use(issued.token)).toBe(200);
   });
+
+  it('given a GitHub lease and a Mandate-signed one, when the channel’s identity is disabled, then GitHub refuses the token within 2 s, both leases end and no new one is issued until it is enabled again', async () => {
+    // given two live leases in #eng (acme/api is restricted there by now)
+    const github = ok<{ leaseId: string; token: string }>(
+      await lease({ connector: 'github', actions: ['read'], resources: ['acme/web'] }),
+    );
+    const jwt = ok<{ leaseId: string; token: string }>(
+      await lease({ connector: 'jira', actions: ['read'], resources: ['ENG/ENG-1'] }),
+    );
+    expect(await use(github.token)).toBe(200);
+    expect(await introspect(jwt.token)).toBe(true);
+
+    // when an admin disables the agent identity in #eng (the allowance sweeper sees the event)
+    ok(
+      await api.call('POST', `${ws}/channels/eng/agent-identity/disable`, {
+        as: 'alice',
+        body: { reason: 'leaked token' },
+      }),
+    );
+
+    // then the GitHub token is revoked at GitHub and both leases have ended, within 2 s
+    const deadline = Date.now() + 2_000;
+    while ((await use(github.token)) !== 401 && Date.now() < deadline) await sleep(50);
+    expect(await use(github.token)).toBe(401);
+    for (const leaseId of [github.leaseId, jwt.leaseId]) {
+      expect(await endedWithin2s(leaseId)).toMatchObject({
+        status: 'ended',
+        end: { reason: 'no-longer-allowed' },
+      });
+    }
+    expect(await introspect(jwt.token)).toBe(false);
+    // and a new lease is refused with the kill switch's provenance
+    const refused = await lease({ connector: 'github', actions: ['read'], resources: ['acme/web'] });
+    expect(refused.statusCode).toBe(403);
+    expect(JSON.stringify(refused.json())).toContain('channel/eng/disabled');
+
+    // when a workspace admin enables it again, then a lease is issued again
+    ok(
+      await api.call('POST', `${ws}/channels/eng/agent-identity/enable`, {
+        as: 'alice',
+        body: { reason: 'rotated' },
+      }),
+    );
+    const again = ok<{ token: string }>(
+      await lease({ connector: 'github', actions: ['read'], resources: ['acme/web'] }),
+    );
+    expect(await use(again.token)).toBe(200);
+  });
 });
