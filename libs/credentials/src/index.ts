@@ -8,6 +8,7 @@ export * from './mandate-jwt.signer';
 export * from './open-credential-vault';
 export * from './leases/github-app.minter';
 export * from './leases/lease-scope';
+export * from './leases/lease-narrowing';
 export * from './leases/lease-token.store';
 export * from './leases/oauth2-client.minter';
 export * from './leases/upstream-credential.minter';

@@ -50,7 +50,9 @@ export type UpstreamLeaseRefusalCode =
   /** The upstream could not be reached or kept failing: the caller may retry later. */
   | 'upstream-lease-unavailable'
   /** A request the kind cannot mint (e.g. a resource pattern for GitHub). */
-  | 'malformed-lease-request';
+  | 'malformed-lease-request'
+  /** A token that would reach beyond the connection's narrowing (hosts, path prefixes, methods). */
+  | 'lease-outside-narrowing';
 
 /**
  * An expected refusal from a starter. The API maps `code` to a problem (see docs/credentials.md);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectionNarrowingSchema } from '@mandate/domain';
 import { toOpenApiSchema } from '@mandate/http';
 
 /** Response shapes, for the OpenAPI document only (answers are built from typed domain values). */
@@ -35,6 +36,9 @@ const leaseView = z.object({
   status: z.enum(['active', 'expired', 'revoked', 'ended']),
   revocation: z.object({ reason: z.string() }).nullable(),
   end: z.object({ reason: z.string() }).nullable(),
+  narrowing: connectionNarrowingSchema
+    .optional()
+    .describe("The connection's narrowing when the lease was issued (hosts, path prefixes, methods)"),
 });
 
 export const leaseViewDoc = toOpenApiSchema(leaseView);

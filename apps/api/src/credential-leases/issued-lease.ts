@@ -45,7 +45,7 @@ export const upstreamRefusal = (error: UpstreamLeaseRefused): DomainError => {
   const kind =
     error.code === 'upstream-lease-unavailable'
       ? 'unavailable'
-      : error.code === 'malformed-lease-request'
+      : error.code === 'malformed-lease-request' || error.code === 'lease-outside-narrowing'
         ? 'unprocessable'
         : 'conflict';
   return new DomainError(kind, error.code, error.message);

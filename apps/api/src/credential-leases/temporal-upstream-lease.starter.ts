@@ -43,6 +43,7 @@ const refusalCodes: Record<string, UpstreamLeaseRefusalCode> = {
   'upstream-refused': 'upstream-lease-refused',
   'upstream-scope-mismatch': 'upstream-lease-refused',
   'upstream-unavailable': 'upstream-lease-unavailable',
+  'lease-outside-narrowing': 'lease-outside-narrowing',
   'vault-unavailable': 'upstream-lease-unavailable',
 };
 

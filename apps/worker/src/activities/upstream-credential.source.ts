@@ -29,8 +29,9 @@ export interface UpstreamSource extends UpstreamMintRequest {
 
 /**
  * Re-derives what minting relies on: the workspace is active, the connection is in its baseline
- * for the connector the API named, the connection's stored credential is of the kind the API
- * named, and the vault holds that version. A payload that disagrees with the log is refused.
+ * for the connector the API named (with its narrowing, which bounds the token), the connection's
+ * stored credential is of the kind the API named, and the vault holds that version. A payload that
+ * disagrees with the log is refused.
  */
 export async function upstreamSourceOf(
   store: Pick<EventStore, 'readStream'>,
@@ -65,6 +66,7 @@ export async function upstreamSourceOf(
     credentialVersion: stored.vaultVersion,
     actions: request.actions,
     resources: request.resources,
+    ...(connection.narrowing === undefined ? {} : { narrowing: connection.narrowing }),
   };
 }
 

@@ -1,6 +1,7 @@
-import type { CompiledConnector } from '@mandate/domain';
+import type { CompiledConnector, ConnectionNarrowing } from '@mandate/domain';
 import type { GithubAppCredential, OAuth2ClientCredential } from '../credential-kinds';
 import { GithubAppMinter, type MintedToken } from './github-app.minter';
+import { requireGithubLeaseWithin, requireUnnarrowedOAuthLease } from './lease-narrowing';
 import { githubTokenScope, leaseScopesOf } from './lease-scope';
 import { OAuth2ClientMinter, oauth2TokenScope } from './oauth2-client.minter';
 import type { UpstreamHttpOptions } from './upstream-http';
@@ -16,6 +17,8 @@ export interface UpstreamMintRequest {
   credential: UpstreamCredential;
   actions: readonly string[];
   resources: readonly string[];
+  /** The connection's narrowing as the log holds it: a token reaching beyond it is not minted. */
+  narrowing?: ConnectionNarrowing;
 }
 
 /**
@@ -32,10 +35,19 @@ export class UpstreamCredentialMinter {
     this.oauth2 = new OAuth2ClientMinter(options);
   }
 
-  mint({ connector, credential, actions, resources }: UpstreamMintRequest): Promise<MintedToken> {
+  async mint({
+    connector,
+    credential,
+    actions,
+    resources,
+    narrowing,
+  }: UpstreamMintRequest): Promise<MintedToken> {
     if (credential.kind === 'github-app') {
-      return this.github.mint(credential, githubTokenScope(connector, actions, resources));
+      const scope = githubTokenScope(connector, actions, resources);
+      requireGithubLeaseWithin(narrowing, scope, credential.baseUrl);
+      return this.github.mint(credential, scope);
     }
+    requireUnnarrowedOAuthLease(narrowing);
     return this.oauth2.mint(credential, oauth2TokenScope(credential, leaseScopesOf(connector, actions)));
   }
 

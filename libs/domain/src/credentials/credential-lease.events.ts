@@ -3,6 +3,7 @@ import { identifierSchema, principalIdSchema } from '../common/identifiers';
 import { eventSchemasOf, type EventsOf } from '../shared';
 import { idempotencyKeySchema } from '../agent-actions/agent-action.model';
 import { credentialFingerprintSchema, credentialKindSchema } from './credential.events';
+import { connectionNarrowingSchema } from '../agent-identity/connection-narrowing';
 
 /** The kinds a lease can hand out; `static` is only ever injected by the gateway. */
 export const leasableCredentialKinds = ['github-app', 'oauth2-client', 'mandate-jwt'] as const;
@@ -41,6 +42,8 @@ const credentialLeaseEvents = {
     issuedAt: instant,
     expiresAt: instant,
     tokenFingerprint: credentialFingerprintSchema,
+    /** The connection's narrowing when the lease was issued (absent: not narrowed, or issued before narrowing). */
+    narrowing: connectionNarrowingSchema.optional(),
   }),
   CredentialLeaseRevoked: z.object({ ...lease, reason: leaseReasonSchema }),
   CredentialLeaseEnded: z.object({ ...lease, reason: leaseReasonSchema }),
