@@ -284,6 +284,39 @@ describe('egress gateway: real clients through apps/gateway in its own process',
     }
   });
 
+  it('given an open tunnel, when the agent identity is disabled in its channel, then the tunnel is closed within a second and no new one opens until it is enabled again', async () => {
+    const { token } = await openSession(WS, 'eng', 'dave');
+    const tunnel = await rawConnect(gateway.port, `127.0.0.1:${portOf(https)}`, `Bearer ${token}`);
+    expect(tunnel.status).toBe(200);
+    const tls = tlsConnect({ socket: tunnel.socket, ca: ca.caCert });
+    await once(tls, 'secureConnect');
+    const closed = once(tunnel.socket, 'close');
+
+    // when the owner disables the agent identity in #eng
+    const started = Date.now();
+    await log.channel(WS, 'root', { type: 'DisableAgentIdentity', channelId: 'eng', reason: 'leak' });
+    await closed;
+
+    // then the tunnel is closed within a second, and a new CONNECT is refused, naming the switch
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const refused = await rawConnect(gateway.port, `127.0.0.1:${portOf(https)}`, `Bearer ${token}`);
+    refused.socket.destroy();
+    expect(refused.status).toBe(403);
+    expect(await denials('127.0.0.1', portOf(https))).toContainEqual(
+      expect.objectContaining({ workspaceId: WS, channelId: 'eng', rule: 'channel/eng/disabled' }),
+    );
+
+    // when a workspace admin enables it again, then the next tunnel opens (once the gateway has seen it)
+    await log.channel(WS, 'root', { type: 'EnableAgentIdentity', channelId: 'eng', reason: 'contained' });
+    for (let attempt = 0; ; attempt++) {
+      const again = await rawConnect(gateway.port, `127.0.0.1:${portOf(https)}`, `Bearer ${token}`);
+      again.socket.destroy();
+      if (again.status === 200) break;
+      expect(attempt).toBeLessThan(20);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+
   it('given an open tunnel, when its session expires, then the tunnel is closed', async () => {
     const { token, expiresAt } = await openSession(WS, 'eng', 'dave', 2);
     const tunnel = await rawConnect(gateway.port, `127.0.0.1:${portOf(https)}`, `Bearer ${token}`);
