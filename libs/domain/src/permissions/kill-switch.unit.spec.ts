@@ -18,6 +18,7 @@ import {
   evaluateCoverage,
 } from './evaluator';
 import { disabledIn, disabledView } from './kill-switch';
+import { checkMemoryWrite, decideMemoryUpdate } from './memory-rules';
 
 const T = Date.parse('2026-11-29T12:00:00.000Z');
 const at = new Date(T).toISOString();
@@ -136,6 +137,11 @@ function everyAnswer(compiled: CompiledWorkspace): Record<string, Decision | Bou
     ask('coverage', evaluateCoverage(compiled, query(channelId, 'read', 'acme/*'), T));
     ask('memory', checkMemory(compiled, { channelId, namespace: 'handbook' }));
     ask('own memory', checkMemory(compiled, { channelId, namespace: `channel:${channelId}` }));
+    ask('memory write', checkMemoryWrite(compiled, { channelId, namespace: `channel:${channelId}` }));
+    ask(
+      'memory update',
+      decideMemoryUpdate(compiled, { channelId, namespace: `channel:${channelId}`, invokedBy: 'bob' }),
+    );
     ask('invoke', checkInvoke(compiled, { channelId, principalId: 'bob' }));
     ask('egress', checkEgress(compiled, { host: host.host, port: 443, channelId }));
     ask(

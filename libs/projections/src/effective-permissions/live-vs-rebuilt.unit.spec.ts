@@ -71,6 +71,12 @@ const step = fc.oneof(
     ),
   }),
   fc.record({ kind: fc.constant('retire' as const), bundleId: fc.constantFrom(...bundleIds) }),
+  // The kill switch, for the workspace or a channel (switching to the state in force is refused).
+  fc.record({
+    kind: fc.constant('switch' as const),
+    channelId: fc.option(fc.constantFrom(...channels), { nil: undefined }),
+    off: fc.boolean(),
+  }),
   fc.record({
     kind: fc.constant('role' as const),
     principalId: fc.constantFrom(...principals),
@@ -176,6 +182,12 @@ async function run(log: IdentityLog, command: Step): Promise<void> {
     case 'retire':
       await log.bundle(WS, 'olivia', { type: 'RetireAccessBundle', bundleId: command.bundleId });
       return;
+    case 'switch': {
+      const type = command.off ? 'DisableAgentIdentity' : 'EnableAgentIdentity';
+      if (command.channelId === undefined) await log.workspace(WS, 'olivia', { type, reason: 'property' });
+      else await log.channel(WS, 'olivia', { type, channelId: command.channelId, reason: 'property' });
+      return;
+    }
     case 'role':
       await log.workspace(WS, 'olivia', {
         type: command.grant ? 'GrantMemberRole' : 'RevokeMemberRole',
