@@ -172,6 +172,38 @@ describe('access bundles through the API (real app, SQLite file, HTTP)', () => {
     expect((await egress('ops')).json()).toMatchObject({ allowed: false, rule: 'not-allowlisted' });
   });
 
+  it("a credential lease allowed by the bundle is backed by the bundle connection's credential, the baseline's by its own", async () => {
+    // given credentials stored for the baseline's connection and for the bundle's (a bundle connection id names a credential too)
+    await write('PUT', `${ws}/services/agent-runtime`, 'alice');
+    for (const connectionId of ['gh', 'gh-eng']) {
+      const stored = await api.call('PUT', `${ws}/connections/${connectionId}/credential`, {
+        as: 'alice',
+        body: { kind: 'mandate-jwt' },
+      });
+      expect(stored.statusCode).toBe(200);
+    }
+    const lease = async (idempotencyKey: string, action: string, resource: string) => {
+      const response = await api.call('POST', `${ws}/credential-leases`, {
+        as: 'agent-runtime',
+        scopes: ['credentials:issue'],
+        body: {
+          channelId: 'eng',
+          connector: 'github',
+          actions: [action],
+          resources: [resource],
+          invokedBy: 'carl',
+          idempotencyKey,
+        },
+      });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ connectionId: string }>().connectionId;
+    };
+    // when the runtime asks for what the bundle allows, and for what only the baseline allows
+    // then each lease names the connection that allowed it
+    expect(await lease('bundle-write', 'write', 'acme/api')).toBe('gh-eng');
+    expect(await lease('baseline-read', 'read', 'acme/docs')).toBe('gh');
+  });
+
   it('attached to the workspace it reaches every channel at workspace scope; the channel attachment, narrower, answers first', async () => {
     await write('PUT', `${ws}/bundles/eng-tools/workspace`, 'alice');
     expect((await check('design')).provenance).toMatchObject({

@@ -57,12 +57,11 @@ export function registerConsole(fastify: FastifyInstance, root: string = CONSOLE
       scope.get(`${CONSOLE_PREFIX}/*`, notBuilt);
       return;
     }
-    // The console's own address without its trailing slash: its relative asset URLs need the slash.
-    scope.get(CONSOLE_PREFIX, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`, 301));
     await scope.register(fastifyStatic, {
       root,
       prefix: `${CONSOLE_PREFIX}/`,
       decorateReply: false,
+      redirect: true,
       index: ['index.html'],
       dotfiles: 'deny',
       setHeaders: (reply, path) => {

@@ -11,11 +11,11 @@ import {
   type UpstreamLeaseStarter,
 } from '@mandate/credentials';
 import {
-  baselineOf,
   type CredentialLeaseCommand,
   credentialLeaseDecider,
   type CredentialLeaseIssuedData,
   type CredentialLeaseState,
+  credentialConnections,
   credentialLeaseStreamId,
   DomainError,
   evaluateLease,
@@ -25,6 +25,7 @@ import {
   leaseGrant,
   leaseTerms,
   pickLeaseConnection,
+  scopeRankOf,
 } from '@mandate/domain';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
@@ -92,11 +93,12 @@ export class CredentialLeaseIssuer {
     const evaluation = evaluateLease(permissions.compiled, request, at.getTime());
     if (!evaluation.allowed) throw leaseDenied(evaluation);
     const grant = leaseGrant(evaluation.decisions);
-    const candidates = await this.leases.connectionKinds(
-      workspaceId,
-      baselineOf(permissions.agentIdentity).connections,
-      body.connector,
+    // The baseline's and the channel's bundles' connections, narrowest scope first.
+    const held = credentialConnections(
+      permissions.compiled.effectiveIdentity(body.channelId)?.connections ?? [],
     );
+    const rankOf = new Map(held.map((connection) => [connection.id, scopeRankOf(connection)]));
+    const candidates = await this.leases.connectionKinds(workspaceId, held, body.connector);
     const connectionId = pickLeaseConnection(
       body.connector,
       evaluation.decisions,
@@ -104,6 +106,7 @@ export class CredentialLeaseIssuer {
         connectionId,
         connector,
         leasable: kind !== undefined && kind !== 'static',
+        rank: rankOf.get(connectionId),
       })),
     );
     const credentialKind = candidates.find((candidate) => candidate.connectionId === connectionId)

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Principal } from '@mandate/auth';
 import { type CredentialVault, parseCredential, VaultError } from '@mandate/credentials';
 import {
@@ -20,6 +21,7 @@ import type { EventStore } from '@mandate/event-store';
 import { type CommandOutcome, CommandRunner } from '../core/command-runner';
 import { CredentialUseView } from '../credential-use/credential-use.view';
 import { CREDENTIAL_VAULT } from './credential-vault.provider';
+import { ProjectionService } from '../core/projection.service';
 
 /** What `GET …/credential` shows: never the secret, only what identifies and dates it. */
 export interface CredentialMetadataView {
@@ -66,6 +68,7 @@ export class CredentialsService {
     @Inject(CREDENTIAL_VAULT) private readonly vault: CredentialVault,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly credentialUse: CredentialUseView,
+    private readonly modules: ModuleRef,
   ) {}
 
   async put(
@@ -180,6 +183,19 @@ export class CredentialsService {
 
   private async hasConnection(workspaceId: string, connectionId: string): Promise<boolean> {
     const { state } = await this.commands.fold(agentIdentityDecider, agentIdentityStreamId(workspaceId));
-    return baselineOf(state).connections.some((connection) => connection.id === connectionId);
+    if (baselineOf(state).connections.some((connection) => connection.id === connectionId)) return true;
+    // An access bundle's connection holds its credential under its id too (one credential per id).
+    // The projection is looked up, not injected: the permissions module already imports this one.
+    const projections = this.modules.get(ProjectionService, { strict: false });
+    await projections.reachHead();
+    const bundles = projections.projection.workspace(workspaceId)?.bundles.values() ?? [];
+    for (const bundle of bundles) {
+      if (
+        bundle.status === 'active' &&
+        bundle.connections.some((connection) => connection.id === connectionId)
+      )
+        return true;
+    }
+    return false;
   }
 }

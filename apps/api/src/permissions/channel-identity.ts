@@ -1,6 +1,5 @@
 import {
   checkMemory,
-  type ConnectionNarrowing,
   type DisabledView,
   disabledView,
   type EffectiveIdentity,
@@ -22,8 +21,6 @@ export interface IdentityConnection {
   resources: string[];
   grantId?: string;
   expiresAt?: string;
-  /** Where the connection's credential may be used (hosts, path prefixes, methods); absent: anywhere its rules allow. */
-  narrowing?: ConnectionNarrowing;
 }
 
 /** What an agent runtime loads when it is invoked in a channel. */

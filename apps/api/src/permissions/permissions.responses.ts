@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { connectionNarrowingSchema } from '@mandate/domain';
 import { toOpenApiSchema } from '@mandate/http';
 
 /** Response shapes, for the OpenAPI document only (answers are built from typed domain values). */
@@ -59,9 +58,6 @@ export const channelIdentityDoc = toOpenApiSchema(
         resources: z.array(z.string()),
         grantId: z.string().optional(),
         expiresAt: z.string().optional(),
-        narrowing: connectionNarrowingSchema
-          .optional()
-          .describe("Where the connection's credential may be used; absent: anywhere its rules allow"),
       }),
     ),
     restrictions: z.array(rule),

@@ -77,20 +77,26 @@ export function leaseTerms(
   return { actions: [...new Set(request.actions)].sort(), resources: [...new Set(resources)].sort() };
 }
 
-/** A baseline connection and whether it holds a credential a lease can hand out. */
+/**
+ * A connection that holds credentials (the baseline's or an access bundle's) and whether it holds
+ * one a lease can hand out; `rank` orders scopes, narrowest first (absent: all alike).
+ */
 export interface LeaseConnectionCandidate {
   connectionId: string;
   connector: string;
   leasable: boolean;
+  rank?: number;
 }
 
-const BASELINE_RULE = /^workspace\/connections\/(.+)$/;
+/** The connection a baseline or bundle allow names: `workspace/connections/<id>`, `bundles/<b>/connections/<id>`. */
+const CONNECTION_RULE = /^(?:workspace|bundles\/[^/]+)\/connections\/([^/]+)$/;
 
 /**
- * The connection whose credential backs the lease. Credentials belong to the workspace's baseline
- * connections; when every pair was allowed by baseline connections, the lease uses one of those
- * (all the same one), otherwise (a JIT grant, a channel extension) the connector's connection that
- * holds a leasable credential. Never a guess: none is `credential-not-found`, several are
+ * The connection whose credential backs the lease. When every pair was allowed by a baseline or
+ * bundle connection, the lease uses one of those (all the same one), otherwise (a JIT grant, a
+ * channel extension) the connector's connection that holds a leasable credential. Of several, the
+ * narrowest scope's (a bundle on the channel before one on the workspace before the baseline).
+ * Never a guess: none is `credential-not-found`, several at the narrowest scope are
  * `ambiguous-lease-connection`.
  */
 export function pickLeaseConnection(
@@ -99,18 +105,20 @@ export function pickLeaseConnection(
   candidates: readonly LeaseConnectionCandidate[],
 ): string {
   const named = new Set<string>();
-  let allBaseline = true;
+  let allNamed = true;
   for (const { provenance } of decisions) {
-    const match = provenance.layer === 'baseline' ? BASELINE_RULE.exec(provenance.rule) : null;
-    if (match === null) allBaseline = false;
+    const match = CONNECTION_RULE.exec(provenance.rule);
+    if (match === null) allNamed = false;
     else named.add(match[1]);
   }
-  const eligible = candidates.filter(
+  const leasable = candidates.filter(
     (candidate) =>
       candidate.connector === connector &&
       candidate.leasable &&
-      (!allBaseline || named.has(candidate.connectionId)),
+      (!allNamed || named.has(candidate.connectionId)),
   );
+  const narrowest = Math.min(...leasable.map((candidate) => candidate.rank ?? 0));
+  const eligible = leasable.filter((candidate) => (candidate.rank ?? 0) === narrowest);
   if (eligible.length === 1) return eligible[0].connectionId;
   if (eligible.length === 0) {
     throw new DomainError(

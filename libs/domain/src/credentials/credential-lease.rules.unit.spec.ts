@@ -191,6 +191,50 @@ describe('pickLeaseConnection', () => {
 
     expect(refusalOf(() => pickLeaseConnection('github', decisions, only)).code).toBe('credential-not-found');
   });
+
+  describe('with access bundles', () => {
+    const held = [
+      { connectionId: 'github-main', connector: 'github', leasable: true, rank: 2 },
+      { connectionId: 'gh-workspace-bundle', connector: 'github', leasable: true, rank: 1 },
+      { connectionId: 'gh-channel-bundle', connector: 'github', leasable: true, rank: 0 },
+      { connectionId: 'gh-other-channel-bundle', connector: 'github', leasable: true, rank: 0 },
+    ];
+
+    it('given decisions by a bundle connection, then that connection backs the lease, whatever its layer', () => {
+      for (const layer of ['channel', 'baseline'] as const) {
+        const decisions = [decision(layer, 'bundles/eng-tools/connections/gh-workspace-bundle')];
+        expect(pickLeaseConnection('github', decisions, held)).toBe('gh-workspace-bundle');
+      }
+    });
+
+    it('given a JIT decision, then the narrowest scope holding a leasable credential backs it', () => {
+      const jit = [decision('jit', 'grants/g-api')];
+      expect(pickLeaseConnection('github', jit, held.slice(0, 3))).toBe('gh-channel-bundle');
+      expect(pickLeaseConnection('github', jit, held.slice(0, 2))).toBe('gh-workspace-bundle');
+      expect(pickLeaseConnection('github', jit, [held[0], { ...held[1], leasable: false }])).toBe(
+        'github-main',
+      );
+    });
+
+    it('given two connections at the narrowest scope, then it is ambiguous, never a guess', () => {
+      const refusal = refusalOf(() => pickLeaseConnection('github', [decision('jit', 'grants/g')], held));
+      expect(refusal.code).toBe('ambiguous-lease-connection');
+      expect(refusal.message).toContain('gh-channel-bundle, gh-other-channel-bundle');
+    });
+
+    it('given a baseline and a bundle connection named by two pairs, then the narrower backs the lease', () => {
+      const decisions = [
+        decision('baseline', 'workspace/connections/github-main'),
+        decision('channel', 'bundles/eng-tools/connections/gh-channel-bundle'),
+      ];
+      expect(pickLeaseConnection('github', decisions, held)).toBe('gh-channel-bundle');
+    });
+
+    it("given a channel extension, then it names no connection: the connector's narrowest leasable one backs it", () => {
+      const decisions = [decision('channel', 'channel/eng/extensions/gh-write')];
+      expect(pickLeaseConnection('github', decisions, held.slice(0, 3))).toBe('gh-channel-bundle');
+    });
+  });
 });
 
 describe('leaseGrant and leaseEnd', () => {

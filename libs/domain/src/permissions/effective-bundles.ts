@@ -1,6 +1,7 @@
 import type { Connection, EgressRule } from '../agent-identity/agent-identity.document';
 import type { AgentIdentityBaseline } from '../agent-identity/agent-identity.state';
 import type { ActiveAccessBundle } from '../access-bundles/access-bundle.state';
+import type { EffectiveIdentity } from './effective-identity';
 
 /** The bundles that reach one channel: attached to its workspace, and to the channel itself. */
 export interface AttachedBundles {
@@ -73,26 +74,44 @@ export function fromBundles(baseline: AgentIdentityBaseline, attached: AttachedB
   };
 }
 
-const scopeRank = { channel: 0, workspace: 1, baseline: 2 } as const;
+type Listed = { source: 'baseline' | 'channel' | 'bundle'; scope?: string };
+
+/** How narrow the scope a connection comes from: the channel's own (-1), bundles on the channel, on the workspace, the baseline. */
+export const scopeRankOf = (connection: Listed): number =>
+  connection.source === 'channel'
+    ? -1
+    : connection.source === 'baseline'
+      ? 2
+      : connection.scope === 'channel'
+        ? 0
+        : 1;
 
 /**
  * Where two connections hold a connector (or an id), the narrowest scope wins: the channel's own
  * extensions, then bundles attached to the channel, then bundles attached to the workspace, then
  * the baseline's own; within a scope, the order the identity lists them (bundles by id). Stable.
  */
-export function narrowestFirst<C extends { source: 'baseline' | 'channel' | 'bundle'; scope?: string }>(
-  connections: readonly C[],
-): C[] {
-  const rank = (connection: C): number =>
-    connection.source === 'channel'
-      ? -1
-      : connection.source === 'baseline'
-        ? scopeRank.baseline
-        : connection.scope === 'channel'
-          ? scopeRank.channel
-          : scopeRank.workspace;
+export function narrowestFirst<C extends Listed>(connections: readonly C[]): C[] {
   return connections
     .map((connection, index) => ({ connection, index }))
-    .sort((a, b) => rank(a.connection) - rank(b.connection) || a.index - b.index)
+    .sort((a, b) => scopeRankOf(a.connection) - scopeRankOf(b.connection) || a.index - b.index)
     .map(({ connection }) => connection);
+}
+
+/**
+ * The connections that hold credentials in a channel (the baseline's and its bundles'; extensions
+ * borrow them), narrowest first, one per id: a credential belongs to a connection id, so an id
+ * held at several scopes is the narrowest's, account and narrowing included.
+ */
+export function credentialConnections(
+  connections: EffectiveIdentity['connections'],
+): (({ source: 'baseline' } & Connection) | BundleConnection)[] {
+  const seen = new Set<string>();
+  const held: (({ source: 'baseline' } & Connection) | BundleConnection)[] = [];
+  for (const connection of narrowestFirst(connections)) {
+    if (connection.source === 'channel' || seen.has(connection.id)) continue;
+    seen.add(connection.id);
+    held.push(connection);
+  }
+  return held;
 }

@@ -13,7 +13,7 @@ import { normalizeHost } from '../egress/host-normalizer';
 import { workspaceDecider } from '../workspace/workspace.decider';
 import type { WorkspaceEvent } from '../workspace/workspace.events';
 import { compileWorkspace } from './compiled-identity';
-import { narrowestFirst } from './effective-bundles';
+import { credentialConnections, narrowestFirst, scopeRankOf } from './effective-bundles';
 import { checkEgress, evaluate } from './evaluator';
 
 /**
@@ -373,5 +373,17 @@ describe('effective identity with bundles', () => {
       { source: 'bundle' as const, scope: 'channel' as const, bundle: 'c1', id: 'c1', ...base },
     ];
     expect(narrowestFirst(listed).map((connection) => connection.id)).toEqual(['c', 'c1', 'w1', 'w2', 'b']);
+    expect(listed.map(scopeRankOf)).toEqual([2, 1, 1, -1, 0]);
+    // credentials belong to ids: extensions hold none, an id at several scopes is the narrowest's
+    const sameId = [
+      ...listed,
+      { source: 'bundle' as const, scope: 'channel' as const, bundle: 'c2', ...base, id: 'b' },
+    ];
+    expect(credentialConnections(sameId).map((connection) => [connection.id, connection.source])).toEqual([
+      ['c1', 'bundle'],
+      ['b', 'bundle'],
+      ['w1', 'bundle'],
+      ['w2', 'bundle'],
+    ]);
   });
 });
