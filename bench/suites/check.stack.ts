@@ -49,13 +49,13 @@ export async function load(url: string, seconds: number, request?: object): Prom
   return { ...result, cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests) };
 }
 
-export async function startApi(path: string) {
+export async function startApi(path: string, name = 'data') {
   // NODE_ENV=test: the audit checkpointer generates its signing key instead of requiring one.
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     SQLITE_PATH: path,
-    DATA_DIR: join(DIR, `data-${process.pid}`),
+    DATA_DIR: join(DIR, `${name}-${process.pid}`),
     AUTH_DEV_KEY_PATH: join(ROOT, '.mandate', 'bench', 'dev-keys', 'key.json'),
     SQLITE_SYNCHRONOUS: 'NORMAL',
   });

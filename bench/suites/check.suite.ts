@@ -19,6 +19,7 @@ import {
 import { killSwitchToAllDenied } from './check.kill-switch';
 import { load, type Measured, startApi, startBareFastify } from './check.stack';
 import { attachBundles, BUNDLES } from './check.bundles';
+import { OVERLAYS, overlaysLog, verifyOverlaid, withInvoker } from './check.overlays';
 
 async function rebuild(path: string, snapshotPath?: string) {
   const store = openStore(path);
@@ -146,6 +147,11 @@ export const checkSuite = defineSuite({
       headers: api.headers,
       body: JSON.stringify({ checks: mix.slice(0, 100).map((query) => ({ workspaceId: WS, ...query })) }),
     };
+    // The same single check, naming its invoker, against the workspace with overlay rules added.
+    const overlaid = await startApi(await overlaysLog(workspacePath), 'data-overlays');
+    const overlaidSingle = { ...single, body: JSON.stringify({ workspaceId: WS, ...withInvoker(mix[1]) }) };
+    await verifyOverlaid(overlaid.url, api.headers, mix[1]);
+    const withOverlays: Measured[] = [];
     const singles: Measured[] = [];
     const batches: Measured[] = [];
     const bares: Measured[] = [];
@@ -153,8 +159,11 @@ export const checkSuite = defineSuite({
       await load(`${api.url}/v1/check`, warmup, single);
       await load(`${api.url}/v1/check/batch`, warmup, batch);
       await load(bare.url, warmup);
+      await load(`${overlaid.url}/v1/check`, warmup, overlaidSingle);
       for (let i = 0; i < context.runs; i++) {
         singles.push(await load(`${api.url}/v1/check`, seconds, single));
+        withOverlays.push(await load(`${overlaid.url}/v1/check`, seconds, overlaidSingle));
+        context.log(`run ${i + 1}: check with ${OVERLAYS} overlays ${Math.round(withOverlays[i].rps)} req/s`);
         batches.push(await load(`${api.url}/v1/check/batch`, seconds, batch));
         bares.push(await load(bare.url, seconds));
         context.log(
@@ -165,6 +174,7 @@ export const checkSuite = defineSuite({
     } finally {
       await api.close();
       await bare.close();
+      await overlaid.close();
     }
     const singleRps = median(singles.map((r) => r.rps));
     const bareRps = median(bares.map((r) => r.rps));
@@ -174,6 +184,18 @@ export const checkSuite = defineSuite({
       inproc_checks_per_s_with_bundles: metric(median(withBundles.map((r) => r.perSecond)), 'checks/s', 1_000_000, 'higher'),
       http_single_rps: metric(singleRps, 'req/s', 10_000, 'higher'),
       http_single_p99_ms: metric(median(singles.map((r) => r.p99Ms)), 'ms', 10, 'lower'),
+      http_single_rps_with_overlays: metric(
+        median(withOverlays.map((r) => r.rps)),
+        'req/s',
+        10_000,
+        'higher',
+      ),
+      http_single_cpu_us_per_req_with_overlays: metric(
+        median(withOverlays.map((r) => r.cpuUsPerRequest)),
+        'µs',
+        null,
+        'lower',
+      ),
       http_batch_checks_per_s: metric(median(batches.map((r) => r.rps * 100)), 'checks/s', 200_000, 'higher'),
       rebuild_events_per_s: metric(median(rebuilds), 'events/s', 250_000, 'higher'),
       rebuild_events_per_cpu_s: metric(median(rebuildsCpu), 'events/s', null, 'higher'),

@@ -355,6 +355,21 @@ export const CASES: Record<string, Case> = {
     build: () => ({ body: { roles: ['member'], groups: [], principals: [], channelMembers: false } }),
   },
   'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': { scope: 'channel', build: none },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/overlays': {
+    scope: 'channel',
+    build: (scene, place) => ({
+      body: { overlays: [{ ...rule(scene, place).rule, invoker: { role: 'approver' } }] },
+    }),
+  },
+  'GET /v1/workspaces/{workspaceId}/external-accounts': { scope: 'workspace', build: none },
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/external-accounts/{connector}': {
+    scope: 'workspace',
+    build: () => ({ params: { principalId: 'p-new', connector: 'github' }, body: { login: 'p-new-gh' } }),
+  },
+  'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/external-accounts/{connector}': {
+    scope: 'workspace',
+    build: () => ({ params: { principalId: 'p-new', connector: 'github' } }),
+  },
 
   'GET /v1/workspaces/{workspaceId}/channels/{channelId}/effective-identity': {
     scope: 'channel',

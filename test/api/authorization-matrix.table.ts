@@ -156,6 +156,11 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/memory-scope': { ok: ADMINS },
   'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': { ok: ADMINS },
   'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/overlays': { ok: ADMINS },
+  // Which account at a connector is a member's (what invokerCan overlays ask about): admins'.
+  'GET /v1/workspaces/{workspaceId}/external-accounts': { ok: ADMINS },
+  'PUT /v1/workspaces/{workspaceId}/members/{principalId}/external-accounts/{connector}': { ok: ADMINS },
+  'DELETE /v1/workspaces/{workspaceId}/members/{principalId}/external-accounts/{connector}': { ok: ADMINS },
 
   // The member is a member of the public channel: its identity is theirs to read.
   'GET /v1/workspaces/{workspaceId}/channels/{channelId}/effective-identity': {

@@ -26,9 +26,12 @@ function requireAdmin(command: ExternalAccountCommand): void {
 /** Only connectors that can tell what an invoker may do take a linked account. */
 function requireInvokerCheck(connector: string): void {
   if (ownValue(invokerRightLevels, connector) !== undefined) return;
-  throw new DomainError('validation', 'invoker-check-unsupported', `${connector} takes no linked accounts`, [
-    { path: 'connector', message: `supported: ${Object.keys(invokerRightLevels).join(', ')}` },
-  ]);
+  throw new DomainError(
+    'unprocessable',
+    'invoker-check-unsupported',
+    `${connector} takes no linked accounts`,
+    [{ path: 'connector', message: `supported: ${Object.keys(invokerRightLevels).join(', ')}` }],
+  );
 }
 
 function decide(command: ExternalAccountCommand, state: ExternalAccountsState): ExternalAccountEvent[] {

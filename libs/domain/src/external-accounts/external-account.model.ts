@@ -5,9 +5,10 @@ import { principalIdSchema } from '../common/identifiers';
  * A GitHub login: 1-39 letters, digits or single inner hyphens. GitHub treats logins without
  * regard to case, so the canonical form is lower case; anything else is refused, never sent.
  */
+export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 export const githubLoginSchema = z
   .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub login')
+  .regex(GITHUB_LOGIN, 'must be a GitHub login')
   .transform((login) => login.toLowerCase());
 
 /** The external account grammars, per connector that can tell what an invoker may do. */
