@@ -189,7 +189,10 @@ export function applyTo(target: WorkspacePermissions, route: Route, event: Recor
       return target.applyChannel(domainEvent as ChannelEvent);
     case 'bundle':
       // `access-bundle-<ws>.<bundleId>`: workspace ids hold no dot.
-      return target.applyBundle(event.streamId.slice(event.streamId.indexOf('.') + 1), domainEvent as AccessBundleEvent);
+      return target.applyBundle(
+        event.streamId.slice(event.streamId.indexOf('.') + 1),
+        domainEvent as AccessBundleEvent,
+      );
     case 'grant':
       return applyGrantEvent(target, domainEvent as AccessRequestEvent);
   }

@@ -99,7 +99,10 @@ export class WorkspacePermissions {
 
   /** A bundle's event; its stream id names the bundle, which `AccessBundleCreated` alone carries. */
   applyBundle(bundleId: string, event: AccessBundleEvent): void {
-    const next = accessBundleDecider.evolve(this.bundles.get(bundleId) ?? accessBundleDecider.initialState(), event);
+    const next = accessBundleDecider.evolve(
+      this.bundles.get(bundleId) ?? accessBundleDecider.initialState(),
+      event,
+    );
     if (next.status === 'absent') return;
     this.bundles.set(bundleId, next);
     this.compiledWorkspace?.setBundle(next);
