@@ -80,4 +80,64 @@ describe('bundles in answers as of a past instant', () => {
     });
     await store.close();
   });
+
+  it('given a projection holding bundles, when snapshotted and restored, then its state and answers are the same', async () => {
+    // given a bundle on the workspace and one on a channel
+    const store = openTestStore();
+    const log = new IdentityLog(store);
+    await log.createWorkspace(WS);
+    await log.channel(WS, 'olivia', {
+      type: 'CreateChannel',
+      channelId: 'eng',
+      workspaceId: WS,
+      name: 'eng',
+      visibility: 'public',
+    });
+    for (const [bundleId, scope] of [
+      ['wide', { scope: 'workspace' as const }],
+      ['tools', { scope: 'channel' as const, channelId: 'eng' }],
+    ] as const) {
+      await log.bundle(WS, 'olivia', {
+        type: 'ApplyAccessBundleDocument',
+        bundleId,
+        document: {
+          name: bundleId,
+          connections: [
+            {
+              id: bundleId,
+              connector: 'github',
+              account: 'b',
+              actions: ['write'],
+              resources: [`${bundleId}/*`],
+            },
+          ],
+          domains: [{ host: `${bundleId}.example.com`, ports: [443] }],
+        },
+      });
+      await log.bundle(WS, 'olivia', {
+        type: 'AttachAccessBundle',
+        bundleId,
+        scope,
+        channel: { status: 'active', callerRole: null },
+      });
+    }
+    const live = new EffectivePermissionsProjection();
+    live.applyPage(await store.readAll());
+    await store.close();
+
+    // when its snapshot is restored elsewhere (through JSON, as the file holds it)
+    const restored = new EffectivePermissionsProjection();
+    restored.restore(JSON.parse(JSON.stringify(live.snapshot())));
+
+    // then nothing is lost
+    expect(restored.stateHash()).toBe(live.stateHash());
+    for (const resource of ['wide/x', 'tools/x', 'other/x']) {
+      const query = { ...write, resource };
+      expect(restored.check(WS, query, T0)).toEqual(live.check(WS, query, T0));
+    }
+    expect(restored.check(WS, { ...write, resource: 'tools/x' }, T0)?.provenance).toMatchObject({
+      bundle: 'tools',
+    });
+    expect(restored.workspace(WS)?.compiled.effectiveIdentity('eng')?.bundles).toHaveLength(2);
+  });
 });
