@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { LightMyRequestResponse } from 'fastify';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import {
   createTempDir,
   createTestCertificateAuthority,
@@ -124,6 +124,65 @@ describe('GitHub lease from a narrowed connection (API, worker, Temporal, a GitH
     expect(view.narrowing).toEqual(narrowing);
     const [recorded] = await api.store.readStream(`lease-acme.${issued.leaseId}`);
     expect(recorded.data).toMatchObject({ connectionId: 'code', narrowing });
+  });
+
+  it('given a live lease, when its connection is narrowed further, then its token is revoked at GitHub', async () => {
+    const issued = ok<{ leaseId: string; token: string }>(await lease({}));
+    const use = async () =>
+      (
+        await request(`${upstream.baseUrl}/installation/repositories`, {
+          headers: { authorization: `Bearer ${issued.token}` },
+          dispatcher: trusting,
+        })
+      ).statusCode;
+    expect(await use()).toBe(200);
+
+    // when an admin narrows the connection to one more path prefix only
+    const etag = async () =>
+      (await api.call('GET', `${ws}/agent-identity`, { as: 'alice' })).headers.etag as string;
+    ok(
+      await api.call('PUT', `${ws}/agent-identity`, {
+        as: 'alice',
+        headers: { 'if-match': await etag() },
+        body: {
+          connections: [
+            {
+              id: 'code',
+              connector: 'github',
+              account: 'app:4242',
+              actions: ['write'],
+              resources: ['acme/*'],
+              narrowing: { ...narrowing, pathPrefixes: ['/repos/acme/api/pulls'] },
+            },
+          ],
+        },
+      }),
+    );
+
+    // then the sweeper ends the lease and GitHub refuses its token within 3 s
+    const deadline = Date.now() + 3_000;
+    while ((await use()) !== 401 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await use()).toBe(401);
+    // and the narrowing is put back for the cases below
+    ok(
+      await api.call('PUT', `${ws}/agent-identity`, {
+        as: 'alice',
+        headers: { 'if-match': await etag() },
+        body: {
+          connections: [
+            {
+              id: 'code',
+              connector: 'github',
+              account: 'app:4242',
+              actions: ['write'],
+              resources: ['acme/*'],
+              narrowing,
+            },
+          ],
+        },
+      }),
+    );
   });
 
   it('given a write the permissions allow, then no token is minted: a read-only connection mints reads only', async () => {

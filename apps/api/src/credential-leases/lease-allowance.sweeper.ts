@@ -2,7 +2,14 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { v7 as uuidv7 } from 'uuid';
 import type { AppConfig } from '@mandate/config';
 import { isUpstreamLeaseKind, UPSTREAM_LEASE_STARTER, type UpstreamLeaseStarter } from '@mandate/credentials';
-import { type Actor, credentialLeaseDecider, credentialLeaseStreamId, evaluateLease } from '@mandate/domain';
+import {
+  type Actor,
+  baselineOf,
+  credentialLeaseDecider,
+  credentialLeaseStreamId,
+  evaluateLease,
+  leaseNarrowingHolds,
+} from '@mandate/domain';
 import { type EventStore, handleCommand } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
@@ -51,10 +58,11 @@ const RECORDS_ONLY = new Set([
  * record (below) may take something away (a JIT grant revoked, a connection removed, a restriction or
  * a forbid, an invoker no longer admitted, the workspace suspended): the workspace is marked, and
  * its active leases are evaluated again, exactly as introspection evaluates them, once the
- * projection holds the event. A lease no longer allowed ends: a `mandate-jwt` with
- * `CredentialLeaseEnded {no-longer-allowed}` (introspection already answered inactive), an upstream
- * lease through its starter, whose workflow revokes the token and records the end. A JIT grant that
- * expires needs no sweep: no lease outlives its grant's `expiresAt`.
+ * projection holds the event. A lease no longer allowed, or whose connection's narrowing changed,
+ * ends: a `mandate-jwt` with `CredentialLeaseEnded {no-longer-allowed}` (introspection already
+ * answered inactive), an upstream lease through its starter, whose workflow revokes the token and
+ * records the end. A JIT grant that expires needs no sweep: no lease outlives its grant's
+ * `expiresAt`.
  *
  * Starts from the log's head at boot: a permission taken away while no API ran is caught by
  * introspection at once and by the lease's own end (at most LEASE_MAX_TTL_SECONDS) otherwise.
@@ -121,7 +129,9 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
     let done = true;
     for (const lease of active) {
       const allowed =
-        workspace !== undefined && evaluateLease(workspace.compiled, lease.state.lease, nowMs).allowed;
+        workspace !== undefined &&
+        evaluateLease(workspace.compiled, lease.state.lease, nowMs).allowed &&
+        leaseNarrowingHolds(baselineOf(workspace.agentIdentity), lease.state.lease);
       if (!allowed) done = (await this.end(lease)) && done;
     }
     return done;

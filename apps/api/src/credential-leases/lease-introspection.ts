@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import { type MandateJwtClaims, MandateJwtSigner } from '@mandate/credentials';
-import { evaluateLease, isLeaseActive, servesWorkspace } from '@mandate/domain';
+import {
+  baselineOf,
+  evaluateLease,
+  isLeaseActive,
+  leaseNarrowingHolds,
+  servesWorkspace,
+} from '@mandate/domain';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { ProjectionService } from '../core/projection.service';
@@ -52,6 +58,8 @@ export class LeaseIntrospection {
     // connection, a revoked grant or an invoker no longer admitted ends it for introspection at
     // once, without waiting for an event on the lease itself.
     if (!evaluateLease(workspace.compiled, lease, nowMs).allowed) return INACTIVE;
+    // Nor may its connection's narrowing have changed since it was issued.
+    if (!leaseNarrowingHolds(baselineOf(workspace.agentIdentity), lease)) return INACTIVE;
     return {
       active: true,
       token_type: 'Bearer',
