@@ -13,14 +13,26 @@ export const SCREENSHOTS = join(repoRoot, '.mandate', 'screenshots', 'console');
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-/** Builds the console as `npm start` does, so the API under test serves the current sources. */
-export function buildConsole(): void {
+/**
+ * Builds the console from the current sources, as `npm start` does, into `outDir` (default
+ * apps/console/dist). A test builds into a directory of its own: a build replaces its output
+ * directory, which must not happen under an API another test (or `npm start`) is serving from.
+ */
+export function buildConsole(outDir?: string): string {
   const vite = join(repoRoot, 'node_modules', '.bin', 'vite');
-  const result = spawnSync(vite, ['build', join(repoRoot, 'apps', 'console'), '--logLevel', 'warn'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
+  const out = outDir ?? join(repoRoot, 'apps', 'console', 'dist');
+  const args = [
+    'build',
+    join(repoRoot, 'apps', 'console'),
+    '--logLevel',
+    'warn',
+    '--outDir',
+    out,
+    '--emptyOutDir',
+  ];
+  const result = spawnSync(vite, args, { cwd: repoRoot, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}${result.stderr}`);
+  return out;
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -52,7 +52,7 @@ export function ActiveGrantCard(props: {
       </h3>
       <p>
         {grant.connector} in #{grant.channelId}, requested by {grant.requestedBy}
-        {grant.expiresAt && `, until ${new Date(grant.expiresAt).toLocaleTimeString()}`}
+        {grant.expiresAt && `, until ${new Date(grant.expiresAt).toLocaleString()}`}
       </p>
       <p className="status-line">
         <span className="badge">{grant.status}</span>{' '}

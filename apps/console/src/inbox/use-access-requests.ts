@@ -22,8 +22,9 @@ export function useAccessRequests(api: ApiClient, workspaceId: string, token: st
   const [problem, setProblem] = useState<string>();
   const [status, setStatus] = useState<UpdatesStatus>('connecting');
   const latest = useRef(0);
+  const reading = useRef<{ again: boolean } | undefined>(undefined);
 
-  const refresh = useCallback(async () => {
+  const read = useCallback(async () => {
     const call = ++latest.current;
     const list = (query: { approvable?: 'true'; mine?: 'true'; status?: 'pending' | 'active' }) =>
       api.GET('/v1/workspaces/{workspaceId}/access-requests', {
@@ -50,6 +51,24 @@ export function useAccessRequests(api: ApiClient, workspaceId: string, token: st
       if (call === latest.current) setProblem(problemText(error));
     }
   }, [api, workspaceId]);
+
+  // Changes arrive in bursts (votes, a grant and its events): one read at a time, and one more
+  // after it when something changed meanwhile, rather than a read per event.
+  const refresh = useCallback(async () => {
+    if (reading.current) {
+      reading.current.again = true;
+      return;
+    }
+    reading.current = { again: false };
+    try {
+      do {
+        reading.current.again = false;
+        await read();
+      } while (reading.current.again);
+    } finally {
+      reading.current = undefined;
+    }
+  }, [read]);
 
   useEffect(() => {
     const controller = new AbortController();
