@@ -94,6 +94,11 @@ describe('a narrowing as a document states it', () => {
       methods: ['GET', 'POST'],
     });
     expect(normalizeNarrowing({ methods: 'read-only' })).toEqual({ methods: 'read-only' });
+    // Unvalidated input is kept as written rather than thrown on (the decider refuses it first).
+    expect(normalizeNarrowing({ hosts: ['a b'], pathPrefixes: ['x/../y'] })).toEqual({
+      hosts: ['a b'],
+      pathPrefixes: ['x/../y'],
+    });
     expect(normalizeNarrowing({})).toEqual({});
   });
 });
