@@ -8,6 +8,8 @@ import type { WorkspaceEvent } from '../workspace/workspace.events';
 import { compileWorkspace } from './compiled-identity';
 import type { ActiveGrant, ObservedInvokerRight, PermissionQuery } from './decision';
 import { decideAgentAction, evaluate, evaluateCoverage } from './evaluator';
+import { invokerCan } from './compiled-overlays';
+import { invokerRightAsked } from './invoker-right-query';
 import type { OverlayRule } from './overlay-rule';
 
 const T = Date.parse('2026-11-30T12:00:00.000Z');
@@ -509,5 +511,72 @@ describe('evaluate with identity-aware overlays', () => {
     expect(evaluate(plain, query('acme/payroll', 'read', { invokedBy: 'dave' }), T).provenance.layer).toBe(
       'baseline',
     );
+  });
+});
+
+describe('invokerRightAsked: whether an evaluation will read the invoker right', () => {
+  const structure = compiled();
+
+  it.each([
+    [
+      'an invokerCan overlay covers it',
+      query('ACME/Payroll.git', 'read', { invokedBy: 'dave' }),
+      'acme/payroll',
+    ],
+    [
+      'an action implying the overlaid one',
+      query('acme/payroll', 'admin', { invokedBy: 'dave' }),
+      'acme/payroll',
+    ],
+    ['nobody invoked it', query('acme/payroll', 'read'), undefined],
+    ['only other kinds of overlay cover it', query('acme/infra', 'write', { invokedBy: 'dave' }), undefined],
+    ['no overlay covers it', query('acme/api', 'read', { invokedBy: 'dave' }), undefined],
+    ['the resource is malformed', query('acme//payroll', 'read', { invokedBy: 'dave' }), undefined],
+    [
+      'the channel is unknown',
+      { ...query('acme/payroll', 'read', { invokedBy: 'dave' }), channelId: 'nope' },
+      undefined,
+    ],
+    [
+      'no rule mentions the action',
+      { ...query('ENG-1', 'read', { invokedBy: 'dave' }), connector: 'jira' },
+      undefined,
+    ],
+  ] as const)('when %s, answers %s', (_case, asked, expected) => {
+    expect(invokerRightAsked(structure, asked)).toBe(expected);
+  });
+
+  it('given a workspace without overlays, never asks', () => {
+    const plain = compileWorkspace({ workspace, agentIdentity: identity({}), channels: [channel()] });
+    expect(invokerRightAsked(plain, query('acme/payroll', 'read', { invokedBy: 'dave' }))).toBeUndefined();
+  });
+});
+
+describe('invokerCan: the observed right against the action', () => {
+  it.each([
+    ['none', 'read', false],
+    ['read', 'read', true],
+    ['read', 'write', false],
+    ['write', 'read', true],
+    ['write', 'write', true],
+    ['admin', 'admin', true],
+    ['write', 'admin', false],
+    ['maintain', 'read', false],
+    ['read', 'triage', false],
+    ['__proto__', 'read', false],
+  ])('holding %s, to %s: %s', (permission, action, expected) => {
+    expect(
+      invokerCan(query('acme/payroll', action, { invokedBy: 'erin', invokerRight: right(permission) })),
+    ).toBe(expected);
+  });
+
+  it('is false without an observation, or at a connector that cannot tell', () => {
+    expect(invokerCan(query('acme/payroll', 'read', { invokedBy: 'erin' }))).toBe(false);
+    expect(
+      invokerCan({
+        ...query('ENG-1', 'read', { invokedBy: 'erin', invokerRight: right('admin') }),
+        connector: 'jira',
+      }),
+    ).toBe(false);
   });
 });
