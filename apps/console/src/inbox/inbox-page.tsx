@@ -1,10 +1,9 @@
-import { useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { ApiClient, WorkspaceMembership } from '../api/api-client';
 import type { UpdatesStatus } from '../api/access-request-updates';
 import { ProblemAlert } from '../common/problem-alert';
 import type { Session } from '../session/session';
 import { ActiveGrantCard } from './active-grant-card';
-import { DecisionForm } from './decision-form';
 import { RequestCard } from './request-card';
 import { useAccessRequests } from './use-access-requests';
 
@@ -27,10 +26,14 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
   const { workspaceId } = membership;
   const { lists, problem, status, refresh } = useAccessRequests(api, workspaceId, props.session.token);
   const [notice, setNotice] = useState<string>();
-  const done = (message: string) => {
-    setNotice(message);
-    void refresh();
-  };
+  const done = useCallback(
+    (message: string) => {
+      setNotice(message);
+      void refresh();
+    },
+    [refresh],
+  );
+  const decision = useMemo(() => ({ api, workspaceId, onDecided: done }), [api, workspaceId, done]);
   const mayRevoke = membership.roles.some((role) => REVOKERS.has(role));
 
   return (
@@ -49,14 +52,12 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
         <h2 id="to-decide">Waiting for your decision</h2>
         {lists?.toDecide.length === 0 && <p>Nothing waits for your decision.</p>}
         {lists?.toDecide.map((request) => (
-          <RequestCard key={request.requestId} request={request} fetchedAt={lists.fetchedAt}>
-            <DecisionForm
-              api={api}
-              workspaceId={workspaceId}
-              requestId={request.requestId}
-              onDecided={done}
-            />
-          </RequestCard>
+          <RequestCard
+            key={request.requestId}
+            request={request}
+            fetchedAt={lists.fetchedAt}
+            decision={decision}
+          />
         ))}
       </section>
       <section aria-labelledby="active-grants">

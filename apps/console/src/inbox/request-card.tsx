@@ -1,18 +1,23 @@
-import type { ReactNode } from 'react';
-import type { AccessRequestSummary } from '../api/api-client';
+import { memo } from 'react';
+import type { AccessRequestSummary, ApiClient } from '../api/api-client';
 import { TimeLeft } from '../common/time-left';
+import { DecisionForm } from './decision-form';
 import { QuorumProgress, RequestFacts, WouldChange } from './request-facts';
 
-/**
- * One pending request (or an extension asked of an active grant): what it asks, quorum progress, the time left to decide; `children` is what
- * the signed-in person may do about it (nothing for their own request).
- */
-export function RequestCard(props: {
+interface RequestCardProps {
   request: AccessRequestSummary;
+  /** When the API answered, for the countdown. */
   fetchedAt: number;
-  children?: ReactNode;
-}) {
-  const { request } = props;
+  /** Given when the signed-in person may decide it: the approve / deny form. */
+  decision?: { api: ApiClient; workspaceId: string; onDecided: (message: string) => void };
+}
+
+/**
+ * One pending request (or an extension asked of an active grant): what it asks, quorum progress,
+ * the time left to decide, and the decision form when the person may decide it (never for their
+ * own request).
+ */
+function RequestCardView({ request, fetchedAt, decision }: RequestCardProps) {
   const headingId = `request-${request.requestId}`;
   return (
     <article className="card" aria-labelledby={headingId} data-request-id={request.requestId}>
@@ -23,8 +28,32 @@ export function RequestCard(props: {
       <RequestFacts request={request} />
       <WouldChange request={request} />
       <QuorumProgress request={request} />
-      <TimeLeft seconds={request.approvalTimeLeftSeconds} since={props.fetchedAt} label="Time to decide" />
-      {props.children}
+      <TimeLeft seconds={request.approvalTimeLeftSeconds} since={fetchedAt} label="Time to decide" />
+      {decision && (
+        <DecisionForm
+          api={decision.api}
+          workspaceId={decision.workspaceId}
+          requestId={request.requestId}
+          onDecided={decision.onDecided}
+        />
+      )}
     </article>
   );
 }
+
+/** The request as shown, less the countdowns, which tick on their own between reads. */
+const shown = ({ approvalTimeLeftSeconds: _a, accessTimeLeftSeconds: _b, ...rest }: AccessRequestSummary) =>
+  JSON.stringify(rest);
+
+/**
+ * Each read of the lists brings new objects: a card renders again only when its request changed,
+ * so a vote on one of hundreds of requests re-renders one card.
+ */
+export const RequestCard = memo(
+  RequestCardView,
+  (before, after) =>
+    before.decision?.api === after.decision?.api &&
+    before.decision?.workspaceId === after.decision?.workspaceId &&
+    before.decision?.onDecided === after.decision?.onDecided &&
+    shown(before.request) === shown(after.request),
+);
