@@ -161,6 +161,22 @@ describe('connector endpoint: a narrowed connection', () => {
     expect(seen).toHaveLength(before);
   });
 
+  it("shows the narrowing in the channel's effective identity", async () => {
+    const identity = await api.call('GET', `/v1/workspaces/${WS}/channels/eng/effective-identity`, {
+      as: 'root',
+    });
+
+    expect(identity.statusCode).toBe(200);
+    expect(identity.json<{ connections: unknown[] }>().connections).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          rule: 'workspace/connections/code',
+          narrowing: { hosts: ['127.0.0.1'], pathPrefixes: ['/repos/acme/api'], methods: 'read-only' },
+        }),
+      ]),
+    );
+  });
+
   it('given the narrowing is lifted in the baseline, when the gateway has followed the log, then the write goes through', async () => {
     await log.baseline(WS, 'root', { connections: [code, elsewhere] });
 

@@ -128,7 +128,11 @@ export class CredentialLeaseIssuer {
       issuedAt: at.toISOString(),
       expiresAt: leaseEnd(at.getTime(), maxTtlMs, grant?.expiresAt),
     };
-    const { token, lease } = await this.mint(terms, maxTtlMs);
+    const minted = await this.mint(terms, maxTtlMs);
+    const { token } = minted;
+    // Recorded beside the terms (not in the signed mint request: the worker reads it from the log).
+    const narrowing = held.find((connection) => connection.id === connectionId)?.narrowing;
+    const lease = narrowing === undefined ? minted.lease : { ...minted.lease, narrowing };
     const outcome = await this.commands
       .run(
         credentialLeaseDecider,

@@ -1,5 +1,6 @@
 import {
   checkMemory,
+  type ConnectionNarrowing,
   type DisabledView,
   disabledView,
   type EffectiveIdentity,
@@ -21,6 +22,8 @@ export interface IdentityConnection {
   resources: string[];
   grantId?: string;
   expiresAt?: string;
+  /** Where the connection's credential may be used (hosts, path prefixes, methods); absent: anywhere its rules allow. */
+  narrowing?: ConnectionNarrowing;
 }
 
 /** What an agent runtime loads when it is invoked in a channel. */

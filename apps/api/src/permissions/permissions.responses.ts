@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectionNarrowingSchema } from '@mandate/domain';
 import { toOpenApiSchema } from '@mandate/http';
 
 /** Response shapes, for the OpenAPI document only (answers are built from typed domain values). */
@@ -58,6 +59,9 @@ export const channelIdentityDoc = toOpenApiSchema(
         resources: z.array(z.string()),
         grantId: z.string().optional(),
         expiresAt: z.string().optional(),
+        narrowing: connectionNarrowingSchema
+          .optional()
+          .describe("Where the connection's credential may be used; absent: anywhere its rules allow"),
       }),
     ),
     restrictions: z.array(rule),
