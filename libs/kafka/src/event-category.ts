@@ -15,6 +15,10 @@ const PREFIXES: ReadonlyArray<readonly [prefix: string, category: EventCategory]
   ['approval-policy-', 'access'],
   ['agent-action-', 'agent-actions'],
   ['memory-update-', 'agent-actions'],
+  // Which account at a connector is a member's: identity; what the invoker could do, observed for
+  // an overlay: part of the decision an agent action was given.
+  ['external-accounts-', 'identity'],
+  ['invoker-right-', 'agent-actions'],
 ];
 
 export function categoryOf(streamId: string): EventCategory {

@@ -9,6 +9,8 @@ describe('event categories', () => {
     ['approval-policy-acme', 'access'],
     ['agent-action-acme-2026-11', 'agent-actions'],
     ['memory-update-acme.run-1:mem-1', 'agent-actions'],
+    ['external-accounts-acme', 'identity'],
+    ['invoker-right-acme.2026-11-30.0123abcd', 'agent-actions'],
     ['credential-acme', 'other'],
     ['workspaces', 'other'],
   ])('given stream %s, then its category is %s', (streamId, category) => {
