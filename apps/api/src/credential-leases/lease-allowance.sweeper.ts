@@ -4,7 +4,7 @@ import type { AppConfig } from '@mandate/config';
 import { isUpstreamLeaseKind, UPSTREAM_LEASE_STARTER, type UpstreamLeaseStarter } from '@mandate/credentials';
 import {
   type Actor,
-  baselineOf,
+  credentialConnections,
   credentialLeaseDecider,
   credentialLeaseStreamId,
   evaluateLease,
@@ -131,7 +131,12 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
       const allowed =
         workspace !== undefined &&
         evaluateLease(workspace.compiled, lease.state.lease, nowMs).allowed &&
-        leaseNarrowingHolds(baselineOf(workspace.agentIdentity), lease.state.lease);
+        leaseNarrowingHolds(
+          credentialConnections(
+            workspace.compiled.effectiveIdentity(lease.state.lease.channelId)?.connections ?? [],
+          ),
+          lease.state.lease,
+        );
       if (!allowed) done = (await this.end(lease)) && done;
     }
     return done;

@@ -3,7 +3,7 @@ import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
 import { type MandateJwtClaims, MandateJwtSigner } from '@mandate/credentials';
 import {
-  baselineOf,
+  credentialConnections,
   evaluateLease,
   isLeaseActive,
   leaseNarrowingHolds,
@@ -59,7 +59,10 @@ export class LeaseIntrospection {
     // once, without waiting for an event on the lease itself.
     if (!evaluateLease(workspace.compiled, lease, nowMs).allowed) return INACTIVE;
     // Nor may its connection's narrowing have changed since it was issued.
-    if (!leaseNarrowingHolds(baselineOf(workspace.agentIdentity), lease)) return INACTIVE;
+    const held = credentialConnections(
+      workspace.compiled.effectiveIdentity(lease.channelId)?.connections ?? [],
+    );
+    if (!leaseNarrowingHolds(held, lease)) return INACTIVE;
     return {
       active: true,
       token_type: 'Bearer',

@@ -55,6 +55,7 @@ export function diffBundle(current: AccessBundleContent, desired: AccessBundleCo
       case 'ConnectionAccountChanged':
       case 'ConnectionActionsChanged':
       case 'ConnectionResourcesChanged':
+      case 'ConnectionNarrowingChanged':
         connectionChanged(event.data.connectionId);
         break;
       case 'RepositoryAdded':

@@ -1,5 +1,6 @@
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import { normalizeHostPattern } from '../egress/host-normalizer';
+import { validateNarrowing } from '../agent-identity/connection-narrowing';
 import { validatePermissionRule, validateUniqueIds } from '../permissions/permission-rule';
 import type { CodedIssue } from '../shared';
 import type { AccessBundleDocument } from './access-bundle.document';
@@ -13,6 +14,9 @@ export function validateBundleDocument(
     ...validateUniqueIds(document.connections, 'connections'),
     ...document.connections.flatMap((rule, index) =>
       validatePermissionRule(rule, catalog, `connections[${index}]`),
+    ),
+    ...document.connections.flatMap((connection, index) =>
+      validateNarrowing(connection.narrowing, `connections[${index}].narrowing`),
     ),
   ];
   const hosts = new Set<string>();

@@ -1,12 +1,8 @@
-import { emptyBaseline } from '../agent-identity/agent-identity.state';
 import { leaseNarrowingHolds } from './lease-narrowing.rules';
 
 const code = { id: 'code', connector: 'github', account: 'app:1', actions: ['read'], resources: ['acme/*'] };
 const readOnly = { pathPrefixes: ['/repos/acme'], methods: 'read-only' as const };
-const baseline = (narrowing?: typeof readOnly) => ({
-  ...emptyBaseline,
-  connections: [narrowing === undefined ? code : { ...code, narrowing }],
-});
+const baseline = (narrowing?: typeof readOnly) => [narrowing === undefined ? code : { ...code, narrowing }];
 
 describe('a lease and its connection narrowing', () => {
   it('given the narrowing it was issued under (or none, before and now), then it holds', () => {
@@ -29,9 +25,7 @@ describe('a lease and its connection narrowing', () => {
   });
 
   it('given the connection gone, then a lease issued under no narrowing is left to the evaluation', () => {
-    expect(leaseNarrowingHolds({ ...emptyBaseline }, { connectionId: 'code' })).toBe(true);
-    expect(leaseNarrowingHolds({ ...emptyBaseline }, { connectionId: 'code', narrowing: readOnly })).toBe(
-      false,
-    );
+    expect(leaseNarrowingHolds([], { connectionId: 'code' })).toBe(true);
+    expect(leaseNarrowingHolds([], { connectionId: 'code', narrowing: readOnly })).toBe(false);
   });
 });
