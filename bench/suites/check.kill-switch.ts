@@ -58,6 +58,7 @@ export async function killSwitchToAllDenied(
     return { allowed, disabled, total };
   };
   const times: number[] = [];
+  const phases: { append: number; apply: number; sweep: number }[] = [];
   try {
     await runner.start();
     await runner.whenCaughtUp();
@@ -70,17 +71,26 @@ export async function killSwitchToAllDenied(
         type: 'DisableAgentIdentity',
         reason: `bench ${run}`,
       });
+      const appended = performance.now();
       if (!(await runner.waitForPosition(position, 5_000))) throw new Error('the switch was not applied');
+      const applied = performance.now();
       const during = sweep();
       times.push(performance.now() - started);
+      phases.push({
+        append: appended - started,
+        apply: applied - appended,
+        sweep: performance.now() - applied,
+      });
       if (during.disabled !== during.total)
         throw new Error(`${during.total - during.disabled} answers not disabled`);
       const back = await log.workspace(WS, 'owner', { type: 'EnableAgentIdentity', reason: `bench ${run}` });
       if (!(await runner.waitForPosition(back.position, 5_000)))
         throw new Error('the enable was not applied');
       if (sweep().allowed !== before.allowed) throw new Error('enabling again did not restore the answers');
+      const { append, apply, sweep: swept } = phases[run];
       context.log(
-        `kill switch run ${run + 1}: ${during.total} answers denied ${times[run].toFixed(2)} ms after the append`,
+        `kill switch run ${run + 1}: ${during.total} answers denied ${times[run].toFixed(2)} ms after the append began ` +
+          `(decide and append ${append.toFixed(2)} ms, applied ${apply.toFixed(2)} ms later, every answer asked in ${swept.toFixed(2)} ms)`,
       );
     }
   } finally {

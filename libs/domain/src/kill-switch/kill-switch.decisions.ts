@@ -28,16 +28,16 @@ const reasonBody = z.object({ reason: switchReasonSchema });
 function flip(command: SwitchIdentity, scope: Switchable, where: string): { off: boolean; reason: string } {
   const { reason } = parseOrThrow(reasonBody, { reason: command.reason }, 'invalid-reason');
   const off = command.type === 'DisableAgentIdentity';
-  const disabled = scope.identityDisabled !== undefined;
-  if (off && disabled) {
+  const current = scope.identityDisabled;
+  if (off && current !== undefined) {
     throw new DomainError(
       'conflict',
       'identity-already-disabled',
       `The agent identity is already disabled ${where}`,
-      [{ path: 'reason', message: `disabled for: ${scope.identityDisabled?.reason ?? ''}` }],
+      [{ path: 'reason', message: `disabled for: ${current.reason}` }],
     );
   }
-  if (!off && !disabled) {
+  if (!off && current === undefined) {
     throw new DomainError('conflict', 'identity-not-disabled', `The agent identity is not disabled ${where}`);
   }
   return { off, reason };
