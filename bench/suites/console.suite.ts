@@ -63,7 +63,10 @@ async function seed(stack: Stack, count: number, context: BenchContext): Promise
   return ids;
 }
 
-/** Sign-in click → every pending request's card on screen. */
+/** The console shows this many cards at first (apps/console/src/inbox/inbox-page.tsx). */
+const FIRST_PAGE = 50;
+
+/** Sign-in click → the inbox on screen: its first page of cards, and how many wait in all. */
 async function firstPaint(
   browser: Browser,
   baseUrl: string,
@@ -76,8 +79,9 @@ async function firstPaint(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page
     .locator('section[aria-labelledby="to-decide"] article')
-    .nth(count - 1)
+    .nth(Math.min(count, FIRST_PAGE) - 1)
     .waitFor({ timeout: 60_000 });
+  await page.getByRole('heading', { name: `Waiting for your decision (${count})` }).waitFor();
   const ms = performance.now() - started;
   await page.locator('[data-status="live"]').waitFor({ timeout: 10_000 });
   return { ms, page };
@@ -91,13 +95,16 @@ async function decide(
   stack: Stack,
   page: Page,
   ids: string[],
-): Promise<{ lags: number[]; clicks: number[] }> {
+): Promise<{ lags: number[]; clicks: number[]; votes: number[] }> {
   const lags: number[] = [];
   const clicks: number[] = [];
+  const votes: number[] = [];
   for (const requestId of ids) {
     const card = page.locator(`section[aria-labelledby="to-decide"] article[data-request-id="${requestId}"]`);
+    const asked = performance.now();
     await mustBe(200, stack.call('POST', `${requests}/${requestId}/approve`, 'carol', { comment: null }));
     const voted = performance.now();
+    votes.push(voted - asked);
     await card.getByTestId('quorum').filter({ hasText: '1 of 2' }).waitFor({ timeout: 10_000 });
     lags.push(performance.now() - voted);
     const clicked = performance.now();
@@ -105,13 +112,13 @@ async function decide(
     await page.getByText(`Approved ${requestId}: now active.`).waitFor({ timeout: 10_000 });
     clicks.push(performance.now() - clicked);
   }
-  return { lags, clicks };
+  return { lags, clicks, votes };
 }
 
 export const consoleSuite = defineSuite({
   name: 'console',
   description:
-    'Web console: bundle size (gzip); in Chromium against API + worker + Temporal, inbox first paint with N pending requests, another approver’s vote → visible (SSE), approve click → active',
+    'Web console: bundle size (gzip); in Chromium against API + worker + Temporal, inbox first paint with 200+ pending requests (the first page of cards and the count), another approver’s vote → visible (SSE), approve click → active',
   async run(context) {
     buildConsole();
     const bundle = bundleKbGzip();
@@ -128,15 +135,18 @@ export const consoleSuite = defineSuite({
       const paints: number[] = [];
       const lags: number[] = [];
       const clicks: number[] = [];
+      const votes: number[] = [];
       for (let run = 0; run < context.runs; run++) {
         const { ms, page } = await firstPaint(browser, baseUrl, ids.length - samples * run);
         paints.push(ms);
         const decided = await decide(stack, page, ids.slice(run * samples, (run + 1) * samples));
         lags.push(percentile(decided.lags, 95));
         clicks.push(percentile(decided.clicks, 95));
+        votes.push(percentile(decided.votes, 95));
         context.log(
           `run ${run + 1}: first paint ${Math.round(ms)} ms (${ids.length - samples * run} requests), ` +
-            `vote → visible p95 ${Math.round(lags[run])} ms, approve → active p95 ${Math.round(clicks[run])} ms`,
+            `vote → visible p95 ${Math.round(lags[run])} ms, approve → active p95 ${Math.round(clicks[run])} ms ` +
+            `(the API's own vote answer p95 ${Math.round(votes[run])} ms)`,
         );
         await page.context().close();
       }
@@ -145,6 +155,8 @@ export const consoleSuite = defineSuite({
         inbox_first_paint_ms: metric(median(paints), 'ms', 1000, 'lower'),
         sse_update_lag_p95_ms: metric(median(lags), 'ms', 500, 'lower'),
         approve_click_to_active_ms_p95: metric(median(clicks), 'ms', 500, 'lower'),
+        // The same vote through the API alone (no browser): what of the click is the backend's.
+        api_vote_ms_p95: metric(median(votes), 'ms', null, 'lower'),
       };
     } finally {
       await browser.close();

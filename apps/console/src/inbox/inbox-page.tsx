@@ -14,6 +14,9 @@ const STATUS_TEXT: Record<UpdatesStatus, string> = {
   stopped: 'Live updates are off; reload to try again.',
 };
 
+/** Cards shown at first, oldest (most urgent) first; the rest a click away. */
+const PAGE = 50;
+
 /** Roles that may end a grant (the API decides for the request at hand). */
 const REVOKERS = new Set(['approver', 'admin', 'owner']);
 
@@ -26,6 +29,7 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
   const { workspaceId } = membership;
   const { lists, problem, status, refresh } = useAccessRequests(api, workspaceId, props.session.token);
   const [notice, setNotice] = useState<string>();
+  const [shown, setShown] = useState(PAGE);
   const done = useCallback(
     (message: string) => {
       setNotice(message);
@@ -49,9 +53,11 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
       </p>
       <ProblemAlert message={problem} />
       <section aria-labelledby="to-decide">
-        <h2 id="to-decide">Waiting for your decision</h2>
+        <h2 id="to-decide">
+          Waiting for your decision{lists && lists.toDecide.length > 0 && ` (${lists.toDecide.length})`}
+        </h2>
         {lists?.toDecide.length === 0 && <p>Nothing waits for your decision.</p>}
-        {lists?.toDecide.map((request) => (
+        {lists?.toDecide.slice(0, shown).map((request) => (
           <RequestCard
             key={request.requestId}
             request={request}
@@ -59,6 +65,12 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
             decision={decision}
           />
         ))}
+        {lists && lists.toDecide.length > shown && (
+          <button type="button" className="quiet" onClick={() => setShown((count) => count + PAGE)}>
+            Show {Math.min(PAGE, lists.toDecide.length - shown)} more of {lists.toDecide.length - shown}{' '}
+            waiting
+          </button>
+        )}
       </section>
       <section aria-labelledby="active-grants">
         <h2 id="active-grants">Active grants</h2>
