@@ -234,4 +234,25 @@ describe('web console: the approver inbox in Chromium (API, worker and the local
     expect(detail.status).toBe('revoked');
     expect(csp).toEqual([]);
   }, 60_000);
+
+  it('the request page shows the whole timeline: who did what, when, and what they said', async () => {
+    // when Bob opens the request from the page's notice
+    await bob.getByRole('button', { name: `Open ${REQUEST_ID}` }).click();
+
+    // then the page has its status and every step with its actor
+    await bob.getByRole('heading', { name: `Request ${REQUEST_ID}` }).waitFor(UI_WAIT);
+    expect(await bob.getByTestId('request-status').textContent()).toBe('revoked');
+    const row = (type: string) => bob.locator(`tr[data-event-type="${type}"]`);
+    expect(await row('AccessRequested').textContent()).toContain('dave');
+    expect(await row('AccessApprovalRecorded').first().textContent()).toMatch(/bob.*“Go ahead”/);
+    expect(await row('AccessGranted').count()).toBe(1);
+    expect(await row('AccessExtensionRequested').textContent()).toContain('Rollback window');
+    expect(await row('AccessRevoked').textContent()).toMatch(/bob.*reason: Outage over/);
+    expect(await seriousA11yViolations(bob)).toEqual([]);
+    await screenshot(bob, 'request-timeline');
+
+    // and back in the inbox, nothing waits
+    await bob.getByRole('button', { name: 'Back to the inbox' }).click();
+    await bob.getByText('Nothing waits for your decision.').waitFor(UI_WAIT);
+  }, 60_000);
 });

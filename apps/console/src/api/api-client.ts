@@ -10,6 +10,9 @@ type AccessRequestList =
   paths['/v1/workspaces/{workspaceId}/access-requests']['get']['responses'][200]['content']['application/json'];
 export type AccessRequestSummary = AccessRequestList['items'][number];
 
+export type AccessRequestDetail =
+  paths['/v1/workspaces/{workspaceId}/access-requests/{requestId}']['get']['responses'][200]['content']['application/json'];
+
 type MeAnswer = paths['/v1/me']['get']['responses'][200]['content']['application/json'];
 export type WorkspaceMembership = MeAnswer['workspaces']['items'][number];
 

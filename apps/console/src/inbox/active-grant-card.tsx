@@ -15,7 +15,8 @@ export function ActiveGrantCard(props: {
   fetchedAt: number;
   mayRevoke: boolean;
   /** A revocation or an extension was asked for: the page says so and reads the lists again. */
-  onChanged: (message: string) => void;
+  onChanged: (message: string, requestId: string) => void;
+  onOpen: (requestId: string) => void;
 }) {
   const { grant } = props;
   const reasonId = useId();
@@ -35,7 +36,7 @@ export function ActiveGrantCard(props: {
           body: { reason: reason.trim() },
         },
       );
-      if (data) props.onChanged(`Revoked ${data.requestId}: now ${data.status}.`);
+      if (data) props.onChanged(`Revoked ${data.requestId}: now ${data.status}.`, data.requestId);
       else setProblem(problemText(error));
     } catch (error) {
       setProblem(problemText(error));
@@ -48,7 +49,10 @@ export function ActiveGrantCard(props: {
   return (
     <article className="card" aria-labelledby={headingId} data-request-id={grant.requestId}>
       <h3 id={headingId}>
-        {grant.requestId}: {grant.actions.join(', ')} on {grant.resources.join(', ')}
+        <button type="button" className="link" onClick={() => props.onOpen(grant.requestId)}>
+          {grant.requestId}
+        </button>
+        : {grant.actions.join(', ')} on {grant.resources.join(', ')}
       </h3>
       <p>
         {grant.connector} in #{grant.channelId}, requested by {grant.requestedBy}

@@ -9,7 +9,7 @@ export function DecisionForm(props: {
   api: ApiClient;
   workspaceId: string;
   requestId: string;
-  onDecided: (message: string) => void;
+  onDecided: (message: string, requestId: string) => void;
 }) {
   const commentId = useId();
   const [comment, setComment] = useState('');
@@ -31,6 +31,7 @@ export function DecisionForm(props: {
       if (data)
         props.onDecided(
           `${verdict === 'approve' ? 'Approved' : 'Denied'} ${data.requestId}: now ${data.status}.`,
+          data.requestId,
         );
       else setProblem(problemText(error));
     } catch (error) {

@@ -16,7 +16,7 @@ export function ExtendForm(props: {
   api: ApiClient;
   workspaceId: string;
   requestId: string;
-  onExtended: (message: string) => void;
+  onExtended: (message: string, requestId: string) => void;
 }) {
   const durationId = useId();
   const reasonId = useId();
@@ -37,7 +37,7 @@ export function ExtendForm(props: {
           body: { durationSeconds: seconds, reason: reason.trim() },
         },
       );
-      if (data) props.onExtended(`Asked to extend ${data.requestId}: now ${data.status}.`);
+      if (data) props.onExtended(`Asked to extend ${data.requestId}: now ${data.status}.`, data.requestId);
       else setProblem(problemText(error));
     } catch (error) {
       setProblem(problemText(error));

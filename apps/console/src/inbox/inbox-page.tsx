@@ -24,15 +24,20 @@ const REVOKERS = new Set(['approver', 'admin', 'owner']);
  * The approver inbox of one workspace: what waits for the signed-in person's decision, the grants
  * in force, and the person's own pending requests (shown, never decidable by them).
  */
-export function InboxPage(props: { api: ApiClient; session: Session; membership: WorkspaceMembership }) {
-  const { api, membership } = props;
+export function InboxPage(props: {
+  api: ApiClient;
+  session: Session;
+  membership: WorkspaceMembership;
+  onOpenRequest: (requestId: string) => void;
+}) {
+  const { api, membership, onOpenRequest } = props;
   const { workspaceId } = membership;
   const { lists, problem, status, refresh } = useAccessRequests(api, workspaceId, props.session.token);
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<{ text: string; requestId: string }>();
   const [shown, setShown] = useState(PAGE);
   const done = useCallback(
-    (message: string) => {
-      setNotice(message);
+    (message: string, requestId: string) => {
+      setNotice({ text: message, requestId });
       void refresh();
     },
     [refresh],
@@ -49,7 +54,12 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
         {STATUS_TEXT[status]}
       </p>
       <p className="notice" role="status" data-testid="notice">
-        {notice}
+        {notice?.text}{' '}
+        {notice && (
+          <button type="button" className="link" onClick={() => onOpenRequest(notice.requestId)}>
+            Open {notice.requestId}
+          </button>
+        )}
       </p>
       <ProblemAlert message={problem} />
       <section aria-labelledby="to-decide">
@@ -63,6 +73,7 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
             request={request}
             fetchedAt={lists.fetchedAt}
             decision={decision}
+            onOpen={onOpenRequest}
           />
         ))}
         {lists && lists.toDecide.length > shown && (
@@ -84,6 +95,7 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
             fetchedAt={lists.fetchedAt}
             mayRevoke={mayRevoke}
             onChanged={done}
+            onOpen={onOpenRequest}
           />
         ))}
       </section>
@@ -91,7 +103,12 @@ export function InboxPage(props: { api: ApiClient; session: Session; membership:
         <h2 id="mine">Your pending requests</h2>
         {lists?.mine.length === 0 && <p>You have no pending request.</p>}
         {lists?.mine.map((request) => (
-          <RequestCard key={request.requestId} request={request} fetchedAt={lists.fetchedAt} />
+          <RequestCard
+            key={request.requestId}
+            request={request}
+            fetchedAt={lists.fetchedAt}
+            onOpen={onOpenRequest}
+          />
         ))}
       </section>
     </>

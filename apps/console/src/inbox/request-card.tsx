@@ -9,7 +9,9 @@ interface RequestCardProps {
   /** When the API answered, for the countdown. */
   fetchedAt: number;
   /** Given when the signed-in person may decide it: the approve / deny form. */
-  decision?: { api: ApiClient; workspaceId: string; onDecided: (message: string) => void };
+  decision?: { api: ApiClient; workspaceId: string; onDecided: (message: string, requestId: string) => void };
+  /** Opens the request's page (its timeline). */
+  onOpen: (requestId: string) => void;
 }
 
 /**
@@ -17,13 +19,16 @@ interface RequestCardProps {
  * the time left to decide, and the decision form when the person may decide it (never for their
  * own request).
  */
-function RequestCardView({ request, fetchedAt, decision }: RequestCardProps) {
+function RequestCardView({ request, fetchedAt, decision, onOpen }: RequestCardProps) {
   const headingId = `request-${request.requestId}`;
   return (
     <article className="card" aria-labelledby={headingId} data-request-id={request.requestId}>
       <h3 id={headingId}>
         {request.status === 'active' && 'Extension of '}
-        {request.requestId}: {request.actions.join(', ')} on {request.resources.join(', ')}
+        <button type="button" className="link" onClick={() => onOpen(request.requestId)}>
+          {request.requestId}
+        </button>
+        : {request.actions.join(', ')} on {request.resources.join(', ')}
       </h3>
       <RequestFacts request={request} />
       <WouldChange request={request} />
@@ -52,6 +57,7 @@ const shown = ({ approvalTimeLeftSeconds: _a, accessTimeLeftSeconds: _b, ...rest
 export const RequestCard = memo(
   RequestCardView,
   (before, after) =>
+    before.onOpen === after.onOpen &&
     before.decision?.api === after.decision?.api &&
     before.decision?.workspaceId === after.decision?.workspaceId &&
     before.decision?.onDecided === after.decision?.onDecided &&

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { createApiClient, problemText, type WorkspaceMembership } from '../api/api-client';
 import { ProblemAlert } from '../common/problem-alert';
-import { InboxPage } from '../inbox/inbox-page';
+import { WorkspaceView } from '../workspace/workspace-view';
 import type { Session } from './session';
 
 /**
@@ -58,7 +58,7 @@ export function ConsoleShell({ session, onSignOut }: { session: Session; onSignO
         <ProblemAlert message={problem} />
         {workspaces?.length === 0 && <p>You hold no role in any workspace.</p>}
         {membership && (
-          <InboxPage key={membership.workspaceId} api={api} session={session} membership={membership} />
+          <WorkspaceView key={membership.workspaceId} api={api} session={session} membership={membership} />
         )}
       </main>
     </>
