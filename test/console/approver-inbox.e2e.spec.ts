@@ -13,6 +13,7 @@ import {
   buildConsole,
   cspViolations,
   DESKTOP,
+  focused,
   launchChromium,
   PHONE,
   screenshot,
@@ -93,6 +94,9 @@ describe('web console: the approver inbox in Chromium (API, worker and the local
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(await seriousA11yViolations(bob)).toEqual([]);
     await screenshot(bob, 'sign-in');
+    // and the keyboard reaches the field first, with a visible focus ring
+    await bob.keyboard.press('Tab');
+    expect(await focused(bob)).toMatchObject({ label: 'Your principal id', outline: 'solid' });
     await signIn(bob, baseUrl, 'bob');
     await bob.locator('[data-status="live"]').waitFor(UI_WAIT);
     expect(await seriousA11yViolations(bob)).toEqual([]);

@@ -49,11 +49,27 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Opens the console and signs in as `principalId`; collects CSP violations the page reports. */
+/** The control that has the keyboard focus, and whether its focus ring shows. */
+export function focused(page: Page): Promise<{ id: string; label: string; outline: string }> {
+  // A string: it runs in the page, whose DOM types this (Node) project does not load.
+  return page.evaluate(`(() => {
+    const element = document.activeElement;
+    return {
+      id: element.id,
+      label: element.labels?.[0]?.textContent ?? element.textContent,
+      outline: getComputedStyle(element).outlineStyle,
+    };
+  })()`);
+}
+
+/** Opens the console and signs in as `principalId`, with the keyboard only. */
 export async function signIn(page: Page, baseUrl: string, principalId: string): Promise<void> {
   await page.goto(`${baseUrl}/console/`);
-  await page.getByLabel('Your principal id').fill(principalId);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.keyboard.press('Tab');
+  const control = await focused(page);
+  if (control.label !== 'Your principal id') throw new Error(`Tab reached ${JSON.stringify(control)}`);
+  await page.keyboard.type(principalId);
+  await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: /Approver inbox/ }).waitFor();
 }
 

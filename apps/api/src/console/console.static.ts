@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DomainError } from '@mandate/domain';
@@ -57,17 +57,19 @@ export function registerConsole(fastify: FastifyInstance, root: string = CONSOLE
       scope.get(`${CONSOLE_PREFIX}/*`, notBuilt);
       return;
     }
+    // The console's own address without its trailing slash: its relative asset URLs need the slash.
+    scope.get(CONSOLE_PREFIX, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`, 301));
+    const assets = join(root, 'assets') + sep;
     await scope.register(fastifyStatic, {
       root,
       prefix: `${CONSOLE_PREFIX}/`,
       decorateReply: false,
-      redirect: true,
       index: ['index.html'],
       dotfiles: 'deny',
       setHeaders: (reply, path) => {
         void reply.header(
           'cache-control',
-          path.includes(`${join('dist', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
       },
     });
