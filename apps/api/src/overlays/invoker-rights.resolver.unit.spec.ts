@@ -1,4 +1,4 @@
-import type { CompiledWorkspace, InvokerPermission, PermissionQuery } from '@mandate/domain';
+import type { CompiledWorkspace, InvokerPermission, LeaseRequest, PermissionQuery } from '@mandate/domain';
 import type { EventStore } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { EffectivePermissionsProjection } from '@mandate/projections';
@@ -189,7 +189,7 @@ describe('InvokerRightsResolver', () => {
 
   it('for a lease, observes each covered resource once and leaves the others', async () => {
     const { resolver, compiled, asked } = await given();
-    const lease = {
+    const lease: LeaseRequest = {
       channelId: 'eng',
       connector: 'github',
       actions: ['read', 'write'],

@@ -87,7 +87,42 @@ describe('external accounts decider', () => {
       ]);
   });
 
+  it('given two links, unlinking one keeps the other', () => {
+    const both: ExternalAccountEvent[] = [
+      ...linked,
+      { type: 'ExternalAccountLinked', data: { principalId: 'erin', connector: 'github', login: 'erin-gh' } },
+    ];
+    const state = spec.given(both).when(unlink()).thenState();
+    expect(state.accounts).toEqual({ dave: {}, erin: { github: 'erin-gh' } });
+  });
+
+  it('refuses a principal id the envelope could not hold', () => {
+    spec
+      .given()
+      .when({ ...link('dave-gh'), principalId: 'p'.repeat(201) } as ExternalAccountCommand)
+      .thenRefuses({ code: 'invalid-external-account', kind: 'validation', path: 'principalId' });
+  });
+
   it('refuses a connector that cannot tell what an invoker may do', () => {
+    const refusal = spec
+      .given()
+      .when(link('dave', ['admin'], 'jira'))
+      .thenRefuses({ code: 'invoker-check-unsupported', kind: 'unprocessable' });
+    expect(refusal.message).toBe('jira takes no linked accounts');
+    expect(refusal.issues).toEqual([{ path: 'connector', message: 'supported: github' }]);
+  });
+
+  it('says why a non-admin is refused', () => {
+    const refusal = spec
+      .given()
+      .when(link('dave-gh', ['member']))
+      .thenRefuses({ code: 'not-workspace-admin' });
+    expect(refusal.message).toBe(
+      "Only a workspace owner or admin may say which external account is a member's",
+    );
+  });
+
+  it('refuses a connector that cannot tell what an invoker may do, naming the field', () => {
     spec
       .given()
       .when(link('dave', ['admin'], 'jira'))

@@ -11,6 +11,7 @@ import {
   type OverlayRule,
 } from './overlay-rule';
 import { ALL_ACTIONS } from './permission-rule';
+import { parentOf } from './pattern-index';
 import { parseResourcePattern, type ResourcePattern } from './resource-pattern';
 
 /** One overlay compiled for one action: its requirement and the frozen denials it may answer. */
@@ -49,12 +50,12 @@ export class OverlayIndex {
   /** The first value `visit` returns for an overlay covering `resource` (exact, `x/*`, then `x/**` outwards). */
   first<T>(resource: string, parent: string, visit: (entry: OverlayEntry) => T | undefined): T | undefined {
     const found = visitAll(this.exact.get(resource), visit) ?? visitAll(this.oneSegment.get(parent), visit);
-    if (found !== undefined || this.anyDepth.size === 0) return found;
-    for (let at = parent.length; at > 0; at = parent.lastIndexOf('/', at - 1)) {
-      const hit = visitAll(this.anyDepth.get(parent.slice(0, at)), visit);
-      if (hit !== undefined) return hit;
+    if (found !== undefined) return found;
+    // `x/**` covers every name below `x`: the parent, each of its ancestors, then the root.
+    for (let prefix = parent; ; prefix = parentOf(prefix)) {
+      const hit = visitAll(this.anyDepth.get(prefix), visit);
+      if (hit !== undefined || prefix === '') return hit;
     }
-    return visitAll(this.anyDepth.get(''), visit);
   }
 }
 
@@ -150,9 +151,8 @@ export function invokerCan(query: PermissionQuery): boolean {
   const levels = ownValue(invokerRightLevels, query.connector);
   const right = query.invokerRight;
   if (levels === undefined || right === undefined) return false;
-  const held = ownValue(levels, right.permission);
-  const needed = ownValue(levels, query.action);
-  return held !== undefined && needed !== undefined && held >= needed;
+  // A permission the connector does not rank holds nothing; an action it does not rank needs more than any.
+  return (ownValue(levels, right.permission) ?? -1) >= (ownValue(levels, query.action) ?? Infinity);
 }
 
 /** The denial this overlay answers for the query, or undefined when its requirement holds. */

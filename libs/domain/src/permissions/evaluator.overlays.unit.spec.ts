@@ -5,11 +5,12 @@ import type { ChannelEvent } from '../channel/channel.events';
 import { createConnectorCatalog } from '../connectors/connector-catalog';
 import { workspaceDecider } from '../workspace/workspace.decider';
 import type { WorkspaceEvent } from '../workspace/workspace.events';
-import { compileWorkspace } from './compiled-identity';
+import { type CompiledWorkspace, compileWorkspace } from './compiled-identity';
 import type { ActiveGrant, ObservedInvokerRight, PermissionQuery } from './decision';
 import { decideAgentAction, evaluate, evaluateCoverage } from './evaluator';
-import { invokerCan } from './compiled-overlays';
+import { compileOverlays, invokerCan } from './compiled-overlays';
 import { invokerRightAsked } from './invoker-right-query';
+import { parentOf } from './pattern-index';
 import type { OverlayRule } from './overlay-rule';
 
 const T = Date.parse('2026-11-30T12:00:00.000Z');
@@ -137,7 +138,11 @@ const query = (resource: string, action: string, extra: Partial<PermissionQuery>
 });
 
 describe('evaluate with identity-aware overlays', () => {
-  const structure = compiled();
+  // Compiled in each test, so that a change to the compiler is what the test runs against.
+  let structure: CompiledWorkspace;
+  beforeEach(() => {
+    structure = compiled();
+  });
 
   it.each([
     // [resource, action, invokedBy, invoker right, allowed, layer, condition, rule]
@@ -515,7 +520,11 @@ describe('evaluate with identity-aware overlays', () => {
 });
 
 describe('invokerRightAsked: whether an evaluation will read the invoker right', () => {
-  const structure = compiled();
+  // Compiled in each test, so that a change to the compiler is what the test runs against.
+  let structure: CompiledWorkspace;
+  beforeEach(() => {
+    structure = compiled();
+  });
 
   it.each([
     [
@@ -578,5 +587,139 @@ describe('invokerCan: the observed right against the action', () => {
         connector: 'jira',
       }),
     ).toBe(false);
+  });
+});
+
+describe('compiled overlays: what the compiler keeps', () => {
+  const onPayroll = (invoker: OverlayRule['invoker'], id = 'first'): OverlayRule => ({
+    id,
+    connector: 'github',
+    actions: ['read'],
+    resources: ['acme/payroll'],
+    invoker,
+  });
+  const deciding = (overlays: OverlayRule[], invokedBy: string) =>
+    evaluate(
+      compiled({ overlays }),
+      query('acme/payroll', 'read', { invokedBy, invokerRight: right('read') }),
+      T,
+    );
+
+  it('given two overlays on one pattern, asks both: the second can deny after the first holds', () => {
+    const overlays = [onPayroll({ principals: ['erin', 'bob'] }), onPayroll({ role: 'approver' }, 'second')];
+    expect(deciding(overlays, 'erin').provenance).toMatchObject({
+      rule: 'channel/eng/overlays/second',
+      condition: 'role:approver',
+    });
+    expect(deciding(overlays, 'bob').allowed).toBe(true);
+    expect(deciding(overlays, 'dave').provenance.rule).toBe('channel/eng/overlays/first');
+  });
+
+  it('given an invoker holding no role at all, or a group nobody created, the overlay denies', () => {
+    expect(deciding([onPayroll({ role: 'member' })], 'mallory').provenance.condition).toBe('role:member');
+    expect(deciding([onPayroll({ role: 'member' })], 'dave').allowed).toBe(true);
+    expect(deciding([onPayroll({ group: 'ghosts' })], 'erin').provenance.condition).toBe('group:ghosts');
+  });
+
+  it('names in each reason what the invoker lacks, for every kind of requirement', () => {
+    const reasons: [OverlayRule['invoker'], string][] = [
+      [{ role: 'approver' }, 'holds the approver role'],
+      [{ group: 'ghosts' }, 'belongs to group ghosts'],
+      [{ principals: ['bob'] }, 'is one of the listed principals'],
+      [{ invokerCan: true }, 'could write it on github themselves'],
+    ];
+    for (const [invoker, says] of reasons) {
+      const overlay = { ...onPayroll(invoker), actions: ['write'], resources: ['acme/ledger'] };
+      const denied = evaluate(
+        compiled({ overlays: [overlay] }),
+        query('acme/ledger', 'write', { invokedBy: 'dave', invokerRight: right('none') }),
+        T,
+      );
+      expect(denied.reason).toBe(
+        `Overlay "first" on acme/ledger: the agent acts here only for an invoker who ${says}, and this invoker does not (no active JIT grant covers it)`,
+      );
+    }
+    const unobserved = evaluate(
+      compiled({ overlays: [{ ...onPayroll({ invokerCan: true }), resources: ['acme/ledger'] }] }),
+      query('acme/ledger', 'read', { invokedBy: 'dave' }),
+      T,
+    );
+    expect(unobserved.reason).toBe(
+      'Overlay "first" on acme/ledger: the agent acts here only for an invoker who could read it on github themselves; their own right was never observed (no active JIT grant covers it)',
+    );
+    const nobody = evaluate(
+      compiled({ overlays: [{ ...onPayroll({ group: 'ghosts' }), resources: ['acme/ledger'] }] }),
+      query('acme/ledger', 'read'),
+      T,
+    );
+    expect(nobody).toEqual({
+      allowed: false,
+      reason:
+        'Overlay "first" on acme/ledger: the agent acts here only for an invoker who belongs to group ghosts, and nobody invoked this (no active JIT grant covers it)',
+      provenance: {
+        layer: 'overlay',
+        rule: 'channel/eng/overlays/first',
+        pattern: 'acme/ledger',
+        condition: 'no-invoker',
+      },
+    });
+    expect(Object.isFrozen(nobody) && Object.isFrozen(nobody.provenance)).toBe(true);
+  });
+
+  it('covers every action for `*`, skips rules naming an unknown connector or a malformed pattern', () => {
+    const table = compileOverlays(
+      [
+        { id: 'all', connector: 'github', actions: ['*'], resources: ['acme/x'], invoker: { role: 'owner' } },
+        {
+          id: 'gone',
+          connector: 'retired',
+          actions: ['read'],
+          resources: ['a/b'],
+          invoker: { role: 'owner' },
+        },
+        {
+          id: 'bad',
+          connector: 'jira',
+          actions: ['read'],
+          resources: ['ENG//1', 'ENG/*'],
+          invoker: { role: 'owner' },
+        },
+        { id: 'old', connector: 'jira', actions: ['fly'], resources: ['OPS/*'], invoker: { role: 'owner' } },
+      ],
+      catalog,
+      'workspace',
+    );
+    expect([...table.keys()]).toEqual(['github', 'jira']);
+    expect([...(table.get('github')?.keys() ?? [])].sort()).toEqual(['admin', 'read', 'write']);
+    const jira = table.get('jira');
+    const rules: string[] = [];
+    jira?.get('read')?.first('eng/1', 'eng', (entry) => void rules.push(entry.denied.provenance.rule));
+    expect(rules).toEqual(['workspace/overlays/bad']);
+  });
+
+  it('looks outwards through every ancestor for `x/**`, and stops at the root', () => {
+    const index = compileOverlays(
+      [
+        {
+          id: 'deep',
+          connector: 'github',
+          actions: ['read'],
+          resources: ['acme/**'],
+          invoker: { role: 'owner' },
+        },
+        { id: 'root', connector: 'github', actions: ['read'], resources: ['**'], invoker: { role: 'owner' } },
+      ],
+      catalog,
+      'workspace',
+    )
+      .get('github')
+      ?.get('read');
+    const visited = (resource: string) => {
+      const rules: string[] = [];
+      index?.first(resource, parentOf(resource), (entry) => void rules.push(entry.denied.provenance.rule));
+      return rules;
+    };
+    expect(visited('acme/a/b/c')).toEqual(['workspace/overlays/deep', 'workspace/overlays/root']);
+    expect(visited('other/a')).toEqual(['workspace/overlays/root']);
   });
 });

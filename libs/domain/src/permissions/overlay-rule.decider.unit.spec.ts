@@ -118,6 +118,14 @@ describe('overlays in the baseline document', () => {
       .thenRefuses({ code, path });
   });
 
+  it('says which connectors can tell what an invoker may do', () => {
+    const refusal = spec
+      .given()
+      .when(apply({ overlays: [{ ...payroll, connector: 'slack', resources: ['C123'] }] }))
+      .thenRefuses({ code: 'invoker-check-unsupported' });
+    expect(refusal.issues[0]?.message).toBe('slack cannot tell what an invoker may do (supported: github)');
+  });
+
   it('refuses two overlays with one id', () => {
     spec
       .given()
@@ -218,6 +226,11 @@ describe('overlays of a channel', () => {
       .when(set([], 'alice', ['admin']))
       .thenState();
     expect(removed.status === 'active' && removed.overlays).toEqual([]);
+  });
+
+  it('says why a channel admin may not widen', () => {
+    const refusal = spec.given(withPayroll).when(set([])).thenRefuses({ code: 'forbidden-widening' });
+    expect(refusal.message).toBe('Changing or removing an overlay needs a workspace admin');
   });
 
   it('refuses a channel member who is not its admin', () => {
