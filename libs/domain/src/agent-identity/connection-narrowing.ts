@@ -115,7 +115,6 @@ export function narrowedMethods(
   narrowing: ConnectionNarrowing | undefined,
 ): readonly HttpMethod[] | undefined {
   const methods = narrowing?.methods;
-  if (methods === undefined) return undefined;
   return methods === READ_ONLY ? READ_ONLY_METHODS : methods;
 }
 

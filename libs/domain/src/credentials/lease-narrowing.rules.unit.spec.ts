@@ -24,6 +24,11 @@ describe('a lease and its connection narrowing', () => {
     expect(leaseNarrowingHolds(baseline(), { connectionId: 'code', narrowing: readOnly })).toBe(false);
   });
 
+  it("compares with the lease's own connection, not another one of the channel", () => {
+    const others = [{ ...code, id: 'other', narrowing: readOnly }, code];
+    expect(leaseNarrowingHolds(others, { connectionId: 'code' })).toBe(true);
+  });
+
   it('given the connection gone, then a lease issued under no narrowing is left to the evaluation', () => {
     expect(leaseNarrowingHolds([], { connectionId: 'code' })).toBe(true);
     expect(leaseNarrowingHolds([], { connectionId: 'code', narrowing: readOnly })).toBe(false);

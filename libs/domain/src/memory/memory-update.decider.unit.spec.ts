@@ -66,6 +66,8 @@ describe('memory update decider', () => {
       .when(record({ update: { ...update, sizeBytes: 121 } }))
       .thenRefuses({ code: 'idempotency-key-reused', kind: 'conflict', path: 'idempotencyKey' });
     expect(error.details).toEqual({ updateId });
+    expect(error.message).toBe('This idempotency key was used for a different memory update');
+    expect(error.issues).toEqual([{ path: 'idempotencyKey', message: 'already used for another update' }]);
   });
 
   it('refuses an update carrying anything beyond its fields (content never enters the log)', () => {
@@ -128,7 +130,11 @@ describe('key digests and streams', () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(DomainError);
-    expect(refusal).toMatchObject({ code: 'malformed-key-digest', kind: 'validation' });
+    expect(refusal).toMatchObject({
+      code: 'malformed-key-digest',
+      kind: 'validation',
+      message: 'keyDigest must be a SHA-256 digest in hex',
+    });
     expect((refusal as DomainError).issues).toEqual([{ path: 'keyDigest', message: 'not 64 hex digits' }]);
   });
 
