@@ -92,14 +92,14 @@ function decide(command: AccessBundleCommand, state: AccessBundleState): AccessB
     case 'DetachAccessBundle': {
       // Detaching only takes away: a channel's own admins may do it for their channel. A channel
       // the caller may not see does not exist for them.
-      if (command.scope.scope === 'channel' && command.channel.status === 'absent') throw channelNotFound();
-      const channelAdmin =
-        command.scope.scope === 'channel' &&
-        command.channel.status !== 'absent' &&
-        command.channel.callerRole === 'admin';
-      if (!channelAdmin) requireWorkspaceAdmin(command, 'detach access bundles from this scope');
+      const { scope, channel } = command;
+      if (scope.scope === 'workspace')
+        requireWorkspaceAdmin(command, 'detach access bundles from the workspace');
+      else if (channel.status === 'absent') throw channelNotFound();
+      else if (channel.callerRole !== 'admin')
+        requireWorkspaceAdmin(command, 'detach access bundles from this channel');
       if (state.status === 'absent') throw bundleNotFound();
-      return isAttached(state, command.scope) ? [{ type: 'AccessBundleDetached', data: command.scope }] : [];
+      return isAttached(state, scope) ? [{ type: 'AccessBundleDetached', data: scope }] : [];
     }
     case 'RetireAccessBundle': {
       requireWorkspaceAdmin(command, 'retire access bundles');

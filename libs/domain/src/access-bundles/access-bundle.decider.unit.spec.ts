@@ -220,10 +220,13 @@ describe('access bundle decider', () => {
     });
 
     it('given the reserved id baseline, then reserved-bundle-id, whatever is asked of it', () => {
-      spec
+      const error = spec
         .given()
         .when(put({ name: 'x' }, admin, 'baseline'))
         .thenRefuses({ code: 'reserved-bundle-id', kind: 'validation' });
+      expect(error.message).toBe(
+        '"baseline" names the workspace baseline, always attached to the workspace; change it with PUT …/agent-identity',
+      );
       for (const command of [attach(workspace), detach(workspace), retire()]) {
         spec
           .given()
@@ -322,19 +325,34 @@ describe('access bundle decider', () => {
     });
 
     it('given no bundle, a retired one, an unknown or an archived channel, then each is refused', () => {
-      spec.given().when(attach(workspace)).thenRefuses({ code: 'bundle-not-found', kind: 'not_found' });
-      spec
-        .given([created, { type: 'AccessBundleRetired', data: {} }])
-        .when(attach(workspace))
-        .thenRefuses({ code: 'bundle-retired', kind: 'conflict' });
+      const messages = [
+        spec.given().when(attach(workspace)).thenRefuses({ code: 'bundle-not-found', kind: 'not_found' }),
+        spec
+          .given([created, { type: 'AccessBundleRetired', data: {} }])
+          .when(attach(workspace))
+          .thenRefuses({ code: 'bundle-retired', kind: 'conflict' }),
+        spec
+          .given(withGithub)
+          .when(attach(onChannel('eng'), admin, { status: 'absent' }))
+          .thenRefuses({ code: 'channel-not-found', kind: 'not_found' }),
+        spec
+          .given(withGithub)
+          .when(attach(onChannel('eng'), admin, { status: 'archived', callerRole: null }))
+          .thenRefuses({ code: 'channel-archived', kind: 'conflict' }),
+      ].map((error) => error.message);
+      expect(messages).toEqual([
+        'Access bundle not found',
+        'The access bundle is retired; create another',
+        'Channel not found',
+        'The channel is archived',
+      ]);
+    });
+
+    it('given the workspace scope, then no channel is consulted', () => {
       spec
         .given(withGithub)
-        .when(attach(onChannel('eng'), admin, { status: 'absent' }))
-        .thenRefuses({ code: 'channel-not-found', kind: 'not_found' });
-      spec
-        .given(withGithub)
-        .when(attach(onChannel('eng'), admin, { status: 'archived', callerRole: null }))
-        .thenRefuses({ code: 'channel-archived', kind: 'conflict' });
+        .when(attach(workspace, admin, { status: 'absent' }))
+        .then([attached(workspace)]);
     });
 
     it('then the state lists where it is attached, channels sorted', () => {
@@ -381,14 +399,31 @@ describe('access bundle decider', () => {
         .given(everywhere)
         .when(detach(workspace, member, channelAdmin))
         .thenRefuses({ code: 'not-workspace-admin' });
-      spec
+      const error = spec
         .given(everywhere)
         .when(detach(onChannel('eng'), member, { status: 'active', callerRole: 'member' }))
         .thenRefuses({ code: 'not-workspace-admin', kind: 'forbidden' });
+      expect(error.message).toBe(
+        'Only a workspace owner or admin may detach access bundles from this channel',
+      );
       spec
         .given(everywhere)
         .when(detach(onChannel('eng'), member, { status: 'absent' }))
         .thenRefuses({ code: 'channel-not-found', kind: 'not_found' });
+    });
+
+    it('given the workspace scope, then no channel is consulted and only a workspace admin may', () => {
+      spec
+        .given(everywhere)
+        .when(detach(workspace, admin, { status: 'absent' }))
+        .then([{ type: 'AccessBundleDetached', data: workspace }]);
+      const error = spec
+        .given(everywhere)
+        .when(detach(workspace, member, { status: 'absent' }))
+        .thenRefuses({ code: 'not-workspace-admin' });
+      expect(error.message).toBe(
+        'Only a workspace owner or admin may detach access bundles from the workspace',
+      );
     });
 
     it('given a scope it is not attached to, then nothing; given no bundle, then bundle-not-found', () => {
