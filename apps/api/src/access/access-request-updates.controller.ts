@@ -24,6 +24,21 @@ const STREAM_DOC = [
   'the server closes the stream. At most five open streams per principal (429 `too-many-streams`).',
 ].join(' ');
 
+/** One event of the stream, as a client's parser reads it; `data` is JSON. */
+const SSE_EVENT_SCHEMA = {
+  type: 'object',
+  required: ['event', 'data'],
+  properties: {
+    event: { type: 'string', enum: ['ready', 'changed', 'end'] },
+    data: {
+      type: 'string',
+      description: 'JSON: {position} (ready), {requestIds, position} (changed), {reason} (end)',
+    },
+    id: { type: 'string' },
+    retry: { type: 'integer', minimum: 0 },
+  },
+};
+
 /** Live updates for the approver inbox (the console listens to them). */
 @ApiTags('access')
 @Controller('v1/workspaces/:workspaceId/access-request-updates')
@@ -35,7 +50,7 @@ export class AccessRequestUpdatesController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description: 'An event stream (`ready`, then `changed` as requests change, then `end`).',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+    content: { 'text/event-stream': { schema: SSE_EVENT_SCHEMA } },
   })
   @ApiOperation({ summary: STREAM_DOC })
   stream(

@@ -1129,6 +1129,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/workspaces/{workspaceId}/channels/{channelId}/overlays': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Replace the channel's overlays (what the invoker must satisfy for the agent to act for them); only the differences are recorded. */
+    put: operations['ChannelOverlaysController_put'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/workspaces/{workspaceId}/external-accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Members' linked accounts at connectors (workspace admin). */
+    get: operations['ExternalAccountsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/workspaces/{workspaceId}/members/{principalId}/external-accounts/{connector}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Link a member's account at a connector (GitHub: the login; replaces an earlier one). */
+    put: operations['ExternalAccountsController_link'];
+    post?: never;
+    /** Unlink a member's account at a connector: `invokerCan` overlays then deny them. */
+    delete: operations['ExternalAccountsController_unlink'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dev/sessions': {
     parameters: {
       query?: never;
@@ -1304,6 +1356,12 @@ export interface operations {
               resources: string[];
               grantId?: string;
               expiresAt?: string;
+              /** @description Where the connection's credential may be used; absent: anywhere its rules allow */
+              narrowing?: {
+                hosts?: string[];
+                pathPrefixes?: string[];
+                methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[] | 'read-only';
+              };
             }[];
             restrictions: {
               id: string;
@@ -2510,6 +2568,11 @@ export interface operations {
             actions: string[];
             resources: string[];
             account: string;
+            narrowing?: {
+              hosts?: string[];
+              pathPrefixes?: string[];
+              methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[] | 'read-only';
+            };
           }[];
           /** @default [] */
           repositories?: string[];
@@ -4182,6 +4245,11 @@ export interface operations {
             actions: string[];
             resources: string[];
             account: string;
+            narrowing?: {
+              hosts?: string[];
+              pathPrefixes?: string[];
+              methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[] | 'read-only';
+            };
           }[];
           /** @default [] */
           repositories?: string[];
@@ -5864,7 +5932,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'text/event-stream': string;
+          'text/event-stream': {
+            /** @enum {string} */
+            event: 'ready' | 'changed' | 'end';
+            /** @description JSON: {position} (ready), {requestIds, position} (changed), {reason} (end) */
+            data: string;
+            id?: string;
+            retry?: number;
+          };
         };
       };
       /** @description The request does not match the schema; `errors` names each field. */
@@ -6560,6 +6635,12 @@ export interface operations {
               end: {
                 reason: string;
               } | null;
+              /** @description The connection's narrowing when the lease was issued (hosts, path prefixes, methods) */
+              narrowing?: {
+                hosts?: string[];
+                pathPrefixes?: string[];
+                methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[] | 'read-only';
+              };
             }[];
             /** @description Present when more leases follow: pass it as `after` */
             next?: string;
@@ -6742,6 +6823,12 @@ export interface operations {
             end: {
               reason: string;
             } | null;
+            /** @description The connection's narrowing when the lease was issued (hosts, path prefixes, methods) */
+            narrowing?: {
+              hosts?: string[];
+              pathPrefixes?: string[];
+              methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[] | 'read-only';
+            };
           };
         };
       };
@@ -7023,6 +7110,263 @@ export interface operations {
       };
     };
   };
+  ChannelOverlaysController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        channelId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          overlays: {
+            id: string;
+            connector: string;
+            actions: string[];
+            resources: string[];
+            invoker:
+              | {
+                  /** @enum {string} */
+                  role: 'owner' | 'admin' | 'approver' | 'auditor' | 'member';
+                }
+              | {
+                  group: string;
+                }
+              | {
+                  principals: string[];
+                }
+              | {
+                  /** @enum {boolean} */
+                  invokerCan: true;
+                };
+          }[];
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ExternalAccountsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ExternalAccountsController_link: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        principalId: string;
+        connector: 'github';
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          login: string;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ExternalAccountsController_unlink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        principalId: string;
+        connector: 'github';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   DevSessionController_create: {
     parameters: {
       query?: never;
@@ -7092,6 +7436,7 @@ export interface operations {
           connector: string;
           action: string;
           resource: string;
+          invokedBy?: string;
           /** Format: date-time */
           at?: string;
           minPosition?: number;
@@ -7181,6 +7526,7 @@ export interface operations {
             connector: string;
             action: string;
             resource: string;
+            invokedBy?: string;
             /** Format: date-time */
             at?: string;
             minPosition?: number;
