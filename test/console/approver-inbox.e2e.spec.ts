@@ -165,10 +165,13 @@ describe('web console: the approver inbox in Chromium (API, worker and the local
   }, 60_000);
 
   it('Bob approves with a comment: active with time left, and a check with minPosition allows', async () => {
-    // when Bob approves with a comment
+    // when Bob approves with a comment, from the keyboard: type, Tab to Approve (focus visible), Enter
     const pending = card(bob, 'Waiting for your decision');
-    await pending.getByLabel('Comment').fill('Go ahead');
-    await pending.getByRole('button', { name: 'Approve' }).click();
+    await pending.getByLabel('Comment').focus();
+    await bob.keyboard.type('Go ahead');
+    await bob.keyboard.press('Tab');
+    expect(await focused(bob)).toMatchObject({ label: 'Approve', outline: 'solid' });
+    await bob.keyboard.press('Enter');
 
     // then the grant is active with its time left, and his comment is on the record
     await bob.getByText(`Approved ${REQUEST_ID}: now active.`).waitFor(UI_WAIT);
