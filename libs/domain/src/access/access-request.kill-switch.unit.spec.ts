@@ -33,10 +33,11 @@ describe('access request decider: the kill switch cancels pending requests as th
     ['a service', { kind: 'service' as const, id: 'kill-switch' }],
     ['the agent', { kind: 'agent' as const, id: 'kill-switch' }],
   ])('still refuses %s that is not the requester', (_, actor) => {
-    spec
+    const refusal = spec
       .given([requested()])
       .when(cancelAs(actor))
       .thenRefuses({ code: 'not-the-requester', kind: 'forbidden' });
+    expect(refusal.message).toBe('Only the requester may cancel a request');
   });
 
   it('leaves an active grant to the evaluator: the system cannot cancel what is no longer pending', () => {

@@ -67,6 +67,7 @@ describe('kill switch, workspace scope (workspace decider)', () => {
       .when(command('DisableAgentIdentity', adam, 'another reason'))
       .thenRefuses({ code: 'identity-already-disabled', kind: 'conflict', path: 'reason' });
     expect(refusal.issues[0].message).toBe('disabled for: incident 42');
+    expect(refusal.message).toBe('The agent identity is already disabled in this workspace');
   });
 
   it('enables a disabled workspace for an admin', () => {
@@ -77,10 +78,11 @@ describe('kill switch, workspace scope (workspace decider)', () => {
   });
 
   it('refuses to enable a workspace that is not disabled', () => {
-    spec
+    const refusal = spec
       .given(created)
       .when(command('EnableAgentIdentity', olga))
       .thenRefuses({ code: 'identity-not-disabled', kind: 'conflict' });
+    expect(refusal.message).toBe('The agent identity is not disabled in this workspace');
   });
 
   it.each([
@@ -182,14 +184,18 @@ describe('kill switch, channel scope (channel decider)', () => {
   });
 
   it('refuses to disable a disabled channel, and to enable one that is not disabled', () => {
-    spec
+    const again = spec
       .given(disabled)
       .when(channelAdmin('DisableAgentIdentity'))
       .thenRefuses({ code: 'identity-already-disabled', kind: 'conflict' });
-    spec
+    const notOff = spec
       .given(created)
       .when(workspaceAdmin('EnableAgentIdentity'))
       .thenRefuses({ code: 'identity-not-disabled', kind: 'conflict' });
+    expect([again.message, notOff.message]).toEqual([
+      'The agent identity is already disabled in this channel',
+      'The agent identity is not disabled in this channel',
+    ]);
   });
 
   it('refuses an empty reason', () => {

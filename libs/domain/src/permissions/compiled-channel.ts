@@ -9,7 +9,7 @@ import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import { compileRule, type LayerTable } from './compile-rules';
 import { compileOverlays, type OverlayLookup, type OverlayTable } from './compiled-overlays';
 import type { Decision } from './decision';
-import { channelSwitch } from './kill-switch';
+import { channelDisabled } from './kill-switch';
 import type { PatternIndex } from './pattern-index';
 import type { SegmentSyntax } from './resource-normalizer';
 
@@ -46,6 +46,8 @@ export interface CompiledChannel {
    * answer to everything. The workspace's switch is set over the channel's own by CompiledWorkspace.
    */
   disabled?: Decision;
+  /** The channel's own switch, kept to fall back to when the workspace's is lifted. */
+  disabledHere?: Decision;
 }
 
 /** A channel's own tables (forbid, restrict, extend), compiled from its state; slots are left empty. */
@@ -54,6 +56,7 @@ export function compileChannel(
   catalog: ConnectorCatalog,
 ): CompiledChannel {
   const prefix = `channel/${state.channelId}`;
+  const disabledHere = channelDisabled(state);
   const channel: CompiledChannel = {
     channelId: state.channelId,
     archived: state.status === 'archived',
@@ -68,7 +71,8 @@ export function compileChannel(
     // Channel states folded before overlays existed have none.
     overlays: compileOverlays(state.overlays ?? [], catalog, prefix),
     slots: new Map(),
-    disabled: channelSwitch(undefined, state),
+    disabled: disabledHere,
+    disabledHere,
   };
   for (const rule of state.forbidden) {
     compileRule(channel.forbid, rule, catalog, {

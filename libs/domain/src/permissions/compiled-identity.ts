@@ -18,7 +18,7 @@ import {
 import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
 import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
 import type { ActiveGrant, Decision } from './decision';
-import { channelSwitch, workspaceDisabledDecision } from './kill-switch';
+import { workspaceDisabledDecision } from './kill-switch';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
 import { segmentSyntax } from './resource-normalizer';
 import { matchesNothing } from '../shared/linear-pattern';
@@ -220,7 +220,7 @@ export class CompiledWorkspace {
     this.disabledReason = reason;
     this.workspaceDisabled = reason === undefined ? undefined : workspaceDisabledDecision(reason);
     for (const channel of this.compiledChannels.values()) {
-      channel.disabled = channelSwitch(this.workspaceDisabled, this.channelStates.get(channel.channelId));
+      channel.disabled = this.workspaceDisabled ?? channel.disabledHere;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ChannelState } from '../channel/channel.model';
+import type { ChannelBody } from '../channel/channel.model';
 import type { CompiledWorkspace } from './compiled-identity';
 import type { BoundaryDecision, Decision } from './decision';
 
@@ -16,25 +16,24 @@ export const workspaceDisabledDecision = (reason: string): Decision =>
 export const channelDisabledDecision = (channelId: string, reason: string): Decision =>
   disabled(`channel/${channelId}/disabled`, `The agent identity is disabled in this channel: ${reason}`);
 
-/** The workspace's switch wins: it names the wider scope, and re-enabling the channel changes nothing. */
-export function channelSwitch(
-  workspace: Decision | undefined,
-  channel: ChannelState | undefined,
-): Decision | undefined {
-  if (workspace !== undefined) return workspace;
-  if (channel === undefined || channel.status === 'absent' || channel.identityDisabled === undefined) {
-    return undefined;
-  }
-  return channelDisabledDecision(channel.channelId, channel.identityDisabled.reason);
+/**
+ * A channel's own switch, from its state. CompiledWorkspace sets the workspace's over it: that one
+ * names the wider scope, and enabling the channel again changes nothing while it holds.
+ */
+export function channelDisabled(channel: ChannelBody): Decision | undefined {
+  const { identityDisabled } = channel;
+  return identityDisabled === undefined
+    ? undefined
+    : channelDisabledDecision(channel.channelId, identityDisabled.reason);
 }
 
 /**
  * The denial for a channel, or for the workspace when no channel is named or the channel is
- * unknown (a disabled workspace denies everything, even questions about channels it lacks).
+ * unknown (a disabled workspace denies everything, even questions about channels it lacks). No
+ * channel has the empty id, so an absent one finds none.
  */
 export function disabledIn(compiled: CompiledWorkspace, channelId?: string): Decision | undefined {
-  if (channelId === undefined) return compiled.disabled;
-  return compiled.channels.get(channelId)?.disabled ?? compiled.disabled;
+  return compiled.channels.get(channelId ?? '')?.disabled ?? compiled.disabled;
 }
 
 /** The same denial as a boundary check's answer (invoke, memory, egress). */

@@ -162,9 +162,12 @@ const ruleOf = (answer: Decision | BoundaryDecision) =>
   'provenance' in answer ? answer.provenance.rule : answer.rule;
 
 describe('the kill switch: evaluation step 0', () => {
-  const before = everyAnswer(compile(workspace));
+  // Answers are computed inside each test (not while collecting), so mutation testing sees them.
+  const enabled = () => everyAnswer(compile(workspace));
+  const names = Object.keys(enabled());
 
   it('given the fixture enabled, its questions reach every layer (so the table below means something)', () => {
+    const before = enabled();
     const layers = new Set(Object.values(before).map((answer) => layerOf(answer) ?? 'boundary'));
     expect([...layers].sort()).toEqual([
       'baseline',
@@ -179,11 +182,8 @@ describe('the kill switch: evaluation step 0', () => {
   });
 
   describe('given the workspace disabled', () => {
-    const compiled = compile(workspaceOff('incident 42'));
-    const answers = everyAnswer(compiled);
-
-    it.each(Object.keys(before))('%s denies with layer disabled and rule workspace/disabled', (name) => {
-      const answer = answers[name];
+    it.each(names)('%s denies with layer disabled and rule workspace/disabled', (name) => {
+      const answer = everyAnswer(compile(workspaceOff('incident 42')))[name];
       expect(answer.allowed).toBe(false);
       expect(layerOf(answer)).toBe('disabled');
       expect(ruleOf(answer)).toBe('workspace/disabled');
@@ -192,12 +192,12 @@ describe('the kill switch: evaluation step 0', () => {
   });
 
   describe('given only #eng disabled', () => {
-    const answers = everyAnswer(compile(workspace, [engOff, design, old]));
+    const answers = () => everyAnswer(compile(workspace, [engOff, design, old]));
 
-    it.each(Object.keys(before).filter((name) => name.startsWith('eng:')))(
+    it.each(names.filter((name) => name.startsWith('eng:')))(
       '%s denies with layer disabled and rule channel/eng/disabled',
       (name) => {
-        const answer = answers[name];
+        const answer = answers()[name];
         expect(answer.allowed).toBe(false);
         expect(layerOf(answer)).toBe('disabled');
         expect(ruleOf(answer)).toBe('channel/eng/disabled');
@@ -206,9 +206,9 @@ describe('the kill switch: evaluation step 0', () => {
     );
 
     it('answers every other channel, and egress without a channel, exactly as before', () => {
-      const others = (all: typeof answers) =>
+      const others = (all: ReturnType<typeof answers>) =>
         Object.fromEntries(Object.entries(all).filter(([name]) => !name.startsWith('eng:')));
-      expect(others(answers)).toEqual(others(before));
+      expect(others(answers())).toEqual(others(enabled()));
     });
   });
 
@@ -229,13 +229,13 @@ describe('the kill switch: evaluation step 0', () => {
     compiled.setChannel(channelSwitched(eng, 'ChannelAgentIdentityDisabled'));
     compiled.setWorkspace(workspaceOn(off));
     compiled.setChannel(channelSwitched(engOff, 'ChannelAgentIdentityEnabled'));
-    expect(everyAnswer(compiled)).toEqual(before);
+    expect(everyAnswer(compiled)).toEqual(enabled());
     const rebuilt = compile(workspaceOn(off), [
       channelSwitched(engOff, 'ChannelAgentIdentityEnabled'),
       design,
       old,
     ]);
-    expect(everyAnswer(rebuilt)).toEqual(before);
+    expect(everyAnswer(rebuilt)).toEqual(enabled());
   });
 
   it('applies incrementally exactly what compiling the same states afresh gives', () => {
