@@ -33,8 +33,15 @@ export class OverlayIndex {
   private readonly exact = new Map<string, OverlayEntry[]>();
   private readonly oneSegment = new Map<string, OverlayEntry[]>();
   private readonly anyDepth = new Map<string, OverlayEntry[]>();
+  private invokerRightAsked = false;
+
+  /** Does any overlay here ask what the invoker could do themselves? Only then is it worth asking. */
+  get asksInvokerRight(): boolean {
+    return this.invokerRightAsked;
+  }
 
   add(pattern: ResourcePattern, entry: OverlayEntry): void {
+    if ('invokerCan' in entry.requirement) this.invokerRightAsked = true;
     const buckets =
       pattern.kind === 'exact'
         ? this.exact
@@ -181,6 +188,7 @@ export const asksInvokerRight = (entry: OverlayEntry): true | undefined =>
 
 /** What a slot probes: one scope's overlay index, or the workspace's then the channel's. */
 export interface OverlayLookup {
+  readonly asksInvokerRight: boolean;
   first<T>(resource: string, parent: string, visit: (entry: OverlayEntry) => T | undefined): T | undefined;
 }
 
@@ -198,6 +206,7 @@ export function slotOverlays(
   const inner = overlayIndexIn(channel, connector, action);
   if (outer === undefined || inner === undefined) return outer ?? inner;
   return {
+    asksInvokerRight: outer.asksInvokerRight || inner.asksInvokerRight,
     first: (resource, parent, visit) =>
       outer.first(resource, parent, visit) ?? inner.first(resource, parent, visit),
   };

@@ -723,3 +723,43 @@ describe('compiled overlays: what the compiler keeps', () => {
     expect(visited('other/a')).toEqual(['workspace/overlays/root']);
   });
 });
+
+describe('invokerRightAsked: only slots with an invokerCan overlay are asked about', () => {
+  const ownRight = (resources: string[]): OverlayRule => ({
+    id: 'own',
+    connector: 'github',
+    actions: ['read'],
+    resources,
+    invoker: { invokerCan: true },
+  });
+  const plainWith = (channelOverlays: OverlayRule[], workspaceOverlays: OverlayRule[] = []) =>
+    compileWorkspace({
+      workspace,
+      agentIdentity: identity({
+        connections: [
+          { id: 'gh', connector: 'github', account: 'app', actions: ['read'], resources: ['acme/*'] },
+        ],
+        overlays: workspaceOverlays,
+      }),
+      channels: [channel(channelOverlays)],
+    });
+  const listed: OverlayRule = { ...ownRight(['acme/api']), id: 'listed', invoker: { principals: ['bob'] } };
+
+  it.each([
+    ['the channel', [ownRight(['acme/ledger'])], [listed]],
+    ['the workspace', [listed], [ownRight(['acme/ledger'])]],
+  ])('given an invokerCan overlay in %s only, the combined slot asks', (_where, inChannel, inWorkspace) => {
+    expect(
+      invokerRightAsked(
+        plainWith(inChannel, inWorkspace),
+        query('acme/ledger', 'read', { invokedBy: 'dave' }),
+      ),
+    ).toBe('acme/ledger');
+  });
+
+  it('given overlays of other kinds only, never asks', () => {
+    expect(
+      invokerRightAsked(plainWith([listed], [listed]), query('acme/api', 'read', { invokedBy: 'dave' })),
+    ).toBeUndefined();
+  });
+});

@@ -13,7 +13,7 @@ export function invokerRightAsked(compiled: CompiledWorkspace, query: Permission
   if (query.invokedBy === undefined) return undefined;
   const channel = compiled.channels.get(query.channelId);
   const slot = channel?.slots.get(query.connector)?.get(query.action);
-  if (slot?.overlays === undefined) return undefined;
+  if (slot?.overlays?.asksInvokerRight !== true) return undefined;
   const resource = canonicalResource(query.resource, slot.syntax);
   if (resource === undefined) return undefined;
   return slot.overlays.first(resource, parentOf(resource), asksInvokerRight) && resource;
