@@ -74,6 +74,24 @@ describe('memory writes: memory-check mode and memory-events (real app, SQLite f
     expect(problem(badMode, 400).code).toBe('validation-failed');
   });
 
+  it('lists in effective identity where the agent may read and where it may write', async () => {
+    const identity = async (channel: string) =>
+      (
+        await api.call('GET', `/v1/workspaces/acme/channels/${channel}/effective-identity`, { as: 'root' })
+      ).json<{ memory: unknown }>().memory;
+
+    expect(await identity('eng')).toEqual({
+      own: 'channel:eng',
+      readable: ['channel:eng', 'handbook'],
+      writable: ['channel:eng', 'handbook'],
+    });
+    expect(await identity('hr')).toEqual({
+      own: 'channel:hr',
+      readable: ['channel:hr', 'handbook'],
+      writable: ['channel:hr'],
+    });
+  });
+
   it('records an allowed update with its digest, size and invoker, never content, and answers it', async () => {
     const response = await record('eng', { ...update, idempotencyKey: 'run-1:mem-1' });
 

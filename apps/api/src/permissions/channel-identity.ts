@@ -1,5 +1,6 @@
 import {
   checkMemory,
+  checkMemoryWrite,
   type ConnectionNarrowing,
   type DisabledView,
   disabledView,
@@ -37,7 +38,8 @@ export interface ChannelIdentity {
   repositories: string[];
   skills: string[];
   instructions: string;
-  memory: { own: string; readable: string[] };
+  /** `writable`: where the agent may write here (its own namespace, and for a public channel the listed shared ones). */
+  memory: { own: string; readable: string[]; writable: string[] };
   egress: EgressRule[];
   invokePolicy: { source: 'workspace' | 'channel'; policy: InvokePolicy };
   /** The access bundles reaching the channel and what each provides, naming the scope it is attached to. */
@@ -83,6 +85,9 @@ export function channelIdentity(
   const readable = [identity.memory.own, ...identity.memory.shared].filter(
     (namespace) => checkMemory(compiled, { channelId, namespace }).allowed,
   );
+  const writable = [identity.memory.own, ...identity.memory.shared].filter(
+    (namespace) => checkMemoryWrite(compiled, { channelId, namespace }).allowed,
+  );
   return {
     workspaceId: permissions.workspaceId,
     channelId,
@@ -93,7 +98,7 @@ export function channelIdentity(
     repositories: identity.repositories,
     skills: identity.skills,
     instructions: identity.instructions,
-    memory: { own: identity.memory.own, readable },
+    memory: { own: identity.memory.own, readable, writable },
     egress: identity.egress,
     invokePolicy: identity.invokePolicy,
     bundles: identity.bundles,

@@ -69,7 +69,7 @@ export const channelIdentityDoc = toOpenApiSchema(
     repositories: z.array(z.string()),
     skills: z.array(z.string()),
     instructions: z.string(),
-    memory: z.object({ own: z.string(), readable: z.array(z.string()) }),
+    memory: z.object({ own: z.string(), readable: z.array(z.string()), writable: z.array(z.string()) }),
     bundles: z
       .array(
         z.object({
