@@ -99,3 +99,23 @@ const recorded = (globalPosition: number, streamId: string, event: AccessBundleE
   prevHash: '',
   hash: `bench-${globalPosition}`,
 });
+
+/**
+ * `measure` on each projection in turns (`runs` rounds, after one warm-up round of each), so both
+ * see the same machine: checks per second, plain and with bundles.
+ */
+export function interleaved<P>(
+  plain: P,
+  withBundles: P,
+  runs: number,
+  measure: (projection: P) => { perSecond: number },
+): { plain: number[]; withBundles: number[] } {
+  measure(plain);
+  measure(withBundles);
+  const result = { plain: [] as number[], withBundles: [] as number[] };
+  for (let run = 0; run < runs; run++) {
+    result.plain.push(measure(plain).perSecond);
+    result.withBundles.push(measure(withBundles).perSecond);
+  }
+  return result;
+}

@@ -18,7 +18,7 @@ import {
 } from './check.fixtures';
 import { killSwitchToAllDenied } from './check.kill-switch';
 import { load, type Measured, startApi, startBareFastify } from './check.stack';
-import { attachBundles, BUNDLES } from './check.bundles';
+import { attachBundles, BUNDLES, interleaved } from './check.bundles';
 import { OVERLAYS, overlaysLog, verifyOverlaid, withInvoker } from './check.overlays';
 
 async function rebuild(path: string, snapshotPath?: string) {
@@ -105,12 +105,17 @@ export const checkSuite = defineSuite({
       inProcess(projection, mix, context.quick ? 200_000 : 5_000_000),
     );
     context.log(`in process: ${inproc.map((r) => Math.round(r.perSecond)).join(', ')} checks/s`);
-    // The same projection with bundles attached across scopes, measured the same way.
-    attachBundles(projection, shape);
-    const withBundles = Array.from({ length: context.runs }, () =>
-      inProcess(projection, mix, context.quick ? 200_000 : 5_000_000),
+    // The same workspace with bundles attached across scopes, measured in turns with the plain one
+    // (both warmed up first), so the ratio compares like with like.
+    const bundled = (await rebuild(workspacePath)).projection;
+    attachBundles(bundled, shape);
+    const beside = interleaved(projection, bundled, context.runs, (subject) =>
+      inProcess(subject, mix, context.quick ? 200_000 : 5_000_000),
     );
-    context.log(`in process, ${BUNDLES} bundles: ${withBundles.map((r) => Math.round(r.perSecond)).join(', ')} checks/s`);
+    context.log(
+      `in process, in turns: ${beside.plain.map(Math.round).join(', ')} checks/s plain, ` +
+        `${beside.withBundles.map(Math.round).join(', ')} with ${BUNDLES} bundles`,
+    );
     const killSwitch = await killSwitchToAllDenied(workspacePath, shape, mix, context);
 
     // Rebuild from position 1, then restart from the snapshot that rebuild wrote.
@@ -181,7 +186,14 @@ export const checkSuite = defineSuite({
     return {
       inproc_checks_per_s: metric(median(inproc.map((r) => r.perSecond)), 'checks/s', 1_000_000, 'higher'),
       inproc_p99_us: metric(median(inproc.map((r) => r.p99Us)), 'µs', 5, 'lower'),
-      inproc_checks_per_s_with_bundles: metric(median(withBundles.map((r) => r.perSecond)), 'checks/s', 1_000_000, 'higher'),
+      inproc_checks_per_s_with_bundles: metric(median(beside.withBundles), 'checks/s', 1_000_000, 'higher'),
+      inproc_checks_per_s_beside_bundles: metric(median(beside.plain), 'checks/s', null, 'higher'),
+      inproc_ratio_with_bundles: metric(
+        median(beside.withBundles) / median(beside.plain),
+        'x',
+        0.9,
+        'higher',
+      ),
       http_single_rps: metric(singleRps, 'req/s', 10_000, 'higher'),
       http_single_p99_ms: metric(median(singles.map((r) => r.p99Ms)), 'ms', 10, 'lower'),
       http_single_rps_with_overlays: metric(
