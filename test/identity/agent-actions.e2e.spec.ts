@@ -64,7 +64,13 @@ describe('agent actions API (real app, SQLite file, HTTP)', () => {
       idempotencyKey: 'run-1:step-1',
       allowed: true,
       reason: expect.stringContaining('github-main'),
-      provenance: { layer: 'baseline', rule: 'workspace/connections/github-main', pattern: 'acme/*' },
+      provenance: {
+        layer: 'baseline',
+        rule: 'workspace/connections/github-main',
+        pattern: 'acme/*',
+        bundle: 'baseline',
+        scope: 'workspace',
+      },
       position: await api.store.headPosition(),
     });
     const [event] = await api.store.readStream('agent-action-acme.run-1:step-1');

@@ -121,7 +121,13 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
       expect(response.json()).toEqual({
         allowed: true,
         reason: expect.stringContaining('baseline connection "gh"'),
-        provenance: { layer: 'baseline', rule: 'workspace/connections/gh', pattern: 'acme/**' },
+        provenance: {
+          layer: 'baseline',
+          rule: 'workspace/connections/gh',
+          pattern: 'acme/**',
+          bundle: 'baseline',
+          scope: 'workspace',
+        },
         position: await log.store.headPosition(),
       });
     });
