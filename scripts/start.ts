@@ -120,6 +120,7 @@ function banner(
     'Mandate is running.',
     `  API              ${apiUrl}`,
     `  API docs         ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json)`,
+    `  Web console      ${apiUrl}/console/${config.AUTH_MODE === 'dev' ? '   (sign in with a principal id, e.g. bob)' : ''}`,
     `  Egress gateway   ${gatewayUrl}   (HTTPS_PROXY for the agent, with a gateway session: docs/gateway.md)`,
     `  Temporal UI      ${infra.temporal.uiUrl ?? '(set TEMPORAL_UI_URL)'}   (frontend ${infra.temporal.address})`,
     `  Kafka            ${infra.kafka?.brokers ?? 'off (set KAFKA_BROKERS or pass --with-kafka)'}`,

@@ -21,7 +21,11 @@ export interface TestApi {
 /** An API on a fresh data directory and dev key, logging at debug into memory. */
 export async function startTestApi(
   env: Record<string, string> = {},
-  overrides: { roleResolver?: WorkspaceRoleResolver; imports?: ModuleMetadata['imports'] } = {},
+  overrides: {
+    roleResolver?: WorkspaceRoleResolver;
+    imports?: ModuleMetadata['imports'];
+    consoleDir?: string;
+  } = {},
 ): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'mandate-api-'));
   const config = loadConfig({

@@ -131,6 +131,7 @@ describe('README "Try it": every command, in order, against npm start -- --demo'
     expect(banner.at(-1)).toBe('Ctrl-C stops everything.');
     expect(banner.join('\n')).toContain(`API              http://127.0.0.1:${port}`);
     expect(banner.join('\n')).toContain(`http://127.0.0.1:${port}/docs`);
+    expect(banner.join('\n')).toContain(`http://127.0.0.1:${port}/console/`);
     expect(banner.join('\n')).toContain('Temporal UI');
     expect(banner.join('\n')).toContain('export TOKEN=$(npm run -s cli -- token --sub alice)');
     expect(stdout.indexOf('Demo workspace "acme" is ready')).toBeLessThan(

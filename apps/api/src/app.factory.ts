@@ -44,6 +44,8 @@ export interface ApiAppOverrides {
   /** Added to (or, by name, replacing) the default readiness checks. */
   readinessChecks?: ReadinessCheck[];
   imports?: ModuleMetadata['imports'];
+  /** Where the built web console is (default: apps/console/dist). */
+  consoleDir?: string;
 }
 
 export const READINESS_TIMEOUT_MS = 2_000;
@@ -117,7 +119,7 @@ export async function createApiApp(
     authenticator: app.get(BearerAuthenticator),
     checks: app.get(PermissionChecksService),
   });
-  registerConsole(fastify);
+  registerConsole(fastify, overrides.consoleDir);
   return app;
 }
 
