@@ -1,20 +1,45 @@
 import { useState } from 'react';
 import type { ApiClient, WorkspaceMembership } from '../api/api-client';
+import { AuditPage } from '../audit/audit-page';
+import { ChannelPage } from '../channel/channel-page';
 import { InboxPage } from '../inbox/inbox-page';
 import { RequestPage } from '../request/request-page';
 import type { Session } from '../session/session';
+import { type WorkspacePage, WorkspaceNav } from './workspace-nav';
 
-/** One workspace's pages: the inbox, or a request opened from it. */
+/** Roles that include `auditor` (the API decides; the tab is only not offered to the others). */
+const AUDITORS = new Set(['auditor', 'owner']);
+
+/** One workspace's pages: the inbox (or a request opened from it), the channel page, the audit pages. */
 export function WorkspaceView(props: { api: ApiClient; session: Session; membership: WorkspaceMembership }) {
+  const [page, setPage] = useState<WorkspacePage>('inbox');
   const [openRequest, setOpenRequest] = useState<string>();
-  return openRequest === undefined ? (
-    <InboxPage {...props} onOpenRequest={setOpenRequest} />
-  ) : (
-    <RequestPage
-      api={props.api}
-      workspaceId={props.membership.workspaceId}
-      requestId={openRequest}
-      onBack={() => setOpenRequest(undefined)}
-    />
+  const { api, membership } = props;
+  const pages: WorkspacePage[] = membership.roles.some((role) => AUDITORS.has(role))
+    ? ['inbox', 'channel', 'audit']
+    : ['inbox', 'channel'];
+  const open = (next: WorkspacePage) => {
+    setOpenRequest(undefined);
+    setPage(next);
+  };
+  return (
+    <>
+      <WorkspaceNav pages={pages} current={page} onOpen={open} />
+      {page === 'channel' && <ChannelPage api={api} workspaceId={membership.workspaceId} />}
+      {page === 'audit' && (
+        <AuditPage api={api} session={props.session} workspaceId={membership.workspaceId} />
+      )}
+      {page === 'inbox' &&
+        (openRequest === undefined ? (
+          <InboxPage {...props} onOpenRequest={setOpenRequest} />
+        ) : (
+          <RequestPage
+            api={api}
+            workspaceId={membership.workspaceId}
+            requestId={openRequest}
+            onBack={() => setOpenRequest(undefined)}
+          />
+        ))}
+    </>
   );
 }

@@ -1,0 +1,125 @@
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type ApiClient, problemText } from '../api/api-client';
+import type { paths } from '../api/openapi.generated';
+import { InstantField, instantOf } from '../common/fields';
+import { ProblemAlert } from '../common/problem-alert';
+import { IdentityEntries } from './identity-entries';
+import { IdentitySettings } from './identity-settings';
+
+export type EffectiveIdentity =
+  paths['/v1/workspaces/{workspaceId}/channels/{channelId}/effective-identity']['get']['responses'][200]['content']['application/json'];
+type ChannelList =
+  paths['/v1/workspaces/{workspaceId}/channels']['get']['responses'][200]['content']['application/json'];
+
+/**
+ * A channel's effective identity, now or as of a past instant (`at`): every entry with where it
+ * comes from, the memory scope, the egress allowlist and the invoke policy.
+ */
+export function ChannelPage({ api, workspaceId }: { api: ApiClient; workspaceId: string }) {
+  const channelFieldId = useId();
+  const [channels, setChannels] = useState<ChannelList['items']>();
+  const [channelId, setChannelId] = useState<string>();
+  const [asOf, setAsOf] = useState('');
+  const [shownAt, setShownAt] = useState<string>();
+  const [identity, setIdentity] = useState<EffectiveIdentity>();
+  const [problem, setProblem] = useState<string>();
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    heading.current?.focus();
+    void api
+      .GET('/v1/workspaces/{workspaceId}/channels', {
+        params: { path: { workspaceId }, query: { limit: 500 } },
+      })
+      .then(
+        ({ data, error }) => {
+          if (!data) return setProblem(problemText(error));
+          setChannels(data.items);
+          setChannelId((current) => current ?? data.items[0]?.channelId);
+        },
+        (error: unknown) => setProblem(problemText(error)),
+      );
+  }, [api, workspaceId]);
+
+  const read = useCallback(
+    async (channel: string, at: string | undefined) => {
+      setProblem(undefined);
+      try {
+        const { data, error } = await api.GET(
+          '/v1/workspaces/{workspaceId}/channels/{channelId}/effective-identity',
+          { params: { path: { workspaceId, channelId: channel }, query: at === undefined ? {} : { at } } },
+        );
+        setIdentity(data);
+        setShownAt(at);
+        if (!data) setProblem(problemText(error));
+      } catch (error) {
+        setProblem(problemText(error));
+      }
+    },
+    [api, workspaceId],
+  );
+
+  useEffect(() => {
+    if (channelId !== undefined) void read(channelId, undefined);
+  }, [channelId, read]);
+
+  const show = (event: FormEvent) => {
+    event.preventDefault();
+    if (channelId !== undefined) void read(channelId, instantOf(asOf));
+  };
+  const showNow = () => {
+    setAsOf('');
+    if (channelId !== undefined) void read(channelId, undefined);
+  };
+
+  return (
+    <>
+      <h1 ref={heading} tabIndex={-1}>
+        Channel identity
+      </h1>
+      <form className="query-form" onSubmit={show} aria-label="Which channel, as of when">
+        <div className="field">
+          <label htmlFor={channelFieldId}>Channel</label>
+          <select id={channelFieldId} value={channelId ?? ''} onChange={(e) => setChannelId(e.target.value)}>
+            {channels?.map((channel) => (
+              <option key={channel.channelId} value={channel.channelId}>
+                #{channel.channelId} · {channel.name}
+                {channel.status === 'archived' ? ' (archived)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+        <InstantField label="As of (your time zone; empty: now)" value={asOf} onChange={setAsOf} />
+        <div className="actions">
+          <button type="submit">Show</button>
+          <button type="button" className="quiet" onClick={showNow}>
+            Now
+          </button>
+        </div>
+      </form>
+      <ProblemAlert message={problem} />
+      {identity && (
+        <section aria-labelledby="identity-heading" data-testid="channel-identity" data-at={shownAt ?? 'now'}>
+          <h2 id="identity-heading">
+            #{identity.channelId}{' '}
+            <span className="subtle">
+              {shownAt === undefined ? 'now' : `as of ${new Date(shownAt).toLocaleString()}`} · log position{' '}
+              {identity.position}
+            </span>
+          </h2>
+          {identity.archived && (
+            <p className="problem">This channel is archived: its agent identity has no entries.</p>
+          )}
+          {identity.disabled && (
+            <p className="problem" role="status">
+              Kill switch on ({identity.disabled.scope}): every check denies. Reason:{' '}
+              {identity.disabled.reason}
+            </p>
+          )}
+          <IdentityEntries identity={identity} />
+          <IdentitySettings identity={identity} />
+        </section>
+      )}
+    </>
+  );
+}
