@@ -8,7 +8,7 @@ import type { WorkspaceEvent } from '../workspace/workspace.events';
 import { type CompiledWorkspace, compileWorkspace } from './compiled-identity';
 import type { ActiveGrant, ObservedInvokerRight, PermissionQuery } from './decision';
 import { decideAgentAction, evaluate, evaluateCoverage } from './evaluator';
-import { compileOverlays, invokerCan } from './compiled-overlays';
+import { compileOverlays, invokerCan, slotOverlays } from './compiled-overlays';
 import { invokerRightAsked } from './invoker-right-query';
 import { parentOf } from './pattern-index';
 import type { OverlayRule } from './overlay-rule';
@@ -755,6 +755,25 @@ describe('invokerRightAsked: only slots with an invokerCan overlay are asked abo
         query('acme/ledger', 'read', { invokedBy: 'dave' }),
       ),
     ).toBe('acme/ledger');
+  });
+
+  it('knows, per index and per combined slot, whether any overlay asks', () => {
+    const tableOf = (overlays: OverlayRule[]) => compileOverlays(overlays, catalog, 'workspace');
+    const asks = tableOf([ownRight(['acme/ledger'])]);
+    const other = tableOf([listed]);
+    expect(asks.get('github')?.get('read')?.asksInvokerRight).toBe(true);
+    expect(other.get('github')?.get('read')?.asksInvokerRight).toBe(false);
+    expect(slotOverlays(other, other, 'github', 'read')?.asksInvokerRight).toBe(false);
+    expect(slotOverlays(other, asks, 'github', 'read')?.asksInvokerRight).toBe(true);
+    expect(slotOverlays(asks, other, 'github', 'read')?.asksInvokerRight).toBe(true);
+    expect(slotOverlays(other, new Map(), 'github', 'read')?.asksInvokerRight).toBe(false);
+    expect(slotOverlays(new Map(), new Map(), 'github', 'read')).toBeUndefined();
+  });
+
+  it('given a slot without overlays, never asks', () => {
+    expect(
+      invokerRightAsked(plainWith([]), query('acme/api', 'read', { invokedBy: 'dave' })),
+    ).toBeUndefined();
   });
 
   it('given overlays of other kinds only, never asks', () => {
