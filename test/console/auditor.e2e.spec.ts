@@ -289,13 +289,13 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
     await screenshot(audrey, 'audit-chain-export');
   }, 90_000);
 
-  it('on a phone, the channel page as of the grant shows the JIT entry with its expiry; now it is gone', async () => {
+  it('on a phone, the channel page as of the grant shows the JIT entry with its expiry; now it is gone; the audit page fits', async () => {
     const phone = await newPage(PHONE);
     await signIn(phone, baseUrl, 'audrey');
     await phone.getByRole('button', { name: 'Channels' }).click();
     const identity = phone.getByTestId('channel-identity');
     await identity.waitFor(UI_WAIT);
-    const jit = identity.locator('tr[data-effect="allow"]', { hasText: 'JIT grant' });
+    const jit = identity.locator('li[data-effect="allow"]', { hasText: 'JIT grant' });
     expect(await jit.count()).toBe(0);
     expect(await seriousA11yViolations(phone)).toEqual([]);
 
@@ -306,7 +306,9 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
 
     // then the grant's entry is there, with its provenance and expiry
     await jit.first().waitFor(UI_WAIT);
-    expect(await jit.first().textContent()).toMatch(/allowgithubwriteacme\/apiJIT grant hotfix-42, until /);
+    expect(await jit.first().textContent()).toMatch(
+      /^allow github write on acme\/apiFrom: JIT grant hotfix-42, until /,
+    );
     expect(await identity.getByTestId('memory-own').textContent()).not.toBe('');
     expect(await seriousA11yViolations(phone)).toEqual([]);
     await screenshot(phone, 'channel-as-of-phone');
@@ -315,6 +317,12 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
     await phone.getByRole('button', { name: 'Now' }).click();
     await phone.locator('[data-testid="channel-identity"][data-at="now"]').waitFor(UI_WAIT);
     expect(await jit.count()).toBe(0);
+
+    // and the audit pages fit the phone too
+    await phone.getByRole('button', { name: 'Audit' }).click();
+    await phone.getByRole('heading', { name: 'Audit', level: 1 }).waitFor(UI_WAIT);
+    expect(await seriousA11yViolations(phone)).toEqual([]);
+    await screenshot(phone, 'audit-phone');
 
     // and at desktop size too, with no CSP violation all along
     await audrey.getByRole('button', { name: 'Channels' }).click();

@@ -65,6 +65,8 @@ export function focused(page: Page): Promise<{ id: string; label: string; outlin
 /** Opens the console and signs in as `principalId`, with the keyboard only. */
 export async function signIn(page: Page, baseUrl: string, principalId: string): Promise<void> {
   await page.goto(`${baseUrl}/console/`);
+  // React renders after the load event: a Tab pressed before the form exists reaches nothing.
+  await page.getByLabel('Your principal id').waitFor();
   await page.keyboard.press('Tab');
   const control = await focused(page);
   if (control.label !== 'Your principal id') throw new Error(`Tab reached ${JSON.stringify(control)}`);

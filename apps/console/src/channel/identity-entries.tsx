@@ -1,5 +1,4 @@
 import type { EffectiveIdentity } from './channel-page';
-import { TableScroll } from '../common/table-scroll';
 
 type Connection = EffectiveIdentity['connections'][number];
 
@@ -57,49 +56,34 @@ function entriesOf(identity: EffectiveIdentity): Entry[] {
   ];
 }
 
-/** Every allow, restriction and forbid of the identity, each with where it comes from. */
+/**
+ * Every allow, restriction and forbid of the identity, each with where it comes from: a list
+ * rather than a table, so that a phone shows every entry whole.
+ */
 export function IdentityEntries({ identity }: { identity: EffectiveIdentity }) {
   const entries = entriesOf(identity);
   return (
-    <TableScroll label="Entries of the identity">
-      <table className="timeline">
-        <caption>Entries ({entries.length})</caption>
-        <thead>
-          <tr>
-            <th scope="col">Effect</th>
-            <th scope="col">Connector</th>
-            <th scope="col">Actions</th>
-            <th scope="col">Resources</th>
-            <th scope="col">From</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.length === 0 && (
-            <tr>
-              <td colSpan={5}>No entry: every check in this channel is denied by default.</td>
-            </tr>
-          )}
-          {entries.map((entry) => (
-            <tr key={entry.key} data-entry={entry.key} data-effect={entry.effect}>
-              <td>
-                <span className={`effect effect-${entry.effect}`}>{entry.effect}</span>
-              </td>
-              <td>{entry.connector}</td>
-              <td>{entry.actions.join(', ')}</td>
-              <td>{entry.resources.join(', ')}</td>
-              <td>
-                {entry.provenance}
-                {entry.expiresAt && (
-                  <>
-                    {', until '}
-                    <time dateTime={entry.expiresAt}>{new Date(entry.expiresAt).toLocaleString()}</time>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <>
+      <h3 id="entries-heading">Entries ({entries.length})</h3>
+      {entries.length === 0 && <p>No entry: every check in this channel is denied by default.</p>}
+      <ul className="entries" aria-labelledby="entries-heading">
+        {entries.map((entry) => (
+          <li key={entry.key} data-entry={entry.key} data-effect={entry.effect}>
+            <span className={`effect effect-${entry.effect}`}>{entry.effect}</span>{' '}
+            <strong>{entry.connector}</strong> {entry.actions.join(', ')} on {entry.resources.join(', ')}
+            <br />
+            <span className="subtle">
+              From: {entry.provenance}
+              {entry.expiresAt && (
+                <>
+                  {', until '}
+                  <time dateTime={entry.expiresAt}>{new Date(entry.expiresAt).toLocaleString()}</time>
+                </>
+              )}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

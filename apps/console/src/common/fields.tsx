@@ -7,12 +7,6 @@ export function instantOf(local: string): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
-/** An instant as a `datetime-local` value in the person's time zone, to the millisecond. */
-export function localValueOf(instant: Date): string {
-  const shifted = new Date(instant.getTime() - instant.getTimezoneOffset() * 60_000);
-  return shifted.toISOString().slice(0, 23);
-}
-
 /** A labelled date-and-time control, in the person's own time zone, to the millisecond. */
 export function InstantField(props: {
   label: string;
