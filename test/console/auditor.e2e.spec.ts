@@ -99,7 +99,7 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
       { logger: false },
     );
     await worker.init();
-    // given workspace acme: Bob approves, Dave is a member, Audrey audits (and is in #eng)
+    // given workspace acme: Bob approves, Dave is a member, Audrey (a platform admin too) and Otto audit
     ok(
       await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
       201,
@@ -108,6 +108,7 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
       ['bob', 'approver'],
       ['dave', 'member'],
       ['audrey', 'auditor'],
+      ['otto', 'auditor'],
     ]) {
       ok(await api.call('PUT', `${ws}/members/${principal}/roles/${role}`, { as: 'root' }));
     }
@@ -288,6 +289,20 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
     expect(await seriousA11yViolations(audrey)).toEqual([]);
     await screenshot(audrey, 'audit-chain-export');
   }, 90_000);
+
+  it('an auditor who is not a platform admin gets the API’s refusal of the chain verification, and is pointed to the export', async () => {
+    const otto = await newPage(DESKTOP);
+    await signIn(otto, baseUrl, 'otto');
+    await otto.getByRole('button', { name: 'Audit' }).click();
+    const chain = region(otto, 'Hash chain');
+    await chain.getByRole('button', { name: 'Verify the chain' }).click();
+
+    const refusal = await chain.getByRole('alert').textContent();
+    expect(refusal).toMatch(/\(.+\)\. Verify this workspace's export offline instead\.$/);
+    expect(await chain.getByTestId('chain-report').count()).toBe(0);
+    expect(await seriousA11yViolations(otto)).toEqual([]);
+    await otto.context().close();
+  }, 60_000);
 
   it('on a phone, the channel page as of the grant shows the JIT entry with its expiry; now it is gone; the audit page fits', async () => {
     const phone = await newPage(PHONE);

@@ -40,7 +40,7 @@ export function EventsTable({ page }: { page: AuditEventsPage }) {
                 <td>
                   <time dateTime={event.occurredAt}>{new Date(event.occurredAt).toLocaleString()}</time>
                 </td>
-                <td>{event.type}</td>
+                <td className="event-type">{event.type}</td>
                 <td>
                   {event.actor.id} <span className="subtle">({event.actor.kind})</span>
                 </td>
