@@ -211,6 +211,30 @@ describe('access bundle decider', () => {
     });
   });
 
+  describe('folding connection changes', () => {
+    const jira = { id: 'jira', connector: 'jira', account: 'bot', actions: ['read'], resources: ['ENG'] };
+    const two: AccessBundleEvent[] = [
+      ...withGithub,
+      { type: 'BundleConnectionAdded', data: { connection: jira } },
+    ];
+
+    it('given two connections, when one changes, then only it changes', () => {
+      const state = spec
+        .given(two)
+        .when(put({ name: 'Engineering toolset', connections: [{ ...github, actions: ['read'] }, jira] }))
+        .thenState();
+      expect(state).toMatchObject({ connections: [{ ...github, actions: ['read'] }, jira] });
+    });
+
+    it('given two connections, when one is removed, then the other stays', () => {
+      const state = spec
+        .given(two)
+        .when(put({ name: 'Engineering toolset', connections: [jira] }))
+        .thenState();
+      expect(state).toMatchObject({ connections: [jira] });
+    });
+  });
+
   describe('refusals of a document', () => {
     it('given a member, then not-workspace-admin', () => {
       spec
@@ -275,6 +299,28 @@ describe('access bundle decider', () => {
       expect(error.issues).toEqual([
         { path: 'domains[0].host', message: expect.stringContaining('entries look like api.github.com') },
         { path: 'domains[2].host', message: '"api.github.com" is listed twice' },
+      ]);
+    });
+
+    it('given only a repeated domain, then duplicate-host', () => {
+      const domains = [
+        { host: 'api.github.com', ports: [443] },
+        { host: 'API.github.com.', ports: [80] },
+      ];
+      spec
+        .given()
+        .when(put({ name: 'x', domains }))
+        .thenRefuses({ code: 'duplicate-host', path: 'domains[1].host' });
+    });
+
+    it('given a member, then attaching and retiring say what only an admin may do', () => {
+      const messages = [
+        spec.given(withGithub).when(attach(workspace, member)).thenRefuses({ code: 'not-workspace-admin' }),
+        spec.given(withGithub).when(retire(member)).thenRefuses({ code: 'not-workspace-admin' }),
+      ].map((error) => error.message);
+      expect(messages).toEqual([
+        'Only a workspace owner or admin may attach access bundles',
+        'Only a workspace owner or admin may retire access bundles',
       ]);
     });
 
