@@ -5,15 +5,7 @@ import type { OverlayCondition } from './overlay-rule';
  * baseline → default); `invoke` appears only on agent actions whose invoking principal is refused.
  */
 export type PermissionLayer =
-  | 'disabled'
-  | 'forbid'
-  | 'overlay'
-  | 'restrict'
-  | 'jit'
-  | 'channel'
-  | 'baseline'
-  | 'default'
-  | 'invoke';
+  'disabled' | 'forbid' | 'overlay' | 'restrict' | 'jit' | 'channel' | 'baseline' | 'default' | 'invoke';
 
 /** Why an answer is what it is: the layer and rule that decided it (and for JIT, which grant until when). */
 export interface Provenance {
