@@ -45,7 +45,11 @@ export class GithubInvokerRights {
       if (response.status !== 200) throw failureOf(what, response, reasonOf(response.body, 'message'));
       const permission = (response.body as { permission?: unknown } | undefined)?.permission;
       if (typeof permission !== 'string' || !PERMISSIONS.has(permission)) {
-        throw new DomainError('unavailable', 'upstream-unavailable', `${what}: answered without a permission`);
+        throw new DomainError(
+          'unavailable',
+          'upstream-unavailable',
+          `${what}: answered without a permission`,
+        );
       }
       return permission as GithubRepositoryPermission;
     } finally {
