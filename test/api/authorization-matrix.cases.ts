@@ -245,6 +245,13 @@ export const CASES: Record<string, Case> = {
       return { body: current.json(), headers: { 'if-match': String(current.headers.etag) } };
     },
   },
+  'POST /v1/workspaces/{workspaceId}/agent-identity/preview': {
+    scope: 'workspace',
+    build: async (scene, place) => {
+      const current = await scene.as(place.tenant.owner, 'GET', `${base(place)}/agent-identity`);
+      return { body: current.json() };
+    },
+  },
   'POST /v1/workspaces/{workspaceId}/agent-identity/disable': workspaceSwitch('disable'),
   'POST /v1/workspaces/{workspaceId}/agent-identity/enable': workspaceSwitch('enable'),
   'POST /v1/workspaces/{workspaceId}/channels/{channelId}/agent-identity/disable': channelSwitch('disable'),

@@ -115,6 +115,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /v1/workspaces/{workspaceId}/connectors': { ok: ADMINS },
   'GET /v1/workspaces/{workspaceId}/agent-identity': { ok: MEMBERS },
   'PUT /v1/workspaces/{workspaceId}/agent-identity': { ok: ADMINS },
+  'POST /v1/workspaces/{workspaceId}/agent-identity/preview': { ok: ADMINS },
   // Bundles: members read them; changing, attaching (an extension) and retiring are an admin's.
   'GET /v1/workspaces/{workspaceId}/bundles': { ok: MEMBERS },
   'GET /v1/workspaces/{workspaceId}/bundles/{bundleId}': { ok: MEMBERS },

@@ -24,6 +24,12 @@ export interface CommandOutcome {
   events: string[];
 }
 
+/** A dry run: the events a command would record and the revision it was decided against. */
+export interface CommandPreview<Event extends DomainEvent = DomainEvent> {
+  revision: number;
+  events: Array<Pick<Event, 'type' | 'data'>>;
+}
+
 export interface RunOptions {
   workspaceId: string;
   principal: Principal;
@@ -130,6 +136,31 @@ export class CommandRunner {
         revision: result.nextExpectedRevision + 1,
         events: result.events.map((event) => event.type),
       };
+    } catch (error) {
+      throw locateIssues(error, issuesIn);
+    }
+  }
+
+  /**
+   * What `run` would write, decided against the stream as it is now, without appending: the same
+   * refusals (including a stale `If-Match`) and the same events, so a preview never disagrees with
+   * the save that follows it on an unchanged stream.
+   */
+  async preview<Command, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+    command: (context: CommandContext) => Command,
+    { principal, expectedRevision, issuesIn = 'body' }: RunOptions,
+  ): Promise<CommandPreview<Event>> {
+    const history = await this.store.readStream(streamId);
+    const decided = withRevision(decider, expectedRevision);
+    const current = foldHistory(decided, history);
+    try {
+      const events = decided.decide(
+        command({ actor: actorOf(principal), now: this.clock.now().toISOString() }),
+        current,
+      );
+      return { revision: current.revision, events: events.map(({ type, data }) => ({ type, data })) };
     } catch (error) {
       throw locateIssues(error, issuesIn);
     }

@@ -1,10 +1,11 @@
-import { Controller, Get, Headers, Put, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpCode, Post, Put, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
 import type { AgentIdentityDocument, AgentIdentityDocumentInput } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
-import type { CommandOutcome } from '../core/command-runner';
+import type { CommandOutcome, CommandPreview } from '../core/command-runner';
+import { agentIdentityPreviewDoc } from './agent-identity.responses';
 import { etagOf, IF_MATCH_PATTERN, requiredRevision } from './if-match';
 import { IdentityService } from './identity.service';
 import { agentIdentityBody, type WorkspaceParams, workspaceParams } from './identity.schemas';
@@ -52,5 +53,33 @@ export class AgentIdentityController {
     );
     void reply.header('etag', etagOf(outcome.revision));
     return outcome;
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @RequireWorkspaceRole('admin')
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'ETag the save would send; when given, a stale one is refused here as the save would refuse it',
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN.source },
+  })
+  @ApiOperation({
+    summary:
+      'Dry run of PUT: the granular events the document would record, decided against the current baseline; nothing is written.',
+  })
+  @ApiOkResponse({ schema: agentIdentityPreviewDoc })
+  async preview(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @Headers('if-match') ifMatch: string | undefined,
+    @ZodBody(agentIdentityBody) document: AgentIdentityDocumentInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandPreview> {
+    const expected = ifMatch === undefined ? undefined : requiredRevision(ifMatch);
+    const preview = await this.identity.previewAgentIdentity(principal, workspaceId, document, expected);
+    void reply.header('etag', etagOf(preview.revision));
+    return preview;
   }
 }

@@ -22,7 +22,7 @@ import {
   type WorkspaceCommand,
   workspaceStreamId,
 } from '@mandate/domain';
-import { type CommandOutcome, CommandRunner } from '../core/command-runner';
+import { type CommandOutcome, type CommandPreview, CommandRunner } from '../core/command-runner';
 import type { IssueLocation } from '../core/refusal-location';
 import {
   type ChannelChange,
@@ -111,6 +111,28 @@ export class IdentityService {
   ): Promise<CommandOutcome> {
     const { callerRoles, catalog } = await this.context(principal, workspaceId);
     return this.commands.run(
+      agentIdentityDecider,
+      agentIdentityStreamId(workspaceId),
+      (context): AgentIdentityCommand => ({
+        type: 'ApplyAgentIdentityDocument',
+        document,
+        catalog,
+        callerRoles,
+        ...context,
+      }),
+      { workspaceId, principal, expectedRevision },
+    );
+  }
+
+  /** The granular events `applyAgentIdentity` would record for this document, without recording them. */
+  async previewAgentIdentity(
+    principal: Principal,
+    workspaceId: string,
+    document: AgentIdentityDocumentInput,
+    expectedRevision: number | undefined,
+  ): Promise<CommandPreview> {
+    const { callerRoles, catalog } = await this.context(principal, workspaceId);
+    return this.commands.preview(
       agentIdentityDecider,
       agentIdentityStreamId(workspaceId),
       (context): AgentIdentityCommand => ({

@@ -249,6 +249,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/workspaces/{workspaceId}/agent-identity/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Dry run of PUT: the granular events the document would record, decided against the current baseline; nothing is written. */
+    post: operations['AgentIdentityController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/workspaces/{workspaceId}/channels': {
     parameters: {
       query?: never;
@@ -1383,6 +1400,7 @@ export interface operations {
             memory: {
               own: string;
               readable: string[];
+              writable: string[];
             };
             /** @description Access bundles reaching the channel; their items are merged into the lists above */
             bundles: {
@@ -2645,6 +2663,158 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  AgentIdentityController_preview: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag the save would send; when given, a stale one is refused here as the save would refuse it */
+        'If-Match'?: string;
+      };
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default [] */
+          connections?: {
+            id: string;
+            connector: string;
+            actions: string[];
+            resources: string[];
+            account: string;
+            narrowing?: {
+              hosts?: string[];
+              pathPrefixes?: string[];
+              methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[] | 'read-only';
+            };
+          }[];
+          /** @default [] */
+          repositories?: string[];
+          /** @default [] */
+          skills?: string[];
+          /** @default  */
+          instructions?: string;
+          /** @default [] */
+          egress?: {
+            host: string;
+            ports: number[];
+          }[];
+          /**
+           * @default {
+           *       "roles": [
+           *         "member"
+           *       ],
+           *       "groups": [],
+           *       "principals": [],
+           *       "channelMembers": false
+           *     }
+           */
+          invokePolicy?: {
+            /** @default [] */
+            roles?: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+            /** @default [] */
+            groups?: string[];
+            /** @default [] */
+            principals?: string[];
+            /** @default false */
+            channelMembers?: boolean;
+          };
+          /** @default [] */
+          forbidden?: {
+            id: string;
+            connector: string;
+            actions: string[];
+            resources: string[];
+          }[];
+          /** @default [] */
+          memoryNamespaces?: string[];
+          /** @default [] */
+          overlays?: {
+            id: string;
+            connector: string;
+            actions: string[];
+            resources: string[];
+            invoker:
+              | {
+                  /** @enum {string} */
+                  role: 'owner' | 'admin' | 'approver' | 'auditor' | 'member';
+                }
+              | {
+                  group: string;
+                }
+              | {
+                  principals: string[];
+                }
+              | {
+                  /** @enum {boolean} */
+                  invokerCan: true;
+                };
+          }[];
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Revision of the baseline the events were decided against (also sent as ETag) */
+            revision: number;
+            /** @description What a PUT of the same document would record, in order; empty when nothing changes */
+            events: {
+              /** @description Event type, e.g. ConnectionGranted */
+              type: string;
+              /** @description The event as it would be recorded */
+              data: {
+                [key: string]: unknown;
+              };
+            }[];
+          };
+        };
       };
       /** @description The request does not match the schema; `errors` names each field. */
       400: {

@@ -1,9 +1,10 @@
-export type WorkspacePage = 'inbox' | 'channel' | 'audit';
+export type WorkspacePage = 'inbox' | 'channel' | 'audit' | 'baseline';
 
 const TITLES: Record<WorkspacePage, string> = {
   inbox: 'Inbox',
   channel: 'Channels',
   audit: 'Audit',
+  baseline: 'Baseline',
 };
 
 /** The pages of a workspace the person may use; the one shown is marked for screen readers too. */

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { BaselinePage } from '../admin/baseline-page';
 import type { ApiClient, WorkspaceMembership } from '../api/api-client';
 import { AuditPage } from '../audit/audit-page';
 import { ChannelPage } from '../channel/channel-page';
@@ -9,15 +10,17 @@ import { type WorkspacePage, WorkspaceNav } from './workspace-nav';
 
 /** Roles that include `auditor` (the API decides; the tab is only not offered to the others). */
 const AUDITORS = new Set(['auditor', 'owner']);
+/** Roles that include `admin`, who may edit the baseline. */
+const ADMINS = new Set(['admin', 'owner']);
 
 /** One workspace's pages: the inbox (or a request opened from it), the channel page, the audit pages. */
 export function WorkspaceView(props: { api: ApiClient; session: Session; membership: WorkspaceMembership }) {
   const [page, setPage] = useState<WorkspacePage>('inbox');
   const [openRequest, setOpenRequest] = useState<string>();
   const { api, membership } = props;
-  const pages: WorkspacePage[] = membership.roles.some((role) => AUDITORS.has(role))
-    ? ['inbox', 'channel', 'audit']
-    : ['inbox', 'channel'];
+  const pages: WorkspacePage[] = ['inbox', 'channel'];
+  if (membership.roles.some((role) => AUDITORS.has(role))) pages.push('audit');
+  if (membership.roles.some((role) => ADMINS.has(role))) pages.push('baseline');
   const open = (next: WorkspacePage) => {
     setOpenRequest(undefined);
     setPage(next);
@@ -26,6 +29,7 @@ export function WorkspaceView(props: { api: ApiClient; session: Session; members
     <>
       <WorkspaceNav pages={pages} current={page} onOpen={open} />
       {page === 'channel' && <ChannelPage api={api} workspaceId={membership.workspaceId} />}
+      {page === 'baseline' && <BaselinePage api={api} workspaceId={membership.workspaceId} />}
       {page === 'audit' && (
         <AuditPage api={api} session={props.session} workspaceId={membership.workspaceId} />
       )}

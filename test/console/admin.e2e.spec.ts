@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { LightMyRequestResponse } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
+import {
+  buildConsole,
+  cspViolations,
+  DESKTOP,
+  launchChromium,
+  PHONE,
+  screenshot,
+  seriousA11yViolations,
+  signIn,
+} from './console-browser';
+
+const ws = '/v1/workspaces/acme';
+const UI_WAIT = { timeout: 15_000 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('web console: the admin edits the baseline in Chromium, with a preview and the If-Match conflict', () => {
+  let api: IdentityApi;
+  let browser: Browser;
+  let baseUrl: string;
+  const csp: string[] = [];
+
+  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
+    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
+    return response.json<T>();
+  };
+  const baseline = async () => {
+    const response = await api.call('GET', `${ws}/agent-identity`, { as: 'adam' });
+    return { document: ok<Record<string, unknown>>(response), etag: String(response.headers.etag) };
+  };
+  const editor = (page: Page) => page.getByLabel('Baseline document (JSON)');
+  /** Waits until the text area holds `text` (the document arrives after the page renders). */
+  const editorHolds = async (page: Page, text: string) => {
+    for (let tries = 0; tries < 150 && !(await editor(page).inputValue()).includes(text); tries += 1) {
+      await sleep(100);
+    }
+    expect(await editor(page).inputValue()).toContain(text);
+  };
+  const openBaseline = async (viewport: typeof DESKTOP): Promise<Page> => {
+    const context = await browser.newContext({ viewport, timezoneId: 'UTC' });
+    const page = await context.newPage();
+    csp.push(...cspViolations(page));
+    await signIn(page, baseUrl, 'adam');
+    await page.getByRole('button', { name: 'Baseline' }).click();
+    await page.getByRole('heading', { name: 'Agent identity baseline' }).waitFor(UI_WAIT);
+    await editorHolds(page, '"instructions"');
+    return page;
+  };
+  /** Replaces the document's instructions in the text area, typed as a person would. */
+  const editInstructions = async (page: Page, instructions: string) => {
+    const document = JSON.parse(await editor(page).inputValue()) as Record<string, unknown>;
+    await editor(page).focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(JSON.stringify({ ...document, instructions }, null, 2));
+  };
+
+  beforeAll(async () => {
+    const consoleDir = buildConsole(join(mkdtempSync(join(tmpdir(), 'mandate-console-')), 'dist'));
+    browser = await launchChromium();
+    api = await startIdentityApi(
+      { TEMPORAL_TASK_QUEUE: `console-${randomUUID()}`, LOG_LEVEL: 'warn', PLATFORM_ADMINS: 'root' },
+      { consoleDir },
+    );
+    // given workspace acme where Adam is an admin
+    ok(
+      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
+      201,
+    );
+    ok(await api.call('PUT', `${ws}/members/adam/roles/admin`, { as: 'root' }));
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.app.close();
+  }, 60_000);
+
+  it('given the baseline page, when Adam edits the instructions and previews, then the events a save would record are listed and nothing is written; when he saves, they are recorded', async () => {
+    const before = await baseline();
+    const page = await openBaseline(DESKTOP);
+
+    await editInstructions(page, 'Answer in English; never push to main.');
+    await page.getByRole('button', { name: 'Preview changes' }).click();
+    const preview = page.getByRole('region', { name: 'Preview: what saving would record' });
+    await preview.waitFor(UI_WAIT);
+    const previewText = await preview.innerText();
+    expect(previewText).toContain('Decided against revision');
+    expect(previewText).toContain('never push to main');
+    // the preview wrote nothing
+    expect((await baseline()).etag).toBe(before.etag);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-baseline-preview');
+
+    await page.getByRole('button', { name: 'Save baseline' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved:' }).waitFor(UI_WAIT);
+    const after = await baseline();
+    expect(after.document).toMatchObject({ instructions: 'Answer in English; never push to main.' });
+    expect(after.etag).not.toBe(before.etag);
+    // the event types the save answered are the ones the preview announced
+    const savedText = await page.getByRole('status').filter({ hasText: 'Saved:' }).innerText();
+    for (const type of previewText.match(/^[A-Z][A-Za-z]+$/gm) ?? []) expect(savedText).toContain(type);
+  }, 90_000);
+
+  it('given the page read at one revision, when someone saves through the API meanwhile, then saving shows the conflict plainly and reloading shows their version', async () => {
+    const page = await openBaseline(PHONE);
+    // meanwhile, another admin saves through the API
+    const current = await baseline();
+    ok(
+      await api.call('PUT', `${ws}/agent-identity`, {
+        as: 'root',
+        headers: { 'if-match': current.etag },
+        body: { ...current.document, instructions: 'Changed by someone else.' },
+      }),
+    );
+
+    await editInstructions(page, 'My stale edit.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const conflict = page.getByRole('alert').filter({ hasText: 'Someone else changed the baseline' });
+    await conflict.waitFor(UI_WAIT);
+    expect(await conflict.innerText()).toMatch(/Reload/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-baseline-conflict-phone');
+    expect((await baseline()).document).toMatchObject({ instructions: 'Changed by someone else.' });
+
+    await conflict.getByRole('button', { name: 'Reload the baseline' }).click();
+    await editorHolds(page, 'Changed by someone else.');
+    expect(csp).toEqual([]);
+  }, 90_000);
+});
