@@ -106,7 +106,7 @@ export function BaselinePage({ api, workspaceId }: { api: ApiClient; workspaceId
       </h2>
       <p>
         Edit the whole document; <strong>Preview</strong> lists the events a save would record, and nothing is
-        written until you save. Based on revision {etag ?? '…'}.
+        written until you save. Based on revision {etag?.replace(/"/g, '') ?? '…'}.
       </p>
       <form onSubmit={onSubmit}>
         <div className="field">
