@@ -19,7 +19,17 @@ export const agentActionRequestSchema = z
 export type AgentActionRequest = z.infer<typeof agentActionRequestSchema>;
 
 export const provenanceSchema = z.object({
-  layer: z.enum(['disabled', 'forbid', 'overlay', 'restrict', 'jit', 'channel', 'baseline', 'default', 'invoke']),
+  layer: z.enum([
+    'disabled',
+    'forbid',
+    'overlay',
+    'restrict',
+    'jit',
+    'channel',
+    'baseline',
+    'default',
+    'invoke',
+  ]),
   rule: z.string(),
   pattern: z.string().optional(),
   /** For `overlay`: the invoker condition that failed. */

@@ -12,7 +12,10 @@ function evolveBody(
   body: ChannelBody,
   event: Exclude<
     ChannelEvent,
-    { type: 'ChannelCreated' | 'ChannelArchived' | 'ChannelAgentIdentityDisabled' | 'ChannelAgentIdentityEnabled' }
+    {
+      type:
+        'ChannelCreated' | 'ChannelArchived' | 'ChannelAgentIdentityDisabled' | 'ChannelAgentIdentityEnabled';
+    }
   >,
 ): ChannelBody {
   switch (event.type) {
