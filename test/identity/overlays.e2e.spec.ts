@@ -256,6 +256,22 @@ describe('identity-aware overlays (real API, SQLite file, a GitHub stand-in over
       provenance: { layer: 'overlay', rule: 'channel/eng/overlays/api-listed', condition: 'principals' },
     });
     expect(ok(await check({ invokedBy: 'erin', resource: 'acme/api' }))).toMatchObject({ allowed: true });
+    // and the channel's effective identity lists both overlays, each with the rule checks name
+    const identity = ok<{ overlays: { source: string; rule: string; invoker: unknown }[] }>(
+      await api.call('GET', `${ws}/channels/eng/effective-identity`, { as: 'carol' }),
+    );
+    expect(identity.overlays).toEqual([
+      expect.objectContaining({
+        source: 'workspace',
+        rule: 'workspace/overlays/payroll-own-right',
+        invoker: { invokerCan: true },
+      }),
+      expect.objectContaining({
+        source: 'channel',
+        rule: 'channel/eng/overlays/api-listed',
+        invoker: { principals: ['erin'] },
+      }),
+    ]);
     expect(
       problem(
         await api.call('PUT', `${ws}/channels/eng/overlays`, { as: 'carol', body: { overlays: [] } }),

@@ -35,6 +35,8 @@ export interface ChannelIdentity {
   connections: IdentityConnection[];
   restrictions: EffectiveIdentity['restrictions'];
   forbidden: EffectiveIdentity['forbidden'];
+  /** Identity-aware overlays in force here, each with the rule reference check provenance names. */
+  overlays: (EffectiveIdentity['overlays'][number] & { rule: string })[];
   repositories: string[];
   skills: string[];
   instructions: string;
@@ -95,6 +97,13 @@ export function channelIdentity(
     connections,
     restrictions: identity.restrictions,
     forbidden: identity.forbidden,
+    overlays: identity.overlays.map((overlay) => ({
+      ...overlay,
+      rule:
+        overlay.source === 'workspace'
+          ? `workspace/overlays/${overlay.id}`
+          : `channel/${channelId}/overlays/${overlay.id}`,
+    })),
     repositories: identity.repositories,
     skills: identity.skills,
     instructions: identity.instructions,

@@ -66,6 +66,17 @@ export const channelIdentityDoc = toOpenApiSchema(
     ),
     restrictions: z.array(rule),
     forbidden: z.array(rule.extend({ source: z.enum(['workspace', 'channel']) })),
+    overlays: z
+      .array(
+        rule.extend({
+          source: z.enum(['workspace', 'channel']),
+          rule: z.string(),
+          invoker: z.record(z.string(), z.unknown()),
+        }),
+      )
+      .describe(
+        'Identity-aware overlays in force here: what the invoker must satisfy (role, group, principals or invokerCan); `rule` is what check provenance names',
+      ),
     repositories: z.array(z.string()),
     skills: z.array(z.string()),
     instructions: z.string(),

@@ -1394,6 +1394,19 @@ export interface operations {
               /** @enum {string} */
               source: 'workspace' | 'channel';
             }[];
+            /** @description Identity-aware overlays in force here: what the invoker must satisfy (role, group, principals or invokerCan); `rule` is what check provenance names */
+            overlays: {
+              id: string;
+              connector: string;
+              actions: string[];
+              resources: string[];
+              /** @enum {string} */
+              source: 'workspace' | 'channel';
+              rule: string;
+              invoker: {
+                [key: string]: unknown;
+              };
+            }[];
             repositories: string[];
             skills: string[];
             instructions: string;

@@ -3,6 +3,7 @@ import type { AgentIdentityBaseline } from '../agent-identity/agent-identity.sta
 import { type ChannelBody, type ChannelExtension, channelNamespace } from '../channel/channel.model';
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { PermissionRule } from './permission-rule';
+import type { OverlayRule } from './overlay-rule';
 import type { ActiveAccessBundle } from '../access-bundles/access-bundle.state';
 import {
   type AttachedBundles,
@@ -24,6 +25,8 @@ export interface EffectiveIdentity {
   bundles: EffectiveBundle[];
   restrictions: PermissionRule[];
   forbidden: ({ source: 'workspace' | 'channel' } & PermissionRule)[];
+  /** Identity-aware overlays in force here: what the invoker must satisfy, and where each is set. */
+  overlays: ({ source: 'workspace' | 'channel' } & OverlayRule)[];
   repositories: string[];
   skills: string[];
   instructions: string;
@@ -69,6 +72,11 @@ export function effectiveIdentity(
     forbidden: [
       ...baseline.forbidden.map((rule) => ({ source: 'workspace' as const, ...rule })),
       ...channel.forbidden.map((rule) => ({ source: 'channel' as const, ...rule })),
+    ],
+    // Baselines and channels folded before overlays existed have none.
+    overlays: [
+      ...(baseline.overlays ?? []).map((rule) => ({ source: 'workspace' as const, ...rule })),
+      ...(channel.overlays ?? []).map((rule) => ({ source: 'channel' as const, ...rule })),
     ],
     repositories: bundles.repositories,
     skills: [...skills].sort(),

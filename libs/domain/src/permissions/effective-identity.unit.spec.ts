@@ -51,4 +51,39 @@ describe('effectiveIdentity', () => {
     expect(identity.instructions).toBe('Only answer questions.');
     expect(identity.invokePolicy).toEqual({ source: 'channel', policy });
   });
+
+  it('lists the overlays of the workspace, then of the channel, naming each source', () => {
+    // Given an overlay on the baseline and another on the channel
+    const payroll = {
+      id: 'payroll',
+      connector: 'github',
+      actions: ['read'],
+      resources: ['acme/payroll'],
+      invoker: { invokerCan: true as const },
+    };
+    const deploys = {
+      id: 'deploys',
+      connector: 'github',
+      actions: ['admin'],
+      resources: ['acme/infra'],
+      invoker: { role: 'admin' as const },
+    };
+    // When the channel's effective identity is read
+    const identity = effectiveIdentity(
+      { ...baseline, overlays: [payroll] },
+      { ...channel, overlays: [deploys] },
+    );
+    // Then both are listed, workspace first, each with where it is set
+    expect(identity.overlays).toEqual([
+      { source: 'workspace', ...payroll },
+      { source: 'channel', ...deploys },
+    ]);
+  });
+
+  it('lists no overlays for states folded before overlays existed', () => {
+    // Given a baseline and a channel recorded before overlays existed (no field at all)
+    const older = { ...baseline, overlays: undefined } as unknown as typeof baseline;
+    // When / Then the identity lists none, rather than failing
+    expect(effectiveIdentity(older, channel).overlays).toEqual([]);
+  });
 });
