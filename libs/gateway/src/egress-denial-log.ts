@@ -24,7 +24,7 @@ export interface EgressDenialLogOptions {
 
 /**
  * Writes refused egress as `EgressDenied` events through a `DenialAggregator`, so a flood grows
- * the log by at most one event per (workspace, channel, host, port) and minute: the first refusal
+ * the log by at most one event per (workspace, channel, host, port, rule) and minute: the first refusal
  * after a quiet minute is written before the refusal is answered; later ones are counted and
  * written as one event once their minute has passed, and whatever is still counted at `stop()` is
  * written then. A crash loses at most the counts of the last minute, never a key's first refusal.
@@ -59,7 +59,9 @@ export class EgressDenialLog {
     denial: EgressDenial,
     correlationId = uuidv7(),
   ): Promise<void> {
-    const key = [denial.workspaceId, denial.channelId, denial.host, denial.port].join(' ');
+    // The rule is part of the key: a record names one reason, so a host refused first as not
+    // allowlisted and then because the identity is disabled is two records, never one miscounted.
+    const key = [denial.workspaceId, denial.channelId, denial.host, denial.port, denial.rule].join(' ');
     const record = this.aggregator.deny(
       {
         key,

@@ -1,6 +1,6 @@
 /** One refused connection, as the enforcement point saw it. */
 export interface Denial<Detail> {
-  /** What denials are aggregated by: for egress, (workspace, channel, host, port). */
+  /** What denials are aggregated by: for egress, (workspace, channel, host, port, rule). */
   key: string;
   atMs: number;
   detail: Detail;
