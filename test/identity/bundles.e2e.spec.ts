@@ -262,7 +262,7 @@ describe('access bundles through the API (real app, SQLite file, HTTP)', () => {
           headers: { 'if-match': '"0"' },
           body: toolset,
         }),
-        400,
+        409,
       ).code,
     ).toBe('reserved-bundle-id');
     const malformed = await api.call('PUT', `${ws}/bundles/bad`, {

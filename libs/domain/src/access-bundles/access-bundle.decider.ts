@@ -70,8 +70,9 @@ function requireScopeChannel(command: Extract<AccessBundleCommand, { scope: Bund
 /** The baseline is the workspace scope's implicit bundle: changed through its own document, always attached. */
 function refuseBaseline(command: AccessBundleCommand): void {
   if (command.bundleId !== BASELINE_BUNDLE_ID) return;
+  // A conflict, not a malformed id: `baseline` is a valid id, taken by the built-in bundle.
   throw new DomainError(
-    'validation',
+    'conflict',
     'reserved-bundle-id',
     `"${BASELINE_BUNDLE_ID}" names the workspace baseline, always attached to the workspace; change it with PUT …/agent-identity`,
   );

@@ -247,7 +247,7 @@ describe('access bundle decider', () => {
       const error = spec
         .given()
         .when(put({ name: 'x' }, admin, 'baseline'))
-        .thenRefuses({ code: 'reserved-bundle-id', kind: 'validation' });
+        .thenRefuses({ code: 'reserved-bundle-id', kind: 'conflict' });
       expect(error.message).toBe(
         '"baseline" names the workspace baseline, always attached to the workspace; change it with PUT …/agent-identity',
       );
