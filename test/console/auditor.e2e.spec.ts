@@ -25,7 +25,9 @@ import {
 } from './console-browser';
 
 const ws = '/v1/workspaces/acme';
-const REQUEST_ID = 'hotfix-42';
+// Request ids are workflow ids on the Temporal server every spec of the run shares: each spec
+// keeps its own (the approver inbox's is hotfix-42), or the second to start one finds it taken.
+const REQUEST_ID = 'audit-hotfix-7';
 const UI_WAIT = { timeout: 15_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The value a `datetime-local` control holds for an instant, in the page's time zone (UTC here). */
@@ -191,7 +193,7 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
     await eng.waitFor(UI_WAIT);
     expect(await eng.getAttribute('data-allowed')).toBe('true');
     expect(await eng.getByTestId('grant-trail').textContent()).toMatch(
-      /grant hotfix-42 requested by dave .*Hotfix for the login outage.*approved by bob/,
+      /grant audit-hotfix-7 requested by dave .*Hotfix for the login outage.*approved by bob/,
     );
     expect(await seriousA11yViolations(audrey)).toEqual([]);
     await screenshot(audrey, 'audit-who-could');
@@ -322,7 +324,7 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
     // then the grant's entry is there, with its provenance and expiry
     await jit.first().waitFor(UI_WAIT);
     expect(await jit.first().textContent()).toMatch(
-      /^allow github write on acme\/apiFrom: JIT grant hotfix-42, until /,
+      /^allow github write on acme\/apiFrom: JIT grant audit-hotfix-7, until /,
     );
     expect(await identity.getByTestId('memory-own').textContent()).not.toBe('');
     expect(await seriousA11yViolations(phone)).toEqual([]);
