@@ -127,10 +127,13 @@ const channels = [
   channel('ops'),
   channel('sales'),
 ];
-const compiled = compileWorkspace({ workspace, agentIdentity: identity, channels, bundles: [tools, wide] });
+// Compiled inside each test, never while Jest collects them: a mutant of the compiler is only
+// switched on while a test runs, so a workspace compiled at load time would hide it.
+const compiledNow = () =>
+  compileWorkspace({ workspace, agentIdentity: identity, channels, bundles: [tools, wide] });
 
 const ask = (channelId: string, action: string, resource: string, nowMs = T) =>
-  evaluate(compiled, { channelId, connector: 'github', action, resource }, nowMs);
+  evaluate(compiledNow(), { channelId, connector: 'github', action, resource }, nowMs);
 
 describe('bundles in the evaluation order', () => {
   it.each([
@@ -307,7 +310,7 @@ describe('bundle domains in egress', () => {
   const egress = (host: string, channelId?: string) => {
     const parsed = normalizeHost(host);
     if (!parsed.ok) throw new Error(host);
-    return checkEgress(compiled, { host: parsed.host, port: 443, channelId });
+    return checkEgress(compiledNow(), { host: parsed.host, port: 443, channelId });
   };
 
   it('extend egress in the channels the bundle reaches, and nowhere else', () => {
