@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { cpuMsOf } from '../process-cpu';
 
 /**
  * Load generator with sub-millisecond latencies (autocannon's histogram counts whole
@@ -36,13 +37,6 @@ export interface PhaseResult {
   errors: number;
   /** CPU time of `cpuPid` per counted request (µs): steadier than latency on a shared machine. */
   cpuUsPerRequest?: number;
-}
-
-/** User + system CPU time of a process in ms, from /proc (clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const percentile = (sorted: number[], p: number) =>
