@@ -74,6 +74,8 @@ export async function startApi(path: string, name = 'data') {
   return {
     url: `http://127.0.0.1:${port}`,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    /** For suites that also write: tokens of other principals are minted against it. */
+    config,
     close: async () => {
       await app.close();
       rmSync(config.DATA_DIR, { recursive: true, force: true });
