@@ -127,8 +127,7 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
     };
     tokenUrl = idp.tokenUrl;
     // Production generates no key: the ones a deployment provides (checkpoints, JIT commands, the
-    // vault's key-encryption key, gateway sessions, lease signing keys), at their default paths
-    // under DATA_DIR.
+    // vault's key-encryption key, gateway sessions, lease signing keys), each named by its variable.
     const checkpointKey = join(dir, 'checkpoint-signing-key.pem');
     writeFileSync(
       checkpointKey,
@@ -153,6 +152,10 @@ describe('jwks mode against a real OpenID provider (oidc-provider), over TLS', (
       API_PORT: '0',
       DATA_DIR: join(dir, 'data'),
       CHECKPOINT_SIGNING_KEY_PATH: checkpointKey,
+      JIT_COMMAND_KEY_PATH: join(dir, 'data', 'keys', 'jit-command.key'),
+      VAULT_KEK_PATH: join(dir, 'data', 'keys', 'vault-kek.key'),
+      GATEWAY_SESSION_KEY_PATH: join(dir, 'data', 'keys', 'gateway-session.key'),
+      LEASE_SIGNING_KEYS_PATH: join(dir, 'data', 'vault', 'lease-signing-keys.json'),
       LOG_LEVEL: 'info',
       AUTH_MODE: 'jwks',
       AUTH_JWKS_URL: idp.jwksUrl,

@@ -14,13 +14,18 @@ const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   return [];
 };
 
-/** Production with a valid identity provider, so only transport problems remain. */
+/** Production with a valid identity provider and its keys, so only transport problems remain. */
 const production = {
   NODE_ENV: 'production',
   AUTH_MODE: 'jwks',
   AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
   AUTH_ISSUER: 'https://idp.example',
   AUTH_AUDIENCE: 'https://mandate.example',
+  CHECKPOINT_SIGNING_KEY_PATH: '/run/secrets/checkpoint-signing-key.pem',
+  JIT_COMMAND_KEY_PATH: '/run/secrets/jit-command.key',
+  GATEWAY_SESSION_KEY_PATH: '/run/secrets/gateway-session.key',
+  LEASE_SIGNING_KEYS_PATH: '/run/secrets/lease-signing-keys.json',
+  VAULT_KEK_PATH: '/run/secrets/vault-kek.key',
 };
 
 describe('loadConfig: Temporal client transport', () => {

@@ -44,11 +44,18 @@ export const configSchema = z.object({
   API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
 
   DATA_DIR: z.string().min(1).default('.mandate/data'),
-  EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
+  EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
+  /** Hosts running Mandate's processes on one store: above 1, `loadConfig` refuses node-local files. */
+  MANDATE_NODES: z.coerce.number().int().min(1).max(1000).default(1),
   SQLITE_PATH: z.string().min(1).optional(),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SQLITE_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(20),
   EVENTSTORE_CONNECTION_STRING: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),

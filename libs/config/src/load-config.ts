@@ -1,5 +1,6 @@
 import { clientTransportProblems, LOOPBACK_HOSTS } from './client-transport.problems';
 import { configSchema, type AppConfig } from './config.schema';
+import { deploymentProblems } from './deployment.problems';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -22,9 +23,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = parsed.data;
   const authProblems = authModeProblems(config, env);
   if (authProblems.length > 0) throw new ConfigError(authProblems);
-  if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
-    throw new ConfigError(['EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb']);
-  }
+  const deployment = deploymentProblems(config);
+  if (deployment.length > 0) throw new ConfigError(deployment);
   const vaultProblems = vaultBackendProblems(config);
   if (vaultProblems.length > 0) throw new ConfigError(vaultProblems);
   const transportProblems = clientTransportProblems(config);

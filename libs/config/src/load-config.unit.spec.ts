@@ -17,6 +17,15 @@ const jwks = {
   AUTH_AUDIENCE: 'https://mandate.example',
 };
 
+/** The keys production requires (deployment.unit.spec.ts), so that only authentication is in question. */
+const productionKeys = {
+  CHECKPOINT_SIGNING_KEY_PATH: '/run/secrets/checkpoint-signing-key.pem',
+  JIT_COMMAND_KEY_PATH: '/run/secrets/jit-command.key',
+  GATEWAY_SESSION_KEY_PATH: '/run/secrets/gateway-session.key',
+  LEASE_SIGNING_KEYS_PATH: '/run/secrets/lease-signing-keys.json',
+  VAULT_KEK_PATH: '/run/secrets/vault-kek.key',
+};
+
 describe('loadConfig: authentication', () => {
   it('given production without AUTH_MODE, when loading, then it refuses naming AUTH_MODE', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^AUTH_MODE: /)]);
@@ -56,7 +65,7 @@ describe('loadConfig: authentication', () => {
     expect(
       problemsOf({ ...jwks, NODE_ENV: 'production', AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' }),
     ).toEqual([expect.stringMatching(/^AUTH_JWKS_URL: .*https/)]);
-    expect(problemsOf({ ...jwks, NODE_ENV: 'production' })).toEqual([]);
+    expect(problemsOf({ ...jwks, ...productionKeys, NODE_ENV: 'production' })).toEqual([]);
   });
 
   it('given symmetric or unsigned algorithms, when loading, then it refuses them: only public-key signatures are pinned', () => {

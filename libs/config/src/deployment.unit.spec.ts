@@ -1,0 +1,125 @@
+import { ConfigError, loadConfig } from './load-config';
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+/** Production with a valid identity provider and every key mounted: only what a test changes is wrong. */
+const production = {
+  NODE_ENV: 'production',
+  AUTH_MODE: 'jwks',
+  AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+  AUTH_ISSUER: 'https://idp.example',
+  AUTH_AUDIENCE: 'https://mandate.example',
+  CHECKPOINT_SIGNING_KEY_PATH: '/run/secrets/checkpoint-signing-key.pem',
+  JIT_COMMAND_KEY_PATH: '/run/secrets/jit-command.key',
+  GATEWAY_SESSION_KEY_PATH: '/run/secrets/gateway-session.key',
+  LEASE_SIGNING_KEYS_PATH: '/run/secrets/lease-signing-keys.json',
+  VAULT_KEK_PATH: '/run/secrets/vault-kek.key',
+};
+
+const openbao = { VAULT_BACKEND: 'openbao', VAULT_ADDR: 'https://bao.internal:8200', VAULT_TOKEN: 't' };
+
+const postgres = { EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://mandate@db.internal:5432/mandate' };
+
+describe('loadConfig: event store', () => {
+  it('given no store settings, when loading, then the embedded SQLite store on one node', () => {
+    expect(loadConfig({})).toMatchObject({ EVENT_STORE: 'sqlite', MANDATE_NODES: 1 });
+  });
+
+  it('given EVENT_STORE=postgres without DATABASE_URL, when loading, then it refuses naming DATABASE_URL', () => {
+    expect(problemsOf({ EVENT_STORE: 'postgres' })).toEqual([
+      'DATABASE_URL: required when EVENT_STORE=postgres',
+    ]);
+    expect(loadConfig(postgres)).toMatchObject(postgres);
+  });
+
+  it('given a DATABASE_URL that is not a PostgreSQL URL, when loading, then it refuses naming it', () => {
+    expect(problemsOf({ ...postgres, DATABASE_URL: 'mysql://db.internal/mandate' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL: /),
+    ]);
+    expect(problemsOf({ ...postgres, DATABASE_URL: 'postgresql://db.internal/mandate' })).toEqual([]);
+  });
+
+  it('given EVENT_STORE=eventstoredb without its connection string, when loading, then it refuses naming it', () => {
+    expect(problemsOf({ EVENT_STORE: 'eventstoredb' })).toEqual([
+      'EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb',
+    ]);
+  });
+});
+
+describe('loadConfig: several nodes', () => {
+  it('given SQLite declared on several nodes, when loading, then it refuses naming EVENT_STORE: a file is one machine', () => {
+    expect(problemsOf({ ...openbao, MANDATE_NODES: '3' })).toEqual([
+      expect.stringMatching(/^EVENT_STORE: sqlite .*MANDATE_NODES=3/),
+    ]);
+  });
+
+  it('given the embedded vault declared on several nodes, when loading, then it refuses naming VAULT_BACKEND', () => {
+    expect(problemsOf({ ...postgres, MANDATE_NODES: '2' })).toEqual([
+      expect.stringMatching(/^VAULT_BACKEND: embedded .*MANDATE_NODES=2/),
+    ]);
+  });
+
+  it('given a networked store and OpenBao on several nodes, when loading, then it is accepted', () => {
+    expect(problemsOf({ ...postgres, ...openbao, MANDATE_NODES: '3' })).toEqual([]);
+    expect(
+      problemsOf({
+        ...openbao,
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://eventstore:2113?tls=false',
+        MANDATE_NODES: '3',
+      }),
+    ).toEqual([]);
+  });
+
+  it('given a node count below one, when loading, then it refuses naming MANDATE_NODES', () => {
+    expect(problemsOf({ MANDATE_NODES: '0' })).toEqual([expect.stringMatching(/^MANDATE_NODES: /)]);
+  });
+});
+
+describe('loadConfig: keys in production', () => {
+  it('given production with every key mounted, when loading, then it is accepted', () => {
+    expect(problemsOf(production)).toEqual([]);
+  });
+
+  it.each([
+    'CHECKPOINT_SIGNING_KEY_PATH',
+    'JIT_COMMAND_KEY_PATH',
+    'GATEWAY_SESSION_KEY_PATH',
+    'LEASE_SIGNING_KEYS_PATH',
+    'VAULT_KEK_PATH',
+  ] as const)(
+    'given production without %s, when loading, then it refuses naming it: a key is never generated in production',
+    (name) => {
+      const { [name]: _missing, ...env } = production;
+
+      expect(problemsOf(env)).toEqual([
+        expect.stringMatching(new RegExp(`^${name}: required in production`)),
+      ]);
+    },
+  );
+
+  it('given production with OpenBao, when loading, then the embedded vault key is not asked for', () => {
+    const { VAULT_KEK_PATH: _kek, ...env } = production;
+
+    expect(
+      problemsOf({
+        ...env,
+        VAULT_BACKEND: 'openbao',
+        VAULT_ADDR: 'https://bao.internal:8200',
+        VAULT_TOKEN: 't',
+      }),
+    ).toEqual([]);
+  });
+
+  it('given development without any key path, when loading, then it is accepted (keys are generated with a warning)', () => {
+    expect(problemsOf({ NODE_ENV: 'development' })).toEqual([]);
+  });
+});
