@@ -7,6 +7,7 @@ import { gatewaySuite } from './gateway.suite';
 import { httpSuite } from './http.suite';
 import { identitySuite } from './identity.suite';
 import { jitSuite } from './jit.suite';
+import { peersSuite } from './peers.suite';
 import { relaySuite } from './relay.suite';
 import { storeSuite } from './store.suite';
 
@@ -22,4 +23,5 @@ export const suites: Record<string, BenchSuite> = {
   credentials: credentialsSuite,
   gateway: gatewaySuite,
   console: consoleSuite,
+  peers: peersSuite,
 };
