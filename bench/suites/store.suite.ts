@@ -6,6 +6,16 @@ import { EventSchemaRegistry, SqliteEventStore, type NewEvent } from '@mandate/e
 import { createTempDir } from '@mandate/testing';
 import { verifyChain } from '../../libs/event-store/src/tamper/chain-verifier';
 import { defineSuite, median, metric, percentile, type BenchContext } from '../harness';
+import {
+  cpuMetric,
+  describePair,
+  inTurns,
+  limitMetrics,
+  measure,
+  type Paired,
+  type Throughput,
+} from '../limit-baseline';
+import { rawAppend, rawReadAll, rawVerify } from './store.limit';
 
 const schemas = new EventSchemaRegistry([
   defineEventSchema({
@@ -29,27 +39,27 @@ const CONCURRENCY = 64;
 const BATCH = 1_000;
 
 interface RunFigures {
-  batched: number;
-  readAll: number;
-  verify: number;
-  concurrent: number;
+  batched: Paired;
+  readAll: Paired;
+  verify: Paired;
+  concurrent: Throughput;
   p99: number;
-  emmett: number;
+  emmett: Throughput;
 }
 
-async function batchedAppends(store: SqliteEventStore, total: number): Promise<number> {
-  const batches = Array.from({ length: total / BATCH }, (_, b) =>
+const benchBatches = (total: number) =>
+  Array.from({ length: total / BATCH }, (_, b) =>
     Array.from({ length: BATCH }, (_, i) => benchEvent(b * BATCH + i)),
   );
-  const started = performance.now();
+
+async function batchedAppends(store: SqliteEventStore, batches: NewEvent[][]): Promise<number> {
   for (const [index, batch] of batches.entries()) {
     await store.append(`bench-batch-${index}`, batch, { expectedRevision: 'no_stream' });
   }
-  return total / ((performance.now() - started) / 1000);
+  return batches.length * BATCH;
 }
 
 async function readAllPages(store: SqliteEventStore): Promise<number> {
-  const started = performance.now();
   let read = 0;
   for (let from = 1; ;) {
     const page = await store.readAll({ fromPosition: from, limit: BATCH });
@@ -57,16 +67,14 @@ async function readAllPages(store: SqliteEventStore): Promise<number> {
     read += page.length;
     from = page[page.length - 1].globalPosition + 1;
   }
-  return read / ((performance.now() - started) / 1000);
+  return read;
 }
 
 function verifyAll(store: SqliteEventStore, expected: number): number {
-  const started = performance.now();
   const result = verifyChain(store.readStored());
-  const elapsed = performance.now() - started;
   if (!result.ok || result.checked !== expected)
     throw new Error(`chain did not verify: ${JSON.stringify(result)}`);
-  return expected / (elapsed / 1000);
+  return expected;
 }
 
 /** 64 writers, each appending single events to its own stream with its expected revision. */
@@ -144,39 +152,58 @@ async function oneRun(context: BenchContext, run: number): Promise<RunFigures> {
     const concurrentTotal = context.quick ? 10 * CONCURRENCY : 500 * CONCURRENCY;
     const emmettTotal = context.quick ? 2 * CONCURRENCY : 50 * CONCURRENCY;
 
+    // Each against its limit, in turns: the same rows through raw better-sqlite3 and node:crypto.
+    const batches = benchBatches(batchedTotal);
     const log = new SqliteEventStore({ path: dir.file('batched.sqlite'), schemas, synchronous: 'FULL' });
-    const batched = await batchedAppends(log, batchedTotal);
-    const readAll = await readAllPages(log);
-    const verify = verifyAll(log, batchedTotal);
+    const batched = await inTurns(
+      run,
+      () => measure(() => batchedAppends(log, batches)),
+      () => measure(() => rawAppend(dir.file('raw.sqlite'), batches, 'FULL')),
+    );
+    const readAll = await inTurns(
+      run,
+      () => measure(() => readAllPages(log)),
+      () => measure(() => rawReadAll(log.path)),
+    );
+    const verify = await inTurns(
+      run,
+      () => measure(() => verifyAll(log, batchedTotal)),
+      () => measure(() => rawVerify(log.path)),
+    );
     await log.close();
 
     const live = new SqliteEventStore({ path: dir.file('concurrent.sqlite'), schemas, synchronous: 'FULL' });
-    const ours = await concurrentAppends(
-      (writer, revision, event) =>
-        live.append(`bench-writer-${writer}`, [event], {
-          expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
-        }),
-      concurrentTotal,
-    );
+    let latencies: number[] = [];
+    const concurrent = await measure(async () => {
+      const ours = await concurrentAppends(
+        (writer, revision, event) =>
+          live.append(`bench-writer-${writer}`, [event], {
+            expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
+          }),
+        concurrentTotal,
+      );
+      latencies = ours.latencies;
+      return { operations: concurrentTotal, seconds: concurrentTotal / ours.eventsPerSecond };
+    });
     await live.close();
 
-    const emmett = await emmettConcurrentAppends(dir.file('emmett.sqlite'), emmettTotal);
-    context.log(`emmett-sqlite: ${emmett.busyRetries} appends retried after SQLITE_BUSY`);
+    const emmett = await measure(async () => {
+      const { busyRetries, eventsPerSecond } = await emmettConcurrentAppends(
+        dir.file('emmett.sqlite'),
+        emmettTotal,
+      );
+      context.log(`emmett-sqlite: ${busyRetries} appends retried after SQLITE_BUSY`);
+      return { operations: emmettTotal, seconds: emmettTotal / eventsPerSecond };
+    });
 
-    const figures = {
-      batched,
-      readAll,
-      verify,
-      concurrent: ours.eventsPerSecond,
-      p99: percentile(ours.latencies, 99),
-      emmett: emmett.eventsPerSecond,
-    };
+    context.log(`run ${run + 1}: ${describePair('batched', batched, 'events/s')}`);
+    context.log(`run ${run + 1}: ${describePair('read-all', readAll, 'events/s')}`);
+    context.log(`run ${run + 1}: ${describePair('verify', verify, 'events/s')}`);
     context.log(
-      `run ${run + 1}: ${Object.entries(figures)
-        .map(([name, value]) => `${name}=${Math.round(value * 100) / 100}`)
-        .join(' ')}`,
+      `run ${run + 1}: concurrent ${Math.round(concurrent.perSecond)} events/s p99 ${percentile(latencies, 99).toFixed(2)} ms; ` +
+        `emmett ${Math.round(emmett.perSecond)} events/s`,
     );
-    return figures;
+    return { batched, readAll, verify, concurrent, p99: percentile(latencies, 99), emmett };
   } finally {
     dir.remove();
   }
@@ -185,40 +212,37 @@ async function oneRun(context: BenchContext, run: number): Promise<RunFigures> {
 export const storeSuite = defineSuite({
   name: 'store',
   description:
-    'SQLite event store (synchronous=FULL): batched and 64-way concurrent appends (group commit), readAll, chain verification, and emmett-sqlite on the same concurrent workload',
+    'SQLite event store (synchronous=FULL): batched and 64-way concurrent appends (group commit), readAll, chain verification, each of the first three against raw better-sqlite3 / node:crypto on the same rows, and emmett-sqlite on the same concurrent workload',
   async run(context) {
     const runs: RunFigures[] = [];
     for (let run = 0; run < context.runs; run++) runs.push(await oneRun(context, run));
     const med = (pick: (figures: RunFigures) => number) => median(runs.map(pick));
-    const concurrent = med((figures) => figures.concurrent);
-    const emmett = med((figures) => figures.emmett);
+    const concurrent = med((figures) => figures.concurrent.perSecond);
+    const emmett = med((figures) => figures.emmett.perSecond);
+    const events = { unit: 'events/s', operation: 'event' };
     return {
-      append_batched_events_per_s: metric(
-        med((figures) => figures.batched),
-        'events/s',
-        150_000,
-        'higher',
+      ...limitMetrics(
+        runs.map((figures) => figures.batched),
+        { ...events, prefix: 'append_batched', ratioTarget: 0.7 },
       ),
       append_concurrent_single_events_per_s: metric(concurrent, 'events/s', 20_000, 'higher'),
+      append_concurrent_single_cpu_us_per_event: cpuMetric(runs.map((figures) => figures.concurrent)),
       append_single_p99_ms: metric(
         med((figures) => figures.p99),
         'ms',
         10,
         'lower',
       ),
-      read_all_events_per_s: metric(
-        med((figures) => figures.readAll),
-        'events/s',
-        500_000,
-        'higher',
+      ...limitMetrics(
+        runs.map((figures) => figures.readAll),
+        { ...events, prefix: 'read_all', ratioTarget: 0.7 },
       ),
-      verify_events_per_s: metric(
-        med((figures) => figures.verify),
-        'events/s',
-        200_000,
-        'higher',
+      ...limitMetrics(
+        runs.map((figures) => figures.verify),
+        { ...events, prefix: 'verify', ratioTarget: 0.6 },
       ),
       emmett_sqlite_append_events_per_s: metric(emmett, 'events/s', null, 'higher'),
+      emmett_sqlite_append_cpu_us_per_event: cpuMetric(runs.map((figures) => figures.emmett)),
       ratio_vs_emmett: metric(concurrent / emmett, 'x', 2, 'higher'),
     };
   },

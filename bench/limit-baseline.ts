@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { median, metric, type Metric } from './harness';
+
+/**
+ * Figures beside their limit. An absolute rate on a shared 2-core machine moves by a third with
+ * whatever else runs; the same work done by the bare library underneath (raw better-sqlite3, bare
+ * Fastify, a no-op workflow, a raw kafkajs producer), measured in the same process run and in
+ * turns with Mandate's, moves with it. Mandate ÷ baseline is the figure that steers, and CPU time
+ * per operation, which does not depend on how much of the machine a run got, stands beside both.
+ */
+
+/** CPU time (user + system) in µs. */
+export type CpuClock = () => number;
+
+/** This process's CPU time: every thread, so SQLite's and libuv's work counts too. */
+export const ownCpu: CpuClock = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/** Linux reports a process's times in clock ticks; USER_HZ is 100 on every architecture Node runs on. */
+const MICROSECONDS_PER_TICK = 10_000;
+
+/** CPU time of another process (a server under test), read from /proc: 10 ms resolution. */
+export function cpuOfProcess(pid: number): CpuClock {
+  return () => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * MICROSECONDS_PER_TICK;
+  };
+}
+
+/** Several processes' CPU time added up (API and worker in one process, the engine in another). */
+export const cpuOfAll =
+  (...clocks: CpuClock[]): CpuClock =>
+  () =>
+    clocks.reduce((sum, clock) => sum + clock(), 0);
+
+export interface Throughput {
+  operations: number;
+  perSecond: number;
+  /** CPU time per operation (µs), of the process(es) doing the work. */
+  cpuUsPerOperation: number;
+}
+
+/**
+ * Times `work`, which returns how many operations it did — and, when it times itself (from the
+ * first acknowledgement, say), over how many seconds. CPU is taken over the whole call.
+ */
+export async function measure(
+  work: () => Promise<number | { operations: number; seconds: number }> | number,
+  cpu: CpuClock = ownCpu,
+): Promise<Throughput> {
+  const cpuBefore = cpu();
+  const started = performance.now();
+  const done = await work();
+  const wall = (performance.now() - started) / 1000;
+  const used = cpu() - cpuBefore;
+  const { operations, seconds } = typeof done === 'number' ? { operations: done, seconds: wall } : done;
+  return { operations, perSecond: operations / seconds, cpuUsPerOperation: used / Math.max(1, operations) };
+}
+
+/** One measurement of Mandate and one of its baseline, taken back to back. */
+export interface Paired {
+  mandate: Throughput;
+  limit: Throughput;
+}
+
+/**
+ * Both measured once, the baseline first in odd rounds: over rounds, drift of a shared machine
+ * (another process starting, a CPU throttled) hits both alike rather than always the second one.
+ */
+export async function inTurns(
+  round: number,
+  mandate: () => Promise<Throughput>,
+  limit: () => Promise<Throughput>,
+): Promise<Paired> {
+  if (round % 2 === 0) {
+    const first = await mandate();
+    return { mandate: first, limit: await limit() };
+  }
+  const first = await limit();
+  return { mandate: await mandate(), limit: first };
+}
+
+/** `rounds` paired measurements, in turns. */
+export async function interleave(
+  rounds: number,
+  mandate: (round: number) => Promise<Throughput>,
+  limit: (round: number) => Promise<Throughput>,
+  log?: (pair: Paired, round: number) => void,
+): Promise<Paired[]> {
+  const pairs: Paired[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const pair = await inTurns(
+      round,
+      () => mandate(round),
+      () => limit(round),
+    );
+    log?.(pair, round);
+    pairs.push(pair);
+  }
+  return pairs;
+}
+
+export interface LimitMetricOptions {
+  /** Prefix of the ratio and CPU metrics: `<prefix>_limit_ratio`, `<prefix>_cpu_us_per_<operation>`. */
+  prefix: string;
+  /** Unit of the rates (`events/s`); its slug names the absolute metrics (`events_per_s`). */
+  unit: string;
+  /** One operation, for the CPU metrics' names and units (`event`, `req`, `check`, `lifecycle`). */
+  operation: string;
+  /** The target of the ratio: Mandate keeps at least this share of what the baseline does. */
+  ratioTarget: number | null;
+  /** A floor for the absolute figure, where one still means something on any machine. */
+  absoluteTarget?: number | null;
+  /** Names kept from before the baselines existed, where they differ from the defaults. */
+  names?: Partial<Record<'value' | 'limit' | 'ratio' | 'cpu' | 'limitCpu', string>>;
+}
+
+const slugOf = (unit: string) => unit.replace('/s', '_per_s').replace(/[^a-z_]/gi, '_');
+
+/**
+ * Five metrics from paired runs: Mandate's rate, the baseline's, the ratio (the median of each
+ * round's own ratio, so a slow round lowers both sides of its ratio rather than one side of the
+ * medians), and the CPU time per operation of each.
+ */
+export function limitMetrics(pairs: Paired[], options: LimitMetricOptions): Record<string, Metric> {
+  const { prefix, unit, operation } = options;
+  const slug = slugOf(unit);
+  const names = {
+    value: `${prefix}_${slug}`,
+    limit: `${prefix}_limit_${slug}`,
+    ratio: `${prefix}_limit_ratio`,
+    cpu: `${prefix}_cpu_us_per_${operation}`,
+    limitCpu: `${prefix}_limit_cpu_us_per_${operation}`,
+    ...options.names,
+  };
+  const of = (pick: (pair: Paired) => number) => median(pairs.map(pick));
+  return {
+    [names.value]: metric(
+      of((pair) => pair.mandate.perSecond),
+      unit,
+      options.absoluteTarget ?? null,
+      'higher',
+    ),
+    [names.limit]: metric(
+      of((pair) => pair.limit.perSecond),
+      unit,
+      null,
+      'higher',
+    ),
+    [names.ratio]: metric(
+      of((pair) => pair.mandate.perSecond / pair.limit.perSecond),
+      'x',
+      options.ratioTarget,
+      'higher',
+    ),
+    [names.cpu]: metric(
+      of((pair) => pair.mandate.cpuUsPerOperation),
+      'µs',
+      null,
+      'lower',
+    ),
+    [names.limitCpu]: metric(
+      of((pair) => pair.limit.cpuUsPerOperation),
+      'µs',
+      null,
+      'lower',
+    ),
+  };
+}
+
+/** CPU per operation of a figure without a baseline. */
+export const cpuMetric = (runs: Throughput[]): Metric =>
+  metric(median(runs.map((run) => run.cpuUsPerOperation)), 'µs', null, 'lower');
+
+/** A round's pair as a log line: `name 123,456 vs limit 234,567 events/s (0.53), 3.1 vs 1.2 µs CPU/op`. */
+export const describePair = (name: string, { mandate, limit }: Paired, unit: string): string =>
+  `${name} ${Math.round(mandate.perSecond).toLocaleString('en')} vs limit ${Math.round(limit.perSecond).toLocaleString('en')} ${unit} ` +
+  `(${(mandate.perSecond / limit.perSecond).toFixed(2)}), ${mandate.cpuUsPerOperation.toFixed(1)} vs ${limit.cpuUsPerOperation.toFixed(1)} µs CPU/op`;
