@@ -42,6 +42,18 @@ export const configSchema = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /**
+   * The API's external base URL (scheme and host, no path): the AuthZEN PDP identifier and the
+   * links its answers carry. Unset: taken from each request's Host.
+   */
+  API_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine(
+      (url) => /^https?:\/\/[^/?#]+$/.test(url),
+      'must be a scheme and host, without path, query or fragment',
+    )
+    .optional(),
 
   DATA_DIR: z.string().min(1).default('.mandate/data'),
   EVENT_STORE: z.enum(['sqlite', 'postgres', 'eventstoredb']).default('sqlite'),
