@@ -10,6 +10,7 @@ import { loadConfig } from '@mandate/config';
 import { createLogger } from '@mandate/observability';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { ProjectionService } from '../../apps/api/src/core/projection.service';
+import type { Throughput } from '../limit-baseline';
 import type { LoadResult } from '../load/autocannon.runner';
 import { DIR, ROOT } from './check.fixtures';
 
@@ -49,6 +50,13 @@ export async function load(url: string, seconds: number, request?: object): Prom
   return { ...result, cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests) };
 }
 
+/** A run as a throughput of operations, `perRequest` of them in each request (a batch's checks). */
+export const throughputOf = (run: Measured, perRequest = 1): Throughput => ({
+  operations: run.requests * perRequest,
+  perSecond: run.rps * perRequest,
+  cpuUsPerOperation: run.cpuUsPerRequest / perRequest,
+});
+
 export async function startApi(path: string, name = 'data') {
   // NODE_ENV=test: the audit checkpointer generates its signing key instead of requiring one.
   const config = loadConfig({
@@ -83,11 +91,20 @@ export async function startApi(path: string, name = 'data') {
   };
 }
 
-/** The ceiling: Fastify alone answering a constant, no hooks, no logging. */
+/**
+ * The ceiling: Fastify alone answering a constant, no hooks, no logging. `url` is a body-less GET;
+ * `postUrl` parses a JSON body (any, as a check's) and answers a constant, so a check's cost can
+ * be set against the same request's HTTP and JSON floor.
+ */
 export async function startBareFastify() {
   const fastify = Fastify({ logger: false });
   fastify.get('/hello', async () => ({ status: 'ok' }));
+  fastify.post('/parsed', async (request) => ({ allowed: request.body !== undefined }));
   await fastify.listen({ host: '127.0.0.1', port: 0 });
   const { port } = fastify.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hello`, close: () => fastify.close() };
+  return {
+    url: `http://127.0.0.1:${port}/hello`,
+    postUrl: `http://127.0.0.1:${port}/parsed`,
+    close: () => fastify.close(),
+  };
 }
