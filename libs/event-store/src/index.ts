@@ -13,3 +13,4 @@ export * from './sqlite/sqlite-checkpoint-store';
 export * from './sqlite/sqlite-event-store.config';
 export * from './tamper';
 export * from './eventstoredb';
+export * from './postgres';

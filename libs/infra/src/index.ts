@@ -10,3 +10,4 @@ export * from './temporal.provisioner';
 export * from './schemathesis.provisioner';
 export * from './venv';
 export * from './openbao.provisioner';
+export * from './postgres.provisioner';

@@ -14,6 +14,11 @@ export interface ManagedProcessOptions {
   logFile?: string;
   /** How long `stop()` waits after SIGTERM before SIGKILL. */
   stopGraceMs?: number;
+  /** The signal `stop()` sends first (default SIGTERM; PostgreSQL shuts down fast on SIGINT). */
+  stopSignal?: NodeJS.Signals;
+  /** Run as this user (a server that refuses to run as root, started by root). */
+  uid?: number;
+  gid?: number;
 }
 
 const live = new Set<ManagedProcess>();
@@ -34,7 +39,7 @@ export class ManagedProcess {
   readonly exited: Promise<void>;
 
   private constructor(readonly options: ManagedProcessOptions) {
-    const { command, args, cwd, env, logFile } = options;
+    const { command, args, cwd, env, logFile, uid, gid } = options;
     let stdio: 'inherit' | ['ignore', number, number] = 'inherit';
     let fd: number | undefined;
     if (logFile) {
@@ -42,7 +47,7 @@ export class ManagedProcess {
       fd = openSync(logFile, 'w');
       stdio = ['ignore', fd, fd];
     }
-    this.child = spawn(command, args, { cwd, env: env ?? process.env, stdio, detached: true });
+    this.child = spawn(command, args, { cwd, env: env ?? process.env, stdio, detached: true, uid, gid });
     if (fd !== undefined) closeSync(fd);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
@@ -116,7 +121,7 @@ export class ManagedProcess {
   /** SIGTERM to the whole group, SIGKILL after the grace period; resolves once it is gone. */
   async stop(): Promise<void> {
     if (this.running) {
-      signalGroup(this.child.pid, 'SIGTERM');
+      signalGroup(this.child.pid, this.options.stopSignal ?? 'SIGTERM');
       const timer = setTimeout(
         () => signalGroup(this.child.pid, 'SIGKILL'),
         this.options.stopGraceMs ?? 10_000,

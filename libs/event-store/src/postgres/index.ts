@@ -1,0 +1,3 @@
+export * from './postgres-schema';
+export * from './postgres-event-store.adapter';
+export * from './postgres-checkpoint-store';
