@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
-import { SqliteCheckpointStore, SqliteEventStore, type EventStore } from '@mandate/event-store';
+import { isAppEventStore, type EventStore } from '@mandate/event-store';
 import {
   createKafka,
   EventRelay,
@@ -22,8 +22,10 @@ import { HTTP_METRICS } from '../http/metrics.controller';
 import { BROKER_PROBE_TIMEOUT_MS, RelayReadinessCheck } from './kafka.readiness-check';
 
 /**
- * Runs the Kafka relay inside the API process, which owns the embedded store: it follows the log
- * from the `kafka-relay` checkpoint (kept in the store's own file) for as long as the API runs.
+ * Runs the Kafka relay inside the API process: it follows the log from the `kafka-relay`
+ * checkpoint, kept by the store itself (a table of the SQLite file or of PostgreSQL, a stream of
+ * EventStoreDB), for as long as the API runs. With several API nodes, one runs it
+ * (RELAY_ENABLED=false on the others; docs/deployment.md).
  */
 @Injectable()
 export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -53,8 +55,9 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
       this.readiness.register(new RelayReadinessCheck(broker, undefined));
       return;
     }
-    if (!(this.store instanceof SqliteEventStore)) {
-      throw new Error('The in-process Kafka relay needs the SQLite event store (set RELAY_ENABLED=false)');
+    const store = this.store;
+    if (!isAppEventStore(store)) {
+      throw new Error('The Kafka relay needs a store that keeps checkpoints (set RELAY_ENABLED=false)');
     }
     const logger = this.logger.child({ component: 'kafka-relay' });
     const kafka = createKafka({
@@ -70,8 +73,8 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
       replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
     });
     const relay = new EventRelay({
-      source: this.store,
-      checkpoints: new SqliteCheckpointStore(this.store.database),
+      source: store,
+      checkpoints: store.checkpointStore(),
       publisher: this.publisher,
       batchSize: this.config.RELAY_BATCH_SIZE,
       backoff: { initialMs: 100, maxMs: this.config.RELAY_MAX_BACKOFF_MS },
@@ -81,7 +84,7 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
         logger.warn({ err: error, attempt, retryInMs: delayMs }, 'Kafka publish failed; retrying'),
       recovered: (attempts) => logger.info({ attempts }, 'Kafka publish recovered'),
     });
-    if (this.metrics) relay.observe(registerRelayMetrics(this.metrics.registry, relay, this.store));
+    if (this.metrics) relay.observe(registerRelayMetrics(this.metrics.registry, relay, store));
     this.relay = relay;
     this.readiness.register(new RelayReadinessCheck(broker, relay));
     this.running = relay.run(this.abort.signal).catch((error: unknown) => {

@@ -5,7 +5,7 @@ import { loadConfig } from '@mandate/config';
 import {
   auditFiles,
   EventSchemaRegistry,
-  openEventStoreDbEventStore,
+  openAppEventStore,
   readPublicKey,
   SignedCheckpointStore,
   SqliteStoredEvents,
@@ -50,7 +50,7 @@ export const auditVerifyCommand: CliCommand = {
       .option('--to <position>', 'last position to verify (default: the head)', position)
       .option(
         '--events <path>',
-        'SQLite events file (default: SQLITE_PATH or $DATA_DIR/events.sqlite; the EventStoreDB log when EVENT_STORE=eventstoredb)',
+        'SQLite events file (default: the configured store: SQLITE_PATH or $DATA_DIR/events.sqlite, PostgreSQL or EventStoreDB per EVENT_STORE)',
       )
       .option('--checkpoints <path>', 'signed checkpoints file (default: next to the events file)')
       .option(
@@ -67,10 +67,10 @@ export const auditVerifyCommand: CliCommand = {
 async function verify(options: VerifyOptions): Promise<number> {
   const config = loadConfig();
   const files = auditFiles(config);
-  const onEventStoreDb = config.EVENT_STORE === 'eventstoredb' && !options.events;
+  const onNetworkStore = config.EVENT_STORE !== 'sqlite' && !options.events;
   const eventsPath = options.events ?? files.events;
   const checkpointsPath = options.checkpoints ?? files.checkpoints;
-  if (!onEventStoreDb && !existsSync(eventsPath)) return fail(`No events file at ${eventsPath}`);
+  if (!onNetworkStore && !existsSync(eventsPath)) return fail(`No events file at ${eventsPath}`);
 
   const checkpoints = SignedCheckpointStore.readAll(checkpointsPath);
   let publicKey: KeyObject | undefined;
@@ -80,11 +80,9 @@ async function verify(options: VerifyOptions): Promise<number> {
     return fail('Checkpoints found but no key to verify them: pass --public-key <pem>');
   }
 
-  const source = onEventStoreDb
-    ? openEventStoreDbEventStore({
-        connectionString: config.EVENTSTORE_CONNECTION_STRING as string,
-        schemas: new EventSchemaRegistry([]),
-      })
+  const source = onNetworkStore
+    ? // The verifier reads the log as stored: no schema is needed.
+      openAppEventStore(config, new EventSchemaRegistry([]))
     : new SqliteStoredEvents(eventsPath);
   const started = performance.now();
   let result: ChainVerification;
@@ -94,7 +92,7 @@ async function verify(options: VerifyOptions): Promise<number> {
     await source.close();
   }
   const seconds = (performance.now() - started) / 1000;
-  const log = onEventStoreDb ? 'EventStoreDB log stream' : eventsPath;
+  const log = onNetworkStore ? `the ${config.EVENT_STORE} log` : eventsPath;
 
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ ...result, log, checkpointsPath, seconds }, null, 2)}\n`);

@@ -14,7 +14,7 @@ import { eventSchemas } from '@mandate/domain';
 import {
   auditFiles,
   EventSchemaRegistry,
-  openEventStoreDbEventStore,
+  openAppEventStore,
   SqliteEventStore,
   type EventStore,
 } from '@mandate/event-store';
@@ -66,7 +66,7 @@ export const replayCommand: CliCommand = {
       )
       .option(
         '--events <path>',
-        'SQLite events file (default: SQLITE_PATH or $DATA_DIR/events.sqlite; the EventStoreDB log when EVENT_STORE=eventstoredb)',
+        'SQLite events file (default: the configured store: SQLITE_PATH or $DATA_DIR/events.sqlite, PostgreSQL or EventStoreDB per EVENT_STORE)',
       )
       .option('--out <path>', 'audit-index: write the rebuilt index to this file (default: in memory)')
       .option('--json', 'print the result as JSON', false)
@@ -81,12 +81,7 @@ const schemas = new EventSchemaRegistry(eventSchemas);
 
 function openStore(options: ReplayOptions): EventStore | string {
   const config = loadConfig();
-  if (config.EVENT_STORE === 'eventstoredb' && !options.events) {
-    return openEventStoreDbEventStore({
-      connectionString: config.EVENTSTORE_CONNECTION_STRING as string,
-      schemas,
-    });
-  }
+  if (config.EVENT_STORE !== 'sqlite' && !options.events) return openAppEventStore(config, schemas);
   const path = options.events ?? auditFiles(config).events;
   // The SQLite store would create a missing file: refuse instead of replaying an empty log.
   if (!existsSync(path)) return `No events file at ${path}`;

@@ -15,16 +15,21 @@ import type {
 } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
+import type { CheckpointStore } from '../subscription/checkpoint-store.port';
 import { waitForHead } from '../subscription/wait-for-head';
 import { canonicalJson } from '../tamper/canonical-encoding';
 import type { StoredEvent } from '../tamper/chain-verifier';
 import { chainAfter, logJsonEventsOf, type PreparedEvent, prepareEvent } from './eventstoredb-log-chain';
+import { EventStoreDbCheckpointStore } from './eventstoredb-checkpoint-store';
 import { EventStoreDbLogReader } from './eventstoredb-log-reader';
 import { LogStreamIndex } from './eventstoredb-stream-index';
 import { positionOf, recordedEventOf, storedEventOf, type LogEventBody } from './log-event';
 
 /** The client calls the adapter makes; a fake stands in for a server in unit tests. */
-export type EventStoreDbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'dispose'>;
+export type EventStoreDbClient = Pick<
+  EventStoreDBClient,
+  'appendToStream' | 'readStream' | 'setStreamMetadata' | 'dispose'
+>;
 
 export interface EventStoreDbEventStoreOptions {
   client: EventStoreDbClient;
@@ -117,6 +122,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   headPosition(): Promise<number> {
     return this.log.headPosition();
+  }
+
+  /** Consumers' checkpoints (the Kafka relay's) as streams of this server, shared by every node. */
+  checkpointStore(): CheckpointStore {
+    return new EventStoreDbCheckpointStore(this.client);
   }
 
   waitForPosition(position: number, signal?: AbortSignal): Promise<void> {

@@ -30,6 +30,8 @@ interface StoredRecord {
  */
 export class FakeEventStoreDbServer {
   private readonly streams = new Map<string, StoredRecord[]>();
+  /** Stream metadata as set by clients (`$maxCount`…); the fake does not enforce it. */
+  readonly metadata = new Map<string, Record<string, unknown>>();
   appendCalls = 0;
   conflicts = 0;
 
@@ -94,6 +96,12 @@ export class FakeEventStoreDbServer {
           }
         })();
       }) as unknown as EventStoreDbClient['readStream'],
+
+      setStreamMetadata: (async (streamName: string, metadata: Record<string, unknown>) => {
+        await pause();
+        this.metadata.set(streamName, metadata);
+        return { success: true, nextExpectedRevision: 0n };
+      }) as EventStoreDbClient['setStreamMetadata'],
 
       dispose: async () => undefined,
     };

@@ -1,1 +1,2 @@
 export * from './eventstoredb-event-store.adapter';
+export * from './eventstoredb-checkpoint-store';

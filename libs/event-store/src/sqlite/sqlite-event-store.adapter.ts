@@ -22,6 +22,7 @@ import {
   type StoredEnvelope,
   storedEnvelopeOf,
 } from './sqlite-event-row';
+import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { SqliteEventWriter } from './sqlite-event-writer';
 import { CHECKPOINTS_SCHEMA_SQL, EVENTS_SCHEMA_SQL } from './sqlite-schema';
 
@@ -53,6 +54,7 @@ export class SqliteEventStore implements EventStore {
   private readonly writer: SqliteEventWriter;
   private closed = false;
   private readonly closing = new AbortController();
+  private checkpoints: SqliteCheckpointStore | undefined;
 
   private readonly selectHeadPosition: Database.Statement<[], number>;
   private readonly selectAll: Database.Statement<[number, number], EventTuple>;
@@ -94,6 +96,12 @@ export class SqliteEventStore implements EventStore {
   /** The connection, for colocated tables (checkpoints, projections persisted next to the log). */
   get database(): Database.Database {
     return this.db;
+  }
+
+  /** Consumers' checkpoints (the Kafka relay's) in the log's own file. */
+  checkpointStore(): SqliteCheckpointStore {
+    this.checkpoints ??= new SqliteCheckpointStore(this.db);
+    return this.checkpoints;
   }
 
   append(streamId: string, events: NewEvent[], { expectedRevision }: AppendOptions): Promise<AppendResult> {

@@ -1,5 +1,4 @@
 import type { AppConfig } from '@mandate/config';
-import { eventSchemas } from '@mandate/domain';
 import { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { auditFiles } from '../tamper/audit-files';
 import { SqliteEventStore } from './sqlite-event-store.adapter';
@@ -19,16 +18,4 @@ export function openConfiguredSqliteEventStore(
     synchronous: config.SQLITE_SYNCHRONOUS,
     pollIntervalMs: config.SQLITE_POLL_INTERVAL_MS,
   });
-}
-
-/**
- * The store the API and the worker share: the configured SQLite file with every domain event
- * schema. EventStoreDB is not wired into those processes yet, so it is refused rather than
- * silently replaced by a local file.
- */
-export function openAppEventStore(config: AppConfig): SqliteEventStore {
-  if (config.EVENT_STORE !== 'sqlite') {
-    throw new Error(`EVENT_STORE=${config.EVENT_STORE} is not wired into the API and worker yet`);
-  }
-  return openConfiguredSqliteEventStore(config, new EventSchemaRegistry(eventSchemas));
 }

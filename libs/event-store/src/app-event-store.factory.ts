@@ -1,0 +1,65 @@
+import type { AppConfig } from '@mandate/config';
+import { eventSchemas } from '@mandate/domain';
+import type { EventStore } from './event-store.port';
+import { openEventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter';
+import { EventSchemaRegistry } from './schema/event-schema-registry';
+import { openConfiguredSqliteEventStore } from './sqlite/sqlite-event-store.config';
+import type { CatchUpSource } from './subscription/catch-up-subscription';
+import type { CheckpointStore } from './subscription/checkpoint-store.port';
+import type { StoredEventSource } from './tamper/verify-event-log';
+
+/**
+ * What every configured store offers beyond the port: a follower waits on its head
+ * (`waitForPosition`), and a consumer that must resume where any node left off (the Kafka relay)
+ * keeps its checkpoint in the store's own engine — a table of the SQLite file or of PostgreSQL, a
+ * stream of EventStoreDB — and the chain verifier reads the log as stored (`readStored`). Code that
+ * needs any of these asks for this, never for an adapter's class.
+ */
+export interface AppEventStore extends EventStore, StoredEventSource {
+  waitForPosition: CatchUpSource['waitForPosition'];
+  checkpointStore(): CheckpointStore;
+}
+
+export function isAppEventStore(store: EventStore): store is AppEventStore {
+  const candidate = store as Partial<AppEventStore>;
+  return (
+    typeof candidate.checkpointStore === 'function' &&
+    typeof candidate.waitForPosition === 'function' &&
+    typeof candidate.readStored === 'function'
+  );
+}
+
+type StoreSetting =
+  'EVENT_STORE' | 'DATA_DIR' | 'SQLITE_PATH' | 'SQLITE_SYNCHRONOUS' | 'SQLITE_POLL_INTERVAL_MS';
+export type EventStoreConfig = Pick<AppConfig, StoreSetting> &
+  Partial<Pick<AppConfig, 'EVENTSTORE_CONNECTION_STRING' | 'DATABASE_URL'>>;
+
+/**
+ * The one place a process turns `EVENT_STORE` into a store: the API, the worker, the gateway and
+ * the CLI all open it here, with every domain event schema unless told otherwise (the verifier
+ * reads the log as stored and needs none).
+ */
+export function openAppEventStore(
+  config: EventStoreConfig,
+  schemas: EventSchemaRegistry = new EventSchemaRegistry(eventSchemas),
+): AppEventStore {
+  switch (config.EVENT_STORE) {
+    case 'sqlite':
+      return openConfiguredSqliteEventStore(config, schemas);
+    case 'eventstoredb':
+      return openEventStoreDbEventStore({
+        connectionString: required(config, 'EVENTSTORE_CONNECTION_STRING'),
+        schemas,
+      });
+    case 'postgres':
+      required(config, 'DATABASE_URL');
+      throw new Error('EVENT_STORE=postgres: the PostgreSQL adapter is not part of this build');
+  }
+}
+
+/** `loadConfig` refuses these already; a hand-built configuration gets the same message. */
+function required(config: EventStoreConfig, name: 'EVENTSTORE_CONNECTION_STRING' | 'DATABASE_URL'): string {
+  const value = config[name];
+  if (!value) throw new Error(`${name}: required when EVENT_STORE=${config.EVENT_STORE}`);
+  return value;
+}

@@ -1,0 +1,42 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@mandate/config';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter';
+import { isAppEventStore, openAppEventStore } from './app-event-store.factory';
+import { SqliteEventStore } from './sqlite/sqlite-event-store.adapter';
+
+describe('openAppEventStore', () => {
+  it('given EVENT_STORE=sqlite, when opened, then the SQLite file the configuration names, with its checkpoints', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'mandate-factory-')), 'events.sqlite');
+    const store = openAppEventStore(loadConfig({ SQLITE_PATH: path }));
+
+    expect(store).toBeInstanceOf(SqliteEventStore);
+    expect((store as SqliteEventStore).path).toBe(path);
+    await store.checkpointStore().save('kafka-relay', 7);
+    expect(await store.checkpointStore().load('kafka-relay')).toBe(7);
+    await store.close();
+  });
+
+  it('given EVENT_STORE=eventstoredb, when opened, then the EventStoreDB adapter on that connection string (the API and worker no longer refuse it)', async () => {
+    const store = openAppEventStore(
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
+      }),
+    );
+
+    expect(store).toBeInstanceOf(EventStoreDbEventStore);
+    expect(isAppEventStore(store)).toBe(true);
+    await store.close();
+  });
+
+  it('given a hand-built configuration without the store address, when opened, then it refuses naming the variable', () => {
+    expect(() => openAppEventStore({ ...loadConfig({}), EVENT_STORE: 'eventstoredb' })).toThrow(
+      'EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb',
+    );
+    expect(() => openAppEventStore({ ...loadConfig({}), EVENT_STORE: 'postgres' })).toThrow(
+      'DATABASE_URL: required when EVENT_STORE=postgres',
+    );
+  });
+});
