@@ -23,6 +23,8 @@ import {
 } from '@mandate/observability';
 import { temporalConnectionOptions } from '@mandate/temporal';
 import { AppModule } from './app.module';
+import { registerAuthzen } from './authzen/authzen.setup';
+import { authzenRoutesOpenApi } from './authzen/authzen.routes';
 import { ConsoleModule } from './console/console.module';
 import { registerConsole } from './console/console.static';
 import { EventStoreReadinessCheck } from './health/event-store.readiness-check';
@@ -112,13 +114,14 @@ export async function createApiApp(
   installMethodNotAllowed(fastify);
   app.useGlobalFilters(new ProblemFilter(logger));
   app.enableShutdownHooks();
-  setupOpenApi(app, checkRoutesOpenApi);
+  setupOpenApi(app, { ...checkRoutesOpenApi, ...authzenRoutesOpenApi });
   await app.init();
   // After init: Nest has installed Fastify's error handler (the ProblemFilter) these routes use.
   registerCheckRoutes(fastify, {
     authenticator: app.get(BearerAuthenticator),
     checks: app.get(PermissionChecksService),
   });
+  registerAuthzen(app, fastify, config);
   registerConsole(fastify, overrides.consoleDir);
   return app;
 }

@@ -18,7 +18,7 @@ import { requireIdentityEnabled } from './identity-switch.guard';
  */
 export function validateTarget(
   workspace: WorkspacePermissions | undefined,
-  body: CreateAccessRequestBody,
+  body: Pick<CreateAccessRequestBody, 'channelId' | 'connector' | 'actions' | 'resources'>,
   nowMs: number,
   seesChannel: boolean,
 ): void {

@@ -25,7 +25,15 @@ export function clientRequestIdOf(request: IncomingMessage | FastifyRequest): st
  * logging them at info would drown everything else (and cost a fifth of a check's CPU). They
  * are still counted in the request histogram.
  */
-const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/v1/check', '/v1/check/batch']);
+const QUIET_ROUTES = new Set([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/v1/check',
+  '/v1/check/batch',
+  '/access/v1/evaluation',
+  '/access/v1/evaluations',
+]);
 
 const routeOf = (request: FastifyRequest): string => request.routeOptions.url ?? 'unmatched';
 

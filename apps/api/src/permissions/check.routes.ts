@@ -14,7 +14,7 @@ const checkBody = new ZodValidationPipe(checkRequestSchema, 'body');
 const batchBody = new ZodValidationPipe(batchCheckRequestSchema, 'body');
 
 /** Runs `answer` with the caller, without a promise when the token is recalled. */
-const asCaller = <T>(principal: Principal | Promise<Principal>, answer: (caller: Principal) => T) =>
+export const asCaller = <T>(principal: Principal | Promise<Principal>, answer: (caller: Principal) => T) =>
   principal instanceof Promise ? principal.then(answer) : answer(principal);
 
 /**

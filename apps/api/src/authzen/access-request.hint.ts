@@ -1,0 +1,145 @@
+import {
+  type ApprovalPolicy,
+  approvalPolicyDecider,
+  approvalPolicyStreamId,
+  type ApproverSet,
+  type Decision,
+  isDomainError,
+  resolveRequestPolicy,
+} from '@mandate/domain';
+import type { EventStore } from '@mandate/event-store';
+import type { EffectivePermissionsProjection } from '@mandate/projections';
+import { validateTarget } from '../access/access-request.target';
+import { foldHistory } from '../core/command-runner';
+import type { CheckRequest } from '../permissions/permissions.schemas';
+
+/**
+ * The AuthZEN access request profile's requestable denial (`context.access_request`): the denial
+ * stands, and says how a JIT request could lift it — under which rule of the approval policy, who
+ * approves, for how long at most — and where to file it. Filing is Mandate's own access-request
+ * route; the request is checked again there, against the policy and identity of that moment.
+ */
+export interface AccessRequestHint {
+  requestable: true;
+  /** The access-request route of the workspace (`POST`, scope `access:request`). */
+  endpoint: string;
+  /** The rule of the approval policy that applies: `default`, `<connector>` or `<connector>:<action>`. */
+  template: string;
+  /** The layer that denied, which a JIT grant overrides: `overlay`, `restrict` or `default`. */
+  reason: 'overlay' | 'restrict' | 'default';
+  approval: {
+    /** Every set must be satisfied: anyone holding one of its roles, or listed. */
+    approvers: ApproverSet[];
+    quorum: number;
+    maxDurationSeconds: number;
+    approvalTimeoutSeconds: number;
+    /** Requests up to this duration are approved without a vote; null: always a vote. */
+    autoApproveUpToSeconds: number | null;
+    reasonRequired: boolean;
+  };
+  /** The body to post, once `durationSeconds` (and a `reason`) are added. */
+  request: {
+    channelId: string;
+    connector: string;
+    actions: string[];
+    resources: string[];
+    invokedBy?: string;
+  };
+  /** Where the request's outcome can be followed: its status, or the workspace's update stream (SSE). */
+  status: { request: string; updates: string };
+}
+
+/**
+ * Denials a JIT grant lifts (evaluation order steps 2 and 3 yield to step 4, and a grant allows
+ * where no rule does). A kill switch, a forbid, an unknown or archived channel and a malformed
+ * resource are never requestable.
+ */
+const liftable = (decision: Decision): AccessRequestHint['reason'] | undefined => {
+  const { layer, rule } = decision.provenance;
+  if (layer === 'overlay' || layer === 'restrict') return layer;
+  return layer === 'default' && rule === 'default-deny' ? 'default' : undefined;
+};
+
+const templateOf = (policy: ApprovalPolicy, connector: string, action: string): string => {
+  const overrides = policy.overrides.filter((override) => override.connector === connector);
+  if (overrides.some((override) => override.action === action)) return `${connector}:${action}`;
+  return overrides.some((override) => override.action === undefined) ? connector : 'default';
+};
+
+/**
+ * Builds the hint for a current denial. The approval policy (its own stream) is read once per
+ * workspace and projection position: a policy written since is picked up as soon as the answer's
+ * position moves past it, so the hint is never older than the decision it comes with.
+ */
+export class AccessRequestHints {
+  private readonly policies = new Map<string, { position: number; policy: Promise<ApprovalPolicy> }>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly projection: EffectivePermissionsProjection,
+  ) {}
+
+  /** The hint for this answer, or undefined when no JIT request could lift it. */
+  hintFor(
+    check: CheckRequest,
+    decision: Decision,
+    baseUrl: string,
+    nowMs: number,
+  ): Promise<AccessRequestHint | undefined> | undefined {
+    if (decision.allowed || check.at !== undefined) return undefined;
+    const reason = liftable(decision);
+    if (reason === undefined) return undefined;
+    const request = {
+      channelId: check.channelId,
+      connector: check.connector,
+      actions: [check.action],
+      resources: [check.resource],
+      ...(check.invokedBy === undefined ? {} : { invokedBy: check.invokedBy }),
+    };
+    try {
+      // The checks the access-request route makes before starting anything (catalog, forbid, kill switch).
+      validateTarget(this.projection.workspace(check.workspaceId), request, nowMs, true);
+    } catch (error) {
+      if (isDomainError(error)) return undefined;
+      throw error;
+    }
+    const route = `${baseUrl}/v1/workspaces/${check.workspaceId}`;
+    return this.policyOf(check.workspaceId).then((policy) => {
+      const { resolved, reasonRequired } = resolveRequestPolicy(policy, check.connector, [check.action]);
+      return {
+        requestable: true,
+        endpoint: `${route}/access-requests`,
+        template: templateOf(policy, check.connector, check.action),
+        reason,
+        approval: {
+          approvers: resolved.approvers,
+          quorum: resolved.quorum,
+          maxDurationSeconds: resolved.maxDurationSeconds,
+          approvalTimeoutSeconds: resolved.approvalTimeoutSeconds,
+          autoApproveUpToSeconds: resolved.autoApproveUpToSeconds,
+          reasonRequired,
+        },
+        request,
+        status: {
+          request: `${route}/access-requests/{requestId}`,
+          updates: `${route}/access-request-updates`,
+        },
+      };
+    });
+  }
+
+  private policyOf(workspaceId: string): Promise<ApprovalPolicy> {
+    const position = this.projection.position;
+    const cached = this.policies.get(workspaceId);
+    if (cached !== undefined && cached.position === position) return cached.policy;
+    const policy = this.store
+      .readStream(approvalPolicyStreamId(workspaceId))
+      .then((history) => foldHistory(approvalPolicyDecider, history).policy);
+    // A failed read is not remembered: the next denial reads again.
+    policy.catch(() => {
+      if (this.policies.get(workspaceId)?.policy === policy) this.policies.delete(workspaceId);
+    });
+    this.policies.set(workspaceId, { position, policy });
+    return policy;
+  }
+}

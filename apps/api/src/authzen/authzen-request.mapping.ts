@@ -1,0 +1,136 @@
+import { DomainError, type FieldIssue } from '@mandate/domain';
+import { zodIssues } from '@mandate/http';
+import { type CheckRequest, checkRequestSchema } from '../permissions/permissions.schemas';
+import type { AuthzenEvaluation, AuthzenEvaluations, EvaluationsSemantic } from './authzen.schemas';
+
+/** The only subject Mandate decides about: the agent, in one channel of one workspace. */
+export const AGENT_SUBJECT_TYPE = 'agent';
+
+/** Why one evaluation could not become a check: a 400 for a single one, an error item in a batch. */
+export interface EvaluationRefusal {
+  status: 400;
+  code: string;
+  message: string;
+  errors: FieldIssue[];
+}
+
+export type MappedEvaluation = { ok: true; check: CheckRequest } | { ok: false; refusal: EvaluationRefusal };
+
+/** Where each field of a check comes from in the AuthZEN request, to name it in a refusal. */
+const SOURCE_OF: Record<string, string> = {
+  workspaceId: 'subject.id',
+  channelId: 'subject.id',
+  invokedBy: 'subject.properties.invokedBy',
+  connector: 'action.name',
+  action: 'action.name',
+  resource: 'resource.id',
+  at: 'context.at',
+  minPosition: 'context.minPosition',
+};
+
+const refused = (message: string, errors: FieldIssue[]): MappedEvaluation => ({
+  ok: false,
+  refusal: { status: 400, code: 'validation-failed', message, errors },
+});
+
+/**
+ * An AuthZEN evaluation as the `/v1/check` request it asks, parsed by the very schema `/v1/check`
+ * uses: the same identifiers, lengths and instants are refused the same way (and a resource outside
+ * the connector's syntax is denied as `malformed-resource` by the evaluator, as for `/v1/check`).
+ * Nothing is guessed: a subject other than the agent, an id that is not `<workspace>/<channel>`, or
+ * a connector named twice differently is refused, never matched against a rule.
+ */
+export function toCheckRequest(evaluation: AuthzenEvaluation, path = 'body'): MappedEvaluation {
+  const { subject, action, resource, context } = evaluation;
+  if (subject.type !== AGENT_SUBJECT_TYPE) {
+    return refused(`Only the agent is a subject here (type "${AGENT_SUBJECT_TYPE}")`, [
+      { path: `${path}.subject.type`, message: `must be "${AGENT_SUBJECT_TYPE}"` },
+    ]);
+  }
+  const split = action.name.indexOf(':');
+  const named = split < 0 ? undefined : action.name.slice(0, split);
+  const actionName = split < 0 ? action.name : action.name.slice(split + 1);
+  const connectorProperty = action.properties?.connector;
+  for (const [source, connector] of [
+    ['action.name', named],
+    ['action.properties.connector', connectorProperty],
+  ] as const) {
+    if (connector !== undefined && connector !== resource.type) {
+      return refused('The action names another connector than resource.type', [
+        { path: `${path}.${source}`, message: `must name the connector "${resource.type}" (resource.type)` },
+      ]);
+    }
+  }
+  const slash = subject.id.indexOf('/');
+  const candidate = {
+    workspaceId: slash < 0 ? subject.id : subject.id.slice(0, slash),
+    channelId: slash < 0 ? '' : subject.id.slice(slash + 1),
+    connector: resource.type,
+    action: actionName,
+    resource: resource.id,
+    invokedBy: subject.properties?.invokedBy,
+    at: context?.at,
+    minPosition: context?.minPosition,
+  };
+  const parsed = checkRequestSchema.safeParse(candidate);
+  if (parsed.success) return { ok: true, check: parsed.data };
+  const errors = zodIssues(parsed.error).map((issue) => {
+    const field = issue.path.split('.')[0];
+    const message =
+      field === 'workspaceId' || field === 'channelId' ? `${field} ${issue.message}` : issue.message;
+    return { path: `${path}.${SOURCE_OF[field] ?? field}`, message };
+  });
+  return refused('The evaluation does not name a check Mandate can answer.', errors);
+}
+
+/** A refusal of a single evaluation: the problem `/v1/check` answers for an invalid body. */
+export const refusalError = ({ code, message, errors }: EvaluationRefusal): DomainError =>
+  new DomainError('validation', code, message, errors);
+
+const ENTITY_KEYS = ['subject', 'action', 'resource'] as const;
+
+/**
+ * The items of an evaluations request with the top-level defaults applied: an item's key replaces
+ * the default as a whole (§ Default values). Without items, the request is one evaluation (the
+ * backwards-compatible form). A required entity neither an item nor the defaults provide is a
+ * malformed request, refused as a whole.
+ */
+export function withDefaults(request: AuthzenEvaluations): {
+  evaluations: AuthzenEvaluation[];
+  single: boolean;
+} {
+  const items = request.evaluations ?? [];
+  const single = items.length === 0;
+  const issues: FieldIssue[] = [];
+  const evaluations = (single ? [{}] : items).map((item, index) => {
+    const merged = {
+      subject: item.subject ?? request.subject,
+      action: item.action ?? request.action,
+      resource: item.resource ?? request.resource,
+      context: item.context ?? request.context,
+    };
+    for (const key of ENTITY_KEYS) {
+      if (merged[key] === undefined) {
+        issues.push({
+          path: single ? `body.${key}` : `body.evaluations[${index}].${key}`,
+          message: 'Required, in the item or as a top-level default',
+        });
+      }
+    }
+    return merged as AuthzenEvaluation;
+  });
+  if (issues.length > 0) {
+    throw new DomainError('validation', 'validation-failed', 'The request body is invalid.', issues);
+  }
+  return { evaluations, single };
+}
+
+/**
+ * How many decisions of a batch are answered: all of them, or up to and including the first
+ * denial (an error item is one) or the first permit (§ Evaluations semantics).
+ */
+export function answeredCount(decisions: readonly boolean[], semantic: EvaluationsSemantic): number {
+  if (semantic === 'execute_all') return decisions.length;
+  const stopAt = decisions.indexOf(semantic === 'permit_on_first_permit');
+  return stopAt < 0 ? decisions.length : stopAt + 1;
+}

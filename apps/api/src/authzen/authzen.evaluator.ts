@@ -1,0 +1,133 @@
+import type { Principal } from '@mandate/auth';
+import { ZodValidationPipe } from '@mandate/http';
+import type { Clock } from '../clock';
+import type { CheckAnswer, PermissionChecksService } from '../permissions/permission-checks.service';
+import type { CheckRequest } from '../permissions/permissions.schemas';
+import type { AccessRequestHint, AccessRequestHints } from './access-request.hint';
+import {
+  answeredCount,
+  type EvaluationRefusal,
+  type MappedEvaluation,
+  refusalError,
+  toCheckRequest,
+  withDefaults,
+} from './authzen-request.mapping';
+import { type AuthzenEvaluation, authzenEvaluationSchema, authzenEvaluationsSchema } from './authzen.schemas';
+
+/** An AuthZEN Decision: Mandate's reason, provenance and position in its context. */
+export interface AuthzenDecision {
+  decision: boolean;
+  context: {
+    reason?: string;
+    provenance?: CheckAnswer['provenance'];
+    position?: number;
+    access_request?: AccessRequestHint;
+    error?: EvaluationRefusal;
+  };
+}
+
+type Maybe<T> = T | Promise<T>;
+const then = <T, U>(value: Maybe<T>, next: (resolved: T) => Maybe<U>): Maybe<U> =>
+  value instanceof Promise ? value.then(next) : next(value);
+
+const evaluationBody = new ZodValidationPipe(authzenEvaluationSchema, 'body');
+const evaluationsBody = new ZodValidationPipe(authzenEvaluationsSchema, 'body');
+
+const failed = (refusal: EvaluationRefusal): AuthzenDecision => ({
+  decision: false,
+  context: { error: refusal },
+});
+
+/**
+ * The AuthZEN PDP over the one evaluator: every evaluation becomes the `/v1/check` request it asks
+ * (`toCheckRequest`) and is answered by `PermissionChecksService.batch`, with the access rules of
+ * `/v1/check/batch` — a workspace the caller may not ask about is an unknown one, a denial. Allowed
+ * answers stay synchronous; only a denial a JIT request could lift reads the approval policy.
+ */
+export class AuthzenEvaluator {
+  constructor(
+    private readonly checks: PermissionChecksService,
+    private readonly hints: AccessRequestHints,
+    private readonly clock: Clock,
+  ) {}
+
+  /** `POST /access/v1/evaluation`: a malformed request is a 400, a denial a 200 with `decision: false`. */
+  evaluate(caller: Principal, body: unknown, baseUrl: string): Maybe<AuthzenDecision> {
+    return this.one(caller, evaluationBody.transform(body), baseUrl);
+  }
+
+  /**
+   * `POST /access/v1/evaluations`: decisions in request order, an item Mandate cannot map answered
+   * `decision: false` with `context.error`; with a short-circuiting semantic, up to and including the
+   * first denial (or permit). Without items, the request is one evaluation and gets one Decision.
+   */
+  evaluations(
+    caller: Principal,
+    body: unknown,
+    baseUrl: string,
+  ): Maybe<AuthzenDecision | { evaluations: AuthzenDecision[] }> {
+    const request = evaluationsBody.transform(body);
+    const { evaluations, single } = withDefaults(request);
+    if (single) return this.one(caller, evaluations[0], baseUrl);
+    const semantic = request.options?.evaluations_semantic ?? 'execute_all';
+    let mapped = evaluations.map((evaluation, index) =>
+      toCheckRequest(evaluation, `body.evaluations[${index}]`),
+    );
+    if (semantic === 'deny_on_first_deny') {
+      // Nothing after the first failed item is answered, so nothing after it is asked.
+      const firstFailed = mapped.findIndex((item) => !item.ok);
+      if (firstFailed >= 0) mapped = mapped.slice(0, firstFailed + 1);
+    }
+    const checks = mapped.flatMap((item) => (item.ok ? [item.check] : []));
+    const answers = checks.length === 0 ? [] : this.checks.batch(caller, checks);
+    return then(answers, (answered) => {
+      const decisions = this.decisionsOf(mapped, answered, baseUrl);
+      const ordered = (all: AuthzenDecision[]) => ({
+        evaluations: all.slice(
+          0,
+          answeredCount(
+            all.map((item) => item.decision),
+            semantic,
+          ),
+        ),
+      });
+      return decisions.some((decision) => decision instanceof Promise)
+        ? Promise.all(decisions).then(ordered)
+        : ordered(decisions as AuthzenDecision[]);
+    });
+  }
+
+  private one(caller: Principal, evaluation: AuthzenEvaluation, baseUrl: string): Maybe<AuthzenDecision> {
+    const mapped = toCheckRequest(evaluation);
+    if (!mapped.ok) throw refusalError(mapped.refusal);
+    return then(this.checks.batch(caller, [mapped.check]), ([answer]) =>
+      this.decisionOf(mapped.check, answer, baseUrl),
+    );
+  }
+
+  private decisionsOf(
+    mapped: MappedEvaluation[],
+    answers: CheckAnswer[],
+    baseUrl: string,
+  ): Maybe<AuthzenDecision>[] {
+    let next = 0;
+    return mapped.map((item) =>
+      item.ok ? this.decisionOf(item.check, answers[next++], baseUrl) : failed(item.refusal),
+    );
+  }
+
+  private decisionOf(check: CheckRequest, answer: CheckAnswer, baseUrl: string): Maybe<AuthzenDecision> {
+    const decided = {
+      decision: answer.allowed,
+      context: { reason: answer.reason, provenance: answer.provenance, position: answer.position },
+    };
+    if (answer.allowed || check.at !== undefined) return decided;
+    const hint = this.hints.hintFor(check, answer, baseUrl, this.clock.now().getTime());
+    if (hint === undefined) return decided;
+    return hint.then((accessRequest) =>
+      accessRequest === undefined
+        ? decided
+        : { ...decided, context: { ...decided.context, access_request: accessRequest } },
+    );
+  }
+}
