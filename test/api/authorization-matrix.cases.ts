@@ -10,6 +10,16 @@ import {
 } from './authorization-matrix.scene';
 import { PRINCIPALS } from './authorization-matrix.table';
 
+/** The /v1/check request of `checkOf` as an AuthZEN evaluation. */
+const evaluationOf = (place: Place) => {
+  const check = checkOf(place);
+  return {
+    subject: { type: 'agent', id: `${check.workspaceId}/${check.channelId}` },
+    action: { name: `${check.connector}:${check.action}` },
+    resource: { type: check.connector, id: check.resource },
+  };
+};
+
 /**
  * How to call each operation of the table with real ids: on the caller's own tenant, on the other
  * tenant, and (for channel-scoped operations) on a private channel. Keys match EXPECTATIONS.
@@ -399,6 +409,14 @@ export const CASES: Record<string, Case> = {
     scope: 'channel',
     build: (_scene, place) => ({ body: { checks: [checkOf(place)] } }),
   },
+  'POST /access/v1/evaluation': {
+    scope: 'channel',
+    build: (_scene, place) => ({ body: evaluationOf(place) }),
+  },
+  'POST /access/v1/evaluations': {
+    scope: 'channel',
+    build: (_scene, place) => ({ body: { evaluations: [evaluationOf(place)] } }),
+  },
 
   'POST /v1/workspaces/{workspaceId}/agent-actions': {
     scope: 'channel',
@@ -462,6 +480,7 @@ export const CASES: Record<string, Case> = {
     build: async (scene, place) => ({ params: { leaseId: await preparedLease(scene, place) }, body: {} }),
   },
   'GET /.well-known/jwks.json': { scope: 'global', build: none },
+  'GET /.well-known/authzen-configuration': { scope: 'global', build: none },
   'POST /v1/oauth/introspect': { scope: 'global', build: () => ({ body: { token: 'not-a-lease-token' } }) },
 
   'GET /v1/workspaces/{workspaceId}/audit/events': { scope: 'workspace', build: none },
@@ -495,6 +514,10 @@ export const CASES: Record<string, Case> = {
   'GET /v1/workspaces/{workspaceId}/access-requests': { scope: 'workspace', build: none },
   // A stream that ends at once (`ready`, then `end`): what is admitted is the same.
   'GET /v1/workspaces/{workspaceId}/access-request-updates': {
+    scope: 'workspace',
+    build: () => ({ query: { timeoutSeconds: '0' } }),
+  },
+  'GET /v1/workspaces/{workspaceId}/watch': {
     scope: 'workspace',
     build: () => ({ query: { timeoutSeconds: '0' } }),
   },

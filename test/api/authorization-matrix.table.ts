@@ -173,6 +173,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /v1/workspaces/{workspaceId}/channels/{channelId}/egress-check': CHECKS,
   'POST /v1/check': CHECKS,
   'POST /v1/check/batch': CHECKS,
+  'POST /access/v1/evaluation': CHECKS,
+  'POST /access/v1/evaluations': CHECKS,
 
   'POST /v1/workspaces/{workspaceId}/agent-actions': { ok: ['svc-actions'], past: [] },
   // Only the service that recorded an action records its outcome (svc-actions recorded these).
@@ -202,6 +204,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   // Lease tokens: the key set is public; introspection is for services with the scope (the
   // workspace is inside the token: another tenant's token is inactive, not refused).
   'GET /.well-known/jwks.json': { ok: EVERYONE },
+  'GET /.well-known/authzen-configuration': { ok: EVERYONE },
   'POST /v1/oauth/introspect': { ok: ['svc-lease', 'svc-other'] },
 
   'GET /v1/workspaces/{workspaceId}/audit/events': { ok: AUDITORS },
@@ -213,6 +216,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'POST /v1/workspaces/{workspaceId}/access-requests': { ok: [...MEMBERS, 'svc-request'] },
   'GET /v1/workspaces/{workspaceId}/access-requests': { ok: MEMBERS },
   'GET /v1/workspaces/{workspaceId}/access-request-updates': { ok: MEMBERS },
+  // Members hear the channels they may check; the workspace's check service every channel.
+  'GET /v1/workspaces/{workspaceId}/watch': { ok: [...MEMBERS, 'svc-check'] },
   'GET /v1/workspaces/{workspaceId}/access-requests/{requestId}': { ok: MEMBERS },
   'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/approve': { ok: APPROVERS },
   'POST /v1/workspaces/{workspaceId}/access-requests/{requestId}/deny': { ok: APPROVERS },

@@ -27,6 +27,7 @@ import { IdentityModule } from './identity/identity.module';
 import { AccessBundlesModule } from './access-bundles/access-bundles.module';
 import { OverlaysModule } from './overlays/overlays.module';
 import { PermissionsModule } from './permissions/permissions.module';
+import { WatchModule } from './watch/watch.module';
 
 import { APP_CONFIG, LOGGER } from './app.tokens';
 
@@ -94,6 +95,7 @@ export class AppModule {
         CredentialLeasesModule,
         GatewaySessionsModule,
         OverlaysModule,
+        WatchModule,
         ...(options.imports ?? []),
       ],
       providers: [ShutdownLog, EventStoreReadiness],

@@ -1,5 +1,6 @@
 export * from './effective-permissions/effective-permissions.projection';
 export * from './effective-permissions/permissions-history';
+export * from './effective-permissions/permission-changes';
 export * from './runner/read-model';
 export * from './runner/projection-runner';
 export * from './access-requests/access-requests.read-model';

@@ -1,11 +1,11 @@
 import { Controller, Headers, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { decodeJwt } from 'jose';
 import type { Observable } from 'rxjs';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
 import { identifierSchema } from '@mandate/domain';
 import { ZodParams, ZodQuery } from '@mandate/http';
+import { tokenExpiresAtMs } from '../core/event-streams';
 import { AccessRequestUpdates, MAX_STREAM_SECONDS } from './access-request-updates';
 
 const updatesParams = z.strictObject({ workspaceId: identifierSchema });
@@ -59,8 +59,9 @@ export class AccessRequestUpdatesController {
     @ZodQuery(updatesQuery) { timeoutSeconds }: UpdatesQuery,
     @Headers('authorization') authorization: string,
   ): Observable<MessageEvent> {
-    // The guard verified this token; the stream must not outlive it.
-    const { exp = 0 } = decodeJwt(authorization.slice('Bearer '.length));
-    return this.updates.stream(principal, workspaceId, { timeoutSeconds, tokenExpiresAtMs: exp * 1000 });
+    return this.updates.stream(principal, workspaceId, {
+      timeoutSeconds,
+      tokenExpiresAtMs: tokenExpiresAtMs(authorization),
+    });
   }
 }

@@ -1198,6 +1198,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/workspaces/{workspaceId}/watch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Server-Sent Events of the workspace’s permission-relevant changes, as the projection applies them: `change` (a PermissionChange: kind workspace | channel | grant-started | grant-extended | grant-ended, with its position as the event id; a grant’s expiry is told at expiresAt, cause `expiresAt`), `ready` ({position}) once live, `heartbeat` ({position}: every change up to it was sent), `end` ({reason: timeout | token-expired | access-ended | slow-consumer | resume-too-old}). Resume with `after` or `Last-Event-ID`: the changes after that position are replayed from the log, then live; none lost, none repeated. Who may watch: a service with `permissions:check` bound to the workspace (every channel), or a member (the channels it may check). At most five open streams per principal (429 `too-many-streams`). */
+    get: operations['WatchController_stream'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dev/sessions': {
     parameters: {
       query?: never;
@@ -1243,6 +1260,57 @@ export interface paths {
     put?: never;
     /** Up to 1,000 checks in one request; results in request order. */
     post: operations['checkBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/access/v1/evaluation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** AuthZEN 1.0 Access Evaluation: may the agent (subject `agent`, id `<workspace>/<channel>`) do `<connector>:<action>` on a resource? A denial is a 200 with `decision: false`. */
+    post: operations['authzenEvaluation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/access/v1/evaluations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** AuthZEN 1.0 Access Evaluations: up to 1,000 evaluations with top-level defaults, answered in request order (`options.evaluations_semantic`). */
+    post: operations['authzenEvaluations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/.well-known/authzen-configuration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** AuthZEN Policy Decision Point metadata: the PDP identifier and its evaluation endpoints. */
+    get: operations['authzenConfiguration'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -7550,6 +7618,80 @@ export interface operations {
       };
     };
   };
+  WatchController_stream: {
+    parameters: {
+      query?: {
+        after?: number;
+        timeoutSeconds?: number;
+        heartbeatSeconds?: number;
+      };
+      header: {
+        authorization: string;
+        /** @description Resume after this position */
+        'Last-Event-ID'?: string;
+      };
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description An event stream (`change`…, `ready`, then `change` and `heartbeat` live, then `end`). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': {
+            /** @enum {string} */
+            event: 'ready' | 'change' | 'heartbeat' | 'end';
+            /** @description JSON: {position} (ready, heartbeat), a PermissionChange (change), {reason} (end) */
+            data: string;
+            /** @description The log position, to resume from */
+            id?: string;
+            retry?: number;
+          };
+        };
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   DevSessionController_create: {
     parameters: {
       query?: never;
@@ -7773,6 +7915,459 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  authzenEvaluation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          subject: {
+            /** @description `agent`: the agent in a channel */
+            type: string;
+            /** @description `<workspaceId>/<channelId>` */
+            id: string;
+            /** @description `invokedBy`: the principal the agent acts for (identity-aware overlays read it) */
+            properties?: {
+              [key: string]: unknown;
+            };
+          };
+          action: {
+            /** @description `<connector>:<action>`, or the action alone with `properties.connector` */
+            name: string;
+            properties?: {
+              [key: string]: unknown;
+            };
+          };
+          resource: {
+            /** @description The connector, e.g. `github` */
+            type: string;
+            /** @description The resource in the connector's syntax, e.g. `acme/api` */
+            id: string;
+            properties?: {
+              [key: string]: unknown;
+            };
+          };
+          /** @description `at` (ISO-8601: answer as of that instant) and `minPosition` (answer once the log position is applied); other keys are ignored */
+          context?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            decision: boolean;
+            context: {
+              reason?: string;
+              provenance?: {
+                /** @enum {string} */
+                layer:
+                  'disabled' | 'forbid' | 'overlay' | 'restrict' | 'jit' | 'channel' | 'baseline' | 'default';
+                rule: string;
+                pattern?: string;
+                grantId?: string;
+                expiresAt?: string;
+                bundle?: string;
+                /** @enum {string} */
+                scope?: 'organization' | 'workspace' | 'channel';
+              };
+              /** @description Log position the answer reflects */
+              position?: number;
+              /** @description Present on a denial a JIT request could lift (access request profile) */
+              access_request?: {
+                /** @enum {boolean} */
+                requestable: true;
+                /** @description POST here (scope `access:request`) to file the request */
+                endpoint: string;
+                /** @description The approval policy rule: `default`, `<connector>` or `<connector>:<action>` */
+                template: string;
+                /** @enum {string} */
+                reason: 'overlay' | 'restrict' | 'default';
+                approval: {
+                  approvers: {
+                    roles: string[];
+                    principals: string[];
+                  }[];
+                  quorum: number;
+                  maxDurationSeconds: number;
+                  approvalTimeoutSeconds: number;
+                  autoApproveUpToSeconds: number | null;
+                  reasonRequired: boolean;
+                };
+                request: {
+                  channelId: string;
+                  connector: string;
+                  actions: string[];
+                  resources: string[];
+                  invokedBy?: string;
+                };
+                status: {
+                  request: string;
+                  updates: string;
+                };
+              };
+              /** @description An item of an evaluations request that could not be evaluated (decision false) */
+              error?: {
+                status: number;
+                code: string;
+                message: string;
+                errors: {
+                  path: string;
+                  message: string;
+                }[];
+              };
+            };
+          };
+        };
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  authzenEvaluations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          subject?: {
+            /** @description `agent`: the agent in a channel */
+            type: string;
+            /** @description `<workspaceId>/<channelId>` */
+            id: string;
+            /** @description `invokedBy`: the principal the agent acts for (identity-aware overlays read it) */
+            properties?: {
+              [key: string]: unknown;
+            };
+          };
+          action?: {
+            /** @description `<connector>:<action>`, or the action alone with `properties.connector` */
+            name: string;
+            properties?: {
+              [key: string]: unknown;
+            };
+          };
+          resource?: {
+            /** @description The connector, e.g. `github` */
+            type: string;
+            /** @description The resource in the connector's syntax, e.g. `acme/api` */
+            id: string;
+            properties?: {
+              [key: string]: unknown;
+            };
+          };
+          /** @description `at` (ISO-8601: answer as of that instant) and `minPosition` (answer once the log position is applied); other keys are ignored */
+          context?: {
+            [key: string]: unknown;
+          };
+          evaluations?: {
+            subject?: {
+              /** @description `agent`: the agent in a channel */
+              type: string;
+              /** @description `<workspaceId>/<channelId>` */
+              id: string;
+              /** @description `invokedBy`: the principal the agent acts for (identity-aware overlays read it) */
+              properties?: {
+                [key: string]: unknown;
+              };
+            };
+            action?: {
+              /** @description `<connector>:<action>`, or the action alone with `properties.connector` */
+              name: string;
+              properties?: {
+                [key: string]: unknown;
+              };
+            };
+            resource?: {
+              /** @description The connector, e.g. `github` */
+              type: string;
+              /** @description The resource in the connector's syntax, e.g. `acme/api` */
+              id: string;
+              properties?: {
+                [key: string]: unknown;
+              };
+            };
+            /** @description `at` (ISO-8601: answer as of that instant) and `minPosition` (answer once the log position is applied); other keys are ignored */
+            context?: {
+              [key: string]: unknown;
+            };
+          }[];
+          /** @description `evaluations_semantic`: `execute_all` (the default), `deny_on_first_deny` or `permit_on_first_permit` */
+          options?: {
+            /** @enum {string} */
+            evaluations_semantic?: 'execute_all' | 'deny_on_first_deny' | 'permit_on_first_permit';
+          };
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | {
+                evaluations: {
+                  decision: boolean;
+                  context: {
+                    reason?: string;
+                    provenance?: {
+                      /** @enum {string} */
+                      layer:
+                        | 'disabled'
+                        | 'forbid'
+                        | 'overlay'
+                        | 'restrict'
+                        | 'jit'
+                        | 'channel'
+                        | 'baseline'
+                        | 'default';
+                      rule: string;
+                      pattern?: string;
+                      grantId?: string;
+                      expiresAt?: string;
+                      bundle?: string;
+                      /** @enum {string} */
+                      scope?: 'organization' | 'workspace' | 'channel';
+                    };
+                    /** @description Log position the answer reflects */
+                    position?: number;
+                    /** @description Present on a denial a JIT request could lift (access request profile) */
+                    access_request?: {
+                      /** @enum {boolean} */
+                      requestable: true;
+                      /** @description POST here (scope `access:request`) to file the request */
+                      endpoint: string;
+                      /** @description The approval policy rule: `default`, `<connector>` or `<connector>:<action>` */
+                      template: string;
+                      /** @enum {string} */
+                      reason: 'overlay' | 'restrict' | 'default';
+                      approval: {
+                        approvers: {
+                          roles: string[];
+                          principals: string[];
+                        }[];
+                        quorum: number;
+                        maxDurationSeconds: number;
+                        approvalTimeoutSeconds: number;
+                        autoApproveUpToSeconds: number | null;
+                        reasonRequired: boolean;
+                      };
+                      request: {
+                        channelId: string;
+                        connector: string;
+                        actions: string[];
+                        resources: string[];
+                        invokedBy?: string;
+                      };
+                      status: {
+                        request: string;
+                        updates: string;
+                      };
+                    };
+                    /** @description An item of an evaluations request that could not be evaluated (decision false) */
+                    error?: {
+                      status: number;
+                      code: string;
+                      message: string;
+                      errors: {
+                        path: string;
+                        message: string;
+                      }[];
+                    };
+                  };
+                }[];
+              }
+            | {
+                decision: boolean;
+                context: {
+                  reason?: string;
+                  provenance?: {
+                    /** @enum {string} */
+                    layer:
+                      | 'disabled'
+                      | 'forbid'
+                      | 'overlay'
+                      | 'restrict'
+                      | 'jit'
+                      | 'channel'
+                      | 'baseline'
+                      | 'default';
+                    rule: string;
+                    pattern?: string;
+                    grantId?: string;
+                    expiresAt?: string;
+                    bundle?: string;
+                    /** @enum {string} */
+                    scope?: 'organization' | 'workspace' | 'channel';
+                  };
+                  /** @description Log position the answer reflects */
+                  position?: number;
+                  /** @description Present on a denial a JIT request could lift (access request profile) */
+                  access_request?: {
+                    /** @enum {boolean} */
+                    requestable: true;
+                    /** @description POST here (scope `access:request`) to file the request */
+                    endpoint: string;
+                    /** @description The approval policy rule: `default`, `<connector>` or `<connector>:<action>` */
+                    template: string;
+                    /** @enum {string} */
+                    reason: 'overlay' | 'restrict' | 'default';
+                    approval: {
+                      approvers: {
+                        roles: string[];
+                        principals: string[];
+                      }[];
+                      quorum: number;
+                      maxDurationSeconds: number;
+                      approvalTimeoutSeconds: number;
+                      autoApproveUpToSeconds: number | null;
+                      reasonRequired: boolean;
+                    };
+                    request: {
+                      channelId: string;
+                      connector: string;
+                      actions: string[];
+                      resources: string[];
+                      invokedBy?: string;
+                    };
+                    status: {
+                      request: string;
+                      updates: string;
+                    };
+                  };
+                  /** @description An item of an evaluations request that could not be evaluated (decision false) */
+                  error?: {
+                    status: number;
+                    code: string;
+                    message: string;
+                    errors: {
+                      path: string;
+                      message: string;
+                    }[];
+                  };
+                };
+              };
+        };
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  authzenConfiguration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            policy_decision_point: string;
+            access_evaluation_endpoint: string;
+            access_evaluations_endpoint: string;
+          };
         };
       };
       /** @description Any other refusal or failure. */

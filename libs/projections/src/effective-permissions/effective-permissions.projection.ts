@@ -1,5 +1,6 @@
 import {
   type AccessBundleEvent,
+  type ActiveGrant,
   accessBundleEventSchemas,
   type AccessRequestEvent,
   agentIdentityEventSchemas,
@@ -50,6 +51,18 @@ export interface ProjectionFailure {
   error: unknown;
 }
 
+/**
+ * Told of each event before the projection applies it (with the grants as they are before it),
+ * and once a page is applied: how the watch stream learns what changed, as it is applied.
+ */
+export interface PageObserver {
+  beforeApply(
+    event: RecordedEvent,
+    grantOf: (workspaceId: string, grantId: string) => ActiveGrant | undefined,
+  ): void;
+  afterPage(position: number): void;
+}
+
 export interface EffectivePermissionsOptions {
   /** Called for an event the projection could not apply; the event is skipped, never fatal. */
   onFailure?: (failure: ProjectionFailure) => void;
@@ -67,6 +80,9 @@ export class EffectivePermissionsProjection implements ReadModel {
   private appliedPosition = 0;
   private appliedHash: string | null = null;
   private failureCount = 0;
+  private readonly observers = new Set<PageObserver>();
+  private readonly grantOf = (workspaceId: string, grantId: string) =>
+    this.workspaces.get(workspaceId)?.grants.get(grantId);
 
   constructor(private readonly options: EffectivePermissionsOptions = {}) {}
 
@@ -80,7 +96,23 @@ export class EffectivePermissionsProjection implements ReadModel {
   }
 
   applyPage(events: readonly RecordedEvent[]): void {
-    for (const event of events) this.apply(event);
+    if (this.observers.size === 0) {
+      for (const event of events) this.apply(event);
+      return;
+    }
+    for (const event of events) {
+      if (event.globalPosition > this.appliedPosition) {
+        for (const observer of this.observers) observer.beforeApply(event, this.grantOf);
+      }
+      this.apply(event);
+    }
+    for (const observer of this.observers) observer.afterPage(this.appliedPosition);
+  }
+
+  /** Observes the pages applied from now on, until the returned function is called. */
+  observe(observer: PageObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Events at or below the current position are ignored, so at-least-once delivery is harmless. */

@@ -1,0 +1,5 @@
+export * from './api-client';
+export * from './decision-cache';
+export * from './permission-change';
+export * from './permissions-client';
+export * from './watch-stream';
