@@ -18,7 +18,7 @@ import { startGateway } from '../../apps/gateway/src/gateway.app';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'mandate-gateway-unrecorded' });
-  const durable = openAppEventStore(config);
+  const durable = await openAppEventStore(config);
   const memory = new SqliteEventStore({ path: ':memory:', schemas: new EventSchemaRegistry(eventSchemas) });
   const of = (streamId: string): EventStore => (streamId.startsWith('agent-action-') ? memory : durable);
   const store: EventStore = {

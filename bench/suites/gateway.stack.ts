@@ -10,7 +10,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { mintDevToken } from '@mandate/auth';
 import { type AppConfig, loadConfig } from '@mandate/config';
-import { type EventStore, openAppEventStore } from '@mandate/event-store';
+import { eventSchemas } from '@mandate/domain';
+import { EventSchemaRegistry, type EventStore, openConfiguredSqliteEventStore } from '@mandate/event-store';
 import { createLogger } from '@mandate/observability';
 import { createTestCertificateAuthority, startTsProcess, type TsProcess } from '@mandate/testing';
 import { createApiApp } from '../../apps/api/src/app.factory';
@@ -218,7 +219,7 @@ export async function startGatewayStack(sourceBytes: number): Promise<GatewaySta
   ]);
   return {
     config,
-    openStore: () => openAppEventStore(config),
+    openStore: () => openConfiguredSqliteEventStore(config, new EventSchemaRegistry(eventSchemas)),
     caCert: ca.caCert,
     upstreamUrl: `https://127.0.0.1:${upstreamPort}`,
     sourcePort,

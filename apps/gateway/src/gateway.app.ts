@@ -28,7 +28,7 @@ export const gatewaySnapshotPath = (config: Pick<AppConfig, 'DATA_DIR'>): string
  * refusals recorded through the denial aggregator, and the proxy server.
  */
 export async function startGateway(config: AppConfig, logger: Logger, store?: EventStore): Promise<Gateway> {
-  const eventStore = store ?? openAppEventStore(config);
+  const eventStore = store ?? (await openAppEventStore(config));
   const projection = new EffectivePermissionsProjection({
     onFailure: ({ position, type, error }) =>
       logger.error({ position, type, err: error }, 'effective-permissions projection skipped an event'),

@@ -40,7 +40,26 @@ export class OpenedOnFirstUse<T extends { close(): Promise<void> }> {
     await this.opened?.close();
   }
 }
-export class WorkerEventStore extends OpenedOnFirstUse<EventStore> {}
+/** The store opens asynchronously (PostgreSQL creates its tables and starts listening first). */
+export class WorkerEventStore {
+  private opened: Promise<EventStore> | undefined;
+
+  constructor(private readonly open: () => Promise<EventStore>) {}
+
+  get(): Promise<EventStore> {
+    // A failed open (the server unreachable) is tried again by the next activity, not cached.
+    this.opened ??= this.open().catch((error: unknown) => {
+      this.opened = undefined;
+      throw error;
+    });
+    return this.opened;
+  }
+
+  async close(): Promise<void> {
+    const store = await this.opened?.catch(() => undefined);
+    await store?.close();
+  }
+}
 export class WorkerVault extends OpenedOnFirstUse<CredentialVault> {}
 
 /** Closes the store and the vault when the application context shuts down. */
@@ -63,7 +82,7 @@ export interface WorkerOptions {
 
 @Module({})
 export class WorkerModule {
-  /** The worker appends to the same embedded store as the API; both processes may write. */
+  /** The worker appends to the store the API writes to (EVENT_STORE, one factory for both). */
   static forConfig(
     config: AppConfig,
     logger?: Logger,
@@ -76,7 +95,7 @@ export class WorkerModule {
         { provide: TEMPORAL_SETTINGS, useValue: config },
         {
           provide: WORKER_EVENT_STORE,
-          useFactory: () => new WorkerEventStore(() => eventStore ?? openAppEventStore(config)),
+          useFactory: () => new WorkerEventStore(async () => eventStore ?? (await openAppEventStore(config))),
         },
         {
           provide: WORKER_VAULT,

@@ -2,15 +2,17 @@ import type { AppConfig } from '@mandate/config';
 import { eventSchemas } from '@mandate/domain';
 import type { EventStore } from './event-store.port';
 import { openEventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter';
+import { openPostgresEventStore } from './postgres/postgres-event-store.adapter';
 import { EventSchemaRegistry } from './schema/event-schema-registry';
 import { openConfiguredSqliteEventStore } from './sqlite/sqlite-event-store.config';
 import type { CatchUpSource } from './subscription/catch-up-subscription';
 import type { CheckpointStore } from './subscription/checkpoint-store.port';
+import { auditFiles } from './tamper/audit-files';
 import type { StoredEventSource } from './tamper/verify-event-log';
 
 /**
  * What every configured store offers beyond the port: a follower waits on its head
- * (`waitForPosition`), and a consumer that must resume where any node left off (the Kafka relay)
+ * (`waitForPosition`), a consumer that must resume where any node left off (the Kafka relay)
  * keeps its checkpoint in the store's own engine — a table of the SQLite file or of PostgreSQL, a
  * stream of EventStoreDB — and the chain verifier reads the log as stored (`readStored`). Code that
  * needs any of these asks for this, never for an adapter's class.
@@ -34,26 +36,42 @@ type StoreSetting =
 export type EventStoreConfig = Pick<AppConfig, StoreSetting> &
   Partial<Pick<AppConfig, 'EVENTSTORE_CONNECTION_STRING' | 'DATABASE_URL'>>;
 
+/** Which store a configuration opens, and where: decided before anything is opened or connected. */
+export type EventStoreTarget =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; connectionString: string }
+  | { kind: 'eventstoredb'; connectionString: string };
+
+export function eventStoreTargetOf(config: EventStoreConfig): EventStoreTarget {
+  switch (config.EVENT_STORE) {
+    case 'sqlite':
+      return { kind: 'sqlite', path: auditFiles(config).events };
+    case 'postgres':
+      return { kind: 'postgres', connectionString: required(config, 'DATABASE_URL') };
+    case 'eventstoredb':
+      return { kind: 'eventstoredb', connectionString: required(config, 'EVENTSTORE_CONNECTION_STRING') };
+  }
+}
+
 /**
  * The one place a process turns `EVENT_STORE` into a store: the API, the worker, the gateway and
  * the CLI all open it here, with every domain event schema unless told otherwise (the verifier
  * reads the log as stored and needs none).
  */
-export function openAppEventStore(
+export async function openAppEventStore(
   config: EventStoreConfig,
   schemas: EventSchemaRegistry = new EventSchemaRegistry(eventSchemas),
-): AppEventStore {
-  switch (config.EVENT_STORE) {
+): Promise<AppEventStore> {
+  const target = eventStoreTargetOf(config);
+  switch (target.kind) {
     case 'sqlite':
       return openConfiguredSqliteEventStore(config, schemas);
-    case 'eventstoredb':
-      return openEventStoreDbEventStore({
-        connectionString: required(config, 'EVENTSTORE_CONNECTION_STRING'),
-        schemas,
-      });
     case 'postgres':
-      required(config, 'DATABASE_URL');
-      throw new Error('EVENT_STORE=postgres: the PostgreSQL adapter is not part of this build');
+      // Creates the log's tables when missing and waits for LISTEN, so the first append wakes followers.
+      return openPostgresEventStore({ connectionString: target.connectionString, schemas });
+    case 'eventstoredb':
+      // The client connects on its first call: a server down at start fails that call, not the boot.
+      return openEventStoreDbEventStore({ connectionString: target.connectionString, schemas });
   }
 }
 

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@mandate/config';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter';
-import { isAppEventStore, openAppEventStore } from './app-event-store.factory';
+import { eventStoreTargetOf, isAppEventStore, openAppEventStore } from './app-event-store.factory';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.adapter';
 
 describe('openAppEventStore', () => {
   it('given EVENT_STORE=sqlite, when opened, then the SQLite file the configuration names, with its checkpoints', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'mandate-factory-')), 'events.sqlite');
-    const store = openAppEventStore(loadConfig({ SQLITE_PATH: path }));
+    const store = await openAppEventStore(loadConfig({ SQLITE_PATH: path }));
 
     expect(store).toBeInstanceOf(SqliteEventStore);
     expect((store as SqliteEventStore).path).toBe(path);
@@ -19,7 +19,7 @@ describe('openAppEventStore', () => {
   });
 
   it('given EVENT_STORE=eventstoredb, when opened, then the EventStoreDB adapter on that connection string (the API and worker no longer refuse it)', async () => {
-    const store = openAppEventStore(
+    const store = await openAppEventStore(
       loadConfig({
         EVENT_STORE: 'eventstoredb',
         EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
@@ -31,11 +31,20 @@ describe('openAppEventStore', () => {
     await store.close();
   });
 
-  it('given a hand-built configuration without the store address, when opened, then it refuses naming the variable', () => {
-    expect(() => openAppEventStore({ ...loadConfig({}), EVENT_STORE: 'eventstoredb' })).toThrow(
+  it('given EVENT_STORE=postgres, when the target is decided, then the DATABASE_URL server (opened by the PostgreSQL adapter)', () => {
+    const url = 'postgres://mandate@db.internal:5432/mandate';
+
+    expect(eventStoreTargetOf(loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: url }))).toEqual({
+      kind: 'postgres',
+      connectionString: url,
+    });
+  });
+
+  it('given a hand-built configuration without the store address, when opened, then it refuses naming the variable', async () => {
+    await expect(openAppEventStore({ ...loadConfig({}), EVENT_STORE: 'eventstoredb' })).rejects.toThrow(
       'EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb',
     );
-    expect(() => openAppEventStore({ ...loadConfig({}), EVENT_STORE: 'postgres' })).toThrow(
+    await expect(openAppEventStore({ ...loadConfig({}), EVENT_STORE: 'postgres' })).rejects.toThrow(
       'DATABASE_URL: required when EVENT_STORE=postgres',
     );
   });

@@ -28,6 +28,7 @@ class EventStoreCloser implements OnApplicationShutdown {
     {
       provide: EVENT_STORE,
       inject: [APP_CONFIG],
+      // The store the configuration names (EVENT_STORE); PostgreSQL is ready (tables, LISTEN) before the app starts.
       useFactory: (config: AppConfig) => openAppEventStore(config),
     },
     EventStoreCloser,

@@ -82,7 +82,7 @@ async function verify(options: VerifyOptions): Promise<number> {
 
   const source = onNetworkStore
     ? // The verifier reads the log as stored: no schema is needed.
-      openAppEventStore(config, new EventSchemaRegistry([]))
+      await openAppEventStore(config, new EventSchemaRegistry([]))
     : new SqliteStoredEvents(eventsPath);
   const started = performance.now();
   let result: ChainVerification;

@@ -79,7 +79,7 @@ export const replayCommand: CliCommand = {
 
 const schemas = new EventSchemaRegistry(eventSchemas);
 
-function openStore(options: ReplayOptions): EventStore | string {
+async function openStore(options: ReplayOptions): Promise<EventStore | string> {
   const config = loadConfig();
   if (config.EVENT_STORE !== 'sqlite' && !options.events) return openAppEventStore(config, schemas);
   const path = options.events ?? auditFiles(config).events;
@@ -89,7 +89,7 @@ function openStore(options: ReplayOptions): EventStore | string {
 }
 
 async function replay(options: ReplayOptions): Promise<number> {
-  const store = openStore(options);
+  const store = await openStore(options);
   if (typeof store === 'string') {
     console.error(store);
     return 2;

@@ -32,14 +32,14 @@ const toResult = (events: RecordedEvent[]): DecideAccessResult => ({
  * `source` and `commandKey` may be loaded lazily (the worker does, on the first activity).
  */
 export function createAccessActivities(
-  source: EventStore | (() => EventStore),
+  source: EventStore | (() => EventStore | Promise<EventStore>),
   commandKey: Buffer | (() => Buffer),
 ): AccessActivities {
   const storeOf = typeof source === 'function' ? source : () => source;
   const keyOf = typeof commandKey === 'function' ? commandKey : () => commandKey;
   return {
     async decideAccess({ streamId, stepKey, correlationId, command, signature }: DecideAccessInput) {
-      const store = storeOf();
+      const store = await storeOf();
       const stored = await store.readStream(streamId);
       const firstId = eventId(stepKey, 0);
       const already = stored.findIndex((event) => event.id === firstId);

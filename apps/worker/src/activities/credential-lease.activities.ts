@@ -32,7 +32,7 @@ const LEASE_EVENT_NAMESPACE = '0c6f1e0a-3d52-4b7e-9a41-6e2d8c5f7b13';
 const WORKER_ACTOR = { kind: 'system', id: 'credential-lease-workflow' } as const;
 
 export interface CredentialLeaseDependencies {
-  store: () => EventStore;
+  store: () => EventStore | Promise<EventStore>;
   vault: () => CredentialVault;
   /** The key the API signs lease requests with (the JIT command key). */
   commandKey: () => Buffer;
@@ -115,7 +115,7 @@ export function createCredentialLeaseActivities(
       if (!(Date.parse(request.expiresAt) > Date.now())) {
         throw new DomainError('unprocessable', 'credential-lease-expired', 'The lease has already ended');
       }
-      const source = await upstreamSourceOf(deps.store(), deps.vault(), request);
+      const source = await upstreamSourceOf(await deps.store(), deps.vault(), request);
       const minted = await deps.minter.mint(source);
       try {
         const tokenFingerprint = await store.put(workspaceId, leaseId, {
@@ -149,7 +149,7 @@ export function createCredentialLeaseActivities(
 
     recordLeaseOutcome: failing(async (outcome: LeaseOutcome) => {
       const { workspaceId, leaseId, reason, attempts, stepKey } = outcome;
-      const store = deps.store();
+      const store = await deps.store();
       const now = new Date().toISOString();
       const envelope = (type: string, data: unknown) => ({
         id: uuidv5(stepKey, LEASE_EVENT_NAMESPACE),

@@ -20,6 +20,7 @@ import {
 } from '../sqlite/sqlite-event-row';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
 import { waitForHead } from '../subscription/wait-for-head';
+import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { eventTupleOf, selectEventSql } from './postgres-event-row';
 import { PostgresEventWriter } from './postgres-event-writer';
 import { PostgresHeadListener } from './postgres-head-listener';
@@ -91,6 +92,11 @@ export class PostgresEventStore implements EventStore {
   /** The read pool, for tables kept next to the log (checkpoints, persisted projections). */
   get pool(): Pool {
     return this.readers;
+  }
+
+  /** Consumers' checkpoints (the Kafka relay's) in the log's schema, shared by every node. */
+  checkpointStore(): PostgresCheckpointStore {
+    return new PostgresCheckpointStore(this.readers, this.tables);
   }
 
   /** Resolves once the LISTEN connection is up, so appends by other processes wake subscribers. */
