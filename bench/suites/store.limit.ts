@@ -8,8 +8,7 @@ import { EVENTS_SCHEMA_SQL, GENESIS_HASH, type NewEvent } from '@mandate/event-s
  * and the audit suite measure Mandate against these, in the same run.
  */
 
-const EVENTS_IN_ORDER = 'SELECT * FROM events ORDER BY global_position';
-/** A raw row of EVENTS_IN_ORDER: the columns in table order (libs/event-store/src/sqlite/sqlite-schema.ts). */
+/** A raw row of the events table: the columns in table order (libs/event-store/src/sqlite/sqlite-schema.ts). */
 type Row = [
   number,
   string,
@@ -145,13 +144,17 @@ function* pagesOf(db: Database.Database, pageSize = 1_000): Generator<Row[]> {
   }
 }
 
-/** Every row of an events file in position order, its `data` parsed. Returns the number of rows. */
-export function rawReadAll(path: string): number {
+/**
+ * Every row of an events file in position order, its `data` parsed unless `parseData` is false (a
+ * replay parses only the events its projection reads). Returns the number of rows.
+ */
+export function rawReadAll(path: string, parseData = true): number {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     let read = 0;
     for (const rows of pagesOf(db)) {
-      for (const row of rows) if (JSON.parse(row[13]) === null) throw new Error('an event without data');
+      if (parseData)
+        for (const row of rows) if (JSON.parse(row[13]) === null) throw new Error('an event without data');
       read += rows.length;
     }
     return read;
@@ -160,19 +163,26 @@ export function rawReadAll(path: string): number {
   }
 }
 
-/** Every row's row object, serialised as a JSON line: the floor of an export. Returns the rows. */
-export function* rawJsonLines(path: string, perChunk = 1_000): Generator<string> {
+/**
+ * The floor of a workspace's export: every row read in position order, the workspace's own rows
+ * serialised as JSON lines (the others left out, as an export shows them only by hash), in chunks
+ * of 64 KiB as the export writes them.
+ */
+export function* rawJsonLines(path: string, workspaceId: string, chunkSize = 64 * 1024): Generator<string> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    let lines: string[] = [];
-    for (const row of db.prepare(EVENTS_IN_ORDER).iterate() as IterableIterator<{ data: string }>) {
-      lines.push(JSON.stringify({ ...row, data: JSON.parse(row.data) as unknown }));
-      if (lines.length === perChunk) {
-        yield `${lines.join('\n')}\n`;
-        lines = [];
+    let chunk = '';
+    for (const rows of pagesOf(db)) {
+      for (const row of rows) {
+        if (row[8] !== workspaceId) continue;
+        chunk += `${JSON.stringify(row)}\n`;
+        if (chunk.length >= chunkSize) {
+          yield chunk;
+          chunk = '';
+        }
       }
     }
-    if (lines.length > 0) yield `${lines.join('\n')}\n`;
+    yield chunk;
   } finally {
     db.close();
   }
