@@ -21,6 +21,7 @@ import { killSwitchToAllDenied } from './check.kill-switch';
 import { load, type Measured, startApi, startBareFastify, throughputOf } from './check.stack';
 import { attachBundles, BUNDLES, interleaved } from './check.bundles';
 import { OVERLAYS, overlaysLog, verifyOverlaid, withInvoker } from './check.overlays';
+import { authzenBesideBatch } from './check.authzen';
 
 async function rebuild(path: string, snapshotPath?: string) {
   const store = openStore(path);
@@ -161,6 +162,7 @@ export const checkSuite = defineSuite({
     const singles: Measured[] = [];
     const singlePairs: Paired[] = [];
     const batchPairs: Paired[] = [];
+    let authzen: Awaited<ReturnType<typeof authzenBesideBatch>> = {};
     try {
       await load(`${api.url}/v1/check`, warmup, single);
       await load(`${api.url}/v1/check/batch`, warmup, batch);
@@ -192,6 +194,7 @@ export const checkSuite = defineSuite({
             describePair('batch', batchPairs[i], 'checks/s'),
         );
       }
+      authzen = await authzenBesideBatch(api, mix, { runs: context.runs, seconds, warmup, log: context.log });
     } finally {
       await api.close();
       await bare.close();
@@ -234,6 +237,7 @@ export const checkSuite = defineSuite({
         operation: 'check',
         ratioTarget: null,
       }),
+      ...authzen,
       rebuild_events_per_s: metric(median(rebuilds), 'events/s', 250_000, 'higher'),
       rebuild_events_per_cpu_s: metric(median(rebuildsCpu), 'events/s', null, 'higher'),
       [context.quick ? 'restart_to_ready_s_20k_events' : 'restart_to_ready_s_1m_events']: metric(

@@ -1,0 +1,105 @@
+import type { PermissionQuery } from '@mandate/domain';
+import { median, metric, type Metric } from '../harness';
+import { inTurns, type Paired } from '../limit-baseline';
+import { WS } from './check.fixtures';
+import { load, throughputOf } from './check.stack';
+
+/** Evaluations per request, as many as the checks of the batch figure it is compared with. */
+const PER_REQUEST = 100;
+
+/** A check of the mix as the AuthZEN evaluation asking the same thing, every entity in the item. */
+const evaluationOf = (query: PermissionQuery) => ({
+  subject: {
+    type: 'agent',
+    id: `${WS}/${query.channelId}`,
+    ...(query.invokedBy === undefined ? {} : { properties: { invokedBy: query.invokedBy } }),
+  },
+  action: { name: `${query.connector}:${query.action}` },
+  resource: { type: query.connector, id: query.resource },
+});
+
+interface Answers {
+  results: { allowed: boolean; provenance: unknown }[];
+  evaluations: { decision: boolean; context: { provenance: unknown } }[];
+}
+
+/** Before measuring: the AuthZEN answers are the batch's, item by item, or the figure means nothing. */
+async function verifySameAnswers(
+  url: string,
+  headers: Record<string, string>,
+  checks: object,
+  evaluations: object,
+) {
+  const post = async (path: string, body: object) =>
+    (
+      await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
+    ).json() as Promise<Answers>;
+  const { results } = await post('/v1/check/batch', checks);
+  const answers = (await post('/access/v1/evaluations', evaluations)).evaluations;
+  const differs = results.findIndex(
+    (result, index) =>
+      answers[index]?.decision !== result.allowed ||
+      JSON.stringify(answers[index].context.provenance) !== JSON.stringify(result.provenance),
+  );
+  if (answers.length !== results.length || differs >= 0) {
+    throw new Error(`AuthZEN evaluations differ from /v1/check/batch at item ${differs}`);
+  }
+}
+
+/**
+ * `POST /access/v1/evaluations` with 100 evaluations against `/v1/check/batch` with the same 100
+ * checks, in turns on the same API: AuthZEN is the same evaluator behind another request shape,
+ * so the target is its rate within 10% of the batch's (`authzen_vs_batch_ratio` ≥ 0.9).
+ */
+export async function authzenBesideBatch(
+  api: { url: string; headers: Record<string, string> },
+  mix: PermissionQuery[],
+  options: { runs: number; seconds: number; warmup: number; log: (message: string) => void },
+): Promise<Record<string, Metric>> {
+  const queries = mix.slice(0, PER_REQUEST);
+  const checks = { checks: queries.map((query) => ({ workspaceId: WS, ...query })) };
+  const evaluations = { evaluations: queries.map(evaluationOf) };
+  await verifySameAnswers(api.url, api.headers, checks, evaluations);
+  const request = (body: object) => ({ method: 'POST', headers: api.headers, body: JSON.stringify(body) });
+  await load(`${api.url}/access/v1/evaluations`, options.warmup, request(evaluations));
+  const pairs: Paired[] = [];
+  for (let i = 0; i < options.runs; i++) {
+    pairs.push(
+      await inTurns(
+        i,
+        async () =>
+          throughputOf(
+            await load(`${api.url}/access/v1/evaluations`, options.seconds, request(evaluations)),
+            PER_REQUEST,
+          ),
+        async () =>
+          throughputOf(
+            await load(`${api.url}/v1/check/batch`, options.seconds, request(checks)),
+            PER_REQUEST,
+          ),
+      ),
+    );
+    const { mandate, limit } = pairs[i];
+    options.log(
+      `run ${i + 1}: AuthZEN ${Math.round(mandate.perSecond)} evaluations/s, batch ${Math.round(limit.perSecond)} checks/s (${(mandate.perSecond / limit.perSecond).toFixed(2)}x)`,
+    );
+  }
+  const authzen = median(pairs.map(({ mandate }) => mandate.perSecond));
+  const batch = median(pairs.map(({ limit }) => limit.perSecond));
+  return {
+    authzen_evaluations_per_s: metric(authzen, 'evaluations/s', null, 'higher'),
+    authzen_beside_batch_checks_per_s: metric(batch, 'checks/s', null, 'higher'),
+    authzen_vs_batch_ratio: metric(
+      median(pairs.map(({ mandate, limit }) => mandate.perSecond / limit.perSecond)),
+      'x',
+      0.9,
+      'higher',
+    ),
+    authzen_cpu_us_per_evaluation: metric(
+      median(pairs.map(({ mandate }) => mandate.cpuUsPerOperation)),
+      'µs',
+      null,
+      'lower',
+    ),
+  };
+}
