@@ -41,8 +41,14 @@ async function main(): Promise<void> {
   onShutdown(async () => infra?.stop());
   if (needsInfra(args)) {
     const started = Date.now();
-    infra = await provideLocalInfra({ temporal: {}, kafka: {}, openbao: true, log });
-    const shown = { ...infra.env, ...(infra.env.VAULT_TOKEN ? { VAULT_TOKEN: '(set)' } : {}) };
+    infra = await provideLocalInfra({ temporal: {}, kafka: {}, openbao: true, postgres: true, log });
+    const shown = {
+      ...infra.env,
+      ...(infra.env.VAULT_TOKEN ? { VAULT_TOKEN: '(set)' } : {}),
+      ...(infra.env.DATABASE_URL
+        ? { DATABASE_URL: infra.env.DATABASE_URL.replace(/:[^:@/]+@/, ':***@') }
+        : {}),
+    };
     log(`infra ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(shown)}`);
   }
   const jest = spawn(process.execPath, [jestBin, ...args], {

@@ -65,13 +65,15 @@ program
   .description('start Temporal and Kafka in the foreground and print their addresses until Ctrl-C')
   .option('--ephemeral', 'in-memory Temporal, throwaway Kafka data, free ports (as tests use)')
   .option('--no-kafka', 'start Temporal only')
-  .action(async (options: { ephemeral?: boolean; kafka: boolean }) => {
+  .option('--postgres', 'also a throw-away PostgreSQL server (DATABASE_URL), as the Postgres tests use')
+  .action(async (options: { ephemeral?: boolean; kafka: boolean; postgres?: boolean }) => {
     const persistent = !options.ephemeral;
     const infra = await provideLocalInfra({
       temporal: persistent
         ? { dbFile: devTemporalDbFile(loadConfig().DATA_DIR), port: 7233, uiPort: 8233 }
         : {},
       kafka: options.kafka && (persistent ? { persistent, port: 9092, controllerPort: 9093 } : {}),
+      postgres: options.postgres,
       log,
     });
     onShutdown(async () => {

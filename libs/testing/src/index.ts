@@ -5,3 +5,4 @@ export * from './static-role-resolver';
 export * from './temporal-namespace';
 export * from './test-certificate-authority';
 export * from './github-stand-in';
+export * from './postgres-test-schema';
