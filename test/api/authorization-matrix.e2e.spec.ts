@@ -37,7 +37,7 @@ function judge(outcome: Outcome, key: string, response: LightMyRequestResponse):
       ? undefined
       : `refused ${status} ${codeOf(response)}`;
   }
-  if (status < 300 && key === 'POST /v1/check/batch' && onlyUnknown(response)) return undefined;
+  if (status < 300 && ANSWERED_AS_UNKNOWN.has(key) && onlyUnknown(response)) return undefined;
   if (status < 300) return `ADMITTED ${status}`;
   if (outcome === 'hidden')
     return looksUnknown(response) ? undefined : `${status} ${codeOf(response)} (reveals the target)`;
@@ -51,12 +51,28 @@ function judge(outcome: Outcome, key: string, response: LightMyRequestResponse):
 const looksUnknown = (response: LightMyRequestResponse): boolean =>
   response.statusCode === 404 || (response.statusCode === 422 && codeOf(response) === 'unknown-channel');
 
+/** Routes that answer a workspace the caller may not ask about as an unknown one: a denial. */
+const ANSWERED_AS_UNKNOWN = new Set([
+  'POST /v1/check/batch',
+  'POST /access/v1/evaluation',
+  'POST /access/v1/evaluations',
+]);
+
+interface Answered {
+  allowed?: boolean;
+  decision?: boolean;
+  provenance?: { rule: string };
+  context?: { provenance?: { rule: string } };
+}
+
 /** A batch refuses per item: an item about a workspace the caller may not ask about is unknown. */
 function onlyUnknown(response: LightMyRequestResponse): boolean {
-  const { results } = response.json<{ results: { allowed: boolean; provenance: { rule: string } }[] }>();
-  return results.every(
-    (result) => !result.allowed && ['unknown-workspace', 'unknown-channel'].includes(result.provenance.rule),
-  );
+  const body = response.json<Answered & { results?: Answered[]; evaluations?: Answered[] }>();
+  const answers = body.results ?? body.evaluations ?? [body];
+  return answers.every((answer) => {
+    const rule = (answer.provenance ?? answer.context?.provenance)?.rule ?? '';
+    return !(answer.allowed ?? answer.decision) && ['unknown-workspace', 'unknown-channel'].includes(rule);
+  });
 }
 
 const codeOf = (response: LightMyRequestResponse): string => {
