@@ -175,7 +175,10 @@ export function limitMetrics(pairs: Paired[], options: LimitMetricOptions): Reco
 export const cpuMetric = (runs: Throughput[]): Metric =>
   metric(median(runs.map((run) => run.cpuUsPerOperation)), 'µs', null, 'lower');
 
+const rate = (perSecond: number) =>
+  perSecond >= 100 ? Math.round(perSecond).toLocaleString('en') : perSecond.toFixed(1);
+
 /** A round's pair as a log line: `name 123,456 vs limit 234,567 events/s (0.53), 3.1 vs 1.2 µs CPU/op`. */
 export const describePair = (name: string, { mandate, limit }: Paired, unit: string): string =>
-  `${name} ${Math.round(mandate.perSecond).toLocaleString('en')} vs limit ${Math.round(limit.perSecond).toLocaleString('en')} ${unit} ` +
+  `${name} ${rate(mandate.perSecond)} vs limit ${rate(limit.perSecond)} ${unit} ` +
   `(${(mandate.perSecond / limit.perSecond).toFixed(2)}), ${mandate.cpuUsPerOperation.toFixed(1)} vs ${limit.cpuUsPerOperation.toFixed(1)} µs CPU/op`;
