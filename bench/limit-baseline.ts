@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { median, metric, type Metric } from './harness';
 
 /**
@@ -17,24 +16,6 @@ export const ownCpu: CpuClock = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
 };
-
-/** Linux reports a process's times in clock ticks; USER_HZ is 100 on every architecture Node runs on. */
-const MICROSECONDS_PER_TICK = 10_000;
-
-/** CPU time of another process (a server under test), read from /proc: 10 ms resolution. */
-export function cpuOfProcess(pid: number): CpuClock {
-  return () => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * MICROSECONDS_PER_TICK;
-  };
-}
-
-/** Several processes' CPU time added up (API and worker in one process, the engine in another). */
-export const cpuOfAll =
-  (...clocks: CpuClock[]): CpuClock =>
-  () =>
-    clocks.reduce((sum, clock) => sum + clock(), 0);
 
 export interface Throughput {
   operations: number;
