@@ -21,7 +21,7 @@ const SOURCE_OF: Record<string, string> = {
   workspaceId: 'subject.id',
   channelId: 'subject.id',
   invokedBy: 'subject.properties.invokedBy',
-  connector: 'action.name',
+  connector: 'resource.type',
   action: 'action.name',
   resource: 'resource.id',
   at: 'context.at',

@@ -104,6 +104,14 @@ describe('AuthZEN request → PermissionQuery (pure mapping)', () => {
       ]);
     });
 
+    it('given an empty resource.type (the connector), when mapped, then it is refused at resource.type', () => {
+      const refusal = refusalOf(
+        toCheckRequest(evaluation({ action: { name: 'write' }, resource: { type: '', id: 'acme/api' } })),
+      );
+
+      expect(refusal.errors.map((error) => error.path)).toEqual(['body.resource.type']);
+    });
+
     it('given a resource outside the connector syntax, when mapped, then it passes through unchanged for the evaluator to deny as malformed-resource', () => {
       const mapped = toCheckRequest(evaluation({ resource: { type: 'github', id: 'acme/../x' } }));
 
