@@ -7,9 +7,12 @@ import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
 import {
   auditFiles,
+  type AuditFiles,
   loadCheckpointSigningKey,
   SignedCheckpointStore,
+  isAppEventStore,
   SqliteStoredEvents,
+  type StoredEventSource,
   verifyEventLog,
   type ChainVerification,
   type EventStore,
@@ -108,19 +111,19 @@ export class AuditLogService {
   }
 
   private async runVerification(): Promise<AuditVerifyReport> {
-    const files = this.files();
+    const { files, source, head: headOf, close } = this.storedLog();
     const checkpoints = SignedCheckpointStore.readAll(files.checkpoints);
     const publicKey = existsSync(files.signingKey)
       ? createPublicKey(readFileSync(files.signingKey))
       : undefined;
-    const log = new SqliteStoredEvents(files.events);
     const started = performance.now();
     try {
-      const head = log.head()?.position ?? 0;
-      const result = await verifyEventLog(
-        { readStored: (from) => yielding(log.readStored(from), VERIFY_SLICE) },
-        { to: head, checkpoints: publicKey ? checkpoints : [], publicKey },
-      );
+      const head = await headOf();
+      const result = await verifyEventLog(source, {
+        to: head,
+        checkpoints: publicKey ? checkpoints : [],
+        publicKey,
+      });
       const latest = checkpoints.at(-1) ?? null;
       return {
         ok: result.ok,
@@ -135,8 +138,37 @@ export class AuditLogService {
         durationMs: Math.round(performance.now() - started),
       };
     } finally {
-      log.close();
+      close();
     }
+  }
+
+  /**
+   * The log as stored: a networked store (PostgreSQL, EventStoreDB) through the store itself, the
+   * SQLite file through a read-only connection of its own (a long read must not hold the writer's).
+   */
+  private storedLog(): {
+    files: AuditFiles;
+    source: StoredEventSource;
+    head(): Promise<number>;
+    close(): void;
+  } {
+    const store = this.store;
+    if (this.config.EVENT_STORE !== 'sqlite' && isAppEventStore(store)) {
+      return {
+        files: auditFiles(this.config),
+        source: store,
+        head: () => store.headPosition(),
+        close: () => {},
+      };
+    }
+    const files = this.files();
+    const log = new SqliteStoredEvents(files.events);
+    return {
+      files,
+      source: { readStored: (from) => yielding(log.readStored(from), VERIFY_SLICE) },
+      head: async () => log.head()?.position ?? 0,
+      close: () => log.close(),
+    };
   }
 
   /** A boundary given as a position, or an instant resolved to the first position recorded at or after it. */
@@ -158,7 +190,7 @@ export class AuditLogService {
       throw new DomainError(
         'unprocessable',
         'audit-log-unavailable',
-        'The API reads the log file directly for verification and exports; use the CLI against EventStoreDB.',
+        'Exports read the SQLite log file; on PostgreSQL or EventStoreDB the API verifies the log but does not export it.',
       );
     }
     return files;

@@ -12,8 +12,10 @@ import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { EVENT_STORE } from './event-store.tokens';
 
 /**
- * Signs the chain head every CHECKPOINT_EVERY_EVENTS events, following the log. The API process
- * runs it because it owns the embedded store; the signing key is loaded (or, outside production,
+ * Signs the chain head every CHECKPOINT_EVERY_EVENTS events, following the log, into the
+ * checkpoints file under DATA_DIR: apart from the log whatever the store, so someone able to
+ * rewrite the database cannot rewrite the signatures with it (on several API nodes, each keeps a
+ * file of its own, signed with the one key). The signing key is loaded (or, outside production,
  * generated with a warning) at start so a missing key fails the boot, not the first checkpoint.
  */
 @Injectable()
@@ -29,7 +31,6 @@ export class CheckpointerService implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.EVENT_STORE !== 'sqlite') return;
     const files = auditFiles(this.config);
     const key = loadCheckpointSigningKey({
       path: this.config.CHECKPOINT_SIGNING_KEY_PATH,
