@@ -235,7 +235,7 @@ export const checkSuite = defineSuite({
         prefix: 'http_batch',
         unit: 'checks/s',
         operation: 'check',
-        ratioTarget: null,
+        ratioTarget: 0.2,
       }),
       ...authzen,
       rebuild_events_per_s: metric(median(rebuilds), 'events/s', 250_000, 'higher'),
