@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../harness';
 import { auditSuite } from './audit.suite';
 import { checkSuite } from './check.suite';
+import { clientSuite } from './client.suite';
 import { consoleSuite } from './console.suite';
 import { credentialsSuite } from './credentials.suite';
 import { gatewaySuite } from './gateway.suite';
@@ -24,4 +25,5 @@ export const suites: Record<string, BenchSuite> = {
   gateway: gatewaySuite,
   console: consoleSuite,
   peers: peersSuite,
+  client: clientSuite,
 };

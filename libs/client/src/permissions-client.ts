@@ -147,7 +147,9 @@ export class PermissionsClient {
   }
 
   private applyChange(change: PermissionChange): void {
-    this.cache.apply(change);
+    // An expiry told by the server's clock is not in the log: it forgets whatever the position.
+    if (change.kind === 'grant-ended' && change.cause === 'expiresAt') this.cache.expire(change);
+    else this.cache.apply(change);
     if (change.kind === 'grant-started' || change.kind === 'grant-extended') this.timeExpiry(change);
     else if (change.kind === 'grant-ended') {
       clearTimeout(this.expiries.get(change.grantId));
