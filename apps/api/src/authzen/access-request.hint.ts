@@ -66,13 +66,28 @@ const templateOf = (policy: ApprovalPolicy, connector: string, action: string): 
   return overrides.some((override) => override.action === undefined) ? connector : 'default';
 };
 
+const MAX_ROUTES = 1024;
+
+type RuleHint = Pick<AccessRequestHint, 'template' | 'approval'>;
+
+/** A workspace's approval policy as of one projection position, and its rules resolved so far. */
+interface PolicyAt {
+  position: number;
+  loading: Promise<ApprovalPolicy>;
+  policy?: ApprovalPolicy;
+  /** `<connector>\0<action>` → the rule that applies, resolved once for every denial that needs it. */
+  rules: Map<string, RuleHint>;
+}
+
 /**
  * Builds the hint for a current denial. The approval policy (its own stream) is read once per
  * workspace and projection position: a policy written since is picked up as soon as the answer's
- * position moves past it, so the hint is never older than the decision it comes with.
+ * position moves past it, so the hint is never older than the decision it comes with. Once read,
+ * hints are built synchronously, each (connector, action) rule resolved once.
  */
 export class AccessRequestHints {
-  private readonly policies = new Map<string, { position: number; policy: Promise<ApprovalPolicy> }>();
+  private readonly policies = new Map<string, PolicyAt>();
+  private readonly routes = new Map<string, Pick<AccessRequestHint, 'endpoint' | 'status'>>();
 
   constructor(
     private readonly store: EventStore,
@@ -85,7 +100,7 @@ export class AccessRequestHints {
     decision: Decision,
     baseUrl: string,
     nowMs: number,
-  ): Promise<AccessRequestHint | undefined> | undefined {
+  ): AccessRequestHint | undefined | Promise<AccessRequestHint | undefined> {
     if (decision.allowed || check.at !== undefined) return undefined;
     const reason = liftable(decision);
     if (reason === undefined) return undefined;
@@ -103,43 +118,78 @@ export class AccessRequestHints {
       if (isDomainError(error)) return undefined;
       throw error;
     }
-    const route = `${baseUrl}/v1/workspaces/${check.workspaceId}`;
-    return this.policyOf(check.workspaceId).then((policy) => {
-      const { resolved, reasonRequired } = resolveRequestPolicy(policy, check.connector, [check.action]);
-      return {
-        requestable: true,
-        endpoint: `${route}/access-requests`,
-        template: templateOf(policy, check.connector, check.action),
-        reason,
-        approval: {
-          approvers: resolved.approvers,
-          quorum: resolved.quorum,
-          maxDurationSeconds: resolved.maxDurationSeconds,
-          approvalTimeoutSeconds: resolved.approvalTimeoutSeconds,
-          autoApproveUpToSeconds: resolved.autoApproveUpToSeconds,
-          reasonRequired,
-        },
-        request,
-        status: {
-          request: `${route}/access-requests/{requestId}`,
-          updates: `${route}/access-request-updates`,
-        },
-      };
+    const { endpoint, status } = this.routesOf(baseUrl, check.workspaceId);
+    const hint = ({ template, approval }: RuleHint): AccessRequestHint => ({
+      requestable: true,
+      endpoint,
+      template,
+      reason,
+      approval,
+      request,
+      status,
     });
+    const policy = this.policyAt(check.workspaceId);
+    if (policy.policy !== undefined)
+      return hint(ruleOf(policy, policy.policy, check.connector, check.action));
+    return policy.loading.then((loaded) => hint(ruleOf(policy, loaded, check.connector, check.action)));
   }
 
-  private policyOf(workspaceId: string): Promise<ApprovalPolicy> {
+  /** The workspace's request routes, built once per base URL (a hint is answered by the thousand). */
+  private routesOf(baseUrl: string, workspaceId: string): Pick<AccessRequestHint, 'endpoint' | 'status'> {
+    const key = `${baseUrl}\u0000${workspaceId}`;
+    let routes = this.routes.get(key);
+    if (routes === undefined) {
+      const route = `${baseUrl}/v1/workspaces/${workspaceId}`;
+      routes = Object.freeze({
+        endpoint: `${route}/access-requests`,
+        status: Object.freeze({
+          request: `${route}/access-requests/{requestId}`,
+          updates: `${route}/access-request-updates`,
+        }),
+      });
+      // Base URLs come from Host headers when API_PUBLIC_URL is unset: bounded, not kept forever.
+      if (this.routes.size >= MAX_ROUTES) this.routes.clear();
+      this.routes.set(key, routes);
+    }
+    return routes;
+  }
+
+  private policyAt(workspaceId: string): PolicyAt {
     const position = this.projection.position;
     const cached = this.policies.get(workspaceId);
-    if (cached !== undefined && cached.position === position) return cached.policy;
-    const policy = this.store
+    if (cached !== undefined && cached.position === position) return cached;
+    const loading = this.store
       .readStream(approvalPolicyStreamId(workspaceId))
       .then((history) => foldHistory(approvalPolicyDecider, history).policy);
-    // A failed read is not remembered: the next denial reads again.
-    policy.catch(() => {
-      if (this.policies.get(workspaceId)?.policy === policy) this.policies.delete(workspaceId);
-    });
-    this.policies.set(workspaceId, { position, policy });
-    return policy;
+    const entry: PolicyAt = { position, loading, rules: new Map() };
+    loading.then(
+      (policy) => void (entry.policy = policy),
+      // A failed read is not remembered: the next denial reads again.
+      () => {
+        if (this.policies.get(workspaceId) === entry) this.policies.delete(workspaceId);
+      },
+    );
+    this.policies.set(workspaceId, entry);
+    return entry;
   }
+}
+
+function ruleOf(entry: PolicyAt, policy: ApprovalPolicy, connector: string, action: string): RuleHint {
+  const key = `${connector}\u0000${action}`;
+  const known = entry.rules.get(key);
+  if (known !== undefined) return known;
+  const { resolved, reasonRequired } = resolveRequestPolicy(policy, connector, [action]);
+  const rule: RuleHint = {
+    template: templateOf(policy, connector, action),
+    approval: {
+      approvers: resolved.approvers,
+      quorum: resolved.quorum,
+      maxDurationSeconds: resolved.maxDurationSeconds,
+      approvalTimeoutSeconds: resolved.approvalTimeoutSeconds,
+      autoApproveUpToSeconds: resolved.autoApproveUpToSeconds,
+      reasonRequired,
+    },
+  };
+  entry.rules.set(key, rule);
+  return rule;
 }

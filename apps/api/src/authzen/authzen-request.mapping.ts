@@ -62,16 +62,17 @@ export function toCheckRequest(evaluation: AuthzenEvaluation, path = 'body'): Ma
     }
   }
   const slash = subject.id.indexOf('/');
-  const candidate = {
+  const candidate: Record<string, unknown> = {
     workspaceId: slash < 0 ? subject.id : subject.id.slice(0, slash),
     channelId: slash < 0 ? '' : subject.id.slice(slash + 1),
     connector: resource.type,
     action: actionName,
     resource: resource.id,
-    invokedBy: subject.properties?.invokedBy,
-    at: context?.at,
-    minPosition: context?.minPosition,
   };
+  const invokedBy = subject.properties?.invokedBy;
+  if (invokedBy !== undefined) candidate.invokedBy = invokedBy;
+  if (context?.at !== undefined) candidate.at = context.at;
+  if (context?.minPosition !== undefined) candidate.minPosition = context.minPosition;
   const parsed = checkRequestSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, check: parsed.data };
   const errors = zodIssues(parsed.error).map((issue) => {

@@ -123,11 +123,10 @@ export class AuthzenEvaluator {
     };
     if (answer.allowed || check.at !== undefined) return decided;
     const hint = this.hints.hintFor(check, answer, baseUrl, this.clock.now().getTime());
-    if (hint === undefined) return decided;
-    return hint.then((accessRequest) =>
+    const withHint = (accessRequest: AccessRequestHint | undefined): AuthzenDecision =>
       accessRequest === undefined
         ? decided
-        : { ...decided, context: { ...decided.context, access_request: accessRequest } },
-    );
+        : { ...decided, context: { ...decided.context, access_request: accessRequest } };
+    return hint instanceof Promise ? hint.then(withHint) : withHint(hint);
   }
 }
