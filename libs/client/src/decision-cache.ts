@@ -10,7 +10,6 @@ export interface DecisionQuery {
 }
 
 interface Entry<A> {
-  connector: string;
   answer: A;
   /** The log position the answer was computed at: it reflects every change up to it. */
   position: number;
@@ -18,7 +17,10 @@ interface Entry<A> {
   validUntilMs: number;
 }
 
-const SEP = '\u0000';
+/** action → resource → invoker ('' for none) → entry: lookups hash the query's own strings, never a built key. */
+type Answers<A> = Map<string, Map<string, Map<string, Entry<A>>>>;
+/** channel → connector → answers, so a change forgets a channel or a connector without a scan of the rest. */
+type Channels<A> = Map<string, Map<string, Answers<A>>>;
 
 /**
  * The decisions of one workspace, kept correct by positions. The watch stream tells every change
@@ -29,7 +31,7 @@ const SEP = '\u0000';
  * with each call, timers and I/O live in PermissionsClient.
  */
 export class DecisionCache<A> {
-  private readonly channels = new Map<string, Map<string, Entry<A>>>();
+  private readonly channels: Channels<A> = new Map();
   private size = 0;
   private heardPosition = 0;
   private isLive = false;
@@ -51,13 +53,16 @@ export class DecisionCache<A> {
   /** The cached answer, or undefined when the network must be asked. */
   get(query: DecisionQuery, nowMs: number, minPosition?: number): A | undefined {
     if (!this.isLive || (minPosition !== undefined && minPosition > this.heardPosition)) return undefined;
-    const inChannel = this.channels.get(query.channelId);
-    if (inChannel === undefined) return undefined;
-    const key = keyOf(query);
-    const entry = inChannel.get(key);
+    const byInvoker = this.channels
+      .get(query.channelId)
+      ?.get(query.connector)
+      ?.get(query.action)
+      ?.get(query.resource);
+    const invoker = query.invokedBy ?? '';
+    const entry = byInvoker?.get(invoker);
     if (entry === undefined) return undefined;
     if (nowMs < entry.validUntilMs) return entry.answer;
-    inChannel.delete(key);
+    byInvoker?.delete(invoker);
     this.size--;
     return undefined;
   }
@@ -66,11 +71,11 @@ export class DecisionCache<A> {
   put(query: DecisionQuery, answer: A, position: number, validUntilMs = Infinity): boolean {
     if (!this.isLive || position < this.heardPosition) return false;
     if (this.size >= this.maxEntries) this.clear();
-    let inChannel = this.channels.get(query.channelId);
-    if (inChannel === undefined) this.channels.set(query.channelId, (inChannel = new Map()));
-    const key = keyOf(query);
-    if (!inChannel.has(key)) this.size++;
-    inChannel.set(key, { connector: query.connector, answer, position, validUntilMs });
+    const byConnector = child(this.channels, query.channelId);
+    const byInvoker = child(child(child(byConnector, query.connector), query.action), query.resource);
+    const invoker = query.invokedBy ?? '';
+    if (!byInvoker.has(invoker)) this.size++;
+    byInvoker.set(invoker, { answer, position, validUntilMs });
     return true;
   }
 
@@ -123,15 +128,28 @@ export class DecisionCache<A> {
     this.size = 0;
   }
 
-  private forget(inChannel: Map<string, Entry<A>>, position: number, connector?: string): void {
-    for (const [key, entry] of inChannel) {
-      if (entry.position >= position) continue;
-      if (connector !== undefined && entry.connector !== connector) continue;
-      inChannel.delete(key);
-      this.size--;
+  private forget(inChannel: Map<string, Answers<A>>, position: number, connector?: string): void {
+    for (const [name, byAction] of inChannel) {
+      if (connector !== undefined && name !== connector) continue;
+      for (const [action, byResource] of byAction) {
+        for (const [resource, byInvoker] of byResource) {
+          for (const [invoker, entry] of byInvoker) {
+            if (entry.position >= position) continue;
+            byInvoker.delete(invoker);
+            this.size--;
+          }
+          // Emptied levels go too: memory follows the answers kept, not the queries ever asked.
+          if (byInvoker.size === 0) byResource.delete(resource);
+        }
+        if (byResource.size === 0) byAction.delete(action);
+      }
+      if (byAction.size === 0) inChannel.delete(name);
     }
   }
 }
 
-const keyOf = (query: DecisionQuery): string =>
-  query.connector + SEP + query.action + SEP + query.resource + SEP + (query.invokedBy ?? '');
+function child<V>(parent: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let found = parent.get(key);
+  if (found === undefined) parent.set(key, (found = new Map()));
+  return found;
+}
