@@ -224,11 +224,11 @@ export const auditSuite = defineSuite({
         ),
         ...limitMetrics(
           runs.map((run) => run.replay),
-          { ...events, prefix: 'replay', ratioTarget: null },
+          { ...events, prefix: 'replay', ratioTarget: 0.2 },
         ),
         ...limitMetrics(
           runs.map((run) => run.exported),
-          { ...events, prefix: 'export', ratioTarget: null },
+          { ...events, prefix: 'export', ratioTarget: 0.5 },
         ),
         export_peak_rss_mb: metric(
           med((run) => run.rss),
