@@ -1,6 +1,6 @@
 import { DecisionCache, type DecisionQuery } from './decision-cache';
 import type { GrantScope, PermissionChange } from './permission-change';
-import { WatchRefused, watchEvents } from './watch-stream';
+import { watchEvents } from './watch-stream';
 
 /** The answer of `POST /v1/check`, as the API gives it. */
 export interface CheckAnswer {
@@ -110,6 +110,7 @@ export class PermissionsClient {
 
   private async follow(): Promise<void> {
     while (!this.abort.signal.aborted) {
+      let planned = false;
       try {
         for await (const event of watchEvents({
           baseUrl: this.options.baseUrl,
@@ -120,6 +121,8 @@ export class PermissionsClient {
           fetch: this.options.fetch,
         })) {
           if (event.type === 'end') {
+            // The server's own end of a stream (its timeout, the token's expiry): connect again at once.
+            planned = event.reason === 'timeout' || event.reason === 'token-expired';
             if (event.reason === 'resume-too-old') {
               this.cache.reset(0);
               this.lastId = undefined;
@@ -138,11 +141,11 @@ export class PermissionsClient {
         // Refused (the token, the workspace) or unreachable: checks go to the network meanwhile;
         // whoever awaits `start` hears of it.
         for (const waiter of this.readyWaiters.splice(0)) waiter.reject(error);
-        if (!(error instanceof WatchRefused) && !(error instanceof TypeError)) throw error;
       }
       this.cache.lose();
       if (this.abort.signal.aborted) return;
-      await new Promise((resolve) => setTimeout(resolve, this.options.reconnectDelayMs ?? 1_000));
+      if (!planned)
+        await new Promise((resolve) => setTimeout(resolve, this.options.reconnectDelayMs ?? 1_000));
     }
   }
 
