@@ -22,13 +22,14 @@ import type { StoredEvent } from '../tamper/chain-verifier';
 import { chainAfter, logJsonEventsOf, type PreparedEvent, prepareEvent } from './eventstoredb-log-chain';
 import { EventStoreDbCheckpointStore } from './eventstoredb-checkpoint-store';
 import { EventStoreDbLogReader } from './eventstoredb-log-reader';
+import { EventStoreDbLogWatcher } from './eventstoredb-log-watcher';
 import { LogStreamIndex } from './eventstoredb-stream-index';
 import { positionOf, recordedEventOf, storedEventOf, type LogEventBody } from './log-event';
 
 /** The client calls the adapter makes; a fake stands in for a server in unit tests. */
 export type EventStoreDbClient = Pick<
   EventStoreDBClient,
-  'appendToStream' | 'readStream' | 'setStreamMetadata' | 'dispose'
+  'appendToStream' | 'readStream' | 'subscribeToStream' | 'setStreamMetadata' | 'dispose'
 >;
 
 export interface EventStoreDbEventStoreOptions {
@@ -36,7 +37,10 @@ export interface EventStoreDbEventStoreOptions {
   schemas: EventSchemaRegistry;
   /** The one stream holding the whole log (default `mandate-log`). */
   logStream?: string;
-  /** How often a caught-up subscription looks for events appended by other instances. */
+  /**
+   * A caught-up subscription is woken by the server's live subscription to the log stream; this
+   * slow poll is only a safety net for a push lost while that subscription restarts.
+   */
   pollIntervalMs?: number;
   /** Attempts at an append when other instances keep winning the race for the log's next revision. */
   maxAppendAttempts?: number;
@@ -70,6 +74,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly log: EventStoreDbLogReader;
   private readonly appended = new EventEmitter();
   private readonly streams = new LogStreamIndex();
+  private readonly watcher: EventStoreDbLogWatcher;
   /** Appends and index catch-ups run one at a time in this instance. */
   private exclusive: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -78,11 +83,14 @@ export class EventStoreDbEventStore implements EventStore {
     this.client = options.client;
     this.schemas = options.schemas;
     this.logStream = options.logStream ?? 'mandate-log';
-    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
     this.maxAppendAttempts = options.maxAppendAttempts ?? 50;
     this.ownsClient = options.ownsClient ?? false;
     this.log = new EventStoreDbLogReader(this.client, this.logStream);
     this.appended.setMaxListeners(0);
+    this.watcher = new EventStoreDbLogWatcher(this.client, this.logStream, this.appended, () =>
+      this.headPosition(),
+    );
   }
 
   append(streamId: string, events: NewEvent[], { expectedRevision }: AppendOptions): Promise<AppendResult> {
@@ -131,6 +139,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted || this.streams.head.position >= position) return Promise.resolve();
+    this.watcher.start();
     const reached = () =>
       this.closed ||
       this.headPosition().then(
@@ -143,6 +152,7 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.watcher.close();
     await this.exclusive.catch(() => undefined);
     this.appended.emit('appended', Number.MAX_SAFE_INTEGER);
     if (this.ownsClient) await this.client.dispose();

@@ -55,6 +55,28 @@ describe('EventStoreDB adapter: several instances on one log', () => {
     expect((await verifyEventLog(store)).firstBad).toMatchObject({ position: 7, problem: 'modified' });
   });
 
+  it('given a caught-up subscription on one instance and polling all but off, when another appends, then the server pushes the wake-up', async () => {
+    const server = new FakeEventStoreDbServer();
+    const options = { client: server.client(), schemas: testEventRegistry(), pollIntervalMs: 600_000 };
+    const [reader, writer] = [new EventStoreDbEventStore(options), open(server)];
+    const controller = new AbortController();
+    const received: number[] = [];
+    const consuming = (async () => {
+      for await (const event of reader.subscribe({ fromPosition: 1, signal: controller.signal })) {
+        received.push(event.globalPosition);
+        if (received.length === 2) controller.abort();
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    await writer.append('pushed', notes(2), { expectedRevision: 'no_stream' });
+    await consuming;
+
+    expect(received).toEqual([1, 2]);
+    await Promise.all([reader.close(), writer.close()]);
+    expect(server.liveSubscriptions).toBe(0);
+  }, 2_000);
+
   it('given a live subscription on one instance, when another appends, then it receives the events', async () => {
     const server = new FakeEventStoreDbServer();
     const [reader, writer] = [open(server), open(server)];

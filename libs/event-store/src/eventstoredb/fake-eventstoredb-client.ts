@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import {
   END,
   NO_STREAM,
@@ -23,13 +24,16 @@ interface StoredRecord {
 
 /**
  * An in-memory stand-in for an EventStoreDB server, for unit tests only: streams with
- * optimistic concurrency (WrongExpectedVersionError), forward/backward reads from a revision,
+ * optimistic concurrency (WrongExpectedVersionError), forward/backward reads from a revision, live
+ * subscriptions from a stream's end,
  * StreamNotFoundError for a missing stream, and a network-like pause on every call so that
  * concurrent clients really interleave. The real server runs the same contract suite in
  * test/event-store/eventstoredb.int.spec.ts.
  */
 export class FakeEventStoreDbServer {
   private readonly streams = new Map<string, StoredRecord[]>();
+  /** Live subscriptions by stream (from the stream's end: what the adapter asks for). */
+  private readonly subscribers = new Map<string, Set<EventEmitter>>();
   /** Stream metadata as set by clients (`$maxCount`…); the fake does not enforce it. */
   readonly metadata = new Map<string, Record<string, unknown>>();
   appendCalls = 0;
@@ -71,6 +75,13 @@ export class FakeEventStoreDbServer {
           });
         }
         this.streams.set(streamName, records);
+        const appended = records.slice(records.length - (Array.isArray(events) ? events.length : 1));
+        // Pushed after the append is acknowledged, as the server does: on a later turn.
+        setImmediate(() => {
+          for (const subscriber of this.subscribers.get(streamName) ?? []) {
+            for (const record of appended) subscriber.emit('data', { event: record });
+          }
+        });
         return { success: true, nextExpectedRevision: BigInt(records.length - 1) };
       }) as EventStoreDbClient['appendToStream'],
 
@@ -97,6 +108,19 @@ export class FakeEventStoreDbServer {
         })();
       }) as unknown as EventStoreDbClient['readStream'],
 
+      subscribeToStream: ((streamName: string, options: { fromRevision?: unknown } = {}) => {
+        if (options.fromRevision !== END) throw new Error('the fake subscribes from END only');
+        const subscription = Object.assign(new EventEmitter(), {
+          unsubscribe: async () => {
+            this.subscribers.get(streamName)?.delete(subscription);
+          },
+        });
+        const subscribers = this.subscribers.get(streamName) ?? new Set();
+        subscribers.add(subscription);
+        this.subscribers.set(streamName, subscribers);
+        return subscription;
+      }) as unknown as EventStoreDbClient['subscribeToStream'],
+
       setStreamMetadata: (async (streamName: string, metadata: Record<string, unknown>) => {
         await pause();
         this.metadata.set(streamName, metadata);
@@ -105,6 +129,11 @@ export class FakeEventStoreDbServer {
 
       dispose: async () => undefined,
     };
+  }
+
+  /** Subscriptions not yet unsubscribed, across streams. */
+  get liveSubscriptions(): number {
+    return [...this.subscribers.values()].reduce((count, set) => count + set.size, 0);
   }
 
   /** Rewrites a stored event in place, as an operator with disk access could. */
