@@ -1,9 +1,10 @@
 import type { AppConfig } from './config.schema';
+import { storeTransportProblems } from './store-transport.problems';
 
 /**
  * A configuration that cannot work where it is declared to run is refused at start, naming the
  * variable to change, rather than failing later on one node only:
- * - the networked stores need their address;
+ * - the networked stores need their address, and in production TLS to it;
  * - `MANDATE_NODES` above 1 declares several hosts: node-local files (the SQLite log, the
  *   embedded vault) would give each host a log or a vault of its own;
  * - production never generates a key: each one is mounted, the same file on every node that
@@ -20,7 +21,7 @@ function storeProblems(config: AppConfig): string[] {
   if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
     return ['EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb'];
   }
-  return [];
+  return storeTransportProblems(config);
 }
 
 function nodeProblems(config: AppConfig): string[] {

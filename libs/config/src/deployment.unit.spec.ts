@@ -123,3 +123,43 @@ describe('loadConfig: keys in production', () => {
     expect(problemsOf({ NODE_ENV: 'development' })).toEqual([]);
   });
 });
+
+describe('loadConfig: the store over the network in production', () => {
+  it('given production and a remote PostgreSQL without TLS, when loading, then it refuses naming DATABASE_URL; TLS or loopback is accepted', () => {
+    expect(problemsOf({ ...production, ...postgres })).toEqual([
+      expect.stringMatching(/^DATABASE_URL: plaintext to db\.internal is refused in production/),
+    ]);
+    expect(
+      problemsOf({ ...production, ...postgres, DATABASE_URL: `${postgres.DATABASE_URL}?sslmode=disable` }),
+    ).toEqual([expect.stringMatching(/^DATABASE_URL: /)]);
+    for (const sslmode of ['require', 'verify-ca', 'verify-full']) {
+      expect(
+        problemsOf({
+          ...production,
+          ...postgres,
+          DATABASE_URL: `${postgres.DATABASE_URL}?sslmode=${sslmode}`,
+        }),
+      ).toEqual([]);
+    }
+    expect(
+      problemsOf({ ...production, ...postgres, DATABASE_URL: 'postgres://mandate@127.0.0.1:5432/mandate' }),
+    ).toEqual([]);
+    expect(problemsOf(postgres)).toEqual([]);
+  });
+
+  it('given production and a remote EventStoreDB with tls=false, when loading, then it refuses naming EVENTSTORE_CONNECTION_STRING', () => {
+    const esdb = (connection: string) => ({
+      ...production,
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_CONNECTION_STRING: connection,
+    });
+
+    expect(problemsOf(esdb('esdb://node1.internal:2113,node2.internal:2113?tls=false'))).toEqual([
+      expect.stringMatching(
+        /^EVENTSTORE_CONNECTION_STRING: plaintext to node1\.internal is refused in production/,
+      ),
+    ]);
+    expect(problemsOf(esdb('esdb+discover://cluster.internal:2113?tlsCAFile=/certs/ca.crt'))).toEqual([]);
+    expect(problemsOf(esdb('esdb://localhost:2113?tls=false'))).toEqual([]);
+  });
+});
