@@ -1,12 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { z } from 'zod';
-import { defineEventSchema } from '@mandate/domain';
-import {
-  EventSchemaRegistry,
-  SqliteCheckpointStore,
-  SqliteEventStore,
-  type NewEvent,
-} from '@mandate/event-store';
+import { SqliteCheckpointStore, SqliteEventStore } from '@mandate/event-store';
 import {
   CloudEventConsumer,
   createKafka,
@@ -18,41 +11,8 @@ import { createTempDir, type TempDir } from '@mandate/testing';
 import { startRestartableKafka, type RestartableKafka } from '../../test/kafka/kafka-test-kit';
 import { defineSuite, median, metric, percentile, type BenchContext } from '../harness';
 import { describePair, inTurns, limitMetrics, ownCpu, type Paired, type Throughput } from '../limit-baseline';
+import { benchEvent, fill, schemas, streamOf } from './relay.fixtures';
 import { rawProducerThroughput } from './relay.limit';
-
-const schemas = new EventSchemaRegistry([
-  defineEventSchema({
-    type: 'BenchHappened',
-    version: 1,
-    schema: z.object({ n: z.number().int(), label: z.string() }),
-  }),
-]);
-
-const STREAM_PREFIXES = ['workspace-', 'channel-', 'access-request-', 'agent-action-'];
-const streamOf = (n: number) => `${STREAM_PREFIXES[n % 4]}bench-${n % 200}`;
-
-const benchEvent = (n: number): NewEvent => ({
-  id: uuidv7(),
-  type: 'BenchHappened',
-  data: { n, label: 'bench' },
-  occurredAt: new Date().toISOString(),
-  workspaceId: 'ws-bench',
-  actor: { kind: 'service', id: 'bench' },
-  metadata: { correlationId: 'bench', causationId: null },
-});
-
-/** Appends `count` events in appends of `perAppend` (one stream each), as fast as the store takes them. */
-async function fill(store: SqliteEventStore, count: number, perAppend = 1_000): Promise<string[]> {
-  const ids: string[] = [];
-  for (let start = 0; start < count; start += perAppend) {
-    const events = Array.from({ length: Math.min(perAppend, count - start) }, (_, i) =>
-      benchEvent(start + i),
-    );
-    ids.push(...events.map((event) => event.id));
-    await store.append(streamOf(start / perAppend), events, { expectedRevision: 'any' });
-  }
-  return ids;
-}
 
 interface Pipeline {
   relay: EventRelay;
