@@ -16,6 +16,7 @@ import {
   type Throughput,
 } from '../limit-baseline';
 import { rawAppend, rawReadAll, rawVerify } from './store.limit';
+import { postgresStoreMetrics } from './store.postgres';
 
 const schemas = new EventSchemaRegistry([
   defineEventSchema({
@@ -244,6 +245,8 @@ export const storeSuite = defineSuite({
       emmett_sqlite_append_events_per_s: metric(emmett, 'events/s', null, 'higher'),
       emmett_sqlite_append_cpu_us_per_event: cpuMetric(runs.map((figures) => figures.emmett)),
       ratio_vs_emmett: metric(concurrent / emmett, 'x', 2, 'higher'),
+      // The same workload on PostgreSQL (store.postgres.ts), side by side.
+      ...(await postgresStoreMetrics(context, { schemas, benchEvent, concurrentAppends })),
     };
   },
 });

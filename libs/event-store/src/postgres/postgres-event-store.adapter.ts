@@ -115,13 +115,13 @@ export class PostgresEventStore implements EventStore {
   ): Promise<RecordedEvent[]> {
     const rows =
       direction === 'forwards'
-        ? await this.rows(this.sql.forwards, [streamId, from ?? 0, limit ?? null])
-        : await this.rows(this.sql.backwards, [streamId, from ?? 2 ** 31 - 1, limit ?? null]);
+        ? await this.rows('forwards', [streamId, from ?? 0, limit ?? null])
+        : await this.rows('backwards', [streamId, from ?? 2 ** 31 - 1, limit ?? null]);
     return rows.map((row) => this.toRecordedEvent(row));
   }
 
   async readAll({ fromPosition = 1, limit }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await this.rows(this.sql.all, [fromPosition, limit ?? null]);
+    const rows = await this.rows('all', [fromPosition, limit ?? null]);
     return rows.map((row) => this.toRecordedEvent(row));
   }
 
@@ -131,7 +131,7 @@ export class PostgresEventStore implements EventStore {
    */
   async *readStored(fromPosition = 1): AsyncGenerator<StoredEnvelope> {
     for (let next = fromPosition; ;) {
-      const page = await this.rows(this.sql.all, [next, STORED_PAGE]);
+      const page = await this.rows('all', [next, STORED_PAGE]);
       for (const row of page) yield storedEnvelopeOf(row);
       if (page.length < STORED_PAGE) return;
       next = page[page.length - 1][at.global_position] + 1;
@@ -164,8 +164,14 @@ export class PostgresEventStore implements EventStore {
     await Promise.all([this.writerPool.end(), this.readers.end()]);
   }
 
-  private async rows(text: string, values: unknown[]): Promise<EventTuple[]> {
-    const result = await this.readers.query<unknown[]>({ text, values, rowMode: 'array' });
+  /** Named, so each pooled connection parses and plans the query once, not on every page. */
+  private async rows(query: 'all' | 'forwards' | 'backwards', values: unknown[]): Promise<EventTuple[]> {
+    const result = await this.readers.query<unknown[]>({
+      name: `${this.tables.schema}-${query}`,
+      text: this.sql[query],
+      values,
+      rowMode: 'array',
+    });
     return result.rows.map(eventTupleOf);
   }
 

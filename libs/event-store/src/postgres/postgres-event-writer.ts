@@ -3,7 +3,7 @@ import { checkExpectedRevision, duplicateEventId } from '../errors';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { chainedHashOf, type PreparedEvent, prepareEvent } from '../sqlite/sqlite-prepared-event';
-import { type AppendedRows, insertEventsSql, type StoredId, storedIdsSql } from './postgres-event-insert';
+import { type AppendedRows, appendSql, type PriorStateRow, writeValues } from './postgres-append-statements';
 import type { PostgresLogTables } from './postgres-schema';
 
 interface PendingAppend {
@@ -30,13 +30,7 @@ const MAX_EVENTS_PER_FLUSH = 4_096;
 export class PostgresEventWriter {
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | null = null;
-  private readonly sql: {
-    lockHead: string;
-    storedIds: string;
-    revisions: string;
-    insert: string;
-    moveHead: string;
-  };
+  private readonly sql: ReturnType<typeof appendSql>;
 
   constructor(
     private readonly pool: Pool,
@@ -46,14 +40,7 @@ export class PostgresEventWriter {
     /** Called with the new head position after each committed transaction. */
     private readonly committed: (headPosition: number) => void,
   ) {
-    this.sql = {
-      lockHead: `SELECT position, hash FROM ${tables.head} FOR UPDATE`,
-      storedIds: storedIdsSql(tables),
-      revisions: `SELECT stream_id, max(stream_version) AS revision FROM ${tables.events}
-                  WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
-      insert: insertEventsSql(tables),
-      moveHead: `UPDATE ${tables.head} SET position = $1, hash = $2`,
-    };
+    this.sql = appendSql(tables);
   }
 
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -103,7 +90,6 @@ export class PostgresEventWriter {
     let client: PoolClient | undefined;
     try {
       client = await this.pool.connect();
-      await client.query('BEGIN');
       ({ outcomes, headPosition } = await this.write(client, batch));
       await client.query('COMMIT');
     } catch (error) {
@@ -129,19 +115,21 @@ export class PostgresEventWriter {
     client: PoolClient,
     batch: PendingAppend[],
   ): Promise<{ outcomes: Outcome[]; headPosition: number }> {
-    const locked = await client.query<{ position: string; hash: string }>(this.sql.lockHead);
+    // Simple-query results: one per statement (BEGIN, then the locked head row).
+    const [, locked] = (await client.query(this.sql.beginAndLockHead)) as unknown as [
+      unknown,
+      { rows: Array<{ position: string; hash: string }> },
+    ];
     let position = Number(locked.rows[0].position);
     let hash = locked.rows[0].hash;
     const ids = batch.flatMap((append) => append.events.map((event) => event.id));
-    const stored = new Map(
-      (await client.query<StoredId>(this.sql.storedIds, [ids])).rows.map((row) => [row.id, row]),
-    );
     const streams = [...new Set(batch.map((append) => append.streamId))];
-    const revisions = new Map(
-      (await client.query<{ stream_id: string; revision: number }>(this.sql.revisions, [streams])).rows.map(
-        (row) => [row.stream_id, row.revision],
-      ),
-    );
+    const stored = new Map<string, PriorStateRow>();
+    const revisions = new Map<string, number>();
+    for (const row of (await client.query<PriorStateRow>(this.sql.priorState, [ids, streams])).rows) {
+      if (row.kind === 'id') stored.set(row.key, row);
+      else revisions.set(row.key, row.stream_version);
+    }
     const rows: AppendedRows = {
       events: [],
       streamId: [],
@@ -184,17 +172,14 @@ export class PostgresEventWriter {
         return { error: refusal };
       }
     });
-    if (rows.events.length > 0) {
-      await client.query(this.sql.insert, insertValues(rows, recordedAt));
-      await client.query(this.sql.moveHead, [position, hash]);
-      await client.query('SELECT pg_notify($1, $2)', [this.tables.channel, String(position)]);
-    }
+    if (rows.events.length > 0)
+      await client.query(this.sql.write, writeValues(rows, recordedAt, this.tables.channel));
     return { outcomes, headPosition: position };
   }
 }
 
 /** A retried append whose events are already stored returns the original result, writing nothing. */
-function replayed({ streamId, events }: PendingAppend, stored: Map<string, StoredId>): AppendResult {
+function replayed({ streamId, events }: PendingAppend, stored: Map<string, PriorStateRow>): AppendResult {
   const first = stored.get(events[0].id)!;
   const positions = events.map((event, index) => {
     const row = stored.get(event.id);
@@ -208,26 +193,4 @@ function replayed({ streamId, events }: PendingAppend, stored: Map<string, Store
     return Number(row.global_position);
   });
   return { nextExpectedRevision: first.stream_version + events.length - 1, positions };
-}
-
-function insertValues(rows: AppendedRows, recordedAt: string): unknown[] {
-  const column = <T>(pick: (event: PreparedEvent) => T) => rows.events.map(pick);
-  return [
-    rows.position,
-    column((event) => event.id),
-    rows.streamId,
-    rows.revision,
-    column((event) => event.type),
-    column((event) => event.schemaVersion),
-    column((event) => event.occurredAt),
-    recordedAt,
-    column((event) => event.workspaceId),
-    column((event) => event.actorKind),
-    column((event) => event.actorId),
-    column((event) => event.correlationId),
-    column((event) => event.causationId),
-    column((event) => event.dataJson),
-    rows.prevHash,
-    rows.hash,
-  ];
 }
