@@ -84,6 +84,9 @@ export async function providePostgres({
         'listen_addresses=127.0.0.1',
         '-c',
         'unix_socket_directories=',
+        // Every store holds a few connections (reads, writer, LISTEN); parallel specs open many.
+        '-c',
+        'max_connections=300',
       ],
       env: { ...env, LC_ALL: 'C' },
       logFile: join(mandateHome, 'logs', `postgres-${port}.log`),
