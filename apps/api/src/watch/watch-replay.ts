@@ -22,6 +22,9 @@ export async function replayChanges(
 ): Promise<boolean> {
   if (range.upTo - range.after > MAX_REPLAY_EVENTS) return false;
   const grants = new Map<string, ActiveGrant>();
+  // Grants whose state at `after` is known (recalled, or started in the range): never recalled again,
+  // or one ended in the range would come back from its stream.
+  const known = new Set<string>();
   let from = range.after + 1;
   while (from <= range.upTo && !isClosed()) {
     const page = (await store.readAll({ fromPosition: from, limit: PAGE })).filter(
@@ -32,7 +35,7 @@ export async function replayChanges(
     const changes: PermissionChange[] = [];
     for (const event of page) {
       if (event.workspaceId !== workspaceId) continue;
-      if (GRANT_EVENTS.has(event.type)) await recall(store, event, grants, range.after);
+      if (GRANT_EVENTS.has(event.type)) await recall(store, event, grants, known, range.after);
       const change = permissionChangeOf(event, (_, grantId) => grants.get(grantId));
       if (change) changes.push(change);
       follow(event, grants);
@@ -47,10 +50,13 @@ async function recall(
   store: EventStore,
   event: RecordedEvent,
   grants: Map<string, ActiveGrant>,
+  known: Set<string>,
   after: number,
 ): Promise<void> {
   const { grantId } = event.data as { grantId: string };
-  if (event.type === 'AccessGranted' || grants.has(grantId)) return;
+  if (known.has(grantId)) return;
+  known.add(grantId);
+  if (event.type === 'AccessGranted') return;
   for (const earlier of await store.readStream(event.streamId)) {
     if (earlier.globalPosition > after) break;
     if ((earlier.data as { grantId?: string }).grantId === grantId) follow(earlier, grants);
