@@ -93,6 +93,27 @@ describe('PostgreSQL event store on a real server', () => {
     });
   }, 60_000);
 
+  it('given one append retried at once on the same node and on another node, when all race, then it is written once and every retry gets the original positions', async () => {
+    // given
+    const [first, second] = [await node(), await node()];
+    const batch = notes(3);
+
+    // when: two retries join the same transaction on one node, a third comes from another node
+    const results = await Promise.all([
+      first.append('retried', batch, { expectedRevision: 'no_stream' }),
+      first.append('retried', batch, { expectedRevision: 'no_stream' }),
+      second.append('retried', batch, { expectedRevision: 'no_stream' }),
+    ]);
+
+    // then
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    expect((await second.readStream('retried')).map((event) => event.id)).toEqual(
+      batch.map((event) => event.id),
+    );
+    expect(await second.headPosition()).toBe(3);
+  });
+
   it('given a caught-up subscriber whose poll is a minute away, when another node appends, then it receives the event within a second (woken by NOTIFY)', async () => {
     // given
     const subscriber = await node({ pollIntervalMs: 60_000 });
