@@ -91,6 +91,13 @@ describe('The API on PostgreSQL (EVENT_STORE=postgres, through the one store fac
       headers: { authorization: `Bearer ${await api.token('root')}` },
     });
 
+    expect(api.logLines()).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        eventStore: 'postgres',
+        msg: expect.stringMatching(/exports/),
+      }),
+    );
     expect([response.statusCode, response.json<{ code: string }>().code]).toEqual([
       422,
       'audit-log-unavailable',

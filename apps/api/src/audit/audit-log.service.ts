@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { exportText, type ExportFormat } from '@mandate/audit';
 import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
@@ -19,7 +19,8 @@ import {
   type SignedCheckpoint,
   type StoredEvent,
 } from '@mandate/event-store';
-import { APP_CONFIG } from '../app.tokens';
+import type { Logger } from '@mandate/observability';
+import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { AuditIndexService } from './audit-index.service';
@@ -56,15 +57,25 @@ async function* yielding(events: Iterable<StoredEvent>, every: number): AsyncGen
  * writer's connection): the whole-log verification and workspace exports.
  */
 @Injectable()
-export class AuditLogService {
+export class AuditLogService implements OnApplicationBootstrap {
   private verifying: Promise<AuditVerifyReport> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly audit: AuditIndexService,
   ) {}
+
+  /** Says at start, not at the first request, what this store does not offer. */
+  onApplicationBootstrap(): void {
+    if (this.config.EVENT_STORE === 'sqlite') return;
+    this.logger.warn(
+      { eventStore: this.config.EVENT_STORE },
+      'workspace audit exports read the SQLite log file: unavailable on this store (422 audit-log-unavailable); verification works',
+    );
+  }
 
   /** Verifies the whole chain; concurrent callers share one run. */
   verify(): Promise<AuditVerifyReport> {
