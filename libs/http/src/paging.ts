@@ -38,6 +38,11 @@ export interface PageOrder<T> {
   cursor(after: string): readonly string[] | undefined;
 }
 
+export const invalidCursor = (): DomainError =>
+  new DomainError('validation', 'invalid-cursor', 'The cursor names nothing in this list', [
+    { path: 'query.after', message: 'not from this list; pass the `next` of a page' },
+  ]);
+
 const byCodeUnits = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 
 function compareKeys(a: readonly string[], b: readonly string[]): number {
@@ -56,11 +61,7 @@ export function pageOf<T>(listed: Iterable<T>, query: PageQuery, order: PageOrde
   let start = 0;
   if (query.after !== undefined) {
     const cursor = order.cursor(query.after);
-    if (cursor === undefined) {
-      throw new DomainError('validation', 'invalid-cursor', 'The cursor names nothing in this list', [
-        { path: 'query.after', message: 'not from this list; pass the `next` of a page' },
-      ]);
-    }
+    if (cursor === undefined) throw invalidCursor();
     const index = sorted.findIndex((entry) => compareKeys(entry.key, cursor) > 0);
     start = index < 0 ? sorted.length : index;
   }

@@ -1,5 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import {
+  type AccessRequestCommand,
+  accessRequestDecider,
   accessBundleDecider,
   type AccessBundleCommand,
   accessBundleStreamId,
@@ -12,6 +14,7 @@ import {
   channelDecider,
   channelStreamId,
   createConnectorCatalog,
+  defaultApprovalPolicy,
   type Decider,
   type DomainEvent,
   eventSchemas,
@@ -32,6 +35,10 @@ import {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type WorkspaceInput = DistributiveOmit<WorkspaceCommand, 'actor' | 'now'>;
 export type ChannelInput = DistributiveOmit<ChannelCommand, 'actor' | 'now' | 'callerRoles' | 'catalog'>;
+export type RequestAccessInput = Omit<
+  Extract<AccessRequestCommand, { type: 'RequestAccess' }>,
+  'type' | 'actor' | 'now' | 'callerRoles' | 'workspaceId' | 'policy'
+>;
 export type GrantInput = ActiveGrant & { requestId?: string };
 export type BundleInput = DistributiveOmit<
   AccessBundleCommand,
@@ -136,6 +143,19 @@ export class IdentityLog {
       approvers: ['approver'],
       mode: 'approval',
     });
+  }
+
+  /** A request for access as the API records it (pending until decided), asked by `by`. */
+  requestAccess(workspaceId: string, by: string, command: RequestAccessInput) {
+    const streamId = `access-request-${command.requestId}`;
+    return this.run(accessRequestDecider, streamId, workspaceId, by, (context) => ({
+      type: 'RequestAccess' as const,
+      workspaceId,
+      callerRoles: ['member' as const],
+      policy: defaultApprovalPolicy,
+      ...command,
+      ...context,
+    }));
   }
 
   extendGrant(workspaceId: string, grantId: string, newExpiresAt: string) {

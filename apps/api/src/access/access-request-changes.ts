@@ -34,6 +34,9 @@ export class AccessRequestChanges {
         model.applyPage(events);
         this.publish(events, model.position);
       },
+      // A model kept on disk is resumed by the runner after the event it holds last.
+      head: model.head && (() => model.head?.() ?? null),
+      reset: model.reset && (() => model.reset?.()),
     };
   }
 

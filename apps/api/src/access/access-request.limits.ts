@@ -39,7 +39,7 @@ export class AccessRequestLimits {
    */
   requireRoomFor(principal: Principal, workspaceId: string): void {
     const deadlines = this.view
-      .inWorkspace(workspaceId)
+      .openIn(workspaceId)
       .flatMap(({ state }) =>
         state.status === 'pending' && sameActor(requesterOf(state.request), principal)
           ? [Date.parse(state.round.approvalDeadline)]

@@ -46,7 +46,7 @@ const limitsOver = (entries: AccessRequestEntry[]) =>
   new AccessRequestLimits(
     { ACCESS_REQUEST_MAX_OPEN: 2, ACCESS_REQUEST_RATE_PER_MINUTE: 1 } as AppConfig,
     { now: () => now },
-    { inWorkspace: () => entries } as unknown as AccessRequestsView,
+    { openIn: () => entries } as unknown as AccessRequestsView,
   );
 
 const userRita: Principal = { kind: 'user', id: 'rita', scopes: [] };

@@ -14,7 +14,7 @@ import {
   type WorkspaceRole,
 } from '@mandate/domain';
 import type { EventStore, RecordedEvent } from '@mandate/event-store';
-import { pageOf } from '@mandate/http';
+import { inKeyOrderAfter, keptBy, pageOfOrdered } from '@mandate/http';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { foldHistory } from '../core/command-runner';
@@ -113,24 +113,37 @@ export class AccessRequestQueries {
     const seen = (entry: AccessRequestEntry): boolean =>
       entry.state.status !== 'absent' &&
       this.seesChannel(workspaceId, entry.state.request.channelId, principal, roles);
-    const matching = this.view
-      .inWorkspace(workspaceId)
-      .filter(seen)
-      .filter((entry) => query.status === undefined || entry.state.status === query.status)
-      .filter(
-        (entry) =>
-          !query.mine ||
-          (entry.state.status !== 'absent' && sameActor(requesterOf(entry.state.request), principal)),
-      )
+    const wanted = (entry: AccessRequestEntry): boolean =>
+      seen(entry) &&
+      (query.status === undefined || entry.state.status === query.status) &&
+      (!query.mine ||
+        (entry.state.status !== 'absent' && sameActor(requesterOf(entry.state.request), principal))) &&
       // The inbox lists exactly what the updates' validators would let the caller decide.
-      .filter((entry) => !query.approvable || mayDecide(entry.state, principal, roles));
-    // Oldest request first; ids break ties. The cursor is a request of this workspace the caller
-    // may see, listed or not.
-    const page = pageOf(matching, query, {
-      key: (entry: AccessRequestEntry) => [entry.requestedAt, entry.requestId],
+      (!query.approvable || mayDecide(entry.state, principal, roles));
+    const key = (entry: AccessRequestEntry) => [entry.requestedAt, entry.requestId] as const;
+    // Oldest request first; ids break ties. The inbox reads the open requests held in memory;
+    // other lists walk the view's file in order (ended requests live only there), so a page
+    // reads about as many requests as it lists. The cursor is a request of this workspace the
+    // caller may see, listed or not.
+    const walk = (after: readonly string[] | undefined): Iterable<AccessRequestEntry> =>
+      query.approvable
+        ? inKeyOrderAfter(this.view.openIn(workspaceId).filter(wanted), key, after)
+        : keptBy(
+            this.view.inOrder(
+              workspaceId,
+              {
+                statuses: query.status === undefined ? undefined : [query.status],
+                requester: query.mine ? `${principal.kind}:${principal.id}` : undefined,
+              },
+              after as readonly [string, string] | undefined,
+            ),
+            wanted,
+          );
+    const page = pageOfOrdered(walk, query, {
+      key,
       cursor: (after) => {
         const entry = this.view.get(workspaceId, after);
-        return entry && seen(entry) ? [entry.requestedAt, entry.requestId] : undefined;
+        return entry && seen(entry) ? key(entry) : undefined;
       },
     });
     const items = page.items

@@ -1,16 +1,34 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { AppConfig } from '@mandate/config';
 import type { EventStore } from '@mandate/event-store';
 import { ReadinessRegistry, type Logger } from '@mandate/observability';
-import { type AccessRequestEntry, AccessRequestsReadModel, ProjectionRunner } from '@mandate/projections';
-import { LOGGER } from '../app.tokens';
+import {
+  type AccessRequestEntry,
+  type AccessRequestFilter,
+  AccessRequestsReadModel,
+  ProjectionRunner,
+} from '@mandate/projections';
+import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { AccessRequestChanges, type ChangeListener } from './access-request-changes';
 
-export type { AccessRequestEntry };
+export type { AccessRequestEntry, AccessRequestFilter };
+
+/** The view's file in the data directory: every request's state, and the position it reached. */
+export const accessRequestsPathFor = (config: Pick<AppConfig, 'DATA_DIR'>): string =>
+  join(config.DATA_DIR, 'projections', 'access-requests.sqlite');
 
 /**
- * Every access request's state (`AccessRequestsReadModel`), fed from a live subscription to the log
- * (the worker appends in another process), for the lists and the approver inbox. `/readyz` reports
+ * Access requests' states (`AccessRequestsReadModel`: open ones in memory, every one in its file),
+ * fed from a live subscription to the log (the worker appends in another process), for the lists
+ * and the approver inbox. A restart resumes after the position the file holds. `/readyz` reports
  * `access-requests` as down until the view has read everything that was in the log at start, so a
  * restarted API never serves a partial inbox as a complete one.
  */
@@ -24,8 +42,10 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(LOGGER) logger: Logger,
     readiness: ReadinessRegistry,
+    @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'DATA_DIR'>,
   ) {
     this.model = new AccessRequestsReadModel({
+      path: config === undefined ? undefined : accessRequestsPathFor(config),
       onFailure: ({ position, type, error }) =>
         logger.error({ position, type, err: error }, 'access-requests view skipped an event'),
     });
@@ -44,10 +64,21 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+    this.model.close();
   }
 
-  inWorkspace(workspaceId: string): AccessRequestEntry[] {
-    return this.model.inWorkspace(workspaceId);
+  /** The workspace's open requests (pending, or active), held in memory. */
+  openIn(workspaceId: string): AccessRequestEntry[] {
+    return this.model.openIn(workspaceId);
+  }
+
+  /** The workspace's requests, ended ones included, in order after `after`, read as the caller walks. */
+  inOrder(
+    workspaceId: string,
+    filter: AccessRequestFilter,
+    after?: readonly [string, string],
+  ): Iterable<AccessRequestEntry> {
+    return this.model.inOrder(workspaceId, filter, after);
   }
 
   get(workspaceId: string, requestId: string): AccessRequestEntry | undefined {

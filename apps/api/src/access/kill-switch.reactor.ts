@@ -81,7 +81,7 @@ export class KillSwitchReactor implements OnApplicationBootstrap, OnApplicationS
   /** Cancels the scope's pending requests; one that moved on meanwhile is left as it is. */
   async cancelPending({ workspaceId, channelId, reason }: SwitchedOff): Promise<number> {
     const pending = this.view
-      .inWorkspace(workspaceId)
+      .openIn(workspaceId)
       .filter(
         ({ state }) =>
           state.status === 'pending' && (channelId === undefined || state.request.channelId === channelId),

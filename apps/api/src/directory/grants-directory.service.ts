@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
 import { channelVisibleTo, rolesHeldBy, wasGranted } from '@mandate/domain';
-import { type Page, pageOf, type PageQuery } from '@mandate/http';
+import { type Page, pageOfOrdered, type PageQuery } from '@mandate/http';
 import { AccessRequestsView, type AccessRequestEntry } from '../access/access-requests.view';
 import { CLOCK, type Clock } from '../clock';
 import { ProjectionService } from '../core/projection.service';
@@ -55,14 +55,22 @@ export class GrantsDirectory {
       );
     };
     const nowMs = this.clock.now().getTime();
-    const grants = this.view
-      .inWorkspace(workspaceId)
-      .map((entry) => summaryOf(entry, nowMs))
-      .filter((grant): grant is GrantSummary => grant !== undefined)
-      .filter((grant) => query.active === undefined || (grant.status === 'active') === query.active)
-      .filter((grant) => visible(grant.channelId));
-    // Oldest grant first; the cursor is a grant of this workspace, listed or not.
-    return pageOf(grants, query, {
+    // Oldest grant first, walked in order from the view's file (ended grants live only there);
+    // the cursor is a grant of this workspace, listed or not.
+    const keep = (grant: GrantSummary): boolean =>
+      (query.active === undefined || (grant.status === 'active') === query.active) &&
+      visible(grant.channelId);
+    const walk = function* (view: AccessRequestsView, after: readonly string[] | undefined) {
+      for (const entry of view.inOrder(
+        workspaceId,
+        { granted: true, statuses: query.active === true ? ['active'] : undefined },
+        after as readonly [string, string] | undefined,
+      )) {
+        const grant = summaryOf(entry, nowMs);
+        if (grant !== undefined && keep(grant)) yield grant;
+      }
+    };
+    return pageOfOrdered((after) => walk(this.view, after), query, {
       key: (grant) => [grant.grantedAt, grant.grantId],
       cursor: (after) => {
         const state = this.view.get(workspaceId, after)?.state;
