@@ -50,16 +50,16 @@ export function toCheckRequest(evaluation: AuthzenEvaluation, path = 'body'): Ma
   const split = action.name.indexOf(':');
   const named = split < 0 ? undefined : action.name.slice(0, split);
   const actionName = split < 0 ? action.name : action.name.slice(split + 1);
-  const connectorProperty = action.properties?.connector;
-  for (const [source, connector] of [
-    ['action.name', named],
-    ['action.properties.connector', connectorProperty],
-  ] as const) {
-    if (connector !== undefined && connector !== resource.type) {
-      return refused('The action names another connector than resource.type', [
-        { path: `${path}.${source}`, message: `must name the connector "${resource.type}" (resource.type)` },
-      ]);
-    }
+  const mismatch =
+    named !== undefined && named !== resource.type
+      ? 'action.name'
+      : action.properties?.connector !== undefined && action.properties.connector !== resource.type
+        ? 'action.properties.connector'
+        : undefined;
+  if (mismatch !== undefined) {
+    return refused('The action names another connector than resource.type', [
+      { path: `${path}.${mismatch}`, message: `must name the connector "${resource.type}" (resource.type)` },
+    ]);
   }
   const slash = subject.id.indexOf('/');
   const candidate: Record<string, unknown> = {
