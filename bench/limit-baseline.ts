@@ -96,15 +96,17 @@ export interface LimitMetricOptions {
   /** A floor for the absolute figure, where one still means something on any machine. */
   absoluteTarget?: number | null;
   /** Names kept from before the baselines existed, where they differ from the defaults. */
-  names?: Partial<Record<'value' | 'limit' | 'ratio' | 'cpu' | 'limitCpu', string>>;
+  names?: Partial<Record<'value' | 'limit' | 'ratio' | 'cpu' | 'limitCpu' | 'cpuRatio', string>>;
 }
 
 const slugOf = (unit: string) => unit.replace('/s', '_per_s').replace(/[^a-z_]/gi, '_');
 
 /**
- * Five metrics from paired runs: Mandate's rate, the baseline's, the ratio (the median of each
+ * Six metrics from paired runs: Mandate's rate, the baseline's, the ratio (the median of each
  * round's own ratio, so a slow round lowers both sides of its ratio rather than one side of the
- * medians), and the CPU time per operation of each.
+ * medians), the CPU time per operation of each, and the baseline's CPU per operation ÷ Mandate's
+ * (1: as cheap as the floor) — steadier than the rate ratio when the load generator or a neighbour,
+ * not the server, bounds the faster side's rate.
  */
 export function limitMetrics(pairs: Paired[], options: LimitMetricOptions): Record<string, Metric> {
   const { prefix, unit, operation } = options;
@@ -115,6 +117,7 @@ export function limitMetrics(pairs: Paired[], options: LimitMetricOptions): Reco
     ratio: `${prefix}_limit_ratio`,
     cpu: `${prefix}_cpu_us_per_${operation}`,
     limitCpu: `${prefix}_limit_cpu_us_per_${operation}`,
+    cpuRatio: `${prefix}_limit_cpu_ratio`,
     ...options.names,
   };
   const of = (pick: (pair: Paired) => number) => median(pairs.map(pick));
@@ -148,6 +151,12 @@ export function limitMetrics(pairs: Paired[], options: LimitMetricOptions): Reco
       'µs',
       null,
       'lower',
+    ),
+    [names.cpuRatio]: metric(
+      of((pair) => pair.limit.cpuUsPerOperation / pair.mandate.cpuUsPerOperation),
+      'x',
+      null,
+      'higher',
     ),
   };
 }

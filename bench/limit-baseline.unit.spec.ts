@@ -46,13 +46,14 @@ describe('limit baselines', () => {
       ratioTarget: 0.7,
     });
 
-    // then the names follow the prefix and the ratio carries the target
+    // then the names follow the prefix and the ratio carries the target; CPU ratios 0.5, 0.33, 0.4
     expect(metrics).toEqual({
       read_all_events_per_s: { value: 50, unit: 'events/s', target: null, better: 'higher' },
       read_all_limit_events_per_s: { value: 100, unit: 'events/s', target: null, better: 'higher' },
       read_all_limit_ratio: { value: 0.83, unit: 'x', target: 0.7, better: 'higher' },
       read_all_cpu_us_per_event: { value: 4, unit: 'µs', target: null, better: 'lower' },
       read_all_limit_cpu_us_per_event: { value: 2, unit: 'µs', target: null, better: 'lower' },
+      read_all_limit_cpu_ratio: { value: 0.4, unit: 'x', target: null, better: 'higher' },
     });
   });
 
@@ -68,6 +69,7 @@ describe('limit baselines', () => {
 
     // then those names are used and the others follow the prefix
     expect(Object.keys(metrics).sort()).toEqual([
+      'http_check_limit_cpu_ratio',
       'http_check_limit_cpu_us_per_req',
       'http_check_limit_ratio',
       'http_check_limit_req_per_s',
