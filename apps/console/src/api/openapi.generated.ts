@@ -7627,8 +7627,6 @@ export interface operations {
       };
       header: {
         authorization: string;
-        /** @description Resume after this position */
-        'Last-Event-ID'?: string;
       };
       path: {
         workspaceId: string;
