@@ -114,6 +114,25 @@ describe('PostgreSQL event store on a real server', () => {
     expect(await second.headPosition()).toBe(3);
   });
 
+  it('given stream ids and data full of quotes, backslashes and SQL, when appended and read back, then they come back byte for byte and the chain verifies', async () => {
+    // given
+    const store = await node();
+    const streamId = `it's a \\ "stream"'); DROP TABLE events; --`;
+    const text = `O'Brien \\'; DELETE FROM log_head; -- \u00e9\u{1F600} $$ E'\\x00'`;
+
+    // when
+    await store.append(streamId, [note(text)], { expectedRevision: 'no_stream' });
+    await store.append(streamId, [note(text)], { expectedRevision: 0 });
+
+    // then
+    const read = await store.readStream(streamId);
+    expect(read.map((event) => [event.streamId, event.data])).toEqual([
+      [streamId, { text }],
+      [streamId, { text }],
+    ]);
+    expect(await verifyEventLog(store)).toMatchObject({ ok: true, checked: 2 });
+  });
+
   it('given a caught-up subscriber whose poll is a minute away, when another node appends, then it receives the event within a second (woken by NOTIFY)', async () => {
     // given
     const subscriber = await node({ pollIntervalMs: 60_000 });

@@ -1,3 +1,4 @@
+import { escapeLiteral } from 'pg';
 import type { PreparedEvent } from '../sqlite/sqlite-prepared-event';
 import type { PostgresLogTables } from './postgres-schema';
 
@@ -11,7 +12,7 @@ export interface AppendedRows {
   hash: string[];
 }
 
-/** A row of `priorState`: an already stored event of the batch (`id`) or a stream's revision (`revision`). */
+/** A row of the prior-state read: a stored event of the batch (`id`) or a stream's revision (`revision`). */
 export interface PriorStateRow {
   kind: 'id' | 'revision';
   key: string;
@@ -23,67 +24,56 @@ export interface PriorStateRow {
 }
 
 /**
- * The statements of one append transaction; four round trips in all, the head row locked from the
- * first to the last. The reads must come in a statement after the lock: a statement's snapshot is
- * taken when it starts, so reads in the locking statement itself could miss the events of the
- * writer it waited for.
+ * An append transaction is two round trips, each a multi-statement simple query: every round trip
+ * waits for the server process to be scheduled, which on a busy host costs milliseconds, and the
+ * head row stays locked across them. The simple-query protocol carries no parameters, so values
+ * are spliced in as literals escaped by `pg`'s `escapeLiteral` (numbers are numbers).
  */
-export function appendSql(tables: PostgresLogTables) {
-  return {
-    /** Simple-query protocol (no parameters), so BEGIN and the lock travel together. */
-    beginAndLockHead: `BEGIN; SELECT position, hash FROM ${tables.head} FOR UPDATE`,
-    /** $1: the batch's event ids (idempotency); $2: its streams (expected revisions). */
-    priorState: `SELECT 'id' AS kind, id AS key, stream_id, stream_version, type, data, global_position::text
-                 FROM ${tables.events} WHERE id = ANY($1::text[])
-                 UNION ALL
-                 SELECT 'revision', stream_id, NULL, max(stream_version), NULL, NULL, NULL
-                 FROM ${tables.events} WHERE stream_id = ANY($2::text[]) GROUP BY stream_id`,
-    /**
-     * One INSERT for all the transaction's events (one array parameter per column, zipped back
-     * into rows by unnest, so the statement is the same whatever the batch size), the head moved
-     * and the new head announced on the log's channel (NOTIFY is delivered at COMMIT).
-     */
-    write: `WITH appended AS (
-              INSERT INTO ${tables.events} (global_position, id, stream_id, stream_version, type, schema_version,
-                occurred_at, recorded_at, workspace_id, actor_kind, actor_id, correlation_id, causation_id, data,
-                prev_hash, hash)
-              SELECT position, id, stream_id, stream_version, type, schema_version, occurred_at, $8, workspace_id,
-                actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash
-              FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],
-                $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-                AS rows(position, id, stream_id, stream_version, type, schema_version, occurred_at, workspace_id,
-                  actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash)
-              RETURNING 1
-            ), moved AS (
-              UPDATE ${tables.head} SET position = $17, hash = $18 RETURNING position
-            )
-            SELECT pg_notify($19, position::text) FROM moved`,
-  };
+const text = (value: string | null): string => (value === null ? 'NULL' : escapeLiteral(value));
+const textArray = (values: string[]): string => `ARRAY[${values.map(text).join(',')}]::text[]`;
+
+/**
+ * BEGIN, lock the head row, then read the batch's stored ids (idempotency) and its streams'
+ * revisions. The reads are a statement of their own: in READ COMMITTED each statement of the query
+ * takes a fresh snapshot, so they see what the writer the lock waited for committed.
+ */
+export function lockAndReadSql(tables: PostgresLogTables, ids: string[], streams: string[]): string {
+  return `BEGIN;
+SELECT position, hash FROM ${tables.head} FOR UPDATE;
+SELECT 'id' AS kind, id AS key, stream_id, stream_version, type, data, global_position::text
+  FROM ${tables.events} WHERE id = ANY(${textArray(ids)})
+UNION ALL
+SELECT 'revision', stream_id, NULL, max(stream_version), NULL, NULL, NULL
+  FROM ${tables.events} WHERE stream_id = ANY(${textArray(streams)}) GROUP BY stream_id`;
 }
 
-/** The parameters of `write`, in its order. */
-export function writeValues(rows: AppendedRows, recordedAt: string, channel: string): unknown[] {
-  const column = <T>(pick: (event: PreparedEvent) => T) => rows.events.map(pick);
+/** Insert the events, move the head, announce it (NOTIFY is delivered at COMMIT), COMMIT. */
+export function writeAndCommitSql(tables: PostgresLogTables, rows: AppendedRows, recordedAt: string): string {
+  const values = rows.events.map((event, index) =>
+    [
+      rows.position[index],
+      text(event.id),
+      text(rows.streamId[index]),
+      rows.revision[index],
+      text(event.type),
+      event.schemaVersion,
+      text(event.occurredAt),
+      text(recordedAt),
+      text(event.workspaceId),
+      text(event.actorKind),
+      text(event.actorId),
+      text(event.correlationId),
+      text(event.causationId),
+      text(event.dataJson),
+      text(rows.prevHash[index]),
+      text(rows.hash[index]),
+    ].join(','),
+  );
   const last = rows.position.length - 1;
-  return [
-    rows.position,
-    column((event) => event.id),
-    rows.streamId,
-    rows.revision,
-    column((event) => event.type),
-    column((event) => event.schemaVersion),
-    column((event) => event.occurredAt),
-    recordedAt,
-    column((event) => event.workspaceId),
-    column((event) => event.actorKind),
-    column((event) => event.actorId),
-    column((event) => event.correlationId),
-    column((event) => event.causationId),
-    column((event) => event.dataJson),
-    rows.prevHash,
-    rows.hash,
-    rows.position[last],
-    rows.hash[last],
-    channel,
-  ];
+  return `INSERT INTO ${tables.events} (global_position, id, stream_id, stream_version, type, schema_version,
+  occurred_at, recorded_at, workspace_id, actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash)
+VALUES (${values.join('),\n(')});
+UPDATE ${tables.head} SET position = ${rows.position[last]}, hash = ${text(rows.hash[last])};
+SELECT pg_notify(${text(tables.channel)}, '${rows.position[last]}');
+COMMIT`;
 }

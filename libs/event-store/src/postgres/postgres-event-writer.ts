@@ -3,7 +3,12 @@ import { checkExpectedRevision, duplicateEventId } from '../errors';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { chainedHashOf, type PreparedEvent, prepareEvent } from '../sqlite/sqlite-prepared-event';
-import { type AppendedRows, appendSql, type PriorStateRow, writeValues } from './postgres-append-statements';
+import {
+  type AppendedRows,
+  lockAndReadSql,
+  type PriorStateRow,
+  writeAndCommitSql,
+} from './postgres-append-statements';
 import type { PostgresLogTables } from './postgres-schema';
 
 interface PendingAppend {
@@ -30,7 +35,6 @@ const MAX_EVENTS_PER_FLUSH = 4_096;
 export class PostgresEventWriter {
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | null = null;
-  private readonly sql: ReturnType<typeof appendSql>;
 
   constructor(
     private readonly pool: Pool,
@@ -39,9 +43,7 @@ export class PostgresEventWriter {
     private readonly clock: () => Date,
     /** Called with the new head position after each committed transaction. */
     private readonly committed: (headPosition: number) => void,
-  ) {
-    this.sql = appendSql(tables);
-  }
+  ) {}
 
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     let prepared: PreparedEvent[];
@@ -91,7 +93,6 @@ export class PostgresEventWriter {
     try {
       client = await this.pool.connect();
       ({ outcomes, headPosition } = await this.write(client, batch));
-      await client.query('COMMIT');
     } catch (error) {
       await client?.query('ROLLBACK').catch(() => undefined);
       for (const append of batch) append.reject(error);
@@ -115,18 +116,19 @@ export class PostgresEventWriter {
     client: PoolClient,
     batch: PendingAppend[],
   ): Promise<{ outcomes: Outcome[]; headPosition: number }> {
-    // Simple-query results: one per statement (BEGIN, then the locked head row).
-    const [, locked] = (await client.query(this.sql.beginAndLockHead)) as unknown as [
+    const ids = batch.flatMap((append) => append.events.map((event) => event.id));
+    const streams = [...new Set(batch.map((append) => append.streamId))];
+    // A multi-statement query answers one result per statement: BEGIN, the head row, prior state.
+    const [, locked, prior] = (await client.query(lockAndReadSql(this.tables, ids, streams))) as unknown as [
       unknown,
       { rows: Array<{ position: string; hash: string }> },
+      { rows: PriorStateRow[] },
     ];
     let position = Number(locked.rows[0].position);
     let hash = locked.rows[0].hash;
-    const ids = batch.flatMap((append) => append.events.map((event) => event.id));
-    const streams = [...new Set(batch.map((append) => append.streamId))];
     const stored = new Map<string, PriorStateRow>();
     const revisions = new Map<string, number>();
-    for (const row of (await client.query<PriorStateRow>(this.sql.priorState, [ids, streams])).rows) {
+    for (const row of prior.rows) {
       if (row.kind === 'id') stored.set(row.key, row);
       else revisions.set(row.key, row.stream_version);
     }
@@ -172,8 +174,7 @@ export class PostgresEventWriter {
         return { error: refusal };
       }
     });
-    if (rows.events.length > 0)
-      await client.query(this.sql.write, writeValues(rows, recordedAt, this.tables.channel));
+    await client.query(rows.events.length > 0 ? writeAndCommitSql(this.tables, rows, recordedAt) : 'COMMIT');
     return { outcomes, headPosition: position };
   }
 }
