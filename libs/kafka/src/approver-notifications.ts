@@ -1,4 +1,5 @@
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import type { CheckpointStore } from '@mandate/event-store';
 import { notificationFor, type ApproverNotification } from './approver-notification';
 import { CloudEventConsumer } from './cloud-event.consumer';
 import { DedupeWindow } from './dedupe-window';
@@ -13,6 +14,8 @@ export interface ApproverNotificationsOptions {
   /** Consumer groups are `<groupPrefix>-notifications` and `<groupPrefix>-webhook`. */
   groupPrefix: string;
   webhook: Omit<WebhookDeliveryOptions, 'signal'>;
+  /** Keeps the router's handled positions, so a restart does not notify an event twice. */
+  positions?: CheckpointStore;
   onDeadLetter?(notification: ApproverNotification, outcome: WebhookOutcome): void;
 }
 
@@ -41,6 +44,7 @@ export class ApproverNotifications {
       kafka,
       groupId: `${groupPrefix}-notifications`,
       topics: [topicFor(topicPrefix, 'access')],
+      positions: options.positions,
       handle: async ({ event }) => {
         const notification = notificationFor(event);
         if (notification)

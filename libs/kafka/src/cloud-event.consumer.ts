@@ -1,7 +1,8 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import type { RecordedEvent } from '@mandate/event-store';
+import type { CheckpointStore, RecordedEvent } from '@mandate/event-store';
 import { fromKafkaMessage, toRecordedEvent, type MandateCloudEvent } from './cloud-event.mapping';
 import { DedupeWindow } from './dedupe-window';
+import { PartitionPositions } from './partition-positions';
 import { ensureTopics, type TopicSettings } from './topics';
 
 export const DEFAULT_DEDUPE_WINDOW = 100_000;
@@ -25,6 +26,11 @@ export interface CloudEventConsumerOptions {
    * a consumer that deduplicates exactly itself and must see every copy of an id.
    */
   dedupeWindow?: number;
+  /**
+   * Where the highest log position handled per partition is kept (`PartitionPositions`): with it,
+   * a copy is recognised after a restart too, not only within the window.
+   */
+  positions?: CheckpointStore;
   fromBeginning?: boolean;
   /** Creates missing topics first (as the relay would), so a consumer may start before the relay. */
   createTopics?: TopicSettings;
@@ -36,12 +42,14 @@ export interface CloudEventConsumerOptions {
  * Consumes Mandate CloudEvents: parses each message, drops duplicates (by CloudEvent id, within a
  * bounded window) and hands the rest to `handle` one at a time per partition, in offset order. A
  * stream's events share a key, hence a partition, so they are applied in stream order. Offsets are
- * committed only for handled messages: after a crash, a message may be handled again (the window
- * starts empty), never skipped.
+ * committed only for handled messages: after a crash, a message may be redelivered, never skipped;
+ * with `positions`, the position it was handled at is remembered across restarts and the copy is
+ * dropped (without, the window starts empty and it is handled again).
  */
 export class CloudEventConsumer {
   private readonly consumer: Consumer;
   private readonly window: DedupeWindow | undefined;
+  private readonly positions: PartitionPositions | undefined;
   private duplicateCount = 0;
 
   constructor(private readonly options: CloudEventConsumerOptions) {
@@ -55,6 +63,11 @@ export class CloudEventConsumer {
     });
     const capacity = options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW;
     this.window = capacity === 0 ? undefined : new DedupeWindow(capacity);
+    if (options.positions) {
+      const positions = new PartitionPositions(options.positions, options.groupId);
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => positions.forget());
+      this.positions = positions;
+    }
   }
 
   /** Duplicates dropped so far. */
@@ -102,18 +115,17 @@ export class CloudEventConsumer {
       this.options.onInvalid?.(message, error);
       return;
     }
-    if (this.window?.has(cloudEvent.id)) {
+    const event = toRecordedEvent(cloudEvent);
+    if (
+      this.window?.has(cloudEvent.id) ||
+      (this.positions && !(await this.positions.isNew(topic, partition, event.globalPosition)))
+    ) {
       this.duplicateCount++;
       return;
     }
-    await this.options.handle({
-      cloudEvent,
-      event: toRecordedEvent(cloudEvent),
-      topic,
-      partition,
-      offset: message.offset,
-    });
+    await this.options.handle({ cloudEvent, event, topic, partition, offset: message.offset });
     // Remembered only once handled: a failed handler sees the redelivered copy again.
     this.window?.admit(cloudEvent.id);
+    await this.positions?.handled(topic, partition, event.globalPosition);
   }
 }

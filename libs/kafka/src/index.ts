@@ -2,6 +2,7 @@ export * from './backoff';
 export * from './cloud-event.consumer';
 export * from './cloud-event.mapping';
 export * from './dedupe-window';
+export * from './partition-positions';
 export * from './event-category';
 export * from './event-relay';
 export * from './kafka-client';

@@ -1,12 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
+import { isAppEventStore, type EventStore } from '@mandate/event-store';
 import { ApproverNotifications, createKafka, kafkaSecurity, retryForever } from '@mandate/kafka';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
+import { EVENT_STORE } from '../event-store/event-store.tokens';
 
 /**
  * Runs the approver notifier when NOTIFY_WEBHOOK_URL is set. Both stages are consumer groups, so
- * every API instance may run it: Kafka hands each partition to one of them.
+ * every API instance may run it: Kafka hands each partition to one of them. The router's handled
+ * positions are kept in the event store's checkpoints, shared by every instance, so an event is
+ * not notified twice after a restart or a rebalance.
  */
 @Injectable()
 export class ApproverNotificationsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -17,6 +21,7 @@ export class ApproverNotificationsService implements OnApplicationBootstrap, OnA
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,6 +42,7 @@ export class ApproverNotificationsService implements OnApplicationBootstrap, OnA
           replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
         },
         groupPrefix: this.config.KAFKA_CLIENT_ID,
+        positions: isAppEventStore(this.store) ? this.store.checkpointStore() : undefined,
         webhook: {
           url,
           maxAttempts: this.config.NOTIFY_WEBHOOK_MAX_ATTEMPTS,
