@@ -152,6 +152,8 @@ export const configSchema = z.object({
 
   CHECK_MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   PROJECTION_SNAPSHOT_EVERY: z.coerce.number().int().positive().default(10_000),
+  /** How far back `at` may ask; older timeline entries are dropped from memory and snapshots. */
+  AT_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(90),
   PROJECTION_SOURCE: z.enum(['store', 'kafka']).default('store'),
 
   METRICS_ENABLED: bool.default(true),

@@ -39,6 +39,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     this.projection = new EffectivePermissionsProjection({
       onFailure: ({ position, type, error }) =>
         logger.error({ position, type, err: error }, 'effective-permissions projection skipped an event'),
+      atRetentionMs: config.AT_RETENTION_DAYS * 86_400_000,
     });
     this.runner = new ProjectionRunner({
       name: 'effective-permissions projection',

@@ -66,6 +66,8 @@ export interface PageObserver {
 export interface EffectivePermissionsOptions {
   /** Called for an event the projection could not apply; the event is skipped, never fatal. */
   onFailure?: (failure: ProjectionFailure) => void;
+  /** How far back `at` may ask (AT_RETENTION_DAYS); older timeline entries are dropped. Default: forever. */
+  atRetentionMs?: number;
 }
 
 /**
@@ -129,7 +131,7 @@ export class EffectivePermissionsProjection implements ReadModel {
         const { principalId } = event.data as { principalId: string };
         this.memberships.update(event.workspaceId, target.workspace, principalId);
       }
-      target.record(event.globalPosition, Date.parse(event.recordedAt));
+      target.record(event.globalPosition, Date.parse(event.recordedAt), this.options.atRetentionMs);
     } catch (error) {
       this.failureCount++;
       this.options.onFailure?.({ position: event.globalPosition, type: event.type, error });

@@ -22,12 +22,15 @@ export interface HistoryLimits {
   cacheSize?: number;
 }
 
-/** A replayed state: the workspace after its first `count` events (the last at `position`). */
+/** A replayed state: the workspace after its events up to `position`. */
 interface Replayed {
   workspaceId: string;
-  count: number;
+  position: number;
   permissions: WorkspacePermissions;
 }
+
+/** Events read at a time when a replay scans the log (the timeline no longer lists every event). */
+const SCAN_PAGE = 1_000;
 
 const RETRY_AFTER_SECONDS = 1;
 
@@ -68,6 +71,7 @@ export class PermissionsHistory {
     const live = this.projection.anyWorkspace(workspaceId);
     const timeline = live?.timeline ?? { positions: [], recordedAtMs: [] };
     const count = lastAtOrBefore(timeline.recordedAtMs, atMs) + 1;
+    if (count === 0 && timeline.trimmed) throw beyondRetention(timeline.recordedAtMs[0]);
     const position = count === 0 ? 0 : timeline.positions[count - 1];
     if (live !== undefined && count === timeline.positions.length) return { permissions: live, position };
     const key = `${workspaceId}@${position}`;
@@ -79,7 +83,12 @@ export class PermissionsHistory {
     }
     let replay = this.inFlight.get(key);
     if (replay === undefined) {
-      replay = this.replay(workspaceId, timeline.positions.slice(0, count));
+      // A complete timeline names the events to read; a trimmed one only the last.
+      replay = this.replay(
+        workspaceId,
+        position,
+        timeline.trimmed ? undefined : timeline.positions.slice(0, count),
+      );
       this.inFlight.set(key, replay);
       void replay.then(
         (replayed) => {
@@ -92,21 +101,36 @@ export class PermissionsHistory {
     return { permissions: (await replay).permissions, position };
   }
 
-  private async replay(workspaceId: string, positions: number[]): Promise<Replayed> {
+  private async replay(workspaceId: string, position: number, positions?: number[]): Promise<Replayed> {
     await this.turn();
     this.replays++;
     try {
-      const start = this.nearestKept(workspaceId, positions.length);
+      const start = this.nearestKept(workspaceId, position);
       const permissions = start?.permissions.fork() ?? new WorkspacePermissions(workspaceId);
-      for (const [from, length] of runs(positions.slice(start?.count ?? 0))) {
-        for (const event of await this.log.readAll({ fromPosition: from, limit: length })) {
-          const route = routeOf(event.type);
-          if (route === undefined || event.workspaceId !== workspaceId) continue;
-          applyTo(permissions, route, event);
-          permissions.record(event.globalPosition, Date.parse(event.recordedAt));
+      const after = start?.position ?? 0;
+      const apply = (event: RecordedEvent) => {
+        const route = routeOf(event.type);
+        if (route === undefined || event.workspaceId !== workspaceId) return;
+        applyTo(permissions, route, event);
+        permissions.record(event.globalPosition, Date.parse(event.recordedAt));
+      };
+      if (positions !== undefined) {
+        for (const [from, length] of runs(positions.filter((at) => at > after))) {
+          for (const event of await this.log.readAll({ fromPosition: from, limit: length })) apply(event);
+        }
+      } else {
+        // Scans the log up to the position, applying the workspace's events only.
+        for (let from = after + 1; from <= position;) {
+          const page = await this.log.readAll({
+            fromPosition: from,
+            limit: Math.min(SCAN_PAGE, position - from + 1),
+          });
+          if (page.length === 0) break;
+          for (const event of page) if (event.globalPosition <= position) apply(event);
+          from = page[page.length - 1].globalPosition + 1;
         }
       }
-      return { workspaceId, count: positions.length, permissions };
+      return { workspaceId, position, permissions };
     } finally {
       // The slot goes to the next waiter as it is (`running` unchanged), or is freed.
       const next = this.waiting.shift();
@@ -135,12 +159,12 @@ export class PermissionsHistory {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** The kept state of the workspace with the most events that is still a prefix of the target. */
-  private nearestKept(workspaceId: string, count: number): Replayed | undefined {
+  /** The kept state of the workspace nearest before the target, from which a replay may continue. */
+  private nearestKept(workspaceId: string, position: number): Replayed | undefined {
     let best: Replayed | undefined;
     for (const replayed of this.kept.values()) {
-      if (replayed.workspaceId !== workspaceId || replayed.count > count) continue;
-      if (best === undefined || replayed.count > best.count) best = replayed;
+      if (replayed.workspaceId !== workspaceId || replayed.position > position) continue;
+      if (best === undefined || replayed.position > best.position) best = replayed;
     }
     return best;
   }
@@ -150,6 +174,16 @@ export class PermissionsHistory {
     if (this.kept.size > this.cacheSize) this.kept.delete(this.kept.keys().next().value as string);
   }
 }
+
+/** `at` before the horizon (AT_RETENTION_DAYS): what the projection no longer keeps. */
+const beyondRetention = (oldestMs: number): DomainError =>
+  new DomainError(
+    'unprocessable',
+    'at-beyond-retention',
+    `\`at\` may ask no further back than ${new Date(oldestMs).toISOString()} (AT_RETENTION_DAYS); the audit replay answers older instants from the log`,
+    [{ path: 'at', message: 'before the retention horizon' }],
+    { oldestAt: new Date(oldestMs).toISOString() },
+  );
 
 /** Index of the last value ≤ `limit` in an ascending array, -1 when there is none. */
 function lastAtOrBefore(values: readonly number[], limit: number): number {

@@ -28,7 +28,19 @@ export interface WorkspaceRecord {
   /** Access bundles, in the order they were created (absent in records written before bundles). */
   bundles?: AccessBundleState[];
   /** Global positions of the events applied to this workspace, ascending, and when each was recorded. */
-  timeline: { positions: number[]; recordedAtMs: number[] };
+  timeline: Timeline;
+}
+
+/**
+ * The workspace's events by position and recording time, for `at`. With a retention horizon,
+ * events recorded before it are dropped except the last of them (`trimmed`): an instant at or after
+ * that one still resolves to its position; an earlier one cannot be answered.
+ */
+export interface Timeline {
+  positions: number[];
+  recordedAtMs: number[];
+  /** Earlier events were dropped: the first entry is the oldest instant `at` may ask for. */
+  trimmed?: boolean;
 }
 
 /**
@@ -43,7 +55,7 @@ export class WorkspacePermissions {
   readonly channels: Map<string, ChannelState>;
   readonly grants: Map<string, ActiveGrant>;
   readonly bundles: Map<string, AccessBundleState>;
-  readonly timeline: { positions: number[]; recordedAtMs: number[] };
+  readonly timeline: Timeline;
   private compiledWorkspace: CompiledWorkspace | undefined;
 
   constructor(
@@ -74,9 +86,23 @@ export class WorkspacePermissions {
     return this.workspace.status === 'active';
   }
 
-  record(position: number, recordedAtMs: number): void {
-    this.timeline.positions.push(position);
-    this.timeline.recordedAtMs.push(recordedAtMs);
+  /**
+   * Adds an event to the timeline. Entries recorded more than `retentionMs` before this one are
+   * dropped once they are half the timeline (one splice per many events, so appending stays
+   * amortised O(1) and the timeline holds at most about twice the horizon); the horizon follows
+   * the log's own times, so a rebuild and a restored snapshot keep the same entries.
+   */
+  record(position: number, recordedAtMs: number, retentionMs = Number.POSITIVE_INFINITY): void {
+    const timeline = this.timeline;
+    timeline.positions.push(position);
+    timeline.recordedAtMs.push(recordedAtMs);
+    if (!(recordedAtMs - timeline.recordedAtMs[0] > retentionMs)) return;
+    // Keep the last entry before the horizon: instants between it and the next still resolve.
+    const keepFrom = Math.max(0, firstAtOrAfter(timeline.recordedAtMs, recordedAtMs - retentionMs) - 1);
+    if (keepFrom * 2 < timeline.positions.length) return;
+    timeline.positions.splice(0, keepFrom);
+    timeline.recordedAtMs.splice(0, keepFrom);
+    timeline.trimmed = true;
   }
 
   applyWorkspace(event: WorkspaceEvent): void {
@@ -137,7 +163,11 @@ export class WorkspacePermissions {
       channels: [...this.channels.values()],
       grants: [...this.grants.values()],
       bundles: [...this.bundles.values()],
-      timeline: { positions: [...this.timeline.positions], recordedAtMs: [...this.timeline.recordedAtMs] },
+      timeline: {
+        positions: [...this.timeline.positions],
+        recordedAtMs: [...this.timeline.recordedAtMs],
+        ...(this.timeline.trimmed ? { trimmed: true } : {}),
+      },
     });
   }
 
@@ -156,3 +186,15 @@ export class WorkspacePermissions {
 
 const bundleIdOf = (bundle: AccessBundleState): string => (bundle.status === 'absent' ? '' : bundle.bundleId);
 const channelIdOf = (channel: ChannelState): string => (channel.status === 'absent' ? '' : channel.channelId);
+
+/** Index of the first value ≥ `limit` in an ascending array (its length when none). */
+function firstAtOrAfter(values: readonly number[], limit: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle] < limit) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
