@@ -10,6 +10,7 @@ import { identitySuite } from './identity.suite';
 import { jitSuite } from './jit.suite';
 import { peersSuite } from './peers.suite';
 import { relaySuite } from './relay.suite';
+import { scaleSuite } from './scale.suite';
 import { storeSuite } from './store.suite';
 
 /** Every suite `npm run bench` knows; each lives in its own file under bench/suites/. */
@@ -25,5 +26,6 @@ export const suites: Record<string, BenchSuite> = {
   gateway: gatewaySuite,
   console: consoleSuite,
   peers: peersSuite,
+  scale: scaleSuite,
   client: clientSuite,
 };

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type BenchContext, defineSuite, median, metric } from '../harness';
+import { churnLog, DIR, fullShape, quickShape, ROOT } from './check.fixtures';
+
+const run = promisify(execFile);
+
+interface ApiStart {
+  /** From building the app to every readiness check of its own state up. */
+  readySeconds: number;
+  /** Resident set once ready, after a full garbage collection. */
+  rssMb: number;
+  heapMb: number;
+}
+
+/** One API process on `log` with `dataDir` (kept between starts), in a child so its memory is its own. */
+async function startApi(log: string, dataDir: string): Promise<ApiStart> {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--expose-gc',
+      '-r',
+      join(ROOT, 'scripts', 'register.js'),
+      join(__dirname, 'scale.api-process.ts'),
+      log,
+      dataDir,
+    ],
+    { cwd: ROOT, timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ApiStart;
+}
+
+function describe(context: BenchContext, what: string, start: ApiStart): void {
+  context.log(
+    `${what}: ready in ${start.readySeconds.toFixed(2)} s, RSS ${Math.round(start.rssMb)} MB, heap ${Math.round(start.heapMb)} MB`,
+  );
+}
+
+/**
+ * Memory and restart of the whole API on a long log: the churn log of the check suite (1M events:
+ * grants made and expired, 10,000 active at any time). The first start folds the log into every
+ * read model and writes their snapshots and files; each restart resumes from them. Memory should
+ * follow what is live (open requests, active grants), not the log's length.
+ */
+export const scaleSuite = defineSuite({
+  name: 'scale',
+  description:
+    'The API on the 1M-event churn log: resident memory once ready, and restart to ready from its snapshots and files',
+  async run(context) {
+    mkdirSync(DIR, { recursive: true });
+    const events = context.quick ? 20_000 : 1_000_000;
+    const log = await churnLog(context.quick ? quickShape : fullShape, events, context);
+    const dataDir = join(DIR, `scale-${process.pid}`);
+    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      const first = await startApi(log, dataDir);
+      describe(context, 'first start', first);
+      const restarts: ApiStart[] = [];
+      for (let index = 0; index < context.runs; index++) {
+        const restart = await startApi(log, dataDir);
+        describe(context, `restart ${index + 1}`, restart);
+        restarts.push(restart);
+      }
+      const suffix = context.quick ? '20k_events' : '1m_events';
+      return {
+        [`api_rss_mb_${suffix}`]: metric(median(restarts.map((start) => start.rssMb)), 'MB', 300, 'lower'),
+        [`api_rss_mb_${suffix}_first_start`]: metric(first.rssMb, 'MB', null, 'lower'),
+        [`api_heap_mb_${suffix}`]: metric(median(restarts.map((start) => start.heapMb)), 'MB', null, 'lower'),
+        [`restart_to_ready_s_${suffix}_full_api`]: metric(
+          median(restarts.map((start) => start.readySeconds)),
+          's',
+          3,
+          'lower',
+        ),
+        [`first_start_to_ready_s_${suffix}_full_api`]: metric(first.readySeconds, 's', null, 'lower'),
+      };
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
