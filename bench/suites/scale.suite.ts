@@ -53,8 +53,13 @@ export const scaleSuite = defineSuite({
     const events = context.quick ? 20_000 : 1_000_000;
     const log = await churnLog(context.quick ? quickShape : fullShape, events, context);
     const dataDir = join(DIR, `scale-${process.pid}`);
+    const emptyDir = join(DIR, `scale-empty-${process.pid}`);
     rmSync(dataDir, { recursive: true, force: true });
     try {
+      // The same process on an empty log: what the code and its native modules cost before any
+      // event (loaded through the TypeScript register hook, as `npm start` runs it).
+      const empty = await startApi(join(emptyDir, 'events.sqlite'), join(emptyDir, 'data'));
+      describe(context, 'empty log', empty);
       const first = await startApi(log, dataDir);
       describe(context, 'first start', first);
       const restarts: ApiStart[] = [];
@@ -66,6 +71,13 @@ export const scaleSuite = defineSuite({
       const suffix = context.quick ? '20k_events' : '1m_events';
       return {
         [`api_rss_mb_${suffix}`]: metric(median(restarts.map((start) => start.rssMb)), 'MB', 300, 'lower'),
+        [`api_rss_mb_empty_log`]: metric(empty.rssMb, 'MB', null, 'lower'),
+        [`api_rss_mb_${suffix}_over_empty_log`]: metric(
+          median(restarts.map((start) => start.rssMb)) - empty.rssMb,
+          'MB',
+          null,
+          'lower',
+        ),
         [`api_rss_mb_${suffix}_first_start`]: metric(first.rssMb, 'MB', null, 'lower'),
         [`api_heap_mb_${suffix}`]: metric(median(restarts.map((start) => start.heapMb)), 'MB', null, 'lower'),
         [`restart_to_ready_s_${suffix}_full_api`]: metric(
@@ -78,6 +90,7 @@ export const scaleSuite = defineSuite({
       };
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(emptyDir, { recursive: true, force: true });
     }
   },
 });
