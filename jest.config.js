@@ -10,7 +10,7 @@ const common = {
 
 /** Unit, integration and end-to-end tests are separate projects so each can run alone. */
 module.exports = {
-  // On two cores Jest runs every spec in its own process (one worker, in band): a handle a spec
+  // On two cores Jest runs the specs in its own process (one worker: in band): a handle a spec
   // leaves open (a stream's retry timer, a pool's idle client) would keep the whole run from
   // ending, and CI from finishing. End the run when the last spec has, and let
   // `--detectOpenHandles` find the leak when one is suspected.
