@@ -1,28 +1,5 @@
-import { ConfigError, loadConfig } from './load-config';
-
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
-
-/** Production with a valid identity provider and every key mounted: only what a test changes is wrong. */
-const production = {
-  NODE_ENV: 'production',
-  AUTH_MODE: 'jwks',
-  AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
-  AUTH_ISSUER: 'https://idp.example',
-  AUTH_AUDIENCE: 'https://mandate.example',
-  CHECKPOINT_SIGNING_KEY_PATH: '/run/secrets/checkpoint-signing-key.pem',
-  JIT_COMMAND_KEY_PATH: '/run/secrets/jit-command.key',
-  GATEWAY_SESSION_KEY_PATH: '/run/secrets/gateway-session.key',
-  LEASE_SIGNING_KEYS_PATH: '/run/secrets/lease-signing-keys.json',
-  VAULT_KEK_PATH: '/run/secrets/vault-kek.key',
-};
+import { loadConfig } from './load-config';
+import { problemsOf, production } from './production-env.fixtures';
 
 const openbao = { VAULT_BACKEND: 'openbao', VAULT_ADDR: 'https://bao.internal:8200', VAULT_TOKEN: 't' };
 
