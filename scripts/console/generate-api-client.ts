@@ -7,15 +7,16 @@ import { repoRoot } from '@mandate/infra';
 import { createLogger } from '@mandate/observability';
 import { createApiApp } from '../../apps/api/src/app.factory';
 
-/** The console's API types, generated from the document every client reads (committed). */
-export const GENERATED_CLIENT_TYPES = join(repoRoot, 'apps', 'console', 'src', 'api', 'openapi.generated.ts');
-/** The same types, for the published client (`@mandate/client`). */
-export const GENERATED_PACKAGE_TYPES = join(repoRoot, 'libs', 'client', 'src', 'openapi.generated.ts');
+/**
+ * The API's types, generated from the document every client reads (committed): one file, in the
+ * published client (`@mandate/client`); the console imports it as `@mandate/client/openapi`.
+ */
+export const GENERATED_CLIENT_TYPES = join(repoRoot, 'libs', 'client', 'src', 'openapi.generated.ts');
 
 /**
  * `npm run console:api-types`: builds the API in process (a throwaway data directory; Temporal is
  * connected lazily, so none is needed), reads `/openapi.json` and turns it into TypeScript with
- * openapi-typescript, for the console and for `@mandate/client`. Run it after changing a route.
+ * openapi-typescript, for `@mandate/client` and the console. Run it after changing a route.
  */
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mandate-openapi-'));
@@ -32,13 +33,11 @@ async function main(): Promise<void> {
     const source = join(dir, 'openapi.json');
     writeFileSync(source, document);
     const cli = join(repoRoot, 'node_modules', '.bin', 'openapi-typescript');
-    for (const target of [GENERATED_CLIENT_TYPES, GENERATED_PACKAGE_TYPES]) {
-      const result = spawnSync(cli, [source, '--output', target], { stdio: 'inherit' });
-      if (result.status !== 0) throw new Error(`openapi-typescript exited with ${result.status}`);
-      // Formatted as the rest of the repository, so that regenerating changes only what changed.
-      const prettier = join(repoRoot, 'node_modules', '.bin', 'prettier');
-      spawnSync(prettier, ['--write', '--log-level', 'warn', target], { stdio: 'inherit' });
-    }
+    const result = spawnSync(cli, [source, '--output', GENERATED_CLIENT_TYPES], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`openapi-typescript exited with ${result.status}`);
+    // Formatted as the rest of the repository, so that regenerating changes only what changed.
+    const prettier = join(repoRoot, 'node_modules', '.bin', 'prettier');
+    spawnSync(prettier, ['--write', '--log-level', 'warn', GENERATED_CLIENT_TYPES], { stdio: 'inherit' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { type ApiClient, problemText } from '../api/api-client';
-import type { paths } from '../api/openapi.generated';
+import type { paths } from '@mandate/client/openapi';
 import { ProblemAlert } from '../common/problem-alert';
 import { BaselineConflict } from './baseline-conflict';
 import { EventPreview } from './event-preview';

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { components, paths } from './openapi.generated';
+import type { components, paths } from '@mandate/client/openapi';
 
 /** The API as any client sees it: types generated from `/openapi.json` (npm run console:api-types). */
 export type ApiClient = ReturnType<typeof createClient<paths>>;

@@ -1,4 +1,4 @@
-import type { paths } from './openapi.generated';
+import type { paths } from '@mandate/client/openapi';
 
 /*
  * The audit routes describe their parameters in /openapi.json but not yet their answers

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { type ApiClient, problemText } from '../api/api-client';
-import type { paths } from '../api/openapi.generated';
+import type { paths } from '@mandate/client/openapi';
 import { InstantField, instantOf } from '../common/fields';
 import { ProblemAlert } from '../common/problem-alert';
 import { IdentityEntries } from './identity-entries';
