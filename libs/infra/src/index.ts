@@ -11,3 +11,4 @@ export * from './schemathesis.provisioner';
 export * from './venv';
 export * from './openbao.provisioner';
 export * from './postgres.provisioner';
+export type { SecuredListenerOptions } from './kafka-secured-listener';

@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort, isPortFree } from './free-port';
 import { newKafkaClusterId } from './kafka-cluster-id';
+import {
+  scramFormatArguments,
+  securedListener,
+  securedListenerProperties,
+  securedListenerSecurityMap,
+  type SecuredListenerOptions,
+} from './kafka-secured-listener';
 import { ManagedProcess } from './managed-process';
 import { mandateHome, repoRoot } from './paths';
 import { ProvisioningError, type ProvisioningAttempt } from './provisioning-error';
@@ -22,12 +29,16 @@ export interface KafkaOptions {
   controllerPort?: number;
   /** Own data directory, kept on stop so a broker restarted on it (same ports) finds its topics. */
   dataDir?: string;
+  /** Also listen with TLS + SASL (tests of Mandate's secured client options). */
+  secured?: SecuredListenerOptions;
   log?: (line: string) => void;
 }
 
 export interface ProvidedKafka {
   brokers: string;
   source: 'KAFKA_BROKERS' | 'maven';
+  /** The TLS + SASL listener, when `secured` was asked for. */
+  securedBrokers?: string;
   /** The broker's JVM, when started here (outage tests kill it). */
   pid?: number;
   stop(): Promise<void>;
@@ -131,7 +142,7 @@ async function startBroker(
   const propertiesFile = join(dataDir, 'server.properties');
   writeFileSync(
     propertiesFile,
-    serverProperties({ host, port, controllerPort, logDir: join(dataDir, 'log') }),
+    serverProperties({ host, port, controllerPort, logDir: join(dataDir, 'log'), secured: options.secured }),
   );
 
   const java = findOnPath('java', env) ?? 'java';
@@ -149,6 +160,7 @@ async function startBroker(
       clusterId,
       '-c',
       propertiesFile,
+      ...(options.secured ? scramFormatArguments(options.secured) : []),
     ]);
     if (formatted.code !== 0)
       throw new Error(`kafka: formatting ${dataDir} failed:\n${tail(formatted.output)}`);
@@ -174,7 +186,8 @@ async function startBroker(
     throw error;
   }
   log(`kafka: ready on ${brokers}`);
-  return { brokers, source: 'maven', pid: broker.pid, stop };
+  const securedBrokers = options.secured ? `${host}:${options.secured.port}` : undefined;
+  return { brokers, source: 'maven', pid: broker.pid, stop, securedBrokers };
 }
 
 /** Throwaway data dirs are named `<port>-<pid>`; those whose owner died without cleaning go. */
@@ -196,16 +209,34 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function serverProperties(p: { host: string; port: number; controllerPort: number; logDir: string }): string {
+interface BrokerProperties {
+  host: string;
+  port: number;
+  controllerPort: number;
+  logDir: string;
+  secured?: SecuredListenerOptions;
+}
+
+function serverProperties(p: BrokerProperties): string {
+  const secured = p.secured;
+  const listeners = [
+    `PLAINTEXT://${p.host}:${p.port}`,
+    ...(secured ? [securedListener(p.host, secured)] : []),
+  ];
+  const securityMap = [
+    'PLAINTEXT:PLAINTEXT',
+    'CONTROLLER:PLAINTEXT',
+    ...(secured ? [securedListenerSecurityMap] : []),
+  ];
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${p.host}:${p.controllerPort}`,
-    `listeners=PLAINTEXT://${p.host}:${p.port},CONTROLLER://${p.host}:${p.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${p.host}:${p.port}`,
+    `listeners=${listeners.join(',')},CONTROLLER://${p.host}:${p.controllerPort}`,
+    `advertised.listeners=${listeners.join(',')}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=${securityMap.join(',')}`,
     `log.dirs=${p.logDir}`,
     'num.partitions=1',
     // One broker: internal topics cannot be replicated, and consumers should not wait for peers.
@@ -214,6 +245,7 @@ function serverProperties(p: { host: string; port: number; controllerPort: numbe
     'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
+    ...(secured ? securedListenerProperties(secured) : []),
     '',
   ].join('\n');
 }
