@@ -34,7 +34,9 @@ const textArray = (values: string[]): string => `ARRAY[${values.map(text).join('
 
 /**
  * BEGIN, lock the head row, then read the batch's stored ids (idempotency) and its streams'
- * revisions. The reads are a statement of their own: in READ COMMITTED each statement of the query
+ * revisions. Each stream's revision is its newest row, found by one backward step on the
+ * (stream_id, stream_version) index: a `max() … GROUP BY` over `stream_id = ANY(…)` was planned as
+ * a scan of the whole table once it grew, and the head row stayed locked while it ran. The reads are a statement of their own: in READ COMMITTED each statement of the query
  * takes a fresh snapshot, so they see what the writer the lock waited for committed.
  */
 export function lockAndReadSql(tables: PostgresLogTables, ids: string[], streams: string[]): string {
@@ -43,8 +45,10 @@ SELECT position, hash FROM ${tables.head} FOR UPDATE;
 SELECT 'id' AS kind, id AS key, stream_id, stream_version, type, data, global_position::text
   FROM ${tables.events} WHERE id = ANY(${textArray(ids)})
 UNION ALL
-SELECT 'revision', stream_id, NULL, max(stream_version), NULL, NULL, NULL
-  FROM ${tables.events} WHERE stream_id = ANY(${textArray(streams)}) GROUP BY stream_id`;
+SELECT 'revision', batch.stream_id, NULL, newest.stream_version, NULL, NULL, NULL
+  FROM unnest(${textArray(streams)}) AS batch(stream_id)
+  CROSS JOIN LATERAL (SELECT stream_version FROM ${tables.events} WHERE stream_id = batch.stream_id
+    ORDER BY stream_version DESC LIMIT 1) AS newest`;
 }
 
 /** Insert the events, move the head, announce it (NOTIFY is delivered at COMMIT), COMMIT. */
