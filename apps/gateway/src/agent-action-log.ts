@@ -41,6 +41,7 @@ export class AgentActionLog {
     request: AgentActionRequest,
     decision: Decision,
     requestId: string,
+    connectionId?: string,
   ): Promise<RecordedAction> {
     const fresh: RecordedAction = {
       workspaceId: session.workspaceId,
@@ -55,19 +56,40 @@ export class AgentActionLog {
       idempotencyKey: fresh.idempotencyKey,
       request,
       decision,
+      ...(connectionId === undefined ? {} : { connectionId }),
       actor: fresh.actor,
       now: new Date().toISOString(),
     });
   }
 
-  async completed(recorded: RecordedAction, detail: string, requestId: string): Promise<void> {
+  /** `leaseId`: the lease whose token was injected into the call, named beside its outcome. */
+  async completed(
+    recorded: RecordedAction,
+    detail: string,
+    requestId: string,
+    leaseId?: string,
+  ): Promise<void> {
     const now = new Date().toISOString();
-    await this.run(recorded, requestId, { type: 'CompleteAgentAction', detail, actor: recorded.actor, now });
+    const lease = leaseId === undefined ? {} : { leaseId };
+    await this.run(recorded, requestId, {
+      type: 'CompleteAgentAction',
+      detail,
+      ...lease,
+      actor: recorded.actor,
+      now,
+    });
   }
 
-  async failed(recorded: RecordedAction, error: string, requestId: string): Promise<void> {
+  async failed(recorded: RecordedAction, error: string, requestId: string, leaseId?: string): Promise<void> {
     const now = new Date().toISOString();
-    await this.run(recorded, requestId, { type: 'FailAgentAction', error, actor: recorded.actor, now });
+    const lease = leaseId === undefined ? {} : { leaseId };
+    await this.run(recorded, requestId, {
+      type: 'FailAgentAction',
+      error,
+      ...lease,
+      actor: recorded.actor,
+      now,
+    });
   }
 
   private async run(

@@ -1,29 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import {
-  type Decision,
-  decideAgentAction,
-  narrowestFirst,
-  normalizeHost,
-  servesWorkspace,
-} from '@mandate/domain';
+import { type Decision, decideAgentAction, narrowestFirst, servesWorkspace } from '@mandate/domain';
 import {
   githubRouteTable,
-  injectedHeader,
   narrowingDenial,
   narrowingOf,
   redact,
   type RouteTable,
-  type StaticSecret,
   upstreamPath,
   withoutClientCredentials,
 } from '@mandate/gateway';
 import type { Logger } from '@mandate/observability';
 import type { EffectivePermissionsProjection } from '@mandate/projections';
 import type { AgentActionLog, RecordedAction } from './agent-action-log';
+import { injectionFor, type InjectionSources } from './connector-injection';
+import type { LeaseCall } from './connector-lease-cache';
 import { type EgressGate, type Refusal, refusal, type RefusalSpec } from './egress-gate';
 import type { GatewayMetrics } from './gateway-metrics';
-import type { StaticCredentialCache, VaultCredential } from './static-credential-cache';
 
 /** Connectors whose HTTP API the endpoint serves, each with its route table. */
 const ROUTE_TABLES: Record<string, RouteTable> = { github: githubRouteTable };
@@ -35,7 +28,9 @@ export interface ConnectorEndpointOptions {
   gate: EgressGate;
   projection: Pick<EffectivePermissionsProjection, 'workspace'>;
   /** The connections' credentials, read from the vault and kept briefly (static-credential-cache.ts). */
-  credentials: Pick<StaticCredentialCache, 'get'>;
+  credentials: InjectionSources['credentials'];
+  /** The upstream tokens of GitHub App and OAuth client connections (connector-lease-cache.ts). */
+  leases: InjectionSources['leases'];
   actions: AgentActionLog;
   /** The upstream base URL of a connector (GATEWAY_GITHUB_API_URL for github). */
   upstreamOf: (connector: string) => string | undefined;
@@ -50,9 +45,11 @@ const send = (res: ServerResponse, { status, headers, body }: Refusal) =>
  * `/connectors/{connectionId}/<upstream path>`: the agent calls a connector's API through the
  * gateway without holding its secret. In order: the session; the connection in the session's
  * channel and its route table (unknown route: denied); the connection's narrowing (host, path,
- * method: outside it, denied); the decision (invoke policy, then the evaluation order); the decision recorded durably; a `static` credential injected only into the
- * host and header it is bound to, after every credential the client sent is stripped; the call,
- * TLS verified, no redirect followed, the secret redacted from the answer; the outcome recorded.
+ * method: outside it, denied); the decision (invoke policy, then the evaluation order); the decision
+ * recorded durably, naming the connection; after every credential the client sent is stripped, the
+ * credential injected (connector-injection.ts: a `static` secret into its bound host and header, or
+ * a lease's token for exactly this call); the call, TLS verified, no redirect followed, the secret
+ * redacted from the answer; the outcome recorded, naming the lease.
  */
 export class ConnectorEndpoint {
   constructor(private readonly options: ConnectorEndpointOptions) {}
@@ -109,7 +106,7 @@ export class ConnectorEndpoint {
           }
         : (this.narrowed(connection, path, req.method) ??
           decideAgentAction(permissions.compiled, request, Date.now()));
-    const recorded = await this.options.actions.decided(session, request, decision, requestId);
+    const recorded = await this.options.actions.decided(session, request, decision, requestId, connection.id);
     if (!decision.allowed) {
       const { rule } = decision.provenance;
       return refuse(
@@ -124,8 +121,11 @@ export class ConnectorEndpoint {
       );
     }
     await this.forward(req, res, {
-      connectionId,
-      connector: connection.connector,
+      session,
+      connection,
+      action: request.action,
+      resource: request.resource,
+      decision,
       path,
       query,
       recorded,
@@ -143,19 +143,17 @@ export class ConnectorEndpoint {
   private async forward(
     req: IncomingMessage,
     res: ServerResponse,
-    call: {
-      connectionId: string;
-      connector: string;
+    call: Omit<LeaseCall, 'credentialKind'> & {
       path: string;
       query: string | undefined;
       recorded: RecordedAction;
       requestId: string;
     },
   ): Promise<void> {
-    const { actions, metrics, credentials } = this.options;
+    const { actions, metrics } = this.options;
     const { recorded, requestId } = call;
-    const fail = async (status: number, code: string, detail: string) => {
-      await actions.failed(recorded, code, requestId);
+    const fail = async (status: number, code: string, detail: string, leaseId?: string) => {
+      await actions.failed(recorded, code, requestId, leaseId);
       metrics.count('connector', 'upstream-error');
       send(
         res,
@@ -165,29 +163,14 @@ export class ConnectorEndpoint {
         ).refusal,
       );
     };
-    const base = this.options.upstreamOf(call.connector);
-    const credential = await credentials.get({
-      workspaceId: recorded.workspaceId,
-      connectionId: call.connectionId,
-    });
-    if (base === undefined || credential === undefined || !isStatic(credential)) {
-      return fail(
-        502,
-        'credential-unavailable',
-        'The connection has no static credential the gateway can inject',
-      );
+    const base = this.options.upstreamOf(call.connection.connector);
+    if (base === undefined) {
+      return fail(502, 'credential-unavailable', 'The connector has no upstream the gateway calls');
     }
     const upstream = new URL(base);
-    const host = normalizeHost(upstream.hostname);
-    const header = host.ok ? injectedHeader(credential, host.host) : undefined;
-    if (header === undefined) {
-      return fail(
-        502,
-        'credential-not-bound-to-host',
-        'The credential is not bound to the connector’s upstream host',
-      );
-    }
-    const { secret } = credential;
+    const injection = await injectionFor(this.options, { ...call, upstream });
+    if (!injection.ok) return fail(injection.status, injection.code, injection.detail);
+    const { header, secret, leaseId } = injection;
     // The path as the route table read it (each segment decoded once), encoded again: one reading.
     const target = `${upstream.pathname.replace(/\/$/, '')}${upstreamPath(call.path)}${call.query === undefined ? '' : `?${call.query}`}`;
     const headers = { ...withoutClientCredentials(req.headers), host: upstream.host, [header[0]]: header[1] };
@@ -231,8 +214,8 @@ export class ConnectorEndpoint {
     });
     metrics.upstreamConnectSeconds.observe((performance.now() - started) / 1000);
     if (answer instanceof Error)
-      return fail(502, 'upstream-unreachable', 'The upstream could not be reached');
-    await actions.completed(recorded, `upstream ${answer.status}`, requestId);
+      return fail(502, 'upstream-unreachable', 'The upstream could not be reached', leaseId);
+    await actions.completed(recorded, `upstream ${answer.status}`, requestId, leaseId);
     metrics.count('connector', 'allowed');
     const relayed: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(answer.headers)) {
@@ -250,8 +233,6 @@ export class ConnectorEndpoint {
     res.writeHead(answer.status, relayed).end(body);
   }
 }
-
-const isStatic = (credential: VaultCredential): credential is StaticSecret => credential.kind === 'static';
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);

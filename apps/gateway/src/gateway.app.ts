@@ -7,6 +7,9 @@ import { type Logger, ReadinessRegistry } from '@mandate/observability';
 import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
 import { AgentActionLog } from './agent-action-log';
 import { ConnectorEndpoint } from './connector-endpoint';
+import { ConnectorLeaseCache } from './connector-lease-cache';
+import { connectorLeaseStarter } from './connector-lease-starter';
+import { observed } from './observed-read-model';
 import { EgressGate } from './egress-gate';
 import { GatewayMetrics } from './gateway-metrics';
 import { GatewayServer } from './gateway.server';
@@ -36,9 +39,16 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
   const vault = openCredentialVault(config, (message) => logger.warn(message));
   const nowMs = () => Date.now();
   const credentials = new StaticCredentialCache(vault, nowMs);
+  const starter = connectorLeaseStarter(config, vault, logger);
+  const leases = new ConnectorLeaseCache({
+    starter: starter.get,
+    store: eventStore,
+    nowMs,
+    maxTtlMs: config.LEASE_MAX_TTL_SECONDS * 1000,
+  });
   const runner = new ProjectionRunner({
     store: eventStore,
-    projection: credentials.following(projection),
+    projection: observed(credentials.following(projection), (events) => leases.observe(events)),
     snapshotPath: gatewaySnapshotPath(config),
     snapshotEvery: config.PROJECTION_SNAPSHOT_EVERY,
     logger,
@@ -79,6 +89,7 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     gate,
     projection,
     credentials,
+    leases,
     actions: new AgentActionLog(eventStore),
     upstreamOf: (connector) => (connector === 'github' ? config.GATEWAY_GITHUB_API_URL : undefined),
     metrics,
@@ -98,6 +109,7 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
       await denials.stop();
       await runner.stop();
       await readiness.close();
+      await starter.close();
       await vault.close();
       if (store === undefined) await eventStore.close();
     },

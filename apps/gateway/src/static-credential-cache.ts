@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import type { CredentialVault, SecretRef } from '@mandate/credentials';
-import type { RecordedEvent } from '@mandate/event-store';
 import type { StaticSecret } from '@mandate/gateway';
 import type { ReadModel } from '@mandate/projections';
+import { observed } from './observed-read-model';
 
 /** How long a decrypted credential is kept when no event says it changed. */
 export const STATIC_CREDENTIAL_TTL_MS = 10_000;
@@ -60,28 +60,11 @@ export class StaticCredentialCache {
 
   /** The read model as the runner feeds it, and in the same step drops the credentials its events change. */
   following(model: ReadModel): ReadModel {
-    const forgetChanged = (events: readonly RecordedEvent[]) => {
+    return observed(model, (events) => {
       for (const event of events) {
         if (CREDENTIAL_CHANGES.has(event.type)) this.forget(event.data as SecretRef);
       }
-    };
-    return {
-      get position() {
-        return model.position;
-      },
-      get failures() {
-        return model.failures;
-      },
-      applyPage: (events) => {
-        model.applyPage(events);
-        forgetChanged(events);
-      },
-      onCaughtUp: model.onCaughtUp?.bind(model),
-      snapshot: model.snapshot?.bind(model),
-      restore: model.restore?.bind(model),
-      head: model.head?.bind(model),
-      reset: model.reset?.bind(model),
-    };
+    });
   }
 
   toJSON(): object {

@@ -7,3 +7,4 @@ export * from './routes/route-table';
 export * from './routes/github.routes';
 export * from './credential-injection';
 export * from './narrowing-gate';
+export * from './lease-injection';

@@ -7,3 +7,4 @@ export * from './jit-command-signature';
 export * from './task-queue-pollers';
 export * from './lease-request-signature';
 export * from './temporal-connection-options';
+export * from './temporal-upstream-lease.starter';

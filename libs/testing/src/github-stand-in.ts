@@ -44,6 +44,8 @@ export interface GithubStandIn {
   setCollaborator(repository: string, login: string, permission: Level | 'none'): void;
   /** Every collaborator permission asked for, in order (`owner/repo:login`). */
   permissionLookups: string[];
+  /** Every call under `/repos/{owner}/{repo}` but collaborator lookups, with the Authorization it carried. */
+  calls: { method: string; path: string; authorization: string | null }[];
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startGithubStandIn(options: {
   const refusals: string[] = [];
   const collaborators = new Map<string, Level>();
   const permissionLookups: string[] = [];
+  const calls: GithubStandIn['calls'] = [];
   let failing = 0;
   let failingStatus = 502;
   let wider = false;
@@ -218,12 +221,31 @@ export async function startGithubStandIn(options: {
     const path = (request.url ?? '').split('?')[0];
     const permissionOf = /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/.exec(path);
     const minting = /^\/app\/installations\/([0-9]+)\/access_tokens$/.exec(path);
+    if (path.startsWith('/repos/') && !permissionOf) {
+      calls.push({
+        method: request.method ?? '',
+        path,
+        authorization: request.headers.authorization ?? null,
+      });
+    }
     if (request.method === 'POST' && minting) {
       accessTokens(request, response, minting[1]).catch(() => send(response, 500));
     } else if (request.method === 'DELETE' && path === '/installation/token') {
       revoke(request, response);
     } else if (request.method === 'GET' && permissionOf) {
       collaboratorPermission(request, response, permissionOf);
+    } else if (request.method === 'GET' && /^\/repos\/[^/]+\/[^/]+$/.test(path)) {
+      // A repository's metadata: what a live token holding it may read, as GitHub answers one.
+      const [, owner, repo] = path
+        .split('/')
+        .slice(1)
+        .map((part) => decodeURIComponent(part).toLowerCase());
+      const issued = liveToken(request);
+      const account = issued && installations.get(issued.installationId)?.account.toLowerCase();
+      if (!issued) send(response, 401, { message: 'Bad credentials' });
+      else if (account !== owner || !issued.repositories.includes(repo))
+        send(response, 404, { message: 'Not Found' });
+      else send(response, 200, { full_name: `${owner}/${repo}`, private: true });
     } else if (request.method === 'GET' && path === '/installation/repositories') {
       // What a token is good for: its repositories while it lives, 401 once revoked.
       const issued = liveToken(request);
@@ -240,6 +262,7 @@ export async function startGithubStandIn(options: {
     revocationAttempts,
     refusals,
     permissionLookups,
+    calls,
     setCollaborator: (repository, login, permission) => {
       const key = `${repository.toLowerCase()}:${login.toLowerCase()}`;
       if (permission === 'none') collaborators.delete(key);

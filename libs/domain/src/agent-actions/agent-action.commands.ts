@@ -10,6 +10,8 @@ export type AgentActionCommand =
       request: AgentActionRequest;
       /** The evaluator's answer, computed by the edge against the projection at `now`. */
       decision: ActionDecision;
+      /** The connection whose credential the gateway injects for the call, when it injects one. */
+      connectionId?: string;
     })
-  | (CommandContext & { type: 'CompleteAgentAction'; detail: string | null })
-  | (CommandContext & { type: 'FailAgentAction'; error: string });
+  | (CommandContext & { type: 'CompleteAgentAction'; detail: string | null; leaseId?: string })
+  | (CommandContext & { type: 'FailAgentAction'; error: string; leaseId?: string });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { identifierSchema } from '../common/identifiers';
 import { type Actor, assertNever, type Decider, DomainError, parseOrThrow, sameValue } from '../shared';
 import type { AgentActionCommand } from './agent-action.commands';
 import type { AgentActionEvent } from './agent-action.events';
@@ -8,6 +10,8 @@ import {
   type AgentActionState,
   idempotencyKeySchema,
 } from './agent-action.model';
+
+const leaseIdSchema = z.uuid();
 
 type Recorded = Exclude<AgentActionState, { status: 'absent' }>;
 
@@ -36,6 +40,7 @@ function decideOutcome(
   state: AgentActionState,
   outcome: AgentActionOutcome,
   actor: Actor,
+  leaseId: string | undefined,
 ): AgentActionEvent[] {
   const recorded = requireRecorded(state);
   requireRecorder(recorded, actor);
@@ -51,9 +56,11 @@ function decideOutcome(
     );
   }
   const actionId = recorded.actionId;
+  const lease =
+    leaseId === undefined ? {} : { leaseId: parseOrThrow(leaseIdSchema, leaseId, 'invalid-lease-id') };
   return outcome.outcome === 'completed'
-    ? [{ type: 'AgentActionCompleted', data: { actionId, detail: outcome.detail } }]
-    : [{ type: 'AgentActionFailed', data: { actionId, error: outcome.error } }];
+    ? [{ type: 'AgentActionCompleted', data: { actionId, detail: outcome.detail, ...lease } }]
+    : [{ type: 'AgentActionFailed', data: { actionId, error: outcome.error, ...lease } }];
 }
 
 function decide(command: AgentActionCommand, state: AgentActionState): AgentActionEvent[] {
@@ -77,13 +84,26 @@ function decide(command: AgentActionCommand, state: AgentActionState): AgentActi
         request,
         decision: parseOrThrow(actionDecisionSchema, command.decision, 'invalid-decision'),
         recordedBy: { kind: command.actor.kind, id: command.actor.id },
+        ...(command.connectionId === undefined
+          ? {}
+          : { connectionId: parseOrThrow(identifierSchema, command.connectionId, 'invalid-connection-id') }),
       };
       return [{ type: data.decision.allowed ? 'AgentActionAuthorized' : 'AgentActionDenied', data }];
     }
     case 'CompleteAgentAction':
-      return decideOutcome(state, { outcome: 'completed', detail: command.detail }, command.actor);
+      return decideOutcome(
+        state,
+        { outcome: 'completed', detail: command.detail },
+        command.actor,
+        command.leaseId,
+      );
     case 'FailAgentAction':
-      return decideOutcome(state, { outcome: 'failed', error: command.error }, command.actor);
+      return decideOutcome(
+        state,
+        { outcome: 'failed', error: command.error },
+        command.actor,
+        command.leaseId,
+      );
     default:
       return assertNever(command);
   }

@@ -148,4 +148,44 @@ describe('agent action decider', () => {
       spec.given().when(fail).thenRefuses({ code: 'agent-action-not-found', kind: 'not_found' });
     });
   });
+
+  describe('the credential the gateway injects', () => {
+    const leaseId = '0193a0c4-7b2e-7c3d-9e4f-5a6b7c8d9e0f';
+
+    it('given a call through a connection, when recorded, then the connection is named', () => {
+      spec
+        .given()
+        .when({ ...record(allowed), connectionId: 'github-main' })
+        .then([
+          { ...authorized, data: { ...authorized.data, connectionId: 'github-main' } } as AgentActionEvent,
+        ]);
+    });
+
+    it('given a connection id outside the identifier grammar, then the record is refused', () => {
+      spec
+        .given()
+        .when({ ...record(allowed), connectionId: 'Not An Id!' })
+        .thenRefuses({ code: 'invalid-connection-id', kind: 'validation' });
+    });
+
+    it('given a call made with a lease, when it completes or fails, then the lease is named', () => {
+      spec
+        .given([authorized])
+        .when({ ...complete, leaseId } as AgentActionCommand)
+        .then([
+          { type: 'AgentActionCompleted', data: { actionId: 'act-1', detail: 'pushed 3 commits', leaseId } },
+        ]);
+      spec
+        .given([authorized])
+        .when({ ...fail, leaseId } as AgentActionCommand)
+        .then([{ type: 'AgentActionFailed', data: { actionId: 'act-1', error: 'HTTP 502', leaseId } }]);
+    });
+
+    it('given a lease id that is not a UUID, then the outcome is refused', () => {
+      spec
+        .given([authorized])
+        .when({ ...complete, leaseId: 'token-abc' } as AgentActionCommand)
+        .thenRefuses({ code: 'invalid-lease-id', kind: 'validation' });
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { principalIdSchema } from '../common/identifiers';
+import { identifierSchema, principalIdSchema } from '../common/identifiers';
 import { defineEventSchema, eventSchemasOf, type EventsOf } from '../shared';
 import { actionDecisionSchema, agentActionRequestSchema, idempotencyKeySchema } from './agent-action.model';
 
@@ -16,12 +16,28 @@ export const recorderSchema = z.object({
   id: principalIdSchema,
 });
 
-/** v2 names the recorder; actions stored as v1 read back with `recordedBy: null` (unknown). */
-const decided = decidedV1.extend({ recordedBy: recorderSchema.nullable() });
+/**
+ * v2 names the recorder; actions stored as v1 read back with `recordedBy: null` (unknown).
+ * `connectionId` (optional, added without a new version: older events simply lack it) names the
+ * connection whose credential the gateway injects for the call.
+ */
+const decided = decidedV1.extend({
+  recordedBy: recorderSchema.nullable(),
+  connectionId: identifierSchema.optional(),
+});
 
+/** `leaseId`: the credential lease whose token the gateway injected into the call (never the token). */
 const outcomes = {
-  AgentActionCompleted: z.object({ actionId: z.string().min(1), detail: z.string().max(2000).nullable() }),
-  AgentActionFailed: z.object({ actionId: z.string().min(1), error: z.string().max(2000) }),
+  AgentActionCompleted: z.object({
+    actionId: z.string().min(1),
+    detail: z.string().max(2000).nullable(),
+    leaseId: z.uuid().optional(),
+  }),
+  AgentActionFailed: z.object({
+    actionId: z.string().min(1),
+    error: z.string().max(2000),
+    leaseId: z.uuid().optional(),
+  }),
 };
 
 /** The newest version of each event: what deciders emit and fold (older ones are upcast on read). */

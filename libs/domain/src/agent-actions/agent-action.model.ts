@@ -68,5 +68,7 @@ export type AgentActionState =
       decision: ActionDecision;
       /** Who recorded it (null: stored before recorders were kept); only it records the outcome. */
       recordedBy: { kind: 'user' | 'service' | 'agent' | 'system'; id: string } | null;
+      /** The connection the gateway injects the credential of (absent: none, or recorded before it was named). */
+      connectionId?: string;
       outcome: AgentActionOutcome | null;
     };

@@ -206,15 +206,18 @@ export class CredentialUseReadModel implements ReadModel {
   }
 
   /**
-   * The connector endpoint reads the connection's secret right after recording an allowed call.
-   * Its event names the connection only through the rule that allowed it: a call a JIT grant
-   * allowed names the grant, not the connection, and is not counted.
+   * The connector endpoint reads the connection's credential right after recording an allowed
+   * call, and names the connection in the event (a call a JIT grant allowed too). Calls recorded
+   * before it did name the connection only through the rule that allowed them.
    */
   private gatewayCall(workspaceId: string, data: Data, atMs: number): void {
     const key = data.idempotencyKey;
     const decision = data.decision as { allowed?: boolean; provenance?: { rule?: string } } | undefined;
     if (typeof key !== 'string' || !key.startsWith(GATEWAY_KEY_PREFIX) || decision?.allowed !== true) return;
-    const connectionId = CONNECTION_RULE.exec(decision.provenance?.rule ?? '')?.[1];
+    const connectionId =
+      typeof data.connectionId === 'string'
+        ? data.connectionId
+        : CONNECTION_RULE.exec(decision.provenance?.rule ?? '')?.[1];
     if (connectionId !== undefined) this.used(workspaceId, connectionId, atMs);
   }
 

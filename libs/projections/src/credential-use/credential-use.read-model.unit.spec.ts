@@ -122,6 +122,17 @@ describe('credential use read model', () => {
     expect(model.lastUsedAt('acme', 'jira')).toBeUndefined();
   });
 
+  it('given a gateway call a JIT grant allowed that names its connection, then the connection counts as used', () => {
+    const event = logOf();
+    const model = new CredentialUseReadModel();
+
+    model.applyPage([
+      event('AgentActionAuthorized', { ...gatewayCall('grants/g-1'), connectionId: 'gh-app' }, 5),
+    ]);
+
+    expect(model.lastUsedAt('acme', 'gh-app')).toBe(iso(5));
+  });
+
   it('given a snapshot, when a fresh model restores it, then it answers the same and goes on from its position', () => {
     const event = logOf();
     const model = new CredentialUseReadModel();
