@@ -9,7 +9,12 @@ import {
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dialHost, parseAbsoluteUrl, parseAuthority, type ProxyTarget } from '@mandate/gateway';
-import type { Logger, ReadinessRegistry } from '@mandate/observability';
+import {
+  type Logger,
+  type ReadinessRegistry,
+  traceHttpRequest,
+  tracingEnabled,
+} from '@mandate/observability';
 import type { ConnectorEndpoint } from './connector-endpoint';
 import type { EgressGate, Refusal } from './egress-gate';
 import type { GatewayMetrics } from './gateway-metrics';
@@ -87,6 +92,14 @@ const upstreamFailure = (requestId: string): Refusal => ({
   }),
 });
 
+/** What a request's span is named after: the kind of request, never its URL. */
+const gatewayRouteOf = (url = ''): string =>
+  url.startsWith('/connectors/')
+    ? '/connectors/{connectionId}'
+    : url.startsWith('/')
+      ? 'probe'
+      : 'forward-proxy';
+
 /**
  * The forward proxy on plain `node:http`: `CONNECT host:port` tunnels (the bytes are relayed
  * untouched, so TLS stays end to end between the agent and the host) and absolute-form plain-HTTP
@@ -97,7 +110,12 @@ export class GatewayServer {
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: GatewayServerOptions) {
-    this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.server = createServer(
+      tracingEnabled()
+        ? (req, res) =>
+            traceHttpRequest(req, res, gatewayRouteOf(req.url), () => void this.onRequest(req, res))
+        : (req, res) => void this.onRequest(req, res),
+    );
     this.server.on(
       'connect',
       (req: IncomingMessage, socket: Duplex, head: Buffer) =>

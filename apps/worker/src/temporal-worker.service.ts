@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import type { Logger as PinoLogger } from '@mandate/observability';
+import { installedTracing, type Logger as PinoLogger } from '@mandate/observability';
 import { startTemporalWorker, type TemporalSettings, type TemporalWorkerHandle } from '@mandate/temporal';
 
 export const TEMPORAL_SETTINGS = Symbol('TEMPORAL_SETTINGS');
@@ -42,5 +42,6 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     await this.handle?.stop();
+    await installedTracing()?.flush();
   }
 }

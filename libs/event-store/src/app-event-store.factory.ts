@@ -1,5 +1,6 @@
 import type { AppConfig } from '@mandate/config';
 import { eventSchemas } from '@mandate/domain';
+import { tracingEnabled } from '@mandate/observability';
 import type { EventStore } from './event-store.port';
 import { openEventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter';
 import { openPostgresEventStore } from './postgres/postgres-event-store.adapter';
@@ -8,6 +9,7 @@ import { openConfiguredSqliteEventStore } from './sqlite/sqlite-event-store.conf
 import type { CatchUpSource } from './subscription/catch-up-subscription';
 import type { CheckpointStore } from './subscription/checkpoint-store.port';
 import { auditFiles } from './tamper/audit-files';
+import { traceEventStore } from './tracing/traced-event-store';
 import type { StoredEventSource } from './tamper/verify-event-log';
 
 /**
@@ -61,6 +63,15 @@ export function eventStoreTargetOf(config: EventStoreConfig): EventStoreTarget {
 export async function openAppEventStore(
   config: EventStoreConfig,
   schemas: EventSchemaRegistry = new EventSchemaRegistry(eventSchemas),
+): Promise<AppEventStore> {
+  // Traced only when the process installed tracing: otherwise the store itself, nothing between.
+  const store = await openTargetStore(config, schemas);
+  return tracingEnabled() ? traceEventStore(store) : store;
+}
+
+async function openTargetStore(
+  config: EventStoreConfig,
+  schemas: EventSchemaRegistry,
 ): Promise<AppEventStore> {
   const target = eventStoreTargetOf(config);
   switch (target.kind) {

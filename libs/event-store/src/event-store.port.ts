@@ -24,6 +24,11 @@ export interface NewEvent {
   metadata: EventMetadata;
   /** Defaults to the newest registered version of `type`. */
   schemaVersion?: number;
+  /**
+   * The W3C trace context of the append (tracing on), kept beside the event and outside its hash:
+   * it says where to find the trace, never who or what. See docs/observability.md.
+   */
+  traceparent?: string;
 }
 
 /** The envelope as stored and read back (after upcasting `data` to the newest version). */
@@ -42,6 +47,8 @@ export interface RecordedEvent {
   metadata: EventMetadata & { schemaVersion: number };
   prevHash: string;
   hash: string;
+  /** The append's trace context; present only on events read through a traced store. */
+  traceparent?: string;
 }
 
 export interface AppendOptions {
@@ -71,6 +78,12 @@ export interface SubscribeOptions {
   /** First global position to deliver (inclusive); a consumer passes its checkpoint + 1. */
   fromPosition?: number;
   signal?: AbortSignal;
+}
+
+/** A store that keeps each append's trace context beside the log (see NewEvent.traceparent). */
+export interface TraceparentSource {
+  /** The trace contexts stored for positions `from`..`to` (inclusive), by position. */
+  traceparentsBetween(from: number, to: number): Promise<Map<number, string>>;
 }
 
 export interface EventStore {

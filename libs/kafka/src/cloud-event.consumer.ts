@@ -1,8 +1,10 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { CheckpointStore, RecordedEvent } from '@mandate/event-store';
+import { tracingEnabled } from '@mandate/observability';
 import { fromKafkaMessage, toRecordedEvent, type MandateCloudEvent } from './cloud-event.mapping';
 import { DedupeWindow } from './dedupe-window';
 import { PartitionPositions } from './partition-positions';
+import { inConsumeSpan } from './relay-tracing';
 import { ensureTopics, type TopicSettings } from './topics';
 
 export const DEFAULT_DEDUPE_WINDOW = 100_000;
@@ -123,7 +125,10 @@ export class CloudEventConsumer {
       this.duplicateCount++;
       return;
     }
-    await this.options.handle({ cloudEvent, event, topic, partition, offset: message.offset });
+    const handle = async () => {
+      await this.options.handle({ cloudEvent, event, topic, partition, offset: message.offset });
+    };
+    await (tracingEnabled() ? inConsumeSpan(cloudEvent, event, topic, handle) : handle());
     // Remembered only once handled: a failed handler sees the redelivered copy again.
     this.window?.admit(cloudEvent.id);
     await this.positions?.handled(topic, partition, event.globalPosition);

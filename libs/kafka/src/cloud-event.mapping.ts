@@ -22,6 +22,11 @@ interface MandateExtensions {
   schemaversion: number;
   prevhash: string;
   hash: string;
+  /**
+   * The CloudEvents distributed-tracing extension: the W3C trace context of the publish (tracing
+   * on), so a consumer continues the trace of the request that caused the event.
+   */
+  traceparent?: string;
 }
 
 export type MandateCloudEvent = CloudEvent<unknown> & MandateExtensions;
@@ -30,7 +35,7 @@ export function sourceOf(workspaceId: string): string {
   return `/mandate/workspaces/${workspaceId}`;
 }
 
-export function toCloudEvent(event: RecordedEvent): CloudEvent<unknown> {
+export function toCloudEvent(event: RecordedEvent, traceparent?: string): CloudEvent<unknown> {
   return new CloudEvent<unknown>({
     specversion: '1.0',
     id: event.id,
@@ -52,6 +57,7 @@ export function toCloudEvent(event: RecordedEvent): CloudEvent<unknown> {
     schemaversion: event.metadata.schemaVersion,
     prevhash: event.prevHash,
     hash: event.hash,
+    ...(traceparent === undefined ? {} : { traceparent }),
   } satisfies Partial<CloudEvent<unknown>> & MandateExtensions);
 }
 
@@ -62,8 +68,8 @@ export interface StructuredMessage {
   headers: Record<string, string>;
 }
 
-export function toKafkaMessage(event: RecordedEvent): StructuredMessage {
-  const message = Kafka.structured(toCloudEvent(event));
+export function toKafkaMessage(event: RecordedEvent, traceparent?: string): StructuredMessage {
+  const message = Kafka.structured(toCloudEvent(event, traceparent));
   return {
     key: event.streamId,
     value: message.value as string,

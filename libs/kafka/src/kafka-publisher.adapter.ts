@@ -1,8 +1,10 @@
 import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import type { RecordedEvent } from '@mandate/event-store';
+import { tracingEnabled } from '@mandate/observability';
 import { toKafkaMessage } from './cloud-event.mapping';
 import { categoryOf, relayTopics, topicFor } from './event-category';
 import type { EventPublisher } from './event-relay';
+import { startPublishSpans } from './relay-tracing';
 import { ensureTopics, type TopicSettings } from './topics';
 
 export interface KafkaPublisherOptions extends TopicSettings {
@@ -34,15 +36,21 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   encode(events: RecordedEvent[]): void {
-    this.encoded.set(events, this.toTopicMessages(events));
+    // Traced messages carry their publish span's context, started when they are sent.
+    if (!tracingEnabled()) this.encoded.set(events, this.toTopicMessages(events));
   }
 
   async publish(events: RecordedEvent[]): Promise<void> {
-    const topicMessages = this.encoded.get(events) ?? this.toTopicMessages(events);
+    const spans = tracingEnabled() ? startPublishSpans(events, (event) => this.topicOf(event)) : undefined;
+    const topicMessages =
+      this.encoded.get(events) ??
+      this.toTopicMessages(events, spans && ((event) => spans.traceparentOf(event)));
     try {
       const producer = await this.connected();
       await producer.sendBatch({ topicMessages, acks: -1 });
+      spans?.end();
     } catch (error) {
+      spans?.end(error);
       await this.drop();
       throw error;
     }
@@ -52,13 +60,20 @@ export class KafkaEventPublisher implements EventPublisher {
     await this.drop();
   }
 
-  private toTopicMessages(events: RecordedEvent[]): TopicMessages[] {
+  private topicOf(event: RecordedEvent): string {
+    return topicFor(this.options.topicPrefix, categoryOf(event.streamId));
+  }
+
+  private toTopicMessages(
+    events: RecordedEvent[],
+    traceparentOf: (event: RecordedEvent) => string | undefined = () => undefined,
+  ): TopicMessages[] {
     const byTopic = new Map<string, TopicMessages>();
     for (const event of events) {
-      const topic = topicFor(this.options.topicPrefix, categoryOf(event.streamId));
+      const topic = this.topicOf(event);
       let entry = byTopic.get(topic);
       if (!entry) byTopic.set(topic, (entry = { topic, messages: [] }));
-      entry.messages.push(toKafkaMessage(event));
+      entry.messages.push(toKafkaMessage(event, traceparentOf(event)));
     }
     return [...byTopic.values()];
   }

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporalConnectError, temporalConnectionOptions } from './temporal-connection-options';
 import type { TemporalSettings } from './temporal-settings';
+import { tracingClientInterceptors } from './temporal-tracing';
 
 export interface TemporalClientHandle {
   client: Client;
@@ -13,6 +14,10 @@ export async function connectTemporalClient(settings: TemporalSettings): Promise
   const connection = await Connection.connect(options).catch((error: unknown) => {
     throw temporalConnectError(options, error);
   });
-  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: settings.TEMPORAL_NAMESPACE,
+    interceptors: tracingClientInterceptors(),
+  });
   return { client, close: () => connection.close() };
 }

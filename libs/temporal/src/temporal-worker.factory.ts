@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from 
 import { PinoTemporalLogger } from './pino-temporal.logger';
 import { temporalConnectError, temporalConnectionOptions } from './temporal-connection-options';
 import type { TemporalSettings } from './temporal-settings';
+import { tracingWorkerOptions } from './temporal-tracing';
 
 /** The module the worker bundles: it exports every workflow (see workflows/index.ts). */
 export const workflowsPath = require.resolve(join(__dirname, '..', '..', '..', 'workflows', 'index.ts'));
@@ -40,6 +41,7 @@ export async function startTemporalWorker(
       // After a worker dies (SIGKILL), its workflows' next tasks wait on its sticky queue this long
       // before any other worker gets them; the default 10 s would delay JIT expiries by as much.
       stickyQueueScheduleToStartTimeout: '1 second',
+      ...tracingWorkerOptions(),
     });
     const running = worker.run().finally(() => connection.close());
     return {

@@ -10,6 +10,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
+  TraceparentSource,
 } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
@@ -24,7 +25,7 @@ import {
 } from './sqlite-event-row';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { SqliteEventWriter } from './sqlite-event-writer';
-import { CHECKPOINTS_SCHEMA_SQL, EVENTS_SCHEMA_SQL } from './sqlite-schema';
+import { CHECKPOINTS_SCHEMA_SQL, EVENT_TRACES_SCHEMA_SQL, EVENTS_SCHEMA_SQL } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for throw-away stores in unit tests. */
@@ -45,7 +46,7 @@ const NO_LIMIT = -1;
  * The embedded event store: one SQLite file in WAL mode, one writer (sqlite-event-writer.ts, which
  * commits the appends of one event-loop turn together), readers on the same connection.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, TraceparentSource {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly schemas: EventSchemaRegistry;
@@ -60,6 +61,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectAll: Database.Statement<[number, number], EventTuple>;
   private readonly selectStreamForwards: Database.Statement<[string, number, number], EventTuple>;
   private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventTuple>;
+  private readonly selectTraces: Database.Statement<[number, number], [number, string]>;
 
   constructor(options: SqliteEventStoreOptions) {
     this.path = options.path;
@@ -72,7 +74,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('page_size = 8192');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.exec(EVENTS_SCHEMA_SQL + CHECKPOINTS_SCHEMA_SQL);
+    this.db.exec(EVENTS_SCHEMA_SQL + EVENT_TRACES_SCHEMA_SQL + CHECKPOINTS_SCHEMA_SQL);
     this.appended.setMaxListeners(0);
     this.writer = new SqliteEventWriter(this.db, this.schemas, options.clock ?? (() => new Date()), (head) =>
       this.appended.emit('appended', head),
@@ -91,6 +93,9 @@ export class SqliteEventStore implements EventStore {
     this.selectStreamBackwards = select(
       'WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?',
     ) as Database.Statement<[string, number, number], EventTuple>;
+    this.selectTraces = this.db
+      .prepare('SELECT global_position, traceparent FROM event_traces WHERE global_position BETWEEN ? AND ?')
+      .raw(true) as Database.Statement<[number, number], [number, string]>;
   }
 
   /** The connection, for colocated tables (checkpoints, projections persisted next to the log). */
@@ -122,6 +127,10 @@ export class SqliteEventStore implements EventStore {
 
   async readAll({ fromPosition = 1, limit = NO_LIMIT }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     return this.selectAll.all(fromPosition, limit).map((row) => this.toRecordedEvent(row));
+  }
+
+  async traceparentsBetween(from: number, to: number): Promise<Map<number, string>> {
+    return new Map(this.selectTraces.all(from, to));
   }
 
   /**

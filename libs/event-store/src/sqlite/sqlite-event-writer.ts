@@ -38,6 +38,7 @@ export class SqliteEventWriter {
   private readonly selectRevision: Database.Statement<[string], number>;
   private readonly selectById: Database.Statement<[string], EventRow>;
   private readonly insert: Database.Statement<unknown[]>;
+  private readonly insertTrace: Database.Statement<[number, string]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -64,6 +65,9 @@ export class SqliteEventWriter {
       `INSERT INTO events (global_position, id, stream_id, stream_version, type, schema_version, occurred_at,
          recorded_at, workspace_id, actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertTrace = this.db.prepare(
+      'INSERT INTO event_traces (global_position, traceparent) VALUES (?, ?)',
     );
   }
 
@@ -200,6 +204,7 @@ export class SqliteEventWriter {
         prevHash,
         hash,
       );
+      if (event.traceparent !== null) this.insertTrace.run(position, event.traceparent);
       positions.push(position);
     }
     return { result: { nextExpectedRevision: revision, positions }, head: { position, hash } };

@@ -15,7 +15,11 @@ export interface PreparedEvent {
   actorId: string;
   correlationId: string;
   causationId: string | null;
+  /** A well-formed W3C traceparent, or null: anything else is dropped, never stored. */
+  traceparent: string | null;
 }
+
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export function prepareEvent(schemas: EventSchemaRegistry, event: NewEvent): PreparedEvent {
   const { data, schemaVersion } = schemas.validate(event.type, event.data, event.schemaVersion);
@@ -30,6 +34,8 @@ export function prepareEvent(schemas: EventSchemaRegistry, event: NewEvent): Pre
     actorId: event.actor.id,
     correlationId: event.metadata.correlationId,
     causationId: event.metadata.causationId ?? null,
+    traceparent:
+      event.traceparent !== undefined && TRACEPARENT.test(event.traceparent) ? event.traceparent : null,
   };
 }
 

@@ -39,6 +39,17 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
 `;
 
+/**
+ * The trace context each event was appended in (tracing on), beside the log and outside the hash
+ * chain: diagnostics for the relay's publish span, never an authority (docs/observability.md).
+ */
+export const EVENT_TRACES_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS event_traces (
+  global_position INTEGER PRIMARY KEY,
+  traceparent     TEXT    NOT NULL
+);
+`;
+
 /** Consumer checkpoints; see sqlite-checkpoint-store.ts. */
 export const CHECKPOINTS_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS checkpoints (

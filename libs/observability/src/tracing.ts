@@ -1,0 +1,129 @@
+import {
+  type Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+export { SpanKind, SpanStatusCode, type Span };
+
+export interface TracingOptions {
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: spans go to `<endpoint>/v1/traces` (OTLP over HTTP, protobuf). */
+  endpoint?: string;
+  /** Instead of OTLP: tests pass an in-memory exporter, benchmarks one that drops everything. */
+  exporter?: SpanExporter;
+  serviceName: string;
+}
+
+/** The SDK as installed for this process: what the Temporal worker's workflow spans are fed to. */
+export interface Tracing {
+  resource: Resource;
+  processor: SpanProcessor;
+  /** Exports what is queued (tests, before reading the exporter; a process, before exiting). */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let installed: Tracing | undefined;
+
+/** Is a tracer provider installed? Everything traced asks this once, where it is wired. */
+export const tracingEnabled = (): boolean => installed !== undefined;
+
+export const installedTracing = (): Tracing | undefined => installed;
+
+/**
+ * Installs the OpenTelemetry SDK for the process, once: a batch processor in front of the OTLP
+ * exporter, W3C trace context, and AsyncLocalStorage so a span started by a request is the parent
+ * of what that request awaits. Without an endpoint (or exporter) nothing is installed: the API's
+ * tracer stays the no-op one and nothing traced is even wired (no hook, no wrapper), so tracing
+ * off costs nothing on the check path.
+ */
+export function startTracing(options: TracingOptions): Tracing | undefined {
+  if (installed) return installed;
+  const exporter =
+    options.exporter ??
+    (options.endpoint ? new OTLPTraceExporter({ url: tracesUrl(options.endpoint) }) : undefined);
+  if (!exporter) return undefined;
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
+  const processor = new BatchSpanProcessor({ exporter });
+  const provider = new TracerProvider({ resource, spanProcessors: [processor] });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  const tracing: Tracing = {
+    resource,
+    processor,
+    flush: () => provider.forceFlush(),
+    shutdown: async () => {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      installed = undefined;
+    },
+  };
+  installed = tracing;
+  return tracing;
+}
+
+/** The OTLP/HTTP convention: the signal's path is appended to the generic endpoint. */
+export const tracesUrl = (endpoint: string): string => `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+
+export const mandateTracer = (): Tracer => trace.getTracer('mandate');
+
+/** The W3C `traceparent` of the active span (or of `from`), if any is being recorded. */
+export function traceparentOf(from: Context = context.active()): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(from, carrier);
+  return carrier.traceparent;
+}
+
+/** A context whose parent is the span a `traceparent` names; the root context for a missing or bad one. */
+export function contextOfTraceparent(traceparent: string | undefined): Context {
+  if (traceparent === undefined) return ROOT_CONTEXT;
+  return propagation.extract(ROOT_CONTEXT, { traceparent });
+}
+
+/**
+ * Runs `work` in a span and ends it, recording a failure as the span's status. The error's message
+ * is not recorded: it may quote input. Only its class name is.
+ */
+export async function inSpan<T>(
+  name: string,
+  options: { kind?: SpanKind; parent?: Context; attributes?: Record<string, string | number | boolean> },
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  const parent = options.parent ?? context.active();
+  const span = mandateTracer().startSpan(
+    name,
+    { kind: options.kind, attributes: options.attributes },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), () => work(span));
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorClassOf(error) });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+export const errorClassOf = (error: unknown): string =>
+  error instanceof Error ? error.constructor.name : typeof error;
