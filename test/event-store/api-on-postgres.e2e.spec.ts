@@ -1,5 +1,9 @@
+import { createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type EventStore, isAppEventStore, PostgresEventStore } from '@mandate/event-store';
+import { readExportFile, verifyExport } from '@mandate/audit';
+import { auditFiles, type EventStore, isAppEventStore, PostgresEventStore } from '@mandate/event-store';
 import { RELAY_CONSUMER } from '@mandate/kafka';
 import { requireDatabaseUrl } from '@mandate/testing';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.tokens';
@@ -84,24 +88,24 @@ describe('The API on PostgreSQL (EVENT_STORE=postgres, through the one store fac
     expect(report.latestCheckpoint).toMatchObject({ verified: true });
   });
 
-  it("given the workspace's owner, when exporting on PostgreSQL, then 422 audit-log-unavailable: exports read the SQLite file only", async () => {
-    const response = await api.app.inject({
-      method: 'GET',
-      url: `/v1/workspaces/${workspaceId}/audit/export`,
-      headers: { authorization: `Bearer ${await api.token('root')}` },
-    });
+  it("given the workspace's owner, when exporting on PostgreSQL (JSON lines and CSV), then the export is read through the store, sealed, and verifies with its events", async () => {
+    for (const format of ['jsonl', 'csv'] as const) {
+      const response = await api.app.inject({
+        method: 'GET',
+        url: `/v1/workspaces/${workspaceId}/audit/export?format=${format}`,
+        headers: { authorization: `Bearer ${await api.token('root')}` },
+      });
+      const path = join(api.config.DATA_DIR, `postgres-export.${format}`);
+      writeFileSync(path, response.body);
+      const publicKey = createPublicKey(readFileSync(auditFiles(api.config).signingKey));
 
-    expect(api.logLines()).toContainEqual(
-      expect.objectContaining({
-        level: 'warn',
-        eventStore: 'postgres',
-        msg: expect.stringMatching(/exports/),
-      }),
-    );
-    expect([response.statusCode, response.json<{ code: string }>().code]).toEqual([
-      422,
-      'audit-log-unavailable',
-    ]);
+      const result = await verifyExport((options) => readExportFile(path, options), publicKey);
+
+      expect([format, response.statusCode]).toEqual([format, 200]);
+      expect(result).toMatchObject({ ok: true, from: 1, sealVerified: true });
+      expect(result.events).toBeGreaterThanOrEqual(2);
+      expect(response.body).toContain('WorkspaceCreated');
+    }
   });
 
   it('given the store at hand, when probing readiness, then the event store answers from PostgreSQL', async () => {

@@ -9,3 +9,4 @@ export * from './export/export-verifier';
 export * from './replay/log-replay';
 export * from './replay/replayable-projections';
 export * from './access/who-could-access';
+export * from './export/export-text';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { exportText, type ExportFormat } from '@mandate/audit';
+import { exportText, exportTextAsync, type ExportFormat } from '@mandate/audit';
 import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
 import {
@@ -70,10 +70,10 @@ export class AuditLogService implements OnApplicationBootstrap {
 
   /** Says at start, not at the first request, what this store does not offer. */
   onApplicationBootstrap(): void {
-    if (this.config.EVENT_STORE === 'sqlite') return;
+    if (this.config.EVENT_STORE !== 'eventstoredb') return;
     this.logger.warn(
       { eventStore: this.config.EVENT_STORE },
-      'workspace audit exports read the SQLite log file: unavailable on this store (422 audit-log-unavailable); verification works',
+      "workspace audit exports need each event's commit time, which this store does not keep: unavailable (422 audit-log-unavailable); verification works",
     );
   }
 
@@ -92,7 +92,9 @@ export class AuditLogService implements OnApplicationBootstrap {
     from?: number | string,
     to?: number | string,
   ): Promise<Readable> {
-    const files = this.files();
+    const networked =
+      this.config.EVENT_STORE === 'postgres' && isAppEventStore(this.store) ? this.store : null;
+    const files = networked ? auditFiles(this.config) : this.files();
     const head = await this.store.headPosition();
     const [fromInstant, toInstant] = [instantOf(from), instantOf(to)];
     const last = Math.min(head, this.resolve(to, toInstant, head, 'to'));
@@ -103,20 +105,22 @@ export class AuditLogService implements OnApplicationBootstrap {
       dataDir: this.config.DATA_DIR,
       production: this.config.NODE_ENV === 'production',
     });
-    const checkpoints = SignedCheckpointStore.readAll(files.checkpoints);
-    const log = new SqliteStoredEvents(files.events);
-    const text = exportText(log, {
+    const options = {
       workspaceId,
       from: first,
       to: last,
       fromInstant,
       toInstant,
-      checkpoints,
+      checkpoints: SignedCheckpointStore.readAll(files.checkpoints),
       key,
       format,
       exportedAt: this.clock.now().toISOString(),
-    });
-    const stream = Readable.from(text, { objectMode: false });
+    };
+    // PostgreSQL: read page by page through the store's pool. SQLite: the file through a read-only
+    // connection of its own, synchronously (a long read must not hold the writer's connection).
+    if (networked) return Readable.from(exportTextAsync(networked, options), { objectMode: false });
+    const log = new SqliteStoredEvents(files.events);
+    const stream = Readable.from(exportText(log, options), { objectMode: false });
     stream.once('close', () => log.close());
     return stream;
   }
@@ -201,7 +205,7 @@ export class AuditLogService implements OnApplicationBootstrap {
       throw new DomainError(
         'unprocessable',
         'audit-log-unavailable',
-        'Exports read the SQLite log file; on PostgreSQL or EventStoreDB the API verifies the log but does not export it.',
+        "Exports carry each event's commit time, which the EventStoreDB store does not keep; the API verifies that log but does not export it.",
       );
     }
     return files;

@@ -21,7 +21,7 @@ import { CSV_HEADER_LINE, toCsvLine } from './export-csv';
 import { readExportFile } from './export-file-reader';
 import type { ExportEvent, ExportRecord } from './export-records';
 import { verifyExport, type ExportVerification } from './export-verifier';
-import { exportText } from './export-writer';
+import { exportText } from './export-text';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const key = { privateKey, keyId: keyIdOf(privateKey) };

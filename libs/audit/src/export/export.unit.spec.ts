@@ -12,7 +12,7 @@ import {
 import type { ExportFormat } from './export-codec';
 import { readExportFile } from './export-file-reader';
 import { verifyExport, type ExportVerification } from './export-verifier';
-import { exportText } from './export-writer';
+import { exportText, exportTextAsync } from './export-text';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const key = { privateKey, keyId: keyIdOf(privateKey) };
@@ -71,6 +71,38 @@ describe('workspace export and its offline verification', () => {
     const lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
     writeFileSync(path, `${edit(lines).join('\n')}\n`);
   };
+
+  it.each(['jsonl', 'csv'] as const)(
+    'given the same log read page by page over the network (an async source), when exported as %s, then the bytes are those of the synchronous export',
+    async (format) => {
+      // given: the store's events as a networked store hands them over, one awaited step at a time
+      const stored = [...store.readStored()];
+      const networked = {
+        async *readStored(from = 1) {
+          for (const event of stored) if (event.globalPosition >= from) yield await Promise.resolve(event);
+        },
+      };
+      const options = {
+        workspaceId: 'acme',
+        checkpoints,
+        key,
+        format,
+        exportedAt: '2026-01-02T00:00:00.000Z',
+      };
+      for (const range of [
+        { from: 1, to: 12 },
+        { from: 5, to: 9 },
+        { from: 13, to: 12 },
+      ]) {
+        // when
+        const chunks: string[] = [];
+        for await (const chunk of exportTextAsync(networked, { ...options, ...range }, 100))
+          chunks.push(chunk);
+        // then
+        expect(chunks.join('')).toBe([...exportText(store, { ...options, ...range }, 100)].join(''));
+      }
+    },
+  );
 
   it.each(['jsonl', 'csv'] as const)(
     'given an untouched %s export, when verified offline, then every position is accounted for',
