@@ -1,36 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { LightMyRequestResponse } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
-import {
-  buildConsole,
-  cspViolations,
-  DESKTOP,
-  launchChromium,
-  PHONE,
-  screenshot,
-  seriousA11yViolations,
-  signIn,
-} from './console-browser';
+import type { IdentityApi } from '../identity/identity-test-kit';
+import { cspViolations, DESKTOP, PHONE, screenshot, seriousA11yViolations, signIn } from './console-browser';
+import { type ConsoleStack, ok, startConsoleStack } from './console-stack';
 
 const ws = '/v1/workspaces/acme';
 const UI_WAIT = { timeout: 15_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('web console: the admin edits the baseline in Chromium, with a preview and the If-Match conflict', () => {
+  let stack: ConsoleStack;
   let api: IdentityApi;
   let browser: Browser;
   let baseUrl: string;
   const csp: string[] = [];
 
-  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
-    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
-    return response.json<T>();
-  };
   const baseline = async () => {
     const response = await api.call('GET', `${ws}/agent-identity`, { as: 'adam' });
     return { document: ok<Record<string, unknown>>(response), etag: String(response.headers.etag) };
@@ -62,25 +45,13 @@ describe('web console: the admin edits the baseline in Chromium, with a preview 
   };
 
   beforeAll(async () => {
-    const consoleDir = buildConsole(join(mkdtempSync(join(tmpdir(), 'mandate-console-')), 'dist'));
-    browser = await launchChromium();
-    api = await startIdentityApi(
-      { TEMPORAL_TASK_QUEUE: `console-${randomUUID()}`, LOG_LEVEL: 'warn', PLATFORM_ADMINS: 'root' },
-      { consoleDir },
-    );
     // given workspace acme where Adam is an admin
-    ok(
-      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
-      201,
-    );
-    ok(await api.call('PUT', `${ws}/members/adam/roles/admin`, { as: 'root' }));
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    stack = await startConsoleStack({ members: [['adam', 'admin']] });
+    ({ api, browser, baseUrl } = stack);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await api?.app.close();
+    await stack?.close();
   }, 60_000);
 
   it('given the baseline page, when Adam edits the instructions and previews, then the events a save would record are listed and nothing is written; when he saves, they are recorded', async () => {

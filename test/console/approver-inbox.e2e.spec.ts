@@ -1,69 +1,42 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { LightMyRequestResponse } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
+import type { IdentityApi } from '../identity/identity-test-kit';
 import {
-  buildConsole,
   cspViolations,
   DESKTOP,
   focused,
-  launchChromium,
   PHONE,
   screenshot,
   seriousA11yViolations,
   signIn,
 } from './console-browser';
+import { type ConsoleStack, ok, startConsoleStack } from './console-stack';
 
 const ws = '/v1/workspaces/acme';
 const REQUEST_ID = 'hotfix-42';
 const UI_WAIT = { timeout: 15_000 };
 
 describe('web console: the approver inbox in Chromium (API, worker and the local Temporal server)', () => {
+  let stack: ConsoleStack;
   let api: IdentityApi;
-  let worker: INestApplicationContext;
   let browser: Browser;
   let baseUrl: string;
   let bob: Page;
   let dave: Page;
   const csp: string[] = [];
 
-  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
-    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
-    return response.json<T>();
-  };
   const card = (page: Page, section: string) =>
     page.getByRole('region', { name: section }).locator(`article[data-request-id="${REQUEST_ID}"]`);
 
   beforeAll(async () => {
-    const consoleDir = buildConsole(mkdtempSync(join(tmpdir(), 'mandate-console-')));
-    browser = await launchChromium();
-    api = await startIdentityApi(
-      { TEMPORAL_TASK_QUEUE: `console-${randomUUID()}`, LOG_LEVEL: 'warn' },
-      { consoleDir },
-    );
-    worker = await NestFactory.createApplicationContext(
-      WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }),
-      { logger: false },
-    );
-    await worker.init();
     // given workspace acme: Bob approves, Dave is a member, a gateway checks; channel #eng
-    ok(
-      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
-      201,
-    );
-    for (const [principal, role] of [
-      ['bob', 'approver'],
-      ['dave', 'member'],
-    ]) {
-      ok(await api.call('PUT', `${ws}/members/${principal}/roles/${role}`, { as: 'root' }));
-    }
+    stack = await startConsoleStack({
+      worker: true,
+      members: [
+        ['bob', 'approver'],
+        ['dave', 'member'],
+      ],
+    });
+    ({ api, browser, baseUrl } = stack);
     ok(await api.call('PUT', `${ws}/services/gateway`, { as: 'root' }));
     ok(
       await api.call('POST', `${ws}/channels`, {
@@ -72,14 +45,10 @@ describe('web console: the approver inbox in Chromium (API, worker and the local
       }),
       201,
     );
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await worker?.close();
-    await api?.app.close();
+    await stack?.close();
   }, 60_000);
 
   it('serves the console with its CSP and signs Bob in; the sign-in page has no serious accessibility violation', async () => {

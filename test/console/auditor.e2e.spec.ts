@@ -1,28 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { createPublicKey, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { LightMyRequestResponse } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { auditFiles, exportPublicKeyPem } from '@mandate/event-store';
 import { repoRoot } from '@mandate/infra';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
+import type { IdentityApi } from '../identity/identity-test-kit';
 import {
-  buildConsole,
   cspViolations,
   DESKTOP,
   focused,
-  launchChromium,
   PHONE,
   screenshot,
   seriousA11yViolations,
   signIn,
 } from './console-browser';
+import { type ConsoleStack, ok, startConsoleStack } from './console-stack';
 
 const ws = '/v1/workspaces/acme';
 // Request ids are workflow ids on the Temporal server every spec of the run shares: each spec
@@ -53,8 +46,8 @@ function verifyExportCli(file: string, publicKey: string) {
 }
 
 describe('web console: the auditor pages and the channel page in Chromium (API, worker and the local Temporal server)', () => {
+  let stack: ConsoleStack;
   let api: IdentityApi;
-  let worker: INestApplicationContext;
   let browser: Browser;
   let baseUrl: string;
   let audrey: Page;
@@ -64,10 +57,6 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
   let beforeGrant: Date;
   let duringGrant: Date;
 
-  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
-    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
-    return response.json<T>();
-  };
   const statusOf = async () =>
     ok<{ status: string }>(await api.call('GET', `${ws}/access-requests/${REQUEST_ID}`, { as: 'bob' }))
       .status;
@@ -84,36 +73,18 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
   };
 
   beforeAll(async () => {
-    scratch = mkdtempSync(join(tmpdir(), 'mandate-console-'));
-    const consoleDir = buildConsole(join(scratch, 'dist'));
-    browser = await launchChromium();
-    api = await startIdentityApi(
-      {
-        TEMPORAL_TASK_QUEUE: `console-${randomUUID()}`,
-        LOG_LEVEL: 'warn',
-        PLATFORM_ADMINS: 'root,audrey',
-        CHECKPOINT_EVERY_EVENTS: '5',
-      },
-      { consoleDir },
-    );
-    worker = await NestFactory.createApplicationContext(
-      WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }),
-      { logger: false },
-    );
-    await worker.init();
     // given workspace acme: Bob approves, Dave is a member, Audrey (a platform admin too) and Otto audit
-    ok(
-      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
-      201,
-    );
-    for (const [principal, role] of [
-      ['bob', 'approver'],
-      ['dave', 'member'],
-      ['audrey', 'auditor'],
-      ['otto', 'auditor'],
-    ]) {
-      ok(await api.call('PUT', `${ws}/members/${principal}/roles/${role}`, { as: 'root' }));
-    }
+    stack = await startConsoleStack({
+      env: { PLATFORM_ADMINS: 'root,audrey', CHECKPOINT_EVERY_EVENTS: '5' },
+      worker: true,
+      members: [
+        ['bob', 'approver'],
+        ['dave', 'member'],
+        ['audrey', 'auditor'],
+        ['otto', 'auditor'],
+      ],
+    });
+    ({ api, browser, baseUrl, scratch } = stack);
     ok(
       await api.call('POST', `${ws}/channels`, {
         as: 'root',
@@ -159,14 +130,10 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
       }),
     );
     await until('revoked');
-    await api.app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await worker?.close();
-    await api?.app.close();
+    await stack?.close();
   }, 60_000);
 
   it('who could write acme/api while the grant was active: #eng, through the grant, with its requester and approver', async () => {

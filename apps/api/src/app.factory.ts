@@ -27,6 +27,7 @@ import { registerAuthzen } from './authzen/authzen.setup';
 import { authzenRoutesOpenApi } from './authzen/authzen.routes';
 import { ConsoleModule } from './console/console.module';
 import { registerConsole } from './console/console.static';
+import { consoleSignIn, issuerOrigin } from './console/console-sign-in';
 import { EventStoreReadinessCheck } from './health/event-store.readiness-check';
 import { KafkaReadinessCheck } from './health/kafka.readiness-check';
 import { TemporalReadinessCheck } from './health/temporal.readiness-check';
@@ -122,7 +123,7 @@ export async function createApiApp(
     checks: app.get(PermissionChecksService),
   });
   registerAuthzen(app, fastify, config);
-  registerConsole(fastify, overrides.consoleDir);
+  registerConsole(fastify, overrides.consoleDir, issuerOrigin(consoleSignIn(config)));
   return app;
 }
 

@@ -1215,6 +1215,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/console/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The console's sign-in: `dev` (AUTH_MODE=dev), `oidc` (authorization code + PKCE at the issuer, with the console's client id, scopes and the API's audience as resource), or `none` (jwks mode without CONSOLE_OIDC_CLIENT_ID). */
+    get: operations['ConsoleConfigController_config'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dev/sessions': {
     parameters: {
       query?: never;
@@ -7677,6 +7694,55 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ConsoleConfigController_config: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            signIn:
+              | {
+                  /** @enum {string} */
+                  method: 'dev';
+                }
+              | {
+                  /** @enum {string} */
+                  method: 'oidc';
+                  /** @description The OpenID provider the API trusts (AUTH_ISSUER) */
+                  issuer: string;
+                  /** @description The console's public client at the issuer */
+                  clientId: string;
+                  scopes: string[];
+                  /** @description The resource indicator (RFC 8707) asked for: the API’s audience */
+                  resource: string;
+                }
+              | {
+                  /** @enum {string} */
+                  method: 'none';
+                };
+          };
         };
       };
       /** @description Any other refusal or failure. */

@@ -116,6 +116,9 @@ export const configSchema = z.object({
   AUTH_JWT_ALGORITHMS: algorithmList.default(['RS256', 'PS256', 'ES256', 'EdDSA']),
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   AUTH_DEV_KEY_PATH: z.string().min(1).optional(),
+  /** The console's public client at the issuer (jwks mode): sign-in by authorization code + PKCE. */
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+  CONSOLE_OIDC_SCOPES: z.string().min(1).max(500).default('openid'),
   PLATFORM_ADMINS: z.string().default(''),
 
   CHECKPOINT_SIGNING_KEY_PATH: z.string().min(1).optional(),

@@ -1,5 +1,6 @@
 import { clientTransportProblems, LOOPBACK_HOSTS } from './client-transport.problems';
 import { configSchema, type AppConfig } from './config.schema';
+import { consoleSignInProblems } from './console-sign-in.problems';
 import { deploymentProblems } from './deployment.problems';
 
 export class ConfigError extends Error {
@@ -27,6 +28,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (deployment.length > 0) throw new ConfigError(deployment);
   const vaultProblems = vaultBackendProblems(config);
   if (vaultProblems.length > 0) throw new ConfigError(vaultProblems);
+  const signInProblems = consoleSignInProblems(config);
+  if (signInProblems.length > 0) throw new ConfigError(signInProblems);
   const transportProblems = clientTransportProblems(config);
   if (transportProblems.length > 0) throw new ConfigError(transportProblems);
   return config;

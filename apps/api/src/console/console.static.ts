@@ -11,23 +11,30 @@ export const CONSOLE_PREFIX = '/console';
 
 /**
  * The console's pages may load only what the API serves itself: bundled scripts and styles, no
- * inline script, no other origin, never framed. The API it calls is the same origin.
+ * inline script, no other origin, never framed. The API it calls is the same origin; with OIDC
+ * sign-in, the page also calls the issuer (discovery and the token endpoint), and that origin only.
+ * Going to the issuer's sign-in page is a navigation, which connect-src does not govern.
  */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function consoleCsp(issuerOrigin?: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    issuerOrigin === undefined ? "connect-src 'self'" : `connect-src 'self' ${issuerOrigin}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-const securityHeaders = (reply: FastifyReply): void => {
-  void reply.header('content-security-policy', CONSOLE_CSP);
+/** The policy without OIDC sign-in (dev mode): the console's own origin and nothing else. */
+export const CONSOLE_CSP = consoleCsp();
+
+const securityHeaders = (reply: FastifyReply, csp: string): void => {
+  void reply.header('content-security-policy', csp);
   void reply.header('x-content-type-options', 'nosniff');
   void reply.header('referrer-policy', 'no-referrer');
   void reply.header('cross-origin-opener-policy', 'same-origin');
@@ -39,10 +46,15 @@ const securityHeaders = (reply: FastifyReply): void => {
  * content hash and are cached for good; `index.html` is revalidated, so a new build shows at once.
  * Without a build, `/console` answers 404 `console-not-built` saying how to build it.
  */
-export function registerConsole(fastify: FastifyInstance, root: string = CONSOLE_DIST): void {
+export function registerConsole(
+  fastify: FastifyInstance,
+  root: string = CONSOLE_DIST,
+  issuerOrigin?: string,
+): void {
+  const csp = consoleCsp(issuerOrigin);
   void fastify.register(async (scope) => {
     scope.addHook('onSend', async (_request, reply, payload) => {
-      securityHeaders(reply);
+      securityHeaders(reply, csp);
       return payload;
     });
     if (!existsSync(join(root, 'index.html'))) {

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sendProblem } from '@mandate/http';
 import { createLogger } from '@mandate/observability';
-import { CONSOLE_CSP, registerConsole } from './console.static';
+import { CONSOLE_CSP, consoleCsp, registerConsole } from './console.static';
 
 const silent = createLogger({ level: 'silent' });
 
-async function serve(root: string): Promise<FastifyInstance> {
+async function serve(root: string, issuerOrigin?: string): Promise<FastifyInstance> {
   const fastify = Fastify();
   // As in the API: refusals are problem+json.
   fastify.setErrorHandler((error, request, reply) => sendProblem(silent, error, request, reply));
-  registerConsole(fastify, root);
+  registerConsole(fastify, root, issuerOrigin);
   await fastify.ready();
   return fastify;
 }
@@ -49,6 +49,22 @@ describe('the console’s files, served by the API', () => {
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(CONSOLE_CSP).toContain("script-src 'self'");
     expect(CONSOLE_CSP).not.toContain('unsafe');
+    await fastify.close();
+  });
+
+  it('with OIDC sign-in, the page may also call the issuer’s origin, and only it', async () => {
+    // given the API configured with an identity provider for the console
+    const fastify = await serve(built(), 'https://idp.example');
+
+    const page = await fastify.inject({ method: 'GET', url: '/console/' });
+
+    // then connect-src names the console's origin and the issuer's, and nothing else changes
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toBe(consoleCsp('https://idp.example'));
+    expect(policy.split('; ').filter((directive) => directive.includes('idp.example'))).toEqual([
+      "connect-src 'self' https://idp.example",
+    ]);
+    expect(CONSOLE_CSP).toContain("connect-src 'self';");
     await fastify.close();
   });
 

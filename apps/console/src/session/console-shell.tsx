@@ -8,7 +8,16 @@ import type { Session } from './session';
  * The signed-in frame: who is signed in, which workspace is shown (of those where the person holds
  * a role), sign-out. The session ends on its own when its token expires.
  */
-export function ConsoleShell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+export function ConsoleShell({
+  session,
+  onSignOut,
+  onExpired,
+}: {
+  session: Session;
+  onSignOut: () => void;
+  /** The token's end: the session is dropped, nobody is sent anywhere. */
+  onExpired: () => void;
+}) {
   const api = useMemo(() => createApiClient(session.token), [session.token]);
   const [workspaces, setWorkspaces] = useState<WorkspaceMembership[]>();
   const [workspaceId, setWorkspaceId] = useState<string>();
@@ -26,9 +35,9 @@ export function ConsoleShell({ session, onSignOut }: { session: Session; onSignO
   }, [api]);
 
   useEffect(() => {
-    const timer = setTimeout(onSignOut, Math.max(0, Date.parse(session.expiresAt) - Date.now()));
+    const timer = setTimeout(onExpired, Math.max(0, Date.parse(session.expiresAt) - Date.now()));
     return () => clearTimeout(timer);
-  }, [session.expiresAt, onSignOut]);
+  }, [session.expiresAt, onExpired]);
 
   const membership = workspaces?.find((workspace) => workspace.workspaceId === workspaceId);
   return (

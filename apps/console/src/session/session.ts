@@ -7,4 +7,6 @@ export interface Session {
   principalId: string;
   token: string;
   expiresAt: string;
+  /** With OIDC sign-in: the ID token, the hint of the issuer's end-session request at sign-out. */
+  idToken?: string;
 }
