@@ -22,6 +22,7 @@ import { load, type Measured, startApi, startBareFastify, throughputOf } from '.
 import { attachBundles, BUNDLES, interleaved } from './check.bundles';
 import { OVERLAYS, overlaysLog, verifyOverlaid, withInvoker } from './check.overlays';
 import { authzenBesideBatch } from './check.authzen';
+import { otelCheckCost } from './check.otel';
 
 async function rebuild(path: string, snapshotPath?: string) {
   const store = openStore(path);
@@ -163,6 +164,7 @@ export const checkSuite = defineSuite({
     const singlePairs: Paired[] = [];
     const batchPairs: Paired[] = [];
     let authzen: Awaited<ReturnType<typeof authzenBesideBatch>> = {};
+    let otel: Awaited<ReturnType<typeof otelCheckCost>> = {};
     try {
       await load(`${api.url}/v1/check`, warmup, single);
       await load(`${api.url}/v1/check/batch`, warmup, batch);
@@ -195,6 +197,13 @@ export const checkSuite = defineSuite({
         );
       }
       authzen = await authzenBesideBatch(api, mix, { runs: context.runs, seconds, warmup, log: context.log });
+      // Last: it installs tracing in this process for a second API, then removes it.
+      otel = await otelCheckCost(workspacePath, api, single, {
+        runs: context.runs,
+        seconds,
+        warmup,
+        log: context.log,
+      });
     } finally {
       await api.close();
       await bare.close();
@@ -238,6 +247,7 @@ export const checkSuite = defineSuite({
         ratioTarget: 0.2,
       }),
       ...authzen,
+      ...otel,
       rebuild_events_per_s: metric(median(rebuilds), 'events/s', 250_000, 'higher'),
       rebuild_events_per_cpu_s: metric(median(rebuildsCpu), 'events/s', null, 'higher'),
       [context.quick ? 'restart_to_ready_s_20k_events' : 'restart_to_ready_s_1m_events']: metric(

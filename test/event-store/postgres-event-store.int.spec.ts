@@ -231,4 +231,24 @@ describe('PostgreSQL event store on a real server', () => {
     expect(await checkpoints.load('inbox')).toBe(7);
     expect(await new PostgresCheckpointStore((await node()).pool, store.tables).load('relay')).toBe(42);
   });
+  it('given appends that carry trace contexts, then another node reads them by position beside the log, drops a malformed one, and the chain still verifies', async () => {
+    const writer = await node();
+    const reader = await node();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+    await writer.append('note-traced', [{ ...note('a'), traceparent }, note('b')], {
+      expectedRevision: 'no_stream',
+    });
+    await writer.append('note-forged', [{ ...note('c'), traceparent: "00-x'); DROP TABLE events; --" }], {
+      expectedRevision: 'no_stream',
+    });
+
+    expect(await reader.traceparentsBetween(1, 3)).toEqual(new Map([[1, traceparent]]));
+    expect((await reader.readAll()).map((event) => event.traceparent)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(await verifyEventLog(reader)).toMatchObject({ ok: true, checked: 3 });
+  });
 });

@@ -52,6 +52,24 @@ describe('CloudEvents mapping', () => {
     expect(toRecordedEvent(parsed)).toEqual(event);
   });
 
+  it('given a publish span context, when mapped and parsed back, then it travels as the distributed-tracing extension and not into the recorded event', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const event = recorded({ traceparent: '00-11111111111111111111111111111111-2222222222222222-01' });
+
+    const message = toKafkaMessage(event, traceparent);
+    const parsed = fromKafkaMessage({ ...message, value: Buffer.from(message.value) });
+
+    expect(JSON.parse(message.value)).toMatchObject({ traceparent });
+    expect(parsed.validate()).toBe(true);
+    expect(parsed.traceparent).toBe(traceparent);
+    const { traceparent: _stored, ...rebuilt } = event;
+    expect(toRecordedEvent(parsed)).toEqual(rebuilt);
+  });
+
+  it('given no trace context, when mapped, then the CloudEvent has no traceparent', () => {
+    expect(JSON.parse(toKafkaMessage(recorded()).value)).not.toHaveProperty('traceparent');
+  });
+
   it('given a message without CloudEvents headers, when parsed, then it is refused', () => {
     expect(() => fromKafkaMessage({ key: 'k', value: '{"id":"x"}', headers: {} })).toThrow(/CloudEvent/);
   });

@@ -74,10 +74,17 @@ export function writeAndCommitSql(tables: PostgresLogTables, rows: AppendedRows,
     ].join(','),
   );
   const last = rows.position.length - 1;
+  const traced = rows.events.flatMap((event, index) =>
+    event.traceparent === null ? [] : [`${rows.position[index]},${text(event.traceparent)}`],
+  );
+  const traces =
+    traced.length === 0
+      ? ''
+      : `INSERT INTO ${tables.traces} (global_position, traceparent) VALUES (${traced.join('),(')});\n`;
   return `INSERT INTO ${tables.events} (global_position, id, stream_id, stream_version, type, schema_version,
   occurred_at, recorded_at, workspace_id, actor_kind, actor_id, correlation_id, causation_id, data, prev_hash, hash)
 VALUES (${values.join('),\n(')});
-UPDATE ${tables.head} SET position = ${rows.position[last]}, hash = ${text(rows.hash[last])};
+${traces}UPDATE ${tables.head} SET position = ${rows.position[last]}, hash = ${text(rows.hash[last])};
 SELECT pg_notify(${text(tables.channel)}, '${rows.position[last]}');
 COMMIT`;
 }

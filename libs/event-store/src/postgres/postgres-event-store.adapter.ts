@@ -9,6 +9,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
+  TraceparentSource,
 } from '../event-store.port';
 import type { EventSchemaRegistry } from '../schema/event-schema-registry';
 import {
@@ -51,7 +52,7 @@ const STORED_PAGE = 2_048;
  * under the `log_head` row lock, see postgres-schema.ts); reads are plain indexed SELECTs over a
  * pool; live subscriptions wake on NOTIFY (postgres-head-listener.ts).
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, TraceparentSource {
   readonly tables: PostgresLogTables;
   private readonly readers: Pool;
   private readonly writerPool: Pool;
@@ -123,6 +124,14 @@ export class PostgresEventStore implements EventStore {
   async readAll({ fromPosition = 1, limit }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const rows = await this.rows('all', [fromPosition, limit ?? null]);
     return rows.map((row) => this.toRecordedEvent(row));
+  }
+
+  async traceparentsBetween(from: number, to: number): Promise<Map<number, string>> {
+    const { rows } = await this.readers.query<{ global_position: string; traceparent: string }>(
+      `SELECT global_position, traceparent FROM ${this.tables.traces} WHERE global_position BETWEEN $1 AND $2`,
+      [from, to],
+    );
+    return new Map(rows.map((row) => [Number(row.global_position), row.traceparent]));
   }
 
   /**

@@ -10,6 +10,8 @@ export interface PostgresLogTables {
   events: string;
   head: string;
   checkpoints: string;
+  /** Each append's trace context, beside the log and outside the hash chain (docs/observability.md). */
+  traces: string;
   /** The LISTEN/NOTIFY channel appends announce their new head on. */
   channel: string;
 }
@@ -23,6 +25,7 @@ export function postgresLogTables(schema = 'public'): PostgresLogTables {
     events: `"${schema}".events`,
     head: `"${schema}".log_head`,
     checkpoints: `"${schema}".checkpoints`,
+    traces: `"${schema}".event_traces`,
     channel: `mandate_events_${schema}`,
   };
 }
@@ -42,7 +45,7 @@ export function postgresLogTables(schema = 'public'): PostgresLogTables {
  * Triggers make the events table append-only: UPDATE, DELETE and TRUNCATE raise.
  */
 export function logSchemaSql(tables: PostgresLogTables): string {
-  const { schema, events, head, checkpoints } = tables;
+  const { schema, events, head, checkpoints, traces } = tables;
   return `
 CREATE SCHEMA IF NOT EXISTS "${schema}";
 CREATE TABLE IF NOT EXISTS ${events} (
@@ -73,6 +76,10 @@ INSERT INTO ${head} (singleton, position, hash) VALUES (true, 0, '${GENESIS_HASH
 CREATE TABLE IF NOT EXISTS ${checkpoints} (
   consumer TEXT   PRIMARY KEY,
   position BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${traces} (
+  global_position BIGINT PRIMARY KEY,
+  traceparent     TEXT   NOT NULL
 );
 CREATE OR REPLACE FUNCTION "${schema}".events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'events are append-only: % refused', TG_OP; END $$;

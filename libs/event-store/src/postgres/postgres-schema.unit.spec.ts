@@ -7,6 +7,7 @@ describe('postgresLogTables', () => {
       events: '"tenant_logs".events',
       head: '"tenant_logs".log_head',
       checkpoints: '"tenant_logs".checkpoints',
+      traces: '"tenant_logs".event_traces',
       channel: 'mandate_events_tenant_logs',
     });
   });
