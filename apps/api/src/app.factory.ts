@@ -16,6 +16,8 @@ import { kafkaSecurity } from '@mandate/kafka';
 import {
   createHttpMetrics,
   createLogger,
+  installedTracing,
+  installHttpTracing,
   PinoNestLogger,
   ReadinessRegistry,
   type Logger,
@@ -111,6 +113,12 @@ export async function createApiApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  const tracing = installedTracing();
+  if (tracing) {
+    // First, so the request's span is active in every later hook, route and client call.
+    installHttpTracing(fastify);
+    fastify.addHook('onClose', async () => tracing.flush());
+  }
   installRequestHooks(fastify, logger, metrics);
   installMethodNotAllowed(fastify);
   app.useGlobalFilters(new ProblemFilter(logger));

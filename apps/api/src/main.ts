@@ -1,10 +1,12 @@
 import { loadConfigOrExit } from '@mandate/config';
-import { createLogger, logFormatFor } from '@mandate/observability';
+import { createLogger, logFormatFor, startTracing } from '@mandate/observability';
 import { createApiApp } from './app.factory';
 
 /** Starts the API: validated config, JSON logs (readable lines on a terminal in development), graceful shutdown on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  // Before anything connects: clients and servers made after this are traced (off when unset).
+  startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'mandate-api' });
   const logger = createLogger({
     level: config.LOG_LEVEL,
     name: 'mandate-api',

@@ -160,6 +160,12 @@ export const configSchema = z.object({
   PROJECTION_SOURCE: z.enum(['store', 'kafka']).default('store'),
 
   METRICS_ENABLED: bool.default(true),
+  /** OTLP/HTTP collector base URL (spans go to `<url>/v1/traces`); unset: tracing off, nothing installed. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL')
+    .optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
