@@ -8,7 +8,7 @@ import {
   DomainError,
   type DomainEvent,
 } from '@mandate/domain';
-import { type EventStore, handleCommand, type RecordedEvent } from '@mandate/event-store';
+import { type EventStore, handleCommand, type RecordedEvent, StreamStateCache } from '@mandate/event-store';
 import { currentRequestId } from '@mandate/observability';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.module';
@@ -97,6 +97,9 @@ function withRevision<Command, Event extends DomainEvent, State>(
  */
 @Injectable()
 export class CommandRunner {
+  /** Per decider, the streams it folded lately: a command reads only what was written since. */
+  private readonly states = new WeakMap<object, StreamStateCache<unknown>>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -119,6 +122,7 @@ export class CommandRunner {
         command({ actor, now: occurredAt }),
         {
           retryOnConflict: expectedRevision === undefined ? MAX_REDECISIONS : 0,
+          states: this.statesOf(decider) as StreamStateCache<Folded<State>>,
           toEnvelope: (events) =>
             events.map((event) => ({
               id: uuidv7(),
@@ -139,6 +143,15 @@ export class CommandRunner {
     } catch (error) {
       throw locateIssues(error, issuesIn);
     }
+  }
+
+  private statesOf(decider: object): StreamStateCache<unknown> {
+    let states = this.states.get(decider);
+    if (states === undefined) {
+      states = new StreamStateCache();
+      this.states.set(decider, states);
+    }
+    return states;
   }
 
   /**

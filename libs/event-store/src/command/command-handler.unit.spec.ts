@@ -5,6 +5,7 @@ import { WrongExpectedVersion } from '../errors';
 import type { NewEvent } from '../event-store.port';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store.adapter';
 import { handleCommand } from './command-handler';
+import { StreamStateCache } from './stream-state-cache';
 
 type NoteEvent = { type: 'NoteWritten'; data: { text: string } };
 type Command = { write: string[] } | { writeOnce: string };
@@ -83,6 +84,82 @@ describe('handleCommand', () => {
       handleCommand(store, notes, 'notes-1', { write: ['a'] }, { toEnvelope: invalid }),
     ).rejects.toBeInstanceOf(DomainError);
     expect(await store.headPosition()).toBe(0);
+  });
+});
+
+describe('handleCommand with folded states kept between commands', () => {
+  let store: SqliteEventStore;
+  let reads: Array<number | undefined>;
+  beforeEach(() => {
+    store = new SqliteEventStore({ path: ':memory:', schemas: testEventRegistry() });
+    reads = [];
+    const original = store.readStream.bind(store);
+    store.readStream = (streamId, options) => {
+      if (streamId === 'notes-1') reads.push(options?.from);
+      return original(streamId, options);
+    };
+  });
+  afterEach(() => store.close());
+
+  it('given a state folded by an earlier command, when the next command runs, then only the events after it are read', async () => {
+    // given
+    const states = new StreamStateCache<State>();
+    await handleCommand(store, notes, 'notes-1', { write: ['a', 'b'] }, { toEnvelope, states });
+    await handleCommand(store, notes, 'notes-1', { write: ['c'] }, { toEnvelope, states });
+    reads = [];
+    // when
+    const result = await handleCommand(store, notes, 'notes-1', { writeOnce: 'a' }, { toEnvelope, states });
+    // then: what the commands wrote was folded as they wrote it: the read starts after c (revision 2)
+    expect(reads).toEqual([3]);
+    expect(result).toMatchObject({ events: [], nextExpectedRevision: 2 });
+    expect(states.get('notes-1')).toEqual({ state: { texts: ['a', 'b', 'c'] }, revision: 2 });
+  });
+
+  it('given another process appended after the cached state, when a command runs, then it decides on that write too', async () => {
+    // given: the cache knows a; someone else (another node) writes b without going through it
+    const states = new StreamStateCache<State>();
+    await handleCommand(store, notes, 'notes-1', { write: ['a'] }, { toEnvelope, states });
+    await store.append('notes-1', [note('b')], { expectedRevision: 0 });
+    // when
+    const result = await handleCommand(store, notes, 'notes-1', { writeOnce: 'b' }, { toEnvelope, states });
+    // then
+    expect(result.events).toEqual([]);
+    expect(states.get('notes-1')?.state.texts).toEqual(['a', 'b']);
+  });
+
+  it('given a concurrent write between read and append, when retried with the cache, then nothing is folded twice', async () => {
+    // given
+    const states = new StreamStateCache<State>();
+    await handleCommand(store, notes, 'notes-1', { write: ['a'] }, { toEnvelope, states });
+    interleaveOnce(store, () => store.append('notes-1', [note('sneaky')], { expectedRevision: 0 }));
+    // when
+    await handleCommand(
+      store,
+      notes,
+      'notes-1',
+      { write: ['b'] },
+      { toEnvelope, retryOnConflict: 2, states },
+    );
+    const after = await handleCommand(store, notes, 'notes-1', { writeOnce: 'x' }, { toEnvelope, states });
+    // then: the state folded through the cache equals the stream read from the start
+    const folded = (await store.readStream('notes-1')).map((event) => (event.data as { text: string }).text);
+    expect(folded).toEqual(['a', 'sneaky', 'b', 'x']);
+    expect(states.get('notes-1')).toEqual({ state: { texts: folded }, revision: 3 });
+    expect(after.nextExpectedRevision).toBe(3);
+  });
+
+  it('given more streams than its capacity, when used, then the least recently used is dropped and a newer state is never replaced by an older one', () => {
+    // given
+    const states = new StreamStateCache<State>(2);
+    states.set('s1', { state: { texts: ['1'] }, revision: 0 });
+    states.set('s2', { state: { texts: ['2'] }, revision: 0 });
+    states.get('s1');
+    // when
+    states.set('s3', { state: { texts: ['3'] }, revision: 0 });
+    states.set('s1', { state: { texts: [] }, revision: -1 });
+    // then
+    expect([states.get('s2'), states.size]).toEqual([undefined, 2]);
+    expect(states.get('s1')).toEqual({ state: { texts: ['1'] }, revision: 0 });
   });
 });
 
