@@ -378,6 +378,10 @@ export const CASES: Record<string, Case> = {
       body: { overlays: [{ ...rule(scene, place).rule, invoker: { role: 'approver' } }] },
     }),
   },
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/egress': {
+    scope: 'channel',
+    build: () => ({ body: { allow: [], deny: [{ host: 'blocked.example', ports: [443] }] } }),
+  },
   'GET /v1/workspaces/{workspaceId}/external-accounts': { scope: 'workspace', build: none },
   'PUT /v1/workspaces/{workspaceId}/members/{principalId}/external-accounts/{connector}': {
     scope: 'workspace',

@@ -158,6 +158,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': { ok: ADMINS },
   'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/invoke-policy': { ok: ADMINS },
   'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/overlays': { ok: ADMINS },
+  // Refusing a host here narrows (channel admin); allowing one widens (workspace admin, the decider's rule).
+  'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/egress': { ok: ADMINS },
   // Which account at a connector is a member's (what invokerCan overlays ask about): admins'.
   'GET /v1/workspaces/{workspaceId}/external-accounts': { ok: ADMINS },
   'PUT /v1/workspaces/{workspaceId}/members/{principalId}/external-accounts/{connector}': { ok: ADMINS },

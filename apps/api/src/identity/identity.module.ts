@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClockModule } from '../clock';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { AgentIdentityController } from './agent-identity.controller';
+import { ChannelEgressController } from './channel-egress.controller';
 import { ChannelOverridesController } from './channel-overrides.controller';
 import { ChannelsController } from './channels.controller';
 import { CommandRunner } from '../core/command-runner';
@@ -22,6 +23,7 @@ import { WorkspacesController } from './workspaces.controller';
     AgentIdentityController,
     ChannelsController,
     ChannelOverridesController,
+    ChannelEgressController,
     KillSwitchController,
   ],
   providers: [CommandRunner, IdentityService],

@@ -4,6 +4,7 @@ import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import type { OverlayRule } from '../permissions/overlay-rule';
 import type { SwitchIdentity } from '../kill-switch/kill-switch.decisions';
 import type { PermissionRule } from '../permissions/permission-rule';
+import type { ChannelEgress } from './channel-egress';
 import type {
   ChannelExtension,
   ChannelInstructions,
@@ -33,4 +34,5 @@ export type ChannelCommand =
   | On<'SetChannelMemoryScope', { sharedNamespaces: string[]; namespaces: NamespaceDirectory }>
   | On<'SetChannelInvokePolicy', { policy: InvokePolicy | null }>
   | On<'SetChannelOverlays', WithCatalog & { overlays: OverlayRule[] }>
+  | On<'SetChannelEgress', { egress: ChannelEgress }>
   | On<SwitchIdentity['type'], Pick<SwitchIdentity, 'reason'>>;

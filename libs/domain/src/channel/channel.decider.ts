@@ -6,6 +6,7 @@ import { permissionRuleSchema } from '../permissions/permission-rule';
 import { assertNever, type Decider, DomainError, ownValue, parseOrThrow, sameValue } from '../shared';
 import { evolve } from './channel.evolve';
 import { decideOverlays } from './channel-overlays';
+import { decideChannelEgress } from './channel-egress';
 import {
   requireActive,
   requireChannelAdmin,
@@ -122,6 +123,8 @@ function decideOnActive(
     }
     case 'SetChannelOverlays':
       return decideOverlays(channel, command);
+    case 'SetChannelEgress':
+      return decideChannelEgress(channel, command);
     // Disabling only takes away, so the channel's admins may; turning it back on widens again.
     case 'DisableAgentIdentity':
       requireChannelAdmin(channel, command);

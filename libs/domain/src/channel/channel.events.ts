@@ -5,6 +5,7 @@ import { overlayRuleSchema } from '../permissions/overlay-rule';
 import { permissionRuleSchema } from '../permissions/permission-rule';
 import { channelSwitchEvents } from '../kill-switch/kill-switch.events';
 import { eventSchemasOf, type EventsOf } from '../shared';
+import { channelEgressSchema } from './channel-egress';
 import {
   channelExtensionSchema,
   channelInstructionsSchema,
@@ -43,6 +44,8 @@ const channelEvents = {
   ChannelOverlayAdded: z.object({ channelId, rule: overlayRuleSchema }),
   ChannelOverlayChanged: z.object({ channelId, rule: overlayRuleSchema }),
   ChannelOverlayRemoved: ruleRemoved,
+  /** The channel's own egress, whole: hosts it adds, hosts it refuses (channel-egress.ts). */
+  ChannelEgressSet: channelEgressSchema.extend({ channelId }),
 };
 
 export type ChannelEvent = EventsOf<typeof channelEvents>;

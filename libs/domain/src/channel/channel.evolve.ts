@@ -57,6 +57,8 @@ function evolveBody(
       return { ...body, overlays: overlaysWith(body.overlays ?? [], { changed: event.data.rule }) };
     case 'ChannelOverlayRemoved':
       return { ...body, overlays: overlaysWith(body.overlays ?? [], { removed: event.data.ruleId }) };
+    case 'ChannelEgressSet':
+      return { ...body, egress: { allow: event.data.allow, deny: event.data.deny } };
     default:
       return assertNever(event);
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { Switchable } from '../kill-switch/kill-switch.model';
 import type { OverlayRule } from '../permissions/overlay-rule';
+import type { EgressRule } from '../agent-identity/agent-identity.document';
 import { permissionRuleSchema, type PermissionRule } from '../permissions/permission-rule';
 
 export const channelVisibilitySchema = z.enum(['public', 'private']);
@@ -59,6 +60,8 @@ export interface ChannelBody extends Switchable {
   invokePolicy: InvokePolicy | null;
   /** Identity-aware overlays added here; absent in states folded before overlays existed. */
   overlays?: OverlayRule[];
+  /** Hosts this channel adds to the egress allowlist and hosts it refuses; absent: none. */
+  egress?: { allow: EgressRule[]; deny: EgressRule[] };
 }
 
 export type ChannelState =

@@ -112,9 +112,16 @@ export class CompiledWorkspace {
   /** channelId → the egress entries of the bundles attached to that channel. */
   private readonly channelBundleEgress = new Map<string, ReturnType<typeof compileEgress>>();
 
-  /** What the bundles attached to the channel add to the egress allowlist there. */
+  /** What the channel itself and the bundles attached to it add to the egress allowlist there. */
   channelEgress(channelId: string): ReturnType<typeof compileEgress> | undefined {
     return this.channelBundleEgress.get(channelId);
+  }
+
+  private readonly channelDeniedEgress = new Map<string, ReturnType<typeof compileEgress>>();
+
+  /** The hosts the channel refuses, whatever the workspace or a bundle allows. */
+  channelEgressDenied(channelId: string): ReturnType<typeof compileEgress> | undefined {
+    return this.channelDeniedEgress.get(channelId);
   }
   private disabledReason: string | undefined;
   private workspaceDisabled: Decision | undefined;
@@ -159,7 +166,14 @@ export class CompiledWorkspace {
     const channelScope = { scope: 'channel' as const, channelId: state.channelId };
     const channelBundles = bundlesAttachedTo(this.bundleStates.values(), channelScope);
     compileBundleConnections(channel.extend, channelBundles, 'channel', this.catalog);
-    this.channelBundleEgress.set(state.channelId, compileEgress(bundleDomains(channelBundles)));
+    const own = state.egress;
+    this.channelBundleEgress.set(
+      state.channelId,
+      compileEgress([...bundleDomains(channelBundles), ...(own?.allow ?? [])]),
+    );
+    if (own !== undefined && own.deny.length > 0) {
+      this.channelDeniedEgress.set(state.channelId, compileEgress(own.deny));
+    } else this.channelDeniedEgress.delete(state.channelId);
     channel.disabled = this.workspaceDisabled ?? channel.disabled;
     this.rebuildSlots(channel);
     this.compiledChannels.set(channel.channelId, channel);

@@ -81,7 +81,8 @@ export function effectiveIdentity(
     repositories: bundles.repositories,
     skills: [...skills].sort(),
     instructions: effectiveInstructions(bundles.instructions, channel),
-    egress: bundles.egress,
+    // The channel's own additions; the hosts it refuses are checked by checkEgress.
+    egress: [...bundles.egress, ...(channel.egress?.allow ?? [])],
     memory: { own: channelNamespace(channel.channelId), shared: channel.sharedNamespaces },
     invokePolicy:
       channel.invokePolicy === null

@@ -185,7 +185,17 @@ export function checkEgress(
   if (disabled !== undefined) return disabledBoundary(disabled);
   const { host, port } = query;
   const target = `${host.text}:${port}`;
-  // The workspace's allowlist (baseline and bundles attached to the workspace), then the channel's bundles.
+  // A host the channel refuses is refused there, whatever the workspace or a bundle allows.
+  const denied = query.channelId === undefined ? undefined : compiled.channelEgressDenied(query.channelId);
+  const refusedHere = denied && matchEgress(denied.hosts, denied.domains, host, port);
+  if (refusedHere !== undefined) {
+    return refuse(
+      `channel/${query.channelId}/egress-deny/${refusedHere.rule}`,
+      `${target} is refused in this channel`,
+    );
+  }
+  // The workspace's allowlist (baseline and bundles attached to the workspace), then the channel's
+  // own additions and its bundles'.
   const channel = query.channelId === undefined ? undefined : compiled.channelEgress(query.channelId);
   return (
     matchEgress(compiled.egressExact, compiled.egressWildcard, host, port) ??
