@@ -16,3 +16,4 @@ export * from './kafka-replica-log';
 export * from './gapless-reorder-buffer';
 export * from './hash-chain-check';
 export * from './kafka-security';
+export * from './leader-relay';

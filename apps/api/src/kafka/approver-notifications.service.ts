@@ -1,27 +1,34 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
-import { isAppEventStore, type EventStore } from '@mandate/event-store';
+import { isAppEventStore, type EventStore, type Leadership } from '@mandate/event-store';
 import { ApproverNotifications, createKafka, kafkaSecurity, retryForever } from '@mandate/kafka';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
+import { LEADERSHIP } from './leadership.provider';
+
+/** The role the notifier's node leads; one node runs both stages at a time. */
+export const NOTIFIER_ROLE = 'approver-notifications';
 
 /**
- * Runs the approver notifier when NOTIFY_WEBHOOK_URL is set. Both stages are consumer groups, so
- * every API instance may run it: Kafka hands each partition to one of them. The router's handled
- * positions are kept in the event store's checkpoints, shared by every instance, so an event is
- * not notified twice after a restart or a rebalance.
+ * Runs the approver notifier when NOTIFY_WEBHOOK_URL is set, on the node that leads the
+ * `approver-notifications` role (on PostgreSQL one node of all; docs/deployment.md). Both stages are
+ * consumer groups and the router's handled positions are kept in the event store's checkpoints,
+ * shared by every node, so the next leader resumes where the last one stopped and an event is not
+ * notified twice after a restart or a failover; running on one node spares the groups the
+ * rebalances of every node joining and leaving.
  */
 @Injectable()
 export class ApproverNotificationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private notifications: ApproverNotifications | undefined;
-  private starting: Promise<unknown> = Promise.resolve();
+  private running: Promise<unknown> = Promise.resolve();
   private readonly abort = new AbortController();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -54,8 +61,29 @@ export class ApproverNotificationsService implements OnApplicationBootstrap, OnA
             'notification sent to the dead-letter topic',
           ),
       });
-    // In the background and until it works: an unreachable broker must not hold up the API's start.
-    this.starting = retryForever(
+    this.running = this.leadership.whileLeader(
+      NOTIFIER_ROLE,
+      async (leading) => {
+        await this.startUntilItWorks(create, leading, logger);
+        await new Promise<void>((resolve) => {
+          if (leading.aborted) resolve();
+          leading.addEventListener('abort', () => resolve(), { once: true });
+        });
+        const notifications = this.notifications;
+        this.notifications = undefined;
+        await notifications?.stop();
+      },
+      this.abort.signal,
+    );
+  }
+
+  /** In the background and until it works: an unreachable broker must not hold up the API's start. */
+  private startUntilItWorks(
+    create: () => ApproverNotifications,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<unknown> {
+    return retryForever(
       async () => {
         const notifications = create();
         try {
@@ -69,7 +97,7 @@ export class ApproverNotificationsService implements OnApplicationBootstrap, OnA
       {
         initialMs: 500,
         maxMs: 10_000,
-        signal: this.abort.signal,
+        signal,
         onFailure: (error, attempt, delayMs) =>
           logger.warn(
             { err: error, attempt, retryInMs: delayMs },
@@ -81,7 +109,6 @@ export class ApproverNotificationsService implements OnApplicationBootstrap, OnA
 
   async onApplicationShutdown(): Promise<void> {
     this.abort.abort();
-    await this.starting;
-    await this.notifications?.stop();
+    await this.running;
   }
 }

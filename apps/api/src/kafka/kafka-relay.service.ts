@@ -6,13 +6,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
-import { isAppEventStore, type EventStore } from '@mandate/event-store';
+import { isAppEventStore, type EventStore, type Leadership } from '@mandate/event-store';
 import {
-  createKafka,
-  EventRelay,
-  KafkaEventPublisher,
+  type EventRelay,
   kafkaSecurity,
+  type LeaderRelay,
   registerRelayMetrics,
+  startLeaderRelay,
 } from '@mandate/kafka';
 import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
@@ -20,18 +20,19 @@ import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { KafkaReadinessCheck } from '../health/kafka.readiness-check';
 import { HTTP_METRICS } from '../http/metrics.controller';
 import { BROKER_PROBE_TIMEOUT_MS, RelayReadinessCheck } from './kafka.readiness-check';
+import { LEADERSHIP } from './leadership.provider';
 
 /**
  * Runs the Kafka relay inside the API process: it follows the log from the `kafka-relay`
  * checkpoint, kept by the store itself (a table of the SQLite file or of PostgreSQL, a stream of
- * EventStoreDB), for as long as the API runs. With several API nodes, one runs it
- * (RELAY_ENABLED=false on the others; docs/deployment.md).
+ * EventStoreDB), for as long as the API runs and leads the relay. On PostgreSQL every node may
+ * enable it and one leads (an advisory lock); on EventStoreDB one node enables it
+ * (docs/deployment.md).
  */
 @Injectable()
 export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly abort = new AbortController();
-  private running: Promise<void> = Promise.resolve();
-  private publisher: KafkaEventPublisher | undefined;
+  private leaderRelay: LeaderRelay | undefined;
   relay: EventRelay | undefined;
 
   constructor(
@@ -39,6 +40,7 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly readiness: ReadinessRegistry,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
     @Optional() @Inject(HTTP_METRICS) private readonly metrics?: HttpMetrics,
   ) {}
 
@@ -60,42 +62,22 @@ export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationS
       throw new Error('The Kafka relay needs a store that keeps checkpoints (set RELAY_ENABLED=false)');
     }
     const logger = this.logger.child({ component: 'kafka-relay' });
-    const kafka = createKafka({
-      brokers,
-      clientId: `${this.config.KAFKA_CLIENT_ID}-relay`,
+    this.leaderRelay = startLeaderRelay({
+      settings: { ...this.config, KAFKA_BROKERS: brokers },
+      store,
+      leadership: this.leadership,
       logger,
-      security: kafkaSecurity(this.config),
+      signal: this.abort.signal,
     });
-    this.publisher = new KafkaEventPublisher({
-      kafka,
-      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
-      partitions: this.config.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-    });
-    const relay = new EventRelay({
-      source: store,
-      checkpoints: store.checkpointStore(),
-      publisher: this.publisher,
-      batchSize: this.config.RELAY_BATCH_SIZE,
-      backoff: { initialMs: 100, maxMs: this.config.RELAY_MAX_BACKOFF_MS },
-    });
-    relay.observe({
-      failed: (error, attempt, delayMs) =>
-        logger.warn({ err: error, attempt, retryInMs: delayMs }, 'Kafka publish failed; retrying'),
-      recovered: (attempts) => logger.info({ attempts }, 'Kafka publish recovered'),
-    });
+    const relay = this.leaderRelay.relay;
     if (this.metrics) relay.observe(registerRelayMetrics(this.metrics.registry, relay, store));
     this.relay = relay;
     this.readiness.register(new RelayReadinessCheck(broker, relay));
-    this.running = relay.run(this.abort.signal).catch((error: unknown) => {
-      // Once shutdown began the store may close under the relay; the next start re-sends the batch.
-      if (!this.abort.signal.aborted) logger.error({ err: error }, 'Kafka relay stopped');
-    });
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.abort.abort();
-    await this.running;
-    await this.publisher?.close();
+    await this.leaderRelay?.running;
+    await this.leaderRelay?.close();
   }
 }

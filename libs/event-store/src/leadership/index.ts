@@ -1,0 +1,3 @@
+export * from './leadership.port';
+export * from './postgres-leadership';
+export * from './leadership.factory';

@@ -1,0 +1,138 @@
+import { Client } from 'pg';
+import { abortableDelay, type Leadership } from './leadership.port';
+
+/** The first key of every Mandate advisory lock ('MNDT'), so other applications' locks never meet ours. */
+const LOCK_NAMESPACE = 0x4d4e4454;
+
+export interface PostgresLeadershipOptions {
+  connectionString: string;
+  /** Keeps two deployments sharing one database apart (their schema, e.g. `public`). */
+  scope?: string;
+  /** How often a follower tries the lock. */
+  retryMs?: number;
+  /** How often the leader proves its connection alive; a round trip slower than 2× this loses the role. */
+  heartbeatMs?: number;
+  onWorkFailed?(role: string, error: unknown): void;
+}
+
+/**
+ * Leadership by a session-level advisory lock (`pg_try_advisory_lock`), held on a connection of
+ * its own: the node whose session holds the lock leads. PostgreSQL releases the lock when the
+ * session ends, so a node that dies (its socket closes) gives the role up without anyone waiting
+ * for a lease to run out; a follower takes it at its next try (every `retryMs`).
+ *
+ * The leader stops its work the moment it cannot be sure it still holds the lock: the connection
+ * reports an error or ends, or a heartbeat does not come back within 2 × `heartbeatMs`. Needs a
+ * direct session (not a transaction-pooling PgBouncer, which would hand the session to others).
+ */
+export class PostgresLeadership implements Leadership {
+  private readonly leading = new Set<string>();
+  private readonly retryMs: number;
+  private readonly heartbeatMs: number;
+
+  constructor(private readonly options: PostgresLeadershipOptions) {
+    this.retryMs = options.retryMs ?? 2_000;
+    this.heartbeatMs = options.heartbeatMs ?? 1_000;
+  }
+
+  leads(role: string): boolean {
+    return this.leading.has(role);
+  }
+
+  async whileLeader(
+    role: string,
+    work: (leading: AbortSignal) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const lockName = `${this.options.scope ?? 'public'}:${role}`;
+    while (!signal.aborted) {
+      const session = await this.connect(role).catch(() => undefined);
+      if (session) {
+        try {
+          if (await this.campaign(session, lockName, signal)) await this.lead(role, session, work, signal);
+        } finally {
+          session.close();
+        }
+      }
+      await abortableDelay(this.retryMs, signal);
+    }
+  }
+
+  private async connect(role: string): Promise<LockSession> {
+    const client = new Client({
+      connectionString: this.options.connectionString,
+      application_name: `mandate-leadership:${role}`,
+      keepAlive: true,
+      connectionTimeoutMillis: this.heartbeatMs * 5,
+      query_timeout: this.heartbeatMs * 2,
+    });
+    const session = new LockSession(client);
+    try {
+      await client.connect();
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  /** Tries the lock every `retryMs` on the session; true once held, false if the session or `signal` ended. */
+  private async campaign(session: LockSession, lockName: string, signal: AbortSignal): Promise<boolean> {
+    while (!signal.aborted && !session.lost.aborted) {
+      const held = await session.client
+        .query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS held', [
+          LOCK_NAMESPACE,
+          lockName,
+        ])
+        .then(({ rows }) => rows[0]?.held === true)
+        .catch(() => false);
+      if (held && !session.lost.aborted) return true;
+      await abortableDelay(this.retryMs, AbortSignal.any([signal, session.lost]));
+    }
+    return false;
+  }
+
+  /** Runs the work under the lock until it returns, `signal` aborts or the session is lost. */
+  private async lead(
+    role: string,
+    session: LockSession,
+    work: (leading: AbortSignal) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const leading = AbortSignal.any([signal, session.lost]);
+    const heartbeat = setInterval(() => {
+      session.client.query('SELECT 1').catch(() => session.lose());
+    }, this.heartbeatMs);
+    this.leading.add(role);
+    try {
+      await work(leading);
+    } catch (error) {
+      if (!leading.aborted) this.options.onWorkFailed?.(role, error);
+    } finally {
+      this.leading.delete(role);
+      clearInterval(heartbeat);
+    }
+  }
+}
+
+/** One connection and whether it can still be trusted to hold its locks. */
+class LockSession {
+  private readonly lostController = new AbortController();
+  readonly lost = this.lostController.signal;
+
+  constructor(readonly client: Client) {
+    // An error on an idle connection is emitted, not thrown: without a listener it ends the process.
+    client.on('error', () => this.lose());
+    client.on('end', () => this.lose());
+  }
+
+  lose(): void {
+    this.lostController.abort();
+  }
+
+  /** Ends the session, which releases every lock it held. */
+  close(): void {
+    this.lose();
+    void this.client.end().catch(() => undefined);
+  }
+}
