@@ -1,8 +1,12 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LightMyRequestResponse } from 'fastify';
+import { isAppEventStore } from '@mandate/event-store';
+import { RELAY_CONSUMER } from '@mandate/kafka';
 import { CLOCK, type Clock } from '../../apps/api/src/clock';
 import { ProjectionService } from '../../apps/api/src/core/projection.service';
 import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
+import { relayedMessageTexts, testKafka, uniquePrefix } from '../kafka/kafka-test-kit';
 
 const ISSUE = ['credentials:issue'];
 const INTROSPECT = ['credentials:introspect'];
@@ -53,8 +57,21 @@ describe('credential leases (real app, SQLite file, embedded vault, mandate-jwt)
       payload: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
     });
 
+  const topicPrefix = uniquePrefix();
+  /** What the relay published under this API's prefix, once it has published the whole log. */
+  const relayedThroughHead = async (): Promise<string[]> => {
+    const store = api.store;
+    if (!isAppEventStore(store)) throw new Error('the store keeps no relay checkpoint');
+    const head = await store.headPosition();
+    for (let tries = 0; (await store.checkpointStore().load(RELAY_CONSUMER)) < head; tries++) {
+      if (tries > 150) throw new Error(`the relay did not publish through position ${head} in 15 s`);
+      await sleep(100);
+    }
+    return relayedMessageTexts(testKafka(), topicPrefix);
+  };
+
   beforeAll(async () => {
-    api = await startIdentityApi();
+    api = await startIdentityApi({ KAFKA_TOPIC_PREFIX: topicPrefix });
     clock = api.app.get<Clock>(CLOCK);
     for (const workspaceId of ['acme', 'globex']) {
       ok(
@@ -333,17 +350,21 @@ describe('credential leases (real app, SQLite file, embedded vault, mandate-jwt)
     expect(problem(refused, 409).code).toBe('credential-not-found');
   });
 
-  it('the issued token appears in its one response only: not in the log, the list, the lease view or the log output', async () => {
+  it('the issued token appears in its one response only: not in the log, Kafka, the list, the lease view or the log output', async () => {
     const lease = ok<Lease>(await issue(ask('canary-1')));
     const signature = lease.token.split('.')[2];
+    const relayed = await relayedThroughHead();
 
     const everything = [
       JSON.stringify(await api.store.readAll()),
+      ...relayed,
       api.rawLog(),
       (await api.call('GET', leases(), { as: 'dave' })).body,
       (await api.call('GET', `${leases()}/${lease.leaseId}`, { as: 'alice' })).body,
       (await introspect(lease.token)).body,
     ];
+
+    expect(relayed.some((text) => text.includes(lease.leaseId))).toBe(true);
 
     for (const text of everything) {
       expect(text).not.toContain(lease.token);

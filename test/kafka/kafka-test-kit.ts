@@ -84,6 +84,53 @@ export class Collector {
   }
 }
 
+/**
+ * Every message the relay has published under `prefix`, as raw text (value and headers), read up
+ * to each partition's end: what a consumer, or anyone with read access to the topics, would see.
+ */
+export async function relayedMessageTexts(kafka: Kafka, prefix: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  const topics = relayTopics(prefix).filter((topic) => existing.has(topic));
+  const ends = new Map<string, number>();
+  for (const topic of topics) {
+    for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+      ends.set(`${topic}/${partition}`, Number(high));
+  }
+  await admin.disconnect();
+  const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([key]) => key));
+  const texts: string[] = [];
+  if (remaining.size === 0) return texts;
+  const consumer = kafka.consumer({ groupId: `${prefix}-reader-${randomUUID().slice(0, 8)}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`topics not read to their end: ${[...remaining].join(', ')}`)),
+      30_000,
+    );
+    void consumer
+      .run({
+        eachMessage: async ({ topic, partition, message }) => {
+          const headers = Object.entries(message.headers ?? {}).map(
+            ([name, value]) => `${name}=${String(value)}`,
+          );
+          texts.push(`${message.value?.toString() ?? ''}\n${headers.join('\n')}`);
+          const key = `${topic}/${partition}`;
+          if (Number(message.offset) + 1 >= (ends.get(key) ?? 0)) remaining.delete(key);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  return texts;
+}
+
 /** Streams whose applied events are not in consecutive stream-version order, with what was seen. */
 export function outOfOrderStreams(applied: RecordedEvent[]): Record<string, number[]> {
   const byStream = new Map<string, number[]>();
