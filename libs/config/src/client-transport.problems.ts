@@ -20,7 +20,18 @@ const isLoopback = (address: string): boolean => {
  * where a TLS sidecar may listen; Temporal and Kafka carry reasons, approvers and the event log.
  */
 export function clientTransportProblems(config: AppConfig): string[] {
-  return [...temporalProblems(config), ...kafkaProblems(config)];
+  return [...temporalProblems(config), ...kafkaProblems(config), ...collectorProblems(config)];
+}
+
+/** Spans carry no secrets, but the exporter's headers (OTEL_EXPORTER_OTLP_HEADERS) may. */
+function collectorProblems(config: AppConfig): string[] {
+  const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (config.NODE_ENV !== 'production' || endpoint === undefined) return [];
+  const url = new URL(endpoint);
+  if (url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname)) return [];
+  return [
+    `OTEL_EXPORTER_OTLP_ENDPOINT: plaintext to ${url.hostname} is refused in production; use an https URL (or a loopback collector or sidecar)`,
+  ];
 }
 
 function temporalProblems(config: AppConfig): string[] {

@@ -150,3 +150,25 @@ describe('readConfigFile', () => {
     );
   });
 });
+
+describe('loadConfig: the OpenTelemetry collector', () => {
+  it('given production and a plaintext collector on another host, when loading, then it is refused: its headers may carry the collector’s credentials', () => {
+    expect(problemsOf({ ...production, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel.internal:4318' })).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT: plaintext to otel.internal is refused in production; use an https URL (or a loopback collector or sidecar)',
+    ]);
+  });
+
+  it('given production and https, or plaintext to loopback, or development, when loading, then it is accepted', () => {
+    expect(problemsOf({ ...production, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.internal:4318' })).toEqual(
+      [],
+    );
+    expect(problemsOf({ ...production, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toEqual([]);
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel.internal:4318' })).toEqual([]);
+  });
+
+  it('given something other than an http(s) URL, when loading, then it is refused naming the variable', () => {
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://otel.internal:4317' })).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT: must be an http(s) URL',
+    ]);
+  });
+});
