@@ -132,6 +132,7 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
     );
     expect(inbox.items.find((item) => item.requestId === requested.requestId)).toMatchObject({
       requestedBy: 'rita',
+      requestedByKind: 'user',
       reason: 'hotfix',
       approvals: 0,
       quorum: 1,
@@ -250,6 +251,12 @@ describe('JIT access API (API, worker and the local Temporal server)', () => {
       await api.call('GET', `${requests}/${requested.requestId}`, { as: 'alice' }),
     );
     expect(detail.timeline[0].data).toMatchObject({ requestedBy: 'agent-runtime', invokedBy: 'ivan' });
+    const listed = async () =>
+      ok<{ items: Record<string, unknown>[] }>(
+        await api.call('GET', `${requests}?approvable=true`, { as: 'alice' }),
+      ).items.find((item) => item.requestId === requested.requestId);
+    await waitFor(async () => (await listed()) !== undefined);
+    expect(await listed()).toMatchObject({ requestedBy: 'agent-runtime', requestedByKind: 'service' });
     ok(
       await api.call('POST', `${requests}/${requested.requestId}/deny`, {
         as: 'alice',

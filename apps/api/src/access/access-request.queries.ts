@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Principal, WORKSPACE_ROLE_RESOLVER, type WorkspaceRoleResolver } from '@mandate/auth';
 import {
   accessRequestDecider,
+  type Actor,
   type AccessRequestState,
   channelVisibleTo,
   DomainError,
@@ -34,6 +35,8 @@ export interface AccessRequestSummary {
   reason: string;
   ticket: string | null;
   requestedBy: string;
+  /** Whether `requestedBy` names a user or a service: a subject alone does not say who it is. */
+  requestedByKind: Actor['kind'];
   invokedBy: string | null;
   mode: string;
   requestedAt: string;
@@ -207,6 +210,7 @@ export class AccessRequestQueries {
       reason: request.reason,
       ticket: request.ticket,
       requestedBy: round?.requestedBy.id ?? request.requestedBy,
+      requestedByKind: round?.requestedBy.kind ?? request.requestedByKind ?? 'user',
       invokedBy: request.invokedBy,
       mode: request.mode,
       requestedAt: entry.requestedAt,

@@ -33,6 +33,9 @@ export const inboxDoc = toOpenApiSchema(
         reason: z.string(),
         ticket: z.string().nullable(),
         requestedBy: z.string(),
+        requestedByKind: z
+          .enum(['user', 'service', 'agent', 'system'])
+          .describe('Whether requestedBy names a user or a service (subjects alone can coincide)'),
         invokedBy: z.string().nullable(),
         mode: z.enum(['approval', 'auto-approve', 'break-glass']),
         requestedAt: z.string(),
