@@ -54,6 +54,9 @@ export const grantsDoc = pageDoc(
     grantedAt: z.string(),
     expiresAt: z.string(),
     requestedBy: z.string(),
+    requestedByKind: z
+      .enum(['user', 'service', 'agent', 'system'])
+      .describe('Whether requestedBy names a user or a service (subjects alone can coincide)'),
     invokedBy: z.string().nullable(),
     approvers: z.array(z.string()).describe('Who approved it (empty for auto-approve and break-glass)'),
     mode: z.enum(['approval', 'auto-approve', 'break-glass']),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@mandate/auth';
-import { channelVisibleTo, rolesHeldBy, wasGranted } from '@mandate/domain';
+import { type Actor, channelVisibleTo, rolesHeldBy, wasGranted } from '@mandate/domain';
 import { type Page, pageOfOrdered, type PageQuery } from '@mandate/http';
 import { AccessRequestsView, type AccessRequestEntry } from '../access/access-requests.view';
 import { CLOCK, type Clock } from '../clock';
@@ -17,6 +17,8 @@ export interface GrantSummary {
   grantedAt: string;
   expiresAt: string;
   requestedBy: string;
+  /** Whether `requestedBy` names a user or a service. */
+  requestedByKind: Actor['kind'];
   invokedBy: string | null;
   approvers: string[];
   mode: string;
@@ -99,6 +101,7 @@ function summaryOf({ state }: AccessRequestEntry, nowMs: number): GrantSummary |
     grantedAt: grant.grantedAt,
     expiresAt: grant.expiresAt,
     requestedBy: request.requestedBy,
+    requestedByKind: request.requestedByKind ?? 'user',
     invokedBy: request.invokedBy,
     approvers: grant.approvers,
     mode: request.mode,
