@@ -78,11 +78,10 @@ export function traceEventStore<Store extends EventStore>(store: Store): Store {
  * off then, or the CLI) starts none, so a catch-up over an old log does not make a trace per event.
  */
 async function* delivered(store: EventStore, options?: SubscribeOptions): AsyncGenerator<RecordedEvent> {
+  const traces = hasTraceparents(store) ? new TraceWindow(store, store) : undefined;
   for await (const event of store.subscribe(options)) {
     const position = event.globalPosition;
-    const traceparent = hasTraceparents(store)
-      ? (await store.traceparentsBetween(position, position)).get(position)
-      : undefined;
+    const traceparent = await traces?.at(position);
     if (traceparent !== undefined) {
       await inSpan(
         'event-store deliver',
@@ -95,5 +94,33 @@ async function* delivered(store: EventStore, options?: SubscribeOptions): AsyncG
       );
     }
     yield event;
+  }
+}
+
+const WINDOW = 512;
+
+/**
+ * The trace contexts of a page of positions, read once: a catch-up over a long log costs one read
+ * per 512 events, not one per event. A page covers only positions the log held when it was read
+ * (a trace context is committed with its event), so a later event is never taken for an untraced one.
+ */
+class TraceWindow {
+  private from = 0;
+  private through = -1;
+  private page = new Map<number, string>();
+
+  constructor(
+    private readonly source: TraceparentSource,
+    private readonly log: Pick<EventStore, 'headPosition'>,
+  ) {}
+
+  async at(position: number): Promise<string | undefined> {
+    if (position < this.from || position > this.through) {
+      const head = await this.log.headPosition();
+      this.from = position;
+      this.through = Math.min(position + WINDOW - 1, Math.max(head, position));
+      this.page = await this.source.traceparentsBetween(this.from, this.through);
+    }
+    return this.page.get(position);
   }
 }

@@ -81,6 +81,27 @@ describe('traced event store', () => {
     expect(deliver.attributes).toEqual({ 'mandate.log.position': 1, 'mandate.event.type': 'NoteWritten' });
   });
 
+  it('given a subscription caught up, when another traced event is appended live, then its delivery continues its own append, not a stale page', async () => {
+    await store.append('note-1', [note('first')], { expectedRevision: 'no_stream' });
+    const abort = new AbortController();
+    const seen: number[] = [];
+    for await (const event of store.subscribe({ signal: abort.signal })) {
+      seen.push(event.globalPosition);
+      if (event.globalPosition === 1)
+        await store.append('note-2', [note('live')], { expectedRevision: 'no_stream' });
+      else abort.abort();
+    }
+    await tracing.flush();
+
+    const spans = exporter.getFinishedSpans();
+    const appends = spans.filter((span) => span.name === 'event-store append');
+    const delivers = spans.filter((span) => span.name === 'event-store deliver');
+    expect(seen).toEqual([1, 2]);
+    expect(delivers.map((span) => span.parentSpanContext?.spanId)).toEqual(
+      appends.map((span) => span.spanContext().spanId),
+    );
+  });
+
   it('given a forged traceparent on a new event, when appended by the raw store, then it is not stored', async () => {
     await raw.append('note-1', [{ ...note('x'), traceparent: "00-'; DROP TABLE events; --" }], {
       expectedRevision: 'no_stream',
