@@ -1,7 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installHttpTracing } from './http-tracing';
+import { installHttpTracing, traceHttpRequest } from './http-tracing';
 import { startTracing, type Tracing, traceparentOf } from './tracing';
 
 describe('HTTP server spans (two Fastify hooks)', () => {
@@ -63,5 +65,36 @@ describe('HTTP server spans (two Fastify hooks)', () => {
     const [span] = exporter.getFinishedSpans();
     expect(span.parentSpanContext).toBeUndefined();
     expect(trace.getActiveSpan()).toBeUndefined();
+  });
+
+  it('given a plain node:http server (the gateway), when a proxied request carries a credential, then its span names the kind of request and the status, ending with the response', async () => {
+    const server = createServer((request, response) =>
+      traceHttpRequest(request, response, 'forward-proxy', () => {
+        seenInRoute = traceparentOf();
+        response.writeHead(403).end();
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const answer = await fetch(`http://127.0.0.1:${port}/secret-path-canary?key=query-canary`, {
+        headers: { 'proxy-authorization': 'Bearer proxy-canary' },
+      });
+      expect(answer.status).toBe(403);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await tracing.flush();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+
+    const [span] = exporter.getFinishedSpans();
+    expect(span.name).toBe('GET forward-proxy');
+    expect(seenInRoute).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+    expect(span.attributes).toEqual({
+      'http.request.method': 'GET',
+      'http.route': 'forward-proxy',
+      'http.response.status_code': 403,
+    });
+    expect(JSON.stringify([span.name, span.attributes, span.events])).not.toMatch(/canary/);
   });
 });
