@@ -34,6 +34,7 @@ describe('the watch stream (GET /v1/workspaces/{ws}/watch; real API on a SQLite 
   async function watch(token: string, options: { after?: number; query?: Record<string, string> } = {}) {
     const abort = new AbortController();
     const events: WatchEvent[] = [];
+    let ended = false;
     const stream: Watch = {
       events,
       async until(predicate, timeoutMs = 10_000) {
@@ -41,7 +42,8 @@ describe('the watch stream (GET /v1/workspaces/{ws}/watch; real API on a SQLite 
         for (;;) {
           const found = events.find(predicate);
           if (found) return found;
-          if (Date.now() > deadline) throw new Error(`no such event; got ${JSON.stringify(events)}`);
+          // A stream refused, dropped or ended tells nothing more: polling on would outlive the test.
+          if (ended || Date.now() > deadline) throw new Error(`no such event; got ${JSON.stringify(events)}`);
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       },
@@ -56,9 +58,12 @@ describe('the watch stream (GET /v1/workspaces/{ws}/watch; real API on a SQLite 
         ...options,
       }))
         events.push(event);
-    })().catch((error: unknown) => {
-      if (error instanceof WatchRefused) stream.refused = { status: error.status, code: error.problem.code };
-    });
+    })()
+      .catch((error: unknown) => {
+        if (error instanceof WatchRefused)
+          stream.refused = { status: error.status, code: error.problem.code };
+      })
+      .finally(() => (ended = true));
     open.push(stream);
     // Open once its first event arrived, or refused.
     await Promise.race([reading, stream.until(() => true).catch(() => undefined)]);

@@ -144,9 +144,22 @@ export class PermissionsClient {
       }
       this.cache.lose();
       if (this.abort.signal.aborted) return;
-      if (!planned)
-        await new Promise((resolve) => setTimeout(resolve, this.options.reconnectDelayMs ?? 1_000));
+      if (!planned) await this.pause(this.options.reconnectDelayMs ?? 1_000);
     }
+  }
+
+  /** The wait before connecting again, cut short by `close`: nothing of a closed client stays scheduled. */
+  private pause(ms: number): Promise<void> {
+    const { signal } = this.abort;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private applyChange(change: PermissionChange): void {

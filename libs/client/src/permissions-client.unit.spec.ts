@@ -108,3 +108,31 @@ describe('PermissionsClient (against a fake API)', () => {
     client.close();
   });
 });
+
+describe('PermissionsClient.close', () => {
+  it('given a stream lost and a long reconnection delay, when closed, then nothing is left waiting to reconnect', async () => {
+    // given a client whose stream dropped, waiting a minute before connecting again
+    const api = fakeApi();
+    const client = new PermissionsClient({
+      baseUrl: 'http://mandate.test',
+      workspaceId: 'acme',
+      token: 't',
+      fetch: api.fetch,
+      reconnectDelayMs: 60_000,
+    });
+    void client.start().catch(() => undefined);
+    await tick();
+    api.streams[0].drop();
+    await tick();
+    const timersWhileWaiting = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+    // when it is closed
+    client.close();
+    await tick();
+
+    // then its reconnection timer is gone (the process could exit) and it never connects again
+    const timersAfter = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    expect(timersAfter).toBe(timersWhileWaiting - 1);
+    expect(api.streams).toHaveLength(1);
+  });
+});
