@@ -142,6 +142,6 @@ describe('egress gateway: per-channel egress (PUT …/channels/{ch}/egress)', ()
   it('given a host outside the grammar, then the egress is refused with malformed-host and nothing changes', async () => {
     const refused = await setEgress('alice', { allow: [{ host: 'evil..example', ports: [443] }], deny: [] });
 
-    expect(problem(refused, 400).code).toBe('malformed-host');
+    expect(problem(refused, 422).code).toBe('malformed-host');
   });
 });

@@ -71,7 +71,8 @@ export function decideChannelEgress(
     allow: canonical(asked.allow, 'egress.allow', issues),
     deny: canonical(asked.deny, 'egress.deny', issues),
   };
-  throwIfIssues(issues, 'validation');
+  // 422 as the baseline's egress entries: the document is well-formed, an entry is outside the host grammar.
+  throwIfIssues(issues);
   const current = channel.egress ?? noChannelEgress;
   if (sameValue(egress, current)) return [];
   if (gains(current.allow, egress.allow) || gains(egress.deny, current.deny)) {
