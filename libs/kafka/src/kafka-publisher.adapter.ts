@@ -1,6 +1,6 @@
 import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import type { RecordedEvent } from '@mandate/event-store';
-import { tracingEnabled } from '@mandate/observability';
+import { countPublished, tracingEnabled } from '@mandate/observability';
 import { toKafkaMessage } from './cloud-event.mapping';
 import { categoryOf, relayTopics, topicFor } from './event-category';
 import type { EventPublisher } from './event-relay';
@@ -48,7 +48,15 @@ export class KafkaEventPublisher implements EventPublisher {
     try {
       const producer = await this.connected();
       await producer.sendBatch({ topicMessages, acks: -1 });
-      spans?.end();
+      if (spans) {
+        spans.end();
+        for (const { topic, messages } of topicMessages) {
+          countPublished(messages.length, {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topic,
+          });
+        }
+      }
     } catch (error) {
       spans?.end(error);
       await this.drop();

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { type Context, context, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { recordRequestDuration } from './otel-metrics';
 import { mandateTracer, SpanKind, SpanStatusCode } from './tracing';
 
 const spans = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
@@ -21,7 +22,8 @@ export const requestTraceContext = (headers: IncomingHttpHeaders): Context =>
 /**
  * A server span per request, from two Fastify hooks rather than the http and fastify
  * instrumentations: those patch `node:http` and every Fastify hook and handler (a span per hook),
- * which the check path would pay for on every check; two hooks cost one span. Nest's routes and
+ * which the check path would pay for on every check; two hooks cost one span (and one sample of
+ * `http.server.request.duration` for the OTLP metrics). Nest's routes and
  * the Fastify check routes all pass here. Installed only when tracing is on.
  *
  * What a span records: the method, the route template (never the URL: a query may carry anything),
@@ -54,6 +56,11 @@ export function installHttpTracing(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const entry = spans.get(request);
     if (entry !== undefined) endServerSpan(entry.span, reply.statusCode);
+    recordRequestDuration(reply.elapsedTime / 1000, {
+      'http.request.method': request.method,
+      'http.route': request.routeOptions.url ?? 'unmatched',
+      'http.response.status_code': reply.statusCode,
+    });
     done();
   });
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
+import { AggregationTemporality, InMemoryMetricExporter } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installHttpTracing, traceHttpRequest } from './http-tracing';
@@ -8,12 +9,13 @@ import { startTracing, type Tracing, traceparentOf } from './tracing';
 
 describe('HTTP server spans (two Fastify hooks)', () => {
   const exporter = new InMemorySpanExporter();
+  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   let tracing: Tracing;
   let fastify: FastifyInstance;
   let seenInRoute: string | undefined;
 
   beforeAll(async () => {
-    tracing = startTracing({ exporter, serviceName: 'http-spec' })!;
+    tracing = startTracing({ exporter, metricExporter, serviceName: 'http-spec' })!;
     fastify = Fastify({ logger: false });
     installHttpTracing(fastify);
     fastify.post('/v1/things/:thingId', async () => {
@@ -56,6 +58,31 @@ describe('HTTP server spans (two Fastify hooks)', () => {
       'http.response.status_code': 200,
     });
     expect(JSON.stringify([span.name, span.attributes, span.events])).not.toMatch(/canary|thing-42/);
+  });
+
+  it('given requests served, when metrics are exported, then the request duration histogram counts them by route template and status, nothing else', async () => {
+    await fastify.inject({ method: 'POST', url: '/v1/things/a?x=query-canary', payload: {} });
+    await fastify.inject({ method: 'POST', url: '/v1/things/b', payload: {} });
+    await tracing.flush();
+
+    const exported = metricExporter.getMetrics().at(-1)!;
+    const duration = exported.scopeMetrics
+      .flatMap((scope) => scope.metrics)
+      .find((metric) => metric.descriptor.name === 'http.server.request.duration')!;
+    expect(duration.descriptor.unit).toBe('s');
+    const points = duration.dataPoints.filter(
+      (point) => point.attributes['http.route'] === '/v1/things/:thingId',
+    );
+    expect(points.map((point) => point.attributes)).toEqual([
+      {
+        'http.request.method': 'POST',
+        'http.route': '/v1/things/:thingId',
+        'http.response.status_code': 200,
+      },
+    ]);
+    expect((points[0].value as { count: number }).count).toBeGreaterThanOrEqual(2);
+    expect(exported.resource.attributes['service.name']).toBe('http-spec');
+    expect(JSON.stringify(duration.dataPoints.map((point) => point.attributes))).not.toMatch(/canary/);
   });
 
   it('given no traceparent, when a request is served, then it starts a trace of its own; after it, no span is active', async () => {

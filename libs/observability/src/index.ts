@@ -6,3 +6,4 @@ export * from './request-context';
 export * from './nest-logger';
 export * from './tracing';
 export * from './http-tracing';
+export * from './otel-metrics';

@@ -19,7 +19,9 @@ import {
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { forgetInstruments, startOtelMetrics } from './otel-metrics';
 
 export { SpanKind, SpanStatusCode, type Span };
 
@@ -28,10 +30,16 @@ export interface TracingOptions {
   endpoint?: string;
   /** Instead of OTLP: tests pass an in-memory exporter, benchmarks one that drops everything. */
   exporter?: SpanExporter;
+  /** Metrics go to `<endpoint>/v1/metrics`, or to this exporter (tests), every `metricIntervalMs`. */
+  metricExporter?: PushMetricExporter;
+  metricIntervalMs?: number;
   serviceName: string;
 }
 
-/** The SDK as installed for this process: what the Temporal worker's workflow spans are fed to. */
+/**
+ * The SDK as installed for this process (traces, and metrics when there is somewhere to send
+ * them): what the Temporal worker's workflow spans are fed to.
+ */
 export interface Tracing {
   resource: Resource;
   processor: SpanProcessor;
@@ -66,12 +74,20 @@ export function startTracing(options: TracingOptions): Tracing | undefined {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
+  const meters = startOtelMetrics(
+    resource,
+    { endpoint: options.endpoint, exporter: options.metricExporter },
+    options.metricIntervalMs,
+  );
   const tracing: Tracing = {
     resource,
     processor,
-    flush: () => provider.forceFlush(),
+    flush: async () => {
+      await Promise.all([provider.forceFlush(), meters?.flush()]);
+    },
     shutdown: async () => {
-      await provider.shutdown();
+      await Promise.all([provider.shutdown(), meters?.shutdown()]);
+      forgetInstruments();
       trace.disable();
       context.disable();
       propagation.disable();
