@@ -48,6 +48,13 @@ describe('web console: the admin edits the baseline in Chromium, with a preview 
     // given workspace acme where Adam is an admin
     stack = await startConsoleStack({ members: [['adam', 'admin']] });
     ({ api, browser, baseUrl } = stack);
+    ok(
+      await api.call('POST', `${ws}/channels`, {
+        as: 'root',
+        body: { channelId: 'eng', name: 'Eng', visibility: 'public' },
+      }),
+      201,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -105,6 +112,62 @@ describe('web console: the admin edits the baseline in Chromium, with a preview 
 
     await conflict.getByRole('button', { name: 'Reload the baseline' }).click();
     await editorHolds(page, 'Changed by someone else.');
+    expect(csp).toEqual([]);
+  }, 90_000);
+
+  it('given the channel overrides page, when Adam previews a forbid, then its event is listed and nothing is written; he saves it; a removal after someone else changed the channel shows the conflict', async () => {
+    const channel = async () => {
+      const response = await api.call('GET', `${ws}/channels/eng`, { as: 'adam' });
+      return { body: ok<{ forbidden: { id: string }[] }>(response), etag: String(response.headers.etag) };
+    };
+    const context = await browser.newContext({ viewport: DESKTOP, timezoneId: 'UTC' });
+    const page = await context.newPage();
+    csp.push(...cspViolations(page));
+    await signIn(page, baseUrl, 'adam');
+    await page.getByRole('button', { name: 'Channel overrides' }).click();
+    await page.getByRole('heading', { name: 'Channel overrides' }).waitFor(UI_WAIT);
+    await page.getByRole('region', { name: 'Forbid rules' }).waitFor(UI_WAIT);
+    const before = await channel();
+
+    // when Adam writes a forbid for #eng and previews it
+    await page.getByLabel('Change').selectOption({ label: 'Forbid' });
+    await page
+      .getByLabel('Rule (JSON)')
+      .fill('{ "id": "no-prod", "connector": "github", "actions": ["write"], "resources": ["acme/prod"] }');
+    await page.getByRole('button', { name: 'Preview change' }).click();
+    const preview = page.getByRole('region', { name: 'Preview: what saving would record' });
+    await preview.waitFor(UI_WAIT);
+
+    // then the channel's decider says what would be recorded, and nothing was
+    expect(await preview.innerText()).toContain('ChannelForbidAdded');
+    expect((await channel()).etag).toBe(before.etag);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-channel-overrides-preview');
+
+    // when he saves, the forbid is recorded and listed
+    await page.getByRole('button', { name: 'Save change' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved:' }).waitFor(UI_WAIT);
+    expect((await channel()).body.forbidden.map((forbid) => forbid.id)).toEqual(['no-prod']);
+    await page.getByRole('button', { name: 'Remove forbid rule no-prod' }).waitFor(UI_WAIT);
+
+    // meanwhile someone restricts the channel through the API; Adam's removal is then refused
+    ok(
+      await api.call('POST', `${ws}/channels/eng/restrictions`, {
+        as: 'root',
+        body: { rule: { id: 'read-only', connector: 'github', actions: ['admin'], resources: ['acme/*'] } },
+      }),
+      201,
+    );
+    await page.getByRole('button', { name: 'Remove forbid rule no-prod' }).click();
+    const conflict = page.getByRole('alert').filter({ hasText: 'Someone else changed the channel' });
+    await conflict.waitFor(UI_WAIT);
+    expect((await channel()).body.forbidden.map((forbid) => forbid.id)).toEqual(['no-prod']);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'admin-channel-overrides-conflict');
+
+    // and reloading shows the other change
+    await conflict.getByRole('button', { name: 'Reload the channel' }).click();
+    await page.getByRole('region', { name: 'Restrict rules' }).getByText('read-only').waitFor(UI_WAIT);
     expect(csp).toEqual([]);
   }, 90_000);
 });

@@ -508,6 +508,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/workspaces/{workspaceId}/channels/{channelId}/overrides/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Dry run of one override change (extend, restrict, forbid, or remove one): the events it would record, decided against the channel as it is; nothing is written. */
+    post: operations['ChannelOverridePreviewController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/workspaces/{workspaceId}/channels/{channelId}/egress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Replace the channel's egress: `allow` adds hosts here (workspace admin), `deny` refuses hosts here whatever else allows them (channel admin). */
+    put: operations['ChannelEgressController_put'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/workspaces/{workspaceId}/agent-identity/disable': {
     parameters: {
       query?: never;
@@ -3329,7 +3363,10 @@ export interface operations {
   ChannelOverridesController_extend: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3397,7 +3434,10 @@ export interface operations {
   ChannelOverridesController_removeExtension: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3454,7 +3494,10 @@ export interface operations {
   ChannelOverridesController_restrict: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3521,7 +3564,10 @@ export interface operations {
   ChannelOverridesController_removeRestriction: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3578,7 +3624,10 @@ export interface operations {
   ChannelOverridesController_forbid: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3645,7 +3694,10 @@ export interface operations {
   ChannelOverridesController_removeForbid: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -4025,6 +4077,200 @@ export interface operations {
       cookie?: never;
     };
     requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ChannelOverridePreviewController_preview: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag the change would send; when given, a stale one is refused here as the change would be */
+        'If-Match'?: string;
+      };
+      path: {
+        workspaceId: string;
+        channelId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          change:
+            | {
+                /** @enum {string} */
+                type: 'ExtendChannel';
+                rule: {
+                  id: string;
+                  connector: string;
+                  actions: string[];
+                  resources: string[];
+                  account?: string;
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'RestrictChannel';
+                rule: {
+                  id: string;
+                  connector: string;
+                  actions: string[];
+                  resources: string[];
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'ForbidInChannel';
+                rule: {
+                  id: string;
+                  connector: string;
+                  actions: string[];
+                  resources: string[];
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'RemoveChannelExtension';
+                ruleId: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'RemoveChannelRestriction';
+                ruleId: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'RemoveChannelForbid';
+                ruleId: string;
+              };
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Revision of the baseline the events were decided against (also sent as ETag) */
+            revision: number;
+            /** @description What a PUT of the same document would record, in order; empty when nothing changes */
+            events: {
+              /** @description Event type, e.g. ConnectionGranted */
+              type: string;
+              /** @description The event as it would be recorded */
+              data: {
+                [key: string]: unknown;
+              };
+            }[];
+          };
+        };
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ChannelEgressController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        channelId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          allow: {
+            host: string;
+            ports: number[];
+          }[];
+          deny: {
+            host: string;
+            ports: number[];
+          }[];
+        };
+      };
+    };
     responses: {
       200: {
         headers: {

@@ -1,7 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
 import type { ChannelRole, ChannelVisibility } from '@mandate/domain';
+import type { FastifyReply } from 'fastify';
 import { ZodBody, ZodParams } from '@mandate/http';
 import type { CommandOutcome } from '../core/command-runner';
 import { type ChannelView, IdentityService } from './identity.service';
@@ -15,6 +16,7 @@ import {
   type WorkspaceParams,
   workspaceParams,
 } from './identity.schemas';
+import { etagOf } from './if-match';
 
 /** Any workspace member may create a channel (and becomes its admin); the decider checks the rest. */
 @ApiTags('channels')
@@ -35,11 +37,15 @@ export class ChannelsController {
 
   @Get(':channelId')
   @ApiOperation({ summary: 'The channel and its overrides (a private one only for its members and admins).' })
-  get(
+  async get(
     @CurrentPrincipal() principal: Principal,
     @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ChannelView> {
-    return this.identity.channel(principal, workspaceId, channelId);
+    const channel = await this.identity.channel(principal, workspaceId, channelId);
+    // The revision an override change may pin with If-Match.
+    void reply.header('etag', etagOf(channel.revision));
+    return channel;
   }
 
   @Post(':channelId/archive')

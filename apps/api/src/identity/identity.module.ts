@@ -3,6 +3,7 @@ import { ClockModule } from '../clock';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { AgentIdentityController } from './agent-identity.controller';
 import { ChannelEgressController } from './channel-egress.controller';
+import { ChannelOverridePreviewController } from './channel-override-preview.controller';
 import { ChannelOverridesController } from './channel-overrides.controller';
 import { ChannelsController } from './channels.controller';
 import { CommandRunner } from '../core/command-runner';
@@ -23,6 +24,7 @@ import { WorkspacesController } from './workspaces.controller';
     AgentIdentityController,
     ChannelsController,
     ChannelOverridesController,
+    ChannelOverridePreviewController,
     ChannelEgressController,
     KillSwitchController,
   ],

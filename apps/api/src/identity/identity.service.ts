@@ -8,6 +8,7 @@ import {
   agentIdentityStreamId,
   baselineOf,
   type ChannelCommand,
+  type CommandContext,
   channelDecider,
   type ChannelState,
   channelVisibleTo,
@@ -160,28 +161,56 @@ export class IdentityService {
     );
   }
 
+  /** `expectedRevision` (from `If-Match`) pins the change to the revision the caller read. */
   async changeChannel(
     principal: Principal,
     workspaceId: string,
     channelId: string,
     change: ChannelChange,
     issuesIn: IssueLocation = 'body',
+    expectedRevision?: number,
   ): Promise<CommandOutcome> {
+    const command = await this.channelCommand(principal, workspaceId, channelId, change);
+    return this.commands.run(channelDecider, channelStreamId(workspaceId, channelId), command, {
+      workspaceId,
+      principal,
+      issuesIn,
+      expectedRevision,
+    });
+  }
+
+  /** The events `changeChannel` would record for this change, decided by the same decider; nothing written. */
+  async previewChannelChange(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    change: ChannelChange,
+    expectedRevision: number | undefined,
+  ): Promise<CommandPreview> {
+    const command = await this.channelCommand(principal, workspaceId, channelId, change);
+    return this.commands.preview(channelDecider, channelStreamId(workspaceId, channelId), command, {
+      workspaceId,
+      principal,
+      expectedRevision,
+    });
+  }
+
+  private async channelCommand(
+    principal: Principal,
+    workspaceId: string,
+    channelId: string,
+    change: ChannelChange,
+  ): Promise<(context: CommandContext) => ChannelCommand> {
     const { callerRoles, catalog } = await this.context(principal, workspaceId);
     const namespaces =
       change.type === 'SetChannelMemoryScope'
         ? await this.namespaceDirectory(workspaceId, change.sharedNamespaces)
         : {};
-    return this.commands.run(
-      channelDecider,
-      channelStreamId(workspaceId, channelId),
-      (context): ChannelCommand => {
-        // Commands that need no catalog or directory simply ignore them.
-        const resolved = { channelId, catalog, namespaces, callerRoles, ...context };
-        return { ...change, ...resolved };
-      },
-      { workspaceId, principal, issuesIn },
-    );
+    return (context): ChannelCommand => {
+      // Commands that need no catalog or directory simply ignore them.
+      const resolved = { channelId, catalog, namespaces, callerRoles, ...context };
+      return { ...change, ...resolved };
+    };
   }
 
   /** A private channel is visible to its members and workspace admins only: others get 404. */

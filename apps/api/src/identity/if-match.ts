@@ -1,3 +1,4 @@
+import { ApiHeader } from '@nestjs/swagger';
 import { DomainError } from '@mandate/domain';
 
 /** The entity tag of a revision: a quoted decimal, as `ETag` sends and `If-Match` echoes it. */
@@ -27,3 +28,17 @@ export function requiredRevision(ifMatch: string | undefined): number {
   }
   return Number(match[1]);
 }
+
+/** For a change that may be pinned: no `If-Match`, no pin; a malformed one is refused all the same. */
+export function optionalRevision(ifMatch: string | undefined): number | undefined {
+  return ifMatch === undefined ? undefined : requiredRevision(ifMatch);
+}
+
+/** The optional `If-Match` of a granular change, as the OpenAPI document states it. */
+export const PinnedByIfMatch = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'ETag of the revision read (GET); when given, a change made since is refused (409)',
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN.source },
+  });

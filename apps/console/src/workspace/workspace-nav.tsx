@@ -1,10 +1,11 @@
-export type WorkspacePage = 'inbox' | 'channel' | 'audit' | 'baseline';
+export type WorkspacePage = 'inbox' | 'channel' | 'audit' | 'baseline' | 'overrides';
 
 const TITLES: Record<WorkspacePage, string> = {
   inbox: 'Inbox',
   channel: 'Channels',
   audit: 'Audit',
   baseline: 'Baseline',
+  overrides: 'Channel overrides',
 };
 
 /** The pages of a workspace the person may use; the one shown is marked for screen readers too. */

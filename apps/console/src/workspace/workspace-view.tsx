@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { BaselinePage } from '../admin/baseline-page';
+import { ChannelOverridesPage } from '../admin/channel-overrides-page';
 import type { ApiClient, WorkspaceMembership } from '../api/api-client';
 import { AuditPage } from '../audit/audit-page';
 import { ChannelPage } from '../channel/channel-page';
@@ -20,7 +21,7 @@ export function WorkspaceView(props: { api: ApiClient; session: Session; members
   const { api, membership } = props;
   const pages: WorkspacePage[] = ['inbox', 'channel'];
   if (membership.roles.some((role) => AUDITORS.has(role))) pages.push('audit');
-  if (membership.roles.some((role) => ADMINS.has(role))) pages.push('baseline');
+  if (membership.roles.some((role) => ADMINS.has(role))) pages.push('baseline', 'overrides');
   const open = (next: WorkspacePage) => {
     setOpenRequest(undefined);
     setPage(next);
@@ -30,6 +31,7 @@ export function WorkspaceView(props: { api: ApiClient; session: Session; members
       <WorkspaceNav pages={pages} current={page} onOpen={open} />
       {page === 'channel' && <ChannelPage api={api} workspaceId={membership.workspaceId} />}
       {page === 'baseline' && <BaselinePage api={api} workspaceId={membership.workspaceId} />}
+      {page === 'overrides' && <ChannelOverridesPage api={api} workspaceId={membership.workspaceId} />}
       {page === 'audit' && (
         <AuditPage api={api} session={props.session} workspaceId={membership.workspaceId} />
       )}
