@@ -140,8 +140,12 @@ describe('egress gateway: per-channel egress (PUT …/channels/{ch}/egress)', ()
   });
 
   it('given a host outside the grammar, then the egress is refused with malformed-host and nothing changes', async () => {
+    const before = (await api.store.readAll()).filter((event) => event.type === 'ChannelEgressSet').length;
+
     const refused = await setEgress('alice', { allow: [{ host: 'evil..example', ports: [443] }], deny: [] });
 
     expect(problem(refused, 422).code).toBe('malformed-host');
+    const after = (await api.store.readAll()).filter((event) => event.type === 'ChannelEgressSet').length;
+    expect(after).toBe(before);
   });
 });
