@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type BenchContext, defineSuite, median, metric } from '../harness';
 import { churnLog, DIR, fullShape, quickShape, ROOT } from './check.fixtures';
+import { severalNodesMetrics } from './scale.nodes';
 
 const run = promisify(execFile);
 
@@ -47,7 +48,7 @@ function describe(context: BenchContext, what: string, start: ApiStart): void {
 export const scaleSuite = defineSuite({
   name: 'scale',
   description:
-    'The API on the 1M-event churn log: resident memory once ready, and restart to ready from its snapshots and files',
+    'The API on the 1M-event churn log: resident memory once ready, and restart to ready from its snapshots and files; 3 API processes on one PostgreSQL: CPU per check against 1, writes lost at a node kill',
   async run(context) {
     mkdirSync(DIR, { recursive: true });
     const events = context.quick ? 20_000 : 1_000_000;
@@ -69,7 +70,10 @@ export const scaleSuite = defineSuite({
         restarts.push(restart);
       }
       const suffix = context.quick ? '20k_events' : '1m_events';
+      // Several API processes on one PostgreSQL: CPU per check 3 vs 1 node, writes lost at a node kill.
+      const nodes = await severalNodesMetrics(context);
       return {
+        ...nodes,
         [`api_rss_mb_${suffix}`]: metric(median(restarts.map((start) => start.rssMb)), 'MB', 300, 'lower'),
         [`api_rss_mb_empty_log`]: metric(empty.rssMb, 'MB', null, 'lower'),
         [`api_rss_mb_${suffix}_over_empty_log`]: metric(
