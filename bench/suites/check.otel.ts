@@ -1,4 +1,5 @@
 import { ExportResultCode } from '@opentelemetry/core';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { startTracing } from '@mandate/observability';
 import { median, metric, type Metric } from '../harness';
@@ -11,10 +12,17 @@ const droppingExporter: SpanExporter = {
   shutdown: async () => undefined,
 };
 
+const droppingMetricExporter: PushMetricExporter = {
+  export: (_metrics, done) => done({ code: ExportResultCode.SUCCESS }),
+  forceFlush: async () => undefined,
+  shutdown: async () => undefined,
+};
+
 /**
  * The same single check against two APIs on the same log, in turns: the suite's own API, started
  * with tracing off (what every other check figure measures), and one started after the SDK was
- * installed (a server span per request, batched to an exporter that drops them).
+ * installed (a server span per request, batched to an exporter that drops them, and a sample of
+ * the request-duration histogram, exported every second to one that drops it too).
  * `otel_on_check_cost_ratio` is the server's CPU per check with tracing on over off. Tracing is
  * removed again before the suite goes on.
  */
@@ -24,7 +32,12 @@ export async function otelCheckCost(
   request: { method: string; headers: Record<string, string>; body: string },
   options: { runs: number; seconds: number; warmup: number; log: (message: string) => void },
 ): Promise<Record<string, Metric>> {
-  const tracing = startTracing({ exporter: droppingExporter, serviceName: 'mandate-bench' });
+  const tracing = startTracing({
+    exporter: droppingExporter,
+    metricExporter: droppingMetricExporter,
+    metricIntervalMs: 1_000,
+    serviceName: 'mandate-bench',
+  });
   if (!tracing) throw new Error('tracing could not be installed');
   const on = await startApi(workspacePath, 'data-otel');
   const pairs: Paired[] = [];

@@ -17,7 +17,7 @@ const traceHeaders = {
 
 /** The caller's trace (a `traceparent` header), or a new one. */
 export const requestTraceContext = (headers: IncomingHttpHeaders): Context =>
-  propagation.extract(ROOT_CONTEXT, headers, traceHeaders);
+  headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, headers, traceHeaders);
 
 /**
  * A server span per request, from two Fastify hooks rather than the http and fastify
@@ -30,17 +30,13 @@ export const requestTraceContext = (headers: IncomingHttpHeaders): Context =>
  * the status code. Never a header, a token or a body.
  */
 export function installHttpTracing(fastify: FastifyInstance): void {
+  const tracer = mandateTracer();
   fastify.addHook('onRequest', (request, _reply, done) => {
     const parent = requestTraceContext(request.headers);
-    const span = mandateTracer().startSpan(
-      `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': request.method,
-          'http.route': request.routeOptions.url ?? 'unmatched',
-        },
-      },
+    const route = request.routeOptions.url ?? 'unmatched';
+    const span = tracer.startSpan(
+      `${request.method} ${route}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route } },
       parent,
     );
     const active = trace.setSpan(parent, span);
