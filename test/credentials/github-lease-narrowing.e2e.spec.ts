@@ -1,21 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { LightMyRequestResponse } from 'fastify';
-import { Agent, request } from 'undici';
-import {
-  createTempDir,
-  createTestCertificateAuthority,
-  type GithubStandIn,
-  standInGithubApp,
-  startGithubStandIn,
-  type TempDir,
-} from '@mandate/testing';
-import { ProjectionService } from '../../apps/api/src/core/projection.service';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
+import type { GithubStandIn } from '@mandate/testing';
+import { type IdentityApi, problem } from '../identity/identity-test-kit';
+import { type GithubLeaseScene, ok, startGithubLeaseScene, ws } from './github-lease.scene';
 
-const ws = '/v1/workspaces/acme';
 const narrowing = { pathPrefixes: ['/repos/acme/api'], methods: 'read-only' };
 
 /**
@@ -23,17 +10,10 @@ const narrowing = { pathPrefixes: ['/repos/acme/api'], methods: 'read-only' };
  * its leases are read-only tokens for acme/api, and record the narrowing.
  */
 describe('GitHub lease from a narrowed connection (API, worker, Temporal, a GitHub stand-in over TLS)', () => {
-  const app = standInGithubApp();
-  let dir: TempDir;
-  let upstream: GithubStandIn;
-  let trusting: Agent;
+  let scene: GithubLeaseScene;
   let api: IdentityApi;
-  let worker: INestApplicationContext;
+  let upstream: GithubStandIn;
 
-  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
-    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
-    return response.json<T>();
-  };
   const lease = (body: Record<string, unknown>) =>
     api.call('POST', `${ws}/credential-leases`, {
       as: 'agent-runtime',
@@ -50,66 +30,28 @@ describe('GitHub lease from a narrowed connection (API, worker, Temporal, a GitH
     });
 
   beforeAll(async () => {
-    dir = createTempDir('mandate-lease-narrowing-');
-    const ca = createTestCertificateAuthority(dir.path);
-    upstream = await startGithubStandIn({ cert: ca.cert, key: ca.key, installations: [app.installation] });
-    trusting = new Agent({ connect: { ca: ca.caCert } });
-    api = await startIdentityApi({ TEMPORAL_TASK_QUEUE: `lease-narrowing-${randomUUID()}` });
-    worker = await NestFactory.createApplicationContext(
-      WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }, undefined, undefined, {
-        upstream: { dispatcher: trusting },
-      }),
-      { logger: false },
-    );
-    await worker.init();
-    ok(
-      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
-      201,
-    );
-    ok(await api.call('PUT', `${ws}/members/alice/roles/admin`, { as: 'root' }));
-    ok(await api.call('PUT', `${ws}/members/rita/roles/member`, { as: 'root' }));
-    ok(await api.call('PUT', `${ws}/services/agent-runtime`, { as: 'root' }));
-    ok(
-      await api.call('POST', `${ws}/channels`, {
-        as: 'root',
-        body: { channelId: 'eng', name: 'Eng', visibility: 'public' },
-      }),
-      201,
-    );
-    ok(
-      await api.call('PUT', `${ws}/agent-identity`, {
-        as: 'alice',
-        headers: { 'if-match': '"0"' },
-        body: {
-          connections: [
-            {
-              id: 'code',
-              connector: 'github',
-              account: 'app:4242',
-              actions: ['write'],
-              resources: ['acme/*'],
-              narrowing,
-            },
-          ],
-        },
-      }),
-    );
-    const stored = ok<{ position: number }>(
-      await api.call('PUT', `${ws}/connections/code/credential`, {
-        as: 'alice',
-        body: app.credential(upstream.baseUrl),
-      }),
-    );
-    await api.app.get(ProjectionService).runner.waitForPosition(stored.position, 5_000);
+    // given acme's connection `code`, writing acme/* but narrowed to reads of acme/api, with the App's key
+    scene = await startGithubLeaseScene({
+      name: 'lease-narrowing',
+      credentialFor: 'code',
+      identity: {
+        connections: [
+          {
+            id: 'code',
+            connector: 'github',
+            account: 'app:4242',
+            actions: ['write'],
+            resources: ['acme/*'],
+            narrowing,
+          },
+        ],
+      },
+    });
+    ({ api } = scene);
+    upstream = scene.github.upstream;
   }, 120_000);
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.app.close();
-    await trusting?.close();
-    await upstream?.close();
-    dir?.remove();
-  }, 60_000);
+  afterAll(() => scene?.close(), 60_000);
 
   it('given a read of acme/api, then the token has read permissions only and the lease records the narrowing', async () => {
     const issued = ok<{ leaseId: string; token: string }>(await lease({}));
@@ -128,13 +70,7 @@ describe('GitHub lease from a narrowed connection (API, worker, Temporal, a GitH
 
   it('given a live lease, when its connection is narrowed further, then its token is revoked at GitHub', async () => {
     const issued = ok<{ leaseId: string; token: string }>(await lease({}));
-    const use = async () =>
-      (
-        await request(`${upstream.baseUrl}/installation/repositories`, {
-          headers: { authorization: `Bearer ${issued.token}` },
-          dispatcher: trusting,
-        })
-      ).statusCode;
+    const use = () => scene.github.use(issued.token);
     expect(await use()).toBe(200);
 
     // when an admin narrows the connection to one more path prefix only

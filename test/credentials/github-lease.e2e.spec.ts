@@ -1,35 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { LightMyRequestResponse } from 'fastify';
-import { Agent, request } from 'undici';
-import {
-  createTempDir,
-  createTestCertificateAuthority,
-  type GithubStandIn,
-  standInGithubApp,
-  startGithubStandIn,
-  type TempDir,
-} from '@mandate/testing';
+import type { GithubStandIn } from '@mandate/testing';
 import { ProjectionService } from '../../apps/api/src/core/projection.service';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { type IdentityApi, problem, startIdentityApi } from '../identity/identity-test-kit';
+import { type IdentityApi, problem } from '../identity/identity-test-kit';
+import { type GithubLeaseScene, ok, startGithubLeaseScene, ws } from './github-lease.scene';
 
-const ws = '/v1/workspaces/acme';
 const RUNTIME_SCOPES = ['credentials:issue'];
 
 describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub stand-in over TLS)', () => {
-  const app = standInGithubApp();
-  let dir: TempDir;
-  let upstream: GithubStandIn;
-  let trusting: Agent;
+  let scene: GithubLeaseScene;
   let api: IdentityApi;
-  let worker: INestApplicationContext;
+  let upstream: GithubStandIn;
 
-  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
-    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
-    return response.json<T>();
-  };
   const lease = (body: Record<string, unknown>) =>
     api.call('POST', `${ws}/credential-leases`, {
       as: 'agent-runtime',
@@ -44,77 +25,30 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
         ...body,
       },
     });
-  const use = async (token: string) =>
-    (
-      await request(`${upstream.baseUrl}/installation/repositories`, {
-        headers: { authorization: `Bearer ${token}` },
-        dispatcher: trusting,
-      })
-    ).statusCode;
+  const use = (token: string) => scene.github.use(token);
 
   beforeAll(async () => {
-    dir = createTempDir('mandate-lease-e2e-');
-    const ca = createTestCertificateAuthority(dir.path);
-    upstream = await startGithubStandIn({ cert: ca.cert, key: ca.key, installations: [app.installation] });
-    trusting = new Agent({ connect: { ca: ca.caCert } });
-    api = await startIdentityApi({ TEMPORAL_TASK_QUEUE: `lease-e2e-${randomUUID()}` });
-    worker = await NestFactory.createApplicationContext(
-      WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }, undefined, undefined, {
-        upstream: { dispatcher: trusting },
-      }),
-      { logger: false },
-    );
-    await worker.init();
-
-    // given workspace acme, its admin, the agent runtime, channel eng, and a baseline reading acme/*
-    ok(
-      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
-      201,
-    );
-    ok(await api.call('PUT', `${ws}/members/alice/roles/admin`, { as: 'root' }));
-    ok(await api.call('PUT', `${ws}/members/rita/roles/member`, { as: 'root' }));
-    ok(await api.call('PUT', `${ws}/services/agent-runtime`, { as: 'root' }));
-    ok(
-      await api.call('POST', `${ws}/channels`, {
-        as: 'root',
-        body: { channelId: 'eng', name: 'Eng', visibility: 'public' },
-      }),
-      201,
-    );
-    ok(
-      await api.call('PUT', `${ws}/agent-identity`, {
-        as: 'alice',
-        headers: { 'if-match': '"0"' },
-        body: {
-          connections: [
-            {
-              id: 'github-main',
-              connector: 'github',
-              account: 'app:4242',
-              actions: ['read'],
-              resources: ['acme/*'],
-            },
-          ],
-        },
-      }),
-    );
+    // given workspace acme, its admin, the agent runtime, channel eng, and a baseline reading acme/*,
     // and the App's key stored for the connection, pointed at the stand-in
-    const stored = ok<{ position: number }>(
-      await api.call('PUT', `${ws}/connections/github-main/credential`, {
-        as: 'alice',
-        body: app.credential(upstream.baseUrl),
-      }),
-    );
-    await api.app.get(ProjectionService).runner.waitForPosition(stored.position, 5_000);
+    scene = await startGithubLeaseScene({
+      name: 'lease-e2e',
+      identity: {
+        connections: [
+          {
+            id: 'github-main',
+            connector: 'github',
+            account: 'app:4242',
+            actions: ['read'],
+            resources: ['acme/*'],
+          },
+        ],
+      },
+    });
+    ({ api } = scene);
+    upstream = scene.github.upstream;
   }, 120_000);
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.app.close();
-    await trusting?.close();
-    await upstream?.close();
-    dir?.remove();
-  }, 60_000);
+  afterAll(() => scene?.close(), 60_000);
 
   it('denies write (the baseline reads only) and mints nothing', async () => {
     const minted = upstream.tokens.length;

@@ -1,22 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { LightMyRequestResponse } from 'fastify';
-import { Agent, request } from 'undici';
-import {
-  createTempDir,
-  createTestCertificateAuthority,
-  type GithubStandIn,
-  standInGithubApp,
-  startGithubStandIn,
-  type TempDir,
-} from '@mandate/testing';
 import { ProjectionService } from '../../apps/api/src/core/projection.service';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
-
-const ws = '/v1/workspaces/acme';
+import type { IdentityApi } from '../identity/identity-test-kit';
+import { type GithubLeaseScene, ok, startGithubLeaseScene, ws } from './github-lease.scene';
 
 interface LeaseView {
   leaseId: string;
@@ -26,17 +12,9 @@ interface LeaseView {
 }
 
 describe('derived leases: attributed in the audit, ended once their permissions no longer allow them (API, worker, Temporal, a GitHub stand-in)', () => {
-  const app = standInGithubApp();
-  let dir: TempDir;
-  let upstream: GithubStandIn;
-  let trusting: Agent;
+  let scene: GithubLeaseScene;
   let api: IdentityApi;
-  let worker: INestApplicationContext;
 
-  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
-    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
-    return response.json<T>();
-  };
   const lease = (body: Record<string, unknown>) =>
     api.call('POST', `${ws}/credential-leases`, {
       as: 'agent-runtime',
@@ -63,86 +41,38 @@ describe('derived leases: attributed in the audit, ended once their permissions 
     }
     return seen;
   };
-  const use = async (token: string) =>
-    (
-      await request(`${upstream.baseUrl}/installation/repositories`, {
-        headers: { authorization: `Bearer ${token}` },
-        dispatcher: trusting,
-      })
-    ).statusCode;
+  const use = (token: string) => scene.github.use(token);
 
   beforeAll(async () => {
-    dir = createTempDir('mandate-lease-allowance-');
-    const ca = createTestCertificateAuthority(dir.path);
-    upstream = await startGithubStandIn({ cert: ca.cert, key: ca.key, installations: [app.installation] });
-    trusting = new Agent({ connect: { ca: ca.caCert } });
-    api = await startIdentityApi({ TEMPORAL_TASK_QUEUE: `lease-allowance-${randomUUID()}` });
-    worker = await NestFactory.createApplicationContext(
-      WorkerModule.forConfig({ ...api.config, LOG_LEVEL: 'warn' }, undefined, undefined, {
-        upstream: { dispatcher: trusting },
-      }),
-      { logger: false },
-    );
-    await worker.init();
-
-    // given workspace acme: admin alice, member rita, auditor dave, the agent runtime and a tool that introspects
-    ok(
-      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
-      201,
-    );
-    ok(await api.call('PUT', `${ws}/members/alice/roles/admin`, { as: 'root' }));
-    ok(await api.call('PUT', `${ws}/members/rita/roles/member`, { as: 'root' }));
-    ok(await api.call('PUT', `${ws}/members/dave/roles/auditor`, { as: 'root' }));
-    ok(await api.call('PUT', `${ws}/services/agent-runtime`, { as: 'root' }));
-    ok(await api.call('PUT', `${ws}/services/tool`, { as: 'root' }));
-    ok(
-      await api.call('POST', `${ws}/channels`, {
-        as: 'root',
-        body: { channelId: 'eng', name: 'Eng', visibility: 'public' },
-      }),
-      201,
-    );
-    // and a baseline reading acme/* on GitHub (a GitHub App) and ENG/* on Jira (Mandate-signed)
-    ok(
-      await api.call('PUT', `${ws}/agent-identity`, {
-        as: 'alice',
-        headers: { 'if-match': '"0"' },
-        body: {
-          connections: [
-            {
-              id: 'github-main',
-              connector: 'github',
-              account: 'app:4242',
-              actions: ['read'],
-              resources: ['acme/*'],
-            },
-            { id: 'jira', connector: 'jira', account: 'bot', actions: ['read'], resources: ['ENG/*'] },
-          ],
-        },
-      }),
-    );
-    ok(
-      await api.call('PUT', `${ws}/connections/github-main/credential`, {
-        as: 'alice',
-        body: app.credential(upstream.baseUrl),
-      }),
-    );
-    const stored = ok<{ position: number }>(
-      await api.call('PUT', `${ws}/connections/jira/credential`, {
-        as: 'alice',
-        body: { kind: 'mandate-jwt' },
-      }),
-    );
-    await api.app.get(ProjectionService).runner.waitForPosition(stored.position, 5_000);
+    // given workspace acme: admin alice, member rita, auditor dave, the agent runtime and a tool that
+    // introspects; and a baseline reading acme/* on GitHub (a GitHub App) and ENG/* on Jira (Mandate-signed)
+    scene = await startGithubLeaseScene({
+      name: 'lease-allowance',
+      members: { alice: 'admin', rita: 'member', dave: 'auditor' },
+      services: ['agent-runtime', 'tool'],
+      identity: {
+        connections: [
+          {
+            id: 'github-main',
+            connector: 'github',
+            account: 'app:4242',
+            actions: ['read'],
+            resources: ['acme/*'],
+          },
+          { id: 'jira', connector: 'jira', account: 'bot', actions: ['read'], resources: ['ENG/*'] },
+        ],
+      },
+    });
+    ({ api } = scene);
+    const stored = await api.call('PUT', `${ws}/connections/jira/credential`, {
+      as: 'alice',
+      body: { kind: 'mandate-jwt' },
+    });
+    ok(stored);
+    await scene.reach(stored);
   }, 120_000);
 
-  afterAll(async () => {
-    await worker?.close();
-    await api?.app.close();
-    await trusting?.close();
-    await upstream?.close();
-    dir?.remove();
-  }, 60_000);
+  afterAll(() => scene?.close(), 60_000);
 
   it('given a mandate-jwt lease derived from a JIT grant, when the grant is revoked, then the lease is ended (no-longer-allowed) and its token inactive', async () => {
     // given rita's grant of write on ENG/ENG-1, approved by alice, and a lease derived from it

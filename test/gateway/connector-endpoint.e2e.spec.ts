@@ -1,104 +1,40 @@
-import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestCertificateAuthority } from '@mandate/testing';
-import { IdentityLog } from '../../libs/projections/test/identity-log';
-import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
-import { type RunningGateway, startGatewayProcess } from './gateway-test-kit';
+import { type ConnectorScene, type SeenRequest, startConnectorScene } from './gateway-test-kit';
 
-const WS = 'acme';
 const SECRET = 'canary-7f3a9c1e2b-static-secret';
 
 describe('connector endpoint: GitHub through the gateway with an injected static credential', () => {
-  let api: IdentityApi;
-  let gateway: RunningGateway;
-  let upstream: Server;
-  let token: string;
-  const seen: { method: string; url: string; authorization: string | null }[] = [];
+  let scene: ConnectorScene;
+  let api: ConnectorScene['api'];
+  let gateway: ConnectorScene['gateway'];
+  let seen: SeenRequest[];
 
   const call = (method: string, path: string) =>
-    fetch(`${gateway.url}/connectors/code${path}`, {
-      method,
-      // The agent's client must not follow either: the test looks at what the gateway answered.
-      redirect: 'manual',
-      headers: {
-        'proxy-authorization': `Bearer ${token}`,
-        authorization: 'Bearer bogus-agent-token',
-        cookie: 'c=1',
-      },
-    });
+    scene.call('code', method, path, { authorization: 'Bearer bogus-agent-token', cookie: 'c=1' });
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mandate-connector-'));
-    const ca = createTestCertificateAuthority(dir);
-    // A stand-in for GitHub's REST API that records what it receives and echoes the credential.
-    upstream = createHttpsServer({ cert: ca.cert, key: ca.key }, (req, res) => {
-      seen.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        authorization: req.headers.authorization ?? null,
-      });
-      if (req.url === '/repos/acme/api/readme')
-        return void res.writeHead(302, { location: 'https://evil.example/x' }).end();
-      res.writeHead(200, { 'content-type': 'application/json', 'x-echo': String(req.headers.authorization) });
-      res.end(JSON.stringify({ full_name: 'acme/api', echoed: req.headers.authorization }));
-    });
-    await once(upstream.listen(0, '127.0.0.1'), 'listening');
-
-    api = await startIdentityApi({ SQLITE_POLL_INTERVAL_MS: '20' });
-    const log = new IdentityLog(api.store);
-    await log.workspace(WS, 'root', {
-      type: 'CreateWorkspace',
-      workspaceId: WS,
-      name: 'Acme',
-      actorIsPlatformAdmin: true,
-    });
-    await log.workspace(WS, 'root', { type: 'GrantMemberRole', principalId: 'dave', role: 'member' });
-    await log.workspace(WS, 'root', { type: 'BindService', serviceId: 'agent-runtime' });
-    await log.baseline(WS, 'root', {
+    // given acme's baseline reading acme/* through connection `code`, its static credential, the
+    // gateway, and the runtime's session in #eng for dave; the upstream a stand-in for GitHub's REST
+    // API that records what it receives and echoes the credential
+    scene = await startConnectorScene({
+      secret: SECRET,
+      runId: 'run-connector',
       connections: [
         { id: 'code', connector: 'github', account: 'app:agent', actions: ['read'], resources: ['acme/*'] },
       ],
-    });
-    await log.channel(WS, 'root', {
-      type: 'CreateChannel',
-      channelId: 'eng',
-      workspaceId: WS,
-      name: 'Eng',
-      visibility: 'public',
-    });
-    const stored = await api.call('PUT', `/v1/workspaces/${WS}/connections/code/credential`, {
-      as: 'root',
-      body: {
-        kind: 'static',
-        secret: SECRET,
-        hosts: ['127.0.0.1'],
-        header: 'Authorization: Bearer {secret}',
+      respond: (req, res) => {
+        if (req.url === '/repos/acme/api/readme')
+          return void res.writeHead(302, { location: 'https://evil.example/x' }).end();
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'x-echo': String(req.headers.authorization),
+        });
+        res.end(JSON.stringify({ full_name: 'acme/api', echoed: req.headers.authorization }));
       },
     });
-    expect(stored.statusCode).toBe(200);
-    gateway = await startGatewayProcess({
-      DATA_DIR: api.config.DATA_DIR,
-      SQLITE_POLL_INTERVAL_MS: '20',
-      GATEWAY_GITHUB_API_URL: `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-      NODE_EXTRA_CA_CERTS: join(dir, 'ca-cert.pem'),
-    });
-    const session = await api.call('POST', `/v1/workspaces/${WS}/channels/eng/gateway-sessions`, {
-      as: 'agent-runtime',
-      scopes: ['gateway:session'],
-      body: { invokedBy: 'dave', runId: 'run-connector' },
-    });
-    token = session.json<{ token: string }>().token;
+    ({ api, gateway, seen } = scene);
   }, 60_000);
 
-  afterAll(async () => {
-    await gateway?.stop();
-    await api?.app.close();
-    upstream?.close();
-  }, 30_000);
+  afterAll(() => scene?.close(), 30_000);
 
   it('given a read the channel may do, when the agent calls with a bogus Authorization, then the upstream gets the injected secret only and the agent never sees it', async () => {
     const response = await call('GET', '/repos/acme/api');

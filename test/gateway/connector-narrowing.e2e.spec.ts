@@ -1,13 +1,4 @@
-import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestCertificateAuthority } from '@mandate/testing';
-import { IdentityLog } from '../../libs/projections/test/identity-log';
-import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
-import { type RunningGateway, startGatewayProcess } from './gateway-test-kit';
+import { type ConnectorScene, type SeenRequest, startConnectorScene } from './gateway-test-kit';
 
 const WS = 'acme';
 const SECRET = 'canary-narrowed-5e1d7b-static-secret';
@@ -17,12 +8,10 @@ const SECRET = 'canary-narrowed-5e1d7b-static-secret';
  * the upstream host: the narrowing, not the permission, is what the credential may do.
  */
 describe('connector endpoint: a narrowed connection', () => {
-  let api: IdentityApi;
-  let gateway: RunningGateway;
-  let upstream: Server;
-  let token: string;
-  let log: IdentityLog;
-  const seen: { method: string; url: string; authorization: string | null }[] = [];
+  let scene: ConnectorScene;
+  let api: ConnectorScene['api'];
+  let log: ConnectorScene['log'];
+  let seen: SeenRequest[];
 
   const code = {
     id: 'code',
@@ -33,40 +22,17 @@ describe('connector endpoint: a narrowed connection', () => {
   };
   const elsewhere = { ...code, id: 'elsewhere', narrowing: { hosts: ['api.github.com'] } };
 
-  const call = (connection: string, method: string, path: string) =>
-    fetch(`${gateway.url}/connectors/${connection}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: { 'proxy-authorization': `Bearer ${token}` },
-    });
+  const call = (connection: string, method: string, path: string) => scene.call(connection, method, path);
 
   const lastDenial = async () =>
     (await api.store.readAll()).filter((event) => event.type === 'AgentActionDenied').at(-1)?.data;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mandate-narrowing-'));
-    const ca = createTestCertificateAuthority(dir);
-    upstream = createHttpsServer({ cert: ca.cert, key: ca.key }, (req, res) => {
-      seen.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        authorization: req.headers.authorization ?? null,
-      });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-    await once(upstream.listen(0, '127.0.0.1'), 'listening');
-
-    api = await startIdentityApi({ SQLITE_POLL_INTERVAL_MS: '20' });
-    log = new IdentityLog(api.store);
-    await log.workspace(WS, 'root', {
-      type: 'CreateWorkspace',
-      workspaceId: WS,
-      name: 'Acme',
-      actorIsPlatformAdmin: true,
-    });
-    await log.workspace(WS, 'root', { type: 'GrantMemberRole', principalId: 'dave', role: 'member' });
-    await log.workspace(WS, 'root', { type: 'BindService', serviceId: 'agent-runtime' });
-    await log.baseline(WS, 'root', {
+    // given acme's connection `code` narrowed to reads of /repos/acme/api on the upstream host, one
+    // narrowed to another host, the static credential of `code`, and the runtime's session in #eng
+    scene = await startConnectorScene({
+      secret: SECRET,
+      runId: 'run-narrowing',
       connections: [
         {
           ...code,
@@ -75,42 +41,10 @@ describe('connector endpoint: a narrowed connection', () => {
         elsewhere,
       ],
     });
-    await log.channel(WS, 'root', {
-      type: 'CreateChannel',
-      channelId: 'eng',
-      workspaceId: WS,
-      name: 'Eng',
-      visibility: 'public',
-    });
-    const stored = await api.call('PUT', `/v1/workspaces/${WS}/connections/code/credential`, {
-      as: 'root',
-      body: {
-        kind: 'static',
-        secret: SECRET,
-        hosts: ['127.0.0.1'],
-        header: 'Authorization: Bearer {secret}',
-      },
-    });
-    expect(stored.statusCode).toBe(200);
-    gateway = await startGatewayProcess({
-      DATA_DIR: api.config.DATA_DIR,
-      SQLITE_POLL_INTERVAL_MS: '20',
-      GATEWAY_GITHUB_API_URL: `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-      NODE_EXTRA_CA_CERTS: join(dir, 'ca-cert.pem'),
-    });
-    const session = await api.call('POST', `/v1/workspaces/${WS}/channels/eng/gateway-sessions`, {
-      as: 'agent-runtime',
-      scopes: ['gateway:session'],
-      body: { invokedBy: 'dave', runId: 'run-narrowing' },
-    });
-    token = session.json<{ token: string }>().token;
+    ({ api, log, seen } = scene);
   }, 60_000);
 
-  afterAll(async () => {
-    await gateway?.stop();
-    await api?.app.close();
-    upstream?.close();
-  }, 30_000);
+  afterAll(() => scene?.close(), 30_000);
 
   it('given a read inside the narrowing, when called, then the credential is injected', async () => {
     const response = await call('code', 'GET', '/repos/acme/api/pulls');

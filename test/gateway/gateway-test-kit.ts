@@ -1,9 +1,19 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startTsProcess, type TsProcess } from '@mandate/testing';
+import type { AgentIdentityDocumentInput } from '@mandate/domain';
+import {
+  createTempDir,
+  createTestCertificateAuthority,
+  startTsProcess,
+  type TsProcess,
+} from '@mandate/testing';
+import { IdentityLog } from '../../libs/projections/test/identity-log';
+import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
 
 const execFileAsync = promisify(execFile);
 
@@ -83,4 +93,128 @@ export async function rawConnect(
   }
   socket.pause();
   return { status: Number(received.split(' ')[1]), socket, head: received };
+}
+
+/** What the upstream stand-in received: the credential the gateway injected is the point. */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  authorization: string | null;
+}
+
+export interface ConnectorScene {
+  api: IdentityApi;
+  log: IdentityLog;
+  gateway: RunningGateway;
+  upstream: Server;
+  /** Every request the upstream received, in order. */
+  seen: SeenRequest[];
+  /** The agent runtime's gateway session token for #eng, invoked by dave. */
+  token: string;
+  /** A call to a connector endpoint with the session token (redirects not followed). */
+  call(connection: string, method: string, path: string, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The connector-endpoint scene: an HTTPS upstream (the GitHub API's place) with a CA of its own that
+ * records what it receives and answers with `respond` (200 `{"ok":true}` by default); the API with
+ * workspace acme (dave a member, the agent runtime bound, channel eng) whose baseline holds
+ * `connections`; `secret` stored as a static credential of connection `code` for that host; the
+ * gateway process trusting the CA; and a gateway session of the runtime in #eng for dave.
+ */
+export async function startConnectorScene(options: {
+  connections: AgentIdentityDocumentInput['connections'];
+  secret: string;
+  runId: string;
+  respond?: (req: IncomingMessage, res: ServerResponse) => void;
+}): Promise<ConnectorScene> {
+  const dir = createTempDir('mandate-connector-');
+  const ca = createTestCertificateAuthority(dir.path);
+  const seen: SeenRequest[] = [];
+  const respond =
+    options.respond ??
+    ((_req: IncomingMessage, res: ServerResponse) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+  const upstream = createHttpsServer({ cert: ca.cert, key: ca.key }, (req, res) => {
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization ?? null,
+    });
+    respond(req, res);
+  });
+  await once(upstream.listen(0, '127.0.0.1'), 'listening');
+
+  const api = await startIdentityApi({ SQLITE_POLL_INTERVAL_MS: '20' });
+  let gateway: RunningGateway | undefined;
+  const close = async () => {
+    await gateway?.stop();
+    await api.app.close();
+    upstream.closeAllConnections();
+    await new Promise((resolve) => upstream.close(resolve));
+    dir.remove();
+  };
+  try {
+    const log = new IdentityLog(api.store);
+    await log.workspace('acme', 'root', {
+      type: 'CreateWorkspace',
+      workspaceId: 'acme',
+      name: 'Acme',
+      actorIsPlatformAdmin: true,
+    });
+    await log.workspace('acme', 'root', { type: 'GrantMemberRole', principalId: 'dave', role: 'member' });
+    await log.workspace('acme', 'root', { type: 'BindService', serviceId: 'agent-runtime' });
+    await log.baseline('acme', 'root', { connections: options.connections });
+    await log.channel('acme', 'root', {
+      type: 'CreateChannel',
+      channelId: 'eng',
+      workspaceId: 'acme',
+      name: 'Eng',
+      visibility: 'public',
+    });
+    const stored = await api.call('PUT', '/v1/workspaces/acme/connections/code/credential', {
+      as: 'root',
+      body: {
+        kind: 'static',
+        secret: options.secret,
+        hosts: ['127.0.0.1'],
+        header: 'Authorization: Bearer {secret}',
+      },
+    });
+    if (stored.statusCode !== 200)
+      throw new Error(`credential not stored: ${stored.statusCode} ${stored.body}`);
+    gateway = await startGatewayProcess({
+      DATA_DIR: api.config.DATA_DIR,
+      SQLITE_POLL_INTERVAL_MS: '20',
+      GATEWAY_GITHUB_API_URL: `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      NODE_EXTRA_CA_CERTS: ca.caCertPath,
+    });
+    const session = await api.call('POST', '/v1/workspaces/acme/channels/eng/gateway-sessions', {
+      as: 'agent-runtime',
+      scopes: ['gateway:session'],
+      body: { invokedBy: 'dave', runId: options.runId },
+    });
+    const { token } = session.json<{ token: string }>();
+    const url = gateway.url;
+    return {
+      api,
+      log,
+      gateway,
+      upstream,
+      seen,
+      token,
+      call: (connection, method, path, headers = {}) =>
+        fetch(`${url}/connectors/${connection}${path}`, {
+          method,
+          // The agent's client must not follow either: the test looks at what the gateway answered.
+          redirect: 'manual',
+          headers: { 'proxy-authorization': `Bearer ${token}`, ...headers },
+        }),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -1,115 +1,59 @@
-import { Global, Module } from '@nestjs/common';
 import type { LightMyRequestResponse } from 'fastify';
-import { Agent } from 'undici';
-import {
-  createTempDir,
-  createTestCertificateAuthority,
-  type GithubStandIn,
-  standInGithubApp,
-  startGithubStandIn,
-  type TempDir,
-} from '@mandate/testing';
-import { ProjectionService } from '../../apps/api/src/core/projection.service';
-import { INVOKER_RIGHT_UPSTREAM } from '../../apps/api/src/overlays/invoker-right.source';
+import type { GithubStandIn } from '@mandate/testing';
 import { InvokerRightsResolver } from '../../apps/api/src/overlays/invoker-rights.resolver';
-import { type IdentityApi, problem, startIdentityApi } from './identity-test-kit';
+import { type GithubLeaseScene, ok, startGithubLeaseScene, ws } from '../credentials/github-lease.scene';
+import { type IdentityApi, problem } from './identity-test-kit';
 
-const ws = '/v1/workspaces/acme';
 const runtime = { as: 'agent-runtime', scopes: ['agent-actions:record', 'permissions:check'] };
 const payroll = { channelId: 'eng', connector: 'github', action: 'read', resource: 'acme/payroll' };
 
 describe('identity-aware overlays (real API, SQLite file, a GitHub stand-in over TLS)', () => {
-  const app = standInGithubApp({ repositories: ['api', 'payroll'] });
-  let dir: TempDir;
+  let scene: GithubLeaseScene;
   let upstream: GithubStandIn;
-  let trusting: Agent;
   let api: IdentityApi;
   /** After the configuration, before any invoker right was observed. */
   let configuredAt: string;
 
-  const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
-    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status });
-    return response.json<T>();
-  };
-  const reach = async (response: LightMyRequestResponse) =>
-    api.app
-      .get(ProjectionService)
-      .runner.waitForPosition(response.json<{ position: number }>().position, 5_000);
+  const reach = (response: LightMyRequestResponse) => scene.reach(response);
   const act = (idempotencyKey: string, invokedBy: string) =>
     api.call('POST', `${ws}/agent-actions`, { ...runtime, body: { ...payroll, invokedBy, idempotencyKey } });
   const check = (body: Record<string, unknown>) =>
     api.call('POST', '/v1/check', { ...runtime, body: { workspaceId: 'acme', ...payroll, ...body } });
 
   beforeAll(async () => {
-    dir = createTempDir('mandate-overlays-e2e-');
-    const ca = createTestCertificateAuthority(dir.path);
-    upstream = await startGithubStandIn({ cert: ca.cert, key: ca.key, installations: [app.installation] });
-    trusting = new Agent({ connect: { ca: ca.caCert } });
-    @Global()
-    @Module({
-      providers: [{ provide: INVOKER_RIGHT_UPSTREAM, useValue: { dispatcher: trusting } }],
-      exports: [INVOKER_RIGHT_UPSTREAM],
-    })
-    class TrustTheStandIn {}
-    api = await startIdentityApi({}, { imports: [TrustTheStandIn] });
-
-    // Given workspace acme: alice its admin, carol the admin of #eng, dave and erin members,
-    // and the agent runtime bound to it
-    ok(
-      await api.call('POST', '/v1/workspaces', { as: 'root', body: { workspaceId: 'acme', name: 'Acme' } }),
-      201,
-    );
-    for (const [who, role] of [
-      ['alice', 'admin'],
-      ['carol', 'member'],
-      ['dave', 'member'],
-      ['erin', 'member'],
-    ]) {
-      ok(await api.call('PUT', `${ws}/members/${who}/roles/${role}`, { as: 'root' }));
-    }
-    ok(await api.call('PUT', `${ws}/services/agent-runtime`, { as: 'root' }));
-    ok(
-      await api.call('POST', `${ws}/channels`, {
-        as: 'carol',
-        body: { channelId: 'eng', name: 'Eng', visibility: 'public' },
-      }),
-      201,
-    );
-    // and a baseline that reads every acme repository, with an overlay on acme/payroll: the agent
-    // reads it only for an invoker who could read it themselves
-    ok(
-      await api.call('PUT', `${ws}/agent-identity`, {
-        as: 'alice',
-        headers: { 'if-match': '"0"' },
-        body: {
-          connections: [
-            {
-              id: 'github-main',
-              connector: 'github',
-              account: 'app:4242',
-              actions: ['read'],
-              resources: ['acme/*'],
-            },
-          ],
-          overlays: [
-            {
-              id: 'payroll-own-right',
-              connector: 'github',
-              actions: ['read'],
-              resources: ['acme/payroll'],
-              invoker: { invokerCan: true },
-            },
-          ],
-        },
-      }),
-    );
-    // and the App's key for the connection, pointed at the stand-in
-    ok(
-      await api.call('PUT', `${ws}/connections/github-main/credential`, {
-        as: 'alice',
-        body: app.credential(upstream.baseUrl),
-      }),
-    );
+    // Given workspace acme: alice its admin, carol the admin of #eng, dave and erin members, and
+    // the agent runtime bound to it; a baseline that reads every acme repository, with an overlay
+    // on acme/payroll: the agent reads it only for an invoker who could read it themselves; and
+    // the App's key for the connection, pointed at the stand-in
+    scene = await startGithubLeaseScene({
+      name: 'overlays-e2e',
+      worker: false,
+      repositories: ['api', 'payroll'],
+      members: { alice: 'admin', carol: 'member', dave: 'member', erin: 'member' },
+      channelCreator: 'carol',
+      identity: {
+        connections: [
+          {
+            id: 'github-main',
+            connector: 'github',
+            account: 'app:4242',
+            actions: ['read'],
+            resources: ['acme/*'],
+          },
+        ],
+        overlays: [
+          {
+            id: 'payroll-own-right',
+            connector: 'github',
+            actions: ['read'],
+            resources: ['acme/payroll'],
+            invoker: { invokerCan: true },
+          },
+        ],
+      },
+    });
+    ({ api } = scene);
+    upstream = scene.github.upstream;
     // and dave and erin linked to their GitHub logins, where only erin may read acme/payroll
     ok(
       await api.call('PUT', `${ws}/members/dave/external-accounts/github`, {
@@ -128,12 +72,7 @@ describe('identity-aware overlays (real API, SQLite file, a GitHub stand-in over
     await new Promise((resolve) => setTimeout(resolve, 5));
   }, 120_000);
 
-  afterAll(async () => {
-    await api?.app.close();
-    await trusting?.close();
-    await upstream?.close();
-    dir?.remove();
-  }, 60_000);
+  afterAll(() => scene?.close(), 60_000);
 
   it('Dave, who cannot read acme/payroll, asks the agent in #eng to read it: denied by the overlay; Erin, who can, gets it done; both recorded with who asked', async () => {
     // When the runtime records the read Dave asked for

@@ -6,3 +6,4 @@ export * from './temporal-namespace';
 export * from './test-certificate-authority';
 export * from './github-stand-in';
 export * from './postgres-test-schema';
+export * from './trusted-github-stand-in';

@@ -1,14 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { createConnectorCatalog } from '@mandate/domain';
-import {
-  createTempDir,
-  createTestCertificateAuthority,
-  type GithubStandIn,
-  standInGithubApp,
-  startGithubStandIn,
-  type TempDir,
-} from '@mandate/testing';
+import { type GithubStandIn, startTrustedGithubStandIn, type TrustedGithub } from '@mandate/testing';
 import { type GithubAppCredential, parseCredential } from '../credential-kinds';
 import { GithubAppMinter } from './github-app.minter';
 import { githubTokenScope } from './lease-scope';
@@ -17,38 +10,25 @@ const github = createConnectorCatalog().get('github')!;
 const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 describe('GitHub App minter against a GitHub stand-in over TLS', () => {
-  const app = standInGithubApp({ repositories: ['api', 'web', 'secrets'] });
-  let dir: TempDir;
+  let standIn: TrustedGithub;
   let upstream: GithubStandIn;
   let trusting: Agent;
   let credential: GithubAppCredential;
 
   const githubApp = (overrides: Record<string, unknown> = {}): GithubAppCredential => {
-    const parsed = parseCredential({ ...app.credential(upstream.baseUrl), ...overrides });
+    const parsed = parseCredential({ ...standIn.app.credential(upstream.baseUrl), ...overrides });
     if (!parsed.ok) throw new Error(parsed.message);
     return parsed.credential as GithubAppCredential;
   };
-  const use = async (token: string) =>
-    (
-      await request(`${upstream.baseUrl}/installation/repositories`, {
-        headers: { authorization: `Bearer ${token}` },
-        dispatcher: trusting,
-      })
-    ).statusCode;
+  const use = (token: string) => standIn.use(token);
 
   beforeAll(async () => {
-    dir = createTempDir('mandate-github-');
-    const ca = createTestCertificateAuthority(dir.path);
-    upstream = await startGithubStandIn({ cert: ca.cert, key: ca.key, installations: [app.installation] });
-    trusting = new Agent({ connect: { ca: ca.caCert } });
+    standIn = await startTrustedGithubStandIn({ repositories: ['api', 'web', 'secrets'] });
+    ({ upstream, trusting } = standIn);
     credential = githubApp();
   });
 
-  afterAll(async () => {
-    await trusting.close();
-    await upstream.close();
-    dir.remove();
-  });
+  afterAll(() => standIn?.close());
 
   it('given write on acme/api, when minted, then the token covers acme/api only with write permissions, and dies when revoked', async () => {
     // given
