@@ -10,7 +10,10 @@ export interface PostgresLeadershipOptions {
   scope?: string;
   /** How often a follower tries the lock. */
   retryMs?: number;
-  /** How often the leader proves its connection alive; a round trip slower than 2× this loses the role. */
+  /**
+   * How often the leader proves its connection alive; a round trip slower than 2× this loses the
+   * role (generous: a busy event loop must not hand the role over for nothing).
+   */
   heartbeatMs?: number;
   onWorkFailed?(role: string, error: unknown): void;
 }
@@ -32,7 +35,7 @@ export class PostgresLeadership implements Leadership {
 
   constructor(private readonly options: PostgresLeadershipOptions) {
     this.retryMs = options.retryMs ?? 2_000;
-    this.heartbeatMs = options.heartbeatMs ?? 1_000;
+    this.heartbeatMs = options.heartbeatMs ?? 2_000;
   }
 
   leads(role: string): boolean {
