@@ -34,7 +34,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LOGGER) logger: Logger,
     readiness: ReadinessRegistry,
-    @Optional() @Inject(PROJECTION_EVENTS) replica?: ProjectionEvents | null,
+    @Optional() @Inject(PROJECTION_EVENTS) private readonly replica?: ProjectionEvents | null,
   ) {
     this.projection = new EffectivePermissionsProjection({
       onFailure: ({ position, type, error }) =>
@@ -56,11 +56,19 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   /**
    * Lets the projection catch up with the log's head as of now, waiting at most
    * CHECK_MIN_POSITION_WAIT_MS: for answers that must reflect every write acknowledged before them.
+   * A replica (PROJECTION_SOURCE=kafka) is not fed by its store, whose head may say nothing of the
+   * writes: there the position the caller wrote at (`minPosition`) is a head it knows too.
    */
-  async reachHead(): Promise<{ reached: boolean; head: number }> {
-    const head = await this.store.headPosition();
+  async reachHead(minPosition = 0): Promise<{ reached: boolean; head: number }> {
+    const stored = await this.store.headPosition();
+    const head = this.replica ? Math.max(stored, minPosition) : stored;
     const reached = await this.runner.waitForPosition(head, this.config.CHECK_MIN_POSITION_WAIT_MS);
     return { reached, head };
+  }
+
+  /** Fed from Kafka rather than from the store (PROJECTION_SOURCE=kafka). */
+  get replicated(): boolean {
+    return Boolean(this.replica);
   }
 
   /**

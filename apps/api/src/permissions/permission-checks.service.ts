@@ -68,7 +68,11 @@ export class PermissionChecksService {
 
   /** Synchronous unless it must wait for `minPosition` or replay history for `at`: no promise per check. */
   check(principal: Principal, request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
-    const admitted = this.states.admit(() => this.authorize(principal, request.workspaceId, 'checks'));
+    const admitted = this.states.admit(
+      () => this.authorize(principal, request.workspaceId, 'checks'),
+      undefined,
+      request.minPosition,
+    );
     const decide = () => {
       const waiting = this.states.reach(request.minPosition);
       if (waiting !== undefined) return waiting.then(() => this.decide(principal, request));
@@ -85,6 +89,7 @@ export class PermissionChecksService {
     const admitted = this.states.admit(
       () => this.visibleIn(principal, checks),
       (visible) => visible.size === named,
+      minPosition,
     );
     const decide = (visible: ReadonlySet<string>) => {
       // A service bound to none of them waits for nothing: the position is not its to learn.
@@ -144,7 +149,11 @@ export class PermissionChecksService {
     channelId: string,
     options: { at?: string; minPosition?: number },
   ): Promise<ChannelIdentity & { position: number }> {
-    await this.states.admit(() => this.authorize(principal, workspaceId, 'channel-readers', channelId));
+    await this.states.admit(
+      () => this.authorize(principal, workspaceId, 'channel-readers', channelId),
+      undefined,
+      options.minPosition,
+    );
     await this.states.reach(options.minPosition);
     const current = this.authorize(principal, workspaceId, 'channel-readers', channelId);
     if (!current.compiled.channels.has(channelId)) throw notFound('channel');
@@ -218,7 +227,11 @@ export class PermissionChecksService {
     options: { at?: string; minPosition?: number },
     decide: (permissions: WorkspacePermissions) => BoundaryDecision,
   ): Promise<BoundaryAnswer> {
-    await this.states.admit(() => this.authorize(principal, workspaceId, 'checks'));
+    await this.states.admit(
+      () => this.authorize(principal, workspaceId, 'checks'),
+      undefined,
+      options.minPosition,
+    );
     await this.states.reach(options.minPosition);
     const current = this.authorize(principal, workspaceId, 'checks');
     if (!current.compiled.channels.has(channelId)) throw notFound('channel');

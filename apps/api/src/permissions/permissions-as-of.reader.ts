@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
@@ -26,10 +27,17 @@ export class PermissionsAsOfReader {
    * Authorization comes before any wait for `minPosition`: an outsider is refused at once, so the
    * position it names tells it nothing (neither the 409 naming the head nor how long a wait takes).
    * A refusal is only final once the projection holds the log's head, so a role or a binding
-   * written just before still holds (as for the routes' role resolver). Callers authorize again
-   * after waiting.
+   * written just before still holds (as for the routes' role resolver); on a replica, once it holds
+   * `minPosition` too, the one head of the log it may not have seen (`ProjectionService.reachHead`).
+   * That wait ends when the replica reaches the position, so a caller still refused is refused at
+   * the end of the bounded wait, reached or not: its timing tells an outsider nothing of the log's
+   * position. Callers authorize again after waiting.
    */
-  admit<T>(decide: () => T, admitted: (value: T) => boolean = () => true): T | Promise<T> {
+  admit<T>(
+    decide: () => T,
+    admitted: (value: T) => boolean = () => true,
+    minPosition?: number,
+  ): T | Promise<T> {
     try {
       const value = decide();
       if (admitted(value)) return value;
@@ -38,7 +46,20 @@ export class PermissionsAsOfReader {
         throw error;
       }
     }
-    return this.projections.reachHead().then(decide);
+    const deadline = performance.now() + this.config.CHECK_MIN_POSITION_WAIT_MS;
+    const padded = this.projections.replicated && (minPosition ?? 0) > 0;
+    const refusedAtDeadline = () => sleep(Math.max(0, deadline - performance.now()));
+    return this.projections.reachHead(minPosition).then(async () => {
+      let value: T;
+      try {
+        value = decide();
+      } catch (error) {
+        if (padded) await refusedAtDeadline();
+        throw error;
+      }
+      if (padded && !admitted(value)) await refusedAtDeadline();
+      return value;
+    });
   }
 
   /**
