@@ -13,6 +13,7 @@ import {
   type Logger,
   type ReadinessRegistry,
   traceHttpRequest,
+  traceTunnel,
   tracingEnabled,
 } from '@mandate/observability';
 import type { ConnectorEndpoint } from './connector-endpoint';
@@ -110,8 +111,10 @@ export class GatewayServer {
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: GatewayServerOptions) {
+    // Tracing off: the handlers as they were, nothing wrapped.
+    const traced = tracingEnabled();
     this.server = createServer(
-      tracingEnabled()
+      traced
         ? (req, res) =>
             traceHttpRequest(req, res, gatewayRouteOf(req.url), () => void this.onRequest(req, res))
         : (req, res) => void this.onRequest(req, res),
@@ -119,7 +122,9 @@ export class GatewayServer {
     this.server.on(
       'connect',
       (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-        void this.onConnect(req, socket as Socket, head),
+        void (traced
+          ? traceTunnel(req, () => this.onConnect(req, socket as Socket, head))
+          : this.onConnect(req, socket as Socket, head)),
     );
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);

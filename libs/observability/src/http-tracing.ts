@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { type Context, context, propagation, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordRequestDuration } from './otel-metrics';
-import { mandateTracer, SpanKind, SpanStatusCode } from './tracing';
+import { inSpan, mandateTracer, SpanKind, SpanStatusCode } from './tracing';
 
 const spans = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
 
@@ -89,3 +89,18 @@ export function traceHttpRequest<T>(
   response.once('close', () => endServerSpan(span, response.statusCode));
   return context.with(trace.setSpan(parent, span), handle);
 }
+
+/**
+ * A `CONNECT` (the gateway's tunnels): a span around the admission and the dial, up to the point
+ * where bytes are relayed untouched; what passes through the tunnel is never seen, so never traced.
+ */
+export const traceTunnel = (request: IncomingMessage, admit: () => Promise<void>): Promise<void> =>
+  inSpan(
+    'CONNECT tunnel',
+    {
+      kind: SpanKind.SERVER,
+      parent: requestTraceContext(request.headers),
+      attributes: { 'http.request.method': 'CONNECT', 'http.route': 'tunnel' },
+    },
+    admit,
+  );

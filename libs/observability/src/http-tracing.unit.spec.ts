@@ -1,10 +1,10 @@
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { AggregationTemporality, InMemoryMetricExporter } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installHttpTracing, traceHttpRequest } from './http-tracing';
+import { installHttpTracing, traceHttpRequest, traceTunnel } from './http-tracing';
 import { startTracing, type Tracing, traceparentOf } from './tracing';
 
 describe('HTTP server spans (two Fastify hooks)', () => {
@@ -122,6 +122,44 @@ describe('HTTP server spans (two Fastify hooks)', () => {
       'http.route': 'forward-proxy',
       'http.response.status_code': 403,
     });
+    expect(JSON.stringify([span.name, span.attributes, span.events])).not.toMatch(/canary/);
+  });
+
+  it('given a CONNECT with a proxy credential (a gateway tunnel), when admitted or refused, then one span covers the admission and names no host or credential', async () => {
+    const server = createServer();
+    server.on('connect', (request, socket) =>
+      traceTunnel(request, async () => {
+        socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        httpRequest({
+          host: '127.0.0.1',
+          port,
+          method: 'CONNECT',
+          path: 'host-canary.example:443',
+          headers: { 'proxy-authorization': 'Bearer proxy-canary' },
+        })
+          .on('connect', (response, socket) => {
+            socket.destroy();
+            resolve(response.statusCode);
+          })
+          .on('error', reject)
+          .end();
+      });
+      expect(status).toBe(407);
+      await tracing.flush();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+
+    const [span] = exporter.getFinishedSpans();
+    expect(span.name).toBe('CONNECT tunnel');
+    expect(span.attributes).toEqual({ 'http.request.method': 'CONNECT', 'http.route': 'tunnel' });
     expect(JSON.stringify([span.name, span.attributes, span.events])).not.toMatch(/canary/);
   });
 });
