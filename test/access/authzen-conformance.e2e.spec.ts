@@ -1,8 +1,8 @@
 import { toOpenApiSchema } from '@mandate/http';
 import {
-  authzenEvaluationSchema,
-  authzenEvaluationsSchema,
-} from '../../apps/api/src/authzen/authzen.schemas';
+  documentedEvaluationSchema,
+  documentedEvaluationsDoc,
+} from '../../apps/api/src/authzen/authzen-request.doc';
 import { type AuthzenScene, evaluation, OTHER, PUBLIC_URL, startAuthzenScene, WS } from './authzen-test-kit';
 
 /**
@@ -405,11 +405,11 @@ describe('AuthZEN Authorization API 1.0 conformance (real app, SQLite file)', ()
       const metrics = await scene.api.app.inject({ method: 'GET', url: '/metrics' });
 
       for (const [path, schema] of [
-        [EVALUATION, authzenEvaluationSchema],
-        [EVALUATIONS, authzenEvaluationsSchema],
+        [EVALUATION, toOpenApiSchema(documentedEvaluationSchema)],
+        [EVALUATIONS, documentedEvaluationsDoc()],
       ] as const) {
         const operation = document.paths[path].post;
-        expect(operation.requestBody.content['application/json'].schema).toEqual(toOpenApiSchema(schema));
+        expect(operation.requestBody.content['application/json'].schema).toEqual(schema);
         expect(Object.keys(operation.responses)).toEqual(
           expect.arrayContaining(['200', '400', '401', '403']),
         );

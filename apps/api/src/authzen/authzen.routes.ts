@@ -2,9 +2,9 @@ import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyReques
 import { PUBLIC_OPERATION_EXTENSION, type BearerAuthenticator, type Principal } from '@mandate/auth';
 import { toOpenApiSchema } from '@mandate/http';
 import { asCaller } from '../permissions/check.routes';
+import { documentedEvaluationSchema, documentedEvaluationsDoc } from './authzen-request.doc';
 import type { AuthzenEvaluator } from './authzen.evaluator';
 import { authzenDecisionDoc, authzenDecisionsDoc, authzenMetadataDoc } from './authzen.responses';
-import { authzenEvaluationSchema, authzenEvaluationsSchema } from './authzen.schemas';
 
 export const AUTHZEN_EVALUATION_PATH = '/access/v1/evaluation';
 export const AUTHZEN_EVALUATIONS_PATH = '/access/v1/evaluations';
@@ -88,13 +88,13 @@ export const authzenRoutesOpenApi = {
   [AUTHZEN_EVALUATION_PATH]: evaluationOperation(
     'authzenEvaluation',
     'AuthZEN 1.0 Access Evaluation: may the agent (subject `agent`, id `<workspace>/<channel>`) do `<connector>:<action>` on a resource? A denial is a 200 with `decision: false`.',
-    toOpenApiSchema(authzenEvaluationSchema),
+    toOpenApiSchema(documentedEvaluationSchema),
     authzenDecisionDoc,
   ),
   [AUTHZEN_EVALUATIONS_PATH]: evaluationOperation(
     'authzenEvaluations',
     'AuthZEN 1.0 Access Evaluations: up to 1,000 evaluations with top-level defaults, answered in request order (`options.evaluations_semantic`).',
-    toOpenApiSchema(authzenEvaluationsSchema),
+    documentedEvaluationsDoc(),
     authzenDecisionsDoc,
   ),
   [AUTHZEN_METADATA_PATH]: {
