@@ -94,16 +94,20 @@ export async function startApi(path: string, name = 'data') {
 /**
  * The ceiling: Fastify alone answering a constant, no hooks, no logging. `url` is a body-less GET;
  * `postUrl` parses a JSON body (any, as a check's) and answers a constant, so a check's cost can
- * be set against the same request's HTTP and JSON floor.
+ * be set against the same request's HTTP and JSON floor; `answerUrl` serialises `answer` (a copy
+ * of a Mandate route's answer) on every GET, so a read's cost can be set against the same
+ * serialisation's floor.
  */
-export async function startBareFastify() {
+export async function startBareFastify(answer: unknown = { status: 'ok' }) {
   const fastify = Fastify({ logger: false });
   fastify.get('/hello', async () => ({ status: 'ok' }));
+  fastify.get('/answer', async () => answer);
   fastify.post('/parsed', async (request) => ({ allowed: request.body !== undefined }));
   await fastify.listen({ host: '127.0.0.1', port: 0 });
   const { port } = fastify.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hello`,
+    answerUrl: `http://127.0.0.1:${port}/answer`,
     postUrl: `http://127.0.0.1:${port}/parsed`,
     close: () => fastify.close(),
   };

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { provideTemporal, repoRoot } from '@mandate/infra';
 import { buildConsole, launchChromium } from '../../test/console/console-browser';
 import { type BenchContext, defineSuite, median, metric, percentile } from '../harness';
+import { inTurns, limitMetrics, measure, type Paired } from '../limit-baseline';
 import { requests, type Stack, startStack } from './jit.stack';
 
 const DIST = join(repoRoot, 'apps', 'console', 'dist');
@@ -77,15 +78,43 @@ async function firstPaint(
   await page.getByLabel('Your principal id').fill('alice');
   const started = performance.now();
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page
-    .locator('section[aria-labelledby="to-decide"] article')
-    .nth(Math.min(count, FIRST_PAGE) - 1)
-    .waitFor({ timeout: 60_000 });
+  await cards(page, count).waitFor({ timeout: 60_000 });
   await page.getByRole('heading', { name: `Waiting for your decision (${count})` }).waitFor();
   const ms = performance.now() - started;
   await page.locator('[data-status="live"]').waitFor({ timeout: 10_000 });
   return { ms, page };
 }
+
+const cards = (page: Page, count: number) =>
+  page.locator('section[aria-labelledby="to-decide"] article').nth(Math.min(count, FIRST_PAGE) - 1);
+
+/**
+ * The first paint's limit: the inbox as it was painted (the same DOM, scripts stripped, the
+ * console's stylesheet) as a static file served by the same server from the console's directory,
+ * shown in the same browser — what fetching and laying out those cards costs with no sign-in, no
+ * API call and no rendering code. Navigated to once to warm the cache, then timed to the last card.
+ */
+async function staticPaint(context: BrowserContext, url: string, count: number): Promise<number> {
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    const started = performance.now();
+    // Timed to the last card visible, as the first paint is: not to the load event.
+    await page.goto(url, { waitUntil: 'commit' });
+    await cards(page, count).waitFor({ timeout: 60_000 });
+    return performance.now() - started;
+  } finally {
+    await page.close();
+  }
+}
+
+/** A painted page's DOM as static HTML: no script, so nothing renders or calls the API again. */
+const staticHtmlOf = (html: string) =>
+  html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '').replace(/<link[^>]*modulepreload[^>]*>/gi, '');
+
+/** A paint of `ms` as a throughput of one, CPU of this process (the API's, Chromium's not counted). */
+const paintMeasured = (paint: () => Promise<number>) =>
+  measure(async () => ({ operations: 1, seconds: (await paint()) / 1000 }));
 
 /**
  * For each sample: carol's vote (acknowledged by the API) → "1 of 2" on alice's open page; then
@@ -141,8 +170,32 @@ export const consoleSuite = defineSuite({
       const clicks: number[] = [];
       const votes: number[] = [];
       const approvals: number[] = [];
+      const paintPairs: Paired[] = [];
+      const staticFile = `inbox-limit-${process.pid}.html`;
+      const staticUrl = `${baseUrl}/console/${staticFile}`;
       for (let run = 0; run < context.runs; run++) {
-        const { ms, page } = await firstPaint(browser, baseUrl, ids.length - samples * run);
+        const count = ids.length - samples * run;
+        const painted: { paint?: Awaited<ReturnType<typeof firstPaint>> } = {};
+        const mandatePaint = async () => {
+          const paint = await firstPaint(browser, baseUrl, count);
+          painted.paint = paint;
+          // The static page holds what this paint showed: round 0 (even) paints before its limit.
+          writeFileSync(join(DIST, staticFile), staticHtmlOf(await paint.page.content()));
+          return paint.ms;
+        };
+        const limitPaint = async () => {
+          const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+          return staticPaint(fresh, staticUrl, count).finally(() => fresh.close());
+        };
+        paintPairs.push(
+          await inTurns(
+            run,
+            () => paintMeasured(mandatePaint),
+            () => paintMeasured(limitPaint),
+          ),
+        );
+        if (!painted.paint) throw new Error('no first paint');
+        const { ms, page } = painted.paint;
         paints.push(ms);
         const decided = await decide(stack, page, ids.slice(run * samples, (run + 1) * samples));
         lags.push(percentile(decided.lags, 95));
@@ -152,13 +205,29 @@ export const consoleSuite = defineSuite({
         context.log(
           `run ${run + 1}: first paint ${Math.round(ms)} ms (${ids.length - samples * run} requests), ` +
             `vote → visible p95 ${Math.round(lags[run])} ms, approve → active p95 ${Math.round(clicks[run])} ms ` +
-            `(the API's answer: Carol's vote p95 ${Math.round(votes[run])} ms, Alice's approve p95 ${Math.round(approvals[run])} ms)`,
+            `(the API's answer: Carol's vote p95 ${Math.round(votes[run])} ms, Alice's approve p95 ${Math.round(approvals[run])} ms); ` +
+            `the same inbox as a static page ${Math.round(1000 / paintPairs[run].limit.perSecond)} ms`,
         );
         await page.context().close();
       }
       return {
         console_bundle_kb_gzip: metric(bundle, 'KiB', 250, 'lower'),
         inbox_first_paint_ms: metric(median(paints), 'ms', 1000, 'lower'),
+        inbox_static_paint_ms: metric(
+          median(paintPairs.map((pair) => 1000 / pair.limit.perSecond)),
+          'ms',
+          null,
+          'lower',
+        ),
+        // Paints/s against the static page's (its ms ÷ the first paint's), and the bench process's
+        // CPU per paint (the API serving the inbox; Chromium's own CPU is not counted).
+        ...limitMetrics(paintPairs, {
+          prefix: 'inbox_first_paint',
+          unit: 'paints/s',
+          operation: 'paint',
+          ratioTarget: null,
+          names: { value: 'inbox_first_paints_per_s', limit: 'inbox_static_paints_per_s' },
+        }),
         sse_update_lag_p95_ms: metric(median(lags), 'ms', 500, 'lower'),
         approve_click_to_active_ms_p95: metric(median(clicks), 'ms', 500, 'lower'),
         // The same vote through the API alone (no browser): what of the click is the backend's.
@@ -167,6 +236,7 @@ export const consoleSuite = defineSuite({
         api_approve_ms_p95: metric(median(approvals), 'ms', null, 'lower'),
       };
     } finally {
+      rmSync(join(DIST, `inbox-limit-${process.pid}.html`), { force: true });
       await browser.close();
       await stack.close();
       await temporal.stop();

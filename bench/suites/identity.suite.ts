@@ -5,8 +5,12 @@ import { mintDevToken } from '@mandate/auth';
 import { loadConfig } from '@mandate/config';
 import { createLogger } from '@mandate/observability';
 import { createTempDir } from '@mandate/testing';
+import type { EventStore, RecordedEvent } from '@mandate/event-store';
 import { createApiApp } from '../../apps/api/src/app.factory';
+import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.module';
 import { defineSuite, median, metric, percentile, type BenchContext } from '../harness';
+import { describePair, inTurns, limitMetrics, measure, type Paired } from '../limit-baseline';
+import { appendCommands, commandsBetween } from './store.raw-appends';
 
 const ROOT = join(__dirname, '..', '..');
 const CONNECTIONS = 20;
@@ -26,7 +30,9 @@ const connection = (index: number, actions: string[]) => ({
   resources: [`org${index}/*`],
 });
 
-async function start(dir: string): Promise<{ app: NestFastifyApplication; admin: Call; runtime: Call }> {
+async function start(
+  dir: string,
+): Promise<{ app: NestFastifyApplication; admin: Call; runtime: Call; synchronous: 'FULL' | 'NORMAL' }> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
@@ -52,7 +58,12 @@ async function start(dir: string): Promise<{ app: NestFastifyApplication; admin:
       return response.statusCode;
     };
   };
-  return { app, admin: await callAs('root', []), runtime: await callAs('runtime', ['agent-actions:record']) };
+  return {
+    app,
+    admin: await callAs('root', []),
+    runtime: await callAs('runtime', ['agent-actions:record']),
+    synchronous: config.SQLITE_SYNCHRONOUS,
+  };
 }
 
 /** Milliseconds of each call, in order. */
@@ -73,11 +84,54 @@ interface RunFigures {
   recordP99: number;
   recordsPerSecond: number;
   replayP50: number;
+  /** Identity writes (baseline PUTs and overrides) beside raw appends of the events they wrote. */
+  writes: Paired;
+  /** Agent-action records beside raw appends of the events they wrote. */
+  records: Paired;
 }
 
-async function measureOnce(context: BenchContext, run: number): Promise<RunFigures> {
+/** The events each figure's commands wrote, one group per command: the limit appends them again. */
+interface Captured {
+  writes: RecordedEvent[][];
+  records: RecordedEvent[][];
+}
+
+/**
+ * `commands` through the API, then the events they wrote kept in `captured[kind]`; in turns with
+ * the same events appended raw. Round 0 (even) runs the commands first, so there is something to
+ * append; odd rounds append what the round before them wrote.
+ */
+async function besideRawAppends(
+  round: number,
+  store: EventStore,
+  synchronous: 'FULL' | 'NORMAL',
+  captured: Partial<Captured>,
+  kind: keyof Captured,
+  commands: () => Promise<number>,
+): Promise<Paired> {
+  return inTurns(
+    round,
+    () =>
+      measure(async () => {
+        const before = await store.headPosition();
+        const count = await commands();
+        captured[kind] = await commandsBetween(store, before, await store.headPosition());
+        return count;
+      }),
+    () => measure(() => appendCommands(captured[kind] ?? [], synchronous)),
+  );
+}
+
+async function measureOnce(
+  context: BenchContext,
+  run: number,
+  captured: Partial<Captured>,
+): Promise<RunFigures> {
   const dir = createTempDir('mandate-bench-identity-');
-  const { app, admin, runtime } = await start(dir.path);
+  const { app, admin, runtime, synchronous } = await start(dir.path);
+  const store = app.get<EventStore>(EVENT_STORE);
+  const beside = (kind: keyof Captured, commands: () => Promise<number>) =>
+    besideRawAppends(run, store, synchronous, captured, kind, commands);
   try {
     const ws = '/v1/workspaces/bench';
     await admin('POST', '/v1/workspaces', { workspaceId: 'bench', name: 'Bench' });
@@ -93,16 +147,21 @@ async function measureOnce(context: BenchContext, run: number): Promise<RunFigur
 
     const puts = context.quick ? 20 : 200;
     // Each PUT flips one connection's actions: one granular event against a 20-connection baseline.
-    const baseline = await timed(puts, (index) =>
-      admin('PUT', `${ws}/agent-identity`, documentWith(index + 1), {
-        'if-match': `"${CONNECTIONS + index}"`,
-      }),
-    );
-    const overrides = await timed(puts, (index) =>
-      admin('PUT', `${ws}/channels/eng/skills/skill-${index % 10}`, {
-        state: index % 20 < 10 ? 'on' : 'off',
-      }),
-    );
+    let baseline: number[] = [];
+    let overrides: number[] = [];
+    const writes = await beside('writes', async () => {
+      baseline = await timed(puts, (index) =>
+        admin('PUT', `${ws}/agent-identity`, documentWith(index + 1), {
+          'if-match': `"${CONNECTIONS + index}"`,
+        }),
+      );
+      overrides = await timed(puts, (index) =>
+        admin('PUT', `${ws}/channels/eng/skills/skill-${index % 10}`, {
+          state: index % 20 < 10 ? 'on' : 'off',
+        }),
+      );
+      return 2 * puts;
+    });
     const actions = context.quick ? 50 : 1000;
     const request = {
       channelId: 'eng',
@@ -111,25 +170,29 @@ async function measureOnce(context: BenchContext, run: number): Promise<RunFigur
       resource: 'org3/api',
       invokedBy: 'dave',
     };
-    const recordStarted = performance.now();
-    const records = await timed(actions, (index) =>
-      runtime('POST', `${ws}/agent-actions`, { ...request, idempotencyKey: `run-${run}:step-${index}` }),
-    );
-    const recordSeconds = (performance.now() - recordStarted) / 1000;
+    let records: number[] = [];
+    const recorded = await beside('records', async () => {
+      records = await timed(actions, (index) =>
+        runtime('POST', `${ws}/agent-actions`, { ...request, idempotencyKey: `run-${run}:step-${index}` }),
+      );
+      return actions;
+    });
     const replays = await timed(actions, (index) =>
       runtime('POST', `${ws}/agent-actions`, { ...request, idempotencyKey: `run-${run}:step-${index}` }),
     );
     context.log(
       `run ${run}: baseline PUT p50 ${median(baseline).toFixed(2)} ms, override p50 ${median(overrides).toFixed(2)} ms, ` +
-        `action record p50 ${median(records).toFixed(2)} ms, replay p50 ${median(replays).toFixed(2)} ms`,
+        `action record p50 ${median(records).toFixed(2)} ms, replay p50 ${median(replays).toFixed(2)} ms; ` +
+        `${describePair('writes', writes, 'writes/s')}; ${describePair('records', recorded, 'req/s')}`,
     );
     return {
       baselineP50: median(baseline),
       overrideP50: median(overrides),
       recordP50: median(records),
       recordP99: percentile(records, 99),
-      recordsPerSecond: actions / recordSeconds,
       replayP50: median(replays),
+      writes,
+      records: recorded,
     };
   } finally {
     await app.close();
@@ -147,7 +210,8 @@ export const identitySuite = defineSuite({
   description: 'Identity writes and agent-action records through the API (sequential, fsync per commit)',
   async run(context) {
     const results: RunFigures[] = [];
-    for (let run = 0; run < context.runs; run++) results.push(await measureOnce(context, run));
+    const captured: Partial<Captured> = {};
+    for (let run = 0; run < context.runs; run++) results.push(await measureOnce(context, run, captured));
     const med = (pick: (result: RunFigures) => number) => median(results.map(pick));
     return {
       baseline_put_p50: metric(
@@ -174,11 +238,26 @@ export const identitySuite = defineSuite({
         null,
         'lower',
       ),
-      agent_action_records_per_s: metric(
-        med((r) => r.recordsPerSecond),
-        'req/s',
-        null,
-        'higher',
+      // Each beside the same events appended raw (same synchronous, one append per command).
+      ...limitMetrics(
+        results.map((r) => r.writes),
+        {
+          prefix: 'identity_write',
+          unit: 'writes/s',
+          operation: 'write',
+          ratioTarget: null,
+          names: { value: 'identity_writes_per_s', limit: 'identity_write_limit_per_s' },
+        },
+      ),
+      ...limitMetrics(
+        results.map((r) => r.records),
+        {
+          prefix: 'agent_action_record',
+          unit: 'req/s',
+          operation: 'record',
+          ratioTarget: null,
+          names: { value: 'agent_action_records_per_s', limit: 'agent_action_record_limit_per_s' },
+        },
       ),
       agent_action_replay_p50: metric(
         med((r) => r.replayP50),

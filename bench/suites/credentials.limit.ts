@@ -1,0 +1,78 @@
+import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { RecordedEvent } from '@mandate/event-store';
+import { asNewEvent, openThrowAwayStore } from './store.raw-appends';
+
+/**
+ * The credentials suite's limits: what node:crypto and the store do with a lease's parts and
+ * nothing else — no auth, no evaluation, no decider, no answer. The suite measures Mandate against
+ * these in the same run, in turns.
+ */
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * A lease issue's floor: an Ed25519 JWT of the same claims signed with node:crypto, then the
+ * durable append of the issue's own event (a `CredentialLeaseIssued` the API recorded, under a new
+ * id and stream) to a store of its own with the same `synchronous`, from `callers` at once like the
+ * API's figure. Returns how many were issued.
+ */
+export async function rawLeaseIssues(
+  issued: RecordedEvent[],
+  total: number,
+  options: { callers: number; synchronous: 'FULL' | 'NORMAL' },
+): Promise<number> {
+  if (issued.length === 0) throw new Error('no CredentialLeaseIssued event to append');
+  const { store, close } = openThrowAwayStore(options.synchronous);
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const header = base64url({ alg: 'EdDSA', kid: 'bench', typ: 'at+jwt' });
+  const now = Math.floor(Date.now() / 1000);
+  let next = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: options.callers }, async () => {
+        while (next < total) {
+          const index = next++;
+          const claims = base64url({
+            scope: 'read',
+            resources: [`bench/repo-${index % 50}`],
+            iss: 'mandate',
+            sub: 'agent:bench/eng',
+            aud: 'github',
+            iat: now,
+            exp: now + 900,
+            jti: uuidv7(),
+          });
+          const input = `${header}.${claims}`;
+          const token = `${input}.${sign(null, Buffer.from(input), privateKey).toString('base64url')}`;
+          if (token.length === 0) throw new Error('no token');
+          await store.append(`lease-limit-${index}`, [asNewEvent(issued[index % issued.length])], {
+            expectedRevision: 'no_stream',
+          });
+        }
+      }),
+    );
+    return total;
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * A vault read's floor: one AES-256-GCM decrypt (tag checked) of a ciphertext the size of the
+ * secret, `count` times. The embedded vault also reads the row and unwraps the secret's data key.
+ */
+export function bareDecrypts(secret: string, count: number): number {
+  const key = randomBytes(32);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+  const tag = cipher.getAuthTag();
+  for (let index = 0; index < count; index++) {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAuthTag(tag);
+    const plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    if (plain.length !== ciphertext.length) throw new Error('decrypt answered another length');
+  }
+  return count;
+}
