@@ -14,6 +14,7 @@ import { type EventStore, handleCommand } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
+import { AuditIndexService } from '../audit/audit-index.service';
 import { ProjectionService } from '../core/projection.service';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { CredentialLeaseReader, type RecordedLease } from './credential-lease.reader';
@@ -64,8 +65,10 @@ const RECORDS_ONLY = new Set([
  * records the end. A JIT grant that expires needs no sweep: no lease outlives its grant's
  * `expiresAt`.
  *
- * Starts from the log's head at boot: a permission taken away while no API ran is caught by
- * introspection at once and by the lease's own end (at most LEASE_MAX_TTL_SECONDS) otherwise.
+ * At boot it starts from the first event recorded within LEASE_MAX_TTL_SECONDS, not from the head:
+ * every lease still alive was issued in that window, and was evaluated when it was issued, so a
+ * change that took its permission away is in the window too, even one recorded while no API ran
+ * (another node, the CLI, a restore). Reading that window costs a bounded look per interval.
  */
 @Injectable()
 export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -78,6 +81,7 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projections: ProjectionService,
     private readonly leases: CredentialLeaseReader,
+    private readonly auditIndex: AuditIndexService,
     @Inject(UPSTREAM_LEASE_STARTER) private readonly upstream: UpstreamLeaseStarter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -85,7 +89,7 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.position = await this.store.headPosition();
+    this.position = await this.firstPositionToSweep();
     this.timer = setInterval(() => {
       this.running ??= this.sweep()
         .catch((error: unknown) => this.logger.error({ err: error }, 'lease allowance sweep failed'))
@@ -94,6 +98,18 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
         });
     }, SWEEP_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  /**
+   * The position before the first event recorded within the longest lease's lifetime. The audit
+   * index answers it; an index behind the log answers its own head + 1, which only reads more.
+   */
+  private async firstPositionToSweep(): Promise<number> {
+    const head = await this.store.headPosition();
+    const since = new Date(
+      this.clock.now().getTime() - this.config.LEASE_MAX_TTL_SECONDS * 1000,
+    ).toISOString();
+    return Math.min(head, this.auditIndex.index.firstPositionRecordedAtOrAfter(since) - 1);
   }
 
   async onApplicationShutdown(): Promise<void> {
