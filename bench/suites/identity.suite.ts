@@ -82,7 +82,6 @@ interface RunFigures {
   overrideP50: number;
   recordP50: number;
   recordP99: number;
-  recordsPerSecond: number;
   replayP50: number;
   /** Identity writes (baseline PUTs and overrides) beside raw appends of the events they wrote. */
   writes: Paired;
