@@ -72,6 +72,11 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
     return this.model.openIn(workspaceId);
   }
 
+  /** Workspaces holding at least one open request. */
+  workspacesWithOpenRequests(): string[] {
+    return this.model.workspacesWithOpenRequests();
+  }
+
   /** The workspace's requests, ended ones included, in order after `after`, read as the caller walks. */
   inOrder(
     workspaceId: string,

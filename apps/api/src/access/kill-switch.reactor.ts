@@ -5,6 +5,7 @@ import type { Logger } from '@mandate/observability';
 import { cancelUpdate, jitUpdateCommands } from '@mandate/workflows';
 import { LOGGER } from '../app.tokens';
 import { foldHistory } from '../core/command-runner';
+import { ProjectionService } from '../core/projection.service';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { locateRequest } from './access-request-location';
 import { AccessRequestsView } from './access-requests.view';
@@ -23,14 +24,21 @@ interface SwitchedOff {
   workspaceId: string;
   /** Undefined: the whole workspace. */
   channelId?: string;
-  reason: string;
+  /** What the cancelled requests' records say. */
+  comment: string;
 }
+
+const switchComment = (channelId: string | undefined, reason: string): string =>
+  `The agent identity was disabled in this ${channelId === undefined ? 'workspace' : 'channel'}: ${reason}`;
 
 function switchedOff(event: RecordedEvent): SwitchedOff | undefined {
   const data = event.data as { channelId?: string; reason: string };
-  if (event.type === 'AgentIdentityDisabled') return { workspaceId: event.workspaceId, reason: data.reason };
+  if (event.type === 'AgentIdentityDisabled') {
+    return { workspaceId: event.workspaceId, comment: switchComment(undefined, data.reason) };
+  }
   if (event.type === 'ChannelAgentIdentityDisabled') {
-    return { workspaceId: event.workspaceId, channelId: data.channelId, reason: data.reason };
+    const { channelId } = data;
+    return { workspaceId: event.workspaceId, channelId, comment: switchComment(channelId, data.reason) };
   }
   return undefined;
 }
@@ -42,8 +50,8 @@ function switchedOff(event: RecordedEvent): SwitchedOff | undefined {
  * switch's reason. New requests, approvals and extensions are refused while disabled
  * (`identity-disabled`), so nothing pending reappears.
  *
- * Follows the log from its head at boot: a disable recorded while no API ran leaves its pending
- * requests to time out, and none of them can be approved meanwhile.
+ * Follows the log from its head at boot, after one look at what the log already holds: a scope
+ * disabled while no API ran (another node, a restore) has its pending requests cancelled then.
  */
 @Injectable()
 export class KillSwitchReactor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,14 +62,39 @@ export class KillSwitchReactor implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly view: AccessRequestsView,
     private readonly workflows: JitWorkflowRunner,
+    private readonly projections: ProjectionService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const from = (await this.store.headPosition()) + 1;
-    this.running = this.follow(from).catch((error: unknown) => {
-      if (!this.abort.signal.aborted) this.logger.error({ err: error }, 'kill switch reactor stopped');
-    });
+    const head = await this.store.headPosition();
+    this.running = this.cancelInScopesDisabledAt(head)
+      .then(() => this.follow(head + 1))
+      .catch((error: unknown) => {
+        if (!this.abort.signal.aborted) this.logger.error({ err: error }, 'kill switch reactor stopped');
+      });
+  }
+
+  /** Pending requests of every scope the log holds disabled at `head`, cancelled as on the switch. */
+  private async cancelInScopesDisabledAt(head: number): Promise<void> {
+    await Promise.all([
+      this.view.reached(head, VIEW_WAIT_MS),
+      this.projections.runner.waitForPosition(head, VIEW_WAIT_MS),
+    ]);
+    for (const workspaceId of this.view.workspacesWithOpenRequests()) {
+      const compiled = this.projections.projection.workspace(workspaceId)?.compiled;
+      if (compiled === undefined) continue;
+      if (compiled.disabled !== undefined) {
+        await this.cancelPending({ workspaceId, comment: compiled.disabled.reason });
+        continue;
+      }
+      const channels = new Set(this.view.openIn(workspaceId).map(({ state }) => state.request.channelId));
+      for (const channelId of channels) {
+        const disabled = compiled.channels.get(channelId)?.disabled;
+        if (disabled !== undefined)
+          await this.cancelPending({ workspaceId, channelId, comment: disabled.reason });
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -79,14 +112,13 @@ export class KillSwitchReactor implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Cancels the scope's pending requests; one that moved on meanwhile is left as it is. */
-  async cancelPending({ workspaceId, channelId, reason }: SwitchedOff): Promise<number> {
+  async cancelPending({ workspaceId, channelId, comment }: SwitchedOff): Promise<number> {
     const pending = this.view
       .openIn(workspaceId)
       .filter(
         ({ state }) =>
           state.status === 'pending' && (channelId === undefined || state.request.channelId === channelId),
       );
-    const where = channelId === undefined ? 'workspace' : 'channel';
     let cancelled = 0;
     for (const { requestId } of pending) {
       try {
@@ -101,7 +133,7 @@ export class KillSwitchReactor implements OnApplicationBootstrap, OnApplicationS
           {
             actor: KILL_SWITCH_ACTOR,
             callerRoles: [],
-            comment: `The agent identity was disabled in this ${where}: ${reason}`,
+            comment,
           },
         );
         cancelled++;

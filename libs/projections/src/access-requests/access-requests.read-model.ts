@@ -69,6 +69,11 @@ export class AccessRequestsReadModel implements ReadModel {
     return [...(this.openRequests.get(workspaceId)?.values() ?? [])];
   }
 
+  /** Workspaces holding at least one open request. */
+  workspacesWithOpenRequests(): string[] {
+    return [...this.openRequests].filter(([, open]) => open.size > 0).map(([workspaceId]) => workspaceId);
+  }
+
   /** One request, open (from memory) or ended (from the file). */
   get(workspaceId: string, requestId: string): AccessRequestEntry | undefined {
     return this.openRequests.get(workspaceId)?.get(requestId) ?? this.store.get(workspaceId, requestId);
