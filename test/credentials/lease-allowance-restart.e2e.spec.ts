@@ -110,7 +110,7 @@ describe('lease allowance across a restart (real app, SQLite file, mandate-jwt)'
     // when: an API starts again on the same data
     second = await startIdentityApi({
       DATA_DIR: config.DATA_DIR,
-      AUTH_DEV_KEY_PATH: config.AUTH_DEV_KEY_PATH,
+      AUTH_DEV_KEY_PATH: config.AUTH_DEV_KEY_PATH ?? '',
     });
     const api = second;
     const leaseView = async () =>

@@ -98,7 +98,7 @@ describe('kill switch across a restart (API, worker and the local Temporal serve
     // when: an API starts again on the same data
     const api2 = await startIdentityApi({
       DATA_DIR: config.DATA_DIR,
-      AUTH_DEV_KEY_PATH: config.AUTH_DEV_KEY_PATH,
+      AUTH_DEV_KEY_PATH: config.AUTH_DEV_KEY_PATH ?? '',
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
     });
     second = api2;

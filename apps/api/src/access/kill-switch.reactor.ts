@@ -88,7 +88,11 @@ export class KillSwitchReactor implements OnApplicationBootstrap, OnApplicationS
         await this.cancelPending({ workspaceId, comment: compiled.disabled.reason });
         continue;
       }
-      const channels = new Set(this.view.openIn(workspaceId).map(({ state }) => state.request.channelId));
+      const channels = new Set(
+        this.view
+          .openIn(workspaceId)
+          .flatMap(({ state }) => (state.status === 'absent' ? [] : [state.request.channelId])),
+      );
       for (const channelId of channels) {
         const disabled = compiled.channels.get(channelId)?.disabled;
         if (disabled !== undefined)
