@@ -107,7 +107,7 @@ describe('channel decider: the channel’s own egress', () => {
     spec
       .given(created)
       .when(workspaceAdmin({ allow: [], deny: [{ host: 'evil..example', ports: [443] }] }))
-      .thenRefuses({ code: 'malformed-host', kind: 'unprocessable', path: 'egress.deny[0].host' });
+      .thenRefuses({ code: 'malformed-host', kind: 'unprocessable', path: 'deny[0].host' });
   });
 
   it('given a channel member who is no admin, then even narrowing is refused', () => {

@@ -68,8 +68,8 @@ export function decideChannelEgress(
   const asked = parseOrThrow(channelEgressSchema, command.egress, 'invalid-channel-egress');
   const issues: CodedIssue[] = [];
   const egress = {
-    allow: canonical(asked.allow, 'egress.allow', issues),
-    deny: canonical(asked.deny, 'egress.deny', issues),
+    allow: canonical(asked.allow, 'allow', issues),
+    deny: canonical(asked.deny, 'deny', issues),
   };
   // 422 as the baseline's egress entries: the document is well-formed, an entry is outside the host grammar.
   throwIfIssues(issues);
