@@ -5427,7 +5427,79 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            events: {
+              id: string;
+              type: string;
+              streamId: string;
+              streamVersion: number;
+              globalPosition: number;
+              occurredAt: string;
+              recordedAt: string;
+              workspaceId: string;
+              actor: {
+                /** @enum {string} */
+                kind: 'user' | 'service' | 'agent' | 'system';
+                id: string;
+              };
+              data: unknown;
+              metadata: {
+                correlationId: string;
+                causationId: string | null;
+                schemaVersion: number;
+              };
+              prevHash: string;
+              hash: string;
+              traceparent?: string;
+            }[];
+            /** @description Pass as `cursor` for the next page */
+            nextCursor: string | null;
+            hasMore: boolean;
+            /** @description The humans behind each grant a decision's provenance names */
+            grants: {
+              [key: string]: {
+                grantId: string;
+                requestId: string;
+                requestedBy: string | null;
+                invokedBy: string | null;
+                reason: string | null;
+                mode: string | null;
+                approvers: string[];
+                grantedAt: string | null;
+                expiresAt: string | null;
+                /** @description Log positions of the request's events up to the answer's position */
+                events: number[];
+              };
+            };
+            /** @description Each credential lease an event on the page names */
+            leases: {
+              [key: string]: {
+                /** @description The lease as its CredentialLeaseIssued event records it (a token fingerprint, never a token) */
+                lease: {
+                  [key: string]: unknown;
+                };
+                /** @enum {string} */
+                status: 'issued' | 'revoked' | 'ended';
+                reason: string | null;
+                grant: {
+                  grantId: string;
+                  requestId: string;
+                  requestedBy: string | null;
+                  invokedBy: string | null;
+                  reason: string | null;
+                  mode: string | null;
+                  approvers: string[];
+                  grantedAt: string | null;
+                  expiresAt: string | null;
+                  /** @description Log positions of the request's events up to the answer's position */
+                  events: number[];
+                } | null;
+              };
+            };
+            indexedThrough: number;
+          };
+        };
       };
       /** @description The request does not match the schema; `errors` names each field. */
       400: {
@@ -5487,7 +5559,117 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            at: string;
+            /** @description The workspace's last event at or before `at` */
+            position: number;
+            question: {
+              connector: string;
+              action: string;
+              resource: string;
+            };
+            allowed: {
+              channelId: string;
+              reason: string;
+              through: {
+                /** @enum {string} */
+                layer:
+                  | 'disabled'
+                  | 'forbid'
+                  | 'overlay'
+                  | 'restrict'
+                  | 'jit'
+                  | 'channel'
+                  | 'baseline'
+                  | 'default'
+                  | 'invoke';
+                rule: string;
+                pattern?: string;
+                grantId?: string;
+                expiresAt?: string;
+                bundle?: string;
+                /** @enum {string} */
+                scope?: 'organization' | 'workspace' | 'channel';
+                condition?: string;
+              };
+              grant?: {
+                grantId: string;
+                requestId: string;
+                requestedBy: string | null;
+                invokedBy: string | null;
+                reason: string | null;
+                mode: string | null;
+                approvers: string[];
+                grantedAt: string | null;
+                expiresAt: string | null;
+                /** @description Log positions of the request's events up to the answer's position */
+                events: number[];
+              };
+            }[];
+            denied: {
+              channelId: string;
+              reason: string;
+              through: {
+                /** @enum {string} */
+                layer:
+                  | 'disabled'
+                  | 'forbid'
+                  | 'overlay'
+                  | 'restrict'
+                  | 'jit'
+                  | 'channel'
+                  | 'baseline'
+                  | 'default'
+                  | 'invoke';
+                rule: string;
+                pattern?: string;
+                grantId?: string;
+                expiresAt?: string;
+                bundle?: string;
+                /** @enum {string} */
+                scope?: 'organization' | 'workspace' | 'channel';
+                condition?: string;
+              };
+              grant?: {
+                grantId: string;
+                requestId: string;
+                requestedBy: string | null;
+                invokedBy: string | null;
+                reason: string | null;
+                mode: string | null;
+                approvers: string[];
+                grantedAt: string | null;
+                expiresAt: string | null;
+                /** @description Log positions of the request's events up to the answer's position */
+                events: number[];
+              };
+            }[];
+            /** @description The credential leases out for exactly this at that instant */
+            leases: {
+              /** @description The lease as its CredentialLeaseIssued event records it (a token fingerprint, never a token) */
+              lease: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              status: 'issued' | 'revoked' | 'ended';
+              reason: string | null;
+              grant: {
+                grantId: string;
+                requestId: string;
+                requestedBy: string | null;
+                invokedBy: string | null;
+                reason: string | null;
+                mode: string | null;
+                approvers: string[];
+                grantedAt: string | null;
+                expiresAt: string | null;
+                /** @description Log positions of the request's events up to the answer's position */
+                events: number[];
+              } | null;
+            }[];
+          };
+        };
       };
       /** @description The request does not match the schema; `errors` names each field. */
       400: {
@@ -5546,7 +5728,48 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            from: {
+              at: string;
+              position: number;
+            };
+            to: {
+              at: string;
+              position: number;
+            };
+            changes: {
+              /** @enum {string} */
+              change: 'added' | 'removed';
+              entry: {
+                channelId: string;
+                /** @enum {string} */
+                effect: 'allow' | 'restrict' | 'forbid';
+                /** @enum {string} */
+                source: 'baseline' | 'channel' | 'bundle' | 'jit' | 'workspace';
+                rule: string;
+                connector: string;
+                actions: string[];
+                resources: string[];
+                grantId?: string;
+                expiresAt?: string;
+              };
+              causes: {
+                globalPosition: number;
+                type: string;
+                occurredAt: string;
+                actor: {
+                  /** @enum {string} */
+                  kind: 'user' | 'service' | 'agent' | 'system';
+                  id: string;
+                };
+                correlationId: string;
+              }[];
+              /** @description A JIT grant that lapsed by its expiry between the two moments */
+              expired?: boolean;
+            }[];
+          };
+        };
       };
       /** @description The request does not match the schema; `errors` names each field. */
       400: {
@@ -5658,7 +5881,31 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            ok: boolean;
+            verified: {
+              from: number;
+              through: number;
+            };
+            head: number;
+            firstBad: {
+              position: number;
+              problem: string;
+              message: string;
+            } | null;
+            latestCheckpoint: {
+              position: number;
+              headHash: string;
+              signedAt: string;
+              keyId: string;
+              signature: string;
+              verified: boolean;
+            } | null;
+            checkpointsChecked: number;
+            durationMs: number;
+          };
+        };
       };
       /** @description Missing or invalid bearer token. */
       401: {
@@ -5732,6 +5979,11 @@ export interface operations {
               reason: string;
               ticket: string | null;
               requestedBy: string;
+              /**
+               * @description Whether requestedBy names a user or a service (subjects alone can coincide)
+               * @enum {string}
+               */
+              requestedByKind: 'user' | 'service' | 'agent' | 'system';
               invokedBy: string | null;
               /** @enum {string} */
               mode: 'approval' | 'auto-approve' | 'break-glass';
@@ -6839,6 +7091,11 @@ export interface operations {
               grantedAt: string;
               expiresAt: string;
               requestedBy: string;
+              /**
+               * @description Whether requestedBy names a user or a service (subjects alone can coincide)
+               * @enum {string}
+               */
+              requestedByKind: 'user' | 'service' | 'agent' | 'system';
               invokedBy: string | null;
               /** @description Who approved it (empty for auto-approve and break-glass) */
               approvers: string[];
@@ -8249,35 +8506,53 @@ export interface operations {
       content: {
         'application/json': {
           subject: {
-            /** @description `agent`: the agent in a channel */
-            type: string;
-            /** @description `<workspaceId>/<channelId>` */
+            /**
+             * @description The agent, the only subject Mandate decides about
+             * @enum {string}
+             */
+            type: 'agent';
+            /** @description `<workspaceId>/<channelId>`: the agent in that channel */
             id: string;
-            /** @description `invokedBy`: the principal the agent acts for (identity-aware overlays read it) */
             properties?: {
+              /** @description The principal the agent acts for (identity-aware overlays read it) */
+              invokedBy?: string;
+            } & {
               [key: string]: unknown;
             };
+          } & {
+            [key: string]: unknown;
           };
           action: {
-            /** @description `<connector>:<action>`, or the action alone with `properties.connector` */
+            /** @description The action of resource.type's connector (`read`, `write`…). `<connector>:<action>` is taken too when the connector is resource.type */
             name: string;
+            /** @description `connector`, when given, must be resource.type */
             properties?: {
               [key: string]: unknown;
             };
+          } & {
+            [key: string]: unknown;
           };
           resource: {
             /** @description The connector, e.g. `github` */
             type: string;
-            /** @description The resource in the connector's syntax, e.g. `acme/api` */
+            /** @description The resource in the connector's syntax, e.g. `acme/api` (outside it: a denial, `malformed-resource`) */
             id: string;
             properties?: {
               [key: string]: unknown;
             };
-          };
-          /** @description `at` (ISO-8601: answer as of that instant) and `minPosition` (answer once the log position is applied); other keys are ignored */
-          context?: {
+          } & {
             [key: string]: unknown;
           };
+          /** @description `at`: answer as of that instant; `minPosition`: answer once the log position is applied; other keys are ignored */
+          context?: {
+            /** Format: date-time */
+            at?: string;
+            minPosition?: number;
+          } & {
+            [key: string]: unknown;
+          };
+        } & {
+          [key: string]: unknown;
         };
       };
     };
@@ -8399,75 +8674,149 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': {
-          subject?: {
-            /** @description `agent`: the agent in a channel */
-            type: string;
-            /** @description `<workspaceId>/<channelId>` */
-            id: string;
-            /** @description `invokedBy`: the principal the agent acts for (identity-aware overlays read it) */
-            properties?: {
-              [key: string]: unknown;
-            };
-          };
-          action?: {
-            /** @description `<connector>:<action>`, or the action alone with `properties.connector` */
-            name: string;
-            properties?: {
-              [key: string]: unknown;
-            };
-          };
-          resource?: {
-            /** @description The connector, e.g. `github` */
-            type: string;
-            /** @description The resource in the connector's syntax, e.g. `acme/api` */
-            id: string;
-            properties?: {
-              [key: string]: unknown;
-            };
-          };
-          /** @description `at` (ISO-8601: answer as of that instant) and `minPosition` (answer once the log position is applied); other keys are ignored */
-          context?: {
-            [key: string]: unknown;
-          };
-          evaluations?: {
-            subject?: {
-              /** @description `agent`: the agent in a channel */
-              type: string;
-              /** @description `<workspaceId>/<channelId>` */
-              id: string;
-              /** @description `invokedBy`: the principal the agent acts for (identity-aware overlays read it) */
-              properties?: {
+        'application/json':
+          | ({
+              subject?: {
+                /** @description `agent`: the agent in a channel */
+                type: string;
+                /** @description `<workspaceId>/<channelId>` */
+                id: string;
+                /** @description `invokedBy`: the principal the agent acts for (identity-aware overlays read it) */
+                properties?: {
+                  [key: string]: unknown;
+                };
+              };
+              action?: {
+                /** @description `<connector>:<action>`, or the action alone with `properties.connector` */
+                name: string;
+                properties?: {
+                  [key: string]: unknown;
+                };
+              };
+              resource?: {
+                /** @description The connector, e.g. `github` */
+                type: string;
+                /** @description The resource in the connector's syntax, e.g. `acme/api` */
+                id: string;
+                properties?: {
+                  [key: string]: unknown;
+                };
+              };
+              /** @description `at` (ISO-8601: answer as of that instant) and `minPosition` (answer once the log position is applied); other keys are ignored */
+              context?: {
                 [key: string]: unknown;
               };
-            };
-            action?: {
-              /** @description `<connector>:<action>`, or the action alone with `properties.connector` */
-              name: string;
-              properties?: {
+              evaluations: {
+                subject?: {
+                  /** @description `agent`: the agent in a channel */
+                  type: string;
+                  /** @description `<workspaceId>/<channelId>` */
+                  id: string;
+                  /** @description `invokedBy`: the principal the agent acts for (identity-aware overlays read it) */
+                  properties?: {
+                    [key: string]: unknown;
+                  };
+                };
+                action?: {
+                  /** @description `<connector>:<action>`, or the action alone with `properties.connector` */
+                  name: string;
+                  properties?: {
+                    [key: string]: unknown;
+                  };
+                };
+                resource?: {
+                  /** @description The connector, e.g. `github` */
+                  type: string;
+                  /** @description The resource in the connector's syntax, e.g. `acme/api` */
+                  id: string;
+                  properties?: {
+                    [key: string]: unknown;
+                  };
+                };
+                /** @description `at` (ISO-8601: answer as of that instant) and `minPosition` (answer once the log position is applied); other keys are ignored */
+                context?: {
+                  [key: string]: unknown;
+                };
+              }[];
+              /** @description `evaluations_semantic`: `execute_all` (the default), `deny_on_first_deny` or `permit_on_first_permit` */
+              options?: {
+                /** @enum {string} */
+                evaluations_semantic?: 'execute_all' | 'deny_on_first_deny' | 'permit_on_first_permit';
+              };
+            } & ((
+              | unknown
+              | {
+                  evaluations?: unknown;
+                }
+            ) &
+              (
+                | unknown
+                | {
+                    evaluations?: unknown;
+                  }
+              ) &
+              (
+                | unknown
+                | {
+                    evaluations?: unknown;
+                  }
+              )))
+          | ({
+              subject: {
+                /**
+                 * @description The agent, the only subject Mandate decides about
+                 * @enum {string}
+                 */
+                type: 'agent';
+                /** @description `<workspaceId>/<channelId>`: the agent in that channel */
+                id: string;
+                properties?: {
+                  /** @description The principal the agent acts for (identity-aware overlays read it) */
+                  invokedBy?: string;
+                } & {
+                  [key: string]: unknown;
+                };
+              } & {
                 [key: string]: unknown;
               };
-            };
-            resource?: {
-              /** @description The connector, e.g. `github` */
-              type: string;
-              /** @description The resource in the connector's syntax, e.g. `acme/api` */
-              id: string;
-              properties?: {
+              action: {
+                /** @description The action of resource.type's connector (`read`, `write`…). `<connector>:<action>` is taken too when the connector is resource.type */
+                name: string;
+                /** @description `connector`, when given, must be resource.type */
+                properties?: {
+                  [key: string]: unknown;
+                };
+              } & {
                 [key: string]: unknown;
               };
-            };
-            /** @description `at` (ISO-8601: answer as of that instant) and `minPosition` (answer once the log position is applied); other keys are ignored */
-            context?: {
+              resource: {
+                /** @description The connector, e.g. `github` */
+                type: string;
+                /** @description The resource in the connector's syntax, e.g. `acme/api` (outside it: a denial, `malformed-resource`) */
+                id: string;
+                properties?: {
+                  [key: string]: unknown;
+                };
+              } & {
+                [key: string]: unknown;
+              };
+              /** @description `at`: answer as of that instant; `minPosition`: answer once the log position is applied; other keys are ignored */
+              context?: {
+                /** Format: date-time */
+                at?: string;
+                minPosition?: number;
+              } & {
+                [key: string]: unknown;
+              };
+              evaluations?: unknown[];
+              /** @description `evaluations_semantic`: `execute_all` (the default), `deny_on_first_deny` or `permit_on_first_permit` */
+              options?: {
+                /** @enum {string} */
+                evaluations_semantic?: 'execute_all' | 'deny_on_first_deny' | 'permit_on_first_permit';
+              };
+            } & {
               [key: string]: unknown;
-            };
-          }[];
-          /** @description `evaluations_semantic`: `execute_all` (the default), `deny_on_first_deny` or `permit_on_first_permit` */
-          options?: {
-            /** @enum {string} */
-            evaluations_semantic?: 'execute_all' | 'deny_on_first_deny' | 'permit_on_first_permit';
-          };
-        };
+            });
       };
     };
     responses: {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EXPORT_CONTENT_TYPES } from '@mandate/audit';
 import { RequireWorkspaceRole } from '@mandate/auth';
@@ -12,6 +12,7 @@ import { AuditChangesService, type ChangesReport } from './audit-changes.service
 import { AuditIndexService } from './audit-index.service';
 import { AuditLeaseTrails, type LeaseTrail } from './audit-lease-trails.service';
 import { AuditLogService } from './audit-log.service';
+import { auditAccessDoc, auditChangesDoc, auditEventsDoc } from './audit.responses';
 import {
   auditChangesQuery,
   type AuditChangesQuery,
@@ -70,6 +71,7 @@ export class AuditController {
   ) {}
 
   @Get('events')
+  @ApiOkResponse({ schema: auditEventsDoc })
   @ApiOperation({ summary: "The workspace's events, filtered, newest or oldest first, one page per cursor." })
   async events(
     @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
@@ -118,6 +120,7 @@ export class AuditController {
   }
 
   @Get('access')
+  @ApiOkResponse({ schema: auditAccessDoc })
   @ApiOperation({
     summary:
       "Which channels' agent identities could do an action on a resource at an instant, and through what (baseline, channel override, JIT grant with its requester and approvers); the credential leases out for it then, with their invoker, service and grant.",
@@ -139,6 +142,7 @@ export class AuditController {
   }
 
   @Get('changes')
+  @ApiOkResponse({ schema: auditChangesDoc })
   @ApiOperation({
     summary:
       'What changed in effective permissions between two instants (added, removed), per channel, with the events that caused each change.',

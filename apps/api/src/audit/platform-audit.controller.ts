@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePlatformAdmin } from '@mandate/auth';
 import { AuditLogService, type AuditVerifyReport } from './audit-log.service';
+import { auditVerifyDoc } from './audit.responses';
 
 /**
  * The log as a whole belongs to the platform, not to a tenant: verifying it reads every
@@ -15,6 +16,7 @@ export class PlatformAuditController {
   constructor(private readonly log: AuditLogService) {}
 
   @Get('verify')
+  @ApiOkResponse({ schema: auditVerifyDoc })
   @ApiOperation({
     summary:
       'Verify the whole hash chain and the signed checkpoints (platform admins): the verified range and the latest checkpoint.',

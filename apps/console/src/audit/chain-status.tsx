@@ -16,7 +16,7 @@ export function ChainStatus({ api }: { api: ApiClient }) {
 
   const verify = async () => {
     setBusy(true);
-    const { answer, problem: refused } = await auditAnswer<ChainReport>(api.GET('/v1/audit/verify'));
+    const { answer, problem: refused } = await auditAnswer(api.GET('/v1/audit/verify'));
     setReport(answer);
     setProblem(refused && `${refused}. Verify this workspace's export offline instead.`);
     setBusy(false);

@@ -17,7 +17,7 @@ export function ChangesBetween({ api, workspaceId }: { api: ApiClient; workspace
   const ask = async (event: FormEvent) => {
     event.preventDefault();
     const query = { from: instantOf(from) ?? '', to: instantOf(to) ?? '' };
-    const { answer, problem: refused } = await auditAnswer<ChangesReport>(
+    const { answer, problem: refused } = await auditAnswer(
       api.GET('/v1/workspaces/{workspaceId}/audit/changes', {
         params: { path: { workspaceId }, query: channel.trim() === '' ? query : { ...query, channel } },
       }),

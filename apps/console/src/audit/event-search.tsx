@@ -15,7 +15,7 @@ export function EventSearch({ api, workspaceId }: { api: ApiClient; workspaceId:
   const [problem, setProblem] = useState<string>();
 
   const load = async (base: AuditEventsQuery, cursor: string | undefined, before: (string | undefined)[]) => {
-    const { answer, problem: refused } = await auditAnswer<AuditEventsPage>(
+    const { answer, problem: refused } = await auditAnswer(
       api.GET('/v1/workspaces/{workspaceId}/audit/events', {
         params: { path: { workspaceId }, query: cursor === undefined ? base : { ...base, cursor } },
       }),

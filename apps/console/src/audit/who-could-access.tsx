@@ -36,7 +36,7 @@ export function WhoCouldAccess({ api, workspaceId }: { api: ApiClient; workspace
   const ask = async (event: FormEvent) => {
     event.preventDefault();
     const instant = instantOf(at);
-    const { answer, problem: refused } = await auditAnswer<AccessReport>(
+    const { answer, problem: refused } = await auditAnswer(
       api.GET('/v1/workspaces/{workspaceId}/audit/access', {
         params: {
           path: { workspaceId },
