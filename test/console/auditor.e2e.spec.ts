@@ -259,6 +259,28 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
     await screenshot(audrey, 'audit-chain-export');
   }, 90_000);
 
+  it('the export downloads as CSV too, and `audit verify-export` accepts it', async () => {
+    // given the Export region with CSV chosen
+    const exporting = region(audrey, 'Export');
+    await exporting.getByLabel('Format').selectOption({ label: 'CSV' });
+
+    // when Audrey downloads the export
+    const [download] = await Promise.all([
+      audrey.waitForEvent('download', UI_WAIT),
+      exporting.getByRole('button', { name: 'Download export' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('acme-audit.csv');
+    const file = join(scratch, 'acme-audit.csv');
+    await download.saveAs(file);
+
+    // then the offline verifier accepts the CSV file with the platform's public key
+    const pem = join(scratch, 'mandate-checkpoints-csv.pem');
+    writeFileSync(pem, exportPublicKeyPem(createPublicKey(readFileSync(auditFiles(api.config).signingKey))));
+    const result = verifyExportCli(file, pem);
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: export of workspace acme/) });
+    expect(result.stdout).toContain('seal verified');
+  }, 90_000);
+
   it('an auditor who is not a platform admin gets the API’s refusal of the chain verification, and is pointed to the export', async () => {
     const otto = await newPage(DESKTOP);
     await signIn(otto, baseUrl, 'otto');
