@@ -183,6 +183,7 @@ const onBundle = (scope: 'workspace' | 'channel'): Case => ({
 
 export const CASES: Record<string, Case> = {
   'GET /healthz': { scope: 'global', build: none },
+  'GET /v1/console/config': { scope: 'global', build: none },
   'GET /readyz': { scope: 'global', build: none },
   'GET /v1/me': { scope: 'global', build: none },
   'POST /v1/dev/sessions': { scope: 'global', build: () => ({ body: { principalId: 'newcomer' } }) },
@@ -343,6 +344,10 @@ export const CASES: Record<string, Case> = {
     build: (scene, place) => ({ body: rule(scene, place) }),
   },
   'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/extensions/{ruleId}': removeRule('extensions'),
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/overrides/preview': {
+    scope: 'channel',
+    build: (scene, place) => ({ body: { change: { type: 'ExtendChannel', ...rule(scene, place) } } }),
+  },
   'POST /v1/workspaces/{workspaceId}/channels/{channelId}/restrictions': {
     scope: 'channel',
     build: (scene, place) => ({ body: rule(scene, place) }),

@@ -81,6 +81,8 @@ const CHECKS: Expectation = { ok: [...ADMINS, 'svc-check'], past: ADMINS };
 /** Keyed `METHOD /path` exactly as in the OpenAPI document; `#variant` when one route has several. */
 export const EXPECTATIONS: Record<string, Expectation> = {
   'GET /healthz': { ok: EVERYONE },
+  // How the console signs in (dev or OpenID Connect): public, it names no tenant.
+  'GET /v1/console/config': { ok: EVERYONE },
   'GET /readyz': { ok: EVERYONE },
   'GET /v1/me': { ok: EVERYONE },
   // The console's development sign-in: anyone may ask (AUTH_MODE=dev only, as the test API runs).
@@ -146,6 +148,8 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/members/{principalId}': { ok: ADMINS },
   'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/members/{principalId}': { ok: ADMINS },
   'POST /v1/workspaces/{workspaceId}/channels/{channelId}/extensions': { ok: ADMINS },
+  // A dry run refuses as the change would: only those who may extend the channel get a preview.
+  'POST /v1/workspaces/{workspaceId}/channels/{channelId}/overrides/preview': { ok: ADMINS },
   'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/extensions/{ruleId}': { ok: ADMINS },
   'POST /v1/workspaces/{workspaceId}/channels/{channelId}/restrictions': { ok: ADMINS },
   'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/restrictions/{ruleId}': { ok: ADMINS },
