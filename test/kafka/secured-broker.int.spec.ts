@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
-import { freePort, provideKafka, type ProvidedKafka } from '@mandate/infra';
+import { freePort, kafkaRoundTripWith, provideKafka, type ProvidedKafka } from '@mandate/infra';
 import { createKafka, kafkaSecurity, type KafkaSecuritySettings } from '@mandate/kafka';
 import { createTempDir, createTestCertificateAuthority, type TempDir } from '@mandate/testing';
 
@@ -68,36 +68,6 @@ describe('Kafka clients against a broker that requires TLS and SASL', () => {
       security: kafkaSecurity(security),
     });
 
-  /** A topic created, a message produced and read back by a consumer group: what the relay and replica do. */
-  async function roundTrip(kafka: Kafka): Promise<string> {
-    const topic = `secured-${randomUUID().slice(0, 8)}`;
-    const value = randomUUID();
-    const admin = kafka.admin();
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
-    const consumer = kafka.consumer({ groupId: `${topic}-group` });
-    try {
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-      await producer.connect();
-      await producer.send({ topic, messages: [{ value }] });
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      return await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('nothing consumed in 30 s')), 30_000);
-        void consumer
-          .run({
-            eachMessage: async ({ message }) => {
-              clearTimeout(timer);
-              resolve(message.value?.toString() === value ? 'read back' : 'another message');
-            },
-          })
-          .catch(reject);
-      });
-    } finally {
-      await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
-    }
-  }
-
   const connectAdmin = async (kafka: Kafka): Promise<void> => {
     const admin = kafka.admin();
     try {
@@ -118,7 +88,7 @@ describe('Kafka clients against a broker that requires TLS and SASL', () => {
       }),
     );
     // when / then
-    await expect(roundTrip(kafka)).resolves.toBe('read back');
+    await expect(kafkaRoundTripWith(kafka)).resolves.toBe(true);
   }, 90_000);
 
   it('given SASL SCRAM-SHA-256 over TLS, when a client produces and consumes, then it reads its message back', async () => {
@@ -131,7 +101,7 @@ describe('Kafka clients against a broker that requires TLS and SASL', () => {
       }),
     );
     // when / then
-    await expect(roundTrip(kafka)).resolves.toBe('read back');
+    await expect(kafkaRoundTripWith(kafka)).resolves.toBe(true);
   }, 90_000);
 
   it('given a wrong password, when the client connects, then the broker refuses its authentication', async () => {

@@ -254,7 +254,7 @@ function serverProperties(p: BrokerProperties): string {
  * Ready means usable the way Mandate uses it: a topic can be created, a message produced and then
  * consumed by a consumer group (which needs the group coordinator up).
  */
-export async function kafkaRoundTrip(brokers: string, timeoutMs = 30_000): Promise<boolean> {
+export function kafkaRoundTrip(brokers: string, timeoutMs = 30_000): Promise<boolean> {
   const kafka = new Kafka({
     clientId: 'mandate-readiness',
     brokers: brokers.split(','),
@@ -262,6 +262,11 @@ export async function kafkaRoundTrip(brokers: string, timeoutMs = 30_000): Promi
     connectionTimeout: 2_000,
     retry: { retries: 2 },
   });
+  return kafkaRoundTripWith(kafka, timeoutMs);
+}
+
+/** The same round trip through a client configured elsewhere (TLS and SASL included). */
+export async function kafkaRoundTripWith(kafka: Kafka, timeoutMs = 30_000): Promise<boolean> {
   const topic = `mandate-readiness-${randomBytes(4).toString('hex')}`;
   const value = randomBytes(8).toString('hex');
   const admin = kafka.admin();
