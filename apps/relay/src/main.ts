@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '@mandate/config';
 import { openAppEventStore, openLeadership } from '@mandate/event-store';
 import { startLeaderRelay } from '@mandate/kafka';
-import { createLogger, logFormatFor } from '@mandate/observability';
+import { createLogger, installedTracing, logFormatFor, startTracing } from '@mandate/observability';
 
 /**
  * The Kafka relay on its own, for deployments that want it apart from the API (the API nodes then
@@ -10,6 +10,8 @@ import { createLogger, logFormatFor } from '@mandate/observability';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  // First, as in every process: the store and the relay pick tracing up when it is installed.
+  startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'mandate-relay' });
   const logger = createLogger({
     level: config.LOG_LEVEL,
     name: 'mandate-relay',
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   await relay.running;
   await relay.close();
   await store.close();
+  await installedTracing()?.flush();
   logger.info({ relayedPosition: relay.relay.relayedPosition }, 'relay stopped');
 }
 
