@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,6 +35,8 @@ export async function load(url: string, seconds: number, request?: object): Prom
   ];
   if (request) {
     const file = join(DIR, `request-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+    // Suites that build no log of their own (http) may be the first to write here on a fresh clone.
+    mkdirSync(DIR, { recursive: true });
     writeFileSync(file, JSON.stringify(request));
     args.push(file);
   }
