@@ -5,9 +5,8 @@ import { ProblemAlert } from '../common/problem-alert';
 import { BaselineConflict } from './baseline-conflict';
 import type { BaselinePreview } from './baseline-page';
 import { EventPreview } from './event-preview';
+import { useChannels } from '../channel/use-channels';
 
-type ChannelList =
-  paths['/v1/workspaces/{workspaceId}/channels']['get']['responses'][200]['content']['application/json'];
 type Change =
   paths['/v1/workspaces/{workspaceId}/channels/{channelId}/overrides/preview']['post']['requestBody']['content']['application/json']['change'];
 type AddChange = Extract<Change, { rule: unknown }>;
@@ -57,8 +56,6 @@ const isConflict = (status: number) => status === 409 || status === 412;
 export function ChannelOverridesPage({ api, workspaceId }: { api: ApiClient; workspaceId: string }) {
   const id = useId();
   const heading = useRef<HTMLHeadingElement>(null);
-  const [channels, setChannels] = useState<ChannelList['items']>();
-  const [channelId, setChannelId] = useState<string>();
   const [overrides, setOverrides] = useState<ChannelOverrides>();
   const [etag, setEtag] = useState<string>();
   const [kind, setKind] = useState<AddChange['type']>('ExtendChannel');
@@ -68,21 +65,11 @@ export function ChannelOverridesPage({ api, workspaceId }: { api: ApiClient; wor
   const [problem, setProblem] = useState<string>();
   const [saved, setSaved] = useState<string>();
 
+  const { channels, channelId, setChannelId } = useChannels(api, workspaceId, setProblem);
+
   useEffect(() => {
     heading.current?.focus();
-    void api
-      .GET('/v1/workspaces/{workspaceId}/channels', {
-        params: { path: { workspaceId }, query: { limit: 500 } },
-      })
-      .then(
-        ({ data, error }) => {
-          if (!data) return setProblem(problemText(error));
-          setChannels(data.items);
-          setChannelId((current) => current ?? data.items[0]?.channelId);
-        },
-        (error: unknown) => setProblem(problemText(error)),
-      );
-  }, [api, workspaceId]);
+  }, []);
 
   const load = useCallback(async () => {
     if (channelId === undefined) return;

@@ -5,11 +5,10 @@ import { InstantField, instantOf } from '../common/fields';
 import { ProblemAlert } from '../common/problem-alert';
 import { IdentityEntries } from './identity-entries';
 import { IdentitySettings } from './identity-settings';
+import { useChannels } from './use-channels';
 
 export type EffectiveIdentity =
   paths['/v1/workspaces/{workspaceId}/channels/{channelId}/effective-identity']['get']['responses'][200]['content']['application/json'];
-type ChannelList =
-  paths['/v1/workspaces/{workspaceId}/channels']['get']['responses'][200]['content']['application/json'];
 
 /**
  * A channel's effective identity, now or as of a past instant (`at`): every entry with where it
@@ -17,29 +16,17 @@ type ChannelList =
  */
 export function ChannelPage({ api, workspaceId }: { api: ApiClient; workspaceId: string }) {
   const channelFieldId = useId();
-  const [channels, setChannels] = useState<ChannelList['items']>();
-  const [channelId, setChannelId] = useState<string>();
   const [asOf, setAsOf] = useState('');
   const [shownAt, setShownAt] = useState<string>();
   const [identity, setIdentity] = useState<EffectiveIdentity>();
   const [problem, setProblem] = useState<string>();
   const heading = useRef<HTMLHeadingElement>(null);
 
+  const { channels, channelId, setChannelId } = useChannels(api, workspaceId, setProblem);
+
   useEffect(() => {
     heading.current?.focus();
-    void api
-      .GET('/v1/workspaces/{workspaceId}/channels', {
-        params: { path: { workspaceId }, query: { limit: 500 } },
-      })
-      .then(
-        ({ data, error }) => {
-          if (!data) return setProblem(problemText(error));
-          setChannels(data.items);
-          setChannelId((current) => current ?? data.items[0]?.channelId);
-        },
-        (error: unknown) => setProblem(problemText(error)),
-      );
-  }, [api, workspaceId]);
+  }, []);
 
   const read = useCallback(
     async (channel: string, at: string | undefined) => {
