@@ -109,15 +109,15 @@ export class CompiledWorkspace {
   private readonly jit = new Map<string, LayerTable>();
   private readonly grants = new Map<string, CompiledGrant>();
   private readonly bundleStates = new Map<string, AccessBundleState>();
-  /** channelId → the egress entries of the bundles attached to that channel. */
-  private readonly channelBundleEgress = new Map<string, ReturnType<typeof compileEgress>>();
+  /** channelId → what the channel allows beyond the workspace: its own entries and its bundles'. */
+  private readonly channelAllowedEgress = new Map<string, ReturnType<typeof compileEgress>>();
+  /** channelId → the hosts the channel refuses (absent: none). */
+  private readonly channelDeniedEgress = new Map<string, ReturnType<typeof compileEgress>>();
 
   /** What the channel itself and the bundles attached to it add to the egress allowlist there. */
   channelEgress(channelId: string): ReturnType<typeof compileEgress> | undefined {
-    return this.channelBundleEgress.get(channelId);
+    return this.channelAllowedEgress.get(channelId);
   }
-
-  private readonly channelDeniedEgress = new Map<string, ReturnType<typeof compileEgress>>();
 
   /** The hosts the channel refuses, whatever the workspace or a bundle allows. */
   channelEgressDenied(channelId: string): ReturnType<typeof compileEgress> | undefined {
@@ -167,7 +167,7 @@ export class CompiledWorkspace {
     const channelBundles = bundlesAttachedTo(this.bundleStates.values(), channelScope);
     compileBundleConnections(channel.extend, channelBundles, 'channel', this.catalog);
     const own = state.egress;
-    this.channelBundleEgress.set(
+    this.channelAllowedEgress.set(
       state.channelId,
       compileEgress([...bundleDomains(channelBundles), ...(own?.allow ?? [])]),
     );
