@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { v7 as uuidv7 } from 'uuid';
 import type { LightMyRequestResponse } from 'fastify';
 import { channelStreamId, credentialLeaseStreamId } from '@mandate/domain';
-import { openAppEventStore } from '@mandate/event-store';
-import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
+import { appendWhileNoApiRuns, type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
 
 const leases = '/v1/workspaces/acme/credential-leases';
 
@@ -86,26 +84,15 @@ describe('lease allowance across a restart (real app, SQLite file, mandate-jwt)'
     first = undefined;
 
     // and: a forbid on acme/* in #eng, written to the log while no API runs
-    const store = await openAppEventStore(config);
-    await store.append(
-      channelStreamId('acme', 'eng'),
-      [
-        {
-          id: uuidv7(),
-          type: 'ChannelForbidAdded',
-          data: {
-            channelId: 'eng',
-            rule: { id: 'no-acme', connector: 'github', actions: ['read'], resources: ['acme/*'] },
-          },
-          occurredAt: new Date().toISOString(),
-          workspaceId: 'acme',
-          actor: { kind: 'user', id: 'alice' },
-          metadata: { correlationId: 'offline-change', causationId: null },
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
-    await store.close();
+    await appendWhileNoApiRuns(config, channelStreamId('acme', 'eng'), {
+      type: 'ChannelForbidAdded',
+      data: {
+        channelId: 'eng',
+        rule: { id: 'no-acme', connector: 'github', actions: ['read'], resources: ['acme/*'] },
+      },
+      workspaceId: 'acme',
+      actor: { kind: 'user', id: 'alice' },
+    });
 
     // when: an API starts again on the same data
     second = await startIdentityApi({

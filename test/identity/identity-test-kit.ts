@@ -1,5 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
-import type { EventStore } from '@mandate/event-store';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppConfig } from '@mandate/config';
+import { type EventStore, openAppEventStore } from '@mandate/event-store';
 import { EVENT_STORE } from '../../apps/api/src/event-store/event-store.module';
 import { startTestApi, type TestApi } from '../api/api-test-kit';
 
@@ -55,4 +57,32 @@ export async function startIdentityApi(
       });
     },
   };
+}
+
+/**
+ * Appends one event to the log of an API that is not running, as another node, the CLI or a
+ * restore would: what an API that starts on that log next must act on.
+ */
+export async function appendWhileNoApiRuns(
+  config: AppConfig,
+  streamId: string,
+  event: { type: string; data: unknown; workspaceId: string; actor: { kind: 'user'; id: string } },
+): Promise<void> {
+  const store = await openAppEventStore(config);
+  try {
+    await store.append(
+      streamId,
+      [
+        {
+          id: uuidv7(),
+          ...event,
+          occurredAt: new Date().toISOString(),
+          metadata: { correlationId: `offline-${event.type}`, causationId: null },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+  } finally {
+    await store.close();
+  }
 }

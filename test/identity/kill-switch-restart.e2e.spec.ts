@@ -3,11 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { LightMyRequestResponse } from 'fastify';
-import { v7 as uuidv7 } from 'uuid';
 import { channelStreamId } from '@mandate/domain';
-import { openAppEventStore } from '@mandate/event-store';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { type IdentityApi, startIdentityApi } from './identity-test-kit';
+import { appendWhileNoApiRuns, type IdentityApi, startIdentityApi } from './identity-test-kit';
 
 const ws = '/v1/workspaces/acme';
 
@@ -77,23 +75,12 @@ describe('kill switch across a restart (API, worker and the local Temporal serve
     first = undefined;
 
     // and: #eng disabled in the log while no API runs
-    const store = await openAppEventStore(config);
-    await store.append(
-      channelStreamId('acme', 'eng'),
-      [
-        {
-          id: uuidv7(),
-          type: 'ChannelAgentIdentityDisabled',
-          data: { channelId: 'eng', reason: 'leak found offline' },
-          occurredAt: new Date().toISOString(),
-          workspaceId: 'acme',
-          actor: { kind: 'user', id: 'root' },
-          metadata: { correlationId: 'offline-switch', causationId: null },
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
-    await store.close();
+    await appendWhileNoApiRuns(config, channelStreamId('acme', 'eng'), {
+      type: 'ChannelAgentIdentityDisabled',
+      data: { channelId: 'eng', reason: 'leak found offline' },
+      workspaceId: 'acme',
+      actor: { kind: 'user', id: 'root' },
+    });
 
     // when: an API starts again on the same data
     const api2 = await startIdentityApi({
