@@ -1,26 +1,26 @@
 import pino from 'pino';
-import { join } from 'node:path';
 import { loadConfig } from '@mandate/config';
 import { createLogger, ReadinessRegistry } from '@mandate/observability';
 import { createApiApp } from '../../apps/api/src/app.factory';
-import { ROOT } from './check.fixtures';
 
 /**
  * One API process on a log, run by the scale suite as a child so its memory is the API's alone:
  * builds the app, waits until every readiness check of its own is up (the read models caught up; Temporal, a
  * server of its own, is not run here), then
  * prints how long that took and the resident set after a full garbage collection, and stops.
- * Arguments: the log's path and the data directory (kept between runs for the restart).
+ * Arguments: the log's path, the data directory (kept between runs for the restart) and the dev
+ * token key. It imports nothing else of the bench, so `npm run build` can compile it beside the
+ * API and it runs as a deployment runs the API (plain `node` on the build).
  */
 async function main(): Promise<void> {
-  const [path, dataDir] = process.argv.slice(2);
+  const [path, dataDir, devKeyPath] = process.argv.slice(2);
   const started = performance.now();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     SQLITE_PATH: path,
     DATA_DIR: dataDir,
-    AUTH_DEV_KEY_PATH: join(ROOT, '.mandate', 'bench', 'dev-keys', 'key.json'),
+    AUTH_DEV_KEY_PATH: devKeyPath,
     SQLITE_SYNCHRONOUS: 'NORMAL',
   });
   const logger = createLogger({

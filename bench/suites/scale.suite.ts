@@ -2,11 +2,22 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { build, DIST } from '../../scripts/build';
 import { type BenchContext, defineSuite, median, metric } from '../harness';
 import { churnLog, DIR, fullShape, quickShape, ROOT } from './check.fixtures';
 import { severalNodesMetrics } from './scale.nodes';
 
 const run = promisify(execFile);
+
+const PROCESS = 'bench/suites/scale.api-process.ts';
+/** The V8 flags the image gives every process (`NODE_OPTIONS` in the Dockerfile, docs/deployment.md). */
+const NODE_FLAGS = ['--max-semi-space-size=16'];
+/**
+ * How the API is started: `built` as a deployment runs it (plain `node` on `npm run build`'s output,
+ * with the image's flags); `source` as `npm start` runs it in development (the TypeScript register
+ * hook, V8's defaults), measured on the empty log to show what the hook costs.
+ */
+type Launch = 'built' | 'source';
 
 interface ApiStart {
   /** From building the app to every readiness check of its own state up. */
@@ -17,19 +28,17 @@ interface ApiStart {
 }
 
 /** One API process on `log` with `dataDir` (kept between starts), in a child so its memory is its own. */
-async function startApi(log: string, dataDir: string): Promise<ApiStart> {
-  const { stdout } = await run(
-    process.execPath,
-    [
-      '--expose-gc',
-      '-r',
-      join(ROOT, 'scripts', 'register.js'),
-      join(__dirname, 'scale.api-process.ts'),
-      log,
-      dataDir,
-    ],
-    { cwd: ROOT, timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024 },
-  );
+async function startApi(log: string, dataDir: string, launch: Launch = 'built'): Promise<ApiStart> {
+  const entry =
+    launch === 'built'
+      ? [...NODE_FLAGS, join(DIST, PROCESS.replace(/\.ts$/, '.js'))]
+      : ['-r', join(ROOT, 'scripts', 'register.js'), join(ROOT, PROCESS)];
+  const devKey = join(ROOT, '.mandate', 'bench', 'dev-keys', 'key.json');
+  const { stdout } = await run(process.execPath, ['--expose-gc', ...entry, log, dataDir, devKey], {
+    cwd: ROOT,
+    timeout: 30 * 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ApiStart;
 }
 
@@ -57,10 +66,14 @@ export const scaleSuite = defineSuite({
     const emptyDir = join(DIR, `scale-empty-${process.pid}`);
     rmSync(dataDir, { recursive: true, force: true });
     try {
+      await build([PROCESS]);
       // The same process on an empty log: what the code and its native modules cost before any
-      // event (loaded through the TypeScript register hook, as `npm start` runs it).
+      // event, built as deployed and through the register hook as in development.
       const empty = await startApi(join(emptyDir, 'events.sqlite'), join(emptyDir, 'data'));
       describe(context, 'empty log', empty);
+      rmSync(emptyDir, { recursive: true, force: true });
+      const emptySource = await startApi(join(emptyDir, 'events.sqlite'), join(emptyDir, 'data'), 'source');
+      describe(context, 'empty log, TypeScript register hook', emptySource);
       const first = await startApi(log, dataDir);
       describe(context, 'first start', first);
       const restarts: ApiStart[] = [];
@@ -76,6 +89,9 @@ export const scaleSuite = defineSuite({
         ...nodes,
         [`api_rss_mb_${suffix}`]: metric(median(restarts.map((start) => start.rssMb)), 'MB', 300, 'lower'),
         [`api_rss_mb_empty_log`]: metric(empty.rssMb, 'MB', null, 'lower'),
+        [`api_heap_mb_empty_log`]: metric(empty.heapMb, 'MB', null, 'lower'),
+        [`api_rss_mb_empty_log_register_hook`]: metric(emptySource.rssMb, 'MB', null, 'lower'),
+        [`api_heap_mb_empty_log_register_hook`]: metric(emptySource.heapMb, 'MB', null, 'lower'),
         [`api_rss_mb_${suffix}_over_empty_log`]: metric(
           median(restarts.map((start) => start.rssMb)) - empty.rssMb,
           'MB',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configSchema, loadConfig } from '@mandate/config';
@@ -111,7 +111,10 @@ describe('docker-compose.yml', () => {
     expect(containerPorts(services.gateway)).toEqual([gateway.GATEWAY_PORT]);
   });
 
-  it('runs each app from its entry point', () => {
-    for (const name of APPS) expect(services[name].command?.join(' ')).toContain(`apps/${name}/src/main.ts`);
+  it('runs each app from the build of its entry point (npm run build compiles apps/<app>/src to dist/)', () => {
+    for (const name of APPS) {
+      expect(services[name].command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
+      expect(existsSync(join(ROOT, 'apps', name, 'src', 'main.ts'))).toBe(true);
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { AppConfig } from '@mandate/config';
 import { eventSchemas } from '@mandate/domain';
 import { tracingEnabled } from '@mandate/observability';
 import type { EventStore } from './event-store.port';
-import { openEventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter';
+import { openEventStoreDbEventStore } from './eventstoredb';
 import { openPostgresEventStore } from './postgres/postgres-event-store.adapter';
 import { EventSchemaRegistry } from './schema/event-schema-registry';
 import { openConfiguredSqliteEventStore } from './sqlite/sqlite-event-store.config';

@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { redactPaths, redactSecrets, REDACTED } from './redaction';
 import { requestContext } from './request-context';
 
@@ -60,6 +60,9 @@ export function createLogger(options: LoggerOptions): Logger {
  * last lines before an exit are written. Redaction has already happened in pino by then.
  */
 function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  // Loaded for a person's terminal only: a server writing JSON never needs the formatter.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
+  const pretty = require('pino-pretty') as typeof PinoPretty;
   return pretty({
     destination: destination ?? 1,
     sync: true,

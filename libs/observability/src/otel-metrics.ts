@@ -1,11 +1,8 @@
 import { type Attributes, type Counter, type Histogram, metrics } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import type * as MetricExporter from '@opentelemetry/exporter-metrics-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
-import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics';
+import type * as SdkMetrics from '@opentelemetry/sdk-metrics';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 
 /** Where the OTLP exporters append the signal's path to the generic endpoint. */
 export const metricsUrl = (endpoint: string): string => `${endpoint.replace(/\/+$/, '')}/v1/metrics`;
@@ -25,15 +22,19 @@ export function startOtelMetrics(
   target: { endpoint?: string; exporter?: PushMetricExporter },
   intervalMs = 60_000,
 ): OtelMetrics | undefined {
+  if (!target.exporter && !target.endpoint) return undefined;
+  // Loaded only here, as the trace SDK is (see tracing.ts): a process without an endpoint never loads them.
+  /* eslint-disable @typescript-eslint/no-require-imports -- deferred load, see above */
+  const sdk = require('@opentelemetry/sdk-metrics') as typeof SdkMetrics;
   const exporter =
     target.exporter ??
-    (target.endpoint
-      ? (new OTLPMetricExporter({ url: metricsUrl(target.endpoint) }) as unknown as PushMetricExporter)
-      : undefined);
-  if (!exporter) return undefined;
-  const provider = new MeterProvider({
+    (new (require('@opentelemetry/exporter-metrics-otlp-proto') as typeof MetricExporter).OTLPMetricExporter({
+      url: metricsUrl(target.endpoint ?? ''),
+    }) as unknown as PushMetricExporter);
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const provider = new sdk.MeterProvider({
     resource,
-    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs })],
+    readers: [new sdk.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs })],
   });
   metrics.setGlobalMeterProvider(provider);
   return {

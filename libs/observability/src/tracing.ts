@@ -9,19 +9,32 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import type * as ContextAsyncHooks from '@opentelemetry/context-async-hooks';
+import type * as OtelCore from '@opentelemetry/core';
+import type * as TraceExporter from '@opentelemetry/exporter-trace-otlp-proto';
+import type * as Resources from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
+import type * as SdkTrace from '@opentelemetry/sdk-trace';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type * as SemanticConventions from '@opentelemetry/semantic-conventions';
 import { forgetInstruments, startOtelMetrics } from './otel-metrics';
+
+/**
+ * The SDK, loaded only when tracing is switched on: with no endpoint a process never loads its
+ * exporters and processors (hundreds of modules, megabytes of heap on every node); the API facade
+ * above is all the code paths need, and it is a no-op until a provider is installed.
+ */
+const sdk = () => ({
+  /* eslint-disable @typescript-eslint/no-require-imports -- deferred load, see above */
+  asyncHooks: require('@opentelemetry/context-async-hooks') as typeof ContextAsyncHooks,
+  core: require('@opentelemetry/core') as typeof OtelCore,
+  exporter: require('@opentelemetry/exporter-trace-otlp-proto') as typeof TraceExporter,
+  resources: require('@opentelemetry/resources') as typeof Resources,
+  trace: require('@opentelemetry/sdk-trace') as typeof SdkTrace,
+  conventions: require('@opentelemetry/semantic-conventions') as typeof SemanticConventions,
+  /* eslint-enable @typescript-eslint/no-require-imports */
+});
 
 export { SpanKind, SpanStatusCode, type Span };
 
@@ -64,15 +77,17 @@ export const installedTracing = (): Tracing | undefined => installed;
  */
 export function startTracing(options: TracingOptions): Tracing | undefined {
   if (installed) return installed;
+  if (!options.exporter && !options.endpoint) return undefined;
+  const otel = sdk();
   const exporter =
-    options.exporter ??
-    (options.endpoint ? new OTLPTraceExporter({ url: tracesUrl(options.endpoint) }) : undefined);
-  if (!exporter) return undefined;
-  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
-  const processor = new BatchSpanProcessor({ exporter });
-  const provider = new TracerProvider({ resource, spanProcessors: [processor] });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    options.exporter ?? new otel.exporter.OTLPTraceExporter({ url: tracesUrl(options.endpoint ?? '') });
+  const resource = otel.resources.resourceFromAttributes({
+    [otel.conventions.ATTR_SERVICE_NAME]: options.serviceName,
+  });
+  const processor = new otel.trace.BatchSpanProcessor({ exporter });
+  const provider = new otel.trace.TracerProvider({ resource, spanProcessors: [processor] });
+  context.setGlobalContextManager(new otel.asyncHooks.AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new otel.core.W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   const meters = startOtelMetrics(
     resource,

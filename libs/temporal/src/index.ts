@@ -8,3 +8,4 @@ export * from './task-queue-pollers';
 export * from './lease-request-signature';
 export * from './temporal-connection-options';
 export * from './temporal-upstream-lease.starter';
+export { tracingClientInterceptors } from './temporal-tracing';

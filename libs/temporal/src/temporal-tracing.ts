@@ -1,14 +1,14 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ClientInterceptors } from '@temporalio/client';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-} from '@temporalio/interceptors-opentelemetry';
+import type * as Interceptors from '@temporalio/interceptors-opentelemetry';
 import type { WorkerOptions } from '@temporalio/worker';
 import { installedTracing, type Tracing } from '@mandate/observability';
+
+/** Loaded only when tracing is on, as the SDK itself is (see tracing.ts in libs/observability). */
+const interceptors = (): typeof Interceptors =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
+  require('@temporalio/interceptors-opentelemetry') as typeof Interceptors;
 
 /**
  * Temporal's OpenTelemetry interceptors, at the SDK's own version: the client's span (start,
@@ -18,12 +18,19 @@ import { installedTracing, type Tracing } from '@mandate/observability';
  * attributes, never arguments: a signed command stays out of spans.
  */
 export function tracingClientInterceptors(): ClientInterceptors | undefined {
-  return installedTracing() ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  return installedTracing()
+    ? { workflow: [new (interceptors().OpenTelemetryWorkflowClientInterceptor)()] }
+    : undefined;
 }
 
 export function tracingWorkerOptions(): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   const tracing = installedTracing();
   if (!tracing) return {};
+  const {
+    makeWorkflowExporter,
+    OpenTelemetryActivityInboundInterceptor,
+    OpenTelemetryActivityOutboundInterceptor,
+  } = interceptors();
   return {
     interceptors: {
       workflowModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],

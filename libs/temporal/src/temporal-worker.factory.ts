@@ -1,16 +1,25 @@
 import { join } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import type * as TemporalWorker from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
 import { PinoTemporalLogger } from './pino-temporal.logger';
 import { temporalConnectError, temporalConnectionOptions } from './temporal-connection-options';
 import type { TemporalSettings } from './temporal-settings';
 import { tracingWorkerOptions } from './temporal-tracing';
 
 /** The module the worker bundles: it exports every workflow (see workflows/index.ts). */
-export const workflowsPath = require.resolve(join(__dirname, '..', '..', '..', 'workflows', 'index.ts'));
+export const workflowsPath = require.resolve(join(__dirname, '..', '..', '..', 'workflows'));
+
+/**
+ * The worker SDK (and its webpack bundler), loaded by the process that starts a worker: the API and
+ * the gateway import this library for its client half and never load it.
+ */
+const sdk = (): typeof TemporalWorker =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
+  require('@temporalio/worker') as typeof TemporalWorker;
 
 export interface TemporalWorkerHandle {
-  worker: Worker;
+  worker: TemporalWorker.Worker;
   /** Resolves when the worker has stopped polling (after `stop()` or a fatal error, which it rejects with). */
   running: Promise<void>;
   /** Stops polling, lets in-flight tasks finish, closes the connection. */
@@ -27,6 +36,7 @@ export async function startTemporalWorker(
   logger?: PinoLogger,
 ): Promise<TemporalWorkerHandle> {
   installRuntimeOnce(settings, logger);
+  const { NativeConnection, Worker } = sdk();
   const options = temporalConnectionOptions(settings);
   const connection = await NativeConnection.connect(options).catch((error: unknown) => {
     throw temporalConnectError(options, error);
@@ -74,6 +84,7 @@ let runtimeInstalled = false;
 function installRuntimeOnce(settings: TemporalSettings, logger?: PinoLogger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  const { DefaultLogger, Runtime } = sdk();
   try {
     Runtime.install({
       logger: logger ? new PinoTemporalLogger(logger) : new DefaultLogger(sdkLogLevels[settings.LOG_LEVEL]),

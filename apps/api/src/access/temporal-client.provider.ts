@@ -1,9 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '@mandate/config';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
-import { tracingEnabled } from '@mandate/observability';
-import { temporalConnectionOptions } from '@mandate/temporal';
+import { temporalConnectionOptions, tracingClientInterceptors } from '@mandate/temporal';
 import { APP_CONFIG } from '../app.tokens';
 
 export const TEMPORAL_CLIENT = Symbol('TemporalClient');
@@ -20,9 +18,7 @@ export const temporalClientProvider: Provider = {
       connection: Connection.lazy(temporalConnectionOptions(config)),
       namespace: config.TEMPORAL_NAMESPACE,
       // Tracing on: the request's trace travels in the workflow's headers (docs/observability.md).
-      interceptors: tracingEnabled()
-        ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] }
-        : undefined,
+      interceptors: tracingClientInterceptors(),
     }),
 };
 

@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DomainError } from '@mandate/domain';
 
-/** Where `npm run build:console` writes the console (apps/console/dist). */
-export const CONSOLE_DIST = join(__dirname, '..', '..', '..', 'console', 'dist');
+const APPS = join(__dirname, '..', '..', '..');
+/**
+ * Where `npm run build:console` writes the console (apps/console/dist), whether the API runs from
+ * its sources or from their build (`npm run build`: dist/apps/api/…, with the console left in place).
+ */
+export const CONSOLE_DIST = join(
+  basename(join(APPS, '..')) === 'dist' ? join(APPS, '..', '..', 'apps') : APPS,
+  'console',
+  'dist',
+);
 
 export const CONSOLE_PREFIX = '/console';
 
