@@ -16,6 +16,7 @@ import {
   type SecretRef,
   type StoredVersion,
 } from './credential-vault.port';
+import { DataKeyCache, secretId } from './data-key.cache';
 import { KEK_BYTES } from './vault-key';
 
 export interface EmbeddedVaultOptions {
@@ -32,11 +33,17 @@ interface Row {
   key_iv: Buffer;
   iv: Buffer;
   ciphertext: Buffer;
+}
+
+interface VersionRow {
+  version: number;
   fingerprint: string;
   created_at: string;
 }
 
 const ALGORITHM = 'aes-256-gcm';
+/** Unwrapped data keys kept (32 bytes each): every connection's current version, for most workspaces. */
+const DATA_KEY_CACHE_SIZE = 1024;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -52,6 +59,9 @@ export class EmbeddedVault implements CredentialVault {
   private readonly wrapKey: Buffer;
   private readonly fingerprintKey: Buffer;
   private readonly now: () => Date;
+  /** Prepared once: parsing the SQL again on every read cost more than the decryption. */
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly dataKeys = new DataKeyCache(DATA_KEY_CACHE_SIZE);
 
   constructor(options: EmbeddedVaultOptions) {
     if (options.kek.length !== KEK_BYTES) {
@@ -81,6 +91,7 @@ export class EmbeddedVault implements CredentialVault {
         PRIMARY KEY (workspace_id, connection_id, version)
       );`);
     this.checkKek();
+    this.statements = prepareStatements(this.db);
   }
 
   /** A vault opened with another KEK refuses to start rather than fail on every read. */
@@ -104,9 +115,7 @@ export class EmbeddedVault implements CredentialVault {
     const fingerprint = await this.fingerprint(secret);
     const createdAt = this.now().toISOString();
     const insert = this.db.transaction((): number => {
-      const last = this.db
-        .prepare('SELECT MAX(version) AS v FROM secret_versions WHERE workspace_id = ? AND connection_id = ?')
-        .get(ref.workspaceId, ref.connectionId) as { v: number | null };
+      const last = this.statements.lastVersion.get(ref.workspaceId, ref.connectionId) as { v: number | null };
       const version = (last.v ?? 0) + 1;
       const aad = aadOf(ref, version);
       const dataKey = randomBytes(32);
@@ -115,23 +124,17 @@ export class EmbeddedVault implements CredentialVault {
       const wrapped = seal(this.wrapKey, keyIv, aad, dataKey);
       const ciphertext = seal(dataKey, iv, aad, Buffer.from(secret, 'utf8'));
       dataKey.fill(0);
-      this.db
-        .prepare(
-          `INSERT INTO secret_versions
-             (workspace_id, connection_id, version, wrapped_key, key_iv, iv, ciphertext, fingerprint, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          ref.workspaceId,
-          ref.connectionId,
-          version,
-          wrapped,
-          keyIv,
-          iv,
-          ciphertext,
-          fingerprint,
-          createdAt,
-        );
+      this.statements.insert.run(
+        ref.workspaceId,
+        ref.connectionId,
+        version,
+        wrapped,
+        keyIv,
+        iv,
+        ciphertext,
+        fingerprint,
+        createdAt,
+      );
       return version;
     });
     return { version: insert.immediate(), fingerprint, createdAt };
@@ -140,24 +143,17 @@ export class EmbeddedVault implements CredentialVault {
   async get(ref: SecretRef, version?: number): Promise<string | undefined> {
     const row = (
       version === undefined
-        ? this.db
-            .prepare(
-              'SELECT * FROM secret_versions WHERE workspace_id = ? AND connection_id = ? ORDER BY version DESC LIMIT 1',
-            )
-            .get(ref.workspaceId, ref.connectionId)
-        : this.db
-            .prepare(
-              'SELECT * FROM secret_versions WHERE workspace_id = ? AND connection_id = ? AND version = ?',
-            )
-            .get(ref.workspaceId, ref.connectionId, version)
+        ? this.statements.current.get(ref.workspaceId, ref.connectionId)
+        : this.statements.version.get(ref.workspaceId, ref.connectionId, version)
     ) as Row | undefined;
     if (!row) return undefined;
     const aad = aadOf(ref, row.version);
     try {
-      const dataKey = open(this.wrapKey, row.key_iv, aad, row.wrapped_key);
-      const plain = open(dataKey, row.iv, aad, row.ciphertext);
-      dataKey.fill(0);
-      return plain.toString('utf8');
+      const secret = secretId(ref.workspaceId, ref.connectionId);
+      const dataKey = this.dataKeys.unwrap(secret, row.version, row, () =>
+        open(this.wrapKey, row.key_iv, aad, row.wrapped_key),
+      );
+      return open(dataKey, row.iv, aad, row.ciphertext).toString('utf8');
     } catch {
       throw new VaultError(
         'vault-secret-unreadable',
@@ -167,12 +163,7 @@ export class EmbeddedVault implements CredentialVault {
   }
 
   async metadata(ref: SecretRef): Promise<SecretMetadata | undefined> {
-    const rows = this.db
-      .prepare(
-        `SELECT version, fingerprint, created_at FROM secret_versions
-         WHERE workspace_id = ? AND connection_id = ? ORDER BY version`,
-      )
-      .all(ref.workspaceId, ref.connectionId) as Pick<Row, 'version' | 'fingerprint' | 'created_at'>[];
+    const rows = this.statements.versions.all(ref.workspaceId, ref.connectionId) as VersionRow[];
     if (rows.length === 0) return undefined;
     const versions = rows.map((row) => ({
       version: row.version,
@@ -183,9 +174,8 @@ export class EmbeddedVault implements CredentialVault {
   }
 
   async destroy(ref: SecretRef): Promise<void> {
-    this.db
-      .prepare('DELETE FROM secret_versions WHERE workspace_id = ? AND connection_id = ?')
-      .run(ref.workspaceId, ref.connectionId);
+    this.statements.destroy.run(ref.workspaceId, ref.connectionId);
+    this.dataKeys.forget(secretId(ref.workspaceId, ref.connectionId));
   }
 
   async fingerprint(secret: string): Promise<string> {
@@ -193,8 +183,35 @@ export class EmbeddedVault implements CredentialVault {
   }
 
   async close(): Promise<void> {
+    this.dataKeys.clear();
     if (this.db.open) this.db.close();
   }
+}
+
+function prepareStatements(db: Database.Database) {
+  const versionColumns = 'version, wrapped_key, key_iv, iv, ciphertext';
+  return {
+    lastVersion: db.prepare(
+      'SELECT MAX(version) AS v FROM secret_versions WHERE workspace_id = ? AND connection_id = ?',
+    ),
+    insert: db.prepare(
+      `INSERT INTO secret_versions
+         (workspace_id, connection_id, version, wrapped_key, key_iv, iv, ciphertext, fingerprint, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    current: db.prepare(
+      `SELECT ${versionColumns} FROM secret_versions
+       WHERE workspace_id = ? AND connection_id = ? ORDER BY version DESC LIMIT 1`,
+    ),
+    version: db.prepare(
+      `SELECT ${versionColumns} FROM secret_versions WHERE workspace_id = ? AND connection_id = ? AND version = ?`,
+    ),
+    versions: db.prepare(
+      `SELECT version, fingerprint, created_at FROM secret_versions
+       WHERE workspace_id = ? AND connection_id = ? ORDER BY version`,
+    ),
+    destroy: db.prepare('DELETE FROM secret_versions WHERE workspace_id = ? AND connection_id = ?'),
+  };
 }
 
 function derive(kek: Buffer, purpose: string): Buffer {
@@ -217,5 +234,8 @@ function open(key: Buffer, iv: Buffer, aad: Buffer, sealed: Buffer): Buffer {
   const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+  const plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+  // GCM yields everything from update; final only checks the tag (and throws when it fails).
+  const rest = decipher.final();
+  return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
 }

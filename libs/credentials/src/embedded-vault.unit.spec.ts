@@ -115,3 +115,65 @@ describe('EmbeddedVault on disk', () => {
     await fromCopy.close();
   });
 });
+
+describe('EmbeddedVault beside another process on the same file (its unwrapped data keys are kept)', () => {
+  let dir: string;
+  let path: string;
+  const kek = randomBytes(32);
+  const ref = { workspaceId: 'acme', connectionId: 'github' };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vault-'));
+    path = join(dir, 'vault', 'vault.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('given a secret this vault has read, when another process destroys it, then this vault reads nothing', async () => {
+    const reader = new EmbeddedVault({ path, kek });
+    await reader.put(ref, 'read-then-destroyed');
+    expect(await reader.get(ref)).toBe('read-then-destroyed');
+    const other = new EmbeddedVault({ path, kek });
+
+    await other.destroy(ref);
+
+    expect(await reader.get(ref)).toBeUndefined();
+    expect(await reader.get(ref, 1)).toBeUndefined();
+    await Promise.all([reader.close(), other.close()]);
+  });
+
+  it('given a secret this vault has read, when another process destroys it and stores a new one (version 1 again), then this vault reads the new one', async () => {
+    const reader = new EmbeddedVault({ path, kek });
+    await reader.put(ref, 'first-life');
+    expect(await reader.get(ref)).toBe('first-life');
+    const other = new EmbeddedVault({ path, kek });
+
+    await other.destroy(ref);
+    const stored = await other.put(ref, 'second-life');
+
+    expect(stored.version).toBe(1);
+    expect(await reader.get(ref)).toBe('second-life');
+    await Promise.all([reader.close(), other.close()]);
+  });
+
+  it('given two secrets this vault has read, when another process swaps their rows, then neither decrypts', async () => {
+    const reader = new EmbeddedVault({ path, kek });
+    await reader.put(ref, 'swap-github');
+    await reader.put({ ...ref, connectionId: 'jira' }, 'swap-jira');
+    expect(await reader.get(ref)).toBe('swap-github');
+    expect(await reader.get({ ...ref, connectionId: 'jira' })).toBe('swap-jira');
+    const db = new Database(path, { timeout: 5_000 });
+
+    db.transaction(() => {
+      db.prepare(`UPDATE secret_versions SET connection_id = 'swap' WHERE connection_id = 'github'`).run();
+      db.prepare(`UPDATE secret_versions SET connection_id = 'github' WHERE connection_id = 'jira'`).run();
+      db.prepare(`UPDATE secret_versions SET connection_id = 'jira' WHERE connection_id = 'swap'`).run();
+    })();
+    db.close();
+
+    await expect(reader.get(ref)).rejects.toMatchObject({ code: 'vault-secret-unreadable' });
+    await expect(reader.get({ ...ref, connectionId: 'jira' })).rejects.toMatchObject({
+      code: 'vault-secret-unreadable',
+    });
+    await reader.close();
+  });
+});
