@@ -3,6 +3,10 @@ import { agentActionEventSchemas } from './agent-actions/agent-action.events';
 import { agentIdentityEventSchemas } from './agent-identity/agent-identity.events';
 import { channelEventSchemas } from './channel/channel.events';
 import { externalAccountEventSchemas } from './external-accounts/external-account.events';
+import {
+  organizationEventSchemas,
+  organizationMembershipEventSchemas,
+} from './organizations/organization.events';
 import type { EventSchema } from './shared';
 import { workspaceEventSchemas } from './workspace/workspace.events';
 
@@ -12,6 +16,8 @@ export const identityEventSchemas: readonly EventSchema[] = [
   ...agentIdentityEventSchemas,
   ...channelEventSchemas,
   ...accessBundleEventSchemas,
+  ...organizationEventSchemas,
+  ...organizationMembershipEventSchemas,
   ...agentActionEventSchemas,
   ...externalAccountEventSchemas,
 ];

@@ -6,6 +6,7 @@ export * from './workspace';
 export * from './agent-identity';
 export * from './channel';
 export * from './access-bundles';
+export * from './organizations';
 export * from './kill-switch';
 export * from './agent-actions';
 export * from './access';

@@ -15,6 +15,16 @@ import {
   channelStreamId,
   createConnectorCatalog,
   defaultApprovalPolicy,
+  organizationBundleDecider,
+  type OrganizationBundleCommand,
+  organizationBundleStreamId,
+  type OrganizationCommand,
+  organizationDecider,
+  organizationEnvelopeId,
+  organizationMembershipDecider,
+  organizationMembershipStreamId,
+  type OrganizationState,
+  organizationStreamId,
   type Decider,
   type DomainEvent,
   eventSchemas,
@@ -44,6 +54,8 @@ export type BundleInput = DistributiveOmit<
   AccessBundleCommand,
   'actor' | 'now' | 'callerRoles' | 'catalog' | 'workspaceId'
 >;
+
+export type OrganizationInput = DistributiveOmit<OrganizationCommand, 'actor' | 'now'>;
 
 export const user = (id: string): Actor => ({ kind: 'user', id });
 const system: Actor = { kind: 'system', id: 'jit-grant-workflow' };
@@ -130,6 +142,80 @@ export class IdentityLog {
           callerRoles: rolesOf(workspace, by),
           catalog: catalogOf(workspace),
         }) as AccessBundleCommand,
+    );
+  }
+
+  organization(organizationId: string, by: string, command: OrganizationInput) {
+    return this.run(
+      organizationDecider,
+      organizationStreamId(organizationId),
+      organizationEnvelopeId(organizationId),
+      by,
+      (context) => ({ ...command, ...context }) as OrganizationCommand,
+    );
+  }
+
+  async organizationBundle(
+    organizationId: string,
+    by: string,
+    command: DistributiveOmit<OrganizationBundleCommand, 'actor' | 'now' | 'organization'>,
+  ) {
+    const organization = await this.organizationState(organizationId);
+    return this.run(
+      organizationBundleDecider,
+      organizationBundleStreamId(organizationId, command.bundleId),
+      organizationEnvelopeId(organizationId),
+      by,
+      (context) => ({ ...command, organization, ...context }) as OrganizationBundleCommand,
+    );
+  }
+
+  /** Joins (`organizationId`) or leaves (null) as `by`, with the roles and organization the log holds. */
+  async membership(workspaceId: string, by: string, organizationId: string | null) {
+    const workspace = await this.workspaceState(workspaceId);
+    const current = (await this.store.readStream(organizationMembershipStreamId(workspaceId))).reduce(
+      (state, event) =>
+        organizationMembershipDecider.evolve(
+          state,
+          event as unknown as Parameters<typeof organizationMembershipDecider.evolve>[1],
+        ),
+      organizationMembershipDecider.initialState(),
+    );
+    const organization = await this.organizationState(organizationId ?? current.organizationId ?? '');
+    return this.run(
+      organizationMembershipDecider,
+      organizationMembershipStreamId(workspaceId),
+      workspaceId,
+      by,
+      (context) =>
+        organizationId === null
+          ? {
+              type: 'LeaveOrganization' as const,
+              workspaceId,
+              organization,
+              callerRoles: rolesOf(workspace, by),
+              ...context,
+            }
+          : {
+              type: 'JoinOrganization' as const,
+              workspaceId,
+              organizationId,
+              organization,
+              callerRoles: rolesOf(workspace, by),
+              ...context,
+            },
+    );
+  }
+
+  async organizationState(organizationId: string): Promise<OrganizationState> {
+    const history = await this.store.readStream(organizationStreamId(organizationId));
+    return history.reduce(
+      (state, event) =>
+        organizationDecider.evolve(
+          state,
+          event as unknown as Parameters<typeof organizationDecider.evolve>[1],
+        ),
+      organizationDecider.initialState(),
     );
   }
 

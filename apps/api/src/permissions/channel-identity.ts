@@ -14,7 +14,7 @@ export interface IdentityConnection {
   source: 'baseline' | 'channel' | 'bundle' | 'jit';
   /** For `bundle` (and `baseline`, the workspace's implicit bundle): which bundle, attached where. */
   bundle?: string;
-  scope?: 'workspace' | 'channel';
+  scope?: 'organization' | 'workspace' | 'channel';
   /** Qualified rule reference, as check provenance names it. */
   rule: string;
   connector: string;
@@ -68,7 +68,10 @@ export function channelIdentity(
       case 'channel':
         return { ...rule, rule: `channel/${channelId}/extensions/${id}` };
       case 'bundle':
-        return { ...rule, rule: `bundles/${rule.bundle}/connections/${id}` };
+        return {
+          ...rule,
+          rule: `${rule.scope === 'organization' ? 'organization/' : ''}bundles/${rule.bundle}/connections/${id}`,
+        };
     }
   });
   for (const grant of permissions.grants.values()) {

@@ -52,7 +52,7 @@ export const channelIdentityDoc = toOpenApiSchema(
         source: z.enum(['baseline', 'channel', 'bundle', 'jit']),
         rule: z.string(),
         bundle: z.string().optional(),
-        scope: z.enum(['workspace', 'channel']).optional(),
+        scope: z.enum(['organization', 'workspace', 'channel']).optional(),
         connector: z.string(),
         account: z.string().optional(),
         actions: z.array(z.string()),
@@ -86,7 +86,7 @@ export const channelIdentityDoc = toOpenApiSchema(
         z.object({
           bundle: z.string(),
           name: z.string(),
-          scope: z.enum(['workspace', 'channel']),
+          scope: z.enum(['organization', 'workspace', 'channel']),
           connections: z.array(z.string()),
           repositories: z.array(z.string()),
           skills: z.array(z.string()),

@@ -1,5 +1,5 @@
 import type { EgressRule } from '../agent-identity/agent-identity.document';
-import type { BundleScope } from '../access-bundles/access-bundle.document';
+import type { BundleScope, BundleScopeKind } from '../access-bundles/access-bundle.document';
 import type { AccessBundleState, ActiveAccessBundle } from '../access-bundles/access-bundle.state';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
 import { compileRule, type LayerTable } from './compile-rules';
@@ -26,22 +26,25 @@ export function bundlesAttachedTo(
 
 /**
  * Compiles the bundles' connections into an allow table of their scope's layer: attached to the
- * workspace they allow beside the baseline (step 6, layer `baseline`), attached to a channel
+ * workspace (or, compiled after it, to its organization) they allow beside the baseline (step 6,
+ * layer `baseline`), attached to a channel
  * beside its extensions (step 5, layer `channel`). The table's own rules were compiled first and
  * answer first for an equally specific pattern.
  */
 export function compileBundleConnections(
   table: LayerTable,
   bundles: readonly ActiveAccessBundle[],
-  scope: 'workspace' | 'channel',
+  scope: BundleScopeKind,
   catalog: ConnectorCatalog,
 ): void {
+  // An organization's bundle ids are its own: their rules are named apart from the workspace's.
+  const prefix = scope === 'organization' ? 'organization/bundles' : 'bundles';
   for (const bundle of bundles) {
     for (const connection of bundle.connections) {
       compileRule(table, connection, catalog, {
-        layer: scope === 'workspace' ? 'baseline' : 'channel',
+        layer: scope === 'channel' ? 'channel' : 'baseline',
         allowed: true,
-        rule: (id) => `bundles/${bundle.bundleId}/connections/${id}`,
+        rule: (id) => `${prefix}/${bundle.bundleId}/connections/${id}`,
         reason: (id, pattern) =>
           `Allowed by connection "${id}" of access bundle "${bundle.bundleId}" (attached to the ${scope}) on ${pattern}`,
         bundle: { bundle: bundle.bundleId, scope },

@@ -7,7 +7,7 @@ import { type ConnectorCatalog, createConnectorCatalog } from '../connectors/con
 import type { ConnectorDefinition } from '../connectors/connector-definition';
 import type { WorkspaceState } from '../workspace/workspace.state';
 import { compileRule, indexIn, type LayerTable, type Placement, removePlacements } from './compile-rules';
-import type { AccessBundleState } from '../access-bundles/access-bundle.state';
+import type { AccessBundleState, ActiveAccessBundle } from '../access-bundles/access-bundle.state';
 import { compileBaseline, compileEgress } from './compiled-baseline';
 import {
   bundleDomains,
@@ -37,6 +37,8 @@ export interface WorkspaceIdentity {
   channels?: Iterable<ChannelState>;
   grants?: Iterable<ActiveGrant>;
   bundles?: Iterable<AccessBundleState>;
+  /** The bundles the workspace's organization attaches (none outside an organization). */
+  organizationBundles?: readonly ActiveAccessBundle[];
 }
 
 /**
@@ -94,6 +96,7 @@ export class CompiledWorkspace {
     return state === undefined || state.status === 'absent'
       ? undefined
       : effectiveIdentity(baselineOf(this.agentIdentity), state, {
+          organization: this.organizationBundles,
           workspace: bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' }),
           channel: bundlesAttachedTo(this.bundleStates.values(), { scope: 'channel', channelId }),
         });
@@ -109,6 +112,7 @@ export class CompiledWorkspace {
   private readonly jit = new Map<string, LayerTable>();
   private readonly grants = new Map<string, CompiledGrant>();
   private readonly bundleStates = new Map<string, AccessBundleState>();
+  private organizationBundles: readonly ActiveAccessBundle[] = [];
   /** channelId → what the channel allows beyond the workspace: its own entries and its bundles'. */
   private readonly channelAllowedEgress = new Map<string, ReturnType<typeof compileEgress>>();
   /** channelId → the hosts the channel refuses (absent: none). */
@@ -147,11 +151,17 @@ export class CompiledWorkspace {
     this.workspaceInvokePolicy = baseline.invokePolicy;
     this.sharedNamespaces = new Set(baseline.memoryNamespaces);
     const workspaceBundles = bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' });
-    const egress = compileEgress([...baseline.egress, ...bundleDomains(workspaceBundles)]);
+    const egress = compileEgress([
+      ...baseline.egress,
+      ...bundleDomains(workspaceBundles),
+      ...bundleDomains(this.organizationBundles),
+    ]);
     this.egressHosts = egress.hosts;
     this.egressDomains = egress.domains;
     const tables = compileBaseline(baseline, this.catalog);
     compileBundleConnections(tables.allow, workspaceBundles, 'workspace', this.catalog);
+    // After the workspace's own: for an equally specific pattern the narrower scope answers.
+    compileBundleConnections(tables.allow, this.organizationBundles, 'organization', this.catalog);
     this.workspaceForbid = tables.forbid;
     this.baseline = tables.allow;
     // Baselines folded before overlays existed have none.
@@ -189,6 +199,15 @@ export class CompiledWorkspace {
       const channel = this.channelStates.get(channelId);
       if (channel !== undefined) this.setChannel(channel);
     }
+  }
+
+  /**
+   * What the organization attaches, as the projection folded it (empty once the workspace leaves,
+   * so a removal takes effect with the event that records it). Recompiles the workspace scope.
+   */
+  setOrganizationBundles(bundles: readonly ActiveAccessBundle[]): void {
+    this.organizationBundles = bundles;
+    this.setAgentIdentity(this.agentIdentity);
   }
 
   addGrant(grant: ActiveGrant): void {
@@ -297,6 +316,7 @@ export function compileWorkspace(identity: WorkspaceIdentity): CompiledWorkspace
   compiled.setWorkspace(identity.workspace);
   // Before the baseline and the channels, which compile the bundles attached to them.
   for (const bundle of identity.bundles ?? []) compiled.setBundle(bundle);
+  compiled.setOrganizationBundles(identity.organizationBundles ?? []);
   compiled.setAgentIdentity(identity.agentIdentity);
   for (const channel of identity.channels ?? []) compiled.setChannel(channel);
   for (const grant of identity.grants ?? []) compiled.addGrant(grant);

@@ -1,10 +1,13 @@
 import type { Connection, EgressRule } from '../agent-identity/agent-identity.document';
 import type { AgentIdentityBaseline } from '../agent-identity/agent-identity.state';
+import type { BundleScopeKind } from '../access-bundles/access-bundle.document';
 import type { ActiveAccessBundle } from '../access-bundles/access-bundle.state';
 import type { EffectiveIdentity } from './effective-identity';
 
-/** The bundles that reach one channel: attached to its workspace, and to the channel itself. */
+/** The bundles that reach one channel: attached to its organization, its workspace, the channel itself. */
 export interface AttachedBundles {
+  /** Absent for a workspace outside any organization. */
+  organization?: readonly ActiveAccessBundle[];
   workspace: readonly ActiveAccessBundle[];
   channel: readonly ActiveAccessBundle[];
 }
@@ -12,14 +15,14 @@ export interface AttachedBundles {
 export type BundleConnection = {
   source: 'bundle';
   bundle: string;
-  scope: 'workspace' | 'channel';
+  scope: BundleScopeKind;
 } & Connection;
 
 /** One bundle as the channel sees it: what it provides, and the scope it reaches the channel from. */
 export interface EffectiveBundle {
   bundle: string;
   name: string;
-  scope: 'workspace' | 'channel';
+  scope: BundleScopeKind;
   connections: string[];
   repositories: string[];
   skills: string[];
@@ -30,15 +33,17 @@ export interface EffectiveBundle {
 const sortedUnique = (values: readonly string[]): string[] => [...new Set(values)].sort();
 
 /**
- * What the baseline and the attached bundles give a channel together, widest scope first (the
- * baseline, bundles on the workspace, bundles on the channel; bundles of one scope in id order).
+ * What the baseline and the attached bundles give a channel together, widest scope first (bundles
+ * on the organization, the baseline, bundles on the workspace, bundles on the channel; bundles of
+ * one scope in id order).
  */
 export function fromBundles(baseline: AgentIdentityBaseline, attached: AttachedBundles) {
   const reaching = [
+    ...(attached.organization ?? []).map((bundle) => ({ bundle, scope: 'organization' as const })),
     ...attached.workspace.map((bundle) => ({ bundle, scope: 'workspace' as const })),
     ...attached.channel.map((bundle) => ({ bundle, scope: 'channel' as const })),
   ];
-  const connectionsFrom = (scope: 'workspace' | 'channel'): BundleConnection[] =>
+  const connectionsFrom = (scope: BundleScopeKind): BundleConnection[] =>
     reaching
       .filter((each) => each.scope === scope)
       .flatMap(({ bundle }) =>
@@ -50,6 +55,7 @@ export function fromBundles(baseline: AgentIdentityBaseline, attached: AttachedB
         })),
       );
   return {
+    organizationConnections: connectionsFrom('organization'),
     workspaceConnections: connectionsFrom('workspace'),
     channelConnections: connectionsFrom('channel'),
     repositories: sortedUnique([
@@ -76,7 +82,10 @@ export function fromBundles(baseline: AgentIdentityBaseline, attached: AttachedB
 
 type Listed = { source: 'baseline' | 'channel' | 'bundle'; scope?: string };
 
-/** How narrow the scope a connection comes from: the channel's own (-1), bundles on the channel, on the workspace, the baseline. */
+/**
+ * How narrow the scope a connection comes from: the channel's own (-1), bundles on the channel, on
+ * the workspace, the baseline, bundles on the organization (the widest scope, 3).
+ */
 export const scopeRankOf = (connection: Listed): number =>
   connection.source === 'channel'
     ? -1
@@ -84,12 +93,14 @@ export const scopeRankOf = (connection: Listed): number =>
       ? 2
       : connection.scope === 'channel'
         ? 0
-        : 1;
+        : connection.scope === 'organization'
+          ? 3
+          : 1;
 
 /**
  * Where two connections hold a connector (or an id), the narrowest scope wins: the channel's own
  * extensions, then bundles attached to the channel, then bundles attached to the workspace, then
- * the baseline's own; within a scope, the order the identity lists them (bundles by id). Stable.
+ * the baseline's own, then bundles attached to the organization; within a scope, the order the identity lists them (bundles by id). Stable.
  */
 export function narrowestFirst<C extends Listed>(connections: readonly C[]): C[] {
   return connections
@@ -109,7 +120,10 @@ export function credentialConnections(
   const seen = new Set<string>();
   const held: (({ source: 'baseline' } & Connection) | BundleConnection)[] = [];
   for (const connection of narrowestFirst(connections)) {
+    // An organization's connections authorize checks in every member workspace, but no member's
+    // vault holds their credential: leases and the gateway never inject one for them.
     if (connection.source === 'channel' || seen.has(connection.id)) continue;
+    if (connection.source === 'bundle' && connection.scope === 'organization') continue;
     seen.add(connection.id);
     held.push(connection);
   }

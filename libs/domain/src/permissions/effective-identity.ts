@@ -62,6 +62,7 @@ export function effectiveIdentity(
   return {
     channelId: channel.channelId,
     connections: [
+      ...bundles.organizationConnections,
       ...baseline.connections.map((connection) => ({ source: 'baseline' as const, ...connection })),
       ...bundles.workspaceConnections,
       ...channel.extensions.map((extension) => ({ source: 'channel' as const, ...extension })),

@@ -9,6 +9,9 @@ import {
   type ChannelEvent,
   type Decision,
   evaluate,
+  type OrganizationMembershipEvent,
+  organizationEventSchemas,
+  organizationMembershipEventSchemas,
   type PermissionQuery,
   workspaceEventSchemas,
   type WorkspaceEvent,
@@ -16,15 +19,19 @@ import {
 import { canonicalJson, type RecordedEvent, sha256Hex } from '@mandate/event-store';
 import type { ReadModel } from '../runner/read-model';
 import { MembershipIndex } from './membership-index';
+import { OrganizationIndex, type OrganizationSnapshot } from './organization-index';
+import { type OrganizationPermissions, organizationOfStream } from './organization-permissions';
 import { WorkspacePermissions, type WorkspaceRecord } from './workspace-permissions';
 
-type Route = 'workspace' | 'agent-identity' | 'channel' | 'bundle' | 'grant';
+type Route = 'workspace' | 'agent-identity' | 'channel' | 'bundle' | 'grant' | 'organization' | 'membership';
 
 const routes = new Map<string, Route>([
   ...workspaceEventSchemas.map(({ type }) => [type, 'workspace'] as const),
   ...agentIdentityEventSchemas.map(({ type }) => [type, 'agent-identity'] as const),
   ...channelEventSchemas.map(({ type }) => [type, 'channel'] as const),
   ...accessBundleEventSchemas.map(({ type }) => [type, 'bundle'] as const),
+  ...organizationEventSchemas.map(({ type }) => [type, 'organization'] as const),
+  ...organizationMembershipEventSchemas.map(({ type }) => [type, 'membership'] as const),
   ...['AccessGranted', 'AccessExtended', 'AccessRevoked', 'AccessExpired'].map(
     (type) => [type, 'grant'] as const,
   ),
@@ -43,6 +50,8 @@ export interface ProjectionSnapshot {
   /** Hash of the event at `position`, so a snapshot is never resumed against a different log. */
   lastHash: string | null;
   workspaces: WorkspaceRecord[];
+  /** Absent in snapshots of logs without organizations. */
+  organizations?: OrganizationSnapshot[];
 }
 
 export interface ProjectionFailure {
@@ -79,6 +88,9 @@ export interface EffectivePermissionsOptions {
 export class EffectivePermissionsProjection implements ReadModel {
   private readonly workspaces = new Map<string, WorkspacePermissions>();
   private readonly memberships = new MembershipIndex();
+  private readonly organizations = new OrganizationIndex();
+  private readonly organizationNow = (organizationId: string) =>
+    this.organizations.get(organizationId)?.permissions;
   private appliedPosition = 0;
   private appliedHash: string | null = null;
   private failureCount = 0;
@@ -125,8 +137,13 @@ export class EffectivePermissionsProjection implements ReadModel {
     const route = routes.get(event.type);
     if (route === undefined) return;
     try {
+      const organizationId = organizationOfStream(event.streamId);
+      if (organizationId !== undefined) return this.applyOrganization(organizationId, event);
       const target = this.workspaceFor(event.workspaceId);
-      applyTo(target, route, event);
+      applyTo(target, route, event, this.organizationNow);
+      if (route === 'membership') {
+        this.organizations.setMembership(event.workspaceId, target.membership.organizationId);
+      }
       if (event.type === 'MemberRoleGranted' || event.type === 'MemberRoleRevoked') {
         const { principalId } = event.data as { principalId: string };
         this.memberships.update(event.workspaceId, target.workspace, principalId);
@@ -136,6 +153,24 @@ export class EffectivePermissionsProjection implements ReadModel {
       this.failureCount++;
       this.options.onFailure?.({ position: event.globalPosition, type: event.type, error });
     }
+  }
+
+  /** Folds an organization's event into it and into each member workspace, and only those. */
+  private applyOrganization(organizationId: string, event: RecordedEvent): void {
+    const retention = this.options.atRetentionMs ?? Number.POSITIVE_INFINITY;
+    this.organizations.fold(organizationId, event, retention);
+    const recordedAtMs = Date.parse(event.recordedAt);
+    for (const workspaceId of this.organizations.membersOf(organizationId)) {
+      const member = this.workspaces.get(workspaceId);
+      member?.applyOrganization(event);
+      // In the member's timeline too: a replay of the member (`at`) reads it back.
+      member?.record(event.globalPosition, recordedAtMs, this.options.atRetentionMs);
+    }
+  }
+
+  /** An organization's own events and positions (for replays of a member as it joined). */
+  organization(organizationId: string) {
+    return this.organizations.get(organizationId);
   }
 
   /** The workspace's permissions, or undefined when no such workspace was created. */
@@ -180,6 +215,7 @@ export class EffectivePermissionsProjection implements ReadModel {
       position: this.appliedPosition,
       lastHash: this.appliedHash,
       workspaces: [...this.workspaces.values()].map((workspace) => workspace.toRecord()),
+      ...(this.organizations.size > 0 && { organizations: this.organizations.toRecords() }),
     };
   }
 
@@ -190,9 +226,11 @@ export class EffectivePermissionsProjection implements ReadModel {
     }
     this.workspaces.clear();
     this.memberships.clear();
+    this.organizations.restore(snapshot.organizations ?? []);
     for (const { workspaceId, ...record } of snapshot.workspaces) {
       this.workspaces.set(workspaceId, new WorkspacePermissions(workspaceId, record));
       this.memberships.addAll(workspaceId, record.workspace);
+      this.organizations.setMembership(workspaceId, record.membership?.organizationId ?? null);
     }
     this.appliedPosition = snapshot.position;
     this.appliedHash = snapshot.lastHash;
@@ -211,8 +249,16 @@ export class EffectivePermissionsProjection implements ReadModel {
   }
 }
 
-/** Folds one event into a workspace. The store validated (and upcast) `data` against its schema. */
-export function applyTo(target: WorkspacePermissions, route: Route, event: RecordedEvent): void {
+/**
+ * Folds one event of the workspace's own into it. The store validated (and upcast) `data` against
+ * its schema. `organizationNow` says what an organization is at this point of the log, for a join.
+ */
+export function applyTo(
+  target: WorkspacePermissions,
+  route: Route,
+  event: RecordedEvent,
+  organizationNow: (organizationId: string) => OrganizationPermissions | undefined,
+): void {
   const domainEvent = { type: event.type, data: event.data };
   switch (route) {
     case 'workspace':
@@ -229,6 +275,13 @@ export function applyTo(target: WorkspacePermissions, route: Route, event: Recor
       );
     case 'grant':
       return applyGrantEvent(target, domainEvent as AccessRequestEvent);
+    case 'membership': {
+      const membership = domainEvent as OrganizationMembershipEvent;
+      return target.applyMembership(membership, organizationNow(membership.data.organizationId));
+    }
+    case 'organization':
+      // An organization's events are folded by the projection into its members (never reached here).
+      return;
   }
 }
 

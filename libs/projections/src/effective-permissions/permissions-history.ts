@@ -1,6 +1,7 @@
 import { DomainError } from '@mandate/domain';
 import type { ReadAllOptions, RecordedEvent } from '@mandate/event-store';
 import { applyTo, type EffectivePermissionsProjection, routeOf } from './effective-permissions.projection';
+import { OrganizationPermissions, organizationOfStream } from './organization-permissions';
 import { WorkspacePermissions } from './workspace-permissions';
 
 export interface LogReader {
@@ -108,34 +109,84 @@ export class PermissionsHistory {
       const start = this.nearestKept(workspaceId, position);
       const permissions = start?.permissions.fork() ?? new WorkspacePermissions(workspaceId);
       const after = start?.position ?? 0;
-      const apply = (event: RecordedEvent) => {
+      const apply = async (event: RecordedEvent) => {
         const route = routeOf(event.type);
-        if (route === undefined || event.workspaceId !== workspaceId) return;
-        applyTo(permissions, route, event);
+        if (route === undefined) return;
+        const organizationId = organizationOfStream(event.streamId);
+        if (organizationId !== undefined) {
+          // An organization's event reaches the workspace only while it is a member, as live.
+          if (permissions.membership.organizationId !== organizationId) return;
+          permissions.applyOrganization(event);
+        } else {
+          if (event.workspaceId !== workspaceId) return;
+          const joined =
+            event.type === 'WorkspaceJoinedOrganization'
+              ? await this.organizationBefore(
+                  (event.data as { organizationId: string }).organizationId,
+                  event.globalPosition,
+                )
+              : undefined;
+          applyTo(permissions, route, event, () => joined);
+        }
         permissions.record(event.globalPosition, Date.parse(event.recordedAt));
       };
-      if (positions !== undefined) {
-        for (const [from, length] of runs(positions.filter((at) => at > after))) {
-          for (const event of await this.log.readAll({ fromPosition: from, limit: length })) apply(event);
-        }
-      } else {
-        // Scans the log up to the position, applying the workspace's events only.
-        for (let from = after + 1; from <= position;) {
-          const page = await this.log.readAll({
-            fromPosition: from,
-            limit: Math.min(SCAN_PAGE, position - from + 1),
-          });
-          if (page.length === 0) break;
-          for (const event of page) if (event.globalPosition <= position) apply(event);
-          from = page[page.length - 1].globalPosition + 1;
-        }
-      }
+      await this.readBack(
+        positions?.filter((at) => at > after),
+        after + 1,
+        position,
+        apply,
+      );
       return { workspaceId, position, permissions };
     } finally {
       // The slot goes to the next waiter as it is (`running` unchanged), or is freed.
       const next = this.waiting.shift();
       if (next) next();
       else this.running--;
+    }
+  }
+
+  /** The organization as the log had it just before `position` (what a workspace joining then took). */
+  private async organizationBefore(
+    organizationId: string,
+    position: number,
+  ): Promise<OrganizationPermissions> {
+    const folded = OrganizationPermissions.empty(organizationId);
+    const timeline = this.projection.organization(organizationId)?.timeline;
+    await this.readBack(
+      timeline !== undefined && timeline.trimmed !== true
+        ? timeline.positions.filter((at) => at < position)
+        : undefined,
+      1,
+      position - 1,
+      (event) => {
+        if (organizationOfStream(event.streamId) === organizationId) folded.fold(event);
+      },
+    );
+    return folded;
+  }
+
+  /**
+   * Visits the events at `positions` (a complete timeline names them), or else every event from
+   * `from` to `to` (a trimmed one does not: the log is scanned, page by page).
+   */
+  private async readBack(
+    positions: readonly number[] | undefined,
+    from: number,
+    to: number,
+    visit: (event: RecordedEvent) => void | Promise<void>,
+  ): Promise<void> {
+    if (positions !== undefined) {
+      for (const [first, length] of runs(positions)) {
+        for (const event of await this.log.readAll({ fromPosition: first, limit: length }))
+          await visit(event);
+      }
+      return;
+    }
+    for (let next = from; next <= to;) {
+      const page = await this.log.readAll({ fromPosition: next, limit: Math.min(SCAN_PAGE, to - next + 1) });
+      if (page.length === 0) break;
+      for (const event of page) if (event.globalPosition <= to) await visit(event);
+      next = page[page.length - 1].globalPosition + 1;
     }
   }
 

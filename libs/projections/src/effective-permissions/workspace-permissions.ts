@@ -14,7 +14,12 @@ import {
   workspaceDecider,
   type WorkspaceEvent,
   type WorkspaceState,
+  evolveOrganizationMembership,
+  type OrganizationMembershipEvent,
+  type OrganizationMembershipState,
 } from '@mandate/domain';
+import type { RecordedEvent } from '@mandate/event-store';
+import { OrganizationPermissions, type OrganizationRecord } from './organization-permissions';
 
 /** The serializable part of one workspace: everything else is compiled from it. */
 export interface WorkspaceRecord {
@@ -27,6 +32,10 @@ export interface WorkspaceRecord {
   grants: ActiveGrant[];
   /** Access bundles, in the order they were created (absent in records written before bundles). */
   bundles?: AccessBundleState[];
+  /** The organization it belongs to (absent: none, as in records written before organizations). */
+  membership?: OrganizationMembershipState;
+  /** That organization as folded while the workspace is a member (absent outside one). */
+  organization?: OrganizationRecord;
   /** Global positions of the events applied to this workspace, ascending, and when each was recorded. */
   timeline: Timeline;
 }
@@ -56,6 +65,8 @@ export class WorkspacePermissions {
   readonly grants: Map<string, ActiveGrant>;
   readonly bundles: Map<string, AccessBundleState>;
   readonly timeline: Timeline;
+  membership: OrganizationMembershipState;
+  organization: OrganizationPermissions | undefined;
   private compiledWorkspace: CompiledWorkspace | undefined;
 
   constructor(
@@ -68,6 +79,8 @@ export class WorkspacePermissions {
     this.grants = new Map(record?.grants.map((grant) => [grant.grantId, grant]));
     this.bundles = new Map(record?.bundles?.map((bundle) => [bundleIdOf(bundle), bundle]));
     this.timeline = record?.timeline ?? { positions: [], recordedAtMs: [] };
+    this.membership = record?.membership ?? { organizationId: null };
+    this.organization = record?.organization && new OrganizationPermissions(record.organization);
   }
 
   get compiled(): CompiledWorkspace {
@@ -77,6 +90,7 @@ export class WorkspacePermissions {
       channels: this.channels.values(),
       grants: this.grants.values(),
       bundles: this.bundles.values(),
+      organizationBundles: this.organization?.attached() ?? [],
     });
     return this.compiledWorkspace;
   }
@@ -93,16 +107,7 @@ export class WorkspacePermissions {
    * the log's own times, so a rebuild and a restored snapshot keep the same entries.
    */
   record(position: number, recordedAtMs: number, retentionMs = Number.POSITIVE_INFINITY): void {
-    const timeline = this.timeline;
-    timeline.positions.push(position);
-    timeline.recordedAtMs.push(recordedAtMs);
-    if (!(recordedAtMs - timeline.recordedAtMs[0] > retentionMs)) return;
-    // Keep the last entry before the horizon: instants between it and the next still resolve.
-    const keepFrom = Math.max(0, firstAtOrAfter(timeline.recordedAtMs, recordedAtMs - retentionMs) - 1);
-    if (keepFrom * 2 < timeline.positions.length) return;
-    timeline.positions.splice(0, keepFrom);
-    timeline.recordedAtMs.splice(0, keepFrom);
-    timeline.trimmed = true;
+    recordIn(this.timeline, position, recordedAtMs, retentionMs);
   }
 
   applyWorkspace(event: WorkspaceEvent): void {
@@ -134,6 +139,25 @@ export class WorkspacePermissions {
     this.compiledWorkspace?.setBundle(next);
   }
 
+  /**
+   * Joining takes a copy of the organization as it is (`now`, folded from the log before the join);
+   * leaving drops it with everything it attached, at once.
+   */
+  applyMembership(event: OrganizationMembershipEvent, now: OrganizationPermissions | undefined): void {
+    this.membership = evolveOrganizationMembership(this.membership, event);
+    const { organizationId } = this.membership;
+    this.organization =
+      organizationId === null ? undefined : (now?.copy() ?? OrganizationPermissions.empty(organizationId));
+    this.compiledWorkspace?.setOrganizationBundles(this.organization?.attached() ?? []);
+  }
+
+  /** An event of the organization the workspace belongs to (the caller checked which). */
+  applyOrganization(event: RecordedEvent): void {
+    if (this.organization === undefined) return;
+    this.organization.fold(event);
+    this.compiledWorkspace?.setOrganizationBundles(this.organization.attached());
+  }
+
   grant(grant: ActiveGrant): void {
     // Delete first so the map's order follows the compiled index's (a re-added grant goes last).
     if (this.grants.has(grant.grantId)) this.grants.delete(grant.grantId);
@@ -163,6 +187,8 @@ export class WorkspacePermissions {
       channels: [...this.channels.values()],
       grants: [...this.grants.values()],
       bundles: [...this.bundles.values()],
+      membership: this.membership,
+      ...(this.organization && { organization: this.organization.toRecord() }),
       timeline: {
         positions: [...this.timeline.positions],
         recordedAtMs: [...this.timeline.recordedAtMs],
@@ -179,9 +205,30 @@ export class WorkspacePermissions {
       channels: [...this.channels.values()],
       grants: [...this.grants.values()],
       ...(this.bundles.size > 0 && { bundles: [...this.bundles.values()] }),
+      // Written only once a workspace ever joined, so records of workspaces that never did stay as they were.
+      ...(this.membership.organizationId !== null && { membership: this.membership }),
+      ...(this.organization && { organization: this.organization.toRecord() }),
       timeline: this.timeline,
     };
   }
+}
+
+/** Adds an event to a timeline (see `WorkspacePermissions.record`); organizations keep one too. */
+export function recordIn(
+  timeline: Timeline,
+  position: number,
+  recordedAtMs: number,
+  retentionMs: number,
+): void {
+  timeline.positions.push(position);
+  timeline.recordedAtMs.push(recordedAtMs);
+  if (!(recordedAtMs - timeline.recordedAtMs[0] > retentionMs)) return;
+  // Keep the last entry before the horizon: instants between it and the next still resolve.
+  const keepFrom = Math.max(0, firstAtOrAfter(timeline.recordedAtMs, recordedAtMs - retentionMs) - 1);
+  if (keepFrom * 2 < timeline.positions.length) return;
+  timeline.positions.splice(0, keepFrom);
+  timeline.recordedAtMs.splice(0, keepFrom);
+  timeline.trimmed = true;
 }
 
 const bundleIdOf = (bundle: AccessBundleState): string => (bundle.status === 'absent' ? '' : bundle.bundleId);

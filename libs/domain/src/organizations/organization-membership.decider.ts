@@ -1,0 +1,90 @@
+import { assertNever, type Decider, DomainError } from '../shared';
+import type { OrganizationMembershipCommand } from './organization.commands';
+import { organizationNotFound } from './organization.decider';
+import type { OrganizationMembershipEvent } from './organization.events';
+import { isOrganizationOwner, type OrganizationMembershipState } from './organization.state';
+
+/**
+ * A workspace's membership, on its own stream so that "at most one organization" is decided in
+ * one place. Joining takes both sides' consent: the organization's owners invited the workspace
+ * (on the organization's stream) and the workspace's owner joins. Leaving only takes away: the
+ * workspace's owner or the organization's owners may do it.
+ */
+function decide(
+  command: OrganizationMembershipCommand,
+  state: OrganizationMembershipState,
+): OrganizationMembershipEvent[] {
+  const { organization } = command;
+  switch (command.type) {
+    case 'JoinOrganization': {
+      if (!command.callerRoles.includes('owner')) {
+        throw new DomainError(
+          'forbidden',
+          'not-workspace-owner',
+          'Only a workspace owner may join an organization',
+        );
+      }
+      if (organization.status !== 'active' || organization.organizationId !== command.organizationId) {
+        throw organizationNotFound();
+      }
+      if (state.organizationId === command.organizationId) return [];
+      if (state.organizationId !== null) {
+        throw new DomainError(
+          'conflict',
+          'already-in-organization',
+          `The workspace belongs to organization "${state.organizationId}"; leave it first`,
+        );
+      }
+      if (!organization.invited.includes(command.workspaceId)) {
+        throw new DomainError(
+          'forbidden',
+          'not-invited',
+          "The organization's owners have not invited this workspace",
+        );
+      }
+      return [{ type: 'WorkspaceJoinedOrganization', data: { organizationId: command.organizationId } }];
+    }
+    case 'LeaveOrganization': {
+      if (state.organizationId === null) return [];
+      // Only the organization the workspace belongs to speaks for it here.
+      const ownsIt =
+        organization.status === 'active' &&
+        organization.organizationId === state.organizationId &&
+        isOrganizationOwner(organization, command.actor);
+      if (!command.callerRoles.includes('owner') && !ownsIt) {
+        throw new DomainError(
+          'forbidden',
+          'not-workspace-owner',
+          "Only the workspace's owners or the organization's owners may take it out of the organization",
+        );
+      }
+      return [{ type: 'WorkspaceLeftOrganization', data: { organizationId: state.organizationId } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export function evolveOrganizationMembership(
+  state: OrganizationMembershipState,
+  event: OrganizationMembershipEvent,
+): OrganizationMembershipState {
+  switch (event.type) {
+    case 'WorkspaceJoinedOrganization':
+      return { organizationId: event.data.organizationId };
+    case 'WorkspaceLeftOrganization':
+      return { organizationId: null };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const organizationMembershipDecider: Decider<
+  OrganizationMembershipCommand,
+  OrganizationMembershipEvent,
+  OrganizationMembershipState
+> = {
+  decide,
+  evolve: evolveOrganizationMembership,
+  initialState: () => ({ organizationId: null }),
+};

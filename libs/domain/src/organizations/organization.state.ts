@@ -1,0 +1,44 @@
+export type OrganizationState =
+  | { status: 'absent' }
+  | {
+      status: 'active';
+      organizationId: string;
+      name: string;
+      /** Users, sorted: only they change the organization and what it attaches. */
+      owners: string[];
+      /** Workspaces the owners consented to take in, sorted (joining is the workspace owner's act). */
+      invited: string[];
+      /** Ids of the organization's own bundles attached at organization scope, sorted. */
+      bundles: string[];
+    };
+
+export type ActiveOrganization = Extract<OrganizationState, { status: 'active' }>;
+
+/** Which organization a workspace belongs to (null: none), from its membership stream. */
+export type OrganizationMembershipState = { organizationId: string | null };
+
+/**
+ * Ids are identifiers (no dot, no colon): an organization's stream never holds a dot, its bundles'
+ * and a workspace's membership stream always do, behind prefixes no other stream starts with, and
+ * `organization:<id>` is never a workspace id, so an organization's events reach no tenant by name.
+ */
+export const organizationStreamId = (organizationId: string): string => `organization-${organizationId}`;
+export const organizationBundleStreamId = (organizationId: string, bundleId: string): string =>
+  `organization-bundle-${organizationId}.${bundleId}`;
+export const organizationMembershipStreamId = (workspaceId: string): string =>
+  `organization-membership.${workspaceId}`;
+/** The envelope's tenant field for an organization's own events: never equal to a workspace id. */
+export const organizationEnvelopeId = (organizationId: string): string => `organization:${organizationId}`;
+
+/** The organization an organization-bundle stream belongs to, and the bundle (undefined: not one). */
+export function organizationBundleOf(
+  streamId: string,
+): { organizationId: string; bundleId: string } | undefined {
+  const prefix = 'organization-bundle-';
+  if (!streamId.startsWith(prefix)) return undefined;
+  const [organizationId, bundleId] = streamId.slice(prefix.length).split('.');
+  return bundleId === undefined ? undefined : { organizationId, bundleId };
+}
+
+export const isOrganizationOwner = (state: OrganizationState, actor: { kind: string; id: string }): boolean =>
+  state.status === 'active' && actor.kind === 'user' && state.owners.includes(actor.id);
