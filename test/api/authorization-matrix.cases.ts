@@ -306,12 +306,17 @@ export const CASES: Record<string, Case> = {
     scope: 'workspace',
     build: () => ({ body: APPROVAL_POLICY }),
   },
+  'POST /v1/workspaces/{workspaceId}/approval-policy/preview': {
+    scope: 'workspace',
+    build: () => ({ body: APPROVAL_POLICY }),
+  },
 
   'POST /v1/workspaces/{workspaceId}/channels': {
     scope: 'workspace',
     build: (scene) => ({ body: { channelId: scene.fresh('ch'), name: 'New', visibility: 'public' } }),
   },
   'GET /v1/workspaces/{workspaceId}/channels/{channelId}': { scope: 'channel', build: none },
+  'GET /v1/workspaces/{workspaceId}/channels/{channelId}/timeline': { scope: 'channel', build: none },
   'POST /v1/workspaces/{workspaceId}/channels/{channelId}/archive': {
     scope: 'channel',
     // A channel of its own each time (archiving the fixtures would change every later answer),

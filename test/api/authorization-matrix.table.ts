@@ -141,9 +141,12 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'DELETE /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': { ok: ADMINS },
   'GET /v1/workspaces/{workspaceId}/approval-policy': { ok: MEMBERS },
   'PUT /v1/workspaces/{workspaceId}/approval-policy': { ok: ADMINS },
+  'POST /v1/workspaces/{workspaceId}/approval-policy/preview': { ok: ADMINS },
 
   'POST /v1/workspaces/{workspaceId}/channels': { ok: MEMBERS },
   'GET /v1/workspaces/{workspaceId}/channels/{channelId}': { ok: MEMBERS },
+  // Whoever may see the channel may see when it changed (the instants, not what changed).
+  'GET /v1/workspaces/{workspaceId}/channels/{channelId}/timeline': { ok: MEMBERS },
   'POST /v1/workspaces/{workspaceId}/channels/{channelId}/archive': { ok: ADMINS },
   'PUT /v1/workspaces/{workspaceId}/channels/{channelId}/members/{principalId}': { ok: ADMINS },
   'DELETE /v1/workspaces/{workspaceId}/channels/{channelId}/members/{principalId}': { ok: ADMINS },

@@ -125,4 +125,48 @@ describe('channel override preview and If-Match on override changes', () => {
     expect(unknown.statusCode).toBe(400);
     expect(code(malformed)).toEqual({ status: 400, code: 'invalid-if-match' });
   });
+
+  it('given an invoke policy and instructions to set, when previewed, then their events are answered and nothing is written; each save pinned with a stale If-Match is 409', async () => {
+    const before = await channel();
+    const invokePolicy = { roles: ['approver'], groups: [], principals: ['mia'], channelMembers: true };
+
+    const previews = await Promise.all(
+      [
+        { type: 'SetChannelInvokePolicy', policy: invokePolicy },
+        { type: 'SetChannelInstructions', instructions: { mode: 'replace', text: 'Only triage.' } },
+        { type: 'SetChannelSkill', skill: 'code-review', state: 'off' },
+        { type: 'SetChannelMemoryScope', sharedNamespaces: [] },
+      ].map(async (change) =>
+        ok<{ events: { type: string }[] }>(
+          await api.call('POST', `${eng}/overrides/preview`, {
+            as: 'adam',
+            headers: { 'if-match': before.etag },
+            body: { change },
+          }),
+        ),
+      ),
+    );
+
+    expect(previews.map((preview) => preview.events.map((event) => event.type))).toEqual([
+      ['ChannelInvokePolicyChanged'],
+      ['ChannelInstructionsSet'],
+      ['ChannelSkillOverrideSet'],
+      [],
+    ]);
+    expect((await channel()).etag).toBe(before.etag);
+    ok(
+      await api.call('PUT', `${eng}/invoke-policy`, {
+        as: 'adam',
+        headers: { 'if-match': before.etag },
+        body: invokePolicy,
+      }),
+    );
+    const stale = await api.call('PUT', `${eng}/instructions`, {
+      as: 'adam',
+      headers: { 'if-match': before.etag },
+      body: { mode: 'replace', text: 'Only triage.' },
+    });
+    expect(code(stale)).toEqual({ status: 409, code: 'revision-mismatch' });
+    expect((await channel()).body).toMatchObject({ invokePolicy, instructions: null });
+  });
 });

@@ -14,6 +14,7 @@ import { ReadinessRegistry, type HttpMetrics, type Logger } from '@mandate/obser
 import { AgentActionsModule } from './agent-actions/agent-actions.module';
 import { MemoryUpdatesModule } from './memory-updates/memory-updates.module';
 import { AuditModule } from './audit/audit.module';
+import { ChannelTimelineModule } from './audit/channel-timeline.module';
 import { AccessModule } from './access/access.module';
 import { CredentialLeasesModule } from './credential-leases/credential-leases.module';
 import { CredentialsModule } from './credentials/credentials.module';
@@ -89,6 +90,7 @@ export class AppModule {
         AgentActionsModule,
         MemoryUpdatesModule,
         AuditModule,
+        ChannelTimelineModule,
         AccessModule,
         DirectoryModule,
         CredentialsModule,

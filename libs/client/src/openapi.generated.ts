@@ -447,10 +447,10 @@ export interface paths {
     };
     get?: never;
     /** Append to or replace the baseline's standing instructions here. */
-    put: operations['ChannelOverridesController_setInstructions'];
+    put: operations['ChannelSettingsController_setInstructions'];
     post?: never;
     /** Drop the channel's instructions: the baseline's apply unchanged. */
-    delete: operations['ChannelOverridesController_clearInstructions'];
+    delete: operations['ChannelSettingsController_clearInstructions'];
     options?: never;
     head?: never;
     patch?: never;
@@ -465,7 +465,7 @@ export interface paths {
     };
     get?: never;
     /** Switch a skill on or off here, or back to the baseline (inherit). */
-    put: operations['ChannelOverridesController_setSkill'];
+    put: operations['ChannelSettingsController_setSkill'];
     post?: never;
     delete?: never;
     options?: never;
@@ -482,7 +482,7 @@ export interface paths {
     };
     get?: never;
     /** Shared namespaces the channel may read (workspace ones, public channels'; never a private one's). */
-    put: operations['ChannelOverridesController_setMemoryScope'];
+    put: operations['ChannelSettingsController_setMemoryScope'];
     post?: never;
     delete?: never;
     options?: never;
@@ -499,10 +499,10 @@ export interface paths {
     };
     get?: never;
     /** Who may invoke the agent here; replaces the workspace's policy in this channel. */
-    put: operations['ChannelOverridesController_setInvokePolicy'];
+    put: operations['ChannelSettingsController_setInvokePolicy'];
     post?: never;
     /** Drop the channel's invoke policy: the workspace's applies. */
-    delete: operations['ChannelOverridesController_clearInvokePolicy'];
+    delete: operations['ChannelSettingsController_clearInvokePolicy'];
     options?: never;
     head?: never;
     patch?: never;
@@ -517,7 +517,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Dry run of one override change (extend, restrict, forbid, or remove one): the events it would record, decided against the channel as it is; nothing is written. */
+    /** Dry run of one override change (extend, restrict, forbid or remove one; instructions, a skill, the memory scope, the invoke policy): the events it would record, decided against the channel as it is; nothing is written. */
     post: operations['ChannelOverridePreviewController_preview'];
     delete?: never;
     options?: never;
@@ -835,6 +835,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/workspaces/{workspaceId}/channels/{channelId}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The instants at which the channel's identity may have changed (its overrides, the baseline, its JIT grants), for `effective-identity?at=`. */
+    get: operations['ChannelTimelineController_timeline'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/workspaces/{workspaceId}/access-requests': {
     parameters: {
       query?: never;
@@ -996,11 +1013,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The approval policy in force (the default until an admin sets one). */
+    /** The approval policy in force (the default until an admin sets one); ETag is its revision. */
     get: operations['ApprovalPolicyController_get'];
     /** Set the approval policy: approvers, quorum, limits, auto-approve and break-glass, overridable per connector and action. */
     put: operations['ApprovalPolicyController_set'];
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/workspaces/{workspaceId}/approval-policy/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Dry run of PUT: the event the policy would record (none when unchanged), with the same refusals; nothing is written. */
+    post: operations['ApprovalPolicyController_preview'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1485,7 +1519,7 @@ export interface operations {
               rule: string;
               bundle?: string;
               /** @enum {string} */
-              scope?: 'workspace' | 'channel';
+              scope?: 'organization' | 'workspace' | 'channel';
               connector: string;
               account?: string;
               actions: string[];
@@ -1539,7 +1573,7 @@ export interface operations {
               bundle: string;
               name: string;
               /** @enum {string} */
-              scope: 'workspace' | 'channel';
+              scope: 'organization' | 'workspace' | 'channel';
               connections: string[];
               repositories: string[];
               skills: string[];
@@ -1549,9 +1583,29 @@ export interface operations {
                 ports: number[];
               }[];
             }[];
+            /** @description Where the agent may connect from here, with provenance; `jit-grant` entries end at `expiresAt` */
             egress: {
               host: string;
               ports: number[];
+              /** @enum {string} */
+              source: 'workspace' | 'bundle' | 'channel' | 'jit-grant';
+              rule?: string;
+              bundle?: string;
+              scope?: string;
+              grantId?: string;
+              expiresAt?: string;
+            }[];
+            /** @description Hosts the channel refuses whatever is allowed elsewhere; `rule` is what an egress refusal names */
+            egressRefused: {
+              host: string;
+              ports: number[];
+              /** @enum {string} */
+              source: 'workspace' | 'bundle' | 'channel' | 'jit-grant';
+              rule?: string;
+              bundle?: string;
+              scope?: string;
+              grantId?: string;
+              expiresAt?: string;
             }[];
             invokePolicy: {
               /** @enum {string} */
@@ -1658,6 +1712,10 @@ export interface operations {
              * @enum {string}
              */
             layer?: 'disabled';
+            /** @description For egress allowed by a JIT grant: the grant */
+            grantId?: string;
+            /** @description For egress allowed by a JIT grant: until when */
+            expiresAt?: string;
             position: number;
           };
         };
@@ -1740,6 +1798,10 @@ export interface operations {
              * @enum {string}
              */
             layer?: 'disabled';
+            /** @description For egress allowed by a JIT grant: the grant */
+            grantId?: string;
+            /** @description For egress allowed by a JIT grant: until when */
+            expiresAt?: string;
             position: number;
           };
         };
@@ -1816,6 +1878,10 @@ export interface operations {
              * @enum {string}
              */
             layer?: 'disabled';
+            /** @description For egress allowed by a JIT grant: the grant */
+            grantId?: string;
+            /** @description For egress allowed by a JIT grant: until when */
+            expiresAt?: string;
             position: number;
           };
         };
@@ -3143,7 +3209,106 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            channelId: string;
+            workspaceId: string;
+            name: string;
+            /** @enum {string} */
+            visibility: 'public' | 'private';
+            /** @enum {string} */
+            status: 'active' | 'archived';
+            members: {
+              principalId: string;
+              /** @enum {string} */
+              role: 'admin' | 'member';
+            }[];
+            /** @description Connections, resources or actions added here */
+            extensions: {
+              id: string;
+              connector: string;
+              actions: string[];
+              resources: string[];
+              account?: string;
+            }[];
+            /** @description Inherited access denied here unless a JIT grant covers it */
+            restrictions: {
+              id: string;
+              connector: string;
+              actions: string[];
+              resources: string[];
+            }[];
+            /** @description Guardrails nothing lifts here, JIT grants included */
+            forbidden: {
+              id: string;
+              connector: string;
+              actions: string[];
+              resources: string[];
+            }[];
+            /** @description null: the baseline's instructions apply unchanged */
+            instructions: {
+              /** @enum {string} */
+              mode: 'append' | 'replace';
+              text: string;
+            } | null;
+            /** @description Skills switched on or off here; a skill not listed inherits the baseline */
+            skills: {
+              [key: string]: 'on' | 'off';
+            };
+            /** @description Shared memory namespaces the channel may read */
+            sharedNamespaces: string[];
+            /** @description null: the workspace's invoke policy applies */
+            invokePolicy: {
+              /** @default [] */
+              roles: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+              /** @default [] */
+              groups: string[];
+              /** @default [] */
+              principals: string[];
+              /** @default false */
+              channelMembers: boolean;
+            } | null;
+            /** @description Identity-aware overlays added here */
+            overlays?: {
+              id: string;
+              connector: string;
+              actions: string[];
+              resources: string[];
+              invoker:
+                | {
+                    /** @enum {string} */
+                    role: 'owner' | 'admin' | 'approver' | 'auditor' | 'member';
+                  }
+                | {
+                    group: string;
+                  }
+                | {
+                    principals: string[];
+                  }
+                | {
+                    /** @enum {boolean} */
+                    invokerCan: true;
+                  };
+            }[];
+            /** @description Hosts added to the egress allowlist here, and hosts refused here */
+            egress?: {
+              allow: {
+                host: string;
+                ports: number[];
+              }[];
+              deny: {
+                host: string;
+                ports: number[];
+              }[];
+            };
+            /** @description Present while the kill switch is on for this channel */
+            identityDisabled?: {
+              reason: string;
+            };
+            /** @description The channel stream's revision (also sent as ETag) */
+            revision: number;
+          };
+        };
       };
       /** @description The request does not match the schema; `errors` names each field. */
       400: {
@@ -3751,10 +3916,13 @@ export interface operations {
       };
     };
   };
-  ChannelOverridesController_setInstructions: {
+  ChannelSettingsController_setInstructions: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3815,10 +3983,13 @@ export interface operations {
       };
     };
   };
-  ChannelOverridesController_clearInstructions: {
+  ChannelSettingsController_clearInstructions: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3871,10 +4042,13 @@ export interface operations {
       };
     };
   };
-  ChannelOverridesController_setSkill: {
+  ChannelSettingsController_setSkill: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3935,10 +4109,13 @@ export interface operations {
       };
     };
   };
-  ChannelOverridesController_setMemoryScope: {
+  ChannelSettingsController_setMemoryScope: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -3997,10 +4174,13 @@ export interface operations {
       };
     };
   };
-  ChannelOverridesController_setInvokePolicy: {
+  ChannelSettingsController_setInvokePolicy: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -4066,10 +4246,13 @@ export interface operations {
       };
     };
   };
-  ChannelOverridesController_clearInvokePolicy: {
+  ChannelSettingsController_clearInvokePolicy: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
         channelId: string;
@@ -4184,6 +4367,41 @@ export interface operations {
                 /** @enum {string} */
                 type: 'RemoveChannelForbid';
                 ruleId: string;
+              }
+            | {
+                /** @enum {string} */
+                type: 'SetChannelInstructions';
+                instructions: {
+                  /** @enum {string} */
+                  mode: 'append' | 'replace';
+                  text: string;
+                } | null;
+              }
+            | {
+                /** @enum {string} */
+                type: 'SetChannelSkill';
+                skill: string;
+                /** @enum {string} */
+                state: 'on' | 'off' | 'inherit';
+              }
+            | {
+                /** @enum {string} */
+                type: 'SetChannelMemoryScope';
+                sharedNamespaces: string[];
+              }
+            | {
+                /** @enum {string} */
+                type: 'SetChannelInvokePolicy';
+                policy: {
+                  /** @default [] */
+                  roles?: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+                  /** @default [] */
+                  groups?: string[];
+                  /** @default [] */
+                  principals?: string[];
+                  /** @default false */
+                  channelMembers?: boolean;
+                } | null;
               };
         };
       };
@@ -5477,7 +5695,39 @@ export interface operations {
               [key: string]: {
                 /** @description The lease as its CredentialLeaseIssued event records it (a token fingerprint, never a token) */
                 lease: {
-                  [key: string]: unknown;
+                  workspaceId: string;
+                  /** @description UUID of the lease */
+                  leaseId: string;
+                  /** @description The key the asking service sent; a retry with it is answered the same lease */
+                  idempotencyKey: string;
+                  channelId: string;
+                  connector: string;
+                  /** @description The baseline connection whose credential the lease is cut from */
+                  connectionId: string;
+                  /** @enum {string} */
+                  credentialKind: 'github-app' | 'oauth2-client' | 'mandate-jwt';
+                  actions: string[];
+                  resources: string[];
+                  /** @description The person the agent acted for */
+                  invokedBy: string;
+                  /** @description The service that asked for the lease */
+                  requestedBy: {
+                    /** @enum {string} */
+                    kind: 'user' | 'service' | 'agent' | 'system';
+                    id: string;
+                  };
+                  /** @description The JIT grant the lease derives from (its end ends the lease) */
+                  grantId: string | null;
+                  issuedAt: string;
+                  expiresAt: string;
+                  /** @description The token's keyed fingerprint (hmac-sha256:…), never the token */
+                  tokenFingerprint: string;
+                  /** @description The connection's narrowing when the lease was issued (absent: not narrowed) */
+                  narrowing?: {
+                    hosts?: string[];
+                    pathPrefixes?: string[];
+                    methods?: string[] | string;
+                  };
                 };
                 /** @enum {string} */
                 status: 'issued' | 'revoked' | 'ended';
@@ -5649,7 +5899,39 @@ export interface operations {
             leases: {
               /** @description The lease as its CredentialLeaseIssued event records it (a token fingerprint, never a token) */
               lease: {
-                [key: string]: unknown;
+                workspaceId: string;
+                /** @description UUID of the lease */
+                leaseId: string;
+                /** @description The key the asking service sent; a retry with it is answered the same lease */
+                idempotencyKey: string;
+                channelId: string;
+                connector: string;
+                /** @description The baseline connection whose credential the lease is cut from */
+                connectionId: string;
+                /** @enum {string} */
+                credentialKind: 'github-app' | 'oauth2-client' | 'mandate-jwt';
+                actions: string[];
+                resources: string[];
+                /** @description The person the agent acted for */
+                invokedBy: string;
+                /** @description The service that asked for the lease */
+                requestedBy: {
+                  /** @enum {string} */
+                  kind: 'user' | 'service' | 'agent' | 'system';
+                  id: string;
+                };
+                /** @description The JIT grant the lease derives from (its end ends the lease) */
+                grantId: string | null;
+                issuedAt: string;
+                expiresAt: string;
+                /** @description The token's keyed fingerprint (hmac-sha256:…), never the token */
+                tokenFingerprint: string;
+                /** @description The connection's narrowing when the lease was issued (absent: not narrowed) */
+                narrowing?: {
+                  hosts?: string[];
+                  pathPrefixes?: string[];
+                  methods?: string[] | string;
+                };
               };
               /** @enum {string} */
               status: 'issued' | 'revoked' | 'ended';
@@ -5905,6 +6187,75 @@ export interface operations {
             checkpointsChecked: number;
             durationMs: number;
           };
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ChannelTimelineController_timeline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        workspaceId: string;
+        channelId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Oldest first; the most recent 200 only */
+            instants: {
+              /** @description When the change was recorded: pass it as `at` to read the identity after it */
+              at: string;
+              position: number;
+              /** @description The event recorded, e.g. ChannelForbidAdded, AccessGranted */
+              type: string;
+            }[];
+            /** @description Older changes were left out */
+            truncated: boolean;
+          };
+        };
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description Missing or invalid bearer token. */
@@ -6761,7 +7112,67 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            policy: {
+              default: {
+                approvers: {
+                  /** @default [] */
+                  roles: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+                  /** @default [] */
+                  principals: string[];
+                };
+                quorum: number;
+                maxDurationSeconds: number;
+                approvalTimeoutSeconds: number;
+                reasonRequired: boolean;
+                ticketPattern: string | null;
+                autoApprove: {
+                  actions: string[];
+                  maxDurationSeconds: number;
+                }[];
+                breakGlass: {
+                  /** @default [] */
+                  roles: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+                  /** @default [] */
+                  principals: string[];
+                  maxDurationSeconds: number;
+                } | null;
+              };
+              /** @default [] */
+              overrides: {
+                connector: string;
+                action?: string;
+                rule: {
+                  approvers?: {
+                    /** @default [] */
+                    roles: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+                    /** @default [] */
+                    principals: string[];
+                  };
+                  quorum?: number;
+                  maxDurationSeconds?: number;
+                  approvalTimeoutSeconds?: number;
+                  reasonRequired?: boolean;
+                  ticketPattern?: string | null;
+                  autoApprove?: {
+                    actions: string[];
+                    maxDurationSeconds: number;
+                  }[];
+                  breakGlass?: {
+                    /** @default [] */
+                    roles: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+                    /** @default [] */
+                    principals: string[];
+                    maxDurationSeconds: number;
+                  } | null;
+                };
+              }[];
+            };
+            /** @description Revision of the workspace's approval-policy stream (also sent as ETag; 0: the default) */
+            revision: number;
+          };
+        };
       };
       /** @description The request does not match the schema; `errors` names each field. */
       400: {
@@ -6804,7 +7215,10 @@ export interface operations {
   ApprovalPolicyController_set: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description ETag of the revision read (GET); when given, a change made since is refused (409) */
+        'If-Match'?: string;
+      };
       path: {
         workspaceId: string;
       };
@@ -6875,6 +7289,136 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ApprovalPolicyController_preview: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag the save would send; when given, a stale one is refused here as the save would refuse it */
+        'If-Match'?: string;
+      };
+      path: {
+        workspaceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          default: {
+            approvers: {
+              /** @default [] */
+              roles?: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+              /** @default [] */
+              principals?: string[];
+            };
+            quorum: number;
+            maxDurationSeconds: number;
+            approvalTimeoutSeconds: number;
+            reasonRequired: boolean;
+            ticketPattern: string | null;
+            autoApprove: {
+              actions: string[];
+              maxDurationSeconds: number;
+            }[];
+            breakGlass: {
+              /** @default [] */
+              roles?: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+              /** @default [] */
+              principals?: string[];
+              maxDurationSeconds: number;
+            } | null;
+          };
+          /** @default [] */
+          overrides?: {
+            connector: string;
+            action?: string;
+            rule: {
+              approvers?: {
+                /** @default [] */
+                roles?: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+                /** @default [] */
+                principals?: string[];
+              };
+              quorum?: number;
+              maxDurationSeconds?: number;
+              approvalTimeoutSeconds?: number;
+              reasonRequired?: boolean;
+              ticketPattern?: string | null;
+              autoApprove?: {
+                actions: string[];
+                maxDurationSeconds: number;
+              }[];
+              breakGlass?: {
+                /** @default [] */
+                roles?: ('owner' | 'admin' | 'approver' | 'auditor' | 'member')[];
+                /** @default [] */
+                principals?: string[];
+                maxDurationSeconds: number;
+              } | null;
+            };
+          }[];
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Revision of the baseline the events were decided against (also sent as ETag) */
+            revision: number;
+            /** @description What a PUT of the same document would record, in order; empty when nothing changes */
+            events: {
+              /** @description Event type, e.g. ConnectionGranted */
+              type: string;
+              /** @description The event as it would be recorded */
+              data: {
+                [key: string]: unknown;
+              };
+            }[];
+          };
+        };
       };
       /** @description The request does not match the schema; `errors` names each field. */
       400: {

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpCode, Inject, Post, Put, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import {
   CurrentPrincipal,
   type Principal,
@@ -8,17 +9,26 @@ import {
   type WorkspaceRoleResolver,
 } from '@mandate/auth';
 import {
+  type ApprovalPolicyCommand,
   approvalPolicyDecider,
   type ApprovalPolicy,
+  type CommandContext,
   type ApprovalPolicyInput,
   approvalPolicySchema,
   approvalPolicyStreamId,
 } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
-import { type CommandOutcome, CommandRunner } from '../core/command-runner';
+import { type CommandOutcome, type CommandPreview, CommandRunner } from '../core/command-runner';
+import { agentIdentityPreviewDoc } from '../identity/agent-identity.responses';
+import { etagOf, IF_MATCH_PATTERN, optionalRevision, PinnedByIfMatch } from '../identity/if-match';
 import { type WorkspaceParams, workspaceParams } from './access.schemas';
+import { approvalPolicyDoc } from './approval-policy.responses';
 
-/** The workspace's approval policy (its own stream); requests keep the policy they were made under. */
+/**
+ * The workspace's approval policy (its own stream); requests keep the policy they were made under.
+ * Its revision is the `ETag`, so an admin's edit can be pinned with `If-Match` and previewed by the
+ * same decider before it is saved.
+ */
 @ApiTags('access')
 @Controller('v1/workspaces/:workspaceId/approval-policy')
 export class ApprovalPolicyController {
@@ -29,14 +39,19 @@ export class ApprovalPolicyController {
 
   @Get()
   @RequireWorkspaceRole('member')
-  @ApiOperation({ summary: 'The approval policy in force (the default until an admin sets one).' })
+  @ApiOperation({
+    summary: 'The approval policy in force (the default until an admin sets one); ETag is its revision.',
+  })
+  @ApiOkResponse({ schema: approvalPolicyDoc })
   async get(
     @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ policy: ApprovalPolicy; revision: number }> {
     const { state, revision } = await this.commands.fold(
       approvalPolicyDecider,
       approvalPolicyStreamId(workspaceId),
     );
+    void reply.header('etag', etagOf(revision));
     return { policy: state.policy, revision };
   }
 
@@ -46,17 +61,63 @@ export class ApprovalPolicyController {
     summary:
       'Set the approval policy: approvers, quorum, limits, auto-approve and break-glass, overridable per connector and action.',
   })
+  @PinnedByIfMatch()
   async set(
     @CurrentPrincipal() principal: Principal,
     @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @Headers('if-match') ifMatch: string | undefined,
     @ZodBody(approvalPolicySchema) policy: ApprovalPolicyInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandOutcome> {
-    const callerRoles = await this.roles.rolesOf(workspaceId, principal);
-    return this.commands.run(
+    const outcome = await this.commands.run(
       approvalPolicyDecider,
       approvalPolicyStreamId(workspaceId),
-      (context) => ({ type: 'SetApprovalPolicy' as const, workspaceId, policy, callerRoles, ...context }),
-      { workspaceId, principal },
+      await this.command(principal, workspaceId, policy),
+      { workspaceId, principal, expectedRevision: optionalRevision(ifMatch) },
     );
+    void reply.header('etag', etagOf(outcome.revision));
+    return outcome;
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @RequireWorkspaceRole('admin')
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'ETag the save would send; when given, a stale one is refused here as the save would refuse it',
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN.source },
+  })
+  @ApiOperation({
+    summary:
+      'Dry run of PUT: the event the policy would record (none when unchanged), with the same refusals; nothing is written.',
+  })
+  @ApiOkResponse({ schema: agentIdentityPreviewDoc })
+  async preview(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParams(workspaceParams) { workspaceId }: WorkspaceParams,
+    @Headers('if-match') ifMatch: string | undefined,
+    @ZodBody(approvalPolicySchema) policy: ApprovalPolicyInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandPreview> {
+    const preview = await this.commands.preview(
+      approvalPolicyDecider,
+      approvalPolicyStreamId(workspaceId),
+      await this.command(principal, workspaceId, policy),
+      { workspaceId, principal, expectedRevision: optionalRevision(ifMatch) },
+    );
+    void reply.header('etag', etagOf(preview.revision));
+    return preview;
+  }
+
+  /** The save and its dry run decide the same command: the caller's roles as the log has them now. */
+  private async command(
+    principal: Principal,
+    workspaceId: string,
+    policy: ApprovalPolicyInput,
+  ): Promise<(context: CommandContext) => ApprovalPolicyCommand> {
+    const callerRoles = await this.roles.rolesOf(workspaceId, principal);
+    return (context) => ({ type: 'SetApprovalPolicy', workspaceId, policy, callerRoles, ...context });
   }
 }

@@ -22,10 +22,39 @@ const grantTrail = z.object({
     .describe("Log positions of the request's events up to the answer's position"),
 });
 
+/** A lease as its `CredentialLeaseIssued` event records it: what it covers, for whom, until when. */
+const issuedLease = z
+  .object({
+    workspaceId: z.string(),
+    leaseId: z.string().describe('UUID of the lease'),
+    idempotencyKey: z
+      .string()
+      .describe('The key the asking service sent; a retry with it is answered the same lease'),
+    channelId: z.string(),
+    connector: z.string(),
+    connectionId: z.string().describe('The baseline connection whose credential the lease is cut from'),
+    credentialKind: z.enum(['github-app', 'oauth2-client', 'mandate-jwt']),
+    actions: z.array(z.string()),
+    resources: z.array(z.string()),
+    invokedBy: z.string().describe('The person the agent acted for'),
+    requestedBy: actor.describe('The service that asked for the lease'),
+    grantId: z.string().nullable().describe('The JIT grant the lease derives from (its end ends the lease)'),
+    issuedAt: z.string(),
+    expiresAt: z.string(),
+    tokenFingerprint: z.string().describe("The token's keyed fingerprint (hmac-sha256:…), never the token"),
+    narrowing: z
+      .object({
+        hosts: z.array(z.string()).optional(),
+        pathPrefixes: z.array(z.string()).optional(),
+        methods: z.union([z.array(z.string()), z.string()]).optional(),
+      })
+      .optional()
+      .describe("The connection's narrowing when the lease was issued (absent: not narrowed)"),
+  })
+  .describe('The lease as its CredentialLeaseIssued event records it (a token fingerprint, never a token)');
+
 const leaseTrail = z.object({
-  lease: z
-    .record(z.string(), z.unknown())
-    .describe('The lease as its CredentialLeaseIssued event records it (a token fingerprint, never a token)'),
+  lease: issuedLease,
   status: z.enum(['issued', 'revoked', 'ended']),
   reason: z.string().nullable(),
   grant: grantTrail.nullable(),

@@ -3,15 +3,31 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
-import { channelExtensionSchema, identifierSchema, permissionRuleSchema } from '@mandate/domain';
+import {
+  channelExtensionSchema,
+  identifierSchema,
+  permissionRuleSchema,
+  skillNameSchema,
+} from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
 import type { CommandPreview } from '../core/command-runner';
 import { agentIdentityPreviewDoc } from './agent-identity.responses';
 import { type ChannelChange, IdentityService } from './identity.service';
-import { type ChannelParams, channelParams } from './identity.schemas';
+import {
+  type ChannelParams,
+  channelParams,
+  instructionsBody,
+  invokePolicyBody,
+  memoryScopeBody,
+  skillBody,
+} from './identity.schemas';
 import { etagOf, IF_MATCH_PATTERN, optionalRevision } from './if-match';
 
-/** The overrides a channel admin page changes one at a time: add or remove an extension, restriction or forbid. */
+/**
+ * The overrides a channel admin page changes one at a time: add or remove an extension, restriction
+ * or forbid; set (or drop, `null`) the instructions or the invoke policy; switch a skill; set the
+ * memory scope. Each takes the body its own route takes.
+ */
 const overrideChangeBody = z.strictObject({
   change: z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('ExtendChannel'), rule: channelExtensionSchema }),
@@ -20,6 +36,10 @@ const overrideChangeBody = z.strictObject({
     z.strictObject({ type: z.literal('RemoveChannelExtension'), ruleId: identifierSchema }),
     z.strictObject({ type: z.literal('RemoveChannelRestriction'), ruleId: identifierSchema }),
     z.strictObject({ type: z.literal('RemoveChannelForbid'), ruleId: identifierSchema }),
+    z.strictObject({ type: z.literal('SetChannelInstructions'), instructions: instructionsBody.nullable() }),
+    z.strictObject({ type: z.literal('SetChannelSkill'), skill: skillNameSchema, ...skillBody.shape }),
+    z.strictObject({ type: z.literal('SetChannelMemoryScope'), ...memoryScopeBody.shape }),
+    z.strictObject({ type: z.literal('SetChannelInvokePolicy'), policy: invokePolicyBody.nullable() }),
   ]),
 });
 type OverrideChangeBody = z.infer<typeof overrideChangeBody>;
@@ -44,7 +64,7 @@ export class ChannelOverridePreviewController {
   })
   @ApiOperation({
     summary:
-      'Dry run of one override change (extend, restrict, forbid, or remove one): the events it would record, decided against the channel as it is; nothing is written.',
+      'Dry run of one override change (extend, restrict, forbid or remove one; instructions, a skill, the memory scope, the invoke policy): the events it would record, decided against the channel as it is; nothing is written.',
   })
   @ApiOkResponse({ schema: agentIdentityPreviewDoc })
   async preview(

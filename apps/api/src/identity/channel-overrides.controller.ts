@@ -1,13 +1,7 @@
-import { Controller, Delete, Headers, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Headers, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
-import type {
-  ChannelExtension,
-  ChannelInstructions,
-  InvokePolicy,
-  PermissionRule,
-  SkillOverride,
-} from '@mandate/domain';
+import type { ChannelExtension, PermissionRule } from '@mandate/domain';
 import { ZodBody, ZodParams } from '@mandate/http';
 import type { CommandOutcome } from '../core/command-runner';
 import { type ChannelChange, IdentityService } from './identity.service';
@@ -17,20 +11,14 @@ import {
   channelParams,
   type ChannelRuleParams,
   channelRuleParams,
-  type ChannelSkillParams,
-  channelSkillParams,
   extensionBody,
-  instructionsBody,
-  invokePolicyBody,
-  memoryScopeBody,
   ruleBody,
-  skillBody,
 } from './identity.schemas';
 
 /**
- * How a channel departs from the baseline. Who may do what is the decider's rule: extend and forbid
- * need a workspace admin, everything else a channel admin or above; the guard only keeps
- * non-members out.
+ * How a channel departs from the baseline's rules (its settings: channel-settings.controller.ts).
+ * Who may do what is the decider's rule: extend and forbid need a workspace admin, everything else a
+ * channel admin or above; the guard only keeps non-members out.
  */
 @ApiTags('channel overrides')
 @Controller('v1/workspaces/:workspaceId/channels/:channelId')
@@ -146,88 +134,6 @@ export class ChannelOverridesController {
       { type: 'RemoveChannelForbid', ruleId },
       optionalRevision(ifMatch),
     );
-  }
-
-  @Put('instructions')
-  @ApiOperation({ summary: "Append to or replace the baseline's standing instructions here." })
-  setInstructions(
-    @CurrentPrincipal() principal: Principal,
-    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
-    @ZodBody(instructionsBody) instructions: ChannelInstructions,
-  ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(principal, workspaceId, channelId, {
-      type: 'SetChannelInstructions',
-      instructions,
-    });
-  }
-
-  @Delete('instructions')
-  @ApiOperation({ summary: "Drop the channel's instructions: the baseline's apply unchanged." })
-  clearInstructions(
-    @CurrentPrincipal() principal: Principal,
-    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
-  ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(principal, workspaceId, channelId, {
-      type: 'SetChannelInstructions',
-      instructions: null,
-    });
-  }
-
-  @Put('skills/:skill')
-  @ApiOperation({ summary: 'Switch a skill on or off here, or back to the baseline (inherit).' })
-  setSkill(
-    @CurrentPrincipal() principal: Principal,
-    @ZodParams(channelSkillParams) { workspaceId, channelId, skill }: ChannelSkillParams,
-    @ZodBody(skillBody) { state }: { state: SkillOverride },
-  ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(principal, workspaceId, channelId, {
-      type: 'SetChannelSkill',
-      skill,
-      state,
-    });
-  }
-
-  @Put('memory-scope')
-  @ApiOperation({
-    summary:
-      "Shared namespaces the channel may read (workspace ones, public channels'; never a private one's).",
-  })
-  setMemoryScope(
-    @CurrentPrincipal() principal: Principal,
-    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
-    @ZodBody(memoryScopeBody) { sharedNamespaces }: { sharedNamespaces: string[] },
-  ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(principal, workspaceId, channelId, {
-      type: 'SetChannelMemoryScope',
-      sharedNamespaces,
-    });
-  }
-
-  @Put('invoke-policy')
-  @ApiOperation({
-    summary: "Who may invoke the agent here; replaces the workspace's policy in this channel.",
-  })
-  setInvokePolicy(
-    @CurrentPrincipal() principal: Principal,
-    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
-    @ZodBody(invokePolicyBody) policy: InvokePolicy,
-  ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(principal, workspaceId, channelId, {
-      type: 'SetChannelInvokePolicy',
-      policy,
-    });
-  }
-
-  @Delete('invoke-policy')
-  @ApiOperation({ summary: "Drop the channel's invoke policy: the workspace's applies." })
-  clearInvokePolicy(
-    @CurrentPrincipal() principal: Principal,
-    @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,
-  ): Promise<CommandOutcome> {
-    return this.identity.changeChannel(principal, workspaceId, channelId, {
-      type: 'SetChannelInvokePolicy',
-      policy: null,
-    });
   }
 
   /** A change the path alone names: a refusal points at the path parameters. */

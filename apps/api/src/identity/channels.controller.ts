@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, RequireWorkspaceRole } from '@mandate/auth';
 import type { ChannelRole, ChannelVisibility } from '@mandate/domain';
 import type { FastifyReply } from 'fastify';
@@ -16,6 +16,7 @@ import {
   type WorkspaceParams,
   workspaceParams,
 } from './identity.schemas';
+import { channelDoc } from './channel.responses';
 import { etagOf } from './if-match';
 
 /** Any workspace member may create a channel (and becomes its admin); the decider checks the rest. */
@@ -37,6 +38,7 @@ export class ChannelsController {
 
   @Get(':channelId')
   @ApiOperation({ summary: 'The channel and its overrides (a private one only for its members and admins).' })
+  @ApiOkResponse({ schema: channelDoc })
   async get(
     @CurrentPrincipal() principal: Principal,
     @ZodParams(channelParams) { workspaceId, channelId }: ChannelParams,

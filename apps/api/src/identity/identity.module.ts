@@ -5,6 +5,7 @@ import { AgentIdentityController } from './agent-identity.controller';
 import { ChannelEgressController } from './channel-egress.controller';
 import { ChannelOverridePreviewController } from './channel-override-preview.controller';
 import { ChannelOverridesController } from './channel-overrides.controller';
+import { ChannelSettingsController } from './channel-settings.controller';
 import { ChannelsController } from './channels.controller';
 import { CommandRunner } from '../core/command-runner';
 import { ConnectorsController } from './connectors.controller';
@@ -24,6 +25,7 @@ import { WorkspacesController } from './workspaces.controller';
     AgentIdentityController,
     ChannelsController,
     ChannelOverridesController,
+    ChannelSettingsController,
     ChannelOverridePreviewController,
     ChannelEgressController,
     KillSwitchController,

@@ -1,5 +1,5 @@
 /**
- * The `If-Match` refusal in plain words: someone saved the baseline (or the channel) after it was
+ * The `If-Match` refusal in plain words: someone saved the baseline (the channel, the policy) after it was
  * read here, so this save was refused rather than silently overwriting theirs; reload, then apply
  * the edit again.
  */
@@ -10,7 +10,7 @@ export function BaselineConflict({
 }: {
   detail: string;
   onReload: () => void;
-  subject?: 'baseline' | 'channel';
+  subject?: 'baseline' | 'channel' | 'approval policy';
 }) {
   return (
     <div className="problem" role="alert">

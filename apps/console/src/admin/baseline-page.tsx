@@ -1,26 +1,12 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { type ApiClient, problemText } from '../api/api-client';
 import type { paths } from '@mandate/client/openapi';
-import { ProblemAlert } from '../common/problem-alert';
-import { BaselineConflict } from './baseline-conflict';
-import { EventPreview } from './event-preview';
+import { parseJson } from '../common/json-text';
+import { PinnedChangeFeedback } from './pinned-change-feedback';
+import { usePinnedChange } from './use-pinned-change';
 
 type BaselinePath = paths['/v1/workspaces/{workspaceId}/agent-identity'];
 type BaselineDocument = BaselinePath['put']['requestBody']['content']['application/json'];
-export type BaselinePreview =
-  paths['/v1/workspaces/{workspaceId}/agent-identity/preview']['post']['responses'][200]['content']['application/json'];
-
-/** A stale `If-Match` (someone saved in between): the API answers 409 or 412 with a problem. */
-const isConflict = (status: number) => status === 409 || status === 412;
-
-/** The text area's content as a document, or the sentence saying why it is not JSON. */
-function parseDocument(text: string): { document: BaselineDocument } | { invalid: string } {
-  try {
-    return { document: JSON.parse(text) as BaselineDocument };
-  } catch (error) {
-    return { invalid: `The document is not valid JSON: ${(error as Error).message}` };
-  }
-}
 
 /**
  * The workspace baseline as an admin edits it: the whole document as JSON, a dry run showing the
@@ -31,27 +17,22 @@ export function BaselinePage({ api, workspaceId }: { api: ApiClient; workspaceId
   const editorId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   const [text, setText] = useState('');
-  const [etag, setEtag] = useState<string>();
-  const [preview, setPreview] = useState<BaselinePreview>();
-  const [conflict, setConflict] = useState<string>();
-  const [problem, setProblem] = useState<string>();
-  const [saved, setSaved] = useState<string>();
+  const change = usePinnedChange();
+  const { loaded, setProblem } = change;
 
   const load = useCallback(async () => {
     setProblem(undefined);
-    setConflict(undefined);
-    setPreview(undefined);
     try {
       const { data, error, response } = await api.GET('/v1/workspaces/{workspaceId}/agent-identity', {
         params: { path: { workspaceId } },
       });
       if (!response.ok) return setProblem(problemText(error));
       setText(JSON.stringify(data, null, 2));
-      setEtag(response.headers.get('etag') ?? undefined);
+      loaded(response);
     } catch (error) {
       setProblem(problemText(error));
     }
-  }, [api, workspaceId]);
+  }, [api, workspaceId, loaded, setProblem]);
 
   useEffect(() => {
     heading.current?.focus();
@@ -60,38 +41,17 @@ export function BaselinePage({ api, workspaceId }: { api: ApiClient; workspaceId
 
   /** Sends the document to the dry run (`save: false`) or to the baseline itself. */
   const submit = async (save: boolean) => {
-    setProblem(undefined);
-    setSaved(undefined);
-    const parsed = parseDocument(text);
+    const parsed = parseJson<BaselineDocument>(text, 'document');
     if ('invalid' in parsed) return setProblem(parsed.invalid);
-    const request = {
-      params: { path: { workspaceId }, header: { 'If-Match': etag ?? '' } },
-      body: parsed.document,
-    };
-    try {
-      if (save) {
-        const answer = await api.PUT('/v1/workspaces/{workspaceId}/agent-identity', request);
-        if (isConflict(answer.response.status)) return setConflict(problemText(answer.error));
-        if (!answer.response.ok) return setProblem(problemText(answer.error));
-        const written = (answer.data as { events?: string[] } | undefined)?.events ?? [];
-        setConflict(undefined);
-        setEtag(answer.response.headers.get('etag') ?? undefined);
-        setPreview(undefined);
-        setSaved(
-          written.length === 0
-            ? 'Saved: nothing changed, no event recorded.'
-            : `Saved: ${written.length} event(s) recorded (${written.join(', ')}).`,
-        );
-      } else {
-        const answer = await api.POST('/v1/workspaces/{workspaceId}/agent-identity/preview', request);
-        if (isConflict(answer.response.status)) return setConflict(problemText(answer.error));
-        if (!answer.data) return setProblem(problemText(answer.error));
-        setConflict(undefined);
-        setPreview(answer.data);
-      }
-    } catch (error) {
-      setProblem(problemText(error));
-    }
+    const request = (header: { 'If-Match': string }) => ({
+      params: { path: { workspaceId }, header },
+      body: parsed.value,
+    });
+    await (save
+      ? change.runSave((header) => api.PUT('/v1/workspaces/{workspaceId}/agent-identity', request(header)))
+      : change.runPreview((header) =>
+          api.POST('/v1/workspaces/{workspaceId}/agent-identity/preview', request(header)),
+        ));
   };
 
   const onSubmit = (event: FormEvent) => {
@@ -106,7 +66,7 @@ export function BaselinePage({ api, workspaceId }: { api: ApiClient; workspaceId
       </h2>
       <p>
         Edit the whole document; <strong>Preview</strong> lists the events a save would record, and nothing is
-        written until you save. Based on revision {etag?.replace(/"/g, '') ?? '…'}.
+        written until you save. Based on revision {change.etag?.replace(/"/g, '') ?? '…'}.
       </p>
       <form onSubmit={onSubmit}>
         <div className="field">
@@ -119,7 +79,7 @@ export function BaselinePage({ api, workspaceId }: { api: ApiClient; workspaceId
             value={text}
             onChange={(event) => {
               setText(event.target.value);
-              setPreview(undefined);
+              change.clearPreview();
             }}
           />
         </div>
@@ -130,14 +90,7 @@ export function BaselinePage({ api, workspaceId }: { api: ApiClient; workspaceId
           <button type="submit">Save baseline</button>
         </div>
       </form>
-      <ProblemAlert message={problem} />
-      {conflict !== undefined && <BaselineConflict detail={conflict} onReload={() => void load()} />}
-      {saved !== undefined && (
-        <p role="status" className="saved">
-          {saved}
-        </p>
-      )}
-      {preview !== undefined && <EventPreview preview={preview} />}
+      <PinnedChangeFeedback change={change} subject="baseline" onReload={() => void load()} />
     </section>
   );
 }

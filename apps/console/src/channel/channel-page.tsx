@@ -1,10 +1,11 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { type ApiClient, problemText } from '../api/api-client';
 import type { paths } from '@mandate/client/openapi';
-import { InstantField, instantOf } from '../common/fields';
+import { InstantField, instantOf, localOf } from '../common/fields';
 import { ProblemAlert } from '../common/problem-alert';
 import { IdentityEntries } from './identity-entries';
 import { IdentitySettings } from './identity-settings';
+import { TimeControl } from './time-control';
 import { useChannels } from './use-channels';
 
 export type EffectiveIdentity =
@@ -12,7 +13,8 @@ export type EffectiveIdentity =
 
 /**
  * A channel's effective identity, now or as of a past instant (`at`): every entry with where it
- * comes from, the memory scope, the egress allowlist and the invoke policy.
+ * comes from, the memory scope, the egress allowlist and the invoke policy. The instant is picked on
+ * a slider over the channel's recorded changes, or typed to the millisecond.
  */
 export function ChannelPage({ api, workspaceId }: { api: ApiClient; workspaceId: string }) {
   const channelFieldId = useId();
@@ -54,6 +56,11 @@ export function ChannelPage({ api, workspaceId }: { api: ApiClient; workspaceId:
     event.preventDefault();
     if (channelId !== undefined) void read(channelId, instantOf(asOf));
   };
+  /** A stop of the time control: the field shows its instant, the page the channel as of it. */
+  const pick = (at: string | undefined) => {
+    setAsOf(at === undefined ? '' : localOf(at));
+    if (channelId !== undefined) void read(channelId, at);
+  };
   const showNow = () => {
     setAsOf('');
     if (channelId !== undefined) void read(channelId, undefined);
@@ -76,6 +83,16 @@ export function ChannelPage({ api, workspaceId }: { api: ApiClient; workspaceId:
             ))}
           </select>
         </div>
+        {channelId !== undefined && (
+          <TimeControl
+            api={api}
+            workspaceId={workspaceId}
+            channelId={channelId}
+            shownAt={shownAt}
+            onPick={pick}
+            onProblem={setProblem}
+          />
+        )}
         <InstantField label="As of (your time zone; empty: now)" value={asOf} onChange={setAsOf} />
         <div className="actions">
           <button type="submit">Show</button>

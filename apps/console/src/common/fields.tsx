@@ -7,6 +7,13 @@ export function instantOf(local: string): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
+/** An ISO-8601 instant as a `datetime-local` value in the person's own time zone, to the millisecond. */
+export function localOf(instant: string): string {
+  const date = new Date(instant);
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 23);
+}
+
 /** A labelled date-and-time control, in the person's own time zone, to the millisecond. */
 export function InstantField(props: {
   label: string;

@@ -1,4 +1,4 @@
-export type WorkspacePage = 'inbox' | 'channel' | 'audit' | 'baseline' | 'overrides';
+export type WorkspacePage = 'inbox' | 'channel' | 'audit' | 'baseline' | 'overrides' | 'policy';
 
 const TITLES: Record<WorkspacePage, string> = {
   inbox: 'Inbox',
@@ -6,6 +6,7 @@ const TITLES: Record<WorkspacePage, string> = {
   audit: 'Audit',
   baseline: 'Baseline',
   overrides: 'Channel overrides',
+  policy: 'Approval policy',
 };
 
 /** The pages of a workspace the person may use; the one shown is marked for screen readers too. */
