@@ -24,8 +24,9 @@ export interface TunnelRegistryOptions {
 
 /**
  * Open CONNECT tunnels, re-decided whenever the permission projection moves and whenever a
- * session expires: a tunnel its session may no longer open (allowlist entry removed, channel
- * archived, invoker removed, service unbound, session over) is closed within `everyMs`. A
+ * session or the JIT grant allowing a tunnel ends: a tunnel its session may no longer open
+ * (allowlist entry removed, grant expired or revoked, channel archived, invoker removed, service
+ * unbound, session over) is closed within `everyMs`. A
  * decision is a few map lookups, so re-deciding every tunnel on each change is cheap.
  */
 export class TunnelRegistry {
@@ -73,7 +74,9 @@ export class TunnelRegistry {
     for (const tunnel of this.tunnels) {
       const decision = this.options.decide(tunnel.session, tunnel.target);
       if (decision.allowed) {
-        this.nextExpiryMs = Math.min(this.nextExpiryMs, tunnel.session.expiresAtMs);
+        // A tunnel a JIT grant allows is looked at again when the grant ends, as at its session's end.
+        const grantEndMs = decision.expiresAt === undefined ? Infinity : Date.parse(decision.expiresAt);
+        this.nextExpiryMs = Math.min(this.nextExpiryMs, tunnel.session.expiresAtMs, grantEndMs);
         continue;
       }
       this.options.logger.info(

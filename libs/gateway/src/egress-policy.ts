@@ -12,8 +12,8 @@ const refuse = (rule: string, reason: string): BoundaryDecision => ({ allowed: f
  * 2. the workspace exists and the service that opened the session still serves it;
  * 3. the invoker may still invoke the agent in the channel (the channel exists and is not archived;
  *    a private channel's invoker is a member);
- * 4. the workspace's egress allowlist allows host:port (`checkEgress`, the egress check's own
- *    evaluation on the canonical host).
+ * 4. the channel's egress allows host:port now (`checkEgress`, the egress check's own evaluation
+ *    on the canonical host: JIT grants adding hosts, the allowlist, the channel's refusals).
  */
 export function decideEgress(
   projection: Pick<EffectivePermissionsProjection, 'workspace'>,
@@ -36,5 +36,6 @@ export function decideEgress(
     host: target.host,
     port: target.port,
     channelId: session.channelId,
+    nowMs,
   });
 }

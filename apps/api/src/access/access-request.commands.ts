@@ -93,7 +93,12 @@ export class AccessRequestCommands {
     }
     const now = this.clock.now();
     const sees = this.queries.seesChannel(workspaceId, body.channelId, principal, caller.callerRoles);
-    validateTarget(this.projections.projection.workspace(workspaceId), body, now.getTime(), sees);
+    const resources = validateTarget(
+      this.projections.projection.workspace(workspaceId),
+      body,
+      now.getTime(),
+      sees,
+    );
     const { state: policyState } = await this.runner.fold(
       approvalPolicyDecider,
       approvalPolicyStreamId(workspaceId),
@@ -105,7 +110,7 @@ export class AccessRequestCommands {
       channelId: body.channelId,
       connector: body.connector,
       actions: body.actions,
-      resources: body.resources,
+      resources,
       durationSeconds: body.durationSeconds,
       reason: body.reason,
       ticket: body.ticket,
@@ -126,7 +131,7 @@ export class AccessRequestCommands {
     const overlapping =
       body.breakGlass || body.requestId !== undefined
         ? undefined
-        : grantExtendedBy(grants, body, now.getTime());
+        : grantExtendedBy(grants, { ...body, resources }, now.getTime());
     if (overlapping !== undefined) {
       const result = await this.decide(
         principal,

@@ -1,12 +1,14 @@
 import {
   type CodedIssue,
   DomainError,
+  EGRESS_CONNECTOR,
   evaluateCoverage,
   throwIfIssues,
   validatePermissionRule,
 } from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
 import type { CreateAccessRequestBody } from './access.schemas';
+import { validateEgressTarget } from './egress-request.target';
 import { requireIdentityEnabled } from './identity-switch.guard';
 
 /**
@@ -14,14 +16,15 @@ import { requireIdentityEnabled } from './identity-switch.guard';
  * nothing: the workspace exists, the channel exists, is live and visible to the caller (one it may
  * not see is answered as one that does not exist), the identity is not disabled there (the kill
  * switch), the rule parses against the catalog, and no
- * guardrail (forbid) covers what is asked for.
+ * guardrail (forbid) covers what is asked for. Answers the resources in the form the request is
+ * recorded with (an egress request's `host:port` entries canonical).
  */
 export function validateTarget(
   workspace: WorkspacePermissions | undefined,
   body: Pick<CreateAccessRequestBody, 'channelId' | 'connector' | 'actions' | 'resources'>,
   nowMs: number,
   seesChannel: boolean,
-): void {
+): string[] {
   if (workspace === undefined || !workspace.exists) {
     throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
   }
@@ -36,6 +39,7 @@ export function validateTarget(
     );
   }
   requireIdentityEnabled(workspace, body.channelId, 'body.channelId');
+  if (body.connector === EGRESS_CONNECTOR) return validateEgressTarget(compiled, body);
   const rule = {
     id: 'request',
     connector: body.connector,
@@ -62,4 +66,5 @@ export function validateTarget(
       }
     }),
   );
+  return body.resources;
 }

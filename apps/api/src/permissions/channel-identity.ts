@@ -4,8 +4,10 @@ import {
   type ConnectionNarrowing,
   type DisabledView,
   disabledView,
+  EGRESS_CONNECTOR,
   type EffectiveIdentity,
-  type EgressRule,
+  type EgressEntry,
+  grantedEgressEntries,
   type InvokePolicy,
 } from '@mandate/domain';
 import type { WorkspacePermissions } from '@mandate/projections';
@@ -42,7 +44,10 @@ export interface ChannelIdentity {
   instructions: string;
   /** `writable`: where the agent may write here (its own namespace, and for a public channel the listed shared ones). */
   memory: { own: string; readable: string[]; writable: string[] };
-  egress: EgressRule[];
+  /** Where the agent may connect from here: standing entries, then hosts JIT grants add (`jit-grant`). */
+  egress: EgressEntry[];
+  /** The hosts the channel refuses, each with the rule a refusal names. */
+  egressRefused: EgressEntry[];
   invokePolicy: { source: 'workspace' | 'channel'; policy: InvokePolicy };
   /** The access bundles reaching the channel and what each provides, naming the scope it is attached to. */
   bundles: EffectiveIdentity['bundles'];
@@ -76,6 +81,8 @@ export function channelIdentity(
   });
   for (const grant of permissions.grants.values()) {
     if (grant.channelId !== channelId || Date.parse(grant.expiresAt) <= nowMs) continue;
+    // A grant of egress hosts is listed with the egress, not as a connection.
+    if (grant.connector === EGRESS_CONNECTOR) continue;
     const { grantId, connector, actions, resources, expiresAt } = grant;
     connections.push({
       source: 'jit',
@@ -111,7 +118,8 @@ export function channelIdentity(
     skills: identity.skills,
     instructions: identity.instructions,
     memory: { own: identity.memory.own, readable, writable },
-    egress: identity.egress,
+    egress: [...identity.egress, ...grantedEgressEntries(permissions.grants.values(), channelId, nowMs)],
+    egressRefused: identity.egressRefused,
     invokePolicy: identity.invokePolicy,
     bundles: identity.bundles,
     disabled: channel.disabled === undefined ? null : disabledView(channel.disabled),

@@ -202,9 +202,9 @@ export class PermissionChecksService {
   ): Promise<BoundaryAnswer> {
     await this.egressLimiter.admit(principal);
     let host: CanonicalHost | undefined;
-    const answer = await this.boundary(principal, workspaceId, channelId, request, (permissions) => {
+    const answer = await this.boundary(principal, workspaceId, channelId, request, (permissions, nowMs) => {
       host = canonicalHostOf(request.host);
-      return checkEgress(permissions.compiled, { host, port: request.port, channelId });
+      return checkEgress(permissions.compiled, { host, port: request.port, channelId, nowMs });
     });
     if (!answer.allowed && host !== undefined) {
       const { reason, rule } = answer;
@@ -225,7 +225,7 @@ export class PermissionChecksService {
     workspaceId: string,
     channelId: string,
     options: { at?: string; minPosition?: number },
-    decide: (permissions: WorkspacePermissions) => BoundaryDecision,
+    decide: (permissions: WorkspacePermissions, nowMs: number) => BoundaryDecision,
   ): Promise<BoundaryAnswer> {
     await this.states.admit(
       () => this.authorize(principal, workspaceId, 'checks'),
@@ -235,8 +235,8 @@ export class PermissionChecksService {
     await this.states.reach(options.minPosition);
     const current = this.authorize(principal, workspaceId, 'checks');
     if (!current.compiled.channels.has(channelId)) throw notFound('channel');
-    const { permissions, position } = await this.states.asOf(workspaceId, options.at);
-    return { ...decide(permissions), position };
+    const { permissions, position, nowMs } = await this.states.asOf(workspaceId, options.at);
+    return { ...decide(permissions, nowMs), position };
   }
 
   /**

@@ -33,9 +33,21 @@ export const boundaryAnswerDoc = toOpenApiSchema(
     reason: z.string(),
     rule: z.string(),
     layer: z.literal('disabled').optional().describe('Present when the kill switch decided'),
+    grantId: z.string().optional().describe('For egress allowed by a JIT grant: the grant'),
+    expiresAt: z.string().optional().describe('For egress allowed by a JIT grant: until when'),
     position: z.number().int(),
   }),
 );
+const egressEntry = z.object({
+  host: z.string(),
+  ports: z.array(z.number().int()),
+  source: z.enum(['workspace', 'bundle', 'channel', 'jit-grant']),
+  rule: z.string().optional(),
+  bundle: z.string().optional(),
+  scope: z.string().optional(),
+  grantId: z.string().optional(),
+  expiresAt: z.string().optional(),
+});
 const rule = z.object({
   id: z.string(),
   connector: z.string(),
@@ -95,7 +107,16 @@ export const channelIdentityDoc = toOpenApiSchema(
         }),
       )
       .describe('Access bundles reaching the channel; their items are merged into the lists above'),
-    egress: z.array(z.object({ host: z.string(), ports: z.array(z.number().int()) })),
+    egress: z
+      .array(egressEntry)
+      .describe(
+        'Where the agent may connect from here, with provenance; `jit-grant` entries end at `expiresAt`',
+      ),
+    egressRefused: z
+      .array(egressEntry)
+      .describe(
+        'Hosts the channel refuses whatever is allowed elsewhere; `rule` is what an egress refusal names',
+      ),
     invokePolicy: z.object({
       source: z.enum(['workspace', 'channel']),
       policy: z.record(z.string(), z.unknown()),

@@ -4,6 +4,7 @@ import { ownValue } from '../shared/own-value';
 import { type SegmentSyntax, segmentSyntax } from '../permissions/resource-normalizer';
 import { builtinConnectors } from './builtin-connectors';
 import type { ConnectorDefinition } from './connector-definition';
+import { EGRESS_CONNECTOR } from '../egress/egress-grant';
 
 /** A connector with its implications closed and its resource syntax compiled, ready for checks. */
 export interface CompiledConnector {
@@ -113,7 +114,8 @@ export function validateConnectorDefinition(
   path = 'connector',
 ): CodedIssue[] {
   const issues: CodedIssue[] = [];
-  if (catalog.has(definition.id)) {
+  // `egress` names the JIT grants that add hosts (egress-grant.ts): no connector may take it.
+  if (catalog.has(definition.id) || definition.id === EGRESS_CONNECTOR) {
     issues.push({
       code: 'connector-exists',
       path: `${path}.id`,

@@ -1,3 +1,4 @@
 export * from './egress.events';
 export * from './host-normalizer';
 export * from './denial-aggregator';
+export * from './egress-grant';

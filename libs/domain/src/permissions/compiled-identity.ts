@@ -15,6 +15,7 @@ import {
   compileBundleConnections,
   scopesTouched,
 } from './compiled-bundles';
+import { type CompiledEgressGrant, GrantEgressTable } from './compiled-grant-egress';
 import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
 import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
 import type { ActiveGrant, Decision } from './decision';
@@ -111,6 +112,7 @@ export class CompiledWorkspace {
   /** channelId → JIT table; kept apart from channels so a grant may arrive before its channel. */
   private readonly jit = new Map<string, LayerTable>();
   private readonly grants = new Map<string, CompiledGrant>();
+  private readonly egressGrants = new GrantEgressTable();
   private readonly bundleStates = new Map<string, AccessBundleState>();
   private organizationBundles: readonly ActiveAccessBundle[] = [];
   /** channelId → what the channel allows beyond the workspace: its own entries and its bundles'. */
@@ -121,6 +123,11 @@ export class CompiledWorkspace {
   /** What the channel itself and the bundles attached to it add to the egress allowlist there. */
   channelEgress(channelId: string): ReturnType<typeof compileEgress> | undefined {
     return this.channelAllowedEgress.get(channelId);
+  }
+
+  /** The hosts JIT grants running at `nowMs` add to the channel's egress. */
+  grantedEgress(channelId: string, nowMs: number): Iterable<CompiledEgressGrant> {
+    return this.egressGrants.active(channelId, nowMs);
   }
 
   /** The hosts the channel refuses, whatever the workspace or a bundle allows. */
@@ -214,6 +221,7 @@ export class CompiledWorkspace {
     this.revokeGrant(grant.grantId);
     const expiresAtMs = Date.parse(grant.expiresAt);
     if (Number.isNaN(expiresAtMs)) return;
+    this.egressGrants.set(grant, expiresAtMs);
     let table = this.jit.get(grant.channelId);
     if (table === undefined) this.jit.set(grant.channelId, (table = new Map()));
     const placements = compileRule(table, { ...grant, id: grant.grantId }, this.catalog, {
@@ -231,6 +239,7 @@ export class CompiledWorkspace {
     const compiled = this.grants.get(grantId);
     if (compiled === undefined) return;
     this.grants.delete(grantId);
+    this.egressGrants.delete(compiled.grant);
     const table = this.jit.get(compiled.grant.channelId);
     if (table !== undefined) removePlacements(table, compiled.placements);
     this.refreshSlots(compiled.grant.channelId, compiled.placements);
@@ -260,6 +269,7 @@ export class CompiledWorkspace {
   private recompileAll(): void {
     const grants = this.activeGrants();
     this.grants.clear();
+    this.egressGrants.clear();
     this.jit.clear();
     for (const grant of grants) this.addGrant(grant);
     for (const state of this.channelStates.values()) this.setChannel(state);

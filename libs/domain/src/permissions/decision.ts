@@ -59,6 +59,9 @@ export interface BoundaryDecision {
   rule: string;
   /** Set only when the kill switch decided (`disabled`): the rule then names the disabled scope. */
   layer?: 'disabled';
+  /** For an allow by a JIT grant (egress): which grant, and until when it allows. */
+  grantId?: string;
+  expiresAt?: string;
 }
 
 /** A time-bound allow produced by an approved access request; revocation removes it. */

@@ -1,9 +1,10 @@
-import type { Connection, EgressRule } from '../agent-identity/agent-identity.document';
+import type { Connection } from '../agent-identity/agent-identity.document';
 import type { AgentIdentityBaseline } from '../agent-identity/agent-identity.state';
 import { type ChannelBody, type ChannelExtension, channelNamespace } from '../channel/channel.model';
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { PermissionRule } from './permission-rule';
 import type { OverlayRule } from './overlay-rule';
+import { type EgressEntry, effectiveEgress } from './effective-egress';
 import type { ActiveAccessBundle } from '../access-bundles/access-bundle.state';
 import {
   type AttachedBundles,
@@ -30,7 +31,10 @@ export interface EffectiveIdentity {
   repositories: string[];
   skills: string[];
   instructions: string;
-  egress: EgressRule[];
+  /** Where the agent may connect from here, each entry with its provenance (JIT grants: API side). */
+  egress: EgressEntry[];
+  /** The hosts the channel refuses whatever is allowed elsewhere, each with the rule a refusal names. */
+  egressRefused: EgressEntry[];
   memory: { own: string; shared: string[] };
   invokePolicy: { source: 'workspace' | 'channel'; policy: InvokePolicy };
 }
@@ -54,6 +58,7 @@ export function effectiveIdentity(
   attached: AttachedBundles = noBundles,
 ): EffectiveIdentity {
   const bundles = fromBundles(baseline, attached);
+  const egress = effectiveEgress(baseline, bundles.listed, channel);
   const skills = new Set(bundles.skills);
   for (const [skill, state] of Object.entries(channel.skills)) {
     if (state === 'on') skills.add(skill);
@@ -82,8 +87,8 @@ export function effectiveIdentity(
     repositories: bundles.repositories,
     skills: [...skills].sort(),
     instructions: effectiveInstructions(bundles.instructions, channel),
-    // The channel's own additions; the hosts it refuses are checked by checkEgress.
-    egress: [...bundles.egress, ...(channel.egress?.allow ?? [])],
+    egress: egress.allow,
+    egressRefused: egress.refuse,
     memory: { own: channelNamespace(channel.channelId), shared: channel.sharedNamespaces },
     invokePolicy:
       channel.invokePolicy === null

@@ -96,6 +96,38 @@ describe('checkEgress with a channel’s own egress', () => {
       channels: [channel('secret', 'private', { allow: [{ host: 'pypi.org', ports: [443] }], deny: [] })],
     });
 
-    expect(local.effectiveIdentity('secret')?.egress).toContainEqual({ host: 'pypi.org', ports: [443] });
+    expect(local.effectiveIdentity('secret')?.egress).toEqual([
+      { host: 'api.github.com', ports: [443], source: 'workspace' },
+      { host: '*.googleapis.com', ports: [443], source: 'workspace' },
+      { host: 'pypi.org', ports: [443], source: 'channel' },
+    ]);
+  });
+
+  it('given the channel’s effective identity, then its refusals are listed with the rule a refusal names', () => {
+    const refusing = compileWorkspace({
+      workspace,
+      agentIdentity,
+      channels: [
+        channel('secret', 'private', { allow: [], deny: [{ host: 'storage.googleapis.com', ports: [443] }] }),
+        channel('eng', 'public'),
+      ],
+    });
+    const identity = refusing.effectiveIdentity('secret');
+
+    expect(identity?.egressRefused).toEqual([
+      {
+        host: 'storage.googleapis.com',
+        ports: [443],
+        source: 'channel',
+        rule: 'channel/secret/egress-deny/storage.googleapis.com',
+      },
+    ]);
+    const refused = checkEgress(refusing, {
+      host: host('storage.googleapis.com'),
+      port: 443,
+      channelId: 'secret',
+    });
+    expect(identity?.egressRefused[0]).toMatchObject({ rule: refused.rule });
+    expect(refusing.effectiveIdentity('eng')?.egressRefused).toEqual([]);
   });
 });

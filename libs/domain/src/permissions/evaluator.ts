@@ -178,7 +178,7 @@ export function checkInvoke(
  */
 export function checkEgress(
   compiled: CompiledWorkspace,
-  query: { host: CanonicalHost; port: number; channelId?: string },
+  query: { host: CanonicalHost; port: number; channelId?: string; nowMs?: number },
 ): BoundaryDecision {
   // The gateway and the egress check name the channel; without one only the workspace's switch applies.
   const disabled = disabledIn(compiled, query.channelId);
@@ -193,6 +193,17 @@ export function checkEgress(
       `channel/${query.channelId}/egress-deny/${refusedHere.rule}`,
       `${target} is refused in this channel`,
     );
+  }
+  // JIT grants adding hosts, before the standing allowlist as in the evaluation order; only with a
+  // clock, since expiry is the read model comparing it with `expiresAt`.
+  if (query.channelId !== undefined && query.nowMs !== undefined) {
+    for (const grant of compiled.grantedEgress(query.channelId, query.nowMs)) {
+      const match = matchEgress(grant.hosts, grant.domains, host, port);
+      if (match === undefined) continue;
+      const { grantId, expiresAt } = grant;
+      const reason = `${target} is allowed by JIT grant ${grantId} (${match.rule}) until ${expiresAt}`;
+      return { allowed: true, reason, rule: `grants/${grantId}`, grantId, expiresAt };
+    }
   }
   // The workspace's allowlist (baseline and bundles attached to the workspace), then the channel's
   // own additions and its bundles'.

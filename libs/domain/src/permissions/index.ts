@@ -12,3 +12,4 @@ export * from './resource-normalizer';
 export * from './overlay-rule';
 export * from './compiled-overlays';
 export * from './invoker-right-query';
+export * from './effective-egress';
