@@ -17,6 +17,12 @@ export interface UpstreamLeaseClaims {
   expiresAt: string;
   /** The JIT grant the lease derives from: its workflow ends the lease when the grant ends. */
   grantId?: string | null;
+  /**
+   * Where the connection is held when not in the baseline: the access bundle the decision point
+   * resolved it from (narrowest scope first, as checks do), and the channel the lease is for.
+   */
+  bundleId?: string | null;
+  channelId?: string | null;
 }
 
 export interface CredentialLeaseInput {

@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type Decision, decideAgentAction, narrowestFirst, servesWorkspace } from '@mandate/domain';
+import {
+  credentialConnections,
+  type Decision,
+  decideAgentAction,
+  type EffectiveIdentity,
+  narrowestFirst,
+  servesWorkspace,
+} from '@mandate/domain';
 import {
   githubRouteTable,
   narrowingDenial,
@@ -122,7 +129,7 @@ export class ConnectorEndpoint {
     }
     await this.forward(req, res, {
       session,
-      connection,
+      connection: { ...connection, bundleId: credentialHolder(identity?.connections ?? [], connection) },
       action: request.action,
       resource: request.resource,
       decision,
@@ -237,4 +244,20 @@ export class ConnectorEndpoint {
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/**
+ * The access bundle holding the credential the call is made with (undefined: the baseline): the
+ * connection's own, or for a channel extension the narrowest holder of its id, which it borrows.
+ * The lease's worker finds the connection there, as checks resolve it.
+ */
+function credentialHolder(
+  connections: EffectiveIdentity['connections'],
+  connection: EffectiveIdentity['connections'][number],
+): string | undefined {
+  const holder =
+    connection.source === 'channel'
+      ? credentialConnections(connections).find((candidate) => candidate.id === connection.id)
+      : connection;
+  return holder?.source === 'bundle' ? holder.bundle : undefined;
 }

@@ -23,7 +23,13 @@ export interface HeldLease {
 /** One connector call that needs an upstream token: who asks, through which connection, for what. */
 export interface LeaseCall {
   session: GatewaySession;
-  connection: { id: string; connector: string; narrowing?: CredentialLeaseIssuedData['narrowing'] };
+  connection: {
+    id: string;
+    connector: string;
+    narrowing?: CredentialLeaseIssuedData['narrowing'];
+    /** The access bundle holding the connection's credential (narrowest scope); absent: the baseline. */
+    bundleId?: string;
+  };
   credentialKind: UpstreamLeaseKind;
   action: string;
   resource: string;
@@ -136,8 +142,13 @@ export class ConnectorLeaseCache {
       expiresAt: leaseEnd(issuedAtMs, maxTtlMs, grant?.expiresAt),
       grantId: grant?.grantId ?? null,
     };
+    // A bundle's connection is found by the worker in that bundle, where it reaches this channel.
+    const held =
+      connection.bundleId === undefined
+        ? {}
+        : { bundleId: connection.bundleId, channelId: session.channelId };
     const starter = this.options.starter();
-    const issued = await starter.issue(terms);
+    const issued = await starter.issue({ ...terms, ...held });
     const service: Actor = { kind: 'service', id: session.openedBy };
     const now = new Date(issuedAtMs).toISOString();
     const lease: CredentialLeaseIssuedData = {

@@ -67,6 +67,30 @@ function given() {
 }
 
 describe('connector lease cache', () => {
+  it('given a connection held by an access bundle, when leased, then the mint names the bundle and the channel, and the record neither', async () => {
+    const { cache, store, asked } = given();
+
+    await cache.lease({
+      ...read,
+      connection: { id: 'github-tools', connector: 'github', bundleId: 'tools' },
+    });
+
+    expect(asked).toEqual([
+      expect.objectContaining({ connectionId: 'github-tools', bundleId: 'tools', channelId: 'eng' }),
+    ]);
+    const [issued] = (await store.readAll()).filter((event) => event.type === 'CredentialLeaseIssued');
+    expect(issued.data).toMatchObject({ connectionId: 'github-tools', channelId: 'eng' });
+    expect(issued.data).not.toHaveProperty('bundleId');
+  });
+
+  it('given a baseline connection, when leased, then the mint names no bundle', async () => {
+    const { cache, asked } = given();
+
+    await cache.lease(read);
+
+    expect(asked[0]).not.toHaveProperty('bundleId');
+  });
+
   it('given a call, when leased, then the lease covers exactly its action and resource for the session’s invoker, and is recorded without its token', async () => {
     const { cache, store, asked } = given();
 

@@ -29,6 +29,9 @@ export interface UpstreamLeaseRequest {
   expiresAt: string;
   /** The JIT grant the lease derives from, if any: the lease ends (and its token is revoked) with it. */
   grantId?: string | null;
+  /** The access bundle holding the connection when not the baseline (narrowest scope), and the lease's channel. */
+  bundleId?: string | null;
+  channelId?: string | null;
 }
 
 export interface UpstreamLeaseIssued {

@@ -17,6 +17,8 @@ export interface LeaseRequestClaims {
   resources: readonly string[];
   expiresAt: string;
   grantId?: string | null;
+  bundleId?: string | null;
+  channelId?: string | null;
 }
 
 const PURPOSE = 'mandate.credential-lease.v1';
@@ -34,6 +36,8 @@ const mac = (key: Buffer, claims: LeaseRequestClaims): Buffer =>
         resources: [...claims.resources],
         expiresAt: claims.expiresAt,
         grantId: claims.grantId ?? null,
+        // Only when a bundle holds the connection, so signatures over baseline leases stay as they were.
+        ...(claims.bundleId ? { bundleId: claims.bundleId, channelId: claims.channelId ?? null } : {}),
       })}`,
     )
     .digest();

@@ -29,10 +29,20 @@ describe('lease request signatures', () => {
     ['a later end', { expiresAt: '2026-06-01T13:15:00.000Z' }],
     ['another connection', { connectionId: 'github-other' }],
     ['another workspace', { workspaceId: 'globex' }],
+    ['a bundle holding the connection', { bundleId: 'tools', channelId: 'eng' }],
   ])('given the signature of one request, then %s is refused', (_, change) => {
     expect(checkLeaseRequestSignature(key, { ...claims, ...change }, signLeaseRequest(key, claims))).toBe(
       false,
     );
+  });
+
+  it('given a bundle connection’s request, then another channel or bundle is refused', () => {
+    const bundled = { ...claims, bundleId: 'tools', channelId: 'eng' };
+    const signature = signLeaseRequest(key, bundled);
+
+    expect(checkLeaseRequestSignature(key, bundled, signature)).toBe(true);
+    expect(checkLeaseRequestSignature(key, { ...bundled, channelId: 'ops' }, signature)).toBe(false);
+    expect(checkLeaseRequestSignature(key, { ...bundled, bundleId: 'other' }, signature)).toBe(false);
   });
 
   it('refuses a signature by another key, a missing one and a JIT command signature', () => {

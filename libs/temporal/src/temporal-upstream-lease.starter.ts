@@ -88,6 +88,7 @@ export class TemporalUpstreamLeaseStarter implements UpstreamLeaseStarter {
       resources: [...request.resources],
       expiresAt: request.expiresAt,
       grantId: request.grantId ?? null,
+      ...(request.bundleId ? { bundleId: request.bundleId, channelId: request.channelId ?? null } : {}),
     };
     const startWorkflowOperation = new WithStartWorkflowOperation(credentialLeaseWorkflow, {
       workflowId: credentialLeaseWorkflowId(claims.workspaceId, claims.leaseId),

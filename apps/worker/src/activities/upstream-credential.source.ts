@@ -5,11 +5,14 @@ import {
   type UpstreamMintRequest,
 } from '@mandate/credentials';
 import {
+  accessBundleDecider,
+  accessBundleStreamId,
   agentIdentityDecider,
   agentIdentityStreamId,
   baselineOf,
   createConnectorCatalog,
   credentialDecider,
+  type Connection,
   credentialStreamId,
   DomainError,
   workspaceDecider,
@@ -29,6 +32,7 @@ export interface UpstreamSource extends UpstreamMintRequest {
 
 /**
  * Re-derives what minting relies on: the workspace is active, the connection is in its baseline
+ * (or in the access bundle the request names, attached where it reaches the lease's channel)
  * for the connector the API named (with its narrowing, which bounds the token), the connection's
  * stored credential is of the kind the API named, and the vault holds that version. A payload that
  * disagrees with the log is refused.
@@ -43,8 +47,7 @@ export async function upstreamSourceOf(
   if (workspace.status !== 'active') {
     throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
   }
-  const identity = await foldStream(store, agentIdentityDecider, agentIdentityStreamId(workspaceId));
-  const connection = baselineOf(identity).connections.find((candidate) => candidate.id === connectionId);
+  const connection = await connectionOf(store, request);
   const connector = createConnectorCatalog(workspace.connectors).get(connection?.connector ?? '');
   if (connection === undefined || connector === undefined || connection.connector !== request.connector) {
     throw refuse('unknown-connection', 'The agent identity has no such connection for this connector');
@@ -68,6 +71,29 @@ export async function upstreamSourceOf(
     resources: request.resources,
     ...(connection.narrowing === undefined ? {} : { narrowing: connection.narrowing }),
   };
+}
+
+/**
+ * The connection as the log holds it now: in the baseline, or — when the decision point resolved it
+ * from an access bundle (the narrowest scope holding the id, as checks resolve it) — in that bundle,
+ * still active and attached to the workspace or to the lease's channel. Its narrowing bounds the token.
+ */
+async function connectionOf(
+  store: Pick<EventStore, 'readStream'>,
+  request: UpstreamLeaseClaims,
+): Promise<Connection | undefined> {
+  const { workspaceId, connectionId, bundleId, channelId } = request;
+  const byId = (candidate: Connection) => candidate.id === connectionId;
+  if (bundleId === undefined || bundleId === null) {
+    const identity = await foldStream(store, agentIdentityDecider, agentIdentityStreamId(workspaceId));
+    return baselineOf(identity).connections.find(byId);
+  }
+  const bundle = await foldStream(store, accessBundleDecider, accessBundleStreamId(workspaceId, bundleId));
+  if (bundle.status !== 'active') return undefined;
+  const { attachedTo } = bundle;
+  const reaches =
+    attachedTo.workspace || (typeof channelId === 'string' && attachedTo.channels.includes(channelId));
+  return reaches ? bundle.connections.find(byId) : undefined;
 }
 
 /** A version of a connection's credential, parsed again (older versions gain the kinds' defaults). */

@@ -113,6 +113,95 @@ describe('the upstream credential a lease mints from', () => {
     await expect(upstreamSourceOf(store, vault, claims(overrides))).rejects.toMatchObject({ code });
   });
 
+  describe('given github-bundled held only by bundle `tools`, narrowed to GET, attached to channel eng', () => {
+    beforeEach(async () => {
+      const log = new IdentityLog(store);
+      await log.channel('acme', admin.id, {
+        type: 'CreateChannel',
+        channelId: 'eng',
+        workspaceId: 'acme',
+        name: 'eng',
+        visibility: 'public',
+      });
+      const connection = {
+        id: 'github-bundled',
+        connector: 'github',
+        account: 'app',
+        actions: ['read'],
+        resources: ['acme/*'],
+        narrowing: { methods: 'read-only' as const },
+      };
+      await log.bundle('acme', admin.id, {
+        type: 'ApplyAccessBundleDocument',
+        bundleId: 'tools',
+        document: { name: 'Tools', connections: [connection] },
+      });
+      await log.bundle('acme', admin.id, {
+        type: 'AttachAccessBundle',
+        bundleId: 'tools',
+        scope: { scope: 'channel', channelId: 'eng' },
+        channel: { status: 'active', callerRole: null },
+      });
+      const stored = await vault.put(
+        { workspaceId: 'acme', connectionId: 'github-bundled' },
+        JSON.stringify(app.credential('https://api.github.com')),
+      );
+      await handleCommand(
+        store,
+        credentialDecider,
+        credentialStreamId('acme', 'github-bundled'),
+        {
+          type: 'StoreCredential',
+          kind: 'github-app',
+          connectionExists: true,
+          vaultVersion: stored.version,
+          fingerprint: null,
+          workspaceId: 'acme',
+          connectionId: 'github-bundled',
+          callerRoles: ['admin'],
+          actor: admin,
+          now: new Date().toISOString(),
+        },
+        {
+          toEnvelope: (events: DomainEvent[]) =>
+            events.map((event) => ({
+              id: uuidv7(),
+              type: event.type,
+              data: event.data,
+              occurredAt: new Date().toISOString(),
+              workspaceId: 'acme',
+              actor: admin,
+              metadata: { correlationId: uuidv7(), causationId: null },
+            })),
+        },
+      );
+    });
+
+    it('when the lease names the bundle and the channel, then the bundle’s connection and its narrowing are used', async () => {
+      const source = await upstreamSourceOf(
+        store,
+        vault,
+        claims({ connectionId: 'github-bundled', bundleId: 'tools', channelId: 'eng' }),
+      );
+
+      expect(source).toMatchObject({
+        connector: { definition: { id: 'github' } },
+        credential: { kind: 'github-app' },
+        narrowing: { methods: 'read-only' },
+      });
+    });
+
+    it.each([
+      ['no bundle (the baseline has no such connection)', {}],
+      ['another channel than the one the bundle is attached to', { bundleId: 'tools', channelId: 'ops' }],
+      ['a bundle that does not exist', { bundleId: 'other', channelId: 'eng' }],
+    ])('when the lease names %s, then it is refused', async (_, overrides) => {
+      await expect(
+        upstreamSourceOf(store, vault, claims({ connectionId: 'github-bundled', ...overrides })),
+      ).rejects.toMatchObject({ code: 'unknown-connection' });
+    });
+  });
+
   it('refuses a connection whose credential was destroyed, whatever the vault still holds', async () => {
     // given the log says destroyed (the vault's shred may lag behind)
     await recordCredential('DestroyCredential', null);
