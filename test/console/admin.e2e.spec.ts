@@ -291,6 +291,7 @@ describe('web console: the admin edits the baseline, channel overrides and the a
 
     // when he lets approvers and Dave invoke the agent here, instead of every member
     await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Invoke policy' });
+    await page.getByLabel("The workspace's policy (no policy of its own)").uncheck();
     await page.getByLabel('Role member').uncheck();
     await page.getByLabel('Role approver').check();
     await page.getByLabel('People (comma separated)').fill('dave');
@@ -316,16 +317,21 @@ describe('web console: the admin edits the baseline, channel overrides and the a
     const forbid = identity.locator('li[data-effect="forbid"]', { hasText: 'no-prod' });
     await forbid.waitFor(UI_WAIT);
     const slider = page.getByLabel('Recorded changes (move to see the channel as of each)');
+    await slider.waitFor(UI_WAIT);
     const stop = page.locator('.time-control output');
 
     // when he moves to the first recorded change (the channel's creation), from the keyboard
-    await slider.focus();
-    expect(await focused(page)).toMatchObject({ outline: 'solid' });
+    await page.getByLabel('Channel', { exact: true }).focus();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({
+      label: 'Recorded changes (move to see the channel as of each)',
+      outline: 'solid',
+    });
     await page.keyboard.press('Home');
     await page.locator('[data-testid="channel-identity"]:not([data-at="now"])').waitFor(UI_WAIT);
 
     // then the page is as of that instant: before the forbid, the As of field holding the instant
-    expect(await stop.innerText()).toMatch(/ChannelCreated \(change 1 of \d+\)/);
+    expect(await stop.innerText()).toMatch(/ChannelCreated.*\(change 1 of \d+\)/);
     expect(await slider.getAttribute('aria-valuetext')).toMatch(/ChannelCreated/);
     expect(await forbid.count()).toBe(0);
     expect(await page.getByLabel('As of (your time zone; empty: now)').inputValue()).toMatch(
