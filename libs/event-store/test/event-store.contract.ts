@@ -311,6 +311,18 @@ export function describeEventStoreContract(name: string, factory: EventStoreFact
 
         expect(await consuming).toBe(0);
       });
+
+      it('given a wait for a position nobody has written, when the store closes, then the wait ends (no poll outlives the store)', async () => {
+        const waiting = store.waitForPosition((await store.headPosition()) + 1_000).then(() => 'ended');
+
+        await subject.dispose();
+
+        const outcome = await Promise.race([
+          waiting,
+          new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1_000).unref()),
+        ]);
+        expect(outcome).toBe('ended');
+      });
     });
   });
 }

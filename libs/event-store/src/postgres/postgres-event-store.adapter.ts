@@ -25,6 +25,7 @@ import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { eventTupleOf, selectEventSql } from './postgres-event-row';
 import { PostgresEventWriter } from './postgres-event-writer';
 import { PostgresHeadListener } from './postgres-head-listener';
+import { PostgresReadAhead } from './postgres-read-ahead';
 import { ensureLogSchema, type PostgresLogTables, postgresLogTables } from './postgres-schema';
 
 export interface PostgresEventStoreOptions {
@@ -62,6 +63,7 @@ export class PostgresEventStore implements EventStore, TraceparentSource {
   private readonly closing = new AbortController();
   private readonly pollIntervalMs: number;
   private readonly sql: Record<'head' | 'all' | 'forwards' | 'backwards', string>;
+  private readonly pages = new PostgresReadAhead((from, limit) => this.rows('all', [from, limit]));
   private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -122,7 +124,7 @@ export class PostgresEventStore implements EventStore, TraceparentSource {
   }
 
   async readAll({ fromPosition = 1, limit }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await this.rows('all', [fromPosition, limit ?? null]);
+    const rows = await this.pages.page(fromPosition, limit);
     return rows.map((row) => this.toRecordedEvent(row));
   }
 
@@ -140,7 +142,7 @@ export class PostgresEventStore implements EventStore, TraceparentSource {
    */
   async *readStored(fromPosition = 1): AsyncGenerator<StoredEnvelope> {
     for (let next = fromPosition; ;) {
-      const page = await this.rows('all', [next, STORED_PAGE]);
+      const page = await this.pages.page(next, STORED_PAGE);
       for (const row of page) yield storedEnvelopeOf(row);
       if (page.length < STORED_PAGE) return;
       next = page[page.length - 1][at.global_position] + 1;
@@ -159,7 +161,7 @@ export class PostgresEventStore implements EventStore, TraceparentSource {
   }
 
   async waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted || (await this.headPosition()) >= position) return;
+    if (signal?.aborted || (await this.headPosition()) >= position || this.closed) return;
     const reached = async () => this.closed || (await this.headPosition()) >= position;
     await waitForHead(position, { appended: this.appended, reached, every: this.pollIntervalMs }, signal);
   }
@@ -169,6 +171,8 @@ export class PostgresEventStore implements EventStore, TraceparentSource {
     await this.writer.drained();
     this.closed = true;
     this.closing.abort();
+    // Ends every wait for a position at once, as EventStoreDB's adapter does: none outlives the store.
+    this.appended.emit('appended', Number.MAX_SAFE_INTEGER);
     await this.listener.close();
     await Promise.all([this.writerPool.end(), this.readers.end()]);
   }

@@ -154,7 +154,8 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
   waitForPosition(position: number, signal?: AbortSignal): Promise<void> {
     const head = () => this.selectHeadPosition.get() ?? 0;
     if (signal?.aborted || head() >= position) return Promise.resolve();
-    const reached = () => !this.closed && head() >= position;
+    // A closed store ends the wait: otherwise its poll would run for as long as the process does.
+    const reached = () => this.closed || head() >= position;
     return waitForHead(position, { appended: this.appended, reached, every: this.pollIntervalMs }, signal);
   }
 
@@ -163,6 +164,8 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
     await this.writer.drained();
     this.closed = true;
     this.closing.abort();
+    // Ends every wait for a position at once, as EventStoreDB's adapter does: none outlives the store.
+    this.appended.emit('appended', Number.MAX_SAFE_INTEGER);
     this.db.close();
   }
 
