@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LightMyRequestResponse } from 'fastify';
 import { type IdentityApi, startIdentityApi } from '../identity/identity-test-kit';
 
@@ -133,7 +134,7 @@ describe('credential use (real app, SQLite file, embedded vault, mandate-jwt)', 
     expect(other.leases).toEqual([]);
   });
 
-  it('given a listed lease, when an admin revokes it, then the channel’s identity no longer lists it; an answer from history has none', async () => {
+  it('given a listed lease, when an admin revokes it, then the channel’s identity no longer lists it', async () => {
     const lease = ok<Lease>(await issue('identity-2', { resources: ['acme/docs'] }));
 
     const revoked = ok<{ position: number }>(
@@ -147,11 +148,55 @@ describe('credential use (real app, SQLite file, embedded vault, mandate-jwt)', 
       await api.call('GET', identityOf('eng', `?minPosition=${revoked.position}`), { as: 'alice' }),
     );
     expect(identity.leases?.map((listed) => listed.leaseId)).not.toContain(lease.leaseId);
-    const past = ok<Identity>(
-      await api.call('GET', identityOf('eng', `?at=${encodeURIComponent(new Date().toISOString())}`), {
+  });
+
+  it('given a lease revoked after an instant and another issued later, when the channel’s identity is read at instants, then each lists the leases live then, from the log', async () => {
+    const instant = async () => {
+      await sleep(5);
+      const at = new Date().toISOString();
+      await sleep(5);
+      return at;
+    };
+    const leasesAt = async (channelId: string, at: string) =>
+      ok<Identity>(
+        await api.call('GET', identityOf(channelId, `?at=${encodeURIComponent(at)}`), { as: 'alice' }),
+      ).leases;
+    // given lease A, issued after `beforeA` and revoked after `whileA`, then lease B after `afterA`
+    const beforeA = await instant();
+    const a = ok<Lease>(await issue('history-a', { resources: ['acme/history-a'] }));
+    const whileA = await instant();
+    ok(
+      await api.call('POST', `/v1/workspaces/acme/credential-leases/${a.leaseId}/revoke`, {
         as: 'alice',
+        body: {},
       }),
     );
-    expect(past.leases).toBeNull();
+    const afterA = await instant();
+    const b = ok<Lease>(await issue('history-b', { resources: ['acme/history-b'] }));
+
+    // when the identity is read at each instant, then the leases are those live at it
+    const ids = (leases: Identity['leases']) => (leases ?? []).map((lease) => lease.leaseId);
+    expect(ids(await leasesAt('eng', beforeA))).not.toContain(a.leaseId);
+    const atWhileA = await leasesAt('eng', whileA);
+    expect(atWhileA).toContainEqual({
+      leaseId: a.leaseId,
+      connectionId: 'github-main',
+      connector: 'github',
+      actions: ['read'],
+      resources: ['acme/history-a'],
+      invokedBy: 'mike',
+      grantId: null,
+      expiresAt: a.expiresAt,
+    });
+    expect(ids(atWhileA)).not.toContain(b.leaseId);
+    expect(ids(await leasesAt('eng', afterA))).not.toContain(a.leaseId);
+    expect(ids(await leasesAt('eng', afterA))).not.toContain(b.leaseId);
+    expect(ids(await leasesAt('eng', new Date().toISOString()))).toEqual(expect.arrayContaining([b.leaseId]));
+    // and another channel had none of them
+    expect(await leasesAt('ops', whileA)).toEqual([]);
+    // and an instant after a lease's end no longer lists it
+    expect(ids(await leasesAt('eng', new Date(Date.parse(b.expiresAt) + 1).toISOString()))).not.toContain(
+      b.leaseId,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UPSTREAM_LEASE_STARTER, type UpstreamLeaseStarter } from '@mandate/credentials';
 import type { GithubStandIn } from '@mandate/testing';
 import { ProjectionService } from '../../apps/api/src/core/projection.service';
 import { type IdentityApi, problem } from '../identity/identity-test-kit';
@@ -150,6 +151,8 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
     expect(identity.body).not.toContain(issued.token);
 
     // when an admin revokes the grant
+    const starter = api.app.get<UpstreamLeaseStarter>(UPSTREAM_LEASE_STARTER);
+    const endAsked = jest.spyOn(starter, 'end');
     ok(
       await api.call('POST', `${ws}/access-requests/${requested.requestId}/revoke`, {
         as: 'alice',
@@ -163,6 +166,18 @@ describe('GitHub credential lease end to end (API, worker, Temporal, a GitHub st
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await use(issued.token)).toBe(401);
+    // and the grant's workflow ended the lease, the one way: nothing else asked its workflow to,
+    // not even after the sweeper has looked at the workspace a few times
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const ended = ok<{ status: string; end: { reason: string } | null }>(
+      await api.call('GET', `${ws}/credential-leases/${issued.leaseId}`, { as: 'alice' }),
+    );
+    expect({ status: ended.status, end: ended.end }).toEqual({
+      status: 'ended',
+      end: { reason: 'grant-revoked' },
+    });
+    expect(endAsked.mock.calls.filter(([, leaseId]) => leaseId === issued.leaseId)).toEqual([]);
+    endAsked.mockRestore();
   });
 
   it('given 20 concurrent requests with one idempotency key, then one token is minted and all get it', async () => {

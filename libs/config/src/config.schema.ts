@@ -35,6 +35,12 @@ const algorithmList = z
  * Every setting Mandate reads, from environment variables. The README's configuration table and
  * docker-compose.yml are checked against this schema by tests: add a variable here first.
  */
+/**
+ * No lease outlives this, whatever LEASE_MAX_TTL_SECONDS was when it was issued (GitHub's tokens
+ * live an hour too): what a reader of the past bounds its look back by.
+ */
+export const LEASE_TTL_CEILING_SECONDS = 3600;
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -136,7 +142,7 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .default('secret'),
   /** A lease ends by this much after it is issued at the latest (earlier with its grant or its token). */
-  LEASE_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  LEASE_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(LEASE_TTL_CEILING_SECONDS).default(900),
   /** Mandate's Ed25519 keys for `mandate-jwt` leases; generated in dev, required in production. */
   LEASE_SIGNING_KEYS_PATH: z.string().min(1).optional(),
   /** The `iss` of `mandate-jwt` lease tokens, which verifiers pin. */

@@ -4,7 +4,7 @@ import { EventStoreModule } from '../event-store/event-store.module';
 import { PermissionsModule } from '../permissions/permissions.module';
 import { AuditAccessService } from './audit-access.service';
 import { AuditChangesService } from './audit-changes.service';
-import { AuditIndexService } from './audit-index.service';
+import { AuditIndexModule } from './audit-index.module';
 import { AuditLeaseTrails } from './audit-lease-trails.service';
 import { AuditLogService } from './audit-log.service';
 import { AuditController } from './audit.controller';
@@ -15,9 +15,9 @@ import { PlatformAuditController } from './platform-audit.controller';
  * the whole chain's verification for platform admins.
  */
 @Module({
-  imports: [EventStoreModule, ClockModule, PermissionsModule],
+  imports: [EventStoreModule, ClockModule, PermissionsModule, AuditIndexModule],
   controllers: [AuditController, PlatformAuditController],
-  providers: [AuditIndexService, AuditLogService, AuditAccessService, AuditChangesService, AuditLeaseTrails],
-  exports: [AuditIndexService],
+  providers: [AuditLogService, AuditAccessService, AuditChangesService, AuditLeaseTrails],
+  exports: [AuditIndexModule],
 })
 export class AuditModule {}

@@ -2,14 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { v7 as uuidv7 } from 'uuid';
 import type { AppConfig } from '@mandate/config';
 import { isUpstreamLeaseKind, UPSTREAM_LEASE_STARTER, type UpstreamLeaseStarter } from '@mandate/credentials';
-import {
-  type Actor,
-  credentialConnections,
-  credentialLeaseDecider,
-  credentialLeaseStreamId,
-  evaluateLease,
-  leaseNarrowingHolds,
-} from '@mandate/domain';
+import { type Actor, credentialLeaseDecider, credentialLeaseStreamId, leaseStanding } from '@mandate/domain';
 import { type EventStore, handleCommand } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
@@ -58,12 +51,12 @@ const RECORDS_ONLY = new Set([
  * Ends the leases the effective permissions no longer allow. Any event of a workspace but a mere
  * record (below) may take something away (a JIT grant revoked, a connection removed, a restriction or
  * a forbid, an invoker no longer admitted, the workspace suspended): the workspace is marked, and
- * its active leases are evaluated again, exactly as introspection evaluates them, once the
+ * its active leases are evaluated again (`leaseStanding`, as introspection evaluates them) once the
  * projection holds the event. A lease no longer allowed, or whose connection's narrowing changed,
  * ends: a `mandate-jwt` with `CredentialLeaseEnded {no-longer-allowed}` (introspection already
  * answered inactive), an upstream lease through its starter, whose workflow revokes the token and
- * records the end. A JIT grant that expires needs no sweep: no lease outlives its grant's
- * `expiresAt`.
+ * records the end. An upstream lease derived from a JIT grant that ended is left to the grant's
+ * workflow, the one path that ends those (`grant-revoked`, `grant-expired`): one way to end each.
  *
  * At boot it starts from the first event recorded within LEASE_MAX_TTL_SECONDS, not from the head:
  * every lease still alive was issued in that window, and was evaluated when it was issued, so a
@@ -141,19 +134,12 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
       nowMs - this.config.LEASE_MAX_TTL_SECONDS * 1000,
     );
     if (active.length === 0) return true;
-    const workspace = this.projections.projection.workspace(workspaceId);
+    const compiled = this.projections.projection.workspace(workspaceId)?.compiled;
     let done = true;
     for (const lease of active) {
-      const allowed =
-        workspace !== undefined &&
-        evaluateLease(workspace.compiled, lease.state.lease, nowMs).allowed &&
-        leaseNarrowingHolds(
-          credentialConnections(
-            workspace.compiled.effectiveIdentity(lease.state.lease.channelId)?.connections ?? [],
-          ),
-          lease.state.lease,
-        );
-      if (!allowed) done = (await this.end(lease)) && done;
+      if (leaseStanding(compiled, lease.state.lease, nowMs) === 'no-longer-allowed') {
+        done = (await this.end(lease)) && done;
+      }
     }
     return done;
   }

@@ -5,6 +5,7 @@ import { DomainError } from '@mandate/domain';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { CredentialUseView, type LiveLease } from '../credential-use/credential-use.view';
+import { PastLeasesReader } from '../credential-use/past-leases.reader';
 import type { ChannelIdentity } from './channel-identity';
 import { PermissionChecksService } from './permission-checks.service';
 
@@ -13,21 +14,25 @@ export type IdentityLease = Omit<LiveLease, 'channelId' | 'issuedAt'>;
 
 export type EffectiveIdentityAnswer = ChannelIdentity & {
   position: number;
-  /** The channel's live leases, newest first; null for an answer from history (`at`). */
-  leases: IdentityLease[] | null;
+  /** The channel's leases live at the answer's instant (now or `at`), newest first. */
+  leases: IdentityLease[];
 };
+
+const asIdentityLease = ({ channelId: _channel, issuedAt: _issued, ...lease }: LiveLease): IdentityLease =>
+  lease;
 
 /**
  * `effective-identity`: the channel's identity (permissions, as of now or `at`) with the credential
- * leases live in it now. The leases come from the credential-use read model, so this read side
- * never depends on the lease-issuing side. Leases are answered for the present only: which were
- * live at a past instant is for `GET …/credential-leases` and the audit endpoints.
+ * leases live in it at the same instant. The present's come from the credential-use read model;
+ * an instant's from the log (`PastLeasesReader`). Both sit below the lease-issuing side, so this
+ * read side never depends on it.
  */
 @Injectable()
 export class EffectiveIdentityReader {
   constructor(
     private readonly checks: PermissionChecksService,
     private readonly credentialUse: CredentialUseView,
+    private readonly pastLeases: PastLeasesReader,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'CHECK_MIN_POSITION_WAIT_MS'>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -39,12 +44,13 @@ export class EffectiveIdentityReader {
     options: { at?: string; minPosition?: number },
   ): Promise<EffectiveIdentityAnswer> {
     const identity = await this.checks.effectiveIdentity(principal, workspaceId, channelId, options);
-    if (options.at !== undefined) return { ...identity, leases: null };
+    if (options.at !== undefined) {
+      const past = await this.pastLeases.liveAt(workspaceId, channelId, Date.parse(options.at));
+      return { ...identity, leases: past.map(asIdentityLease) };
+    }
     await this.reach(options.minPosition);
-    const leases = this.credentialUse
-      .liveLeases(workspaceId, channelId, this.clock.now().getTime())
-      .map(({ channelId: _channel, issuedAt: _issued, ...lease }) => lease);
-    return { ...identity, leases };
+    const leases = this.credentialUse.liveLeases(workspaceId, channelId, this.clock.now().getTime());
+    return { ...identity, leases: leases.map(asIdentityLease) };
   }
 
   /** Read-your-writes for a lease just issued: the same bounded wait and 409 as the projection's. */

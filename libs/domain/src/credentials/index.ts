@@ -6,3 +6,4 @@ export * from './credential-lease.rules';
 export * from './credential-revocation.decider';
 export * from './credential-revocation.events';
 export * from './lease-narrowing.rules';
+export * from './lease-standing.rules';
