@@ -1,4 +1,4 @@
-import { CloudEvent, Kafka, type KafkaMessage } from 'cloudevents';
+import { CloudEvent, CONSTANTS, Kafka, type KafkaMessage } from 'cloudevents';
 import type { RecordedEvent } from '@mandate/event-store';
 
 /** CloudEvents `type` of a Mandate event: `mandate.<EventType>` (e.g. `mandate.AccessRequested`). */
@@ -35,8 +35,12 @@ export function sourceOf(workspaceId: string): string {
   return `/mandate/workspaces/${workspaceId}`;
 }
 
-export function toCloudEvent(event: RecordedEvent, traceparent?: string): CloudEvent<unknown> {
-  return new CloudEvent<unknown>({
+/** The CloudEvent attributes (context, extensions and data) of a recorded event. */
+export function cloudEventAttributes(
+  event: RecordedEvent,
+  traceparent?: string,
+): Partial<CloudEvent<unknown>> & MandateExtensions {
+  return {
     specversion: '1.0',
     id: event.id,
     source: sourceOf(event.workspaceId),
@@ -58,7 +62,7 @@ export function toCloudEvent(event: RecordedEvent, traceparent?: string): CloudE
     prevhash: event.prevHash,
     hash: event.hash,
     ...(traceparent === undefined ? {} : { traceparent }),
-  } satisfies Partial<CloudEvent<unknown>> & MandateExtensions);
+  };
 }
 
 /** A Kafka message in CloudEvents structured mode: key = stream id, value = the event as JSON. */
@@ -68,12 +72,23 @@ export interface StructuredMessage {
   headers: Record<string, string>;
 }
 
+const STRUCTURED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': CONSTANTS.DEFAULT_CE_CONTENT_TYPE,
+});
+
+/**
+ * Structured mode is the attributes as one JSON object: serialised here directly rather than
+ * through the library's `CloudEvent` and `Kafka.structured`, whose per-event validation, copies
+ * and freezing were four fifths of the relay's encoding cost (≈17 µs of ≈20 µs per event). Every
+ * attribute comes from a recorded event the store validated; the spec holds this output equal to
+ * the library's and valid under its parser, and consumers still validate what they receive
+ * (`fromKafkaMessage`).
+ */
 export function toKafkaMessage(event: RecordedEvent, traceparent?: string): StructuredMessage {
-  const message = Kafka.structured(toCloudEvent(event, traceparent));
   return {
     key: event.streamId,
-    value: message.value as string,
-    headers: message.headers as Record<string, string>,
+    value: JSON.stringify(cloudEventAttributes(event, traceparent)),
+    headers: { ...STRUCTURED_HEADERS },
   };
 }
 

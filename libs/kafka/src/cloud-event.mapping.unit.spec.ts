@@ -1,6 +1,11 @@
-import { CloudEvent } from 'cloudevents';
+import { CloudEvent, Kafka } from 'cloudevents';
 import type { RecordedEvent } from '@mandate/event-store';
-import { fromKafkaMessage, toKafkaMessage, toRecordedEvent } from './cloud-event.mapping';
+import {
+  cloudEventAttributes,
+  fromKafkaMessage,
+  toKafkaMessage,
+  toRecordedEvent,
+} from './cloud-event.mapping';
 
 const recorded = (overrides: Partial<RecordedEvent> = {}): RecordedEvent => ({
   id: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
@@ -38,6 +43,25 @@ describe('CloudEvents mapping', () => {
       globalposition: 42,
     });
   });
+
+  it.each([
+    ['an event without a cause', recorded(), undefined],
+    [
+      'an event with a cause and a trace context',
+      recorded({ metadata: { correlationId: 'c', causationId: 'cause-1', schemaVersion: 2 } }),
+      '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    ],
+  ])(
+    'given %s, when mapped, then the message is what the CloudEvents library serialises for the same attributes, with its validation on',
+    (_case, event, traceparent) => {
+      const message = toKafkaMessage(event, traceparent);
+      const byLibrary = Kafka.structured(new CloudEvent(cloudEventAttributes(event, traceparent)));
+
+      expect(JSON.parse(message.value)).toEqual(JSON.parse(byLibrary.value as string));
+      expect(message.headers).toEqual(byLibrary.headers);
+      expect(message.key).toBe(byLibrary.key);
+    },
+  );
 
   it('given a published message, when parsed back, then it is a valid CloudEvent carrying the recorded event unchanged', () => {
     const event = recorded({ metadata: { correlationId: 'c', causationId: 'cause-1', schemaVersion: 2 } });
