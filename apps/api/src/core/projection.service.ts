@@ -74,11 +74,11 @@ export class ProjectionService implements OnApplicationBootstrap, OnApplicationS
   /**
    * The same wait, for decisions that must not be taken on older configuration (agent actions,
    * leases, gateway sessions): refused for now (409 position-not-reached, retry) when the head is
-   * not reached in time.
+   * not reached in time. Answers the head it waited for (other views may be asked for it too).
    */
-  async requireHead(): Promise<void> {
+  async requireHead(): Promise<number> {
     const { reached, head } = await this.reachHead();
-    if (reached) return;
+    if (reached) return head;
     throw new DomainError(
       'conflict',
       'position-not-reached',

@@ -48,7 +48,9 @@ const LEASE_ID_NAMESPACE = '8d5e2c1a-6b3f-4e9d-a7c2-1f0b9e8d7c6a';
  * connection that allows it is picked, a token is minted (signed here for `mandate-jwt`, by the
  * upstream starter otherwise) and the lease is recorded with the token's fingerprint. The lease id
  * comes from the idempotency key, so a retry (or a concurrent duplicate) lands on the recorded
- * lease and gets its token again instead of a second mint.
+ * lease and gets its token again instead of a second mint: an upstream lease's stream is read
+ * before minting; a `mandate-jwt`'s decider records nothing for a key it holds, and the recorded
+ * lease is answered (re-signed from its own claims), as before, only while it is still allowed.
  */
 @Injectable()
 export class CredentialLeaseIssuer {
@@ -84,11 +86,8 @@ export class CredentialLeaseIssuer {
   private async issueOnce(principal: Principal, workspaceId: string, body: IssueCredentialLeaseBody) {
     const leaseId = uuidv5(`${workspaceId}/${body.idempotencyKey}`, LEASE_ID_NAMESPACE);
     const streamId = credentialLeaseStreamId(workspaceId, leaseId);
-    const prior = await this.leases.read(workspaceId, leaseId);
-    if (prior !== undefined) return { lease: await this.replay(prior, principal, body), replayed: true };
-
     const at = this.clock.now();
-    const permissions = await this.currentWorkspace(workspaceId);
+    const { permissions, head } = await this.workspaceAtHead(workspaceId);
     const request = await this.invokerRights.forLease(workspaceId, permissions.compiled, body);
     const evaluation = evaluateLease(permissions.compiled, request, at.getTime());
     if (!evaluation.allowed) throw leaseDenied(evaluation);
@@ -98,7 +97,7 @@ export class CredentialLeaseIssuer {
       permissions.compiled.effectiveIdentity(body.channelId)?.connections ?? [],
     );
     const rankOf = new Map(held.map((connection) => [connection.id, scopeRankOf(connection)]));
-    const candidates = await this.leases.connectionKinds(workspaceId, held, body.connector);
+    const candidates = await this.leases.connectionKinds(workspaceId, held, body.connector, head);
     const connectionId = pickLeaseConnection(
       body.connector,
       evaluation.decisions,
@@ -111,6 +110,12 @@ export class CredentialLeaseIssuer {
     );
     const credentialKind = candidates.find((candidate) => candidate.connectionId === connectionId)
       ?.kind as LeasableCredentialKind;
+    // An upstream token costs a mint: a retry of a recorded lease is answered before one. A
+    // `mandate-jwt` is only a signature, so its retry meets the recorded lease in its stream below.
+    if (isUpstreamLeaseKind(credentialKind)) {
+      const prior = await this.leases.read(workspaceId, leaseId);
+      if (prior !== undefined) return { lease: await this.replay(prior, principal, body), replayed: true };
+    }
     const maxTtlMs = this.config.LEASE_MAX_TTL_SECONDS * 1000;
     const terms = {
       workspaceId,
@@ -146,7 +151,7 @@ export class CredentialLeaseIssuer {
         throw error;
       });
     if (outcome.events.length === 0) {
-      // A concurrent duplicate recorded the lease first: answer with that one.
+      // The key's lease was recorded before (a retry, a concurrent duplicate): answer with that one.
       const recorded = await this.leases.read(workspaceId, leaseId);
       if (recorded === undefined) throw new Error(`lease ${leaseId} vanished after it was recorded`);
       return { lease: await this.replay(recorded, principal, body), replayed: true };
@@ -238,12 +243,17 @@ export class CredentialLeaseIssuer {
   }
 
   private async currentWorkspace(workspaceId: string) {
-    await this.projections.requireHead();
+    return (await this.workspaceAtHead(workspaceId)).permissions;
+  }
+
+  /** The workspace's permissions once the projection holds the log's head, and that head. */
+  private async workspaceAtHead(workspaceId: string) {
+    const head = await this.projections.requireHead();
     const permissions = this.projections.projection.workspace(workspaceId);
     if (permissions === undefined || !permissions.exists) {
       throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
     }
-    return permissions;
+    return { permissions, head };
   }
 
   private async endUpstream(workspaceId: string, leaseId: string, reason: string): Promise<void> {

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type Connection,
-  credentialDecider,
   type CredentialKind,
   credentialLeaseDecider,
   type CredentialLeaseState,
   credentialLeaseStreamId,
-  credentialStreamId,
   isLeaseActive,
 } from '@mandate/domain';
 import type { EventStore } from '@mandate/event-store';
@@ -14,6 +12,7 @@ import type { Page } from '@mandate/http';
 import { CLOCK, type Clock } from '../clock';
 import { foldHistory } from '../core/command-runner';
 import { AuditIndexService } from '../audit/audit-index.service';
+import { CredentialUseView } from '../credential-use/credential-use.view';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import type { CredentialLeasesQuery } from './credential-leases.schemas';
 
@@ -38,6 +37,7 @@ export class CredentialLeaseReader {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly auditIndex: AuditIndexService,
+    private readonly credentialUse: CredentialUseView,
   ) {}
 
   async read(workspaceId: string, leaseId: string): Promise<RecordedLease | undefined> {
@@ -46,21 +46,25 @@ export class CredentialLeaseReader {
     return state.status === 'absent' ? undefined : { state, position: history[0].globalPosition };
   }
 
-  /** The kind of credential each connection holds now (undefined: none, or destroyed). */
+  /**
+   * The kind of credential each of `connector`'s connections holds (undefined: none, or destroyed),
+   * from the credential-use view once it holds `position` (the head the lease was evaluated at):
+   * the log as of the decision, without folding each credential's stream on every lease.
+   */
   async connectionKinds(
     workspaceId: string,
     connections: readonly Connection[],
     connector: string,
+    position: number,
   ): Promise<{ connectionId: string; connector: string; kind: CredentialKind | undefined }[]> {
-    return Promise.all(
-      connections
-        .filter((connection) => connection.connector === connector)
-        .map(async ({ id, connector }) => {
-          const history = await this.store.readStream(credentialStreamId(workspaceId, id));
-          const state = foldHistory(credentialDecider, history);
-          return { connectionId: id, connector, kind: state.status === 'stored' ? state.kind : undefined };
-        }),
-    );
+    await this.credentialUse.requirePosition(position);
+    return connections
+      .filter((connection) => connection.connector === connector)
+      .map(({ id, connector }) => ({
+        connectionId: id,
+        connector,
+        kind: this.credentialUse.credentialKind(workspaceId, id),
+      }));
   }
 
   view({ state, position }: RecordedLease, nowMs = this.clock.now().getTime()): CredentialLeaseView {

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { AuditModule } from '../audit/audit.module';
 import { ClockModule } from '../clock';
+import { CredentialUseModule } from '../credential-use/credential-use.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { IdentityModule } from '../identity/identity.module';
@@ -24,7 +25,15 @@ import { upstreamLeaseStarterProviders } from './upstream-lease-starter.provider
  * `UPSTREAM_LEASE_STARTER`, bound to the lease workflows' Temporal starter.
  */
 @Module({
-  imports: [EventStoreModule, ClockModule, IdentityModule, PermissionsModule, CredentialsModule, AuditModule],
+  imports: [
+    EventStoreModule,
+    ClockModule,
+    IdentityModule,
+    PermissionsModule,
+    CredentialsModule,
+    CredentialUseModule,
+    AuditModule,
+  ],
   controllers: [CredentialLeasesController, OAuthController],
   providers: [
     CredentialLeaseIssuer,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@mandate/config';
 import type { EventStore } from '@mandate/event-store';
+import { type CredentialKind, DomainError } from '@mandate/domain';
 import { ReadinessRegistry, type Logger } from '@mandate/observability';
 import { CredentialUseReadModel, type LiveLease, ProjectionRunner } from '@mandate/projections';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
@@ -21,6 +22,8 @@ export type { LiveLease };
 export class CredentialUseView implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly model: CredentialUseReadModel;
   private readonly runner: ProjectionRunner;
+
+  private readonly waitMs: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -42,6 +45,7 @@ export class CredentialUseView implements OnApplicationBootstrap, OnApplicationS
       logger,
     });
     readiness.register({ name: 'credential-use', check: async () => this.runner.health() });
+    this.waitMs = config.CHECK_MIN_POSITION_WAIT_MS;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -64,6 +68,26 @@ export class CredentialUseView implements OnApplicationBootstrap, OnApplicationS
   /** Waits (bounded) until the view holds everything in the log now: a metadata read sees prior uses. */
   async reachHead(timeoutMs: number): Promise<void> {
     await this.reach(await this.store.headPosition(), timeoutMs);
+  }
+
+  /**
+   * Waits (bounded) until the view holds `position` — the head a decision was taken at, so what it
+   * reads here is the log as of that decision — and refuses (409 position-not-reached) otherwise.
+   */
+  async requirePosition(position: number): Promise<void> {
+    if (await this.reach(position, this.waitMs)) return;
+    throw new DomainError(
+      'conflict',
+      'position-not-reached',
+      `Credentials are not yet current (log position ${position}); retry shortly`,
+      [],
+      { position: this.model.position, head: position },
+    );
+  }
+
+  /** The kind of credential the connection holds (undefined: none, or destroyed), as far as the view has read. */
+  credentialKind(workspaceId: string, connectionId: string): CredentialKind | undefined {
+    return this.model.credentialKind(workspaceId, connectionId);
   }
 
   liveLeases(workspaceId: string, channelId: string, nowMs: number): LiveLease[] {

@@ -1,4 +1,4 @@
-import type { CredentialLeaseIssuedData } from '@mandate/domain';
+import type { CredentialKind, CredentialLeaseIssuedData } from '@mandate/domain';
 import type { RecordedEvent } from '@mandate/event-store';
 import type { ProjectionFailure } from '../effective-permissions/effective-permissions.projection';
 import type { ReadModel, ReadModelSnapshot } from '../runner/read-model';
@@ -28,7 +28,7 @@ interface WorkspaceLeases {
 
 const MIN_SWEEP = 64;
 
-const SNAPSHOT_FORMAT = 'credential-use/1';
+const SNAPSHOT_FORMAT = 'credential-use/2';
 
 /** What a restart resumes from instead of folding the log from its first event. */
 export interface CredentialUseSnapshot extends ReadModelSnapshot {
@@ -36,6 +36,8 @@ export interface CredentialUseSnapshot extends ReadModelSnapshot {
   leases: (LiveLease & { workspaceId: string })[];
   /** [workspace, connection, last use in ms]. */
   lastUse: [string, string, number][];
+  /** [workspace, connection, kind of the credential stored now]. */
+  kinds: [string, string, CredentialKind][];
 }
 
 /** The rule a gateway decision names when a connection allowed it (baseline or channel extension). */
@@ -55,10 +57,13 @@ type Data = Record<string, unknown>;
  *   gateway injecting it (an allowed `AgentActionAuthorized` recorded by the connector endpoint
  *   whose provenance names the connection). Forgotten when the credential is stored anew or
  *   destroyed; kept across a rotation.
+ * - the kind of credential each connection holds now (none once destroyed), which the lease path
+ *   reads instead of folding the credential's stream on every lease.
  */
 export class CredentialUseReadModel implements ReadModel {
   private readonly leases = new Map<string, WorkspaceLeases>();
   private readonly lastUse = new Map<string, number>();
+  private readonly kinds = new Map<string, CredentialKind>();
   private appliedPosition = 0;
   private appliedHash: string | null = null;
   private failureCount = 0;
@@ -73,12 +78,17 @@ export class CredentialUseReadModel implements ReadModel {
       const [workspaceId, connectionId] = key.split('\u0000');
       return [workspaceId, connectionId, atMs];
     });
+    const kinds = [...this.kinds].map(([key, kind]): [string, string, CredentialKind] => {
+      const [workspaceId, connectionId] = key.split('\u0000');
+      return [workspaceId, connectionId, kind];
+    });
     return {
       format: SNAPSHOT_FORMAT,
       position: this.appliedPosition,
       lastHash: this.appliedHash,
       leases,
       lastUse,
+      kinds,
     };
   }
 
@@ -88,9 +98,13 @@ export class CredentialUseReadModel implements ReadModel {
       throw new Error(`Unknown snapshot format ${String(restored.format)}`);
     this.leases.clear();
     this.lastUse.clear();
+    this.kinds.clear();
     for (const { workspaceId, ...lease } of restored.leases) this.place(workspaceId, lease);
     for (const [workspaceId, connectionId, atMs] of restored.lastUse) {
       this.lastUse.set(useKey(workspaceId, connectionId), atMs);
+    }
+    for (const [workspaceId, connectionId, kind] of restored.kinds) {
+      this.kinds.set(useKey(workspaceId, connectionId), kind);
     }
     this.appliedPosition = restored.position;
     this.appliedHash = restored.lastHash;
@@ -118,6 +132,11 @@ export class CredentialUseReadModel implements ReadModel {
     return at === undefined ? undefined : new Date(at).toISOString();
   }
 
+  /** The kind of credential the connection holds now; undefined: none stored, or destroyed. */
+  credentialKind(workspaceId: string, connectionId: string): CredentialKind | undefined {
+    return this.kinds.get(useKey(workspaceId, connectionId));
+  }
+
   applyPage(events: readonly RecordedEvent[]): void {
     for (const event of events) this.apply(event);
   }
@@ -135,9 +154,9 @@ export class CredentialUseReadModel implements ReadModel {
         case 'CredentialLeaseEnded':
           return this.gone(event.workspaceId, data.leaseId as string);
         case 'CredentialStored':
+        case 'CredentialRotated':
         case 'CredentialDestroyed':
-          this.lastUse.delete(useKey(event.workspaceId, data.connectionId as string));
-          return;
+          return this.credential(event.type, useKey(event.workspaceId, data.connectionId as string), data);
         case 'AgentActionAuthorized':
           return this.gatewayCall(event.workspaceId, data, Date.parse(event.occurredAt));
         default:
@@ -219,6 +238,13 @@ export class CredentialUseReadModel implements ReadModel {
         ? data.connectionId
         : CONNECTION_RULE.exec(decision.provenance?.rule ?? '')?.[1];
     if (connectionId !== undefined) this.used(workspaceId, connectionId, atMs);
+  }
+
+  /** A credential stored anew or destroyed starts unused; a rotation keeps its last use. */
+  private credential(type: string, key: string, data: Data): void {
+    if (type !== 'CredentialRotated') this.lastUse.delete(key);
+    if (type === 'CredentialDestroyed') this.kinds.delete(key);
+    else this.kinds.set(key, data.kind as CredentialKind);
   }
 
   private used(workspaceId: string, connectionId: string, atMs: number): void {

@@ -154,6 +154,49 @@ describe('credential use read model', () => {
     expect(() => restored.restore({ position: 1, lastHash: null })).toThrow(/snapshot format/);
   });
 
+  it('given credentials stored, rotated and destroyed, then each connection’s current kind is known, also after a restore', () => {
+    const event = logOf();
+    const model = new CredentialUseReadModel();
+    const stored = (connectionId: string, kind: string, version = 1) => ({
+      workspaceId: 'acme',
+      connectionId,
+      kind,
+      version,
+      vaultVersion: version,
+      fingerprint: 'hmac-sha256:00',
+    });
+
+    model.applyPage([
+      event('CredentialStored', stored('github-main', 'mandate-jwt')),
+      event('CredentialStored', stored('jira', 'static')),
+      event('CredentialRotated', stored('github-main', 'github-app', 2)),
+      event('CredentialStored', stored('jira', 'oauth2-client'), 0, 'other'),
+      event('CredentialDestroyed', { workspaceId: 'acme', connectionId: 'jira', version: 1 }),
+    ]);
+    const restored = new CredentialUseReadModel();
+    restored.restore(JSON.parse(JSON.stringify(model.snapshot())));
+
+    for (const view of [model, restored]) {
+      expect(view.credentialKind('acme', 'github-main')).toBe('github-app');
+      expect(view.credentialKind('acme', 'jira')).toBeUndefined();
+      expect(view.credentialKind('other', 'jira')).toBe('oauth2-client');
+      expect(view.credentialKind('acme', 'absent')).toBeUndefined();
+    }
+  });
+
+  it('refuses a snapshot of the format before credential kinds, so the model is folded again', () => {
+    const restored = new CredentialUseReadModel();
+    expect(() =>
+      restored.restore({
+        format: 'credential-use/1',
+        position: 1,
+        lastHash: null,
+        leases: [],
+        lastUse: [],
+      } as never),
+    ).toThrow(/snapshot format/);
+  });
+
   it('given an event it cannot read, then it counts a failure and goes on', () => {
     const event = logOf();
     const failures: string[] = [];
