@@ -181,6 +181,40 @@ const onBundle = (scope: 'workspace' | 'channel'): Case => ({
   build: async (scene, place) => ({ params: { bundleId: await sharedBundle(scene, place) } }),
 });
 
+/** Organizations the platform admin founded (and so owns), once per run: one with bundles, one to join. */
+const ORGANIZATION = 'matrix-org';
+const JOINABLE = 'matrix-members';
+const organizations = '/v1/organizations';
+const founded = (scene: Scene, organizationId = ORGANIZATION) =>
+  scene.once(`organization|${organizationId}`, () =>
+    scene.as('root', 'POST', organizations, { organizationId, name: organizationId }),
+  );
+const onOrganization = (
+  params: (scene: Scene) => Promise<Record<string, string>> | Record<string, string> = () => ({}),
+): Case => ({
+  scope: 'global',
+  build: async (scene) => {
+    await founded(scene);
+    return { params: { organizationId: ORGANIZATION, ...(await params(scene)) } };
+  },
+});
+/** An organization bundle, created once (or fresh once per memo, for a call that uses it up). */
+const organizationBundle = (scene: Scene, memo = 'organization-bundle') =>
+  scene.once(memo, async () => {
+    await founded(scene);
+    const bundleId = scene.fresh('org-bundle');
+    await scene.as('root', 'PUT', `${organizations}/${ORGANIZATION}/bundles/${bundleId}`, BUNDLE, {
+      'if-match': '"0"',
+    });
+    return bundleId;
+  });
+/** The tenant invited to the joinable organization (and, for leaving, joined by its owner). */
+const invitedTo = (scene: Scene, place: Place) =>
+  scene.once(`invited|${place.tenant.workspaceId}`, async () => {
+    await founded(scene, JOINABLE);
+    await scene.as('root', 'PUT', `${organizations}/${JOINABLE}/invitations/${place.tenant.workspaceId}`);
+  });
+
 export const CASES: Record<string, Case> = {
   'GET /healthz': { scope: 'global', build: none },
   'GET /v1/console/config': { scope: 'global', build: none },
@@ -295,6 +329,75 @@ export const CASES: Record<string, Case> = {
   'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}/workspace': onBundle('workspace'),
   'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': onBundle('channel'),
   'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': onBundle('channel'),
+  'POST /v1/organizations': {
+    scope: 'global',
+    build: (scene) => ({ body: { organizationId: scene.fresh('org'), name: 'New' } }),
+  },
+  'GET /v1/organizations/{organizationId}': onOrganization(),
+  'PUT /v1/organizations/{organizationId}/owners/{principalId}': onOrganization(() => ({
+    principalId: 'p-new',
+  })),
+  'DELETE /v1/organizations/{organizationId}/owners/{principalId}': {
+    scope: 'global',
+    build: async (scene, _place, key) => {
+      await founded(scene);
+      const principalId = await scene.once(key, async () => {
+        const id = scene.fresh('org-owner');
+        await scene.as('root', 'PUT', `${organizations}/${ORGANIZATION}/owners/${id}`);
+        return id;
+      });
+      return { params: { organizationId: ORGANIZATION, principalId }, consumes: key };
+    },
+  },
+  'PUT /v1/organizations/{organizationId}/invitations/{workspaceId}': onOrganization(),
+  'DELETE /v1/organizations/{organizationId}/invitations/{workspaceId}': onOrganization(),
+  'DELETE /v1/organizations/{organizationId}/workspaces/{workspaceId}': onOrganization(),
+  'GET /v1/organizations/{organizationId}/bundles': onOrganization(),
+  'GET /v1/organizations/{organizationId}/bundles/{bundleId}': onOrganization(async (scene) => ({
+    bundleId: await organizationBundle(scene),
+  })),
+  'PUT /v1/organizations/{organizationId}/bundles/{bundleId}': {
+    scope: 'global',
+    build: async (scene) => {
+      await founded(scene);
+      return {
+        params: { organizationId: ORGANIZATION, bundleId: scene.fresh('org-bundle') },
+        body: BUNDLE,
+        headers: { 'if-match': '"0"' },
+      };
+    },
+  },
+  'DELETE /v1/organizations/{organizationId}/bundles/{bundleId}': {
+    scope: 'global',
+    build: async (scene, _place, key) => ({
+      params: { organizationId: ORGANIZATION, bundleId: await organizationBundle(scene, key) },
+      consumes: key,
+    }),
+  },
+  'PUT /v1/organizations/{organizationId}/bundles/{bundleId}/organization': onOrganization(async (scene) => ({
+    bundleId: await organizationBundle(scene),
+  })),
+  'DELETE /v1/organizations/{organizationId}/bundles/{bundleId}/organization': onOrganization(
+    async (scene) => ({
+      bundleId: await organizationBundle(scene),
+    }),
+  ),
+  'GET /v1/workspaces/{workspaceId}/organization': { scope: 'workspace', build: none },
+  'PUT /v1/workspaces/{workspaceId}/organization/{organizationId}': {
+    scope: 'workspace',
+    build: async (scene, place) => {
+      await invitedTo(scene, place);
+      return { params: { organizationId: JOINABLE } };
+    },
+  },
+  'DELETE /v1/workspaces/{workspaceId}/organization': {
+    scope: 'workspace',
+    build: async (scene, place) => {
+      await invitedTo(scene, place);
+      await scene.as(place.tenant.owner, 'PUT', `${base(place)}/organization/${JOINABLE}`);
+      return {};
+    },
+  },
   'GET /v1/workspaces/{workspaceId}/approval-policy': { scope: 'workspace', build: none },
   'PUT /v1/workspaces/{workspaceId}/connections/{connectionId}/credential': {
     scope: 'workspace',

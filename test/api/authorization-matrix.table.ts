@@ -129,6 +129,24 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'PUT /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': { ok: ADMINS, past: ADMINS },
   // A channel's own admins may detach too (it only takes away); the member administers no channel.
   'DELETE /v1/workspaces/{workspaceId}/bundles/{bundleId}/channels/{channelId}': { ok: ADMINS },
+  // Organizations: founded by a platform admin, who owns it (the only owner in the matrix); to
+  // anyone else an organization does not exist. Joining and leaving are the workspace owner's.
+  'POST /v1/organizations': { ok: ['platform-admin'] },
+  'GET /v1/organizations/{organizationId}': { ok: ['platform-admin'] },
+  'PUT /v1/organizations/{organizationId}/owners/{principalId}': { ok: ['platform-admin'] },
+  'DELETE /v1/organizations/{organizationId}/owners/{principalId}': { ok: ['platform-admin'] },
+  'PUT /v1/organizations/{organizationId}/invitations/{workspaceId}': { ok: ['platform-admin'] },
+  'DELETE /v1/organizations/{organizationId}/invitations/{workspaceId}': { ok: ['platform-admin'] },
+  'DELETE /v1/organizations/{organizationId}/workspaces/{workspaceId}': { ok: ['platform-admin'] },
+  'GET /v1/organizations/{organizationId}/bundles': { ok: ['platform-admin'] },
+  'GET /v1/organizations/{organizationId}/bundles/{bundleId}': { ok: ['platform-admin'] },
+  'PUT /v1/organizations/{organizationId}/bundles/{bundleId}': { ok: ['platform-admin'] },
+  'DELETE /v1/organizations/{organizationId}/bundles/{bundleId}': { ok: ['platform-admin'] },
+  'PUT /v1/organizations/{organizationId}/bundles/{bundleId}/organization': { ok: ['platform-admin'] },
+  'DELETE /v1/organizations/{organizationId}/bundles/{bundleId}/organization': { ok: ['platform-admin'] },
+  'GET /v1/workspaces/{workspaceId}/organization': { ok: MEMBERS },
+  'PUT /v1/workspaces/{workspaceId}/organization/{organizationId}': { ok: ['owner'] },
+  'DELETE /v1/workspaces/{workspaceId}/organization': { ok: ['owner'] },
   // The kill switch: the workspace's is its admins'; a channel's, its admins' (the fixtures'
   // channels were created by the owner) and the workspace admins', who alone may enable it again.
   'POST /v1/workspaces/{workspaceId}/agent-identity/disable': { ok: ADMINS },

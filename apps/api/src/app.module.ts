@@ -26,6 +26,7 @@ import { HealthController } from './health/health.controller';
 import { HTTP_METRICS, MetricsController } from './http/metrics.controller';
 import { IdentityModule } from './identity/identity.module';
 import { AccessBundlesModule } from './access-bundles/access-bundles.module';
+import { OrganizationsModule } from './organizations/organizations.module';
 import { OverlaysModule } from './overlays/overlays.module';
 import { PermissionsModule } from './permissions/permissions.module';
 import { WatchModule } from './watch/watch.module';
@@ -87,6 +88,7 @@ export class AppModule {
         PermissionsModule,
         IdentityModule,
         AccessBundlesModule,
+        OrganizationsModule,
         AgentActionsModule,
         MemoryUpdatesModule,
         AuditModule,

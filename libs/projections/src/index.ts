@@ -7,4 +7,5 @@ export * from './access-requests/access-requests.read-model';
 export * from './effective-permissions/snapshot-file';
 export * from './effective-permissions/workspace-permissions';
 export * from './effective-permissions/membership-index';
+export * from './effective-permissions/organization-permissions';
 export * from './credential-use/credential-use.read-model';

@@ -1,5 +1,10 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type PermissionChange, permissionChangeOf } from '@mandate/projections';
+import {
+  organizationChangesOf,
+  organizationOfStream,
+  type PermissionChange,
+  permissionChangeOf,
+} from '@mandate/projections';
 import { ProjectionService } from '../core/projection.service';
 
 export type ChangeListener = (changes: readonly PermissionChange[]) => void;
@@ -19,6 +24,13 @@ export class PermissionChangeFeed implements OnModuleDestroy {
   constructor(projections: ProjectionService) {
     this.stopObserving = projections.projection.observe({
       beforeApply: (event, grantOf) => {
+        // An organization's event reaches its members, who are never its envelope's tenant.
+        const organizationId = organizationOfStream(event.streamId);
+        if (organizationId !== undefined) {
+          const members = projections.projection.organizationMembers(organizationId);
+          for (const change of organizationChangesOf(event, members)) this.hold(change);
+          return;
+        }
         if (!this.listeners.has(event.workspaceId)) return;
         const change = permissionChangeOf(event, grantOf);
         if (change === undefined) return;
@@ -41,6 +53,13 @@ export class PermissionChangeFeed implements OnModuleDestroy {
         this.listeners.delete(workspaceId);
       }
     };
+  }
+
+  private hold(change: PermissionChange): void {
+    if (!this.listeners.has(change.workspaceId)) return;
+    const inWorkspace = this.pending.get(change.workspaceId);
+    if (inWorkspace) inWorkspace.push(change);
+    else this.pending.set(change.workspaceId, [change]);
   }
 
   onModuleDestroy(): void {

@@ -1,6 +1,11 @@
-import type { ActiveGrant } from '@mandate/domain';
+import { type ActiveGrant, organizationMembershipStreamId } from '@mandate/domain';
 import type { EventStore, RecordedEvent } from '@mandate/event-store';
-import { type PermissionChange, permissionChangeOf } from '@mandate/projections';
+import {
+  organizationChangesOf,
+  organizationOfStream,
+  type PermissionChange,
+  permissionChangeOf,
+} from '@mandate/projections';
 
 /** How far back a stream may resume: older positions start afresh (the client drops its cache). */
 export const MAX_REPLAY_EVENTS = 100_000;
@@ -25,6 +30,7 @@ export async function replayChanges(
   // Grants whose state at `after` is known (recalled, or started in the range): never recalled again,
   // or one ended in the range would come back from its stream.
   const known = new Set<string>();
+  let joined: ReadonlySet<string> | undefined;
   let from = range.after + 1;
   while (from <= range.upTo && !isClosed()) {
     const page = (await store.readAll({ fromPosition: from, limit: PAGE })).filter(
@@ -34,6 +40,14 @@ export async function replayChanges(
     from = page[page.length - 1].globalPosition + 1;
     const changes: PermissionChange[] = [];
     for (const event of page) {
+      const organizationId = organizationOfStream(event.streamId);
+      if (organizationId !== undefined) {
+        // Whether the workspace was a member then is not folded here: any organization it ever
+        // joined counts, and a cache dropped once too often costs a lookup, never a stale allow.
+        joined ??= await organizationsEverJoined(store, workspaceId);
+        if (joined.has(organizationId)) changes.push(...organizationChangesOf(event, [workspaceId]));
+        continue;
+      }
       if (event.workspaceId !== workspaceId) continue;
       if (GRANT_EVENTS.has(event.type)) await recall(store, event, grants, known, range.after);
       const change = permissionChangeOf(event, (_, grantId) => grants.get(grantId));
@@ -43,6 +57,12 @@ export async function replayChanges(
     if (changes.length > 0) emit(changes);
   }
   return true;
+}
+
+/** Every organization the workspace's membership stream ever named. */
+async function organizationsEverJoined(store: EventStore, workspaceId: string): Promise<ReadonlySet<string>> {
+  const history = await store.readStream(organizationMembershipStreamId(workspaceId));
+  return new Set(history.map((event) => (event.data as { organizationId: string }).organizationId));
 }
 
 /** Loads a grant started before the range, as it stood at `after` (absent if ended by then). */

@@ -46,19 +46,20 @@ function decide(
     }
     case 'LeaveOrganization': {
       if (state.organizationId === null) return [];
-      // Only the organization the workspace belongs to speaks for it here.
-      const ownsIt =
-        organization.status === 'active' &&
-        organization.organizationId === state.organizationId &&
-        isOrganizationOwner(organization, command.actor);
-      if (!command.callerRoles.includes('owner') && !ownsIt) {
-        throw new DomainError(
-          'forbidden',
-          'not-workspace-owner',
-          "Only the workspace's owners or the organization's owners may take it out of the organization",
-        );
+      const left: OrganizationMembershipEvent[] = [
+        { type: 'WorkspaceLeftOrganization', data: { organizationId: state.organizationId } },
+      ];
+      if (command.callerRoles.includes('owner')) return left;
+      if (organization.status === 'active' && isOrganizationOwner(organization, command.actor)) {
+        // An organization's owners speak for its own members only; of any other workspace they
+        // learn nothing, not even which organization it belongs to.
+        return organization.organizationId === state.organizationId ? left : [];
       }
-      return [{ type: 'WorkspaceLeftOrganization', data: { organizationId: state.organizationId } }];
+      throw new DomainError(
+        'forbidden',
+        'not-workspace-owner',
+        "Only the workspace's owners or the organization's owners may take it out of the organization",
+      );
     }
     default:
       return assertNever(command);

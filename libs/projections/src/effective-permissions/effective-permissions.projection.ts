@@ -1,44 +1,14 @@
-import {
-  type AccessBundleEvent,
-  type ActiveGrant,
-  accessBundleEventSchemas,
-  type AccessRequestEvent,
-  agentIdentityEventSchemas,
-  type AgentIdentityEvent,
-  channelEventSchemas,
-  type ChannelEvent,
-  type Decision,
-  evaluate,
-  type OrganizationMembershipEvent,
-  organizationEventSchemas,
-  organizationMembershipEventSchemas,
-  type PermissionQuery,
-  workspaceEventSchemas,
-  type WorkspaceEvent,
-} from '@mandate/domain';
+import { type ActiveGrant, type Decision, evaluate, type PermissionQuery } from '@mandate/domain';
 import { canonicalJson, type RecordedEvent, sha256Hex } from '@mandate/event-store';
 import type { ReadModel } from '../runner/read-model';
 import { MembershipIndex } from './membership-index';
 import { OrganizationIndex, type OrganizationSnapshot } from './organization-index';
-import { type OrganizationPermissions, organizationOfStream } from './organization-permissions';
+import { organizationOfStream } from './organization-permissions';
+import { applyTo, routeOf } from './projection-routes';
 import { WorkspacePermissions, type WorkspaceRecord } from './workspace-permissions';
 
-type Route = 'workspace' | 'agent-identity' | 'channel' | 'bundle' | 'grant' | 'organization' | 'membership';
-
-const routes = new Map<string, Route>([
-  ...workspaceEventSchemas.map(({ type }) => [type, 'workspace'] as const),
-  ...agentIdentityEventSchemas.map(({ type }) => [type, 'agent-identity'] as const),
-  ...channelEventSchemas.map(({ type }) => [type, 'channel'] as const),
-  ...accessBundleEventSchemas.map(({ type }) => [type, 'bundle'] as const),
-  ...organizationEventSchemas.map(({ type }) => [type, 'organization'] as const),
-  ...organizationMembershipEventSchemas.map(({ type }) => [type, 'membership'] as const),
-  ...['AccessGranted', 'AccessExtended', 'AccessRevoked', 'AccessExpired'].map(
-    (type) => [type, 'grant'] as const,
-  ),
-]);
-
-/** Event types that change effective permissions; every other event only advances the position. */
-export const projectedEventTypes: ReadonlySet<string> = new Set(routes.keys());
+// Where each event type goes, and how it is folded into a workspace, live apart from the runner.
+export { applyTo, projectedEventTypes, routeOf } from './projection-routes';
 
 /** Bumped when a folded state gains a field (2: workspaces' bound services): older ones are rebuilt. */
 export const SNAPSHOT_FORMAT = 'mandate.effective-permissions/2';
@@ -134,7 +104,7 @@ export class EffectivePermissionsProjection implements ReadModel {
     if (event.globalPosition <= this.appliedPosition) return;
     this.appliedPosition = event.globalPosition;
     this.appliedHash = event.hash;
-    const route = routes.get(event.type);
+    const route = routeOf(event.type);
     if (route === undefined) return;
     try {
       const organizationId = organizationOfStream(event.streamId);
@@ -171,6 +141,11 @@ export class EffectivePermissionsProjection implements ReadModel {
   /** An organization's own events and positions (for replays of a member as it joined). */
   organization(organizationId: string) {
     return this.organizations.get(organizationId);
+  }
+
+  /** The workspaces that belong to the organization now. */
+  organizationMembers(organizationId: string): ReadonlySet<string> {
+    return this.organizations.membersOf(organizationId);
   }
 
   /** The workspace's permissions, or undefined when no such workspace was created. */
@@ -248,57 +223,3 @@ export class EffectivePermissionsProjection implements ReadModel {
     return found;
   }
 }
-
-/**
- * Folds one event of the workspace's own into it. The store validated (and upcast) `data` against
- * its schema. `organizationNow` says what an organization is at this point of the log, for a join.
- */
-export function applyTo(
-  target: WorkspacePermissions,
-  route: Route,
-  event: RecordedEvent,
-  organizationNow: (organizationId: string) => OrganizationPermissions | undefined,
-): void {
-  const domainEvent = { type: event.type, data: event.data };
-  switch (route) {
-    case 'workspace':
-      return target.applyWorkspace(domainEvent as WorkspaceEvent);
-    case 'agent-identity':
-      return target.applyAgentIdentity(domainEvent as AgentIdentityEvent);
-    case 'channel':
-      return target.applyChannel(domainEvent as ChannelEvent);
-    case 'bundle':
-      // `access-bundle-<ws>.<bundleId>`: workspace ids hold no dot.
-      return target.applyBundle(
-        event.streamId.slice(event.streamId.indexOf('.') + 1),
-        domainEvent as AccessBundleEvent,
-      );
-    case 'grant':
-      return applyGrantEvent(target, domainEvent as AccessRequestEvent);
-    case 'membership': {
-      const membership = domainEvent as OrganizationMembershipEvent;
-      return target.applyMembership(membership, organizationNow(membership.data.organizationId));
-    }
-    case 'organization':
-      // An organization's events are folded by the projection into its members (never reached here).
-      return;
-  }
-}
-
-function applyGrantEvent(target: WorkspacePermissions, event: AccessRequestEvent): void {
-  switch (event.type) {
-    case 'AccessGranted': {
-      const { grantId, channelId, connector, actions, resources, expiresAt } = event.data;
-      return target.grant({ grantId, channelId, connector, actions, resources, expiresAt });
-    }
-    case 'AccessExtended':
-      return target.extend(event.data.grantId, event.data.newExpiresAt);
-    case 'AccessRevoked':
-    case 'AccessExpired':
-      return target.endGrant(event.data.grantId);
-    default:
-      return;
-  }
-}
-
-export const routeOf = (type: string): Route | undefined => routes.get(type);

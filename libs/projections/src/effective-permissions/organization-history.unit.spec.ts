@@ -1,6 +1,7 @@
 import { evaluate } from '@mandate/domain';
 import { IdentityLog, openTestStore } from '../../test/identity-log';
 import { EffectivePermissionsProjection } from './effective-permissions.projection';
+import { organizationChangesOf, permissionChangeOf } from './permission-changes';
 import { PermissionsHistory } from './permissions-history';
 
 const T0 = Date.parse('2026-12-01T00:00:00.000Z');
@@ -135,6 +136,33 @@ describe('the organization scope in the projection and as of a past instant', ()
     expect(timelineOf('acme')).not.toContain(detach);
     expect(timelineOf('initech')).toContain(detach);
     expect(projection.workspace('organization:globex')).toBeUndefined();
+    await store.close();
+  });
+});
+
+describe('what an organization changes, for watchers', () => {
+  it("given an organization's events, then each member workspace is told its answers changed, and nobody else", async () => {
+    const store = await organizationLog();
+    const events = await store.readAll();
+    const detach = events[events.length - 1];
+    expect(organizationChangesOf(detach, ['initech'])).toEqual([
+      {
+        kind: 'workspace',
+        position: detach.globalPosition,
+        workspaceId: 'initech',
+        cause: 'OrganizationBundleDetached',
+      },
+    ]);
+    // a workspace's own event is its own: no organization fan-out
+    const left = events.find((event) => event.type === 'WorkspaceLeftOrganization');
+    expect(left && organizationChangesOf(left, ['initech'])).toEqual([]);
+    expect(left && permissionChangeOf(left, () => undefined)).toMatchObject({
+      kind: 'workspace',
+      workspaceId: 'acme',
+    });
+    // the organization's own bundle events name no workspace of their own
+    const bundleEvent = events.find((event) => event.streamId.startsWith('organization-bundle-'));
+    expect(bundleEvent && organizationChangesOf(bundleEvent, [])).toEqual([]);
     await store.close();
   });
 });

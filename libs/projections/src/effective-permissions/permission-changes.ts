@@ -1,6 +1,7 @@
 import type { ActiveGrant, ChannelEvent } from '@mandate/domain';
 import type { RecordedEvent } from '@mandate/event-store';
 import { routeOf } from './effective-permissions.projection';
+import { organizationOfStream } from './organization-permissions';
 
 /** A grant as a watcher is told of it: where it applies and what it covers. */
 export interface GrantScope {
@@ -60,7 +61,26 @@ export function permissionChangeOf(event: RecordedEvent, grantOf: GrantLookup): 
       return { kind: 'channel', ...base, channelId: (event.data as ChannelEvent['data']).channelId };
     case 'grant':
       return grantChangeOf(event, base, grantOf);
+    case 'membership':
+      return { kind: 'workspace', ...base };
+    case 'organization':
+      // An organization's events change its members' answers: `organizationChangesOf` says which.
+      return undefined;
   }
+}
+
+/**
+ * What an event of an organization (its own stream or one of its bundles') changes: every answer of
+ * each member workspace it reaches. Empty for any other event: those are their workspace's own.
+ */
+export function organizationChangesOf(event: RecordedEvent, members: Iterable<string>): PermissionChange[] {
+  if (organizationOfStream(event.streamId) === undefined) return [];
+  return [...members].map((workspaceId) => ({
+    kind: 'workspace' as const,
+    position: event.globalPosition,
+    workspaceId,
+    cause: event.type,
+  }));
 }
 
 function grantChangeOf(
