@@ -1,9 +1,16 @@
 import fc from 'fast-check';
-import { checkEgress, isDomainError, normalizeHost, type PermissionQuery } from '@mandate/domain';
+import {
+  checkEgress,
+  isDomainError,
+  normalizeHost,
+  organizationBundleStreamId,
+  type PermissionQuery,
+} from '@mandate/domain';
 import { IdentityLog, openTestStore } from '../../test/identity-log';
 import { EffectivePermissionsProjection } from './effective-permissions.projection';
 
 const WS = 'acme';
+const ORG = 'holding';
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const channels = ['eng', 'ops', 'sales'] as const;
 const ruleIds = ['r1', 'r2', 'r3'] as const;
@@ -71,6 +78,26 @@ const step = fc.oneof(
     ),
   }),
   fc.record({ kind: fc.constant('retire' as const), bundleId: fc.constantFrom(...bundleIds) }),
+  // The organization above the workspace: its bundle, what it attaches, inviting, joining, leaving.
+  fc.record({
+    kind: fc.constant('org-bundle' as const),
+    connections: fc.array(
+      rule.map((r) => ({ ...r, account: 'org-bot' })),
+      { maxLength: 2 },
+    ),
+    domains: fc.subarray(['api.github.com', '*.slack.com']),
+  }),
+  fc.record({
+    kind: fc.constantFrom(
+      'org-attach' as const,
+      'org-detach' as const,
+      'org-retire' as const,
+      'invite' as const,
+      'withdraw' as const,
+      'join' as const,
+      'leave' as const,
+    ),
+  }),
   // The kill switch, for the workspace or a channel (switching to the state in force is refused).
   fc.record({
     kind: fc.constant('switch' as const),
@@ -182,6 +209,51 @@ async function run(log: IdentityLog, command: Step): Promise<void> {
     case 'retire':
       await log.bundle(WS, 'olivia', { type: 'RetireAccessBundle', bundleId: command.bundleId });
       return;
+    case 'org-bundle':
+      await log.organizationBundle(ORG, 'olivia', {
+        type: 'ApplyOrganizationBundleDocument',
+        bundleId: 'org-tools',
+        document: {
+          name: 'org-tools',
+          connections: command.connections,
+          domains: command.domains.map((host) => ({ host, ports: [443] })),
+        },
+      });
+      return;
+    case 'org-attach': {
+      const bundle = await log.store.readStream(organizationBundleStreamId(ORG, 'org-tools'));
+      const status = bundle.some((event) => event.type === 'AccessBundleRetired')
+        ? 'retired'
+        : bundle.length > 0
+          ? 'active'
+          : 'absent';
+      await log.organization(ORG, 'olivia', {
+        type: 'AttachOrganizationBundle',
+        bundleId: 'org-tools',
+        bundle: status,
+      });
+      return;
+    }
+    case 'org-detach':
+      await log.organization(ORG, 'olivia', { type: 'DetachOrganizationBundle', bundleId: 'org-tools' });
+      return;
+    case 'org-retire':
+      await log.organizationBundle(ORG, 'olivia', {
+        type: 'RetireOrganizationBundle',
+        bundleId: 'org-tools',
+      });
+      return;
+    case 'invite':
+    case 'withdraw':
+      await log.organization(ORG, 'olivia', {
+        type: command.kind === 'invite' ? 'InviteWorkspace' : 'WithdrawInvitation',
+        workspaceId: WS,
+      });
+      return;
+    case 'join':
+    case 'leave':
+      await log.membership(WS, 'olivia', command.kind === 'join' ? ORG : null);
+      return;
     case 'switch': {
       const type = command.off ? 'DisableAgentIdentity' : 'EnableAgentIdentity';
       if (command.channelId === undefined) await log.workspace(WS, 'olivia', { type, reason: 'property' });
@@ -231,6 +303,14 @@ describe('live projection vs rebuilt from position 1', () => {
         const live = new EffectivePermissionsProjection();
         try {
           await log.createWorkspace(WS);
+          await log.organization(ORG, 'olivia', {
+            type: 'CreateOrganization',
+            organizationId: ORG,
+            name: 'Holding',
+            actorIsPlatformAdmin: true,
+          });
+          // Invited from the start, so that a `join` step lands (a `withdraw` may still come first).
+          await log.organization(ORG, 'olivia', { type: 'InviteWorkspace', workspaceId: WS });
           for (const command of steps) {
             try {
               await run(log, command);
