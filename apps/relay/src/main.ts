@@ -2,6 +2,10 @@ import { loadConfigOrExit } from '@mandate/config';
 import { openAppEventStore, openLeadership } from '@mandate/event-store';
 import { startLeaderRelay } from '@mandate/kafka';
 import { createLogger, installedTracing, logFormatFor, startTracing } from '@mandate/observability';
+import { startRelayHealthServer } from './relay-health.server';
+
+/** A probe waits this long for the store before it answers not ready. */
+const PROBE_TIMEOUT_MS = 2_000;
 
 /**
  * The Kafka relay on its own, for deployments that want it apart from the API (the API nodes then
@@ -20,18 +24,29 @@ async function main(): Promise<void> {
   if (!config.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS: required by the relay');
   const store = await openAppEventStore(config);
   const abort = new AbortController();
+  const leadership = openLeadership(config, (role, error) =>
+    logger.error({ err: error, role }, 'relay failed; campaigning again'),
+  );
   const relay = startLeaderRelay({
     settings: { ...config, KAFKA_BROKERS: config.KAFKA_BROKERS },
     store,
-    leadership: openLeadership(config, (role, error) =>
-      logger.error({ err: error, role }, 'relay failed; campaigning again'),
-    ),
+    leadership,
     logger: logger.child({ component: 'kafka-relay' }),
     signal: abort.signal,
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort());
-  logger.info({ eventStore: config.EVENT_STORE, node: process.version }, 'relay started');
+  const health = await startRelayHealthServer({
+    host: config.RELAY_HEALTH_HOST,
+    port: config.RELAY_HEALTH_PORT,
+    leadership,
+    store,
+    checkpoints: store.checkpointStore(),
+    relay: relay.relay,
+    timeoutMs: PROBE_TIMEOUT_MS,
+  });
+  logger.info({ eventStore: config.EVENT_STORE, node: process.version, health: health.url }, 'relay started');
   await relay.running;
+  await health.close();
   await relay.close();
   await store.close();
   await installedTracing()?.flush();

@@ -91,6 +91,9 @@ export const configSchema = z.object({
   RELAY_ENABLED: bool.default(true),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  /** The standalone relay's `/healthz` and `/readyz` (apps/relay); 0 lets the system pick a port. */
+  RELAY_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  RELAY_HEALTH_PORT: port.default(3129),
   NOTIFY_WEBHOOK_URL: z.string().url().optional(),
   NOTIFY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
 
