@@ -261,6 +261,12 @@ describe('web console: the admin edits the baseline, channel overrides and the a
     // and reloading shows their version
     await conflict.getByRole('button', { name: 'Reload the approval policy' }).click();
     await textMatches(inForce, /Quorum\s+3/);
+
+    // and the page fits a phone
+    const phone = await openTab(PHONE, 'Approval policy', 'Approval policy');
+    await textMatches(phone.getByRole('region', { name: 'Policy in force' }), /Quorum\s+3/);
+    expect(await seriousA11yViolations(phone)).toEqual([]);
+    await screenshot(phone, 'admin-approval-policy-phone');
     expect(csp).toEqual([]);
   }, 90_000);
 

@@ -324,6 +324,23 @@ describe('web console: the auditor pages and the channel page in Chromium (API, 
     await phone.locator('[data-testid="channel-identity"][data-at="now"]').waitFor(UI_WAIT);
     expect(await jit.count()).toBe(0);
 
+    // and the time control steps back, from the keyboard, to the change that granted it
+    const stop = phone.locator('.time-control output');
+    await phone.getByLabel('Channel', { exact: true }).focus();
+    await phone.keyboard.press('Tab');
+    expect(await stop.innerText()).toBe('Now');
+    for (let steps = 0; steps < 8 && !(await stop.innerText()).includes('AccessGranted'); steps += 1) {
+      const before = await stop.innerText();
+      await phone.keyboard.press('ArrowLeft');
+      for (let tries = 0; tries < 100 && (await stop.innerText()) === before; tries += 1) await sleep(50);
+    }
+    expect(await stop.innerText()).toMatch(/AccessGranted.*\(change \d+ of \d+\)/);
+    await jit.first().waitFor(UI_WAIT);
+    expect(await phone.getByTestId('channel-identity').getAttribute('data-at')).not.toBe('now');
+    await phone.getByRole('button', { name: 'Now' }).click();
+    await phone.locator('[data-testid="channel-identity"][data-at="now"]').waitFor(UI_WAIT);
+    expect(await jit.count()).toBe(0);
+
     // and the audit pages fit the phone too
     await phone.getByRole('button', { name: 'Audit' }).click();
     await phone.getByRole('heading', { name: 'Audit', level: 1 }).waitFor(UI_WAIT);

@@ -108,16 +108,16 @@ describe('approval policy preview and If-Match; the channel timeline', () => {
     expect((await policy()).body.policy.default.quorum).toBe(3);
   });
 
-  it('given a member, or a ticket pattern the linear-time engine cannot run, when previewing, then the refusal is the save’s (403, 400 malformed-pattern)', async () => {
+  it('given a member, or a ticket pattern the linear-time engine cannot run, when previewing, then the refusal is the save’s (403; 422 malformed-pattern)', async () => {
+    const unrunnable = { default: { ...rule, ticketPattern: '(a)\\1' } };
     const member = await api.call('POST', `${policyUrl}/preview`, { as: 'mia', body: edited });
-    const pattern = await api.call('POST', `${policyUrl}/preview`, {
-      as: 'adam',
-      body: { default: { ...rule, ticketPattern: '(a)\\1' } },
-    });
+    const pattern = await api.call('POST', `${policyUrl}/preview`, { as: 'adam', body: unrunnable });
+    const save = await api.call('PUT', policyUrl, { as: 'adam', body: unrunnable });
 
     expect(member.statusCode).toBe(403);
-    expect(pattern.statusCode).toBe(400);
+    expect(pattern.statusCode).toBe(422);
     expect(JSON.stringify(pattern.json())).toContain('malformed-pattern');
+    expect(code(save)).toEqual(code(pattern));
   });
 
   it('given a channel changed twice, when its timeline is read, then the instants of its changes are listed oldest first with the event recorded', async () => {
