@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -57,6 +58,8 @@ const { revokeUpstreamLease: revokeUntilDone } = proxyActivities<CredentialLease
 });
 
 const LEASE_REASON = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** The patch id of the timer that no longer waits for the grant's registration (see below). */
+const TIMER_BESIDE_REGISTRATION = 'lease-timer-beside-grant-registration';
 const DEFAULT_ALERT_AFTER = 3;
 
 const asRefusal = (error: unknown): unknown => {
@@ -123,6 +126,7 @@ export async function credentialLeaseWorkflow(input: CredentialLeaseInput): Prom
   }
   status = { ...status, stage: 'active' };
   const { grantId } = input.request;
+  let registering: Promise<void> = Promise.resolve();
   if (typeof grantId === 'string') {
     // The grant's workflow ends the lease when the grant ends (a grant from before workflow ids were
     // scoped by workspace runs under its old id); a grant whose workflow is gone has ended.
@@ -133,12 +137,18 @@ export async function credentialLeaseWorkflow(input: CredentialLeaseInput): Prom
           () => true,
           () => false,
         );
-    if (
-      !(await register(jitWorkflowId(workspaceId, grantId))) &&
-      !(await register(legacyJitWorkflowId(grantId)))
-    ) {
-      endReason ??= 'grant-ended';
-    }
+    registering = (async () => {
+      if (
+        !(await register(jitWorkflowId(workspaceId, grantId))) &&
+        !(await register(legacyJitWorkflowId(grantId)))
+      ) {
+        endReason ??= 'grant-ended';
+      }
+    })();
+    // The timer to the lease's end starts beside the registration, not after it: a signal to
+    // another workflow is delivered when the server gets to it (over a second under load), and a
+    // timer started that late fired late too. Histories recorded before wait for it first.
+    if (!patched(TIMER_BESIDE_REGISTRATION)) await registering;
   }
 
   const end = Math.min(Date.parse(expiresAt), Date.parse(minted.upstreamExpiresAt));
@@ -173,6 +183,7 @@ export async function credentialLeaseWorkflow(input: CredentialLeaseInput): Prom
     stepKey: `${workflowId}/ended`,
   });
   status = { ...status, stage: 'ended' };
+  await registering;
   await condition(allHandlersFinished);
   return status;
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { DomainError, ownValue } from '@mandate/domain';
 import type { GithubAppCredential } from '../credential-kinds';
+import { GithubAppJwtCache, signGithubAppJwt } from './github-app-jwt.cache';
 import type { GithubTokenScope } from './lease-scope';
 import { callUpstream, failureOf, reasonOf, type UpstreamHttpOptions } from './upstream-http';
 
@@ -15,20 +15,13 @@ export interface MintedToken {
 const OPAQUE_TOKEN = /^[\x21-\x7e]{1,4096}$/;
 const GITHUB_HEADERS = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
 
-/**
- * The App's own JWT (RS256): `iat` 60 s in the past for clock drift, `exp` 9 minutes ahead (GitHub
- * refuses more than 10 minutes in all), `iss` the client id (or the app id of an older setup).
- * The PEM may be PKCS#1 (what GitHub hands out) or PKCS#8: node:crypto reads both.
- */
+/** The App's own JWT for one mint (a fresh signature; the minter reuses one per App key). */
 export async function githubAppJwt(credential: GithubAppCredential, now: Date): Promise<string> {
-  const seconds = Math.floor(now.getTime() / 1000);
-  const key = createPrivateKey({ key: credential.privateKeyPem, format: 'pem' });
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
-    .setIssuer(credential.clientId ?? credential.appId ?? '')
-    .setIssuedAt(seconds - 60)
-    .setExpirationTime(seconds + 9 * 60)
-    .sign(key);
+  return signGithubAppJwt(
+    credential,
+    createPrivateKey({ key: credential.privateKeyPem, format: 'pem' }),
+    now,
+  );
 }
 
 interface AccessTokenAnswer {
@@ -48,10 +41,12 @@ const LEVEL_RANK: Record<string, number> = { read: 1, write: 2, admin: 3 };
  * the lease is revoked at once and refused.
  */
 export class GithubAppMinter {
+  private readonly appJwts = new GithubAppJwtCache();
+
   constructor(private readonly options: UpstreamHttpOptions & { now?: () => Date } = {}) {}
 
   async mint(credential: GithubAppCredential, scope: GithubTokenScope): Promise<MintedToken> {
-    const jwt = await githubAppJwt(credential, this.options.now?.() ?? new Date());
+    const jwt = this.appJwts.jwtFor(credential, this.options.now?.() ?? new Date());
     const what = `GitHub installation ${credential.installationId}`;
     const response = await callUpstream(
       `${credential.baseUrl}/app/installations/${credential.installationId}/access_tokens`,
