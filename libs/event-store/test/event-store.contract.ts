@@ -3,10 +3,12 @@ import { DomainError } from '@mandate/domain';
 import { WrongExpectedVersion } from '../src/errors';
 import type { EventStore, RecordedEvent } from '../src/event-store.port';
 import type { EventSchemaRegistry } from '../src/schema/event-schema-registry';
+import type { CatchUpSource } from '../src/subscription/catch-up-subscription';
 import { newEvent, note, notes, testEventRegistry } from './test-events';
 
 export interface EventStoreUnderTest {
-  store: EventStore;
+  /** Every adapter is also a catch-up source: the relay and subscriptions wait on it for positions. */
+  store: EventStore & CatchUpSource;
   dispose(): Promise<void>;
 }
 
@@ -19,7 +21,7 @@ export type EventStoreFactory = (schemas: EventSchemaRegistry) => Promise<EventS
 export function describeEventStoreContract(name: string, factory: EventStoreFactory): void {
   describe(`EventStore contract: ${name}`, () => {
     let subject: EventStoreUnderTest;
-    let store: EventStore;
+    let store: EventStore & CatchUpSource;
     const stream = (prefix = 'contract') => `${prefix}-${uuidv7()}`;
 
     beforeEach(async () => {
