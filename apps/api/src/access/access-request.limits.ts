@@ -5,14 +5,16 @@ import { DomainError, requesterOf, sameActor } from '@mandate/domain';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { CallerRateLimiter } from '../core/caller-rate.limiter';
+import { IN_MEMORY_RATE_COUNTERS, RATE_COUNTERS, type RateCounters } from '../core/rate-counters';
 import { AccessRequestsView } from './access-requests.view';
 
 /**
  * What a low-privilege caller may cost: every access request is a workflow that waits up to its
  * approval timeout and an entry in each approver's inbox. So one principal may post only so many
  * per minute in a workspace (refused ones included: validation reads the log too), and hold only so
- * many pending at once. Over either, `429` with `Retry-After`. The rate is counted per API instance;
- * the open requests come from the log, so every instance counts the same ones.
+ * many pending at once. Over either, `429` with `Retry-After`. The rate is counted where the
+ * configuration's counters are (PostgreSQL: one budget for every node); the open requests come from
+ * the log, so every instance counts the same ones.
  */
 @Injectable()
 export class AccessRequestLimits {
@@ -23,8 +25,9 @@ export class AccessRequestLimits {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly view: AccessRequestsView,
+    @Inject(RATE_COUNTERS) counters: RateCounters = IN_MEMORY_RATE_COUNTERS,
   ) {
-    this.rate = new CallerRateLimiter(config.ACCESS_REQUEST_RATE_PER_MINUTE, 60, 'access requests');
+    this.rate = new CallerRateLimiter(config.ACCESS_REQUEST_RATE_PER_MINUTE, 60, 'access requests', counters);
     this.maxOpen = config.ACCESS_REQUEST_MAX_OPEN;
   }
 

@@ -7,6 +7,7 @@ import { sessionFingerprint, signGatewaySession } from '@mandate/gateway';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { CallerRateLimiter } from '../core/caller-rate.limiter';
+import { RATE_COUNTERS, type RateCounters } from '../core/rate-counters';
 import { CommandRunner } from '../core/command-runner';
 import { ProjectionService } from '../core/projection.service';
 import type { OpenGatewaySessionBody } from './gateway-sessions.schemas';
@@ -32,7 +33,7 @@ export interface GatewaySessionAnswer {
  */
 @Injectable()
 export class GatewaySessionsService {
-  private readonly rate = new CallerRateLimiter(GATEWAY_SESSIONS_PER_MINUTE, 60, 'gateway sessions');
+  private readonly rate: CallerRateLimiter;
 
   constructor(
     private readonly commands: CommandRunner,
@@ -40,7 +41,10 @@ export class GatewaySessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(GATEWAY_SESSION_KEY) private readonly key: Buffer,
-  ) {}
+    @Inject(RATE_COUNTERS) counters: RateCounters,
+  ) {
+    this.rate = new CallerRateLimiter(GATEWAY_SESSIONS_PER_MINUTE, 60, 'gateway sessions', counters);
+  }
 
   async open(
     principal: Principal,

@@ -13,6 +13,7 @@ import {
 import { type EventStore } from '@mandate/event-store';
 import { CLOCK, type Clock } from '../clock';
 import { CallerRateLimiter } from '../core/caller-rate.limiter';
+import { RATE_COUNTERS, type RateCounters } from '../core/rate-counters';
 import { CommandRunner } from '../core/command-runner';
 import { ProjectionService } from '../core/projection.service';
 import { locateIssues } from '../core/refusal-location';
@@ -41,14 +42,17 @@ export type MemoryUpdateAnswer = BoundaryDecision & {
  */
 @Injectable()
 export class MemoryUpdatesService {
-  private readonly rate = new CallerRateLimiter(MEMORY_UPDATES_PER_SECOND, 1, 'memory updates');
+  private readonly rate: CallerRateLimiter;
 
   constructor(
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(RATE_COUNTERS) counters: RateCounters,
+  ) {
+    this.rate = new CallerRateLimiter(MEMORY_UPDATES_PER_SECOND, 1, 'memory updates', counters);
+  }
 
   async record(
     principal: Principal,

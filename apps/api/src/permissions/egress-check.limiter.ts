@@ -1,5 +1,6 @@
 import type { Principal } from '@mandate/auth';
 import { CallerRateLimiter } from '../core/caller-rate.limiter';
+import { IN_MEMORY_RATE_COUNTERS, type RateCounters } from '../core/rate-counters';
 
 export interface EgressCheckLimit {
   /** Checks one principal may make per `durationSeconds`. */
@@ -12,13 +13,16 @@ export const EGRESS_CHECK_LIMIT: EgressCheckLimit = { points: 100, durationSecon
 
 /**
  * A per-principal rate limit on egress checks (each refusal is evidence to keep, so each check is
- * a potential write): over it, `429 rate-limited` with `Retry-After`. In memory, per API instance.
+ * a potential write): over it, `429 rate-limited` with `Retry-After`.
  */
 export class EgressCheckLimiter {
   private readonly rate: CallerRateLimiter;
 
-  constructor(limit: EgressCheckLimit = EGRESS_CHECK_LIMIT) {
-    this.rate = new CallerRateLimiter(limit.points, limit.durationSeconds, 'egress checks');
+  constructor(
+    limit: EgressCheckLimit = EGRESS_CHECK_LIMIT,
+    counters: RateCounters = IN_MEMORY_RATE_COUNTERS,
+  ) {
+    this.rate = new CallerRateLimiter(limit.points, limit.durationSeconds, 'egress checks', counters);
   }
 
   admit(principal: Principal): Promise<void> {

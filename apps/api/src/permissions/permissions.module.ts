@@ -7,7 +7,8 @@ import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 import { CredentialUseModule } from '../credential-use/credential-use.module';
 import { EventStoreModule } from '../event-store/event-store.module';
 import { ChannelChecksController } from './channel-checks.controller';
-import { EgressCheckLimiter } from './egress-check.limiter';
+import { EGRESS_CHECK_LIMIT, EgressCheckLimiter } from './egress-check.limiter';
+import { RATE_COUNTERS, type RateCounters } from '../core/rate-counters';
 import { EgressDenialRecorder } from './egress-denial.recorder';
 import { EffectiveIdentityReader } from './effective-identity.reader';
 import { PermissionChecksService } from './permission-checks.service';
@@ -28,7 +29,11 @@ import { ProjectionService } from '../core/projection.service';
     PermissionChecksService,
     EffectiveIdentityReader,
     EgressDenialRecorder,
-    { provide: EgressCheckLimiter, useFactory: () => new EgressCheckLimiter() },
+    {
+      provide: EgressCheckLimiter,
+      inject: [RATE_COUNTERS],
+      useFactory: (counters: RateCounters) => new EgressCheckLimiter(EGRESS_CHECK_LIMIT, counters),
+    },
     { provide: WORKSPACE_ROLE_RESOLVER, useClass: ProjectionRoleResolver },
     InvokerRightsResolver,
     { provide: INVOKER_RIGHT_SOURCE, useClass: GithubInvokerRightSource },
