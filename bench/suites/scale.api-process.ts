@@ -14,7 +14,6 @@ import { createApiApp } from '../../apps/api/src/app.factory';
  */
 async function main(): Promise<void> {
   const [path, dataDir, devKeyPath] = process.argv.slice(2);
-  const started = performance.now();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -46,12 +45,15 @@ async function main(): Promise<void> {
       });
     }, 25);
   });
-  const readySeconds = (readyAt - started) / 1000;
+  // From the process's start (performance.now() counts from it): loading the code is part of a restart.
+  const readySeconds = readyAt / 1000;
+  const { user, system } = process.cpuUsage();
+  const readyCpuSeconds = (user + system) / 1e6;
   (globalThis as { gc?: () => void }).gc?.();
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
   const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
   await app.close();
-  process.stdout.write(`${JSON.stringify({ readySeconds, rssMb, heapMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ readySeconds, readyCpuSeconds, rssMb, heapMb })}\n`);
 }
 
 void main().then(
