@@ -1798,7 +1798,7 @@ export interface operations {
               rule: string;
               reason: string;
             } | null;
-            /** @description Credential leases live in the channel now, newest first (never a token); null for an answer as of a past instant (`at`) */
+            /** @description Credential leases live in the channel at the answer’s instant (now, or `at` from the log), newest first (never a token) */
             leases:
               | {
                   leaseId: string;

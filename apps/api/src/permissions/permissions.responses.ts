@@ -141,7 +141,7 @@ export const channelIdentityDoc = toOpenApiSchema(
       )
       .nullable()
       .describe(
-        'Credential leases live in the channel now, newest first (never a token); null for an answer as of a past instant (`at`)',
+        'Credential leases live in the channel at the answer’s instant (now, or `at` from the log), newest first (never a token)',
       ),
   }),
 );
