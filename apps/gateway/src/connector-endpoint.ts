@@ -13,12 +13,14 @@ import {
   narrowingDenial,
   narrowingOf,
   redact,
+  type GatewaySession,
   type RouteTable,
   upstreamPath,
+  withinSessionStart,
   withoutClientCredentials,
 } from '@mandate/gateway';
 import type { Logger } from '@mandate/observability';
-import type { EffectivePermissionsProjection } from '@mandate/projections';
+import type { EffectivePermissionsProjection, WorkspacePermissions } from '@mandate/projections';
 import type { AgentActionLog, RecordedAction } from './agent-action-log';
 import { injectionFor, type InjectionSources } from './connector-injection';
 import type { LeaseCall } from './connector-lease-cache';
@@ -111,8 +113,7 @@ export class ConnectorEndpoint {
             reason: 'The session’s service no longer serves the workspace',
             provenance: { layer: 'default', rule: 'service-unbound' },
           }
-        : (this.narrowed(connection, path, req.method) ??
-          decideAgentAction(permissions.compiled, request, Date.now()));
+        : (this.narrowed(connection, path, req.method) ?? this.decideNow(permissions, session, request));
     const recorded = await this.options.actions.decided(session, request, decision, requestId, connection.id);
     if (!decision.allowed) {
       const { rule } = decision.provenance;
@@ -138,6 +139,17 @@ export class ConnectorEndpoint {
       recorded,
       requestId,
     });
+  }
+
+  /** The decision now, less what a bundle attached since the session started would add. */
+  private decideNow(
+    permissions: WorkspacePermissions,
+    session: GatewaySession,
+    request: Parameters<typeof decideAgentAction>[1],
+  ): Decision {
+    const decision = decideAgentAction(permissions.compiled, request, Date.now());
+    const reachedAtMs = permissions.attachedSince.reachStartedAtMs(decision.provenance, session.channelId);
+    return withinSessionStart(decision, session, reachedAtMs);
   }
 
   /** A call outside its connection's narrowing is denied whatever the permissions say. */

@@ -3,6 +3,7 @@ export * from './egress-policy';
 export * from './proxy-request';
 export * from './session-key';
 export * from './session-token';
+export * from './session-additions';
 export * from './routes/route-table';
 export * from './routes/github.routes';
 export * from './credential-injection';

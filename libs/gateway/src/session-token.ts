@@ -14,6 +14,11 @@ export interface GatewaySession {
   openedBy: string;
   /** Epoch milliseconds, a whole second (JWT `exp`). */
   expiresAtMs: number;
+  /**
+   * When it was opened, epoch milliseconds rounded down to the second (JWT `iat`): bundles
+   * attached since do not reach it. Set on every verified token.
+   */
+  issuedAtMs?: number;
 }
 
 const ISSUER = 'mandate';
@@ -123,6 +128,8 @@ function verifiedSession(key: Uint8Array, token: string, nowMs: number): Gateway
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) return undefined;
   const { jti, exp, ws, ch, inv, run, svc } = claims.data;
+  // registeredClaimsHold checked that `iat` is a number.
+  const issuedAtMs = (payload.iat as number) * 1000;
   return {
     sessionId: jti,
     workspaceId: ws,
@@ -131,6 +138,7 @@ function verifiedSession(key: Uint8Array, token: string, nowMs: number): Gateway
     runId: run,
     openedBy: svc,
     expiresAtMs: exp * 1000,
+    issuedAtMs,
   };
 }
 

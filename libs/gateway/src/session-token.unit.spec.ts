@@ -18,12 +18,14 @@ const session: GatewaySession = {
   openedBy: 'agent-runtime',
   expiresAtMs: nowMs + 60_000,
 };
+/** What a verified token says: the session, and when it was opened (`iat`, to the second). */
+const opened = { ...session, issuedAtMs: nowMs };
 
 describe('gateway session tokens', () => {
   it('given a signed session, when verified before it expires, then it names the same session', async () => {
     const token = await signGatewaySession(key, session, nowMs);
 
-    await expect(verifyGatewaySession(key, token, nowMs + 59_000)).resolves.toEqual(session);
+    await expect(verifyGatewaySession(key, token, nowMs + 59_000)).resolves.toEqual(opened);
   });
 
   it('given a signed session, when verified at or after its expiry, then it is refused', async () => {
@@ -84,7 +86,7 @@ describe('gateway session tokens', () => {
       .setExpirationTime(session.expiresAtMs / 1000)
       .sign(key);
 
-    await expect(verifyGatewaySession(key, issued, nowMs)).resolves.toEqual(session);
+    await expect(verifyGatewaySession(key, issued, nowMs)).resolves.toEqual(opened);
     expect(await signGatewaySession(key, session, nowMs)).toBe(issued);
   });
 
@@ -124,7 +126,7 @@ describe('gateway session tokens', () => {
     });
 
     it('when it is signed as a session, then it verifies (the cases above differ in one thing only)', async () => {
-      await expect(verifyGatewaySession(key, signed(header, claims), nowMs)).resolves.toEqual(session);
+      await expect(verifyGatewaySession(key, signed(header, claims), nowMs)).resolves.toEqual(opened);
     });
 
     it('when its signature is re-encoded with padding, then it is refused', async () => {

@@ -51,16 +51,24 @@ export function applyTo(
       return target.applyAgentIdentity(domainEvent as AgentIdentityEvent);
     case 'channel':
       return target.applyChannel(domainEvent as ChannelEvent);
-    case 'bundle':
+    case 'bundle': {
       // `access-bundle-<ws>.<bundleId>`: workspace ids hold no dot.
-      return target.applyBundle(
-        event.streamId.slice(event.streamId.indexOf('.') + 1),
-        domainEvent as AccessBundleEvent,
-      );
+      const bundleId = event.streamId.slice(event.streamId.indexOf('.') + 1);
+      const bundleEvent = domainEvent as AccessBundleEvent;
+      if (bundleEvent.type === 'AccessBundleAttached') {
+        target.attachedSince.attached(bundleEvent.data, bundleId, Date.parse(event.recordedAt));
+      } else if (bundleEvent.type === 'AccessBundleDetached') {
+        target.attachedSince.detached(bundleEvent.data, bundleId);
+      }
+      return target.applyBundle(bundleId, bundleEvent);
+    }
     case 'grant':
       return applyGrantEvent(target, domainEvent as AccessRequestEvent);
     case 'membership': {
       const membership = domainEvent as OrganizationMembershipEvent;
+      if (membership.type === 'WorkspaceJoinedOrganization') {
+        target.attachedSince.joined(Date.parse(event.recordedAt));
+      } else target.attachedSince.left();
       return target.applyMembership(membership, organizationNow(membership.data.organizationId));
     }
     case 'organization':

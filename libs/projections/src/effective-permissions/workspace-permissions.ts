@@ -19,6 +19,7 @@ import {
   type OrganizationMembershipState,
 } from '@mandate/domain';
 import type { RecordedEvent } from '@mandate/event-store';
+import { AttachmentStarts } from './attachment-starts';
 import { OrganizationPermissions, type OrganizationRecord } from './organization-permissions';
 
 /** The serializable part of one workspace: everything else is compiled from it. */
@@ -36,6 +37,8 @@ export interface WorkspaceRecord {
   membership?: OrganizationMembershipState;
   /** That organization as folded while the workspace is a member (absent outside one). */
   organization?: OrganizationRecord;
+  /** When each bundle attachment reaching it began (absent when none, as in older records). */
+  attachedSince?: Record<string, number>;
   /** Global positions of the events applied to this workspace, ascending, and when each was recorded. */
   timeline: Timeline;
 }
@@ -67,6 +70,7 @@ export class WorkspacePermissions {
   readonly timeline: Timeline;
   membership: OrganizationMembershipState;
   organization: OrganizationPermissions | undefined;
+  readonly attachedSince: AttachmentStarts;
   private compiledWorkspace: CompiledWorkspace | undefined;
 
   constructor(
@@ -81,6 +85,7 @@ export class WorkspacePermissions {
     this.timeline = record?.timeline ?? { positions: [], recordedAtMs: [] };
     this.membership = record?.membership ?? { organizationId: null };
     this.organization = record?.organization && new OrganizationPermissions(record.organization);
+    this.attachedSince = new AttachmentStarts(record?.attachedSince);
   }
 
   get compiled(): CompiledWorkspace {
@@ -155,6 +160,12 @@ export class WorkspacePermissions {
   applyOrganization(event: RecordedEvent): void {
     if (this.organization === undefined) return;
     this.organization.fold(event);
+    const { bundleId } = event.data as { bundleId?: string };
+    if (event.type === 'OrganizationBundleAttached' && bundleId !== undefined) {
+      this.attachedSince.attached({ scope: 'organization' }, bundleId, Date.parse(event.recordedAt));
+    } else if (event.type === 'OrganizationBundleDetached' && bundleId !== undefined) {
+      this.attachedSince.detached({ scope: 'organization' }, bundleId);
+    }
     this.compiledWorkspace?.setOrganizationBundles(this.organization.attached());
   }
 
@@ -189,6 +200,7 @@ export class WorkspacePermissions {
       bundles: [...this.bundles.values()],
       membership: this.membership,
       ...(this.organization && { organization: this.organization.toRecord() }),
+      attachedSince: this.attachedSince.toRecord(),
       timeline: {
         positions: [...this.timeline.positions],
         recordedAtMs: [...this.timeline.recordedAtMs],
@@ -208,6 +220,7 @@ export class WorkspacePermissions {
       // Written only once a workspace ever joined, so records of workspaces that never did stay as they were.
       ...(this.membership.organizationId !== null && { membership: this.membership }),
       ...(this.organization && { organization: this.organization.toRecord() }),
+      ...(this.attachedSince.size > 0 && { attachedSince: this.attachedSince.toRecord() }),
       timeline: this.timeline,
     };
   }
