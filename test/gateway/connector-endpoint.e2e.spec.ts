@@ -62,8 +62,18 @@ describe('connector endpoint: GitHub through the gateway with an injected static
   });
 
   it('given an allowed call, then its authorization and its outcome with the upstream status are recorded', async () => {
+    const before = (await api.store.readAll()).length;
     await call('GET', '/repos/acme/api/pulls');
-    const events = await api.store.readAll();
+    // The outcome is recorded after the answer (the authorization before the call left): waited for.
+    const deadline = Date.now() + 5_000;
+    let events = await api.store.readAll();
+    while (
+      !events.slice(before).some((event) => event.type === 'AgentActionCompleted') &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      events = await api.store.readAll();
+    }
     const authorized = events.filter((event) => event.type === 'AgentActionAuthorized').at(-1)!;
     const completed = events.filter((event) => event.type === 'AgentActionCompleted').at(-1)!;
 

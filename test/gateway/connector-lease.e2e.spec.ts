@@ -191,6 +191,12 @@ describe('connector endpoint: a GitHub App connection injected as a lease for ex
     ]);
     const { leaseId } = leases[0] as { leaseId: string };
     expect((await events('AgentActionAuthorized')).at(-1)).toMatchObject({ connectionId: 'github-main' });
+    // The outcome is recorded after the answer (the authorization before the call left): waited for.
+    const completions = async () =>
+      ((await events('AgentActionCompleted')) as { leaseId?: string }[]).filter(
+        (data) => data.leaseId === leaseId,
+      );
+    await until(async () => (await completions()).length >= 2, 5_000);
     expect((await events('AgentActionCompleted')).slice(-2)).toEqual([
       expect.objectContaining({ detail: 'upstream 200', leaseId }),
       expect.objectContaining({ detail: 'upstream 200', leaseId }),

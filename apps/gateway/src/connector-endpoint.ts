@@ -234,7 +234,11 @@ export class ConnectorEndpoint {
     metrics.upstreamConnectSeconds.observe((performance.now() - started) / 1000);
     if (answer instanceof Error)
       return fail(502, 'upstream-unreachable', 'The upstream could not be reached', leaseId);
-    await actions.completed(recorded, `upstream ${answer.status}`, requestId, leaseId);
+    // The authorization was durable before the call left; the outcome joins the next group commit
+    // without holding the answer (a crash in between leaves the authorization without its outcome).
+    actions.completed(recorded, `upstream ${answer.status}`, requestId, leaseId).catch((error: unknown) => {
+      this.options.logger.error({ err: error, requestId }, 'agent action outcome not recorded');
+    });
     metrics.count('connector', 'allowed');
     const relayed: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(answer.headers)) {

@@ -8,12 +8,12 @@ import {
   type Parsed,
   type ProxyTarget,
   sessionTokenOf,
-  verifyGatewaySession,
 } from '@mandate/gateway';
 import { problemType } from '@mandate/http';
 import type { Logger } from '@mandate/observability';
 import type { EffectivePermissionsProjection } from '@mandate/projections';
 import type { ConnectionOutcome } from './gateway-metrics';
+import { VerifiedSessions } from './verified-sessions';
 
 /** A refusal as the client receives it: a status, RFC 7807 problem+json, and headers to send. */
 export interface Refusal {
@@ -72,9 +72,11 @@ export interface EgressGateOptions {
  */
 export class EgressGate {
   private readonly limiter: RateLimiterMemory;
+  private readonly sessions: VerifiedSessions;
 
   constructor(private readonly options: EgressGateOptions) {
     this.limiter = new RateLimiterMemory({ points: options.ratePerSecond, duration: 1 });
+    this.sessions = new VerifiedSessions(options.sessionKey);
   }
 
   decide(session: GatewaySession, target: ProxyTarget): BoundaryDecision {
@@ -96,8 +98,7 @@ export class EgressGate {
       return refusal({ ...spec, detail, headers }, requestId);
     }
     const token = sessionTokenOf(authorization);
-    const { sessionKey, nowMs } = this.options;
-    const session = token === undefined ? undefined : await verifyGatewaySession(sessionKey, token, nowMs());
+    const session = token === undefined ? undefined : await this.sessions.verify(token, this.options.nowMs());
     if (session === undefined) {
       const code = token === undefined ? 'session-required' : 'invalid-session';
       const detail =
