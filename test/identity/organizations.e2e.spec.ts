@@ -88,9 +88,9 @@ describe('the organization scope through the API (real app, SQLite file, HTTP)',
     // When a workspace admin (no owner) tries to join, or an uninvited workspace's owner does, they are refused
     problem(await api.call('PUT', '/v1/workspaces/acme/organization/holding', { as: 'alice' }), 403);
     expect(
-      problem(await api.call('PUT', '/v1/workspaces/umbrella/organization/holding', { as: 'root' }), 403)
+      problem(await api.call('PUT', '/v1/workspaces/umbrella/organization/holding', { as: 'root' }), 404)
         .code,
-    ).toBe('not-invited');
+    ).toBe('organization-not-found');
     // When the owners of acme and initech join
     await write('PUT', '/v1/workspaces/acme/organization/holding', 'root');
     await write('PUT', '/v1/workspaces/initech/organization/holding', 'root');

@@ -24,22 +24,19 @@ function decide(
           'Only a workspace owner may join an organization',
         );
       }
-      if (organization.status !== 'active' || organization.organizationId !== command.organizationId) {
-        throw organizationNotFound();
-      }
+      // An organization that has not invited the workspace does not exist for it: one refusal for
+      // both, so a workspace owner cannot learn which organization ids are taken.
+      const invited =
+        organization.status === 'active' &&
+        organization.organizationId === command.organizationId &&
+        organization.invited.includes(command.workspaceId);
+      if (!invited) throw organizationNotFound();
       if (state.organizationId === command.organizationId) return [];
       if (state.organizationId !== null) {
         throw new DomainError(
           'conflict',
           'already-in-organization',
           `The workspace belongs to organization "${state.organizationId}"; leave it first`,
-        );
-      }
-      if (!organization.invited.includes(command.workspaceId)) {
-        throw new DomainError(
-          'forbidden',
-          'not-invited',
-          "The organization's owners have not invited this workspace",
         );
       }
       return [{ type: 'WorkspaceJoinedOrganization', data: { organizationId: command.organizationId } }];

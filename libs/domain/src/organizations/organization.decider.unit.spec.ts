@@ -165,10 +165,24 @@ describe('organization membership decider', () => {
   });
 
   it('given no invitation, or a caller who is only an admin, when joining, then it is refused', () => {
+    // An organization that has not invited the workspace answers as one that does not exist: its
+    // existence is not the workspace's to learn, whatever organization the workspace is in.
     membershipSpec
       .given([])
       .when(join(['owner'], organizationAfter(created)))
-      .thenRefuses({ code: 'not-invited' });
+      .thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
+    membershipSpec
+      .given([joined])
+      .when(
+        join(
+          ['owner'],
+          organizationAfter([
+            { type: 'OrganizationCreated', data: { organizationId: 'initech', name: 'I' } },
+          ]),
+          'initech',
+        ),
+      )
+      .thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
     membershipSpec
       .given([])
       .when(join(['admin']))
