@@ -77,13 +77,27 @@ interface PolicyAt {
   policy?: ApprovalPolicy;
   /** `<connector>\0<action>` → the rule that applies, resolved once for every denial that needs it. */
   rules: Map<string, RuleHint>;
+  /** The hints built at this position (null: no request could lift it), by `hintKey`. */
+  hints: Map<string, AccessRequestHint | null>;
 }
+
+/** Hints kept per workspace and position before the table starts over. */
+export const MAX_HINTS_PER_POSITION = 4096;
+
+/** Every field a hint is built from besides the workspace state, unambiguously (JSON, not a separator). */
+const hintKey = (check: CheckRequest, baseUrl: string): string =>
+  JSON.stringify([baseUrl, check.channelId, check.connector, check.action, check.resource, check.invokedBy]);
 
 /**
  * Builds the hint for a current denial. The approval policy (its own stream) is read once per
  * workspace and projection position: a policy written since is picked up as soon as the answer's
  * position moves past it, so the hint is never older than the decision it comes with. Once read,
- * hints are built synchronously, each (connector, action) rule resolved once.
+ * hints are built synchronously, each (connector, action) rule resolved once, and each hint is
+ * kept for that position: what it is built from (the catalog, the channel, the kill switch, the
+ * forbids, the policy) changes only with an event, never with the clock (forbids do not expire;
+ * grants, which do, never make a target unrequestable). A PEP asking again about what it was
+ * refused gets the same hint without the request checks being run again. Only hints are kept:
+ * every decision is evaluated afresh.
  */
 export class AccessRequestHints {
   private readonly policies = new Map<string, PolicyAt>();
@@ -104,6 +118,25 @@ export class AccessRequestHints {
     if (decision.allowed || check.at !== undefined) return undefined;
     const reason = liftable(decision);
     if (reason === undefined) return undefined;
+    const policy = this.policyAt(check.workspaceId);
+    const key = hintKey(check, baseUrl);
+    const known = policy.hints.get(key);
+    if (known === null) return undefined;
+    if (known !== undefined && known.reason === reason) return known;
+    const built = this.build(check, reason, baseUrl, nowMs, policy);
+    if (built instanceof Promise) return built;
+    if (policy.hints.size >= MAX_HINTS_PER_POSITION) policy.hints.clear();
+    policy.hints.set(key, built ?? null);
+    return built;
+  }
+
+  private build(
+    check: CheckRequest,
+    reason: AccessRequestHint['reason'],
+    baseUrl: string,
+    nowMs: number,
+    policy: PolicyAt,
+  ): AccessRequestHint | undefined | Promise<AccessRequestHint | undefined> {
     const request = {
       channelId: check.channelId,
       connector: check.connector,
@@ -119,16 +152,17 @@ export class AccessRequestHints {
       throw error;
     }
     const { endpoint, status } = this.routesOf(baseUrl, check.workspaceId);
-    const hint = ({ template, approval }: RuleHint): AccessRequestHint => ({
-      requestable: true,
-      endpoint,
-      template,
-      reason,
-      approval,
-      request,
-      status,
-    });
-    const policy = this.policyAt(check.workspaceId);
+    // Frozen: one hint is answered to every PEP asking the same thing at this position.
+    const hint = ({ template, approval }: RuleHint): AccessRequestHint =>
+      Object.freeze({
+        requestable: true as const,
+        endpoint,
+        template,
+        reason,
+        approval,
+        request: Object.freeze(request),
+        status,
+      });
     if (policy.policy !== undefined)
       return hint(ruleOf(policy, policy.policy, check.connector, check.action));
     return policy.loading.then((loaded) => hint(ruleOf(policy, loaded, check.connector, check.action)));
@@ -161,7 +195,7 @@ export class AccessRequestHints {
     const loading = this.store
       .readStream(approvalPolicyStreamId(workspaceId))
       .then((history) => foldHistory(approvalPolicyDecider, history).policy);
-    const entry: PolicyAt = { position, loading, rules: new Map() };
+    const entry: PolicyAt = { position, loading, rules: new Map(), hints: new Map() };
     loading.then(
       (policy) => void (entry.policy = policy),
       // A failed read is not remembered: the next denial reads again.

@@ -81,7 +81,7 @@ export class AuthzenEvaluator {
     const checks = mapped.flatMap((item) => (item.ok ? [item.check] : []));
     const answers = checks.length === 0 ? [] : this.checks.batch(caller, checks);
     return then(answers, (answered) => {
-      const decisions = this.decisionsOf(mapped, answered, baseUrl);
+      const decisions = this.decisionsOf(mapped, answered, baseUrl, this.clock.now().getTime());
       const ordered = (all: AuthzenDecision[]) => ({
         evaluations: all.slice(
           0,
@@ -101,28 +101,35 @@ export class AuthzenEvaluator {
     const mapped = toCheckRequest(evaluation);
     if (!mapped.ok) throw refusalError(mapped.refusal);
     return then(this.checks.batch(caller, [mapped.check]), ([answer]) =>
-      this.decisionOf(mapped.check, answer, baseUrl),
+      this.decisionOf(mapped.check, answer, baseUrl, this.clock.now().getTime()),
     );
   }
 
+  /** `nowMs` is read once per request: the hints of one answer are built at one instant. */
   private decisionsOf(
     mapped: MappedEvaluation[],
     answers: CheckAnswer[],
     baseUrl: string,
+    nowMs: number,
   ): Maybe<AuthzenDecision>[] {
     let next = 0;
     return mapped.map((item) =>
-      item.ok ? this.decisionOf(item.check, answers[next++], baseUrl) : failed(item.refusal),
+      item.ok ? this.decisionOf(item.check, answers[next++], baseUrl, nowMs) : failed(item.refusal),
     );
   }
 
-  private decisionOf(check: CheckRequest, answer: CheckAnswer, baseUrl: string): Maybe<AuthzenDecision> {
+  private decisionOf(
+    check: CheckRequest,
+    answer: CheckAnswer,
+    baseUrl: string,
+    nowMs: number,
+  ): Maybe<AuthzenDecision> {
     const decided = {
       decision: answer.allowed,
       context: { reason: answer.reason, provenance: answer.provenance, position: answer.position },
     };
     if (answer.allowed || check.at !== undefined) return decided;
-    const hint = this.hints.hintFor(check, answer, baseUrl, this.clock.now().getTime());
+    const hint = this.hints.hintFor(check, answer, baseUrl, nowMs);
     const withHint = (accessRequest: AccessRequestHint | undefined): AuthzenDecision =>
       accessRequest === undefined
         ? decided

@@ -3,12 +3,15 @@ import { PUBLIC_OPERATION_EXTENSION, type BearerAuthenticator, type Principal } 
 import { toOpenApiSchema } from '@mandate/http';
 import { asCaller } from '../permissions/check.routes';
 import { documentedEvaluationSchema, documentedEvaluationsDoc } from './authzen-request.doc';
+import { type AuthzenAnswer, serializeAuthzenAnswer } from './authzen-answer.serializer';
 import type { AuthzenEvaluator } from './authzen.evaluator';
 import { authzenDecisionDoc, authzenDecisionsDoc, authzenMetadataDoc } from './authzen.responses';
 
 export const AUTHZEN_EVALUATION_PATH = '/access/v1/evaluation';
 export const AUTHZEN_EVALUATIONS_PATH = '/access/v1/evaluations';
 export const AUTHZEN_METADATA_PATH = '/.well-known/authzen-configuration';
+/** What Fastify itself sets for a JSON answer. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export interface AuthzenRouteDependencies {
   authenticator: BearerAuthenticator;
@@ -52,12 +55,21 @@ export function registerAuthzenRoutes(
   fastify: FastifyInstance,
   { authenticator, evaluator, publicUrl }: AuthzenRouteDependencies,
 ): void {
-  const post = (path: string, answer: (caller: Principal, body: unknown, baseUrl: string) => unknown) =>
-    fastify.post(path, { onRequest: echoRequestId }, (request) => {
+  const post = (
+    path: string,
+    answer: (caller: Principal, body: unknown, baseUrl: string) => AuthzenAnswer | Promise<AuthzenAnswer>,
+  ) =>
+    fastify.post(path, { onRequest: echoRequestId }, (request, reply) => {
       requireJson(request);
-      return asCaller(authenticator.authenticate(request.headers.authorization), (caller) =>
+      // A promise of a promise is one promise: what resolves is the answer itself.
+      const answered = asCaller(authenticator.authenticate(request.headers.authorization), (caller) =>
         answer(caller, request.body, baseUrlOf(request, publicUrl)),
-      );
+      ) as AuthzenAnswer | Promise<AuthzenAnswer>;
+      // Written as text here (a refusal thrown above is a problem through the error handler).
+      void reply.type(JSON_CONTENT_TYPE);
+      return answered instanceof Promise
+        ? answered.then(serializeAuthzenAnswer)
+        : serializeAuthzenAnswer(answered);
     });
   post(AUTHZEN_EVALUATION_PATH, (caller, body, baseUrl) => evaluator.evaluate(caller, body, baseUrl));
   post(AUTHZEN_EVALUATIONS_PATH, (caller, body, baseUrl) => evaluator.evaluations(caller, body, baseUrl));

@@ -6,7 +6,7 @@ import { type BoundaryDecision, type Decision, defaultDecisions, type Permission
 import { overlayDenial } from './compiled-overlays';
 import { disabledBoundary, disabledIn } from './kill-switch';
 import { parentOf } from './pattern-index';
-import { canonicalResource } from './resource-normalizer';
+import { queriedResource } from './queried-resource.cache';
 import { coverageWitness, parseResourcePattern } from './resource-pattern';
 
 /**
@@ -15,8 +15,9 @@ import { coverageWitness, parseResourcePattern } from './resource-pattern';
  * → baseline → deny. `nowMs` is epoch milliseconds; a grant allows while `nowMs < expiresAt`, so
  * exactly at expiry it no longer does. The queried resource goes through the resource normaliser
  * with the connector's syntax first: a name outside it is denied as `malformed-resource`, never
- * compared to a rule. Returns one of the frozen decisions compiled ahead of time; a plain ASCII
- * name costs one pass over its characters, then the parent name shared by every layer.
+ * compared to a rule. Returns one of the frozen decisions compiled ahead of time; a name asked
+ * before costs one table lookup (`queriedResource`), a new plain ASCII name one pass over its
+ * characters, then the parent name shared by every layer.
  */
 export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, nowMs: number): Decision {
   const channel = compiled.channels.get(query.channelId);
@@ -26,9 +27,9 @@ export function evaluate(compiled: CompiledWorkspace, query: PermissionQuery, no
   if (channel.archived) return defaultDecisions.archivedChannel;
   const slot = channel.slots.get(query.connector)?.get(query.action);
   if (slot === undefined) return defaultDecisions.noRule;
-  const resource = canonicalResource(query.resource, slot.syntax);
-  if (resource === undefined) return defaultDecisions.malformedResource;
-  return decideIn(slot, resource, nowMs, compiled, query);
+  const queried = queriedResource(query.resource, slot.syntax);
+  if (queried === undefined) return defaultDecisions.malformedResource;
+  return decideIn(slot, queried.resource, queried.parent, nowMs, compiled, query);
 }
 
 /**
@@ -50,18 +51,19 @@ export function evaluateCoverage(
   if (slot === undefined) return defaultDecisions.noRule;
   const parsed = parseResourcePattern(query.resource, slot.syntax);
   if (!parsed.ok) return defaultDecisions.malformedResource;
-  return decideIn(slot, coverageWitness(parsed.pattern), nowMs, compiled, query);
+  const witness = coverageWitness(parsed.pattern);
+  return decideIn(slot, witness, parentOf(witness), nowMs, compiled, query);
 }
 
-/** The layers, top to bottom, for a canonical resource. */
+/** The layers, top to bottom, for a canonical resource and its parent. */
 function decideIn(
   slot: ActionSlot,
   resource: string,
+  parent: string,
   nowMs: number,
   compiled: CompiledWorkspace,
   query: PermissionQuery,
 ): Decision {
-  const parent = parentOf(resource);
   const workspaceForbid = slot.workspaceForbid?.find(resource, nowMs, parent);
   if (workspaceForbid !== undefined) return workspaceForbid;
   const channelForbid = slot.channelForbid?.find(resource, nowMs, parent);
