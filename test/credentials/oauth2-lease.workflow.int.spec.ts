@@ -117,7 +117,8 @@ describe('CredentialLeaseWorkflow for an OAuth client, against a real OAuth serv
     const history = Buffer.from(temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
     expect(history.includes(issued.token)).toBe(false);
     expect(history.includes(CLIENT.secret)).toBe(false);
-  });
+    // The lease lives 3 s and is revoked after: the default 5 s left under a second for the rest.
+  }, 20_000);
 
   it('refuses an action the connector maps to no scope, before anything reaches the server', async () => {
     const lease = kit.request({
