@@ -26,6 +26,8 @@ interface PostgresRun {
   p99: number;
   nodes: number;
   readAll: number;
+  /** This process's CPU per event read (the server's is not counted): steadier under load than the rate. */
+  readAllCpuUs: number;
   verify: number;
 }
 
@@ -72,7 +74,10 @@ async function oneRun(
       }
       return batchedTotal;
     });
+    const cpuBefore = process.cpuUsage();
     const readAll = await perSecond(() => readAllPages(store));
+    const { user, system } = process.cpuUsage(cpuBefore);
+    const readAllCpuUs = (user + system) / batchedTotal;
     const verify = await perSecond(async () => {
       const result = await verifyEventLog(store);
       if (!result.ok) throw new Error(`chain did not verify: ${JSON.stringify(result)}`);
@@ -102,12 +107,13 @@ async function oneRun(
       p99: percentile(single.latencies, 99),
       nodes: spread.eventsPerSecond,
       readAll,
+      readAllCpuUs,
       verify,
     };
     context.log(
       `run ${run + 1}: postgres batched ${Math.round(batched)} events/s, concurrent ${Math.round(figures.concurrent)} events/s ` +
         `p99 ${figures.p99.toFixed(2)} ms, ${NODES} nodes ${Math.round(figures.nodes)} events/s, ` +
-        `read-all ${Math.round(readAll)} events/s, verify ${Math.round(verify)} events/s`,
+        `read-all ${Math.round(readAll)} events/s (${readAllCpuUs.toFixed(2)} µs CPU each), verify ${Math.round(verify)} events/s`,
     );
     return figures;
   } finally {
@@ -160,6 +166,12 @@ export async function postgresStoreMetrics(
         'events/s',
         200_000,
         'higher',
+      ),
+      pg_read_all_cpu_us_per_event: metric(
+        med((figures) => figures.readAllCpuUs),
+        'µs',
+        null,
+        'lower',
       ),
       pg_verify_events_per_s: metric(
         med((figures) => figures.verify),
