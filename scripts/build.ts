@@ -7,7 +7,7 @@ import { readDefaultTsConfig, tsCompilerOptionsToSwcConfig } from '@swc-node/reg
 /**
  * Compiles the server processes to JavaScript under `dist/` (same layout as the sources), for
  * deployments that start them with plain `node`: the register hook of `npm start` compiles every
- * file at each start and keeps TypeScript and the SWC binary in every process (≈60 MB of resident
+ * file at each start and keeps TypeScript and the SWC binary in every process (≈70 MB of resident
  * memory per API node, see docs/deployment.md). The files are compiled by the same SWC transform,
  * with the same tsconfig, as the hook does, so what runs is the code the tests ran; the `@mandate/*`
  * aliases become relative paths. Specs and test helpers are left out.
