@@ -11,8 +11,9 @@ import { leaseNarrowingHolds } from './lease-narrowing.rules';
  *   revoked (each lease registers with it once minted), so nothing else asks its workflow to.
  * - `no-longer-allowed`: the workspace's permissions no longer allow what the lease covers (a
  *   connection removed, a restriction, a forbid, an invoker no longer admitted, the identity
- *   disabled, the workspace gone), or its connection's narrowing changed; a `mandate-jwt` lease
- *   derived from an ended grant too (it has no workflow: the grant's cannot reach it).
+ *   disabled), or its connection's narrowing changed; a `mandate-jwt` lease derived from an ended
+ *   grant too (it has no workflow: the grant's cannot reach it); and every lease of a workspace the
+ *   projection no longer holds, whatever it derives from.
  * The lease is evaluated exactly as introspection and the issue path evaluate it.
  */
 export function leaseStanding(
@@ -20,13 +21,15 @@ export function leaseStanding(
   lease: CredentialLeaseIssuedData,
   nowMs: number,
 ): 'stands' | 'ends-with-its-grant' | 'no-longer-allowed' {
+  // A workspace the projection no longer holds allows nothing: its leases end now, whoever else may.
+  if (compiled === undefined) return 'no-longer-allowed';
   if (lease.grantId !== null && lease.credentialKind !== 'mandate-jwt') {
     const grantActive = compiled
-      ?.activeGrants()
+      .activeGrants()
       .some(({ grantId, expiresAt }) => grantId === lease.grantId && nowMs < Date.parse(expiresAt));
-    if (grantActive !== true) return 'ends-with-its-grant';
+    if (!grantActive) return 'ends-with-its-grant';
   }
-  if (compiled === undefined || !evaluateLease(compiled, lease, nowMs).allowed) return 'no-longer-allowed';
+  if (!evaluateLease(compiled, lease, nowMs).allowed) return 'no-longer-allowed';
   const connections = credentialConnections(compiled.effectiveIdentity(lease.channelId)?.connections ?? []);
   return leaseNarrowingHolds(connections, lease) ? 'stands' : 'no-longer-allowed';
 }

@@ -109,8 +109,8 @@ describe('leaseStanding: whether a live lease stands, and which one path ends it
     );
   });
 
-  it('given an upstream lease whose grant ended and whose workspace is gone, then its grant’s workflow still ends it', () => {
-    expect(leaseStanding(undefined, lease(), T + 1_000)).toBe('ends-with-its-grant');
+  it('given an upstream lease from a grant, when its workspace is no longer in the projection, then the sweep ends it now', () => {
+    expect(leaseStanding(undefined, lease(), T + 1_000)).toBe('no-longer-allowed');
   });
 
   it('given a mandate-jwt lease whose grant was revoked, then the sweep ends it (no workflow to reach)', () => {
