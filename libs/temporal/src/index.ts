@@ -9,3 +9,4 @@ export * from './lease-request-signature';
 export * from './temporal-connection-options';
 export * from './temporal-upstream-lease.starter';
 export { tracingClientInterceptors } from './temporal-tracing';
+export * from './temporal-runtime-telemetry';

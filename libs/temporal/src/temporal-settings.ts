@@ -13,4 +13,5 @@ export type TemporalSettings = Pick<
   | 'TEMPORAL_TLS_KEY_PATH'
   | 'TEMPORAL_TLS_SERVER_NAME'
   | 'TEMPORAL_API_KEY_PATH'
+  | 'OTEL_EXPORTER_OTLP_ENDPOINT'
 >;
