@@ -1,5 +1,6 @@
-/** Which secret: a connection of a workspace's agent identity. */
+/** Which secret: a connection of a workspace's agent identity, or of an organization's bundle. */
 export interface SecretRef {
+  /** The owner key: a workspace id, or `organization:<id>` (organizationSecretRef), never equal. */
   workspaceId: string;
   connectionId: string;
 }

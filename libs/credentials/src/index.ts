@@ -14,3 +14,4 @@ export * from './leases/oauth2-client.minter';
 export * from './leases/upstream-credential.minter';
 export * from './leases/upstream-http';
 export * from './leases/github-invoker-right';
+export * from './organization-secret-ref';

@@ -5,3 +5,4 @@ export * from './organization-membership.decider';
 export * from './organization.events';
 export * from './organization.state';
 export * from './organization-scope';
+export * from './organization-credential.decider';
