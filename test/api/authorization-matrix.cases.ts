@@ -208,6 +208,27 @@ const organizationBundle = (scene: Scene, memo = 'organization-bundle') =>
     });
     return bundleId;
   });
+/** A connection of an organization bundle (once), its credential stored anew for each call. */
+const organizationConnection = (stored: boolean): Case =>
+  onOrganization(async (scene) => {
+    await scene.once('organization-connection', async () => {
+      await founded(scene);
+      const connection = {
+        id: 'org-code',
+        connector: 'github',
+        account: 'app',
+        actions: ['read'],
+        resources: ['acme/*'],
+      };
+      const body = { name: 'Organization tools', connections: [connection] };
+      await scene.as('root', 'PUT', `${organizations}/${ORGANIZATION}/bundles/org-creds`, body, {
+        'if-match': '"0"',
+      });
+    });
+    const url = `${organizations}/${ORGANIZATION}/connections/org-code/credential`;
+    if (stored) await scene.as('root', 'PUT', url, { kind: 'mandate-jwt' });
+    return { connectionId: 'org-code' };
+  });
 /** The tenant invited to the joinable organization (and, for leaving, joined by its owner). */
 const invitedTo = (scene: Scene, place: Place) =>
   scene.once(`invited|${place.tenant.workspaceId}`, async () => {
@@ -382,6 +403,17 @@ export const CASES: Record<string, Case> = {
       bundleId: await organizationBundle(scene),
     }),
   ),
+  'PUT /v1/organizations/{organizationId}/connections/{connectionId}/credential': {
+    ...organizationConnection(false),
+    build: async (scene, place, key) => ({
+      ...(await organizationConnection(false).build(scene, place, key)),
+      body: { kind: 'mandate-jwt' },
+    }),
+  },
+  'GET /v1/organizations/{organizationId}/connections/{connectionId}/credential':
+    organizationConnection(true),
+  'DELETE /v1/organizations/{organizationId}/connections/{connectionId}/credential':
+    organizationConnection(true),
   'GET /v1/workspaces/{workspaceId}/organization': { scope: 'workspace', build: none },
   'PUT /v1/workspaces/{workspaceId}/organization/{organizationId}': {
     scope: 'workspace',

@@ -144,6 +144,12 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'DELETE /v1/organizations/{organizationId}/bundles/{bundleId}': { ok: ['platform-admin'] },
   'PUT /v1/organizations/{organizationId}/bundles/{bundleId}/organization': { ok: ['platform-admin'] },
   'DELETE /v1/organizations/{organizationId}/bundles/{bundleId}/organization': { ok: ['platform-admin'] },
+  // An organization connection's credential: its owners' only (write-only; members never meet it).
+  'PUT /v1/organizations/{organizationId}/connections/{connectionId}/credential': { ok: ['platform-admin'] },
+  'GET /v1/organizations/{organizationId}/connections/{connectionId}/credential': { ok: ['platform-admin'] },
+  'DELETE /v1/organizations/{organizationId}/connections/{connectionId}/credential': {
+    ok: ['platform-admin'],
+  },
   'GET /v1/workspaces/{workspaceId}/organization': { ok: MEMBERS },
   'PUT /v1/workspaces/{workspaceId}/organization/{organizationId}': { ok: ['owner'] },
   'DELETE /v1/workspaces/{workspaceId}/organization': { ok: ['owner'] },
