@@ -23,6 +23,8 @@ export interface UpstreamLeaseClaims {
    */
   bundleId?: string | null;
   channelId?: string | null;
+  /** Set when that bundle is the workspace's organization's: the credential is the organization's. */
+  organizationId?: string | null;
 }
 
 export interface CredentialLeaseInput {

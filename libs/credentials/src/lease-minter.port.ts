@@ -32,6 +32,8 @@ export interface UpstreamLeaseRequest {
   /** The access bundle holding the connection when not the baseline (narrowest scope), and the lease's channel. */
   bundleId?: string | null;
   channelId?: string | null;
+  /** The organization whose bundle holds the connection (its credential is the organization's). */
+  organizationId?: string | null;
 }
 
 export interface UpstreamLeaseIssued {

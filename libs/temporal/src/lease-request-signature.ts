@@ -19,6 +19,7 @@ export interface LeaseRequestClaims {
   grantId?: string | null;
   bundleId?: string | null;
   channelId?: string | null;
+  organizationId?: string | null;
 }
 
 const PURPOSE = 'mandate.credential-lease.v1';
@@ -38,6 +39,8 @@ const mac = (key: Buffer, claims: LeaseRequestClaims): Buffer =>
         grantId: claims.grantId ?? null,
         // Only when a bundle holds the connection, so signatures over baseline leases stay as they were.
         ...(claims.bundleId ? { bundleId: claims.bundleId, channelId: claims.channelId ?? null } : {}),
+        // Only for an organization's connection: which organization's credential the lease mints from.
+        ...(claims.organizationId ? { organizationId: claims.organizationId } : {}),
       })}`,
     )
     .digest();

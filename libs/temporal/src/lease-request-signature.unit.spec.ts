@@ -45,6 +45,17 @@ describe('lease request signatures', () => {
     expect(checkLeaseRequestSignature(key, { ...bundled, bundleId: 'other' }, signature)).toBe(false);
   });
 
+  it('given an organization connection’s request, then another organization, or none, is refused', () => {
+    const organization = { ...claims, bundleId: 'tools', channelId: 'eng', organizationId: 'holding' };
+    const signature = signLeaseRequest(key, organization);
+
+    expect(checkLeaseRequestSignature(key, organization, signature)).toBe(true);
+    expect(checkLeaseRequestSignature(key, { ...organization, organizationId: 'other' }, signature)).toBe(
+      false,
+    );
+    expect(checkLeaseRequestSignature(key, { ...organization, organizationId: null }, signature)).toBe(false);
+  });
+
   it('refuses a signature by another key, a missing one and a JIT command signature', () => {
     const jit = signJitCommand(key, {
       workspaceId: 'acme',

@@ -89,6 +89,7 @@ export class TemporalUpstreamLeaseStarter implements UpstreamLeaseStarter {
       expiresAt: request.expiresAt,
       grantId: request.grantId ?? null,
       ...(request.bundleId ? { bundleId: request.bundleId, channelId: request.channelId ?? null } : {}),
+      ...(request.organizationId ? { organizationId: request.organizationId } : {}),
     };
     const startWorkflowOperation = new WithStartWorkflowOperation(credentialLeaseWorkflow, {
       workflowId: credentialLeaseWorkflowId(claims.workspaceId, claims.leaseId),

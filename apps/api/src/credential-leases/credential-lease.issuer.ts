@@ -37,6 +37,7 @@ import { CREDENTIAL_VAULT } from '../credentials/credential-vault.provider';
 import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 import { CredentialLeaseReader } from './credential-lease.reader';
 import { answerOf, type IssuedLease, leaseDenied, upstreamRefusal } from './issued-lease';
+import { type HolderClaims, leaseCredentialHolder } from './lease-credential-holder';
 import { leaseTokenClaims } from './lease-token-claims';
 import type { IssueCredentialLeaseBody } from './credential-leases.schemas';
 
@@ -97,7 +98,18 @@ export class CredentialLeaseIssuer {
       permissions.compiled.effectiveIdentity(body.channelId)?.connections ?? [],
     );
     const rankOf = new Map(held.map((connection) => [connection.id, scopeRankOf(connection)]));
-    const candidates = await this.leases.connectionKinds(workspaceId, held, body.connector, head);
+    const holderOf = (id: string) => {
+      const connection = held.find((candidate) => candidate.id === id);
+      const { organizationId } = permissions.membership;
+      return connection && leaseCredentialHolder(workspaceId, organizationId, body.channelId, connection);
+    };
+    const candidates = await this.leases.connectionKinds(
+      workspaceId,
+      held,
+      body.connector,
+      head,
+      ({ id }) => holderOf(id)?.owner,
+    );
     const connectionId = pickLeaseConnection(
       body.connector,
       evaluation.decisions,
@@ -133,7 +145,7 @@ export class CredentialLeaseIssuer {
       issuedAt: at.toISOString(),
       expiresAt: leaseEnd(at.getTime(), maxTtlMs, grant?.expiresAt),
     };
-    const minted = await this.mint(terms, maxTtlMs);
+    const minted = await this.mint(terms, maxTtlMs, holderOf(connectionId)?.claims ?? {});
     const { token } = minted;
     // Recorded beside the terms (not in the signed mint request: the worker reads it from the log).
     const narrowing = held.find((connection) => connection.id === connectionId)?.narrowing;
@@ -163,6 +175,8 @@ export class CredentialLeaseIssuer {
   private async mint(
     terms: Omit<CredentialLeaseIssuedData, 'tokenFingerprint'>,
     maxTtlMs: number,
+    /** Where the worker finds a bundle's connection and its credential (signed, never recorded). */
+    holder: HolderClaims,
   ): Promise<{ token: string; lease: CredentialLeaseIssuedData }> {
     const { credentialKind } = terms;
     if (credentialKind === 'mandate-jwt') {
@@ -170,7 +184,7 @@ export class CredentialLeaseIssuer {
       return { token, lease: { ...terms, tokenFingerprint: await this.vault.fingerprint(token) } };
     }
     const issued = await this.upstream
-      .issue({ ...terms, credentialKind, actions: terms.actions, resources: terms.resources })
+      .issue({ ...terms, ...holder, credentialKind, actions: terms.actions, resources: terms.resources })
       .catch((error: unknown) => {
         throw error instanceof UpstreamLeaseRefused ? upstreamRefusal(error) : error;
       });

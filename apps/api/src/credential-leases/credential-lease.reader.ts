@@ -56,15 +56,20 @@ export class CredentialLeaseReader {
     connections: readonly Connection[],
     connector: string,
     position: number,
+    /** Whose credential each connection's is (an organization's for its bundles); none: no kind. */
+    ownerOf: (connection: Connection) => string | undefined = () => workspaceId,
   ): Promise<{ connectionId: string; connector: string; kind: CredentialKind | undefined }[]> {
     await this.credentialUse.requirePosition(position);
     return connections
       .filter((connection) => connection.connector === connector)
-      .map(({ id, connector }) => ({
-        connectionId: id,
-        connector,
-        kind: this.credentialUse.credentialKind(workspaceId, id),
-      }));
+      .map((connection) => {
+        const owner = ownerOf(connection);
+        return {
+          connectionId: connection.id,
+          connector: connection.connector,
+          kind: owner === undefined ? undefined : this.credentialUse.credentialKind(owner, connection.id),
+        };
+      });
   }
 
   view({ state, position }: RecordedLease, nowMs = this.clock.now().getTime()): CredentialLeaseView {

@@ -122,6 +122,7 @@ export function createCredentialLeaseActivities(
           token: minted.token,
           connectionId: request.connectionId,
           credentialVersion: source.credentialVersion,
+          ...(source.credentialOwner === workspaceId ? {} : { credentialOwner: source.credentialOwner }),
           upstreamExpiresAt: minted.expiresAt,
           ...(source.credential.kind === 'github-app' ? { githubBaseUrl: source.credential.baseUrl } : {}),
         });
@@ -138,7 +139,12 @@ export function createCredentialLeaseActivities(
       const kept = await store.get(workspaceId, leaseId);
       if (kept === undefined) return;
       const credential =
-        (await credentialAt(deps.vault(), workspaceId, kept.connectionId, kept.credentialVersion)) ??
+        (await credentialAt(
+          deps.vault(),
+          kept.credentialOwner ?? workspaceId,
+          kept.connectionId,
+          kept.credentialVersion,
+        )) ??
         (kept.githubBaseUrl === undefined
           ? undefined
           : { kind: 'github-app' as const, baseUrl: kept.githubBaseUrl });

@@ -13,13 +13,13 @@ import {
   createConnectorCatalog,
   credentialDecider,
   type Connection,
-  credentialStreamId,
   DomainError,
   workspaceDecider,
   workspaceStreamId,
 } from '@mandate/domain';
 import { type EventStore, foldStream } from '@mandate/event-store';
 import type { UpstreamLeaseClaims } from '@mandate/workflows';
+import { credentialHolderOf, organizationConnectionOf } from './organization-connection.source';
 
 const refuse = (code: string, message: string): DomainError =>
   new DomainError('unprocessable', code, message);
@@ -28,6 +28,8 @@ const refuse = (code: string, message: string): DomainError =>
 export interface UpstreamSource extends UpstreamMintRequest {
   /** The vault version of the connection's credential: the lease's token is revoked with the same. */
   credentialVersion: number;
+  /** The vault's owner key of that credential (a workspace's, or its organization's). */
+  credentialOwner: string;
 }
 
 /**
@@ -47,19 +49,23 @@ export async function upstreamSourceOf(
   if (workspace.status !== 'active') {
     throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
   }
-  const connection = await connectionOf(store, request);
+  const connection =
+    typeof request.organizationId === 'string'
+      ? await organizationConnectionOf(store, request)
+      : await connectionOf(store, request);
+  const holder = credentialHolderOf(request);
   const connector = createConnectorCatalog(workspace.connectors).get(connection?.connector ?? '');
   if (connection === undefined || connector === undefined || connection.connector !== request.connector) {
     throw refuse('unknown-connection', 'The agent identity has no such connection for this connector');
   }
-  const stored = await foldStream(store, credentialDecider, credentialStreamId(workspaceId, connectionId));
+  const stored = await foldStream(store, credentialDecider, holder.streamId);
   if (stored.status !== 'stored' || stored.vaultVersion === null) {
     throw new DomainError('not_found', 'credential-not-found', 'The connection has no credential');
   }
   if (stored.kind !== request.credentialKind) {
     throw refuse('credential-kind-changed', 'The connection’s credential is no longer of the kind asked for');
   }
-  const credential = await credentialAt(vault, workspaceId, connectionId, stored.vaultVersion);
+  const credential = await credentialAt(vault, holder.owner, connectionId, stored.vaultVersion);
   if (credential === undefined || credential.kind !== request.credentialKind) {
     throw new DomainError('not_found', 'credential-not-found', 'The connection has no credential');
   }
@@ -67,6 +73,7 @@ export async function upstreamSourceOf(
     connector,
     credential,
     credentialVersion: stored.vaultVersion,
+    credentialOwner: holder.owner,
     actions: request.actions,
     resources: request.resources,
     ...(connection.narrowing === undefined ? {} : { narrowing: connection.narrowing }),
@@ -99,6 +106,7 @@ async function connectionOf(
 /** A version of a connection's credential, parsed again (older versions gain the kinds' defaults). */
 export async function credentialAt(
   vault: CredentialVault,
+  /** The vault's owner key: a workspace id, or `organization:<id>`. */
   workspaceId: string,
   connectionId: string,
   version: number,

@@ -6,6 +6,8 @@ export interface StoredLeaseToken {
   connectionId: string;
   /** The vault version of the connection's credential the token was minted with. */
   credentialVersion: number;
+  /** Whose credential that is when not the workspace's own: `organization:<id>`. */
+  credentialOwner?: string;
   upstreamExpiresAt: string;
   /** A GitHub token is revoked with itself: where, should the credential be destroyed meanwhile. */
   githubBaseUrl?: string;

@@ -120,10 +120,9 @@ export function credentialConnections(
   const seen = new Set<string>();
   const held: (({ source: 'baseline' } & Connection) | BundleConnection)[] = [];
   for (const connection of narrowestFirst(connections)) {
-    // An organization's connections authorize checks in every member workspace, but no member's
-    // vault holds their credential: leases and the gateway never inject one for them.
+    // An organization's connections are held too: their credential is the organization's (stored
+    // once, under its own vault key), which a lease of a member's channel mints from.
     if (connection.source === 'channel' || seen.has(connection.id)) continue;
-    if (connection.source === 'bundle' && connection.scope === 'organization') continue;
     seen.add(connection.id);
     held.push(connection);
   }

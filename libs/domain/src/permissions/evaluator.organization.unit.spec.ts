@@ -283,7 +283,7 @@ describe('the organization scope in the evaluation order', () => {
 });
 
 describe('effective identity with an organization', () => {
-  it('lists the organization bundle with its scope, widest first, and holds no credential for it', () => {
+  it('lists the organization bundle with its scope, widest first, and holds its credential last', () => {
     const identity = compiledWith(attached('org-tools')).effectiveIdentity('eng');
     expect(identity?.bundles.map(({ bundle, scope }) => [bundle, scope])).toEqual([
       ['org-tools', 'organization'],
@@ -299,10 +299,11 @@ describe('effective identity with an organization', () => {
       ['gh-ws', 'workspace'],
       ['gh-eng', 'channel'],
     ]);
-    // no member's vault holds the organization's credential: leases and the gateway take the narrower ones
+    // the organization's credential (kept under the organization) is held too, after the narrower ones
     expect(credentialConnections(identity?.connections ?? []).map((connection) => connection.id)).toEqual([
       'gh-eng',
       'gh-ws',
+      'gh-org',
     ]);
   });
 });
