@@ -88,8 +88,11 @@ export interface LeaseConnectionCandidate {
   rank?: number;
 }
 
-/** The connection a baseline or bundle allow names: `workspace/connections/<id>`, `bundles/<b>/connections/<id>`. */
-const CONNECTION_RULE = /^(?:workspace|bundles\/[^/]+)\/connections\/([^/]+)$/;
+/**
+ * The connection a baseline or bundle allow names: `workspace/connections/<id>`,
+ * `bundles/<b>/connections/<id>` or an organization's `organization/bundles/<b>/connections/<id>`.
+ */
+const CONNECTION_RULE = /^(?:workspace|(?:organization\/)?bundles\/[^/]+)\/connections\/([^/]+)$/;
 
 /**
  * The connection whose credential backs the lease. When every pair was allowed by a baseline or

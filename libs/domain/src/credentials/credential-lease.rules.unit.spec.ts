@@ -207,6 +207,19 @@ describe('pickLeaseConnection', () => {
       }
     });
 
+    it('given a decision by an organization bundle’s connection, then that connection backs the lease, never the workspace’s own', () => {
+      const decisions = [decision('baseline', 'organization/bundles/org-tools/connections/gh-org')];
+      const withOrganization = [
+        held[0],
+        { connectionId: 'gh-org', connector: 'github', leasable: true, rank: 3 },
+      ];
+
+      expect(pickLeaseConnection('github', decisions, withOrganization)).toBe('gh-org');
+      expect(refusalOf(() => pickLeaseConnection('github', decisions, [held[0]])).code).toBe(
+        'credential-not-found',
+      );
+    });
+
     it('given a JIT decision, then the narrowest scope holding a leasable credential backs it', () => {
       const jit = [decision('jit', 'grants/g-api')];
       expect(pickLeaseConnection('github', jit, held.slice(0, 3))).toBe('gh-channel-bundle');

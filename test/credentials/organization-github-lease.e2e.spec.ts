@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { GithubStandIn } from '@mandate/testing';
+import { type IdentityApi, problem } from '../identity/identity-test-kit';
+import { type GithubLeaseScene, ok, startGithubLeaseScene, ws } from './github-lease.scene';
+
+const org = '/v1/organizations/holding';
+const orgTools = {
+  name: 'Holding toolset',
+  connections: [
+    { id: 'gh-org', connector: 'github', account: 'app:4242', actions: ['read'], resources: ['acme/api'] },
+  ],
+};
+
+describe('a lease through an organization’s connection (API, worker, Temporal, a GitHub stand-in over TLS)', () => {
+  let scene: GithubLeaseScene;
+  let api: IdentityApi;
+  let upstream: GithubStandIn;
+
+  const lease = (workspace = ws) =>
+    api.call('POST', `${workspace}/credential-leases`, {
+      as: 'agent-runtime',
+      scopes: ['credentials:issue'],
+      body: {
+        channelId: 'eng',
+        connector: 'github',
+        actions: ['read'],
+        resources: ['acme/api'],
+        invokedBy: 'rita',
+        idempotencyKey: randomUUID(),
+      },
+    });
+  const write = async (method: 'PUT' | 'POST' | 'DELETE', url: string, body?: unknown, headers = {}) => {
+    const response = await api.call(method, url, { as: 'root', body, headers });
+    ok(response, method === 'POST' ? 201 : 200);
+    await scene.reach(response);
+    return response;
+  };
+
+  beforeAll(async () => {
+    // given workspace acme whose own baseline reads acme/web only (with its own App key), and
+    // workspace globex alike with channel eng, neither holding anything on acme/api
+    scene = await startGithubLeaseScene({
+      name: 'org-lease-e2e',
+      identity: {
+        connections: [
+          {
+            id: 'github-main',
+            connector: 'github',
+            account: 'app:4242',
+            actions: ['read'],
+            resources: ['acme/web'],
+          },
+        ],
+      },
+    });
+    ({ api } = scene);
+    upstream = scene.github.upstream;
+    await write('POST', '/v1/workspaces', { workspaceId: 'globex', name: 'Globex' });
+    await write('PUT', '/v1/workspaces/globex/services/agent-runtime');
+    await write('POST', '/v1/workspaces/globex/channels', {
+      channelId: 'eng',
+      name: 'Eng',
+      visibility: 'public',
+    });
+    // and organization holding, whose bundle reads acme/api, attached at organization scope, acme a member
+    await write('POST', '/v1/organizations', { organizationId: 'holding', name: 'Holding' });
+    await write('PUT', `${org}/bundles/org-tools`, orgTools, { 'if-match': '"0"' });
+    await write('PUT', `${org}/bundles/org-tools/organization`);
+    await write('PUT', `${org}/invitations/acme`);
+    await write('PUT', `${ws}/organization/holding`);
+  }, 120_000);
+
+  afterAll(() => scene?.close(), 60_000);
+
+  it('mints for a member from the credential its organization’s owner stored, refuses a non-member, and refuses the member once it left', async () => {
+    // given no credential stored for the organization's connection, the member's lease mints nothing
+    const before = upstream.tokens.length;
+    expect(problem(await lease(), 409).code).toBe('credential-not-found');
+    expect(upstream.tokens.length).toBe(before);
+
+    // when the organization's owner stores the App key for gh-org
+    await write('PUT', `${org}/connections/gh-org/credential`, scene.github.app.credential(upstream.baseUrl));
+
+    // then a lease of the member's channel is a GitHub token for acme/api, read only
+    const issued = ok<{ token: string; connectionId: string; credentialKind: string }>(await lease());
+    expect(issued).toMatchObject({ connectionId: 'gh-org', credentialKind: 'github-app' });
+    expect(upstream.tokens.find((token) => token.token === issued.token)).toMatchObject({
+      repositories: ['api'],
+      permissions: expect.objectContaining({ contents: 'read' }),
+    });
+    expect(await scene.github.use(issued.token)).toBe(200);
+
+    // and a workspace outside the organization gets nothing
+    expect(problem(await lease('/v1/workspaces/globex'), 403).code).toBe('credential-lease-denied');
+
+    // when acme leaves the organization, then its next lease is refused and nothing is minted
+    await write('DELETE', `${ws}/organization`);
+    const minted = upstream.tokens.length;
+    expect(problem(await lease(), 403).code).toBe('credential-lease-denied');
+    expect(upstream.tokens.length).toBe(minted);
+  });
+});
