@@ -36,6 +36,14 @@ describe('a lease through an organization’s connection (API, worker, Temporal,
     return response;
   };
 
+  const revokedWithin2s = async (token: string) => {
+    const deadline = Date.now() + 2_000;
+    while ((await scene.github.use(token)) !== 401 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return scene.github.use(token);
+  };
+
   beforeAll(async () => {
     // given workspace acme whose own baseline reads acme/web only (with its own App key), and
     // workspace globex alike with channel eng, neither holding anything on acme/api
@@ -93,8 +101,16 @@ describe('a lease through an organization’s connection (API, worker, Temporal,
     // and a workspace outside the organization gets nothing
     expect(problem(await lease('/v1/workspaces/globex'), 403).code).toBe('credential-lease-denied');
 
-    // when acme leaves the organization, then its next lease is refused and nothing is minted
+    // when the owner detaches the bundle, then the live lease's token is revoked at GitHub within 2 s
+    await write('DELETE', `${org}/bundles/org-tools/organization`);
+    expect(await revokedWithin2s(issued.token)).toBe(401);
+
+    // given it attached again and a new lease, when acme leaves the organization, then that token is
+    // revoked too, and its next lease is refused with nothing minted
+    await write('PUT', `${org}/bundles/org-tools/organization`);
+    const again = ok<{ token: string }>(await lease());
     await write('DELETE', `${ws}/organization`);
+    expect(await revokedWithin2s(again.token)).toBe(401);
     const minted = upstream.tokens.length;
     expect(problem(await lease(), 403).code).toBe('credential-lease-denied');
     expect(upstream.tokens.length).toBe(minted);

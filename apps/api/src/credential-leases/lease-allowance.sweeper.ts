@@ -2,7 +2,13 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { v7 as uuidv7 } from 'uuid';
 import type { AppConfig } from '@mandate/config';
 import { isUpstreamLeaseKind, UPSTREAM_LEASE_STARTER, type UpstreamLeaseStarter } from '@mandate/credentials';
-import { type Actor, credentialLeaseDecider, credentialLeaseStreamId, leaseStanding } from '@mandate/domain';
+import {
+  type Actor,
+  credentialLeaseDecider,
+  credentialLeaseStreamId,
+  leaseStanding,
+  organizationOfEnvelope,
+} from '@mandate/domain';
 import { type EventStore, handleCommand } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
@@ -115,7 +121,9 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
     const events = await this.store.readAll({ fromPosition: this.position + 1, limit: READ_BATCH });
     for (const event of events) {
       if (!RECORDS_ONLY.has(event.type) && event.workspaceId) {
-        this.dirty.set(event.workspaceId, event.globalPosition);
+        for (const workspaceId of this.reachedBy(event.workspaceId)) {
+          this.dirty.set(workspaceId, event.globalPosition);
+        }
       }
     }
     if (events.length > 0) this.position = events[events.length - 1].globalPosition;
@@ -123,6 +131,18 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
       if (!(await this.projections.runner.waitForPosition(position, SWEEP_INTERVAL_MS))) return;
       if (await this.sweepWorkspace(workspaceId)) this.dirty.delete(workspaceId);
     }
+  }
+
+  /**
+   * The workspaces an event's tenant reaches: its own, or for an organization's event (a bundle
+   * detached or changed, its credential destroyed) every member now; one that left was marked by
+   * its leaving.
+   */
+  private reachedBy(tenant: string): Iterable<string> {
+    const organizationId = organizationOfEnvelope(tenant);
+    return organizationId === undefined
+      ? [tenant]
+      : this.projections.projection.organizationMembers(organizationId);
   }
 
   /** Ends the workspace's leases no longer allowed; false when one could not be ended (retried). */

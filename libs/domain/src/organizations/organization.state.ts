@@ -29,6 +29,9 @@ export const organizationMembershipStreamId = (workspaceId: string): string =>
   `organization-membership.${workspaceId}`;
 /** The envelope's tenant field for an organization's own events: never equal to a workspace id. */
 export const organizationEnvelopeId = (organizationId: string): string => `organization:${organizationId}`;
+/** The organization an envelope's tenant field names (undefined: a workspace's). */
+export const organizationOfEnvelope = (tenant: string): string | undefined =>
+  tenant.startsWith('organization:') ? tenant.slice('organization:'.length) : undefined;
 
 /** The organization an organization-bundle stream belongs to, and the bundle (undefined: not one). */
 export function organizationBundleOf(
