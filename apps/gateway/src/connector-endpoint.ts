@@ -130,7 +130,10 @@ export class ConnectorEndpoint {
     }
     await this.forward(req, res, {
       session,
-      connection: { ...connection, bundleId: credentialHolder(identity?.connections ?? [], connection) },
+      connection: {
+        ...connection,
+        ...credentialHolder(identity?.connections ?? [], connection, permissions.membership.organizationId),
+      },
       action: request.action,
       resource: request.resource,
       decision,
@@ -263,17 +266,23 @@ function splitOnce(text: string, separator: string): [string, string | undefined
 }
 
 /**
- * The access bundle holding the credential the call is made with (undefined: the baseline): the
+ * The access bundle holding the credential the call is made with (none: the baseline): the
  * connection's own, or for a channel extension the narrowest holder of its id, which it borrows.
- * The lease's worker finds the connection there, as checks resolve it.
+ * The lease's worker finds the connection there, as checks resolve it. For an organization's bundle,
+ * also the organization whose credential it is (a channel's identity holds an organization's
+ * connections only while its workspace is a member, so it has one).
  */
 function credentialHolder(
   connections: EffectiveIdentity['connections'],
   connection: EffectiveIdentity['connections'][number],
-): string | undefined {
+  organizationId: string | null,
+): { bundleId?: string; organizationId?: string } {
   const holder =
     connection.source === 'channel'
       ? credentialConnections(connections).find((candidate) => candidate.id === connection.id)
       : connection;
-  return holder?.source === 'bundle' ? holder.bundle : undefined;
+  if (holder?.source !== 'bundle') return {};
+  // An organization's bundle holds the credential under the organization the workspace belongs to.
+  if (holder.scope !== 'organization') return { bundleId: holder.bundle };
+  return organizationId === null ? { bundleId: holder.bundle } : { bundleId: holder.bundle, organizationId };
 }

@@ -1,4 +1,9 @@
-import { isUpstreamLeaseKind, type SecretRef, UpstreamLeaseRefused } from '@mandate/credentials';
+import {
+  isUpstreamLeaseKind,
+  organizationSecretRef,
+  type SecretRef,
+  UpstreamLeaseRefused,
+} from '@mandate/credentials';
 import { normalizeHost } from '@mandate/domain';
 import { injectedHeader, type LeaseBinding, leaseHeader, type StaticSecret } from '@mandate/gateway';
 import type { ConnectorLeaseCache, LeaseCall } from './connector-lease-cache';
@@ -66,10 +71,12 @@ export async function injectionFor(
   call: Omit<LeaseCall, 'credentialKind'> & { upstream: URL },
 ): Promise<Injection> {
   const { session, connection, upstream } = call;
-  const credential = await sources.credentials.get({
-    workspaceId: session.workspaceId,
-    connectionId: connection.id,
-  });
+  // An organization's connection keeps its credential under the organization, never a member's key.
+  const credential = await sources.credentials.get(
+    connection.organizationId === undefined
+      ? { workspaceId: session.workspaceId, connectionId: connection.id }
+      : organizationSecretRef(connection.organizationId, connection.id),
+  );
   if (credential === undefined) {
     return refused(502, 'credential-unavailable', 'The connection has no credential the gateway can inject');
   }

@@ -60,6 +60,32 @@ describe('connector injection', () => {
     ]);
   });
 
+  it('given an organization’s connection, then its credential is read under the organization, never the workspace’s key, and the lease names the organization', async () => {
+    const refs: unknown[] = [];
+    const { sources, asked } = given(
+      { kind: 'github-app', baseUrl: 'https://127.0.0.1:8443' } as VaultCredential,
+      minted,
+    );
+    const credentials = {
+      get: async (ref: unknown) => {
+        refs.push(ref);
+        return sources.credentials.get(ref as never);
+      },
+    };
+    const connection = {
+      id: 'gh-org',
+      connector: 'github',
+      bundleId: 'org-tools',
+      organizationId: 'holding',
+    };
+
+    const injection = await injectionFor({ ...sources, credentials }, { ...call, connection });
+
+    expect(injection).toMatchObject({ ok: true, secret: 'ghs_canary' });
+    expect(refs).toEqual([{ workspaceId: 'organization:holding', connectionId: 'gh-org' }]);
+    expect(asked).toEqual([expect.objectContaining({ connection })]);
+  });
+
   it('given a GitHub App of another GitHub, then nothing is minted and the call is refused', async () => {
     const { sources, asked } = given(
       { kind: 'github-app', baseUrl: 'https://api.github.com' } as VaultCredential,

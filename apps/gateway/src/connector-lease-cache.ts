@@ -29,6 +29,8 @@ export interface LeaseCall {
     narrowing?: CredentialLeaseIssuedData['narrowing'];
     /** The access bundle holding the connection's credential (narrowest scope); absent: the baseline. */
     bundleId?: string;
+    /** Set when that bundle is the workspace's organization's: the credential is the organization's. */
+    organizationId?: string;
   };
   credentialKind: UpstreamLeaseKind;
   action: string;
@@ -146,7 +148,11 @@ export class ConnectorLeaseCache {
     const held =
       connection.bundleId === undefined
         ? {}
-        : { bundleId: connection.bundleId, channelId: session.channelId };
+        : {
+            bundleId: connection.bundleId,
+            channelId: session.channelId,
+            ...(connection.organizationId === undefined ? {} : { organizationId: connection.organizationId }),
+          };
     const starter = this.options.starter();
     const issued = await starter.issue({ ...terms, ...held });
     const service: Actor = { kind: 'service', id: session.openedBy };

@@ -83,6 +83,21 @@ describe('connector lease cache', () => {
     expect(issued.data).not.toHaveProperty('bundleId');
   });
 
+  it('given an organization bundle’s connection, when leased, then the mint names the organization, which the record does not keep', async () => {
+    const { cache, store, asked } = given();
+
+    await cache.lease({
+      ...read,
+      connection: { id: 'gh-org', connector: 'github', bundleId: 'org-tools', organizationId: 'holding' },
+    });
+
+    expect(asked).toEqual([
+      expect.objectContaining({ bundleId: 'org-tools', channelId: 'eng', organizationId: 'holding' }),
+    ]);
+    const [issued] = (await store.readAll()).filter((event) => event.type === 'CredentialLeaseIssued');
+    expect(issued.data).not.toHaveProperty('organizationId');
+  });
+
   it('given a baseline connection, when leased, then the mint names no bundle', async () => {
     const { cache, asked } = given();
 

@@ -62,7 +62,11 @@ export class StaticCredentialCache {
   following(model: ReadModel): ReadModel {
     return observed(model, (events) => {
       for (const event of events) {
-        if (CREDENTIAL_CHANGES.has(event.type)) this.forget(event.data as SecretRef);
+        // Keyed by the envelope's tenant: a workspace's id, or an organization's `organization:<id>`.
+        if (CREDENTIAL_CHANGES.has(event.type)) {
+          const { connectionId } = event.data as Pick<SecretRef, 'connectionId'>;
+          this.forget({ workspaceId: event.workspaceId, connectionId });
+        }
       }
     });
   }

@@ -40,7 +40,12 @@ function given() {
   };
 }
 
-const event = (type: string, data: object) => ({ type, data }) as unknown as RecordedEvent;
+/** As recorded: a workspace's credential events carry its id as the envelope's tenant too. */
+const event = (
+  type: string,
+  data: { workspaceId: string; [field: string]: unknown },
+  tenant = data.workspaceId,
+) => ({ type, data, workspaceId: tenant }) as unknown as RecordedEvent;
 
 describe('the static credential cache', () => {
   it('given a credential read once, when read again within its time, then the vault is not read again', async () => {
@@ -91,6 +96,22 @@ describe('the static credential cache', () => {
     await cache.get(ref);
 
     expect(reads).toHaveLength(1);
+  });
+
+  it('given an organization’s kept credential, when its organization-tenant event passes, then it is read again, and a workspace of the same id is not touched', async () => {
+    const { cache, stored, reads, model } = given();
+    const organizationRef = { workspaceId: 'organization:acme', connectionId: 'code' };
+    stored.set('organization:acme/code', staticCredential('ghp_organization'));
+    await cache.get(ref);
+    await cache.get(organizationRef);
+
+    cache
+      .following(model)
+      .applyPage([event('CredentialRotated', { ...ref, version: 2 }, 'organization:acme')]);
+    await cache.get(ref);
+    await cache.get(organizationRef);
+
+    expect(reads).toEqual(['acme/code', 'organization:acme/code', 'organization:acme/code']);
   });
 
   it('given a destroyed credential, when read, then there is none and none is kept', async () => {
