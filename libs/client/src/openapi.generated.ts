@@ -823,6 +823,25 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/organizations/{organizationId}/connections/{connectionId}/credential': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Metadata of the organization connection's credential (kind, version, fingerprint); never the secret. */
+    get: operations['OrganizationCredentialsController_get'];
+    /** Store (or rotate) the credential of an organization bundle's connection, for every member workspace. Write-only: no route returns it. */
+    put: operations['OrganizationCredentialsController_put'];
+    post?: never;
+    /** Destroy the credential: every version is shredded; the log keeps its history. */
+    delete: operations['OrganizationCredentialsController_destroy'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/workspaces/{workspaceId}/organization': {
     parameters: {
       query?: never;
@@ -6316,6 +6335,211 @@ export interface operations {
       path: {
         organizationId: string;
         bundleId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  OrganizationCredentialsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        organizationId: string;
+        connectionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  OrganizationCredentialsController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        organizationId: string;
+        connectionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @enum {string} */
+              kind: 'github-app';
+              appId?: string;
+              clientId?: string;
+              installationId: string;
+              privateKeyPem: string;
+              /** @default https://api.github.com */
+              baseUrl?: string;
+            }
+          | {
+              /** @enum {string} */
+              kind: 'oauth2-client';
+              tokenEndpoint: string;
+              clientId: string;
+              clientSecret: string;
+              revocationEndpoint?: string;
+              /** @default [] */
+              audiences?: string[];
+              /** @default [] */
+              scopes?: string[];
+            }
+          | {
+              /** @enum {string} */
+              kind: 'static';
+              secret: string;
+              hosts: string[];
+              header: string;
+            }
+          | {
+              /** @enum {string} */
+              kind: 'mandate-jwt';
+            };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request does not match the schema; `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid bearer token. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No access rule of this route admits the caller. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other refusal or failure. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  OrganizationCredentialsController_destroy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        organizationId: string;
+        connectionId: string;
       };
       cookie?: never;
     };
