@@ -1,6 +1,7 @@
 import { type BoundaryDecision, checkEgress, checkInvoke, servesWorkspace } from '@mandate/domain';
 import type { EffectivePermissionsProjection } from '@mandate/projections';
 import type { ProxyTarget } from './proxy-request';
+import { egressWithinSessionStart } from './session-additions';
 import type { GatewaySession } from './session-token';
 
 const refuse = (rule: string, reason: string): BoundaryDecision => ({ allowed: false, reason, rule });
@@ -13,7 +14,9 @@ const refuse = (rule: string, reason: string): BoundaryDecision => ({ allowed: f
  * 3. the invoker may still invoke the agent in the channel (the channel exists and is not archived;
  *    a private channel's invoker is a member);
  * 4. the channel's egress allows host:port now (`checkEgress`, the egress check's own evaluation
- *    on the canonical host: JIT grants adding hosts, the allowlist, the channel's refusals).
+ *    on the canonical host: JIT grants adding hosts, the allowlist, the channel's refusals);
+ * 5. a host only bundles attached since the session opened allow is not the session's
+ *    (`session/attached-after-start/<bundle>`: additions are not retroactive).
  */
 export function decideEgress(
   projection: Pick<EffectivePermissionsProjection, 'workspace'>,
@@ -32,10 +35,11 @@ export function decideEgress(
     principalId: session.invokedBy,
   });
   if (!invoke.allowed) return invoke;
-  return checkEgress(permissions.compiled, {
+  const egress = checkEgress(permissions.compiled, {
     host: target.host,
     port: target.port,
     channelId: session.channelId,
     nowMs,
   });
+  return egressWithinSessionStart(egress, permissions, session, target);
 }

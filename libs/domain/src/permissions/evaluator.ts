@@ -217,7 +217,8 @@ export function checkEgress(
   );
 }
 
-function matchEgress(
+/** The allow of the first entry of the tables that admits host:port, exact before `*.domain`. */
+export function matchEgress(
   exact: ReadonlyMap<string, ReadonlySet<number>>,
   wildcard: ReadonlyMap<string, ReadonlySet<number>>,
   host: CanonicalHost,

@@ -13,3 +13,4 @@ export * from './overlay-rule';
 export * from './compiled-overlays';
 export * from './invoker-right-query';
 export * from './effective-egress';
+export * from './egress-sources';

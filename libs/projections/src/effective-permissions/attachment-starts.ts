@@ -49,6 +49,15 @@ export class AttachmentStarts {
     return joined === undefined ? attached : Math.max(joined, attached ?? joined);
   }
 
+  /**
+   * Did any attachment (or the join) begin at or after `atMs`? Cheap, and true whenever
+   * `reachStartedAtMs` could answer `atMs` or later, so an enforcement point asks it first.
+   */
+  startedSince(atMs: number): boolean {
+    for (const startedAtMs of this.startedAtMs.values()) if (startedAtMs >= atMs) return true;
+    return false;
+  }
+
   get size(): number {
     return this.startedAtMs.size;
   }
