@@ -1,4 +1,5 @@
-import { type ConnectorScene, startConnectorScene } from './gateway-test-kit';
+import type { AddressInfo } from 'node:net';
+import { type ConnectorScene, curl, rawConnect, startConnectorScene } from './gateway-test-kit';
 
 const SECRET = 'canary-session-attachments-3f9a1c-static-secret';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,5 +99,48 @@ describe('gateway sessions and bundles attached while they run', () => {
     ).toBe(200);
     expect((await callUntil(403, token))?.status).toBe(403);
     expect(await lastDenialRule()).toBe('default-deny');
+  }, 60_000);
+
+  it('given a bundle whose domain is attached to the channel after the session opened, then that session’s CONNECT is refused, a new session’s is not', async () => {
+    const port = (scene.upstream.address() as AddressInfo).port;
+    const authority = `127.0.0.1:${port}`;
+    const proxy = (token: string) => `http://session:${token}@127.0.0.1:${scene.gateway.port}`;
+    const egressRules = async () =>
+      (await scene.api.store.readAll())
+        .filter((event) => event.type === 'EgressDenied')
+        .map((event) => event.data as { host: string; port: number; rule: string })
+        .filter((data) => data.host === '127.0.0.1' && data.port === port)
+        .map((data) => data.rule);
+
+    // when an admin attaches to #eng a bundle whose domains allow the upstream's host:port
+    const put = await scene.api.call('PUT', `${ws}/bundles/hosts`, {
+      as: 'root',
+      headers: { 'if-match': '"0"' },
+      body: { name: 'Hosts', domains: [{ host: '127.0.0.1', ports: [port] }] },
+    });
+    expect(put.statusCode).toBe(200);
+    expect((await scene.api.call('PUT', `${ws}/bundles/hosts/channels/eng`, { as: 'root' })).statusCode).toBe(
+      200,
+    );
+
+    // then the session opened before it is refused at CONNECT, recorded with the session rule
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(50)) {
+      const answer = await curl(['-p', '-x', proxy(scene.token), '-k', `https://${authority}/`]);
+      expect(answer.connect).toBe('403');
+      if ((await egressRules()).includes('session/attached-after-start/hosts')) break;
+    }
+    expect(await egressRules()).toContain('session/attached-after-start/hosts');
+
+    // when a session is opened in a later second, then its CONNECT is admitted
+    await sleep(1_100);
+    const opened = await scene.api.call('POST', `${ws}/channels/eng/gateway-sessions`, {
+      as: 'agent-runtime',
+      scopes: ['gateway:session'],
+      body: { invokedBy: 'dave', runId: 'run-attachments-3' },
+    });
+    const { token } = opened.json<{ token: string }>();
+    const tunnel = await rawConnect(scene.gateway.port, authority, `Bearer ${token}`);
+    tunnel.socket.destroy();
+    expect(tunnel.status).toBe(200);
   }, 60_000);
 });
