@@ -31,7 +31,7 @@ const sessionFrom = (issuedAtMs: number): GatewaySession => ({
  * A workspace whose baseline allows api.github.com, with #eng, and the bundle `tools` (domains
  * registry.npmjs.org, *.pkg.example and api.github.com) attached to #eng at T0 + 10 s.
  */
-async function given() {
+async function given(options: { workspaceAttachedAt?: number } = {}) {
   let now = T0;
   const clock = () => new Date(now);
   const store = openTestStore({ clock });
@@ -59,6 +59,16 @@ async function given() {
   });
   const scope = { scope: 'channel' as const, channelId: 'eng' };
   const channel = { status: 'active' as const, callerRole: null };
+  if (options.workspaceAttachedAt !== undefined) {
+    now = options.workspaceAttachedAt;
+    const workspace = { scope: 'workspace' as const };
+    await log.bundle(WS, 'olivia', {
+      type: 'AttachAccessBundle',
+      bundleId: 'tools',
+      scope: workspace,
+      channel,
+    });
+  }
   now = ATTACHED;
   await log.bundle(WS, 'olivia', { type: 'AttachAccessBundle', bundleId: 'tools', scope, channel });
   const projection = new EffectivePermissionsProjection();
@@ -103,6 +113,14 @@ describe('decideEgress: a gateway session keeps the bundle domains it started wi
     expect(
       decideEgress(projection, sessionFrom(ATTACHED - 5_000), target('api.github.com'), ATTACHED + 1_000),
     ).toMatchObject({ allowed: true, rule: 'api.github.com' });
+  });
+
+  it('given the bundle attached to the workspace before the session opened and to its channel after, then the older reach keeps its domains', async () => {
+    const { projection } = await given({ workspaceAttachedAt: ATTACHED - 20_000 });
+
+    expect(
+      decideEgress(projection, sessionFrom(ATTACHED - 5_000), target('registry.npmjs.org'), ATTACHED + 1_000),
+    ).toMatchObject({ allowed: true, rule: 'registry.npmjs.org' });
   });
 
   it('given a session opened after the attachment, then it gets the bundle’s domains, and a detach takes them at once', async () => {

@@ -74,6 +74,9 @@ describe('when each attachment began reaching a workspace', () => {
     expect(starts().reachStartedAtMs({ bundle: 'late', scope: 'organization' }, 'eng')).toBe(T0 + 4_000);
     expect(starts().reachStartedAtMs({ bundle: 'baseline', scope: 'workspace' }, 'eng')).toBeUndefined();
     expect(starts().reachStartedAtMs({}, 'eng')).toBeUndefined();
+    // and whether anything began since an instant is answered without a bundle named
+    expect(starts().startedSince(T0 + 4_000)).toBe(true);
+    expect(starts().startedSince(T0 + 4_001)).toBe(false);
 
     // when detached from the channel and the workspace leaves, then those are forgotten; a rebuild agrees
     now = T0 + 5_000;
