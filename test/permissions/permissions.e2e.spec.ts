@@ -109,7 +109,8 @@ describe('permission checks over HTTP (real app, SQLite file)', () => {
       outsider: await api.token('gina'),
       channelMember: await api.token('carla'),
     };
-  });
+    // Starting the app and writing the fixtures' events takes seconds on a loaded machine.
+  }, 60_000);
 
   afterAll(() => api.app.close());
 
