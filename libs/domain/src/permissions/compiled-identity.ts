@@ -6,16 +6,18 @@ import type { WorkspaceRole } from '../common/workspace-role';
 import { type ConnectorCatalog, createConnectorCatalog } from '../connectors/connector-catalog';
 import type { ConnectorDefinition } from '../connectors/connector-definition';
 import type { WorkspaceState } from '../workspace/workspace.state';
-import { compileRule, indexIn, type LayerTable, type Placement, removePlacements } from './compile-rules';
+import { indexIn, type LayerTable } from './compile-rules';
 import type { AccessBundleState, ActiveAccessBundle } from '../access-bundles/access-bundle.state';
-import { compileBaseline, compileEgress } from './compiled-baseline';
+import { compileBaseline } from './compiled-baseline';
+import { type CompiledEgress, EgressTables } from './compiled-egress-tables';
 import {
   bundleDomains,
   bundlesAttachedTo,
   compileBundleConnections,
   scopesTouched,
 } from './compiled-bundles';
-import { type CompiledEgressGrant, GrantEgressTable } from './compiled-grant-egress';
+import type { CompiledEgressGrant } from './compiled-grant-egress';
+import { type GrantPlacements, GrantTables } from './compiled-grants';
 import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
 import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
 import type { ActiveGrant, Decision } from './decision';
@@ -25,12 +27,6 @@ import { segmentSyntax } from './resource-normalizer';
 import { matchesNothing } from '../shared/linear-pattern';
 
 export type { ActionSlot, CompiledChannel } from './compiled-channel';
-
-interface CompiledGrant {
-  grant: ActiveGrant;
-  expiresAtMs: number;
-  placements: Placement[];
-}
 
 export interface WorkspaceIdentity {
   workspace: WorkspaceState;
@@ -56,8 +52,7 @@ export class CompiledWorkspace {
   private groupMembers = new Map<string, ReadonlySet<string>>();
   private workspaceInvokePolicy: InvokePolicy = defaultInvokePolicy;
   private sharedNamespaces: ReadonlySet<string> = new Set();
-  private egressHosts = new Map<string, ReadonlySet<number>>();
-  private egressDomains = new Map<string, ReadonlySet<number>>();
+  private readonly egress = new EgressTables();
 
   // Read-only views for the check functions; every change goes through the set…/grant methods.
   get catalog(): ConnectorCatalog {
@@ -80,11 +75,11 @@ export class CompiledWorkspace {
   }
   /** Canonical host (name or IP address) → allowed ports. */
   get egressExact(): ReadonlyMap<string, ReadonlySet<number>> {
-    return this.egressHosts;
+    return this.egress.workspace.hosts;
   }
   /** Domain of a `*.domain` pattern → allowed ports. */
   get egressWildcard(): ReadonlyMap<string, ReadonlySet<number>> {
-    return this.egressDomains;
+    return this.egress.workspace.domains;
   }
   /** The denial of everything while the identity is disabled for the whole workspace. */
   get disabled(): Decision | undefined {
@@ -109,30 +104,23 @@ export class CompiledWorkspace {
   private workspaceOverlays: OverlayTable = new Map();
   private agentIdentity: AgentIdentityState = { status: 'unset' };
   private readonly channelStates = new Map<string, ChannelState>();
-  /** channelId → JIT table; kept apart from channels so a grant may arrive before its channel. */
-  private readonly jit = new Map<string, LayerTable>();
-  private readonly grants = new Map<string, CompiledGrant>();
-  private readonly egressGrants = new GrantEgressTable();
+  private readonly grants = new GrantTables();
   private readonly bundleStates = new Map<string, AccessBundleState>();
   private organizationBundles: readonly ActiveAccessBundle[] = [];
-  /** channelId → what the channel allows beyond the workspace: its own entries and its bundles'. */
-  private readonly channelAllowedEgress = new Map<string, ReturnType<typeof compileEgress>>();
-  /** channelId → the hosts the channel refuses (absent: none). */
-  private readonly channelDeniedEgress = new Map<string, ReturnType<typeof compileEgress>>();
 
   /** What the channel itself and the bundles attached to it add to the egress allowlist there. */
-  channelEgress(channelId: string): ReturnType<typeof compileEgress> | undefined {
-    return this.channelAllowedEgress.get(channelId);
+  channelEgress(channelId: string): CompiledEgress | undefined {
+    return this.egress.allowedIn(channelId);
   }
 
   /** The hosts JIT grants running at `nowMs` add to the channel's egress. */
   grantedEgress(channelId: string, nowMs: number): Iterable<CompiledEgressGrant> {
-    return this.egressGrants.active(channelId, nowMs);
+    return this.grants.egressIn(channelId, nowMs);
   }
 
   /** The hosts the channel refuses, whatever the workspace or a bundle allows. */
-  channelEgressDenied(channelId: string): ReturnType<typeof compileEgress> | undefined {
-    return this.channelDeniedEgress.get(channelId);
+  channelEgressDenied(channelId: string): CompiledEgress | undefined {
+    return this.egress.deniedIn(channelId);
   }
   private disabledReason: string | undefined;
   private workspaceDisabled: Decision | undefined;
@@ -158,13 +146,11 @@ export class CompiledWorkspace {
     this.workspaceInvokePolicy = baseline.invokePolicy;
     this.sharedNamespaces = new Set(baseline.memoryNamespaces);
     const workspaceBundles = bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' });
-    const egress = compileEgress([
+    this.egress.setWorkspace([
       ...baseline.egress,
       ...bundleDomains(workspaceBundles),
       ...bundleDomains(this.organizationBundles),
     ]);
-    this.egressHosts = egress.hosts;
-    this.egressDomains = egress.domains;
     const tables = compileBaseline(baseline, this.catalog);
     compileBundleConnections(tables.allow, workspaceBundles, 'workspace', this.catalog);
     // After the workspace's own: for an equally specific pattern the narrower scope answers.
@@ -183,14 +169,11 @@ export class CompiledWorkspace {
     const channelScope = { scope: 'channel' as const, channelId: state.channelId };
     const channelBundles = bundlesAttachedTo(this.bundleStates.values(), channelScope);
     compileBundleConnections(channel.extend, channelBundles, 'channel', this.catalog);
-    const own = state.egress;
-    this.channelAllowedEgress.set(
+    this.egress.setChannel(
       state.channelId,
-      compileEgress([...bundleDomains(channelBundles), ...(own?.allow ?? [])]),
+      [...bundleDomains(channelBundles), ...(state.egress?.allow ?? [])],
+      state.egress?.deny ?? [],
     );
-    if (own !== undefined && own.deny.length > 0) {
-      this.channelDeniedEgress.set(state.channelId, compileEgress(own.deny));
-    } else this.channelDeniedEgress.delete(state.channelId);
     channel.disabled = this.workspaceDisabled ?? channel.disabled;
     this.rebuildSlots(channel);
     this.compiledChannels.set(channel.channelId, channel);
@@ -219,41 +202,24 @@ export class CompiledWorkspace {
 
   addGrant(grant: ActiveGrant): void {
     this.revokeGrant(grant.grantId);
-    const expiresAtMs = Date.parse(grant.expiresAt);
-    if (Number.isNaN(expiresAtMs)) return;
-    this.egressGrants.set(grant, expiresAtMs);
-    let table = this.jit.get(grant.channelId);
-    if (table === undefined) this.jit.set(grant.channelId, (table = new Map()));
-    const placements = compileRule(table, { ...grant, id: grant.grantId }, this.catalog, {
-      layer: 'jit',
-      allowed: true,
-      rule: (id) => `grants/${id}`,
-      reason: (id, pattern) => `Allowed by JIT grant ${id} on ${pattern} until ${grant.expiresAt}`,
-      grant: { grantId: grant.grantId, expiresAt: grant.expiresAt, expiresAtMs },
-    });
-    this.grants.set(grant.grantId, { grant, expiresAtMs, placements });
-    this.refreshSlots(grant.channelId, placements);
+    const added = this.grants.add(grant, this.catalog);
+    if (added !== undefined) this.refreshSlots(added);
   }
 
   revokeGrant(grantId: string): void {
-    const compiled = this.grants.get(grantId);
-    if (compiled === undefined) return;
-    this.grants.delete(grantId);
-    this.egressGrants.delete(compiled.grant);
-    const table = this.jit.get(compiled.grant.channelId);
-    if (table !== undefined) removePlacements(table, compiled.placements);
-    this.refreshSlots(compiled.grant.channelId, compiled.placements);
+    const revoked = this.grants.revoke(grantId);
+    if (revoked !== undefined) this.refreshSlots(revoked);
   }
 
   /** Drops grants expired at `nowMs` (memory only: checks already ignore them). */
   pruneExpired(nowMs: number): number {
-    const expired = [...this.grants.values()].filter((grant) => grant.expiresAtMs <= nowMs);
-    for (const { grant } of expired) this.revokeGrant(grant.grantId);
+    const expired = this.grants.expired(nowMs);
+    for (const grant of expired) this.revokeGrant(grant.grantId);
     return expired.length;
   }
 
   activeGrants(): ActiveGrant[] {
-    return [...this.grants.values()].map(({ grant }) => grant);
+    return this.grants.active();
   }
 
   /** Step 0 for the whole workspace: set over every channel's own switch, and lifted from them. */
@@ -269,15 +235,13 @@ export class CompiledWorkspace {
   private recompileAll(): void {
     const grants = this.activeGrants();
     this.grants.clear();
-    this.egressGrants.clear();
-    this.jit.clear();
     for (const grant of grants) this.addGrant(grant);
     for (const state of this.channelStates.values()) this.setChannel(state);
     this.setAgentIdentity(this.agentIdentity);
   }
 
   private slotFor(channel: CompiledChannel, connector: string, action: string): ActionSlot {
-    const jit = this.jit.get(channel.channelId);
+    const jit = this.grants.tableOf(channel.channelId);
     return {
       syntax: this.catalog.get(connector)?.syntax ?? unknownConnectorSyntax,
       workspaceForbid: indexIn(this.workspaceForbid, connector, action),
@@ -293,7 +257,7 @@ export class CompiledWorkspace {
   private rebuildSlots(channel: CompiledChannel): void {
     channel.slots.clear();
     const tables = [this.workspaceForbid, channel.forbid, channel.restrict, channel.extend, this.baseline];
-    const jit = this.jit.get(channel.channelId);
+    const jit = this.grants.tableOf(channel.channelId);
     if (jit !== undefined) tables.push(jit);
     for (const table of tables) {
       for (const [connector, actions] of table) {
@@ -302,7 +266,7 @@ export class CompiledWorkspace {
     }
   }
 
-  private refreshSlots(channelId: string, placements: readonly Placement[]): void {
+  private refreshSlots({ channelId, placements }: GrantPlacements): void {
     const channel = this.channels.get(channelId);
     if (channel === undefined) return;
     for (const { connector, action } of placements) this.setSlot(channel, connector, action);
