@@ -86,7 +86,7 @@ describe('catchUpSubscription', () => {
 
   it('given a long log read synchronously, when catching up, then timers and I/O still run between pages', async () => {
     // given: pages that each take 2 ms of synchronous work, as large SQLite pages do
-    const log = fakeLog(10_000);
+    const log = fakeLog(2_000);
     const readAll = log.source.readAll;
     log.source.readAll = (options) => {
       const until = performance.now() + 2;
@@ -99,11 +99,12 @@ describe('catchUpSubscription', () => {
 
     for await (const next of catchUpSubscription(log.source, { pageSize: 100 })) {
       received++;
-      if (next.globalPosition === 10_000) break;
+      if (next.globalPosition === 2_000) break;
     }
     clearInterval(ticker);
 
-    expect(received).toBe(10_000);
+    expect(received).toBe(2_000);
     expect(ticks).toBeGreaterThan(0);
-  });
+    // a loaded CI machine stretches the busy-waits and the ticks between them
+  }, 30_000);
 });
