@@ -8,7 +8,7 @@ const root = join(__dirname, '..', '..');
 describe('the Temporal SDK’s metrics over OTLP (a worker runtime in a process of its own)', () => {
   let server: Server;
   let child: ChildProcess | undefined;
-  const received: { path: string; type: string; body: Buffer }[] = [];
+  const received: { path: string; type: string; authorization?: string; body: Buffer }[] = [];
 
   beforeAll(async () => {
     server = createServer((request, response) => {
@@ -18,6 +18,7 @@ describe('the Temporal SDK’s metrics over OTLP (a worker runtime in a process 
         received.push({
           path: request.url ?? '',
           type: String(request.headers['content-type']),
+          authorization: request.headers.authorization,
           body: Buffer.concat(chunks),
         });
         response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
@@ -31,13 +32,17 @@ describe('the Temporal SDK’s metrics over OTLP (a worker runtime in a process 
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('given OTEL_EXPORTER_OTLP_ENDPOINT, when an activity counts a revocation failure on the SDK’s meter, then the collector receives it at <endpoint>/v1/metrics', async () => {
+  it('given OTEL_EXPORTER_OTLP_ENDPOINT and _HEADERS, when an activity counts a revocation failure on the SDK’s meter, then the collector receives it at <endpoint>/v1/metrics with those headers', async () => {
     // given a collector, and a runtime installed with the endpoint's telemetry options
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     child = spawn(
       join(root, 'node_modules', '.bin', 'node'),
       ['-r', './scripts/register.js', join(__dirname, 'temporal-sdk-metrics.child.ts'), endpoint],
-      { cwd: root, stdio: 'ignore' },
+      {
+        cwd: root,
+        stdio: 'ignore',
+        env: { ...process.env, OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20collector-token' },
+      },
     );
 
     // when the counter is recorded, then an export names it
@@ -47,7 +52,11 @@ describe('the Temporal SDK’s metrics over OTLP (a worker runtime in a process 
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const exported = received.find(({ body }) => body.includes(metricName));
-    expect(exported).toMatchObject({ path: '/v1/metrics', type: expect.stringContaining('protobuf') });
+    expect(exported).toMatchObject({
+      path: '/v1/metrics',
+      type: expect.stringContaining('protobuf'),
+      authorization: 'Bearer collector-token',
+    });
     expect(exported?.body.includes(Buffer.from('acme'))).toBe(true);
   }, 30_000);
 });
