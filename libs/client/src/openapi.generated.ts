@@ -1818,19 +1818,17 @@ export interface operations {
               reason: string;
             } | null;
             /** @description Credential leases live in the channel at the answer’s instant (now, or `at` from the log), newest first (never a token) */
-            leases:
-              | {
-                  leaseId: string;
-                  connectionId: string;
-                  connector: string;
-                  actions: string[];
-                  resources: string[];
-                  invokedBy: string;
-                  /** @description The JIT grant the lease derives from, if any */
-                  grantId: string | null;
-                  expiresAt: string;
-                }[]
-              | null;
+            leases: {
+              leaseId: string;
+              connectionId: string;
+              connector: string;
+              actions: string[];
+              resources: string[];
+              invokedBy: string;
+              /** @description The JIT grant the lease derives from, if any */
+              grantId: string | null;
+              expiresAt: string;
+            }[];
           };
         };
       };

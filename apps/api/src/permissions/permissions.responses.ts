@@ -139,7 +139,6 @@ export const channelIdentityDoc = toOpenApiSchema(
           expiresAt: z.string(),
         }),
       )
-      .nullable()
       .describe(
         'Credential leases live in the channel at the answer’s instant (now, or `at` from the log), newest first (never a token)',
       ),

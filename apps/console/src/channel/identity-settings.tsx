@@ -34,17 +34,14 @@ export function IdentitySettings({ identity }: { identity: EffectiveIdentity }) 
         <dd>{list(identity.repositories, 'none')}</dd>
         <dt>Skills</dt>
         <dd>{list(identity.skills, 'none')}</dd>
-        <dt>Credential leases live now</dt>
+        <dt>Credential leases live at this instant</dt>
         <dd>
-          {identity.leases === null
-            ? 'not kept for a past instant'
-            : list(
-                identity.leases.map(
-                  (lease) =>
-                    `${lease.connector} ${lease.actions.join('/')} for ${lease.invokedBy} (${lease.leaseId})`,
-                ),
-                'none',
-              )}
+          {list(
+            identity.leases.map(
+              (lease) => `${lease.connector} ${lease.actions.join('/')} for ${lease.invokedBy} (${lease.leaseId})`,
+            ),
+            'none',
+          )}
         </dd>
       </dl>
     </>
