@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { BearerAuthenticator, Principal } from '@mandate/auth';
 import { toOpenApiSchema, ZodValidationPipe } from '@mandate/http';
 import type { CheckAnswer, PermissionChecksService } from './permission-checks.service';
+import { type CheckRouteAnswer, serializeCheckAnswer } from './check-answer.serializer';
 import { batchAnswerDoc, checkAnswerDoc } from './permissions.responses';
 import { batchCheckRequestSchema, checkRequestSchema } from './permissions.schemas';
 
@@ -11,6 +12,8 @@ export interface CheckRouteDependencies {
 }
 
 const checkBody = new ZodValidationPipe(checkRequestSchema, 'body');
+/** What Fastify writes for an object answer; set here since the answer is written as text. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const batchBody = new ZodValidationPipe(batchCheckRequestSchema, 'body');
 
 /** Runs `answer` with the caller, without a promise when the token is recalled. */
@@ -31,17 +34,33 @@ export function registerCheckRoutes(
   fastify: FastifyInstance,
   { authenticator, checks }: CheckRouteDependencies,
 ): void {
-  fastify.post('/v1/check', (request) =>
-    asCaller(authenticator.authenticate(request.headers.authorization), (caller) =>
-      checks.check(caller, checkBody.transform(request.body)),
+  fastify.post('/v1/check', (request, reply) =>
+    asText(
+      reply,
+      // A promise of a promise is one promise: what resolves is the answer itself.
+      asCaller(authenticator.authenticate(request.headers.authorization), (caller) =>
+        checks.check(caller, checkBody.transform(request.body)),
+      ) as CheckRouteAnswer | Promise<CheckRouteAnswer>,
     ),
   );
-  fastify.post('/v1/check/batch', (request) =>
-    asCaller(authenticator.authenticate(request.headers.authorization), (caller) => {
-      const results = checks.batch(caller, batchBody.transform(request.body).checks);
-      return Array.isArray(results) ? { results } : results.then(inResults);
-    }),
+  fastify.post('/v1/check/batch', (request, reply) =>
+    asText(
+      reply,
+      asCaller(authenticator.authenticate(request.headers.authorization), (caller) => {
+        const results = checks.batch(caller, batchBody.transform(request.body).checks);
+        return Array.isArray(results) ? { results } : results.then(inResults);
+      }) as CheckRouteAnswer | Promise<CheckRouteAnswer>,
+    ),
   );
+}
+
+/** The answer written as JSON text (a refusal thrown before this is a problem through the error handler). */
+function asText(
+  reply: FastifyReply,
+  answer: CheckRouteAnswer | Promise<CheckRouteAnswer>,
+): string | Promise<string> {
+  void reply.type(JSON_CONTENT_TYPE);
+  return answer instanceof Promise ? answer.then(serializeCheckAnswer) : serializeCheckAnswer(answer);
 }
 
 const inResults = (results: CheckAnswer[]) => ({ results });

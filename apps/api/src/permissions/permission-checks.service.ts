@@ -40,6 +40,9 @@ function canonicalHostOf(text: string): CanonicalHost {
   ]);
 }
 
+/** A batch that names no past instant replays nothing. */
+const noInstants: ReadonlyMap<string, Promise<AsOf>> = new Map();
+
 const unknownWorkspace: Decision = Object.freeze({
   allowed: false,
   reason: 'The workspace is unknown',
@@ -91,13 +94,16 @@ export class PermissionChecksService {
       (visible) => visible.size === named,
       minPosition,
     );
-    const decide = (visible: ReadonlySet<string>) => {
+    const decide = (visible: ReadonlySet<string>, current: boolean) => {
       // A service bound to none of them waits for nothing: the position is not its to learn.
       const waiting = visible.size === 0 ? undefined : this.states.reach(minPosition);
       if (waiting !== undefined) return waiting.then(() => this.decideAll(principal, checks));
-      return this.decideAll(principal, checks);
+      // Admitted in this same turn, with no wait: the visibility just decided is still the current one.
+      return this.decideAll(principal, checks, current ? visible : undefined);
     };
-    return admitted instanceof Promise ? admitted.then(decide) : decide(admitted);
+    return admitted instanceof Promise
+      ? admitted.then((visible) => decide(visible, false))
+      : decide(admitted, true);
   }
 
   private decide(principal: Principal, request: CheckRequest): CheckAnswer | Promise<CheckAnswer> {
@@ -106,11 +112,17 @@ export class PermissionChecksService {
     return request.at === undefined ? this.answerNow(request) : this.answerAt(request, request.at);
   }
 
-  private decideAll(principal: Principal, checks: CheckRequest[]): CheckAnswer[] | Promise<CheckAnswer[]> {
-    const visible = this.visibleIn(principal, checks);
+  /** `visible` is decided again here unless the caller decided it in this same turn. */
+  private decideAll(
+    principal: Principal,
+    checks: CheckRequest[],
+    visible = this.visibleIn(principal, checks),
+  ): CheckAnswer[] | Promise<CheckAnswer[]> {
     const answers: CheckAnswer[] = new Array(checks.length);
     const pending: Promise<void>[] = [];
-    const states = this.states.atInstants(checks.filter((check) => visible.has(check.workspaceId)));
+    const states = checks.some((check) => check.at !== undefined)
+      ? this.states.atInstants(checks.filter((check) => visible.has(check.workspaceId)))
+      : noInstants;
     for (let index = 0; index < checks.length; index++) {
       const check = checks[index];
       if (!visible.has(check.workspaceId)) {
