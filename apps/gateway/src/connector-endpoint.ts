@@ -19,6 +19,7 @@ import {
   withinSessionStart,
   withoutClientCredentials,
 } from '@mandate/gateway';
+import type { InvokerRights } from '@mandate/credentials';
 import type { Logger } from '@mandate/observability';
 import type { EffectivePermissionsProjection, WorkspacePermissions } from '@mandate/projections';
 import type { AgentActionLog, RecordedAction } from './agent-action-log';
@@ -41,6 +42,8 @@ export interface ConnectorEndpointOptions {
   /** The upstream tokens of GitHub App and OAuth client connections (connector-lease-cache.ts). */
   leases: InjectionSources['leases'];
   actions: AgentActionLog;
+  /** The invoker's own right where an `invokerCan` overlay reads it, observed and recorded as the API does. */
+  invokerRights: Pick<InvokerRights, 'withRight'>;
   /** The upstream base URL of a connector (GATEWAY_GITHUB_API_URL for github). */
   upstreamOf: (connector: string) => string | undefined;
   metrics: GatewayMetrics;
@@ -54,7 +57,8 @@ const send = (res: ServerResponse, { status, headers, body }: Refusal) =>
  * `/connectors/{connectionId}/<upstream path>`: the agent calls a connector's API through the
  * gateway without holding its secret. In order: the session; the connection in the session's
  * channel and its route table (unknown route: denied); the connection's narrowing (host, path,
- * method: outside it, denied); the decision (invoke policy, then the evaluation order); the decision
+ * method: outside it, denied); the decision (invoke policy, then the evaluation order, the session's
+ * invoker's own right observed first where an `invokerCan` overlay reads it); the decision
  * recorded durably, naming the connection; after every credential the client sent is stripped, the
  * credential injected (connector-injection.ts: a `static` secret into its bound host and header, or
  * a lease's token for exactly this call); the call, TLS verified, no redirect followed, the secret
@@ -113,7 +117,8 @@ export class ConnectorEndpoint {
             reason: 'The session’s service no longer serves the workspace',
             provenance: { layer: 'default', rule: 'service-unbound' },
           }
-        : (this.narrowed(connection, path, req.method) ?? this.decideNow(permissions, session, request));
+        : (this.narrowed(connection, path, req.method) ??
+          (await this.decideNow(permissions, session, request)));
     const recorded = await this.options.actions.decided(session, request, decision, requestId, connection.id);
     if (!decision.allowed) {
       const { rule } = decision.provenance;
@@ -124,6 +129,8 @@ export class ConnectorEndpoint {
           code: rule.startsWith('outside-narrowing-') ? rule : 'agent-action-denied',
           title: 'Denied',
           detail: decision.reason,
+          // What denied it, as a check answers: the layer, the rule and, for an overlay, the condition.
+          extensions: { provenance: decision.provenance },
         },
         requestId,
       );
@@ -144,13 +151,23 @@ export class ConnectorEndpoint {
     });
   }
 
-  /** The decision now, less what a bundle attached since the session started would add. */
-  private decideNow(
+  /**
+   * The decision now, less what a bundle attached since the session started would add. Where an
+   * `invokerCan` overlay covers the call, the session's invoker's own right is observed (and
+   * recorded) first, exactly as the API does for agent actions and leases; otherwise nothing waits.
+   */
+  private async decideNow(
     permissions: WorkspacePermissions,
     session: GatewaySession,
     request: Parameters<typeof decideAgentAction>[1],
-  ): Decision {
-    const decision = decideAgentAction(permissions.compiled, request, Date.now());
+  ): Promise<Decision> {
+    const withRight = this.options.invokerRights.withRight(
+      session.workspaceId,
+      permissions.compiled,
+      request,
+    );
+    const query = withRight instanceof Promise ? await withRight : withRight;
+    const decision = decideAgentAction(permissions.compiled, query, Date.now());
     const reachedAtMs = permissions.attachedSince.reachStartedAtMs(decision.provenance, session.channelId);
     return withinSessionStart(decision, session, reachedAtMs);
   }

@@ -43,11 +43,21 @@ export interface RefusalSpec {
   title: string;
   detail: string;
   headers?: Record<string, string | string[]>;
+  /** RFC 7807 extension members beside the standard ones (a denial's `provenance`). */
+  extensions?: Record<string, unknown>;
 }
 
 export function refusal(spec: RefusalSpec, requestId: string): { ok: false; refusal: Refusal } {
-  const { status, outcome, code, title, detail, headers = {} } = spec;
-  const body = JSON.stringify({ type: problemType(code), title, status, detail, code, requestId });
+  const { status, outcome, code, title, detail, headers = {}, extensions = {} } = spec;
+  const body = JSON.stringify({
+    ...extensions,
+    type: problemType(code),
+    title,
+    status,
+    detail,
+    code,
+    requestId,
+  });
   const all = { 'content-type': 'application/problem+json', ...headers };
   return { ok: false, refusal: { status, outcome, headers: all, body } };
 }

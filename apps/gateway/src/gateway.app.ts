@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { AppConfig } from '@mandate/config';
-import { openCredentialVault } from '@mandate/credentials';
+import { GithubAppInvokerRightSource, InvokerRights, openCredentialVault } from '@mandate/credentials';
 import { type EventStore, openAppEventStore } from '@mandate/event-store';
 import { EgressDenialLog, loadGatewaySessionKey } from '@mandate/gateway';
 import { type Logger, ReadinessRegistry } from '@mandate/observability';
@@ -91,6 +91,14 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     credentials,
     leases,
     actions: new AgentActionLog(eventStore),
+    // Asked of the workspace's GitHub App (TLS trusted as for every upstream), recorded as the gateway.
+    invokerRights: new InvokerRights(
+      eventStore,
+      { now: () => new Date() },
+      new GithubAppInvokerRightSource(eventStore, vault),
+      logger,
+      { kind: 'system', id: 'mandate-gateway' },
+    ),
     upstreamOf: (connector) => (connector === 'github' ? config.GATEWAY_GITHUB_API_URL : undefined),
     metrics,
     logger,

@@ -1,10 +1,9 @@
+import { INVOKER_RIGHT_TTL_MS, type InvokerRightSource } from '@mandate/credentials';
 import type { CompiledWorkspace, InvokerPermission, LeaseRequest, PermissionQuery } from '@mandate/domain';
 import type { EventStore } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { EffectivePermissionsProjection } from '@mandate/projections';
 import { IdentityLog, openTestStore } from '../../../../libs/projections/test/identity-log';
-import { INVOKER_RIGHT_TTL_MS } from './invoker-right.log';
-import type { InvokerRightSource } from './invoker-right.source';
 import { InvokerRightsResolver } from './invoker-rights.resolver';
 
 const WS = 'acme';

@@ -1,7 +1,7 @@
 import { DomainError } from '@mandate/domain';
 import type { GithubAppCredential } from '../credential-kinds';
-import { GithubAppMinter } from './github-app.minter';
-import { callUpstream, failureOf, reasonOf, type UpstreamHttpOptions } from './upstream-http';
+import { GithubAppMinter } from '../leases/github-app.minter';
+import { callUpstream, failureOf, reasonOf, type UpstreamHttpOptions } from '../leases/upstream-http';
 
 /** GitHub's answer for a collaborator, as the overlays rank it. */
 export type GithubRepositoryPermission = 'none' | 'read' | 'write' | 'admin';

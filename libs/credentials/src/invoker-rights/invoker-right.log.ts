@@ -39,8 +39,9 @@ interface ObservedData {
 }
 
 /**
- * The recorded observations of invoker rights (`InvokerRightObserved`): written when the API asked
- * the connector, read back for answers as of a past instant, which never ask again.
+ * The recorded observations of invoker rights (`InvokerRightObserved`): written when the API (or
+ * the gateway, for a connector call) asked the connector, read back for answers as of a past
+ * instant, which never ask again.
  */
 export class InvokerRightLog {
   constructor(private readonly store: Pick<EventStore, 'append' | 'readStream'>) {}
