@@ -1384,7 +1384,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** RFC 7662 introspection of a mandate-jwt lease token: active only while its lease is, and only for a service bound to its workspace. */
+    /** RFC 7662 introspection of a mandate-jwt lease token: active only while its lease is, only for a service bound to its workspace, and for a narrowed lease only for a request (host, path, method) inside its narrowing. */
     post: operations['OAuthController_introspect'];
     delete?: never;
     options?: never;
@@ -9714,10 +9714,16 @@ export interface operations {
         'application/x-www-form-urlencoded': {
           token: string;
           token_type_hint?: string;
+          host?: string;
+          path?: string;
+          method?: string;
         };
         'application/json': {
           token: string;
           token_type_hint?: string;
+          host?: string;
+          path?: string;
+          method?: string;
         };
       };
     };
@@ -9738,6 +9744,11 @@ export interface operations {
             iat?: number;
             exp?: number;
             jti?: string;
+            narrowing?: {
+              hosts?: string[];
+              path_prefixes?: string[];
+              methods?: string[];
+            };
           };
         };
       };

@@ -33,7 +33,27 @@ export interface MandateJwtClaims {
   iat: number;
   exp: number;
   jti: string;
+  /** Where the token may be used: its connection's narrowing as of issue; absent when not narrowed. */
+  narrowing?: MandateJwtNarrowing;
 }
+
+/**
+ * The `narrowing` claim: each part present only when the connection narrows it. A request is
+ * inside when its host is one of `hosts`, its path (canonical, without the query) is a prefix of
+ * `path_prefixes` or lies below one on a segment boundary, and its method is one of `methods`.
+ */
+export interface MandateJwtNarrowing {
+  hosts?: string[];
+  path_prefixes?: string[];
+  methods?: string[];
+}
+
+/**
+ * The protected header parameter a narrowed token carries and lists in `crit` (RFC 7515 §4.1.11):
+ * a verifier that does not know to enforce the `narrowing` claim must refuse the token, so the
+ * narrowing cannot be ignored by accident.
+ */
+export const NARROWED_HEADER = 'narrowed';
 
 type KeyFile = { keys: JWK[] };
 
@@ -84,8 +104,9 @@ const publicPart = ({ kty, crv, x, kid }: JWK): JWK => ({
  * key first, wait one maximum lease lifetime (tokens signed by the old key expire), remove the old.
  */
 export class MandateJwtSigner {
-  /** The protected header of every token, encoded once. */
+  /** The protected header of every token, encoded once; a narrowed token's marks it critical. */
   private readonly encodedHeader: string;
+  private readonly encodedNarrowedHeader: string;
 
   private constructor(
     private readonly signingKey: KeyObject,
@@ -93,7 +114,9 @@ export class MandateJwtSigner {
     private readonly published: JWK[],
     private readonly keySet: ReturnType<typeof createLocalJWKSet>,
   ) {
-    this.encodedHeader = base64url({ alg: MANDATE_JWT_ALG, kid: signingKid, typ: 'at+jwt' });
+    const header = { alg: MANDATE_JWT_ALG, kid: signingKid, typ: 'at+jwt' };
+    this.encodedHeader = base64url(header);
+    this.encodedNarrowedHeader = base64url({ ...header, crit: [NARROWED_HEADER], [NARROWED_HEADER]: true });
   }
 
   static async open(options: LeaseSigningKeysOptions): Promise<MandateJwtSigner> {
@@ -132,8 +155,13 @@ export class MandateJwtSigner {
    * while WebCrypto's (which jose uses) is a round trip through the libuv thread pool that, on a busy
    * event loop, waited about ten times longer than the signature itself on the lease issue path.
    */
-  sign({ iss, sub, aud, scope, resources, iat, exp, jti }: MandateJwtClaims): Promise<string> {
-    const signingInput = `${this.encodedHeader}.${base64url({ scope, resources, iss, sub, aud, iat, exp, jti })}`;
+  sign({ iss, sub, aud, scope, resources, iat, exp, jti, narrowing }: MandateJwtClaims): Promise<string> {
+    const payload =
+      narrowing === undefined
+        ? base64url({ scope, resources, iss, sub, aud, iat, exp, jti })
+        : base64url({ scope, resources, narrowing, iss, sub, aud, iat, exp, jti });
+    const header = narrowing === undefined ? this.encodedHeader : this.encodedNarrowedHeader;
+    const signingInput = `${header}.${payload}`;
     const signature = sign(null, Buffer.from(signingInput), this.signingKey).toString('base64url');
     return Promise.resolve(`${signingInput}.${signature}`);
   }
@@ -145,6 +173,8 @@ export class MandateJwtSigner {
         issuer,
         algorithms: [MANDATE_JWT_ALG],
         requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
+        // Understood here: introspection enforces the narrowing of the recorded lease.
+        crit: { [NARROWED_HEADER]: true },
         currentDate: new Date(nowMs),
         clockTolerance: 0,
       });

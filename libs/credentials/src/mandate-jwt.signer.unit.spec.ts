@@ -91,6 +91,38 @@ describe('MandateJwtSigner', () => {
     expect(token).toBe(expected);
   });
 
+  it('given a narrowing, when signed, then it is a claim and the header marks it critical: a verifier that does not know it refuses the token', async () => {
+    const path = join(dir, 'keys.json');
+    const key = privateJwk('k1');
+    writeFileSync(path, JSON.stringify({ keys: [key] }), { mode: 0o600 });
+    const signer = await MandateJwtSigner.open({ path, dataDir: dir, production: true });
+    const narrowing = { hosts: ['api.github.com'], path_prefixes: ['/repos/acme'], methods: ['GET', 'HEAD'] };
+    const { iss, sub, aud, scope, resources, iat, exp, jti } = claims();
+
+    const token = await signer.sign(claims({ narrowing }));
+
+    // The bytes jose signs for the same header and claims
+    const expected = await new SignJWT({ scope, resources, narrowing })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k1', typ: 'at+jwt', crit: ['narrowed'], narrowed: true })
+      .setIssuer(iss)
+      .setSubject(sub)
+      .setAudience(aud)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(await importJWK(key, 'EdDSA'), { crit: { narrowed: true } });
+    expect(token).toBe(expected);
+    const keys = createLocalJWKSet(signer.jwks());
+    await expect(jwtVerify(token, keys, { currentDate: new Date(NOW) })).rejects.toThrow(/narrowed/);
+    const { payload } = await jwtVerify(token, keys, {
+      currentDate: new Date(NOW),
+      crit: { narrowed: true },
+    });
+    expect(payload.narrowing).toEqual(narrowing);
+    // and this signer's own verification understands it
+    expect(await signer.verify(token, 'mandate', NOW)).toMatchObject({ narrowing });
+  });
+
   it('given two keys, then the first signs, both are published, and a token of the second still verifies (rotation)', async () => {
     const path = join(dir, 'keys.json');
     writeFileSync(path, JSON.stringify({ keys: [privateJwk('old')] }), { mode: 0o600 });

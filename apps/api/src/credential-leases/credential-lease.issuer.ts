@@ -145,10 +145,11 @@ export class CredentialLeaseIssuer {
       issuedAt: at.toISOString(),
       expiresAt: leaseEnd(at.getTime(), maxTtlMs, grant?.expiresAt),
     };
-    const minted = await this.mint(terms, maxTtlMs, holderOf(connectionId)?.claims ?? {});
-    const { token } = minted;
-    // Recorded beside the terms (not in the signed mint request: the worker reads it from the log).
+    // Recorded beside the terms (not in the signed mint request: the worker reads it from the log);
+    // a `mandate-jwt` carries it as a claim.
     const narrowing = held.find((connection) => connection.id === connectionId)?.narrowing;
+    const minted = await this.mint(terms, narrowing, maxTtlMs, holderOf(connectionId)?.claims ?? {});
+    const { token } = minted;
     const lease = narrowing === undefined ? minted.lease : { ...minted.lease, narrowing };
     const outcome = await this.commands
       .run(
@@ -173,14 +174,17 @@ export class CredentialLeaseIssuer {
 
   /** The token, and the lease as recorded: its end may come earlier than asked (the upstream's). */
   private async mint(
-    terms: Omit<CredentialLeaseIssuedData, 'tokenFingerprint'>,
+    terms: Omit<CredentialLeaseIssuedData, 'tokenFingerprint' | 'narrowing'>,
+    narrowing: CredentialLeaseIssuedData['narrowing'],
     maxTtlMs: number,
     /** Where the worker finds a bundle's connection and its credential (signed, never recorded). */
     holder: HolderClaims,
   ): Promise<{ token: string; lease: CredentialLeaseIssuedData }> {
     const { credentialKind } = terms;
     if (credentialKind === 'mandate-jwt') {
-      const token = await this.signer.sign(leaseTokenClaims(this.config.LEASE_JWT_ISSUER, terms));
+      const token = await this.signer.sign(
+        leaseTokenClaims(this.config.LEASE_JWT_ISSUER, { ...terms, narrowing }),
+      );
       return { token, lease: { ...terms, tokenFingerprint: await this.vault.fingerprint(token) } };
     }
     const issued = await this.upstream

@@ -66,5 +66,12 @@ export const introspectionDoc = toOpenApiSchema(
     iat: z.number().int().optional(),
     exp: z.number().int().optional(),
     jti: z.string().optional(),
+    narrowing: z
+      .object({
+        hosts: z.array(z.string()).optional(),
+        path_prefixes: z.array(z.string()).optional(),
+        methods: z.array(z.string()).optional(),
+      })
+      .optional(),
   }),
 );

@@ -7,13 +7,14 @@ import {
   evaluateLease,
   isLeaseActive,
   leaseNarrowingHolds,
+  requestNarrowingRefusal,
   servesWorkspace,
 } from '@mandate/domain';
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { ProjectionService } from '../core/projection.service';
 import { CredentialLeaseReader } from './credential-lease.reader';
-import { parseAgentSubject } from './lease-token-claims';
+import { parseAgentSubject, tokenNarrowing } from './lease-token-claims';
 
 export const INTROSPECT_SCOPE = 'credentials:introspect';
 
@@ -22,6 +23,17 @@ export type IntrospectionAnswer =
   { active: false } | ({ active: true; token_type: 'Bearer' } & MandateJwtClaims);
 
 const INACTIVE: IntrospectionAnswer = Object.freeze({ active: false });
+/**
+ * The request the introspecting service is about to serve with the token (RFC 7662 §2.1 lets the
+ * endpoint take such context): host without port, path without query, method. A narrowed lease's
+ * token is active only for a request named and inside its narrowing.
+ */
+export interface IntrospectedRequest {
+  host?: string;
+  path?: string;
+  method?: string;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -29,7 +41,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * signature with a published key, not expired, a lease of a workspace the asking service is bound
  * to, that lease neither revoked nor ended nor past its end now, and what it covers still allowed
  * by the effective permissions (as the projection holds them). A token of another tenant is
- * therefore inactive to the caller, exactly as a forged one: the answer reveals nothing more.
+ * therefore inactive to the caller, exactly as a forged one: the answer reveals nothing more. A
+ * lease from a narrowed connection is active only for a request the caller names that lies inside
+ * the narrowing recorded with the lease; the answer then carries the `narrowing` claim.
  */
 @Injectable()
 export class LeaseIntrospection {
@@ -41,7 +55,11 @@ export class LeaseIntrospection {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async introspect(principal: Principal, token: string): Promise<IntrospectionAnswer> {
+  async introspect(
+    principal: Principal,
+    token: string,
+    request: IntrospectedRequest = {},
+  ): Promise<IntrospectionAnswer> {
     const nowMs = this.clock.now().getTime();
     const claims = await this.signer.verify(token, this.config.LEASE_JWT_ISSUER, nowMs);
     const subject = parseAgentSubject(claims?.sub);
@@ -63,6 +81,12 @@ export class LeaseIntrospection {
       workspace.compiled.effectiveIdentity(lease.channelId)?.connections ?? [],
     );
     if (!leaseNarrowingHolds(held, lease)) return INACTIVE;
+    // The credential never travels outside its narrowing: an unnamed request is not inside it.
+    if (lease.narrowing !== undefined) {
+      const { host, path, method } = request;
+      if (host === undefined || path === undefined || method === undefined) return INACTIVE;
+      if (requestNarrowingRefusal(lease.narrowing, { host, path, method }) !== undefined) return INACTIVE;
+    }
     return {
       active: true,
       token_type: 'Bearer',
@@ -74,6 +98,7 @@ export class LeaseIntrospection {
       iat: claims.iat as number,
       exp: claims.exp as number,
       jti,
+      ...(lease.narrowing !== undefined && { narrowing: tokenNarrowing(lease.narrowing) }),
     };
   }
 }

@@ -1,5 +1,5 @@
-import type { MandateJwtClaims } from '@mandate/credentials';
-import type { CredentialLeaseIssuedData } from '@mandate/domain';
+import type { MandateJwtClaims, MandateJwtNarrowing } from '@mandate/credentials';
+import { type ConnectionNarrowing, type CredentialLeaseIssuedData, narrowedMethods } from '@mandate/domain';
 
 /** `agent:{workspace}/{channel}`: the agent's identity in a channel, as a token subject. */
 export const agentSubject = (workspaceId: string, channelId: string): string =>
@@ -16,14 +16,36 @@ export function parseAgentSubject(subject: unknown): { workspaceId: string; chan
 const seconds = (instant: string): number => Math.floor(Date.parse(instant) / 1000);
 
 /**
+ * The `narrowing` claim of a narrowed connection's lease: its parts as recorded, `read-only`
+ * spelled out as the methods it admits, so a verifier needs no vocabulary of Mandate's.
+ */
+export function tokenNarrowing(narrowing: ConnectionNarrowing): MandateJwtNarrowing {
+  const methods = narrowedMethods(narrowing);
+  return {
+    ...(narrowing.hosts !== undefined && { hosts: [...narrowing.hosts] }),
+    ...(narrowing.pathPrefixes !== undefined && { path_prefixes: [...narrowing.pathPrefixes] }),
+    ...(methods !== undefined && { methods: [...methods] }),
+  };
+}
+
+/**
  * A `mandate-jwt`'s claims, all from the recorded lease: re-signing a lease gives the same token.
- * `scope` lists the actions (RFC 9068); `resources` the canonical resources they apply to.
+ * `scope` lists the actions (RFC 9068); `resources` the canonical resources they apply to;
+ * `narrowing` where the token may be used, when its connection was narrowed at issue.
  */
 export const leaseTokenClaims = (
   issuer: string,
   lease: Pick<
     CredentialLeaseIssuedData,
-    'workspaceId' | 'channelId' | 'connector' | 'actions' | 'resources' | 'issuedAt' | 'expiresAt' | 'leaseId'
+    | 'workspaceId'
+    | 'channelId'
+    | 'connector'
+    | 'actions'
+    | 'resources'
+    | 'issuedAt'
+    | 'expiresAt'
+    | 'leaseId'
+    | 'narrowing'
   >,
 ): MandateJwtClaims => ({
   iss: issuer,
@@ -34,4 +56,5 @@ export const leaseTokenClaims = (
   iat: seconds(lease.issuedAt),
   exp: seconds(lease.expiresAt),
   jti: lease.leaseId,
+  ...(lease.narrowing !== undefined && { narrowing: tokenNarrowing(lease.narrowing) }),
 });

@@ -11,6 +11,11 @@ import { INTROSPECT_SCOPE, type IntrospectionAnswer, LeaseIntrospection } from '
 const introspectionBody = z.strictObject({
   token: z.string().min(1).max(8192),
   token_type_hint: z.string().max(100).optional(),
+  // The request the token is about to serve (host without port, path without query, method):
+  // a narrowed lease's token is active only for one named and inside its narrowing.
+  host: z.string().min(1).max(253).optional(),
+  path: z.string().min(1).max(2048).optional(),
+  method: z.string().min(1).max(16).optional(),
 });
 
 /**
@@ -42,13 +47,13 @@ export class OAuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOperation({
     summary:
-      'RFC 7662 introspection of a mandate-jwt lease token: active only while its lease is, and only for a service bound to its workspace.',
+      'RFC 7662 introspection of a mandate-jwt lease token: active only while its lease is, only for a service bound to its workspace, and for a narrowed lease only for a request (host, path, method) inside its narrowing.',
   })
   @ApiOkResponse({ schema: introspectionDoc })
   introspect(
     @CurrentPrincipal() principal: Principal,
-    @ZodBody(introspectionBody) { token }: z.infer<typeof introspectionBody>,
+    @ZodBody(introspectionBody) { token, host, path, method }: z.infer<typeof introspectionBody>,
   ): Promise<IntrospectionAnswer> {
-    return this.introspection.introspect(principal, token);
+    return this.introspection.introspect(principal, token, { host, path, method });
   }
 }

@@ -164,3 +164,28 @@ export function checkNarrowing(
 
 const underPrefix = (path: string, prefix: string): boolean =>
   prefix === '/' || path === prefix || path.startsWith(`${prefix}/`);
+
+/**
+ * Is a request, as someone who received it names it (host without port, path without query,
+ * method), inside the narrowing? Unlike `checkNarrowing` nothing here is trusted to be canonical:
+ * the host is normalised and the method upper-cased, and a path that is not already canonical (a
+ * `.` or `..` segment, an empty segment, a percent-escape: what `parsePathPrefix` refuses) is
+ * outside every path prefix, since two spellings of it could name two paths.
+ */
+export function requestNarrowingRefusal(
+  narrowing: ConnectionNarrowing | undefined,
+  request: { host: string; path: string; method: string },
+): NarrowingRefusal | undefined {
+  if (narrowing === undefined) return undefined;
+  const path = parsePathPrefix(request.path);
+  if (!path.ok && narrowing.pathPrefixes !== undefined) {
+    return { code: 'outside-narrowing-path', message: `The path is not canonical: ${path.message}` };
+  }
+  const host = normalizeHost(request.host);
+  return checkNarrowing(narrowing, {
+    // A host outside the grammar is never one a narrowing names.
+    host: host.ok ? host.host.text : '',
+    path: path.ok ? path.prefix : '',
+    method: request.method.toUpperCase(),
+  });
+}

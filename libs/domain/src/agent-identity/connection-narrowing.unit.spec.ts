@@ -6,6 +6,7 @@ import {
   narrowedMethods,
   normalizeNarrowing,
   parsePathPrefix,
+  requestNarrowingRefusal,
   validateNarrowing,
 } from './connection-narrowing';
 
@@ -174,5 +175,46 @@ describe('a call against a narrowing', () => {
       code: 'outside-narrowing-method',
       message: "The connection's credential is for POST only",
     });
+  });
+});
+
+describe('a request a verifier names, against a narrowing', () => {
+  const narrowing: ConnectionNarrowing = {
+    hosts: ['tracker.acme.test'],
+    pathPrefixes: ['/rest/api/ENG'],
+    methods: 'read-only',
+  };
+  const request = { host: 'tracker.acme.test', path: '/rest/api/ENG/issue/ENG-1', method: 'GET' };
+
+  it('admits a request inside it, spelled as received: the host in any case, the method in lower case, a trailing /', () => {
+    expect(requestNarrowingRefusal(narrowing, request)).toBeUndefined();
+    expect(requestNarrowingRefusal(narrowing, { ...request, host: 'Tracker.ACME.test.' })).toBeUndefined();
+    expect(requestNarrowingRefusal(narrowing, { ...request, method: 'head' })).toBeUndefined();
+    expect(requestNarrowingRefusal(narrowing, { ...request, path: '/rest/api/ENG/' })).toBeUndefined();
+    expect(requestNarrowingRefusal(undefined, { host: '', path: '', method: 'DELETE' })).toBeUndefined();
+  });
+
+  it.each([
+    ['a dot-dot segment', '/rest/api/ENG/../HR'],
+    ['a percent-escape', '/rest/api/ENG/%2e%2e/HR'],
+    ['an empty segment', '/rest/api/ENG//x'],
+    ['a relative path', 'rest/api/ENG'],
+  ])('refuses %s: a path is compared only once canonical', (_what, path) => {
+    expect(requestNarrowingRefusal(narrowing, { ...request, path })?.code).toBe('outside-narrowing-path');
+  });
+
+  it('refuses another host, a neighbouring path and a write', () => {
+    expect(requestNarrowingRefusal(narrowing, { ...request, host: 'evil.example' })?.code).toBe(
+      'outside-narrowing-host',
+    );
+    expect(requestNarrowingRefusal(narrowing, { ...request, host: 'tracker.acme.test:443' })?.code).toBe(
+      'outside-narrowing-host',
+    );
+    expect(requestNarrowingRefusal(narrowing, { ...request, path: '/rest/api/ENGINEERING' })?.code).toBe(
+      'outside-narrowing-path',
+    );
+    expect(requestNarrowingRefusal(narrowing, { ...request, method: 'POST' })?.code).toBe(
+      'outside-narrowing-method',
+    );
   });
 });
