@@ -16,6 +16,7 @@ import { CLOCK, type Clock } from '../clock';
 import { AuditIndexService } from '../audit/audit-index.service';
 import { ProjectionService } from '../core/projection.service';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 import { CredentialLeaseReader, type RecordedLease } from './credential-lease.reader';
 
 /** How often the log is looked at for changes that may take a lease's permission away. */
@@ -57,7 +58,8 @@ const RECORDS_ONLY = new Set([
  * Ends the leases the effective permissions no longer allow. Any event of a workspace but a mere
  * record (below) may take something away (a JIT grant revoked, a connection removed, a restriction or
  * a forbid, an invoker no longer admitted, the workspace suspended): the workspace is marked, and
- * its active leases are evaluated again (`leaseStanding`, as introspection evaluates them) once the
+ * its active leases are evaluated again (`leaseStanding`, as introspection evaluates them, with the
+ * invoker rights each stands on as recorded) once the
  * projection holds the event. A lease no longer allowed, or whose connection's narrowing changed,
  * ends: a `mandate-jwt` with `CredentialLeaseEnded {no-longer-allowed}` (introspection already
  * answered inactive), an upstream lease through its starter, whose workflow revokes the token and
@@ -85,6 +87,7 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly invokerRights: InvokerRightsResolver,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -157,11 +160,19 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
     const compiled = this.projections.projection.workspace(workspaceId)?.compiled;
     let done = true;
     for (const lease of active) {
-      if (leaseStanding(compiled, lease.state.lease, nowMs) === 'no-longer-allowed') {
+      if (leaseStanding(compiled, await this.standing(lease, nowMs), nowMs) === 'no-longer-allowed') {
         done = (await this.end(lease)) && done;
       }
     }
     return done;
+  }
+
+  /** The lease with the invoker rights it stands on, as recorded (for `invokerCan` overlays). */
+  private async standing({ state: { lease } }: RecordedLease, nowMs: number) {
+    const compiled = this.projections.projection.workspace(lease.workspaceId)?.compiled;
+    return compiled === undefined
+      ? lease
+      : this.invokerRights.forStanding(lease.workspaceId, compiled, lease, nowMs);
   }
 
   private async end({ state: { lease } }: RecordedLease): Promise<boolean> {

@@ -13,6 +13,7 @@ import {
 import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { ProjectionService } from '../core/projection.service';
+import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 import { CredentialLeaseReader } from './credential-lease.reader';
 import { parseAgentSubject, tokenNarrowing } from './lease-token-claims';
 
@@ -53,6 +54,7 @@ export class LeaseIntrospection {
     private readonly projections: ProjectionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly invokerRights: InvokerRightsResolver,
   ) {}
 
   async introspect(
@@ -75,7 +77,14 @@ export class LeaseIntrospection {
     // What the lease covers must still be allowed now: a restriction, a forbid, a removed
     // connection, a revoked grant or an invoker no longer admitted ends it for introspection at
     // once, without waiting for an event on the lease itself.
-    if (!evaluateLease(workspace.compiled, lease, nowMs).allowed) return INACTIVE;
+    // With the invoker rights it stands on, as recorded: an `invokerCan` overlay reads them.
+    const standing = await this.invokerRights.forStanding(
+      subject.workspaceId,
+      workspace.compiled,
+      lease,
+      nowMs,
+    );
+    if (!evaluateLease(workspace.compiled, standing, nowMs).allowed) return INACTIVE;
     // Nor may its connection's narrowing have changed since it was issued.
     const held = credentialConnections(
       workspace.compiled.effectiveIdentity(lease.channelId)?.connections ?? [],

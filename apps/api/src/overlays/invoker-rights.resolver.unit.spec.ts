@@ -186,6 +186,36 @@ describe('InvokerRightsResolver', () => {
     expect(asked.length).toBe(questions);
   });
 
+  it('for a recorded lease, reads back the right it was issued on, or a newer one, and never asks', async () => {
+    const { resolver, compiled, asked, answers, advance, now } = await given();
+    await resolver.withRight(WS, compiled, read());
+    const lease: LeaseRequest & { issuedAt: string } = {
+      channelId: 'eng',
+      connector: 'github',
+      actions: ['read'],
+      resources: ['acme/payroll', 'acme/api'],
+      invokedBy: 'erin',
+      issuedAt: new Date(now() + 1_000).toISOString(),
+    };
+    const questions = asked.length;
+    const standing = async (atMs: number) =>
+      (await resolver.forStanding(WS, compiled, lease, atMs)).invokerRights;
+    // Long after the observation's 30 s, across midnight, the lease still stands on it
+    advance(10 * INVOKER_RIGHT_TTL_MS);
+    expect(await standing(now())).toEqual(
+      new Map([['acme/payroll', { permission: 'read', observedAt: new Date(T0).toISOString() }]]),
+    );
+    // A newer observation that erin lost the right is what it stands on from then on
+    answers['erin-gh'] = 'none';
+    await resolver.withRight(WS, compiled, read());
+    expect((await standing(now()))?.get('acme/payroll')?.permission).toBe('none');
+    expect(asked.length).toBe(questions + 1);
+    // An observation older than the lease's issue by more than 30 s is not the one it was issued on
+    const later = { ...lease, issuedAt: new Date(T0 + INVOKER_RIGHT_TTL_MS + 1_000).toISOString() };
+    const fromEarlier = await resolver.forStanding(WS, compiled, later, T0 + INVOKER_RIGHT_TTL_MS + 2_000);
+    expect(fromEarlier).toBe(later);
+  });
+
   it('for a lease, observes each covered resource once and leaves the others', async () => {
     const { resolver, compiled, asked } = await given();
     const lease: LeaseRequest = {

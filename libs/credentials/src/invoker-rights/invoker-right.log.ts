@@ -78,10 +78,30 @@ export class InvokerRightLog {
    * none was: such an `invokerCan` overlay then denies, as it does live without an observation.
    */
   async at(key: InvokerRightKey, atMs: number): Promise<ObservedInvokerRight | undefined> {
-    const streams = new Set([
-      invokerRightStreamId(key, atMs - INVOKER_RIGHT_TTL_MS),
-      invokerRightStreamId(key, atMs),
-    ]);
+    return this.lastIn(key, atMs - INVOKER_RIGHT_TTL_MS + 1, atMs);
+  }
+
+  /**
+   * The last observation recorded for the key from `fromMs` to `atMs` (both included), however old:
+   * what a lease stands on, from the one its issue was decided with to any newer one.
+   */
+  async latest(
+    key: InvokerRightKey,
+    fromMs: number,
+    atMs: number,
+  ): Promise<ObservedInvokerRight | undefined> {
+    return this.lastIn(key, fromMs, atMs);
+  }
+
+  private async lastIn(
+    key: InvokerRightKey,
+    fromMs: number,
+    atMs: number,
+  ): Promise<ObservedInvokerRight | undefined> {
+    const streams = new Set<string>();
+    for (let dayMs = fromMs - (fromMs % DAY_MS); dayMs <= atMs; dayMs += DAY_MS) {
+      streams.add(invokerRightStreamId(key, dayMs));
+    }
     let found: { data: ObservedData; atMs: number } | undefined;
     for (const streamId of streams) {
       for (const event of await this.store.readStream(streamId)) {
@@ -91,7 +111,7 @@ export class InvokerRightLog {
           data.principalId === key.principalId &&
           data.connector === key.connector &&
           data.resource === key.resource;
-        if (!same || observedMs > atMs || observedMs <= atMs - INVOKER_RIGHT_TTL_MS) continue;
+        if (!same || observedMs > atMs || observedMs < fromMs) continue;
         if (found === undefined || observedMs >= found.atMs) found = { data, atMs: observedMs };
       }
     }

@@ -95,6 +95,34 @@ export class InvokerRights {
     return rights.size === 0 ? request : { ...request, invokerRights: rights };
   }
 
+  /**
+   * A recorded lease with the rights it stands on, for re-evaluating it (introspection, the
+   * lease-allowance sweeper), never a fresh question: for each resource an `invokerCan` overlay
+   * covers, the last observation recorded from the one its issue was decided with (at most
+   * `INVOKER_RIGHT_TTL_MS` before its issue) until `nowMs`. The lease stands on that observation
+   * until a newer one says the invoker lost the right; with none (an overlay added since), the
+   * overlay denies and the lease ends.
+   */
+  async forStanding<L extends LeaseRequest & { issuedAt: string }>(
+    workspaceId: string,
+    compiled: CompiledWorkspace,
+    lease: L,
+    nowMs: number,
+  ): Promise<L> {
+    const rights = new Map<string, ObservedInvokerRight>();
+    const fromMs = Date.parse(lease.issuedAt) - INVOKER_RIGHT_TTL_MS + 1;
+    const { channelId, connector, invokedBy } = lease;
+    for (const action of lease.actions) {
+      for (const resource of lease.resources) {
+        const key = this.keyOf(workspaceId, compiled, { channelId, connector, action, resource, invokedBy });
+        if (key === undefined || rights.has(resource)) continue;
+        const observed = await this.log.latest(key, fromMs, nowMs);
+        if (observed !== undefined) rights.set(resource, observed);
+      }
+    }
+    return rights.size === 0 ? lease : { ...lease, invokerRights: rights };
+  }
+
   /** As of `atMs`: the observation recorded then, never a fresh question to the connector. */
   async withRightAt<Q extends PermissionQuery>(
     workspaceId: string,

@@ -1,7 +1,7 @@
 import type { CompiledWorkspace } from '../permissions/compiled-identity';
 import { credentialConnections } from '../permissions/effective-bundles';
 import type { CredentialLeaseIssuedData } from './credential-lease.events';
-import { evaluateLease } from './credential-lease.rules';
+import { evaluateLease, type LeaseRequest } from './credential-lease.rules';
 import { leaseNarrowingHolds } from './lease-narrowing.rules';
 
 /**
@@ -14,11 +14,12 @@ import { leaseNarrowingHolds } from './lease-narrowing.rules';
  *   disabled), or its connection's narrowing changed; a `mandate-jwt` lease derived from an ended
  *   grant too (it has no workflow: the grant's cannot reach it); and every lease of a workspace the
  *   projection no longer holds, whatever it derives from.
- * The lease is evaluated exactly as introspection and the issue path evaluate it.
+ * The lease is evaluated exactly as introspection and the issue path evaluate it, with the invoker
+ * rights it stands on (`invokerRights`, for `invokerCan` overlays) as the edge read them back.
  */
 export function leaseStanding(
   compiled: CompiledWorkspace | undefined,
-  lease: CredentialLeaseIssuedData,
+  lease: CredentialLeaseIssuedData & Pick<LeaseRequest, 'invokerRights'>,
   nowMs: number,
 ): 'stands' | 'ends-with-its-grant' | 'no-longer-allowed' {
   // A workspace the projection no longer holds allows nothing: its leases end now, whoever else may.
