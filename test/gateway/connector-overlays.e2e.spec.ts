@@ -12,8 +12,8 @@ describe('connector endpoint: an overlay requiring the invoker’s own right (ga
   let gateway: RunningGateway;
   const sessions: Record<string, string> = {};
 
-  const call = async (invoker: string, path: string) => {
-    const response = await fetch(`${gateway.url}/connectors/code${path}`, {
+  const call = async (invoker: string, path: string, connection = 'code') => {
+    const response = await fetch(`${gateway.url}/connectors/${connection}${path}`, {
       headers: { 'proxy-authorization': `Bearer ${sessions[invoker]}` },
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -28,7 +28,6 @@ describe('connector endpoint: an overlay requiring the invoker’s own right (ga
     // could read it themselves
     scene = await startGithubLeaseScene({
       name: 'gateway-overlays',
-      worker: false,
       repositories: ['api', 'payroll'],
       members: { alice: 'admin', dave: 'member', erin: 'member' },
       identity: {
@@ -89,6 +88,9 @@ describe('connector endpoint: an overlay requiring the invoker’s own right (ga
       SQLITE_POLL_INTERVAL_MS: '20',
       GATEWAY_GITHUB_API_URL: github.upstream.baseUrl,
       NODE_EXTRA_CA_CERTS: github.ca.caCertPath,
+      TEMPORAL_ADDRESS: api.config.TEMPORAL_ADDRESS,
+      TEMPORAL_NAMESPACE: api.config.TEMPORAL_NAMESPACE,
+      TEMPORAL_TASK_QUEUE: api.config.TEMPORAL_TASK_QUEUE,
     });
     // and a gateway session of the runtime in #eng for each invoker
     for (const invokedBy of ['dave', 'erin']) {
@@ -176,5 +178,34 @@ describe('connector endpoint: an overlay requiring the invoker’s own right (ga
     // Erin's second read of acme/payroll reuses the observation
     expect((await call('erin', '/repos/acme/payroll')).status).toBe(200);
     expect(upstream.permissionLookups).toHaveLength(lookups);
+  });
+
+  it('through the App’s connection, erin’s call is injected with a lease for acme/payroll that stands on her observed right', async () => {
+    const { api, github } = scene;
+    // When the agent reads acme/payroll for erin through github-main (a GitHub App: a lease per call)
+    const first = await call('erin', '/repos/acme/payroll', 'github-main');
+    // Then the worker minted a token for exactly that repository and the stand-in answered
+    expect(first).toEqual({ status: 200, body: { full_name: 'acme/payroll', private: true } });
+    const leases = (await events('CredentialLeaseIssued')).map(({ data }) => data as { leaseId: string });
+    expect(leases).toEqual([
+      expect.objectContaining({
+        connectionId: 'github-main',
+        resources: ['acme/payroll'],
+        invokedBy: 'erin',
+      }),
+    ]);
+    // When something unrelated changes in the workspace, and the lease-allowance sweeper has looked
+    ok(
+      await api.call('PUT', `${ws}/members/alice/external-accounts/github`, {
+        as: 'alice',
+        body: { login: 'alice-gh' },
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Then the lease was not ended as if erin's right had never been observed, and it is reused
+    expect(await events('CredentialLeaseEnded')).toEqual([]);
+    const minted = github.upstream.tokens.length;
+    expect((await call('erin', '/repos/acme/payroll', 'github-main')).status).toBe(200);
+    expect(github.upstream.tokens).toHaveLength(minted);
   });
 });
