@@ -16,6 +16,30 @@ export const ok = <T>(response: LightMyRequestResponse, status = 200): T => {
   return response.json<T>();
 };
 
+/**
+ * An agent identity reading every acme repository through each of `connectionIds`, with the
+ * overlay `payroll-own-right`: the agent reads acme/payroll only for an invoker who could read it
+ * themselves at GitHub.
+ */
+export const payrollOverlayIdentity = (connectionIds: string[]) => ({
+  connections: connectionIds.map((id) => ({
+    id,
+    connector: 'github',
+    account: 'app:4242',
+    actions: ['read'],
+    resources: ['acme/*'],
+  })),
+  overlays: [
+    {
+      id: 'payroll-own-right',
+      connector: 'github',
+      actions: ['read'],
+      resources: ['acme/payroll'],
+      invoker: { invokerCan: true },
+    },
+  ],
+});
+
 export interface GithubLeaseSceneOptions {
   /** Names the scene's directories and task queue. */
   name: string;

@@ -1,5 +1,11 @@
 import { GithubAppMinter, parseCredential } from '@mandate/credentials';
-import { type GithubLeaseScene, ok, startGithubLeaseScene, ws } from '../credentials/github-lease.scene';
+import {
+  type GithubLeaseScene,
+  ok,
+  payrollOverlayIdentity,
+  startGithubLeaseScene,
+  ws,
+} from '../credentials/github-lease.scene';
 import { type RunningGateway, startGatewayProcess } from './gateway-test-kit';
 
 /**
@@ -30,24 +36,7 @@ describe('connector endpoint: an overlay requiring the invoker’s own right (ga
       name: 'gateway-overlays',
       repositories: ['api', 'payroll'],
       members: { alice: 'admin', dave: 'member', erin: 'member' },
-      identity: {
-        connections: ['github-main', 'code'].map((id) => ({
-          id,
-          connector: 'github',
-          account: 'app:4242',
-          actions: ['read'],
-          resources: ['acme/*'],
-        })),
-        overlays: [
-          {
-            id: 'payroll-own-right',
-            connector: 'github',
-            actions: ['read'],
-            resources: ['acme/payroll'],
-            invoker: { invokerCan: true },
-          },
-        ],
-      },
+      identity: payrollOverlayIdentity(['github-main', 'code']),
     });
     const { api, github } = scene;
     // and `code` holding a static token the stand-in accepts for acme/payroll, bound to its host

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type GithubLeaseScene, ok, startGithubLeaseScene, ws } from '../credentials/github-lease.scene';
+import {
+  type GithubLeaseScene,
+  ok,
+  payrollOverlayIdentity,
+  startGithubLeaseScene,
+  ws,
+} from '../credentials/github-lease.scene';
 
 /**
  * A lease an `invokerCan` overlay allowed stands on the invoker's observed right: introspection and
@@ -29,24 +35,7 @@ describe('leases under an invokerCan overlay (real API, SQLite file, a GitHub st
       repositories: ['api', 'payroll'],
       members: { alice: 'admin', dave: 'member', erin: 'member' },
       services: ['agent-runtime', 'tool'],
-      identity: {
-        connections: ['code', 'github-main'].map((id) => ({
-          id,
-          connector: 'github',
-          account: 'app:4242',
-          actions: ['read'],
-          resources: ['acme/*'],
-        })),
-        overlays: [
-          {
-            id: 'payroll-own-right',
-            connector: 'github',
-            actions: ['read'],
-            resources: ['acme/payroll'],
-            invoker: { invokerCan: true },
-          },
-        ],
-      },
+      identity: payrollOverlayIdentity(['code', 'github-main']),
     });
     const { api } = scene;
     ok(

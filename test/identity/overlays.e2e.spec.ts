@@ -1,7 +1,13 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { GithubStandIn } from '@mandate/testing';
 import { InvokerRightsResolver } from '../../apps/api/src/overlays/invoker-rights.resolver';
-import { type GithubLeaseScene, ok, startGithubLeaseScene, ws } from '../credentials/github-lease.scene';
+import {
+  type GithubLeaseScene,
+  ok,
+  payrollOverlayIdentity,
+  startGithubLeaseScene,
+  ws,
+} from '../credentials/github-lease.scene';
 import { type IdentityApi, problem } from './identity-test-kit';
 
 const runtime = { as: 'agent-runtime', scopes: ['agent-actions:record', 'permissions:check'] };
@@ -31,26 +37,7 @@ describe('identity-aware overlays (real API, SQLite file, a GitHub stand-in over
       repositories: ['api', 'payroll'],
       members: { alice: 'admin', carol: 'member', dave: 'member', erin: 'member' },
       channelCreator: 'carol',
-      identity: {
-        connections: [
-          {
-            id: 'github-main',
-            connector: 'github',
-            account: 'app:4242',
-            actions: ['read'],
-            resources: ['acme/*'],
-          },
-        ],
-        overlays: [
-          {
-            id: 'payroll-own-right',
-            connector: 'github',
-            actions: ['read'],
-            resources: ['acme/payroll'],
-            invoker: { invokerCan: true },
-          },
-        ],
-      },
+      identity: payrollOverlayIdentity(['github-main']),
     });
     ({ api } = scene);
     upstream = scene.github.upstream;
