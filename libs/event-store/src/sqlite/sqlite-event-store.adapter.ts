@@ -24,6 +24,7 @@ import {
   storedEnvelopeOf,
 } from './sqlite-event-row';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
+import { LimitedSelect } from './sqlite-limited-select';
 import { SqliteEventWriter } from './sqlite-event-writer';
 import { CHECKPOINTS_SCHEMA_SQL, EVENT_TRACES_SCHEMA_SQL, EVENTS_SCHEMA_SQL } from './sqlite-schema';
 
@@ -58,9 +59,9 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
   private checkpoints: SqliteCheckpointStore | undefined;
 
   private readonly selectHeadPosition: Database.Statement<[], number>;
-  private readonly selectAll: Database.Statement<[number, number], EventTuple>;
-  private readonly selectStreamForwards: Database.Statement<[string, number, number], EventTuple>;
-  private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventTuple>;
+  private readonly selectAll: LimitedSelect<[number], EventTuple>;
+  private readonly selectStreamForwards: LimitedSelect<[string, number], EventTuple>;
+  private readonly selectStreamBackwards: LimitedSelect<[string, number], EventTuple>;
   private readonly selectTraces: Database.Statement<[number, number], [number, string]>;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -83,16 +84,21 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
       .prepare('SELECT coalesce(max(global_position), 0) FROM events')
       .pluck() as Database.Statement<[], number>;
     // Rows as arrays: building a keyed object per row costs about as much as the rest of the read.
-    const select = (where: string) => this.db.prepare(`${SELECT_EVENT} ${where}`).raw(true);
-    this.selectAll = select(
-      'WHERE global_position >= ? ORDER BY global_position LIMIT ?',
-    ) as Database.Statement<[number, number], EventTuple>;
-    this.selectStreamForwards = select(
-      'WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?',
-    ) as Database.Statement<[string, number, number], EventTuple>;
-    this.selectStreamBackwards = select(
-      'WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?',
-    ) as Database.Statement<[string, number, number], EventTuple>;
+    const select = <Params extends unknown[]>(where: string) =>
+      new LimitedSelect<Params, EventTuple>(
+        (limit) =>
+          this.db.prepare(`${SELECT_EVENT} ${where}${limit}`).raw(true) as Database.Statement<
+            Params,
+            EventTuple
+          >,
+      );
+    this.selectAll = select<[number]>('WHERE global_position >= ? ORDER BY global_position');
+    this.selectStreamForwards = select<[string, number]>(
+      'WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version',
+    );
+    this.selectStreamBackwards = select<[string, number]>(
+      'WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC',
+    );
     this.selectTraces = this.db
       .prepare('SELECT global_position, traceparent FROM event_traces WHERE global_position BETWEEN ? AND ?')
       .raw(true) as Database.Statement<[number, number], [number, string]>;
@@ -120,13 +126,16 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
   ): Promise<RecordedEvent[]> {
     const rows =
       direction === 'forwards'
-        ? this.selectStreamForwards.all(streamId, from ?? 0, limit)
-        : this.selectStreamBackwards.all(streamId, from ?? Number.MAX_SAFE_INTEGER, limit);
+        ? this.selectStreamForwards.limited(limit).all(streamId, from ?? 0)
+        : this.selectStreamBackwards.limited(limit).all(streamId, from ?? Number.MAX_SAFE_INTEGER);
     return rows.map((row) => this.toRecordedEvent(row));
   }
 
   async readAll({ fromPosition = 1, limit = NO_LIMIT }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.selectAll.all(fromPosition, limit).map((row) => this.toRecordedEvent(row));
+    return this.selectAll
+      .limited(limit)
+      .all(fromPosition)
+      .map((row) => this.toRecordedEvent(row));
   }
 
   async traceparentsBetween(from: number, to: number): Promise<Map<number, string>> {
@@ -138,7 +147,7 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
    * in position order, one row at a time, for the chain verifier (tamper/chain-verifier.ts).
    */
   *readStored(fromPosition = 1): IterableIterator<StoredEnvelope> {
-    for (const row of this.selectAll.iterate(fromPosition, NO_LIMIT)) yield storedEnvelopeOf(row);
+    for (const row of this.selectAll.limited(NO_LIMIT).iterate(fromPosition)) yield storedEnvelopeOf(row);
   }
 
   /** Ends when `signal` aborts, the consumer breaks out, or the store closes. */
