@@ -64,13 +64,15 @@ export function buildOpenApiDocument(
   return document;
 }
 
-/** Serves `/openapi.json` and the Swagger UI at `/docs`. */
-export function setupOpenApi(app: INestApplication, fastifyRoutes?: OpenAPIObject['paths']): OpenAPIObject {
-  const document = buildOpenApiDocument(app, fastifyRoutes);
-  SwaggerModule.setup('docs', app, document, {
+/**
+ * Serves `/openapi.json` and the Swagger UI at `/docs`. The document is built on the first request
+ * that needs it, not at start: scanning every controller's metadata is start-up time nothing
+ * before that request uses (docs/deployment.md).
+ */
+export function setupOpenApi(app: INestApplication, fastifyRoutes?: OpenAPIObject['paths']): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, fastifyRoutes), {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
     customSiteTitle: 'Mandate API',
   });
-  return document;
 }
