@@ -37,13 +37,33 @@ function sourcesUnder(dir: string): string[] {
   });
 }
 
+/**
+ * Packages a process may never use, depending on its configuration (the store, Kafka, upstream
+ * credential leases): in the build they are required where first used, not when the importing
+ * file loads (SWC's `lazy`), so a node that does not use them neither loads nor compiles them: an
+ * API on SQLite without Kafka starts with 345 files fewer, ~8 MB less resident memory and ~0.1 s
+ * less CPU (docs/deployment.md). Only packages whose import has no side effect belong here.
+ */
+export const LAZY_PACKAGES = ['pg', 'kafkajs', 'cloudevents', 'undici', 'tr46'];
+
 /** Compiles `files` (absolute paths under the repository) into `out`, each with its source map beside it. */
 export async function compile(files: readonly string[], out = DIST): Promise<number> {
   const options = readDefaultTsConfig(join(ROOT, 'tsconfig.json'));
   await Promise.all(
     files.map(async (file) => {
       const swc = tsCompilerOptionsToSwcConfig(options, file);
-      const { code, map } = await transform(await readFile(file, 'utf8'), file, { ...swc, sourcemap: true });
+      // The module settings @swc-node/core derives from the tsconfig, plus the lazy packages.
+      const module = {
+        type: 'commonjs' as const,
+        noInterop: !swc.esModuleInterop,
+        ignoreDynamic: swc.ignoreDynamic,
+        lazy: LAZY_PACKAGES,
+      };
+      const { code, map } = await transform(await readFile(file, 'utf8'), file, {
+        ...swc,
+        sourcemap: true,
+        swc: { ...swc.swc, module },
+      });
       const target = join(out, relative(ROOT, file)).replace(/\.ts$/, '.js');
       mkdirSync(dirname(target), { recursive: true });
       const name = target.slice(dirname(target).length + 1);

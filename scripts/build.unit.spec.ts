@@ -28,4 +28,12 @@ describe('npm run build', () => {
     );
     expect(code).toContain('"design:paramtypes"');
   });
+
+  it('given a file importing a package a configuration may not use (kafkajs), when compiled, then the package is required where first used and not when the file loads', async () => {
+    await compile([join(ROOT, 'libs', 'kafka', 'src', 'kafka-client.ts')], out);
+
+    const code = readFileSync(join(out, 'libs', 'kafka', 'src', 'kafka-client.js'), 'utf8');
+    expect(code).not.toMatch(/^const \w+ = require\("kafkajs"\);$/m);
+    expect(code).toMatch(/function _kafkajs\(\) \{\s+const data = require\("kafkajs"\);/);
+  });
 });
