@@ -13,6 +13,11 @@ const PROCESS = 'bench/suites/scale.api-process.ts';
 /** The V8 flags the image gives every process (`NODE_OPTIONS` in the Dockerfile, docs/deployment.md). */
 const NODE_FLAGS = ['--max-semi-space-size=16'];
 /**
+ * Where the built processes keep V8's compile cache, as the image's `NODE_COMPILE_CACHE` does: the
+ * first start (on the empty log) compiles and writes it, every later start reads it.
+ */
+const COMPILE_CACHE = join(DIR, 'node-compile-cache');
+/**
  * How the API is started: `built` as a deployment runs it (plain `node` on `npm run build`'s output,
  * with the image's flags); `source` as `npm start` runs it in development (the TypeScript register
  * hook, V8's defaults), measured on the empty log to show what the hook costs.
@@ -40,6 +45,7 @@ async function startApi(log: string, dataDir: string, launch: Launch = 'built'):
   const devKey = join(ROOT, '.mandate', 'bench', 'dev-keys', 'key.json');
   const { stdout } = await run(process.execPath, ['--expose-gc', ...entry, log, dataDir, devKey], {
     cwd: ROOT,
+    env: launch === 'built' ? { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE } : process.env,
     timeout: 30 * 60_000,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -69,6 +75,7 @@ export const scaleSuite = defineSuite({
     const dataDir = join(DIR, `scale-${process.pid}`);
     const emptyDir = join(DIR, `scale-empty-${process.pid}`);
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(COMPILE_CACHE, { recursive: true, force: true });
     try {
       await build([PROCESS]);
       // The same process on an empty log: what the code and its native modules cost before any
