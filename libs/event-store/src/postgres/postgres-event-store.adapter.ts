@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Pool, type PoolConfig } from 'pg';
+import { type CustomTypesConfig, Pool, type PoolConfig } from 'pg';
 import type {
   AppendOptions,
   AppendResult,
@@ -22,7 +22,7 @@ import {
 import { catchUpSubscription } from '../subscription/catch-up-subscription';
 import { waitForHead } from '../subscription/wait-for-head';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
-import { eventTupleOf, selectEventSql } from './postgres-event-row';
+import { eventRowTypes, selectEventSql } from './postgres-event-row';
 import { PostgresEventWriter } from './postgres-event-writer';
 import { PostgresHeadListener } from './postgres-head-listener';
 import { PostgresReadAhead } from './postgres-read-ahead';
@@ -64,6 +64,7 @@ export class PostgresEventStore implements EventStore, TraceparentSource {
   private readonly pollIntervalMs: number;
   private readonly sql: Record<'head' | 'all' | 'forwards' | 'backwards', string>;
   private readonly pages = new PostgresReadAhead((from, limit) => this.rows('all', [from, limit]));
+  private readonly rowTypes: CustomTypesConfig = eventRowTypes();
   private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -184,8 +185,10 @@ export class PostgresEventStore implements EventStore, TraceparentSource {
       text: this.sql[query],
       values,
       rowMode: 'array',
+      types: this.rowTypes,
     });
-    return result.rows.map(eventTupleOf);
+    // The columns of EVENT_COLUMNS in order, each already of its type (eventRowTypes).
+    return result.rows as unknown as EventTuple[];
   }
 
   private toRecordedEvent(row: EventTuple): RecordedEvent {
