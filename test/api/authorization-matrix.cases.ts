@@ -425,7 +425,9 @@ export const CASES: Record<string, Case> = {
   'DELETE /v1/workspaces/{workspaceId}/organization': {
     scope: 'workspace',
     build: async (scene, place) => {
-      await invitedTo(scene, place);
+      // Each call joins anew, on an invitation of its own: joining uses one up.
+      await founded(scene, JOINABLE);
+      await scene.as('root', 'PUT', `${organizations}/${JOINABLE}/invitations/${place.tenant.workspaceId}`);
       await scene.as(place.tenant.owner, 'PUT', `${base(place)}/organization/${JOINABLE}`);
       return {};
     },

@@ -143,6 +143,26 @@ describe('the organization scope through the API (real app, SQLite file, HTTP)',
     expect(await check('initech', whileMember)).toMatchObject({ allowed: true, provenance: byOrganization });
   }, 60_000);
 
+  it('lets a workspace that left back in only on a new invitation: joining used the first one up', async () => {
+    // given acme joined on its invitation and left (above)
+    expect((await api.call('GET', '/v1/workspaces/acme/organization', { as: 'root' })).json()).toEqual({
+      organizationId: null,
+    });
+    // when its owner joins on that invitation again, then the organization answers as absent
+    expect(
+      problem(await api.call('PUT', '/v1/workspaces/acme/organization/holding', { as: 'root' }), 404).code,
+    ).toBe('organization-not-found');
+    // when the owners invite it again (recorded: the standing invitation was used), then it joins
+    const invited = await write('PUT', `${org}/invitations/acme`, 'root');
+    expect(invited.json()).toMatchObject({ events: ['OrganizationWorkspaceInvited'] });
+    // and a second invitation while that one is unused changes nothing
+    expect((await write('PUT', `${org}/invitations/acme`, 'root')).json()).toMatchObject({ events: [] });
+    await write('PUT', '/v1/workspaces/acme/organization/holding', 'root');
+    expect((await api.call('GET', '/v1/workspaces/acme/organization', { as: 'root' })).json()).toEqual({
+      organizationId: 'holding',
+    });
+  });
+
   it('refuses what is outside the grammar or stale with RFC 7807 problems', async () => {
     expect(
       problem(await api.call('PUT', `${org}/invitations/Not_An_Id`, { as: 'root' }), 400).code,

@@ -55,7 +55,8 @@ export type BundleInput = DistributiveOmit<
   'actor' | 'now' | 'callerRoles' | 'catalog' | 'workspaceId'
 >;
 
-export type OrganizationInput = DistributiveOmit<OrganizationCommand, 'actor' | 'now'>;
+/** An invitation's membership (was the standing one used up?) is folded from the log, as the API does. */
+export type OrganizationInput = DistributiveOmit<OrganizationCommand, 'actor' | 'now' | 'membership'>;
 
 export const user = (id: string): Actor => ({ kind: 'user', id });
 const system: Actor = { kind: 'system', id: 'jit-grant-workflow' };
@@ -145,13 +146,15 @@ export class IdentityLog {
     );
   }
 
-  organization(organizationId: string, by: string, command: OrganizationInput) {
+  async organization(organizationId: string, by: string, command: OrganizationInput) {
+    const membership =
+      command.type === 'InviteWorkspace' ? await this.membershipState(command.workspaceId) : undefined;
     return this.run(
       organizationDecider,
       organizationStreamId(organizationId),
       organizationEnvelopeId(organizationId),
       by,
-      (context) => ({ ...command, ...context }) as OrganizationCommand,
+      (context) => ({ ...command, membership, ...context }) as OrganizationCommand,
     );
   }
 
@@ -173,14 +176,7 @@ export class IdentityLog {
   /** Joins (`organizationId`) or leaves (null) as `by`, with the roles and organization the log holds. */
   async membership(workspaceId: string, by: string, organizationId: string | null) {
     const workspace = await this.workspaceState(workspaceId);
-    const current = (await this.store.readStream(organizationMembershipStreamId(workspaceId))).reduce(
-      (state, event) =>
-        organizationMembershipDecider.evolve(
-          state,
-          event as unknown as Parameters<typeof organizationMembershipDecider.evolve>[1],
-        ),
-      organizationMembershipDecider.initialState(),
-    );
+    const current = await this.membershipState(workspaceId);
     const organization = await this.organizationState(organizationId ?? current.organizationId ?? '');
     return this.run(
       organizationMembershipDecider,
@@ -204,6 +200,17 @@ export class IdentityLog {
               callerRoles: rolesOf(workspace, by),
               ...context,
             },
+    );
+  }
+
+  async membershipState(workspaceId: string) {
+    return (await this.store.readStream(organizationMembershipStreamId(workspaceId))).reduce(
+      (state, event) =>
+        organizationMembershipDecider.evolve(
+          state,
+          event as unknown as Parameters<typeof organizationMembershipDecider.evolve>[1],
+        ),
+      organizationMembershipDecider.initialState(),
     );
   }
 

@@ -89,15 +89,15 @@ export class OrganizationsController {
   @Put(':organizationId/invitations/:workspaceId')
   @PinnedByIfMatch()
   @ApiOperation({
-    summary: "Invite a workspace (owners only): its owner may then join. Names no workspace's existence.",
+    summary:
+      "Invite a workspace (owners only): its owner may then join, once (joining uses the invitation up; after leaving, it needs a new one). Names no workspace's existence.",
   })
   invite(
     @CurrentPrincipal() principal: Principal,
     @ZodParams(organizationWorkspaceParams) { organizationId, workspaceId }: OrganizationWorkspaceParams,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<CommandOutcome> {
-    const change = { type: 'InviteWorkspace' as const, workspaceId };
-    return this.organizations.change(principal, organizationId, change, optionalRevision(ifMatch));
+    return this.organizations.invite(principal, organizationId, workspaceId, optionalRevision(ifMatch));
   }
 
   @Delete(':organizationId/invitations/:workspaceId')

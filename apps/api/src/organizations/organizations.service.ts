@@ -9,6 +9,7 @@ import {
   organizationEnvelopeId,
   organizationBundleStreamId,
   organizationMembershipDecider,
+  type OrganizationMembershipState,
   organizationMembershipStreamId,
   organizationNotFound,
   type OrganizationState,
@@ -23,7 +24,10 @@ import { ProjectionService } from '../core/projection.service';
 
 type Distribute<T> = T extends unknown ? Omit<T, keyof CommandContext> : never;
 export type OrganizationChange = Distribute<
-  Exclude<OrganizationCommand, { type: 'CreateOrganization' | 'AttachOrganizationBundle' }>
+  Exclude<
+    OrganizationCommand,
+    { type: 'CreateOrganization' | 'AttachOrganizationBundle' | 'InviteWorkspace' }
+  >
 >;
 
 export interface OrganizationView {
@@ -103,6 +107,27 @@ export class OrganizationsService {
     );
   }
 
+  /**
+   * Inviting needs to know whether the workspace joined on its standing invitation (then used up,
+   * and a new one is recorded): its membership is folded from its stream. A workspace that does not
+   * exist folds as one that never joined, so the answer names no workspace's existence.
+   */
+  async invite(principal: Principal, organizationId: string, workspaceId: string, expectedRevision?: number) {
+    await this.owned(principal, organizationId);
+    const membership = await this.membershipOf(workspaceId);
+    return this.commands.run(
+      organizationDecider,
+      organizationStreamId(organizationId),
+      (context): OrganizationCommand => ({ type: 'InviteWorkspace', workspaceId, membership, ...context }),
+      {
+        workspaceId: organizationEnvelopeId(organizationId),
+        principal,
+        expectedRevision,
+        issuesIn: 'params',
+      },
+    );
+  }
+
   /** Attaching needs the bundle to exist and be active: its status is read from its stream. */
   async attach(principal: Principal, organizationId: string, bundleId: string, expectedRevision?: number) {
     await this.owned(principal, organizationId);
@@ -157,10 +182,7 @@ export class OrganizationsService {
   async leave(principal: Principal, workspaceId: string, organizationId?: string): Promise<CommandOutcome> {
     const callerRoles = organizationId === undefined ? await this.rolesIn(principal, workspaceId) : [];
     if (organizationId !== undefined) await this.owned(principal, organizationId);
-    const { state: membership } = await this.commands.fold(
-      organizationMembershipDecider,
-      organizationMembershipStreamId(workspaceId),
-    );
+    const membership = await this.membershipOf(workspaceId);
     const speaksFor = organizationId ?? membership.organizationId;
     const organization =
       speaksFor === null
@@ -181,11 +203,12 @@ export class OrganizationsService {
   }
 
   async membership(workspaceId: string): Promise<{ organizationId: string | null }> {
-    const { state } = await this.commands.fold(
-      organizationMembershipDecider,
-      organizationMembershipStreamId(workspaceId),
-    );
-    return { organizationId: state.organizationId };
+    return { organizationId: (await this.membershipOf(workspaceId)).organizationId };
+  }
+
+  private async membershipOf(workspaceId: string): Promise<OrganizationMembershipState> {
+    const membership = organizationMembershipStreamId(workspaceId);
+    return (await this.commands.fold(organizationMembershipDecider, membership)).state;
   }
 
   private async rolesIn(principal: Principal, workspaceId: string) {

@@ -12,6 +12,7 @@ const globex: OrganizationState = {
   name: 'Globex',
   owners: ['olga'],
   invited: [],
+  invitations: {},
   bundles: ['tools'],
 };
 const store = (actor: Actor, organization: OrganizationState = globex, connectionExists = true) => ({

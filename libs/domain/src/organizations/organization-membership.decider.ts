@@ -2,12 +2,17 @@ import { assertNever, type Decider, DomainError } from '../shared';
 import type { OrganizationMembershipCommand } from './organization.commands';
 import { organizationNotFound } from './organization.decider';
 import type { OrganizationMembershipEvent } from './organization.events';
-import { isOrganizationOwner, type OrganizationMembershipState } from './organization.state';
+import {
+  hasUnusedInvitation,
+  isOrganizationOwner,
+  type OrganizationMembershipState,
+} from './organization.state';
 
 /**
  * A workspace's membership, on its own stream so that "at most one organization" is decided in
  * one place. Joining takes both sides' consent: the organization's owners invited the workspace
- * (on the organization's stream) and the workspace's owner joins. Leaving only takes away: the
+ * (on the organization's stream) and the workspace's owner joins, which uses the invitation up
+ * (its number is recorded here, where the next joining is decided). Leaving only takes away: the
  * workspace's owner or the organization's owners may do it.
  */
 function decide(
@@ -26,12 +31,17 @@ function decide(
       }
       // An organization that has not invited the workspace does not exist for it: one refusal for
       // both, so a workspace owner cannot learn which organization ids are taken.
-      const invited =
-        organization.status === 'active' &&
-        organization.organizationId === command.organizationId &&
-        organization.invited.includes(command.workspaceId);
-      if (!invited) throw organizationNotFound();
+      if (
+        organization.status !== 'active' ||
+        organization.organizationId !== command.organizationId ||
+        !organization.invited.includes(command.workspaceId)
+      ) {
+        throw organizationNotFound();
+      }
       if (state.organizationId === command.organizationId) return [];
+      // An invitation admits one joining: once the workspace joined on it (and left), it answers as
+      // none, until the owners invite the workspace again.
+      if (!hasUnusedInvitation(organization, command.workspaceId, state)) throw organizationNotFound();
       if (state.organizationId !== null) {
         throw new DomainError(
           'conflict',
@@ -39,7 +49,10 @@ function decide(
           `The workspace belongs to organization "${state.organizationId}"; leave it first`,
         );
       }
-      return [{ type: 'WorkspaceJoinedOrganization', data: { organizationId: command.organizationId } }];
+      const invitation = organization.invitations[command.workspaceId];
+      return [
+        { type: 'WorkspaceJoinedOrganization', data: { organizationId: command.organizationId, invitation } },
+      ];
     }
     case 'LeaveOrganization': {
       if (state.organizationId === null) return [];
@@ -68,10 +81,12 @@ export function evolveOrganizationMembership(
   event: OrganizationMembershipEvent,
 ): OrganizationMembershipState {
   switch (event.type) {
-    case 'WorkspaceJoinedOrganization':
-      return { organizationId: event.data.organizationId };
+    case 'WorkspaceJoinedOrganization': {
+      const { organizationId, invitation } = event.data;
+      return { organizationId, usedInvitations: { ...state.usedInvitations, [organizationId]: invitation } };
+    }
     case 'WorkspaceLeftOrganization':
-      return { organizationId: null };
+      return { ...state, organizationId: null };
     default:
       return assertNever(event);
   }
@@ -84,5 +99,5 @@ export const organizationMembershipDecider: Decider<
 > = {
   decide,
   evolve: evolveOrganizationMembership,
-  initialState: () => ({ organizationId: null }),
+  initialState: () => ({ organizationId: null, usedInvitations: {} }),
 };

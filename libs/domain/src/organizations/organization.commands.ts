@@ -1,7 +1,7 @@
 import type { AccessBundleDocumentInput } from '../access-bundles/access-bundle.document';
 import type { CommandContext } from '../common/command';
 import type { WorkspaceRole } from '../common/workspace-role';
-import type { OrganizationState } from './organization.state';
+import type { OrganizationMembershipState, OrganizationState } from './organization.state';
 
 export type OrganizationCommand =
   | (CommandContext & {
@@ -13,7 +13,12 @@ export type OrganizationCommand =
     })
   | (CommandContext & { type: 'AddOrganizationOwner'; principalId: string })
   | (CommandContext & { type: 'RemoveOrganizationOwner'; principalId: string })
-  | (CommandContext & { type: 'InviteWorkspace'; workspaceId: string })
+  | (CommandContext & {
+      type: 'InviteWorkspace';
+      workspaceId: string;
+      /** The invited workspace's membership, folded by the edge: was the invitation used up? */
+      membership: OrganizationMembershipState;
+    })
   | (CommandContext & { type: 'WithdrawInvitation'; workspaceId: string })
   | (CommandContext & {
       type: 'AttachOrganizationBundle';

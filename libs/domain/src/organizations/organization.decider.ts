@@ -2,7 +2,12 @@ import { identifierSchema } from '../common/identifiers';
 import { assertNever, type Decider, DomainError, parseOrThrow } from '../shared';
 import type { OrganizationCommand } from './organization.commands';
 import type { OrganizationEvent } from './organization.events';
-import { type ActiveOrganization, isOrganizationOwner, type OrganizationState } from './organization.state';
+import {
+  type ActiveOrganization,
+  hasUnusedInvitation,
+  isOrganizationOwner,
+  type OrganizationState,
+} from './organization.state';
 
 export const organizationNotFound = () =>
   new DomainError('not_found', 'organization-not-found', 'Organization not found');
@@ -71,7 +76,9 @@ function decide(command: OrganizationCommand, state: OrganizationState): Organiz
     }
     case 'InviteWorkspace': {
       const workspaceId = parseOrThrow(identifierSchema, command.workspaceId, 'invalid-workspace-id');
-      return organization.invited.includes(workspaceId)
+      // Inviting again changes nothing while the invitation is unused; once the workspace joined on
+      // it, it is used up, and inviting records a new one (its next joining needs it).
+      return hasUnusedInvitation(organization, workspaceId, command.membership)
         ? []
         : [{ type: 'OrganizationWorkspaceInvited', data: { workspaceId } }];
     }
@@ -102,7 +109,7 @@ function decide(command: OrganizationCommand, state: OrganizationState): Organiz
 export function evolveOrganization(state: OrganizationState, event: OrganizationEvent): OrganizationState {
   if (event.type === 'OrganizationCreated') {
     const { organizationId, name } = event.data;
-    return { status: 'active', organizationId, name, owners: [], invited: [], bundles: [] };
+    return { status: 'active', organizationId, name, owners: [], invited: [], invitations: {}, bundles: [] };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
@@ -110,8 +117,11 @@ export function evolveOrganization(state: OrganizationState, event: Organization
       return { ...state, owners: sorted([...state.owners, event.data.principalId]) };
     case 'OrganizationOwnerRemoved':
       return { ...state, owners: without(state.owners, event.data.principalId) };
-    case 'OrganizationWorkspaceInvited':
-      return { ...state, invited: sorted([...state.invited, event.data.workspaceId]) };
+    case 'OrganizationWorkspaceInvited': {
+      const { workspaceId } = event.data;
+      const invitations = { ...state.invitations, [workspaceId]: (state.invitations[workspaceId] ?? 0) + 1 };
+      return { ...state, invited: sorted([...state.invited, workspaceId]), invitations };
+    }
     case 'OrganizationInvitationWithdrawn':
       return { ...state, invited: without(state.invited, event.data.workspaceId) };
     case 'OrganizationBundleAttached':

@@ -1,31 +1,19 @@
 import { deciderSpec } from '@mandate/testing';
-import type { WorkspaceRole } from '../common/workspace-role';
-import type { Actor } from '../shared';
-import { organizationBundleDecider } from './organization-bundle.decider';
-import { organizationMembershipDecider } from './organization-membership.decider';
-import type { OrganizationCommand, OrganizationMembershipCommand } from './organization.commands';
+import type { OrganizationCommand } from './organization.commands';
 import { organizationDecider } from './organization.decider';
-import type { OrganizationEvent, OrganizationMembershipEvent } from './organization.events';
+import type { OrganizationEvent } from './organization.events';
 import {
-  organizationBundleOf,
-  organizationBundleStreamId,
-  organizationMembershipStreamId,
-  type OrganizationState,
-  organizationStreamId,
-} from './organization.state';
+  by,
+  created,
+  invitation,
+  neverJoined,
+  olga,
+  organizationAfter,
+  wendy,
+} from './organization.builders';
+import type { OrganizationMembershipState } from './organization.state';
 
-const now = '2026-12-01T06:00:00.000Z';
-const olga: Actor = { kind: 'user', id: 'olga' };
-const wendy: Actor = { kind: 'user', id: 'wendy' };
-const by = (actor: Actor) => ({ actor, now });
-
-const created: OrganizationEvent[] = [
-  { type: 'OrganizationCreated', data: { organizationId: 'globex', name: 'Globex' } },
-  { type: 'OrganizationOwnerAdded', data: { principalId: 'olga' } },
-];
 const orgSpec = deciderSpec(organizationDecider);
-const organizationAfter = (events: OrganizationEvent[]): OrganizationState =>
-  events.reduce(organizationDecider.evolve, organizationDecider.initialState());
 
 describe('organization decider', () => {
   it('given a platform admin (a user), when creating, then the organization exists and its creator owns it', () => {
@@ -86,15 +74,161 @@ describe('organization decider', () => {
   it('given someone who owns nothing here, when changing anything, then the organization answers as absent', () => {
     const commands: OrganizationCommand[] = [
       { type: 'AddOrganizationOwner', principalId: 'wendy', ...by(wendy) },
-      { type: 'InviteWorkspace', workspaceId: 'acme', ...by(wendy) },
+      { type: 'InviteWorkspace', workspaceId: 'acme', membership: neverJoined, ...by(wendy) },
       { type: 'AttachOrganizationBundle', bundleId: 'tools', bundle: 'active', ...by(wendy) },
       { type: 'DetachOrganizationBundle', bundleId: 'tools', ...by(wendy) },
       // a service sharing an owner's subject is not that owner
-      { type: 'InviteWorkspace', workspaceId: 'acme', ...by({ kind: 'service', id: 'olga' }) },
+      {
+        type: 'InviteWorkspace',
+        workspaceId: 'acme',
+        membership: neverJoined,
+        ...by({ kind: 'service', id: 'olga' }),
+      },
     ];
     for (const command of commands) {
       orgSpec.given(created).when(command).thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
     }
+  });
+
+  it('given an unused invitation, when an owner invites the workspace again, then nothing changes; once it was used, a new one is recorded', () => {
+    const invite = (membership: OrganizationMembershipState): OrganizationCommand => ({
+      type: 'InviteWorkspace',
+      workspaceId: 'acme',
+      membership,
+      ...by(olga),
+    });
+    orgSpec.given(created).when(invite(neverJoined)).then([invitation()]);
+    orgSpec
+      .given([...created, invitation()])
+      .when(invite(neverJoined))
+      .thenNothing();
+    // acme joined on invitation 1 (and may have left since): the next joining needs a new one
+    const usedFirst: OrganizationMembershipState = { organizationId: null, usedInvitations: { globex: 1 } };
+    orgSpec
+      .given([...created, invitation()])
+      .when(invite(usedFirst))
+      .then([invitation()]);
+    orgSpec
+      .given([...created, invitation(), invitation()])
+      .when(invite(usedFirst))
+      .thenNothing();
+    // a number used with another organization is not this one's
+    orgSpec
+      .given([...created, invitation()])
+      .when(invite({ organizationId: null, usedInvitations: { initech: 1 } }))
+      .thenNothing();
+  });
+
+  it('given an invitation withdrawn, when inviting again, then a new one is recorded and its number follows the last', () => {
+    const withdrawn: OrganizationEvent = {
+      type: 'OrganizationInvitationWithdrawn',
+      data: { workspaceId: 'acme' },
+    };
+    orgSpec
+      .given([...created, invitation()])
+      .when({ type: 'WithdrawInvitation', workspaceId: 'acme', ...by(olga) })
+      .then([withdrawn]);
+    orgSpec
+      .given([...created, invitation(), withdrawn])
+      .when({ type: 'WithdrawInvitation', workspaceId: 'acme', ...by(olga) })
+      .thenNothing();
+    const state = organizationAfter([...created, invitation(), withdrawn, invitation()]);
+    expect(state).toMatchObject({ invited: ['acme'], invitations: { acme: 2 } });
+  });
+
+  it('given a name blank or past 100 characters, when creating, then it is refused naming the field; 100 are accepted', () => {
+    const create = (name: string): OrganizationCommand => ({
+      type: 'CreateOrganization',
+      organizationId: 'globex',
+      name,
+      actorIsPlatformAdmin: true,
+      ...by(olga),
+    });
+    orgSpec
+      .given([])
+      .when(create('   '))
+      .thenRefuses({ code: 'invalid-name', kind: 'unprocessable', path: 'name' });
+    orgSpec
+      .given([])
+      .when(create('x'.repeat(101)))
+      .thenRefuses({ code: 'invalid-name', path: 'name' });
+    orgSpec
+      .given([])
+      .when(create('x'.repeat(100)))
+      .then([
+        { type: 'OrganizationCreated', data: { organizationId: 'globex', name: 'x'.repeat(100) } },
+        { type: 'OrganizationOwnerAdded', data: { principalId: 'olga' } },
+      ]);
+    orgSpec
+      .given(created)
+      .when(create('Globex'))
+      .thenRefuses({ code: 'organization-exists', path: 'organizationId' });
+  });
+
+  it('given an organization that does not exist, when anyone changes it, then it answers as absent', () => {
+    orgSpec
+      .given([])
+      .when({ type: 'AddOrganizationOwner', principalId: 'wendy', ...by(olga) })
+      .thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
+    // events of an organization never created fold to nothing
+    expect(organizationAfter([{ type: 'OrganizationOwnerAdded', data: { principalId: 'olga' } }])).toEqual({
+      status: 'absent',
+    });
+  });
+
+  it('given two owners, when one is removed, then only the other may act; an owner added twice or a stranger removed changes nothing', () => {
+    const withWendy: OrganizationEvent[] = [
+      ...created,
+      { type: 'OrganizationOwnerAdded', data: { principalId: 'wendy' } },
+    ];
+    orgSpec
+      .given(withWendy)
+      .when({ type: 'AddOrganizationOwner', principalId: 'wendy', ...by(olga) })
+      .thenNothing();
+    orgSpec
+      .given(withWendy)
+      .when({ type: 'RemoveOrganizationOwner', principalId: 'ursula', ...by(olga) })
+      .thenNothing();
+    const removed: OrganizationEvent = { type: 'OrganizationOwnerRemoved', data: { principalId: 'olga' } };
+    orgSpec
+      .given(withWendy)
+      .when({ type: 'RemoveOrganizationOwner', principalId: 'olga', ...by(wendy) })
+      .then([removed]);
+    expect(organizationAfter([...withWendy, removed])).toMatchObject({ owners: ['wendy'] });
+    orgSpec
+      .given([...withWendy, removed])
+      .when({ type: 'AddOrganizationOwner', principalId: 'olga', ...by(olga) })
+      .thenRefuses({ code: 'organization-not-found' });
+  });
+
+  it('given events in any order, when folded, then owners, invitations and bundles are sorted without repeats', () => {
+    const state = organizationAfter([
+      ...created,
+      { type: 'OrganizationOwnerAdded', data: { principalId: 'anna' } },
+      { type: 'OrganizationOwnerAdded', data: { principalId: 'anna' } },
+      invitation('zeta'),
+      invitation('acme'),
+      invitation('acme'),
+      { type: 'OrganizationBundleAttached', data: { bundleId: 'zz' } },
+      { type: 'OrganizationBundleAttached', data: { bundleId: 'aa' } },
+      { type: 'OrganizationBundleAttached', data: { bundleId: 'aa' } },
+    ]);
+    expect(state).toEqual({
+      status: 'active',
+      organizationId: 'globex',
+      name: 'Globex',
+      owners: ['anna', 'olga'],
+      invited: ['acme', 'zeta'],
+      invitations: { acme: 2, zeta: 1 },
+      bundles: ['aa', 'zz'],
+    });
+  });
+
+  it('given a workspace id outside the grammar, when inviting it, then it is refused', () => {
+    orgSpec
+      .given(created)
+      .when({ type: 'InviteWorkspace', workspaceId: 'Not_An_Id', membership: neverJoined, ...by(olga) })
+      .thenRefuses({ code: 'invalid-workspace-id' });
   });
 
   it('given an owner, when attaching its bundle, then only an active bundle is attached, once', () => {
@@ -116,184 +250,11 @@ describe('organization decider', () => {
       .given([...created, attached])
       .when({ type: 'DetachOrganizationBundle', bundleId: 'tools', ...by(olga) })
       .then([{ type: 'OrganizationBundleDetached', data: { bundleId: 'tools' } }]);
-  });
-});
-
-const invited = organizationAfter([
-  ...created,
-  { type: 'OrganizationWorkspaceInvited', data: { workspaceId: 'acme' } },
-]);
-const membershipSpec = deciderSpec(organizationMembershipDecider);
-const join = (
-  callerRoles: WorkspaceRole[],
-  organization: OrganizationState = invited,
-  organizationId = 'globex',
-): OrganizationMembershipCommand => ({
-  type: 'JoinOrganization',
-  workspaceId: 'acme',
-  organizationId,
-  organization,
-  callerRoles,
-  ...by(wendy),
-});
-const leave = (
-  callerRoles: WorkspaceRole[],
-  actor: Actor,
-  organization = invited,
-): OrganizationMembershipCommand => ({
-  type: 'LeaveOrganization',
-  workspaceId: 'acme',
-  organization,
-  callerRoles,
-  ...by(actor),
-});
-const joined: OrganizationMembershipEvent = {
-  type: 'WorkspaceJoinedOrganization',
-  data: { organizationId: 'globex' },
-};
-
-describe('organization membership decider', () => {
-  it("given the organization's invitation, when the workspace's owner joins, then the workspace belongs to it", () => {
-    membershipSpec
-      .given([])
-      .when(join(['owner']))
-      .then([joined]);
-    membershipSpec
-      .given([joined])
-      .when(join(['owner']))
+    orgSpec
+      .given(created)
+      .when({ type: 'DetachOrganizationBundle', bundleId: 'tools', ...by(olga) })
       .thenNothing();
-  });
-
-  it('given no invitation, or a caller who is only an admin, when joining, then it is refused', () => {
-    // An organization that has not invited the workspace answers as one that does not exist: its
-    // existence is not the workspace's to learn, whatever organization the workspace is in.
-    membershipSpec
-      .given([])
-      .when(join(['owner'], organizationAfter(created)))
-      .thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
-    membershipSpec
-      .given([joined])
-      .when(
-        join(
-          ['owner'],
-          organizationAfter([
-            { type: 'OrganizationCreated', data: { organizationId: 'initech', name: 'I' } },
-          ]),
-          'initech',
-        ),
-      )
-      .thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
-    membershipSpec
-      .given([])
-      .when(join(['admin']))
-      .thenRefuses({ code: 'not-workspace-owner' });
-    membershipSpec
-      .given([])
-      .when(join(['owner'], organizationDecider.initialState()))
-      .thenRefuses({ code: 'organization-not-found' });
-  });
-
-  it('given a workspace in one organization, when joining another, then it must leave first (at most one)', () => {
-    const other = organizationAfter([
-      { type: 'OrganizationCreated', data: { organizationId: 'initech', name: 'Initech' } },
-      { type: 'OrganizationWorkspaceInvited', data: { workspaceId: 'acme' } },
-    ]);
-    membershipSpec
-      .given([joined])
-      .when(join(['owner'], other, 'initech'))
-      .thenRefuses({ code: 'already-in-organization', kind: 'conflict' });
-  });
-
-  it("given a member, when the workspace's owner or the organization's owner takes it out, then it leaves", () => {
-    const left: OrganizationMembershipEvent[] = [
-      { type: 'WorkspaceLeftOrganization', data: { organizationId: 'globex' } },
-    ];
-    membershipSpec
-      .given([joined])
-      .when(leave(['owner'], wendy))
-      .then(left);
-    membershipSpec.given([joined]).when(leave([], olga)).then(left);
-    membershipSpec
-      .given([])
-      .when(leave(['owner'], wendy))
-      .thenNothing();
-  });
-
-  it("given a member, when another organization's owner asks it to leave, then nothing happens; a workspace admin is refused", () => {
-    const initech = organizationAfter([
-      { type: 'OrganizationCreated', data: { organizationId: 'initech', name: 'Initech' } },
-      { type: 'OrganizationOwnerAdded', data: { principalId: 'olga' } },
-    ]);
-    membershipSpec
-      .given([joined])
-      .when(leave([], olga, initech))
-      .thenNothing();
-    membershipSpec
-      .given([joined])
-      .when(leave(['admin'], wendy))
-      .thenRefuses({ code: 'not-workspace-owner' });
-  });
-});
-
-describe('organization bundle decider', () => {
-  const bundleSpec = deciderSpec(organizationBundleDecider);
-  const document = {
-    name: 'Org tools',
-    connections: [
-      { id: 'gh-org', connector: 'github', account: 'app:org', actions: ['read'], resources: ['globex/**'] },
-    ],
-  };
-
-  it("given an owner, when putting a document, then the bundle decider records it under the organization's id", () => {
-    const events = organizationBundleDecider.decide(
-      {
-        type: 'ApplyOrganizationBundleDocument',
-        bundleId: 'tools',
-        organization: invited,
-        document,
-        ...by(olga),
-      },
-      organizationBundleDecider.initialState(),
-    );
-    expect(events[0]).toEqual({
-      type: 'AccessBundleCreated',
-      data: { bundleId: 'tools', workspaceId: 'globex', name: 'Org tools' },
-    });
-    expect(events.map((event) => event.type)).toContain('BundleConnectionAdded');
-  });
-
-  it('given a non-owner or a document outside the grammar, when putting it, then it is refused', () => {
-    bundleSpec
-      .given([])
-      .when({
-        type: 'ApplyOrganizationBundleDocument',
-        bundleId: 'tools',
-        organization: invited,
-        document,
-        ...by(wendy),
-      })
-      .thenRefuses({ code: 'organization-not-found' });
-    bundleSpec
-      .given([])
-      .when({
-        type: 'ApplyOrganizationBundleDocument',
-        bundleId: 'tools',
-        organization: invited,
-        document: { ...document, connections: [{ ...document.connections[0], connector: 'nope' }] },
-        ...by(olga),
-      })
-      .thenRefuses({ code: 'unknown-connector' });
-  });
-});
-
-describe('organization stream ids', () => {
-  it('never meet a workspace stream, and name the organization and bundle they hold', () => {
-    expect(organizationStreamId('globex')).toBe('organization-globex');
-    expect(organizationBundleOf(organizationBundleStreamId('globex', 'tools'))).toEqual({
-      organizationId: 'globex',
-      bundleId: 'tools',
-    });
-    expect(organizationBundleOf(organizationMembershipStreamId('acme'))).toBeUndefined();
-    expect(organizationBundleOf('access-bundle-acme.tools')).toBeUndefined();
+    const detached: OrganizationEvent = { type: 'OrganizationBundleDetached', data: { bundleId: 'tools' } };
+    expect(organizationAfter([...created, attached, detached])).toMatchObject({ bundles: [] });
   });
 });

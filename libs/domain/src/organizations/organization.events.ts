@@ -6,6 +6,8 @@ const owner = z.object({ principalId: principalIdSchema });
 const workspace = z.object({ workspaceId: identifierSchema });
 const bundle = z.object({ bundleId: identifierSchema });
 const membership = z.object({ organizationId: identifierSchema });
+/** Joining names the invitation it used up (its number on the organization's stream). */
+const joined = membership.extend({ invitation: z.number().int().positive() });
 
 /** The organization's own stream: who owns it, which workspaces it invited, what it attaches. */
 const organizationEvents = {
@@ -21,7 +23,7 @@ const organizationEvents = {
 
 /** A workspace's own membership stream: at most one organization at a time, decided in one place. */
 const organizationMembershipEvents = {
-  WorkspaceJoinedOrganization: membership,
+  WorkspaceJoinedOrganization: joined,
   WorkspaceLeftOrganization: membership,
 };
 

@@ -8,6 +8,11 @@ export type OrganizationState =
       owners: string[];
       /** Workspaces the owners consented to take in, sorted (joining is the workspace owner's act). */
       invited: string[];
+      /**
+       * The number of each workspace's latest invitation (1, 2, …; kept when withdrawn, so a later
+       * one is always a new number). Joining uses it up: the membership stream records the number.
+       */
+      invitations: Record<string, number>;
       /** Ids of the organization's own bundles attached at organization scope, sorted. */
       bundles: string[];
     };
@@ -15,7 +20,23 @@ export type OrganizationState =
 export type ActiveOrganization = Extract<OrganizationState, { status: 'active' }>;
 
 /** Which organization a workspace belongs to (null: none), from its membership stream. */
-export type OrganizationMembershipState = { organizationId: string | null };
+export type OrganizationMembershipState = {
+  organizationId: string | null;
+  /** By organization, the number of the last invitation the workspace joined on: used up. */
+  usedInvitations: Record<string, number>;
+};
+
+/**
+ * Whether the organization's standing invitation of the workspace is one it has not joined on yet:
+ * an invitation admits one joining, so after leaving the workspace needs a new one.
+ */
+export const hasUnusedInvitation = (
+  organization: ActiveOrganization,
+  workspaceId: string,
+  membership: OrganizationMembershipState,
+): boolean =>
+  organization.invited.includes(workspaceId) &&
+  organization.invitations[workspaceId] > (membership.usedInvitations[organization.organizationId] ?? 0);
 
 /**
  * Ids are identifiers (no dot, no colon): an organization's stream never holds a dot, its bundles'

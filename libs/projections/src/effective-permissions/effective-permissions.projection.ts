@@ -10,8 +10,11 @@ import { WorkspacePermissions, type WorkspaceRecord } from './workspace-permissi
 // Where each event type goes, and how it is folded into a workspace, live apart from the runner.
 export { applyTo, projectedEventTypes, routeOf } from './projection-routes';
 
-/** Bumped when a folded state gains a field (2: workspaces' bound services): older ones are rebuilt. */
-export const SNAPSHOT_FORMAT = 'mandate.effective-permissions/2';
+/**
+ * Bumped when a folded state gains a field (2: workspaces' bound services; 3: organizations'
+ * invitation numbers and memberships' used invitations): older ones are rebuilt.
+ */
+export const SNAPSHOT_FORMAT = 'mandate.effective-permissions/3';
 
 export interface ProjectionSnapshot {
   format: typeof SNAPSHOT_FORMAT;

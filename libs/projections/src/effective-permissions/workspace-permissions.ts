@@ -83,7 +83,7 @@ export class WorkspacePermissions {
     this.grants = new Map(record?.grants.map((grant) => [grant.grantId, grant]));
     this.bundles = new Map(record?.bundles?.map((bundle) => [bundleIdOf(bundle), bundle]));
     this.timeline = record?.timeline ?? { positions: [], recordedAtMs: [] };
-    this.membership = record?.membership ?? { organizationId: null };
+    this.membership = record?.membership ?? { organizationId: null, usedInvitations: {} };
     this.organization = record?.organization && new OrganizationPermissions(record.organization);
     this.attachedSince = new AttachmentStarts(record?.attachedSince);
   }
