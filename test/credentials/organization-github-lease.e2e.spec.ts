@@ -115,4 +115,62 @@ describe('a lease through an organization’s connection (API, worker, Temporal,
     expect(problem(await lease(), 403).code).toBe('credential-lease-denied');
     expect(upstream.tokens.length).toBe(minted);
   });
+
+  it('ends a member’s live leases when the organization’s owner destroys the credential they came from, as a workspace’s own credential destroyed ends its leases', async () => {
+    const ended = async (leaseId: string) => {
+      const deadline = Date.now() + 2_000;
+      for (;;) {
+        const view = ok<{ status: string; end: { reason: string } | null }>(
+          await api.call('GET', `${ws}/credential-leases/${leaseId}`, { as: 'root' }),
+        );
+        if (view.status !== 'active' || Date.now() > deadline) return view;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    // given acme a member again (on a new invitation: leaving used the first one up) and a live
+    // lease minted from the organization's credential
+    await write('PUT', `${org}/invitations/acme`);
+    await write('PUT', `${ws}/organization/holding`);
+    const fromOrganization = ok<{ token: string; leaseId: string; connectionId: string }>(await lease());
+    expect(fromOrganization.connectionId).toBe('gh-org');
+    // and a live lease minted from acme's own credential (its baseline reads acme/web)
+    const ownLease = (resource: string) =>
+      api.call('POST', `${ws}/credential-leases`, {
+        as: 'agent-runtime',
+        scopes: ['credentials:issue'],
+        body: {
+          channelId: 'eng',
+          connector: 'github',
+          actions: ['read'],
+          resources: [resource],
+          invokedBy: 'rita',
+          idempotencyKey: randomUUID(),
+        },
+      });
+    const fromWorkspace = ok<{ token: string; leaseId: string; connectionId: string }>(
+      await ownLease('acme/web'),
+    );
+    expect(fromWorkspace.connectionId).toBe('github-main');
+
+    // when the organization's owner destroys the organization's credential
+    await write('DELETE', `${org}/connections/gh-org/credential`);
+
+    // then the member's lease from it is revoked at GitHub within 2 s and ends with that reason;
+    // the lease from acme's own credential stands
+    expect(await revokedWithin2s(fromOrganization.token)).toBe(401);
+    expect(await ended(fromOrganization.leaseId)).toMatchObject({
+      status: 'ended',
+      end: { reason: 'credential-destroyed' },
+    });
+    expect(await scene.github.use(fromWorkspace.token)).toBe(200);
+    expect(problem(await lease(), 409).code).toBe('credential-not-found');
+
+    // when acme's admin destroys acme's own credential, then its lease ends the same way
+    await write('DELETE', `${ws}/connections/github-main/credential`);
+    expect(await revokedWithin2s(fromWorkspace.token)).toBe(401);
+    expect(await ended(fromWorkspace.leaseId)).toMatchObject({
+      status: 'ended',
+      end: { reason: 'credential-destroyed' },
+    });
+  });
 });

@@ -9,7 +9,7 @@ import {
   leaseStanding,
   organizationOfEnvelope,
 } from '@mandate/domain';
-import { type EventStore, handleCommand } from '@mandate/event-store';
+import { type EventStore, handleCommand, type RecordedEvent } from '@mandate/event-store';
 import type { Logger } from '@mandate/observability';
 import { APP_CONFIG, LOGGER } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
@@ -18,6 +18,11 @@ import { ProjectionService } from '../core/projection.service';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 import { CredentialLeaseReader, type RecordedLease } from './credential-lease.reader';
+import {
+  type DestroyedCredential,
+  DestroyedCredentials,
+  LEASE_CREDENTIAL_DESTROYED,
+} from './destroyed-credentials';
 
 /** How often the log is looked at for changes that may take a lease's permission away. */
 const SWEEP_INTERVAL_MS = 500;
@@ -54,8 +59,16 @@ const RECORDS_ONLY = new Set([
   'AccessDenied',
 ]);
 
+/** A credential's destruction (its tenant is the workspace or `organization:<id>` that owned it). */
+function destroyedBy(event: RecordedEvent): DestroyedCredential | undefined {
+  if (event.type !== 'CredentialDestroyed') return undefined;
+  const { connectionId } = event.data as { connectionId: string };
+  return { owner: event.workspaceId, connectionId, position: event.globalPosition, at: event.occurredAt };
+}
+
 /**
- * Ends the leases the effective permissions no longer allow. Any event of a workspace but a mere
+ * Ends the leases the effective permissions no longer allow, and those minted from a credential
+ * destroyed since (`credential-destroyed`). Any event of a workspace but a mere
  * record (below) may take something away (a JIT grant revoked, a connection removed, a restriction or
  * a forbid, an invoker no longer admitted, the workspace suspended): the workspace is marked, and
  * its active leases are evaluated again (`leaseStanding`, as introspection evaluates them, with the
@@ -75,6 +88,7 @@ const RECORDS_ONLY = new Set([
 export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private position = 0;
   private readonly dirty = new Map<string, number>();
+  private readonly destroyed = new DestroyedCredentials();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -124,15 +138,20 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
     const events = await this.store.readAll({ fromPosition: this.position + 1, limit: READ_BATCH });
     for (const event of events) {
       if (!RECORDS_ONLY.has(event.type) && event.workspaceId) {
+        const destroyed = destroyedBy(event);
         for (const workspaceId of this.reachedBy(event.workspaceId)) {
           this.dirty.set(workspaceId, event.globalPosition);
+          if (destroyed !== undefined) this.destroyed.add(workspaceId, destroyed);
         }
       }
     }
     if (events.length > 0) this.position = events[events.length - 1].globalPosition;
     for (const [workspaceId, position] of [...this.dirty]) {
       if (!(await this.projections.runner.waitForPosition(position, SWEEP_INTERVAL_MS))) return;
-      if (await this.sweepWorkspace(workspaceId)) this.dirty.delete(workspaceId);
+      if (await this.sweepWorkspace(workspaceId)) {
+        this.dirty.delete(workspaceId);
+        this.destroyed.forget(workspaceId);
+      }
     }
   }
 
@@ -157,12 +176,17 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
       nowMs - this.config.LEASE_MAX_TTL_SECONDS * 1000,
     );
     if (active.length === 0) return true;
-    const compiled = this.projections.projection.workspace(workspaceId)?.compiled;
+    const permissions = this.projections.projection.workspace(workspaceId);
     let done = true;
     for (const lease of active) {
-      if (leaseStanding(compiled, await this.standing(lease, nowMs), nowMs) === 'no-longer-allowed') {
-        done = (await this.end(lease)) && done;
-      }
+      // A lease from a destroyed credential ends whatever allows it still, a grant's included.
+      const reason = this.destroyed.mintedFromDestroyed(workspaceId, lease, permissions)
+        ? LEASE_CREDENTIAL_DESTROYED
+        : leaseStanding(permissions?.compiled, await this.standing(lease, nowMs), nowMs) ===
+            'no-longer-allowed'
+          ? LEASE_NO_LONGER_ALLOWED
+          : undefined;
+      if (reason !== undefined) done = (await this.end(lease, reason)) && done;
     }
     return done;
   }
@@ -175,23 +199,23 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
       : this.invokerRights.forStanding(lease.workspaceId, compiled, lease, nowMs);
   }
 
-  private async end({ state: { lease } }: RecordedLease): Promise<boolean> {
+  private async end({ state: { lease } }: RecordedLease, reason: string): Promise<boolean> {
     const { workspaceId, leaseId } = lease;
     try {
       if (isUpstreamLeaseKind(lease.credentialKind)) {
-        await this.upstream.end(workspaceId, leaseId, LEASE_NO_LONGER_ALLOWED);
+        await this.upstream.end(workspaceId, leaseId, reason);
       } else {
-        await this.recordEnd(workspaceId, leaseId);
+        await this.recordEnd(workspaceId, leaseId, reason);
       }
-      this.logger.info({ workspaceId, leaseId }, 'ended a lease its permissions no longer allow');
+      this.logger.info({ workspaceId, leaseId, reason }, 'ended a lease');
       return true;
     } catch (error) {
-      this.logger.warn({ err: error, workspaceId, leaseId }, 'ending a lease no longer allowed failed');
+      this.logger.warn({ err: error, workspaceId, leaseId, reason }, 'ending a lease failed');
       return false;
     }
   }
 
-  private async recordEnd(workspaceId: string, leaseId: string): Promise<void> {
+  private async recordEnd(workspaceId: string, leaseId: string, reason: string): Promise<void> {
     const now = this.clock.now().toISOString();
     await handleCommand(
       this.store,
@@ -201,7 +225,7 @@ export class LeaseAllowanceSweeper implements OnApplicationBootstrap, OnApplicat
         type: 'EndCredentialLease',
         workspaceId,
         leaseId,
-        reason: LEASE_NO_LONGER_ALLOWED,
+        reason,
         actor: SWEEPER,
         now,
       },
