@@ -77,16 +77,73 @@ interface PolicyAt {
   policy?: ApprovalPolicy;
   /** `<connector>\0<action>` → the rule that applies, resolved once for every denial that needs it. */
   rules: Map<string, RuleHint>;
-  /** The hints built at this position (null: no request could lift it), by `hintKey`. */
-  hints: Map<string, AccessRequestHint | null>;
+  /** The hints built at this position, by resource (`keptHint`). */
+  hints: Map<string, KeptHint[]>;
+  /** How many hints `hints` holds. */
+  kept: number;
+}
+
+/** A hint built at one position (null: no request could lift the denial), with what it was built for. */
+interface KeptHint {
+  baseUrl: string;
+  channelId: string;
+  connector: string;
+  action: string;
+  invokedBy: string | undefined;
+  hint: AccessRequestHint | null;
 }
 
 /** Hints kept per workspace and position before the table starts over. */
 export const MAX_HINTS_PER_POSITION = 4096;
+/** Hints kept per resource (for other channels, actions, invokers or base URLs) before its list starts over. */
+const MAX_HINTS_PER_RESOURCE = 32;
 
-/** Every field a hint is built from besides the workspace state, unambiguously (JSON, not a separator). */
-const hintKey = (check: CheckRequest, baseUrl: string): string =>
-  JSON.stringify([baseUrl, check.channelId, check.connector, check.action, check.resource, check.invokedBy]);
+/**
+ * The hint kept for every field it is built from besides the workspace state: found by the
+ * resource, then each other field compared (no key is built per denial: comparing a few short
+ * fields costs less than writing them into one).
+ */
+function keptHint(policy: PolicyAt, check: CheckRequest, baseUrl: string): KeptHint | undefined {
+  const built = policy.hints.get(check.resource);
+  if (built === undefined) return undefined;
+  for (const kept of built) {
+    if (
+      kept.channelId === check.channelId &&
+      kept.connector === check.connector &&
+      kept.action === check.action &&
+      kept.invokedBy === check.invokedBy &&
+      kept.baseUrl === baseUrl
+    ) {
+      return kept;
+    }
+  }
+  return undefined;
+}
+
+function keepHint(
+  policy: PolicyAt,
+  check: CheckRequest,
+  baseUrl: string,
+  hint: AccessRequestHint | null,
+): void {
+  if (policy.kept >= MAX_HINTS_PER_POSITION) {
+    policy.hints.clear();
+    policy.kept = 0;
+  }
+  const { channelId, connector, action, invokedBy, resource } = check;
+  const kept: KeptHint = { baseUrl, channelId, connector, action, invokedBy, hint };
+  const built = policy.hints.get(resource);
+  if (built === undefined) policy.hints.set(resource, [kept]);
+  else {
+    // Bounds the comparisons one lookup makes, whatever invokers and hosts one resource is asked with.
+    if (built.length >= MAX_HINTS_PER_RESOURCE) {
+      policy.kept -= built.length;
+      built.length = 0;
+    }
+    built.push(kept);
+  }
+  policy.kept++;
+}
 
 /**
  * Builds the hint for a current denial. The approval policy (its own stream) is read once per
@@ -119,14 +176,13 @@ export class AccessRequestHints {
     const reason = liftable(decision);
     if (reason === undefined) return undefined;
     const policy = this.policyAt(check.workspaceId);
-    const key = hintKey(check, baseUrl);
-    const known = policy.hints.get(key);
-    if (known === null) return undefined;
-    if (known !== undefined && known.reason === reason) return known;
+    const known = keptHint(policy, check, baseUrl);
+    if (known !== undefined && known.hint === null) return undefined;
+    if (known?.hint?.reason === reason) return known.hint;
     const built = this.build(check, reason, baseUrl, nowMs, policy);
     if (built instanceof Promise) return built;
-    if (policy.hints.size >= MAX_HINTS_PER_POSITION) policy.hints.clear();
-    policy.hints.set(key, built ?? null);
+    if (known === undefined) keepHint(policy, check, baseUrl, built ?? null);
+    else known.hint = built ?? null;
     return built;
   }
 
@@ -195,7 +251,7 @@ export class AccessRequestHints {
     const loading = this.store
       .readStream(approvalPolicyStreamId(workspaceId))
       .then((history) => foldHistory(approvalPolicyDecider, history).policy);
-    const entry: PolicyAt = { position, loading, rules: new Map(), hints: new Map() };
+    const entry: PolicyAt = { position, loading, rules: new Map(), hints: new Map(), kept: 0 };
     loading.then(
       (policy) => void (entry.policy = policy),
       // A failed read is not remembered: the next denial reads again.

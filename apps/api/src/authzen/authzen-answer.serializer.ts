@@ -1,33 +1,12 @@
-import type { Provenance } from '@mandate/domain';
+import { reasonAndProvenanceText } from '../permissions/decision.text';
 import type { AccessRequestHint } from './access-request.hint';
 import type { AuthzenDecision } from './authzen.evaluator';
 
 /** What the AuthZEN evaluation routes answer: one Decision, or the Decisions of a batch in order. */
 export type AuthzenAnswer = AuthzenDecision | { evaluations: AuthzenDecision[] };
 
-/**
- * `"reason":…,"provenance":…` of a compiled decision. Decisions are compiled once and frozen, and
- * one is the answer to every check its rule decides, so its text is written once and kept by its
- * provenance object (with the reason it was written with, compared on every use).
- */
-const decisionTexts = new WeakMap<Provenance, { reason: string; text: string }>();
-/** A hint is built once per workspace position and frozen (`AccessRequestHints`): its text likewise. */
+/** A hint is built once per workspace position and frozen (`AccessRequestHints`): its text is written once. */
 const hintTexts = new WeakMap<AccessRequestHint, string>();
-
-const decisionText = (reason: string, provenance: Provenance): string =>
-  `"reason":${JSON.stringify(reason)},"provenance":${JSON.stringify(provenance)}`;
-
-/** Kept only for a frozen provenance of strings: nothing can change it after it was written. */
-const keepable = (provenance: Provenance): boolean =>
-  Object.isFrozen(provenance) && Object.values(provenance).every((value) => typeof value === 'string');
-
-function reasonAndProvenance(reason: string, provenance: Provenance): string {
-  const known = decisionTexts.get(provenance);
-  if (known !== undefined && known.reason === reason) return known.text;
-  const text = decisionText(reason, provenance);
-  if (keepable(provenance)) decisionTexts.set(provenance, { reason, text });
-  return text;
-}
 
 function hintText(hint: AccessRequestHint): string {
   let text = hintTexts.get(hint);
@@ -53,7 +32,7 @@ function decisionJson(answer: AuthzenDecision): string {
     return JSON.stringify(answer);
   }
   const accessRequest = hint === undefined ? '' : `,"access_request":${hintText(hint)}`;
-  return `{"decision":${decision},"context":{${reasonAndProvenance(reason, provenance)},"position":${position}${accessRequest}}}`;
+  return `{"decision":${decision},"context":{${reasonAndProvenanceText(reason, provenance)},"position":${position}${accessRequest}}}`;
 }
 
 /**

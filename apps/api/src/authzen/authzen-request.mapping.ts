@@ -28,6 +28,10 @@ const SOURCE_OF: Record<string, string> = {
   minPosition: 'context.minPosition',
 };
 
+/** The path of an item's member in a refusal: the body itself for a single evaluation. */
+const itemPath = (index: number | undefined): string =>
+  index === undefined ? 'body' : `body.evaluations[${index}]`;
+
 const refused = (message: string, errors: FieldIssue[]): MappedEvaluation => ({
   ok: false,
   refusal: { status: 400, code: 'validation-failed', message, errors },
@@ -40,11 +44,11 @@ const refused = (message: string, errors: FieldIssue[]): MappedEvaluation => ({
  * Nothing is guessed: a subject other than the agent, an id that is not `<workspace>/<channel>`, or
  * a connector named twice differently is refused, never matched against a rule.
  */
-export function toCheckRequest(evaluation: AuthzenEvaluation, path = 'body'): MappedEvaluation {
+export function toCheckRequest(evaluation: AuthzenEvaluation, index?: number): MappedEvaluation {
   const { subject, action, resource, context } = evaluation;
   if (subject.type !== AGENT_SUBJECT_TYPE) {
     return refused(`Only the agent is a subject here (type "${AGENT_SUBJECT_TYPE}")`, [
-      { path: `${path}.subject.type`, message: `must be "${AGENT_SUBJECT_TYPE}"` },
+      { path: `${itemPath(index)}.subject.type`, message: `must be "${AGENT_SUBJECT_TYPE}"` },
     ]);
   }
   const split = action.name.indexOf(':');
@@ -58,7 +62,10 @@ export function toCheckRequest(evaluation: AuthzenEvaluation, path = 'body'): Ma
         : undefined;
   if (mismatch !== undefined) {
     return refused('The action names another connector than resource.type', [
-      { path: `${path}.${mismatch}`, message: `must name the connector "${resource.type}" (resource.type)` },
+      {
+        path: `${itemPath(index)}.${mismatch}`,
+        message: `must name the connector "${resource.type}" (resource.type)`,
+      },
     ]);
   }
   const slash = subject.id.indexOf('/');
@@ -75,6 +82,7 @@ export function toCheckRequest(evaluation: AuthzenEvaluation, path = 'body'): Ma
   if (context?.minPosition !== undefined) candidate.minPosition = context.minPosition;
   const parsed = checkRequestSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, check: parsed.data };
+  const path = itemPath(index);
   const errors = zodIssues(parsed.error).map((issue) => {
     const field = issue.path.split('.')[0];
     const message =
@@ -94,7 +102,8 @@ const ENTITY_KEYS = ['subject', 'action', 'resource'] as const;
  * The items of an evaluations request with the top-level defaults applied: an item's key replaces
  * the default as a whole (§ Default values). Without items, the request is one evaluation (the
  * backwards-compatible form). A required entity neither an item nor the defaults provide is a
- * malformed request, refused as a whole.
+ * malformed request, refused as a whole. Without defaults an item is its own evaluation (items
+ * are parsed values, holding only the four members), so nothing is copied per item.
  */
 export function withDefaults(request: AuthzenEvaluations): {
   evaluations: AuthzenEvaluation[];
@@ -102,25 +111,40 @@ export function withDefaults(request: AuthzenEvaluations): {
 } {
   const items = request.evaluations ?? [];
   const single = items.length === 0;
-  const issues: FieldIssue[] = [];
-  const evaluations = (single ? [{}] : items).map((item, index) => {
-    const merged = {
-      subject: item.subject ?? request.subject,
-      action: item.action ?? request.action,
-      resource: item.resource ?? request.resource,
-      context: item.context ?? request.context,
-    };
-    for (const key of ENTITY_KEYS) {
-      if (merged[key] === undefined) {
-        issues.push({
-          path: single ? `body.${key}` : `body.evaluations[${index}].${key}`,
-          message: 'Required, in the item or as a top-level default',
-        });
-      }
+  const { subject, action, resource, context } = request;
+  const noDefaults =
+    subject === undefined && action === undefined && resource === undefined && context === undefined;
+  const evaluations: AuthzenEvaluation[] = new Array(single ? 1 : items.length);
+  let incomplete = false;
+  for (let index = 0; index < evaluations.length; index++) {
+    const item = single ? {} : items[index];
+    const merged = (
+      noDefaults && !single
+        ? item
+        : {
+            subject: item.subject ?? subject,
+            action: item.action ?? action,
+            resource: item.resource ?? resource,
+            context: item.context ?? context,
+          }
+    ) as AuthzenEvaluation;
+    if (merged.subject === undefined || merged.action === undefined || merged.resource === undefined) {
+      incomplete = true;
     }
-    return merged as AuthzenEvaluation;
-  });
-  if (issues.length > 0) {
+    evaluations[index] = merged;
+  }
+  if (incomplete) {
+    const issues: FieldIssue[] = [];
+    evaluations.forEach((merged, index) => {
+      for (const key of ENTITY_KEYS) {
+        if (merged[key] === undefined) {
+          issues.push({
+            path: `${itemPath(single ? undefined : index)}.${key}`,
+            message: 'Required, in the item or as a top-level default',
+          });
+        }
+      }
+    });
     throw new DomainError('validation', 'validation-failed', 'The request body is invalid.', issues);
   }
   return { evaluations, single };

@@ -92,7 +92,7 @@ describe('AuthZEN request → PermissionQuery (pure mapping)', () => {
             resource: { type: 'github', id: 'a'.repeat(1001) },
             context: { at: 'yesterday', minPosition: -1 },
           }),
-          'body.evaluations[3]',
+          3,
         ),
       );
 

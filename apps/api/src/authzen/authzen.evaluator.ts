@@ -12,7 +12,13 @@ import {
   toCheckRequest,
   withDefaults,
 } from './authzen-request.mapping';
-import { type AuthzenEvaluation, authzenEvaluationSchema, authzenEvaluationsSchema } from './authzen.schemas';
+import { readEvaluation, readEvaluations } from './authzen-request.reader';
+import {
+  type AuthzenEvaluation,
+  authzenEvaluationSchema,
+  authzenEvaluationsSchema,
+  type EvaluationsSemantic,
+} from './authzen.schemas';
 
 /** An AuthZEN Decision: Mandate's reason, provenance and position in its context. */
 export interface AuthzenDecision {
@@ -38,6 +44,32 @@ const failed = (refusal: EvaluationRefusal): AuthzenDecision => ({
   context: { error: refusal },
 });
 
+/** The Decision of a check's answer: its reason, provenance and position, and the hint of a denial. */
+const decided = (
+  { allowed, reason, provenance, position }: CheckAnswer,
+  accessRequest: AccessRequestHint | undefined,
+): AuthzenDecision => ({
+  decision: allowed,
+  context:
+    accessRequest === undefined
+      ? { reason, provenance, position }
+      : { reason, provenance, position, access_request: accessRequest },
+});
+
+/** The answered Decisions: all of them, or up to where the semantic stops (`answeredCount`). */
+const inOrder = (all: AuthzenDecision[], semantic: EvaluationsSemantic) => ({
+  evaluations:
+    semantic === 'execute_all'
+      ? all
+      : all.slice(
+          0,
+          answeredCount(
+            all.map((item) => item.decision),
+            semantic,
+          ),
+        ),
+});
+
 /**
  * The AuthZEN PDP over the one evaluator: every evaluation becomes the `/v1/check` request it asks
  * (`toCheckRequest`) and is answered by `PermissionChecksService.batch`, with the access rules of
@@ -53,7 +85,7 @@ export class AuthzenEvaluator {
 
   /** `POST /access/v1/evaluation`: a malformed request is a 400, a denial a 200 with `decision: false`. */
   evaluate(caller: Principal, body: unknown, baseUrl: string): Maybe<AuthzenDecision> {
-    return this.one(caller, evaluationBody.transform(body), baseUrl);
+    return this.one(caller, readEvaluation(body) ?? evaluationBody.transform(body), baseUrl);
   }
 
   /**
@@ -66,34 +98,25 @@ export class AuthzenEvaluator {
     body: unknown,
     baseUrl: string,
   ): Maybe<AuthzenDecision | { evaluations: AuthzenDecision[] }> {
-    const request = evaluationsBody.transform(body);
+    const request = readEvaluations(body) ?? evaluationsBody.transform(body);
     const { evaluations, single } = withDefaults(request);
     if (single) return this.one(caller, evaluations[0], baseUrl);
     const semantic = request.options?.evaluations_semantic ?? 'execute_all';
-    let mapped = evaluations.map((evaluation, index) =>
-      toCheckRequest(evaluation, `body.evaluations[${index}]`),
-    );
-    if (semantic === 'deny_on_first_deny') {
+    const mapped: MappedEvaluation[] = [];
+    const checks: CheckRequest[] = [];
+    for (let index = 0; index < evaluations.length; index++) {
+      const item = toCheckRequest(evaluations[index], index);
+      mapped.push(item);
+      if (item.ok) checks.push(item.check);
       // Nothing after the first failed item is answered, so nothing after it is asked.
-      const firstFailed = mapped.findIndex((item) => !item.ok);
-      if (firstFailed >= 0) mapped = mapped.slice(0, firstFailed + 1);
+      else if (semantic === 'deny_on_first_deny') break;
     }
-    const checks = mapped.flatMap((item) => (item.ok ? [item.check] : []));
     const answers = checks.length === 0 ? [] : this.checks.batch(caller, checks);
     return then(answers, (answered) => {
       const decisions = this.decisionsOf(mapped, answered, baseUrl, this.clock.now().getTime());
-      const ordered = (all: AuthzenDecision[]) => ({
-        evaluations: all.slice(
-          0,
-          answeredCount(
-            all.map((item) => item.decision),
-            semantic,
-          ),
-        ),
-      });
       return decisions.some((decision) => decision instanceof Promise)
-        ? Promise.all(decisions).then(ordered)
-        : ordered(decisions as AuthzenDecision[]);
+        ? Promise.all(decisions).then((all) => inOrder(all, semantic))
+        : inOrder(decisions as AuthzenDecision[], semantic);
     });
   }
 
@@ -124,16 +147,10 @@ export class AuthzenEvaluator {
     baseUrl: string,
     nowMs: number,
   ): Maybe<AuthzenDecision> {
-    const decided = {
-      decision: answer.allowed,
-      context: { reason: answer.reason, provenance: answer.provenance, position: answer.position },
-    };
-    if (answer.allowed || check.at !== undefined) return decided;
+    if (answer.allowed || check.at !== undefined) return decided(answer, undefined);
     const hint = this.hints.hintFor(check, answer, baseUrl, nowMs);
-    const withHint = (accessRequest: AccessRequestHint | undefined): AuthzenDecision =>
-      accessRequest === undefined
-        ? decided
-        : { ...decided, context: { ...decided.context, access_request: accessRequest } };
-    return hint instanceof Promise ? hint.then(withHint) : withHint(hint);
+    return hint instanceof Promise
+      ? hint.then((resolved) => decided(answer, resolved))
+      : decided(answer, hint);
   }
 }
