@@ -4,8 +4,7 @@ import type { AccessBundleState } from '../access-bundles/access-bundle.state';
 import { createConnectorCatalog } from '../connectors/connector-catalog';
 import { assertNever, type Decider } from '../shared';
 import type { OrganizationBundleCommand } from './organization.commands';
-import { organizationNotFound } from './organization.decider';
-import { isOrganizationOwner } from './organization.state';
+import { requireOrganizationOwner } from './organization.decider';
 
 /**
  * An organization's bundle is an access bundle on the organization's stream family: the bundle
@@ -15,10 +14,8 @@ import { isOrganizationOwner } from './organization.state';
  * recorded on its own stream; the bundle's own attachments stay empty.
  */
 function decide(command: OrganizationBundleCommand, state: AccessBundleState): AccessBundleEvent[] {
-  const { organization, bundleId, actor, now } = command;
-  if (organization.status !== 'active' || !isOrganizationOwner(organization, actor)) {
-    throw organizationNotFound();
-  }
+  const { bundleId, actor, now } = command;
+  const organization = requireOrganizationOwner(command.organization, actor);
   const asOwner = { bundleId, actor, now, callerRoles: ['owner' as const] };
   switch (command.type) {
     case 'ApplyOrganizationBundleDocument':

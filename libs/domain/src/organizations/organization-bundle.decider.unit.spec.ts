@@ -79,4 +79,11 @@ describe('organization bundle decider', () => {
       .when(retire({ status: 'absent' }))
       .thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
   });
+
+  it('given a command of no known type, then it is refused as a programming error', () => {
+    const command = { type: 'Nope', bundleId: 'tools', organization: invited, ...by(olga) };
+    expect(() =>
+      organizationBundleDecider.decide(command as never, organizationBundleDecider.initialState()),
+    ).toThrow();
+  });
 });

@@ -2,8 +2,8 @@ import { credentialDecider, type CredentialState } from '../credentials/credenti
 import type { CredentialEvent, CredentialKind } from '../credentials/credential.events';
 import type { CommandContext } from '../common/command';
 import { assertNever, type Decider } from '../shared';
-import { organizationNotFound } from './organization.decider';
-import { isOrganizationOwner, type OrganizationState } from './organization.state';
+import { requireOrganizationOwner } from './organization.decider';
+import type { OrganizationState } from './organization.state';
 
 /**
  * An organization's connection credential: one per connection id of the organization's bundles,
@@ -31,10 +31,8 @@ export type OrganizationCredentialCommand = CommandContext & {
 
 /** The credential decider wrapped, not copied: the organization's owners hold an admin's authority. */
 function decide(command: OrganizationCredentialCommand, state: CredentialState): CredentialEvent[] {
-  const { organization, connectionId, actor, now } = command;
-  if (organization.status !== 'active' || !isOrganizationOwner(organization, actor)) {
-    throw organizationNotFound();
-  }
+  const { connectionId, actor, now } = command;
+  const organization = requireOrganizationOwner(command.organization, actor);
   // The events' tenant field names the organization (ids of both share one grammar); their
   // envelope carries `organization:<id>`, which no workspace's reader matches.
   const asOwner = {

@@ -1,6 +1,9 @@
 import { deciderSpec } from '@mandate/testing';
 import type { Actor } from '../shared';
-import { organizationCredentialDecider } from './organization-credential.decider';
+import {
+  organizationCredentialDecider,
+  organizationCredentialStreamId,
+} from './organization-credential.decider';
 import type { OrganizationState } from './organization.state';
 
 const now = '2026-12-01T06:00:00.000Z';
@@ -85,5 +88,16 @@ describe('organization credential decider', () => {
       .then([
         { type: 'CredentialDestroyed', data: { workspaceId: 'globex', connectionId: 'github', version: 1 } },
       ]);
+  });
+
+  it("given an organization's connection, then its stream is of the organization's family, never an organization's own", () => {
+    expect(organizationCredentialStreamId('globex', 'github')).toBe('organization-credential-globex.github');
+  });
+
+  it('given a command of no known type, then it is refused as a programming error', () => {
+    const command = { type: 'Nope', organization: globex, connectionId: 'github', actor: olga, now };
+    expect(() =>
+      organizationCredentialDecider.decide(command as never, { status: 'absent' } as never),
+    ).toThrow();
   });
 });

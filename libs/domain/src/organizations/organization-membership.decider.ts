@@ -60,7 +60,7 @@ function decide(
         { type: 'WorkspaceLeftOrganization', data: { organizationId: state.organizationId } },
       ];
       if (command.callerRoles.includes('owner')) return left;
-      if (organization.status === 'active' && isOrganizationOwner(organization, command.actor)) {
+      if (isOrganizationOwner(organization, command.actor)) {
         // An organization's owners speak for its own members only; of any other workspace they
         // learn nothing, not even which organization it belongs to.
         return organization.organizationId === state.organizationId ? left : [];

@@ -103,10 +103,16 @@ describe('organization membership decider', () => {
         ),
       )
       .thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
-    membershipSpec
+    const admin = membershipSpec
       .given([])
       .when(join(['admin']))
-      .thenRefuses({ code: 'not-workspace-owner' });
+      .thenRefuses({ code: 'not-workspace-owner', kind: 'forbidden' });
+    expect(admin.message).toBe('Only a workspace owner may join an organization');
+    // the invitation of another organization than the one named admits nothing
+    membershipSpec
+      .given([])
+      .when(join(['owner'], invited, 'initech'))
+      .thenRefuses({ code: 'organization-not-found', kind: 'not_found' });
     membershipSpec
       .given([])
       .when(join(['owner'], organizationDecider.initialState()))
@@ -118,10 +124,11 @@ describe('organization membership decider', () => {
       { type: 'OrganizationCreated', data: { organizationId: 'initech', name: 'Initech' } },
       { type: 'OrganizationWorkspaceInvited', data: { workspaceId: 'acme' } },
     ]);
-    membershipSpec
+    const conflict = membershipSpec
       .given([joined])
       .when(join(['owner'], other, 'initech'))
       .thenRefuses({ code: 'already-in-organization', kind: 'conflict' });
+    expect(conflict.message).toBe('The workspace belongs to organization "globex"; leave it first');
   });
 
   it("given a member, when the workspace's owner or the organization's owner takes it out, then it leaves", () => {
@@ -157,6 +164,10 @@ describe('organization membership decider', () => {
       .given([joined])
       .when(leave([], olga, organizationDecider.initialState()))
       .thenRefuses({ code: 'not-workspace-owner', kind: 'forbidden' });
+    expect(
+      membershipSpec.given([joined]).when(leave([], wendy)).thenRefuses({ code: 'not-workspace-owner' })
+        .message,
+    ).toBe("Only the workspace's owners or the organization's owners may take it out of the organization");
     membershipSpec
       .given([joined])
       .when(leave(['member'], wendy))
@@ -185,5 +196,11 @@ describe('organization membership decider', () => {
       organizationId: null,
       usedInvitations: { initech: 3, globex: 1 },
     });
+  });
+
+  it('given a command or an event of no known type, then it is refused as a programming error', () => {
+    const state = organizationMembershipDecider.initialState();
+    expect(() => organizationMembershipDecider.decide({ type: 'Nope' } as never, state)).toThrow();
+    expect(() => organizationMembershipDecider.evolve(state, { type: 'Nope', data: {} } as never)).toThrow();
   });
 });

@@ -12,9 +12,15 @@ import {
 export const organizationNotFound = () =>
   new DomainError('not_found', 'organization-not-found', 'Organization not found');
 
-/** Someone who is no owner learns nothing of the organization: it answers as absent. */
-function requireOwner(state: OrganizationState, command: OrganizationCommand): ActiveOrganization {
-  if (state.status !== 'active' || !isOrganizationOwner(state, command.actor)) throw organizationNotFound();
+/**
+ * Someone who is no owner learns nothing of the organization: it answers as absent. The one check
+ * every decider of an organization's streams makes before anything else.
+ */
+export function requireOrganizationOwner(
+  state: OrganizationState,
+  actor: { kind: string; id: string },
+): ActiveOrganization {
+  if (!isOrganizationOwner(state, actor)) throw organizationNotFound();
   return state;
 }
 
@@ -57,7 +63,7 @@ function create(
 
 function decide(command: OrganizationCommand, state: OrganizationState): OrganizationEvent[] {
   if (command.type === 'CreateOrganization') return create(command, state);
-  const organization = requireOwner(state, command);
+  const organization = requireOrganizationOwner(state, command.actor);
   switch (command.type) {
     case 'AddOrganizationOwner':
       return organization.owners.includes(command.principalId)

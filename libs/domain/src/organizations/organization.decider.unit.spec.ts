@@ -231,6 +231,52 @@ describe('organization decider', () => {
       .thenRefuses({ code: 'invalid-workspace-id' });
   });
 
+  it('given each refusal, then it says why in words of its own, naming nothing it should not', () => {
+    const create = (name: string, actorIsPlatformAdmin = true): OrganizationCommand => ({
+      type: 'CreateOrganization',
+      organizationId: 'globex',
+      name,
+      actorIsPlatformAdmin,
+      ...by(olga),
+    });
+    const refusal = (error: { message: string; issues: readonly { path: string; message: string }[] }) => ({
+      message: error.message,
+      issues: error.issues,
+    });
+    expect(
+      refusal(orgSpec.given([]).when(create('G', false)).thenRefuses({ code: 'not-platform-admin' })),
+    ).toEqual({
+      message: 'Only a platform admin may create an organization',
+      issues: [],
+    });
+    expect(
+      refusal(orgSpec.given(created).when(create('G')).thenRefuses({ code: 'organization-exists' })),
+    ).toEqual({
+      message: 'Organization "globex" already exists',
+      issues: [{ path: 'organizationId', message: 'already exists' }],
+    });
+    expect(refusal(orgSpec.given([]).when(create(' ')).thenRefuses({ code: 'invalid-name' }))).toEqual({
+      message: 'The name must be 1-100 characters',
+      issues: [{ path: 'name', message: 'must be 1-100 characters' }],
+    });
+    const lastOwner = orgSpec
+      .given(created)
+      .when({ type: 'RemoveOrganizationOwner', principalId: 'olga', ...by(olga) })
+      .thenRefuses({ code: 'last-owner' });
+    expect(lastOwner.message).toBe('The last owner of an organization cannot be removed');
+    const absent = orgSpec
+      .given(created)
+      .when({ type: 'DetachOrganizationBundle', bundleId: 'tools', ...by(wendy) })
+      .thenRefuses({ code: 'organization-not-found' });
+    expect(absent.message).toBe('Organization not found');
+  });
+
+  it('given a command or an event of no known type, then it is refused as a programming error', () => {
+    const globex = organizationAfter(created);
+    expect(() => organizationDecider.decide({ type: 'Nope', ...by(olga) } as never, globex)).toThrow();
+    expect(() => organizationDecider.evolve(globex, { type: 'Nope', data: {} } as never)).toThrow();
+  });
+
   it('given an owner, when attaching its bundle, then only an active bundle is attached, once', () => {
     const attach = (bundle: 'absent' | 'active' | 'retired'): OrganizationCommand => ({
       type: 'AttachOrganizationBundle',
@@ -244,8 +290,16 @@ describe('organization decider', () => {
       .given([...created, attached])
       .when(attach('active'))
       .thenNothing();
-    orgSpec.given(created).when(attach('absent')).thenRefuses({ code: 'bundle-not-found' });
-    orgSpec.given(created).when(attach('retired')).thenRefuses({ code: 'bundle-retired' });
+    const absent = orgSpec
+      .given(created)
+      .when(attach('absent'))
+      .thenRefuses({ code: 'bundle-not-found', kind: 'not_found' });
+    expect(absent.message).toBe('Access bundle not found');
+    const retired = orgSpec
+      .given(created)
+      .when(attach('retired'))
+      .thenRefuses({ code: 'bundle-retired', kind: 'conflict' });
+    expect(retired.message).toBe('The access bundle is retired; create another');
     orgSpec
       .given([...created, attached])
       .when({ type: 'DetachOrganizationBundle', bundleId: 'tools', ...by(olga) })

@@ -64,5 +64,9 @@ export function organizationBundleOf(
   return bundleId === undefined ? undefined : { organizationId, bundleId };
 }
 
-export const isOrganizationOwner = (state: OrganizationState, actor: { kind: string; id: string }): boolean =>
+/** Only a user among the owners of an organization that exists (so it narrows to an active one). */
+export const isOrganizationOwner = (
+  state: OrganizationState,
+  actor: { kind: string; id: string },
+): state is ActiveOrganization =>
   state.status === 'active' && actor.kind === 'user' && state.owners.includes(actor.id);

@@ -14,6 +14,7 @@ import {
 describe('organization stream ids', () => {
   it('never meet a workspace stream, and name the organization and bundle they hold', () => {
     expect(organizationStreamId('globex')).toBe('organization-globex');
+    expect(organizationMembershipStreamId('acme')).toBe('organization-membership.acme');
     expect(organizationBundleOf(organizationBundleStreamId('globex', 'tools'))).toEqual({
       organizationId: 'globex',
       bundleId: 'tools',
@@ -60,7 +61,7 @@ describe('organization bundles attached', () => {
       ['old', bundle('old', 'retired')],
       ['unattached', bundle('unattached', 'active')],
     ]);
-    expect(organizationBundlesAttached(globex, bundles).map((each) => each.bundleId)).toEqual(['a', 'b']);
+    expect(organizationBundlesAttached(globex, bundles)).toStrictEqual([bundles.get('a'), bundles.get('b')]);
     expect(organizationBundlesAttached({ status: 'absent' }, bundles)).toEqual([]);
   });
 });
