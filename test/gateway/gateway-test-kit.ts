@@ -36,9 +36,22 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** The gateway's own entry point in a child process, on the API's data directory and a free port. */
-export async function startGatewayProcess(env: Record<string, string>): Promise<RunningGateway> {
-  const child = startTsProcess(join(__dirname, '..', '..', 'apps', 'gateway', 'src', 'main.ts'), [], {
+/**
+ * The gateway's own entry point in a child process, on the API's data directory and a free port.
+ * With `dns`, names resolve as that zone says (test-dns-gateway.main.ts): how a test makes an
+ * allowed name lead to an internal address.
+ */
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  dns?: Record<string, string[]>,
+): Promise<RunningGateway> {
+  const entry =
+    dns === undefined
+      ? join(__dirname, '..', '..', 'apps', 'gateway', 'src', 'main.ts')
+      : join(__dirname, 'test-dns-gateway.main.ts');
+  const zone = dns === undefined ? {} : { MANDATE_TEST_DNS: JSON.stringify(dns) };
+  const child = startTsProcess(entry, [], {
+    ...zone,
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     GATEWAY_HOST: '127.0.0.1',
@@ -109,6 +122,8 @@ export interface ConnectorScene {
   upstream: Server;
   /** Every request the upstream received, in order. */
   seen: SeenRequest[];
+  /** The environment the gateway was started with, to start another one like it. */
+  gatewayEnv: Record<string, string>;
   /** The agent runtime's gateway session token for #eng, invoked by dave. */
   token: string;
   /** A call to a connector endpoint with the session token (redirects not followed). */
@@ -128,7 +143,12 @@ export async function startConnectorScene(options: {
   secret: string;
   runId: string;
   respond?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** How the gateway names the upstream (and the credential's bound host): its address by default. */
+  upstreamHost?: '127.0.0.1' | 'localhost';
+  /** More settings for the gateway process. */
+  gatewayEnv?: Record<string, string>;
 }): Promise<ConnectorScene> {
+  const upstreamHost = options.upstreamHost ?? '127.0.0.1';
   const dir = createTempDir('mandate-connector-');
   const ca = createTestCertificateAuthority(dir.path);
   const seen: SeenRequest[] = [];
@@ -178,18 +198,20 @@ export async function startConnectorScene(options: {
       body: {
         kind: 'static',
         secret: options.secret,
-        hosts: ['127.0.0.1'],
+        hosts: [upstreamHost],
         header: 'Authorization: Bearer {secret}',
       },
     });
     if (stored.statusCode !== 200)
       throw new Error(`credential not stored: ${stored.statusCode} ${stored.body}`);
-    gateway = await startGatewayProcess({
+    const gatewayEnv = {
       DATA_DIR: api.config.DATA_DIR,
       SQLITE_POLL_INTERVAL_MS: '20',
-      GATEWAY_GITHUB_API_URL: `https://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      GATEWAY_GITHUB_API_URL: `https://${upstreamHost}:${(upstream.address() as AddressInfo).port}`,
       NODE_EXTRA_CA_CERTS: ca.caCertPath,
-    });
+      ...options.gatewayEnv,
+    };
+    gateway = await startGatewayProcess(gatewayEnv);
     const session = await api.call('POST', '/v1/workspaces/acme/channels/eng/gateway-sessions', {
       as: 'agent-runtime',
       scopes: ['gateway:session'],
@@ -203,6 +225,7 @@ export async function startConnectorScene(options: {
       gateway,
       upstream,
       seen,
+      gatewayEnv,
       token,
       call: (connection, method, path, headers = {}) =>
         fetch(`${url}/connectors/${connection}${path}`, {

@@ -23,6 +23,7 @@ import type { InvokerRights } from '@mandate/credentials';
 import type { Logger } from '@mandate/observability';
 import type { EffectivePermissionsProjection, WorkspacePermissions } from '@mandate/projections';
 import type { AgentActionLog, RecordedAction } from './agent-action-log';
+import { checkedLookup, type DestinationResolver, PrivateDestinationError } from './destination-resolver';
 import { injectionFor, type InjectionSources } from './connector-injection';
 import type { LeaseCall } from './connector-lease-cache';
 import { type EgressGate, type Refusal, refusal, type RefusalSpec } from './egress-gate';
@@ -46,6 +47,8 @@ export interface ConnectorEndpointOptions {
   invokerRights: Pick<InvokerRights, 'withRight'>;
   /** The upstream base URL of a connector (GATEWAY_GITHUB_API_URL for github). */
   upstreamOf: (connector: string) => string | undefined;
+  /** The upstream's name resolved and checked as egress is: a private address only if permitted. */
+  destinations: DestinationResolver;
   metrics: GatewayMetrics;
   logger: Logger;
 }
@@ -65,7 +68,11 @@ const send = (res: ServerResponse, { status, headers, body }: Refusal) =>
  * redacted from the answer; the outcome recorded, naming the lease.
  */
 export class ConnectorEndpoint {
-  constructor(private readonly options: ConnectorEndpointOptions) {}
+  private readonly lookup: ReturnType<typeof checkedLookup>;
+
+  constructor(private readonly options: ConnectorEndpointOptions) {
+    this.lookup = checkedLookup(options.destinations);
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
     const { gate, metrics } = this.options;
@@ -224,6 +231,8 @@ export class ConnectorEndpoint {
           protocol: upstream.protocol,
           hostname: upstream.hostname,
           port: upstream.port || 443,
+          // A name is resolved and checked for each new socket, which connects to what was checked.
+          lookup: this.lookup,
           method: req.method,
           path: target,
           headers,
@@ -252,6 +261,8 @@ export class ConnectorEndpoint {
       req.pipe(outgoing);
     });
     metrics.upstreamConnectSeconds.observe((performance.now() - started) / 1000);
+    if (answer instanceof PrivateDestinationError)
+      return fail(502, 'private-destination', answer.message, leaseId);
     if (answer instanceof Error)
       return fail(502, 'upstream-unreachable', 'The upstream could not be reached', leaseId);
     // The authorization was durable before the call left; the outcome joins the next group commit

@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { v7 as uuidv7 } from 'uuid';
+import type { LookupAddress } from 'node:dns';
 import type { BoundaryDecision } from '@mandate/domain';
 import {
   decideEgress,
@@ -12,6 +13,7 @@ import {
 import { problemType } from '@mandate/http';
 import type { Logger } from '@mandate/observability';
 import type { EffectivePermissionsProjection } from '@mandate/projections';
+import type { DestinationResolver } from './destination-resolver';
 import type { ConnectionOutcome } from './gateway-metrics';
 import { VerifiedSessions } from './verified-sessions';
 
@@ -30,7 +32,15 @@ export type Authentication =
   { ok: true; session: GatewaySession; requestId: string } | { ok: false; refusal: Refusal };
 
 export type Admission =
-  | { ok: true; session: GatewaySession; requestId: string; target: ProxyTarget; path?: string }
+  | {
+      ok: true;
+      session: GatewaySession;
+      requestId: string;
+      target: ProxyTarget;
+      path?: string;
+      /** The addresses checked for the target: the only ones its connection may dial. */
+      addresses: LookupAddress[];
+    }
   | { ok: false; refusal: Refusal };
 
 /** Both schemes a client may answer with: Basic for curl, git, pip and requests; Bearer for the rest. */
@@ -46,6 +56,15 @@ export interface RefusalSpec {
   /** RFC 7807 extension members beside the standard ones (a denial's `provenance`). */
   extensions?: Record<string, unknown>;
 }
+
+/** The allowed host could not be reached (or resolved): 502, never a decision. */
+export const upstreamUnreachable = (detail: string): RefusalSpec => ({
+  status: 502,
+  outcome: 'upstream-error',
+  code: 'upstream-unreachable',
+  title: 'Upstream unreachable',
+  detail,
+});
 
 export function refusal(spec: RefusalSpec, requestId: string): { ok: false; refusal: Refusal } {
   const { status, outcome, code, title, detail, headers = {}, extensions = {} } = spec;
@@ -70,6 +89,8 @@ export interface EgressGateOptions {
   denials: EgressDenialLog;
   nowMs: () => number;
   ratePerSecond: number;
+  /** Resolves an allowed host once and refuses a name leading to a private address. */
+  destinations: DestinationResolver;
   logger: Logger;
 }
 
@@ -77,7 +98,9 @@ export interface EgressGateOptions {
  * Admission of one connection or request, in this order: the gateway is live; a session token
  * that verifies and has not expired (else 407 with both challenges); the session's rate
  * (else 429); a target inside the grammar (else 400); the egress decision (else 403, recorded as
- * `EgressDenied`). Authentication comes before parsing, so a caller without a session learns
+ * `EgressDenied`); an allowed name resolving only to public addresses or ranges the operator
+ * permits (else 403 `private-destination`, recorded likewise), the addresses kept for the dial.
+ * Authentication comes before parsing, so a caller without a session learns
  * nothing about the grammar or the allowlist.
  */
 export class EgressGate {
@@ -146,14 +169,40 @@ export class EgressGate {
         requestId,
       );
     }
-    const decision = this.decide(session, parsed.target);
-    if (decision.allowed) return { ok: true, session, requestId, target: parsed.target, path: parsed.path };
-    await this.recordDenial(session, parsed.target, decision, requestId);
-    const detail = decision.reason;
-    return refusal(
-      { status: 403, outcome: 'denied', code: 'egress-denied', title: 'Egress denied', detail },
+    const { target, path } = parsed;
+    const decision = this.decide(session, target);
+    if (!decision.allowed) {
+      await this.recordDenial(session, target, decision, requestId);
+      const detail = decision.reason;
+      return refusal(
+        { status: 403, outcome: 'denied', code: 'egress-denied', title: 'Egress denied', detail },
+        requestId,
+      );
+    }
+    const destination = await this.options.destinations.resolve(target.host);
+    if (destination.ok)
+      return { ok: true, session, requestId, target, path, addresses: destination.addresses };
+    if (destination.kind === 'unresolvable') {
+      this.options.logger.info(
+        { err: destination.error, host: target.host.text, port: target.port },
+        'upstream unreachable',
+      );
+      return refusal(upstreamUnreachable('The allowed host could not be resolved'), requestId);
+    }
+    const reason = `${target.host.text} resolves to ${destination.address} (${destination.range}), a private destination`;
+    await this.recordDenial(
+      session,
+      target,
+      { allowed: false, reason, rule: 'private-destination' },
       requestId,
     );
+    const spec = {
+      status: 403,
+      outcome: 'denied',
+      code: 'private-destination',
+      title: 'Egress denied',
+    } as const;
+    return refusal({ ...spec, detail: reason }, requestId);
   }
 
   /** Seconds to wait when the session is over its rate; undefined when admitted. */

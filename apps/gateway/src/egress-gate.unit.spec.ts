@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { NewEvent } from '@mandate/event-store';
-import { EgressDenialLog, type GatewaySession, parseAuthority, signGatewaySession } from '@mandate/gateway';
+import {
+  EgressDenialLog,
+  type GatewaySession,
+  parseAddressRange,
+  parseAuthority,
+  signGatewaySession,
+} from '@mandate/gateway';
 import { createLogger } from '@mandate/observability';
 import { EffectivePermissionsProjection } from '@mandate/projections';
 import { IdentityLog, openTestStore } from '../../../libs/projections/test/identity-log';
+import { DestinationResolver } from './destination-resolver';
 import { EgressGate } from './egress-gate';
 
 const WS = 'acme';
@@ -19,7 +26,21 @@ const session: GatewaySession = {
   expiresAtMs: NOW + 60_000,
 };
 
-async function given(ratePerSecond = 100) {
+/** The names' DNS as the tests set it: a rebinding name answers with the metadata address. */
+const DNS: Record<string, string[]> = {
+  'api.github.com': ['140.82.112.6'],
+  'rebind.example.com': ['140.82.112.7', '169.254.169.254'],
+};
+const lookedUp: string[] = [];
+const resolveAll = async (name: string) => {
+  lookedUp.push(name);
+  const addresses = DNS[name];
+  if (addresses === undefined)
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+  return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+};
+
+async function given(ratePerSecond = 100, permitted: string[] = []) {
   const store = openTestStore();
   const log = new IdentityLog(store);
   await log.workspace(WS, 'olivia', {
@@ -30,7 +51,13 @@ async function given(ratePerSecond = 100) {
   });
   await log.workspace(WS, 'olivia', { type: 'GrantMemberRole', principalId: 'dave', role: 'member' });
   await log.workspace(WS, 'olivia', { type: 'BindService', serviceId: 'runtime' });
-  await log.baseline(WS, 'olivia', { egress: [{ host: 'api.github.com', ports: [443] }] });
+  await log.baseline(WS, 'olivia', {
+    egress: [
+      { host: 'api.github.com', ports: [443] },
+      { host: '*.example.com', ports: [443] },
+      { host: '127.0.0.1', ports: [8080] },
+    ],
+  });
   await log.channel(WS, 'olivia', {
     type: 'CreateChannel',
     channelId: 'eng',
@@ -57,6 +84,10 @@ async function given(ratePerSecond = 100) {
     denials,
     nowMs: () => NOW,
     ratePerSecond,
+    destinations: new DestinationResolver(
+      permitted.map((text) => parseAddressRange(text)!),
+      resolveAll,
+    ),
     logger: createLogger({ level: 'silent' }),
   });
   const bearer = `Bearer ${await signGatewaySession(key, session, NOW)}`;
@@ -95,7 +126,73 @@ describe('EgressGate: admission of one connection', () => {
       ok: true,
       session,
       target: { host: { text: 'api.github.com' }, port: 443 },
+      addresses: [{ address: '140.82.112.6', family: 4 }],
     });
+  });
+
+  it('given an allowed name resolving to the metadata address among public ones, then 403 private-destination, recorded as EgressDenied', async () => {
+    const { gate, bearer, written } = await given();
+
+    const answer = await gate.admit(bearer, () => parseAuthority('rebind.example.com:443'));
+
+    expect(answer).toMatchObject({ ok: false, refusal: { status: 403 } });
+    expect(JSON.parse((answer as { refusal: { body: string } }).refusal.body)).toMatchObject({
+      code: 'private-destination',
+      detail: expect.stringContaining('169.254.169.254 (linkLocal)'),
+    });
+    expect(written.flat().map((event) => event.data)).toEqual([
+      expect.objectContaining({
+        channelId: 'eng',
+        host: 'rebind.example.com',
+        port: 443,
+        rule: 'private-destination',
+        count: 1,
+      }),
+    ]);
+  });
+
+  it('given the operator permits 169.254.0.0/16, when the same name is asked for, then it is admitted with the addresses checked', async () => {
+    const { gate, bearer, written } = await given(100, ['169.254.0.0/16']);
+
+    const answer = await gate.admit(bearer, () => parseAuthority('rebind.example.com:443'));
+
+    expect(answer).toMatchObject({
+      ok: true,
+      addresses: [
+        { address: '140.82.112.7', family: 4 },
+        { address: '169.254.169.254', family: 4 },
+      ],
+    });
+    expect(written).toEqual([]);
+  });
+
+  it('given an IP literal the allowlist names, when it is asked for, then it is admitted as named, without a lookup', async () => {
+    const { gate, bearer } = await given();
+    lookedUp.length = 0;
+
+    const answer = await gate.admit(bearer, () => parseAuthority('127.0.0.1:8080'));
+
+    expect(answer).toMatchObject({ ok: true, addresses: [{ address: '127.0.0.1', family: 4 }] });
+    expect(lookedUp).toEqual([]);
+  });
+
+  it('given an allowed name that does not resolve, then 502 upstream-unreachable and nothing recorded', async () => {
+    const { gate, bearer, written } = await given();
+
+    const answer = await gate.admit(bearer, () => parseAuthority('gone.example.com:443'));
+
+    expect(answer).toMatchObject({ ok: false, refusal: { status: 502, outcome: 'upstream-error' } });
+    expect(written).toEqual([]);
+  });
+
+  it('given a name the allowlist refuses, then it is refused without a lookup', async () => {
+    const { gate, bearer } = await given();
+    lookedUp.length = 0;
+
+    const answer = await gate.admit(bearer, () => parseAuthority('evil.example:443'));
+
+    expect(answer).toMatchObject({ ok: false, refusal: { status: 403 } });
+    expect(lookedUp).toEqual([]);
   });
 
   it('given a session, when it names a malformed host, then 400 malformed-host and nothing is recorded', async () => {

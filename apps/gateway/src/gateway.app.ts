@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import type { AppConfig } from '@mandate/config';
 import { GithubAppInvokerRightSource, InvokerRights, openCredentialVault } from '@mandate/credentials';
 import { type EventStore, openAppEventStore } from '@mandate/event-store';
-import { EgressDenialLog, loadGatewaySessionKey } from '@mandate/gateway';
+import { EgressDenialLog, loadGatewaySessionKey, parseAddressRanges } from '@mandate/gateway';
 import { type Logger, ReadinessRegistry } from '@mandate/observability';
 import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
 import { AgentActionLog } from './agent-action-log';
 import { ConnectorEndpoint } from './connector-endpoint';
 import { ConnectorLeaseCache } from './connector-lease-cache';
+import { DestinationResolver } from './destination-resolver';
 import { connectorLeaseStarter } from './connector-lease-starter';
 import { observed } from './observed-read-model';
 import { EgressGate } from './egress-gate';
@@ -31,6 +32,13 @@ export const gatewaySnapshotPath = (config: Pick<AppConfig, 'DATA_DIR'>): string
  * refusals recorded through the denial aggregator, and the proxy server.
  */
 export async function startGateway(config: AppConfig, logger: Logger, store?: EventStore): Promise<Gateway> {
+  const permitted = parseAddressRanges(config.GATEWAY_ALLOW_PRIVATE_DESTINATIONS);
+  if (!permitted.ok) {
+    throw new Error(
+      `GATEWAY_ALLOW_PRIVATE_DESTINATIONS: ${JSON.stringify(permitted.entry)} is not an IP address or CIDR range`,
+    );
+  }
+  const destinations = new DestinationResolver(permitted.ranges);
   const eventStore = store ?? (await openAppEventStore(config));
   const projection = new EffectivePermissionsProjection({
     onFailure: ({ position, type, error }) =>
@@ -76,6 +84,7 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     denials,
     nowMs,
     ratePerSecond: config.GATEWAY_SESSION_RATE_PER_SECOND,
+    destinations,
     logger,
   });
   const tunnels = new TunnelRegistry({
@@ -100,6 +109,7 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
       { kind: 'system', id: 'mandate-gateway' },
     ),
     upstreamOf: (connector) => (connector === 'github' ? config.GATEWAY_GITHUB_API_URL : undefined),
+    destinations,
     metrics,
     logger,
   });

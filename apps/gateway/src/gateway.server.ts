@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { LookupAddress } from 'node:dns';
 import { dialHost, parseAbsoluteUrl, parseAuthority, type ProxyTarget } from '@mandate/gateway';
 import {
   type Logger,
@@ -17,7 +18,8 @@ import {
   tracingEnabled,
 } from '@mandate/observability';
 import type { ConnectorEndpoint } from './connector-endpoint';
-import type { EgressGate, Refusal } from './egress-gate';
+import { pinnedLookup } from './destination-resolver';
+import { type EgressGate, type Refusal, refusal, upstreamUnreachable } from './egress-gate';
 import type { GatewayMetrics } from './gateway-metrics';
 import type { TunnelRegistry } from './tunnel-registry';
 
@@ -79,19 +81,8 @@ function writeRefusal(socket: Socket, { status, headers, body }: Refusal): void 
   socket.end(lines.join('\r\n'));
 }
 
-const upstreamFailure = (requestId: string): Refusal => ({
-  status: 502,
-  outcome: 'upstream-error',
-  headers: { 'content-type': 'application/problem+json' },
-  body: JSON.stringify({
-    type: 'urn:mandate:problem:upstream-unreachable',
-    title: 'Upstream unreachable',
-    status: 502,
-    detail: 'The allowed host could not be reached',
-    code: 'upstream-unreachable',
-    requestId,
-  }),
-});
+const upstreamFailure = (requestId: string): Refusal =>
+  refusal(upstreamUnreachable('The allowed host could not be reached'), requestId).refusal;
 
 /** What a request's span is named after: the kind of request, never its URL. */
 const gatewayRouteOf = (url = ''): string =>
@@ -158,9 +149,14 @@ export class GatewayServer {
       writeRefusal(client, admission.refusal);
       return;
     }
-    const { session, target, requestId } = admission;
+    const { session, target, requestId, addresses } = admission;
     const stopTimer = metrics.upstreamConnectSeconds.startTimer();
-    const upstream = connect({ host: dialHost(target.host), port: target.port });
+    // Only the addresses the gate checked: a name is not resolved a second time.
+    const upstream = connect({
+      host: dialHost(target.host),
+      port: target.port,
+      lookup: pinnedLookup(addresses),
+    });
     let tunnelOpen = false;
     upstream.setTimeout(this.options.connectTimeoutMs ?? 10_000, () =>
       upstream.destroy(new Error('connect timeout')),
@@ -210,7 +206,7 @@ export class GatewayServer {
       req.resume();
       return;
     }
-    this.forward(req, res, admission.target, admission.path ?? '/', admission.requestId);
+    this.forward(req, res, admission.target, admission.addresses, admission.path ?? '/', admission.requestId);
   }
 
   /** Forwards to the host that was decided on, naming it in `Host` whatever the client wrote there. */
@@ -218,6 +214,7 @@ export class GatewayServer {
     req: IncomingMessage,
     res: ServerResponse,
     target: ProxyTarget,
+    addresses: LookupAddress[],
     path: string,
     requestId: string,
   ): void {
@@ -227,6 +224,7 @@ export class GatewayServer {
       {
         host: dialHost(target.host),
         port: target.port,
+        lookup: pinnedLookup(addresses),
         method: req.method,
         path,
         headers: { ...endToEnd(req.headers), host },

@@ -161,6 +161,20 @@ export const configSchema = z.object({
   GATEWAY_SESSION_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Where the gateway's connector endpoint calls GitHub's REST API (a GitHub Enterprise Server's, or a stand-in). */
   GATEWAY_GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  /**
+   * Non-public addresses (CIDRs or single addresses, comma-separated) an allowed name may resolve to
+   * and the gateway still dial. Empty: a name leading to loopback, RFC 1918, link-local… is refused.
+   * Parsed by the gateway at start (libs/gateway destination-address.ts), which refuses a bad entry.
+   */
+  GATEWAY_ALLOW_PRIVATE_DESTINATIONS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    ),
 
   CHECK_MIN_POSITION_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   PROJECTION_SNAPSHOT_EVERY: z.coerce.number().int().positive().default(10_000),

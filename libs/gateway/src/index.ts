@@ -9,3 +9,4 @@ export * from './routes/github.routes';
 export * from './credential-injection';
 export * from './narrowing-gate';
 export * from './lease-injection';
+export * from './destination-address';
