@@ -742,7 +742,7 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** Invite a workspace (owners only): its owner may then join. Names no workspace's existence. */
+    /** Invite a workspace (owners only): its owner may then join, once (joining uses the invitation up; after leaving, it needs a new one). Names no workspace's existence. */
     put: operations['OrganizationsController_invite'];
     post?: never;
     /** Withdraw an invitation (owners only); a workspace that joined stays. */
