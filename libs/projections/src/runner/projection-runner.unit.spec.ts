@@ -185,5 +185,6 @@ describe('ProjectionRunner', () => {
       await runner.stop();
       await store.close();
     }
-  });
+    // Seeding and the busy-waited pages take 3.5-5 s on a loaded machine: past Jest's 5 s default.
+  }, 30_000);
 });
