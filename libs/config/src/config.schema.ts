@@ -189,6 +189,12 @@ export const configSchema = z.object({
     .url()
     .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL')
     .optional(),
+  /**
+   * Headers for every OTLP export (`key=value,…`, values percent-encoded): may hold a collector's
+   * credentials, so it is never logged. The JS exporters read it from the environment themselves;
+   * it is declared here for the Temporal SDK's exporter, which does not.
+   */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -5,9 +5,9 @@ import { metricsUrl } from '@mandate/observability';
 const EXPORT_INTERVAL_MS = 60_000;
 
 /**
- * `OTEL_EXPORTER_OTLP_HEADERS` as the OpenTelemetry specification writes it: `key=value` pairs
- * separated by commas, values percent-encoded. The JS SDK's exporters read the variable themselves;
- * the Temporal SDK's Rust exporter does not, so its headers are handed over here. A pair without
+ * `OTEL_EXPORTER_OTLP_HEADERS` (from the configuration) as the OpenTelemetry specification writes
+ * it: `key=value` pairs separated by commas, values percent-encoded. The JS SDK's exporters read the
+ * variable themselves; the Temporal SDK's Rust exporter does not, so its headers are handed over. A pair without
  * `=` or with an empty key is skipped, as the JS SDK does; a bad escape keeps the raw value.
  */
 export function otlpHeaders(raw: string | undefined): Record<string, string> {
@@ -37,7 +37,7 @@ export function otlpHeaders(raw: string | undefined): Record<string, string> {
 export function runtimeTelemetryOptions(
   endpoint: string | undefined,
   exportIntervalMs = EXPORT_INTERVAL_MS,
-  headers = otlpHeaders(process.env.OTEL_EXPORTER_OTLP_HEADERS),
+  headers: Record<string, string> = {},
 ): TelemetryOptions | undefined {
   if (endpoint === undefined) return undefined;
   return {

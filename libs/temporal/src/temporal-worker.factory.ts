@@ -3,7 +3,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type * as TemporalWorker from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/worker';
 import { PinoTemporalLogger } from './pino-temporal.logger';
-import { runtimeTelemetryOptions } from './temporal-runtime-telemetry';
+import { otlpHeaders, runtimeTelemetryOptions } from './temporal-runtime-telemetry';
 import { temporalConnectError, temporalConnectionOptions } from './temporal-connection-options';
 import type { TemporalSettings } from './temporal-settings';
 import { tracingWorkerOptions } from './temporal-tracing';
@@ -89,7 +89,11 @@ function installRuntimeOnce(settings: TemporalSettings, logger?: PinoLogger): vo
   try {
     Runtime.install({
       logger: logger ? new PinoTemporalLogger(logger) : new DefaultLogger(sdkLogLevels[settings.LOG_LEVEL]),
-      telemetryOptions: runtimeTelemetryOptions(settings.OTEL_EXPORTER_OTLP_ENDPOINT),
+      telemetryOptions: runtimeTelemetryOptions(
+        settings.OTEL_EXPORTER_OTLP_ENDPOINT,
+        undefined,
+        otlpHeaders(settings.OTEL_EXPORTER_OTLP_HEADERS),
+      ),
     });
   } catch {
     // Someone (a test harness) installed it already; theirs stays.
