@@ -11,7 +11,12 @@ describe('serializeCheckAnswer', () => {
     const restricted = frozenProvenance('channel/eng/restrictions/no-infra');
     const answer: CheckRouteAnswer = {
       results: [
-        { allowed: true, reason: 'Allowed by "ci"', provenance: frozenProvenance('workspace/connections/ci'), position: 7 },
+        {
+          allowed: true,
+          reason: 'Allowed by "ci"',
+          provenance: frozenProvenance('workspace/connections/ci'),
+          position: 7,
+        },
         { allowed: false, reason: 'Restricted', provenance: restricted, position: 7 },
         { allowed: false, reason: 'Restricted', provenance: restricted, position: 7 },
       ],
@@ -23,7 +28,12 @@ describe('serializeCheckAnswer', () => {
   });
 
   it('given a single answer, when written, then it is the answer itself, not a batch', () => {
-    const answer: CheckAnswer = { allowed: false, reason: 'no', provenance: frozenProvenance('x'), position: 1 };
+    const answer: CheckAnswer = {
+      allowed: false,
+      reason: 'no',
+      provenance: frozenProvenance('x'),
+      position: 1,
+    };
 
     expect(serializeCheckAnswer(answer)).toBe(JSON.stringify(answer));
   });

@@ -38,7 +38,8 @@ export function IdentitySettings({ identity }: { identity: EffectiveIdentity }) 
         <dd>
           {list(
             identity.leases.map(
-              (lease) => `${lease.connector} ${lease.actions.join('/')} for ${lease.invokedBy} (${lease.leaseId})`,
+              (lease) =>
+                `${lease.connector} ${lease.actions.join('/')} for ${lease.invokedBy} (${lease.leaseId})`,
             ),
             'none',
           )}
