@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import {
   credentialConnections,
   type Decision,
@@ -12,7 +11,6 @@ import {
   githubRouteTable,
   narrowingDenial,
   narrowingOf,
-  redact,
   type GatewaySession,
   type RouteTable,
   upstreamPath,
@@ -28,12 +26,10 @@ import { injectionFor, type InjectionSources } from './connector-injection';
 import type { LeaseCall } from './connector-lease-cache';
 import { type EgressGate, type Refusal, refusal, type RefusalSpec } from './egress-gate';
 import type { GatewayMetrics } from './gateway-metrics';
+import { exchange, relay } from './upstream-exchange';
 
 /** Connectors whose HTTP API the endpoint serves, each with its route table. */
 const ROUTE_TABLES: Record<string, RouteTable> = { github: githubRouteTable };
-
-/** The largest upstream answer relayed (it is read whole, so an echoed secret can be redacted). */
-const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
 
 export interface ConnectorEndpointOptions {
   gate: EgressGate;
@@ -168,12 +164,11 @@ export class ConnectorEndpoint {
     session: GatewaySession,
     request: Parameters<typeof decideAgentAction>[1],
   ): Promise<Decision> {
-    const withRight = this.options.invokerRights.withRight(
+    const query = await this.options.invokerRights.withRight(
       session.workspaceId,
       permissions.compiled,
       request,
     );
-    const query = withRight instanceof Promise ? await withRight : withRight;
     const decision = decideAgentAction(permissions.compiled, query, Date.now());
     const reachedAtMs = permissions.attachedSince.reachStartedAtMs(decision.provenance, session.channelId);
     return withinSessionStart(decision, session, reachedAtMs);
@@ -220,46 +215,8 @@ export class ConnectorEndpoint {
     // The path as the route table read it (each segment decoded once), encoded again: one reading.
     const target = `${upstream.pathname.replace(/\/$/, '')}${upstreamPath(call.path)}${call.query === undefined ? '' : `?${call.query}`}`;
     const headers = { ...withoutClientCredentials(req.headers), host: upstream.host, [header[0]]: header[1] };
-    for (const hop of ['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
-      delete headers[hop];
     const started = performance.now();
-    const answer = await new Promise<
-      { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer } | Error
-    >((resolve) => {
-      const outgoing = httpsRequest(
-        {
-          protocol: upstream.protocol,
-          hostname: upstream.hostname,
-          port: upstream.port || 443,
-          // A name is resolved and checked for each new socket, which connects to what was checked.
-          lookup: this.lookup,
-          method: req.method,
-          path: target,
-          headers,
-          timeout: 30_000,
-        },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          incoming.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_ANSWER_BYTES) return void incoming.destroy(new Error('answer too large'));
-            chunks.push(chunk);
-          });
-          incoming.on('end', () =>
-            resolve({
-              status: incoming.statusCode ?? 502,
-              headers: incoming.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          incoming.on('error', resolve);
-        },
-      );
-      outgoing.on('timeout', () => outgoing.destroy(new Error('upstream timeout')));
-      outgoing.on('error', resolve);
-      req.pipe(outgoing);
-    });
+    const answer = await exchange(req, upstream, { path: target, headers, lookup: this.lookup });
     metrics.upstreamConnectSeconds.observe((performance.now() - started) / 1000);
     if (answer instanceof PrivateDestinationError)
       return fail(502, 'private-destination', answer.message, leaseId);
@@ -271,20 +228,7 @@ export class ConnectorEndpoint {
       this.options.logger.error({ err: error, requestId }, 'agent action outcome not recorded');
     });
     metrics.count('connector', 'allowed');
-    const relayed: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (
-        value === undefined ||
-        ['connection', 'keep-alive', 'transfer-encoding', 'set-cookie'].includes(name)
-      )
-        continue;
-      relayed[name] = Array.isArray(value)
-        ? value.map((one) => one.replaceAll(secret, '[REDACTED]'))
-        : value.replaceAll(secret, '[REDACTED]');
-    }
-    const body = redact(answer.body, secret);
-    relayed['content-length'] = String(body.length);
-    res.writeHead(answer.status, relayed).end(body);
+    relay(res, answer, secret);
   }
 }
 
