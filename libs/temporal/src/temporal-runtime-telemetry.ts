@@ -1,30 +1,17 @@
 import type { TelemetryOptions } from '@temporalio/worker';
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { metricsUrl } from '@mandate/observability';
 
 /** As for the process's own OTLP metrics: pushed every minute. */
 const EXPORT_INTERVAL_MS = 60_000;
 
 /**
- * `OTEL_EXPORTER_OTLP_HEADERS` (from the configuration) as the OpenTelemetry specification writes
- * it: `key=value` pairs separated by commas, values percent-encoded. The JS SDK's exporters read the
- * variable themselves; the Temporal SDK's Rust exporter does not, so its headers are handed over. A pair without
- * `=` or with an empty key is skipped, as the JS SDK does; a bad escape keeps the raw value.
+ * `OTEL_EXPORTER_OTLP_HEADERS` (from the configuration) parsed by the very function the JS SDK's
+ * OTLP exporters use for the same variable (`parseKeyPairsIntoRecord`), so the Temporal SDK's Rust
+ * exporter, which does not read the variable itself, sends exactly the headers the JS exporters do.
  */
 export function otlpHeaders(raw: string | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const pair of (raw ?? '').split(',')) {
-    const separator = pair.indexOf('=');
-    if (separator < 0) continue;
-    const key = pair.slice(0, separator).trim();
-    if (key === '') continue;
-    const value = pair.slice(separator + 1).trim();
-    try {
-      headers[key] = decodeURIComponent(value);
-    } catch {
-      headers[key] = value;
-    }
-  }
-  return headers;
+  return parseKeyPairsIntoRecord(raw);
 }
 
 /**

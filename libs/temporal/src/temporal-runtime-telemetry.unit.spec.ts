@@ -36,7 +36,7 @@ describe('otlpHeaders', () => {
     expect(otlpHeaders(undefined)).toEqual({});
   });
 
-  it('given a bad escape, when parsed, then the raw value is kept', () => {
-    expect(otlpHeaders('k=%E0%A4%A')).toEqual({ k: '%E0%A4%A' });
+  it('given a bad escape, when parsed, then the pair is dropped, as the JS exporters drop it', () => {
+    expect(otlpHeaders('k=%E0%A4%A,ok=1')).toEqual({ ok: '1' });
   });
 });
