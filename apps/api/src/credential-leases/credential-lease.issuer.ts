@@ -2,14 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import type { Principal } from '@mandate/auth';
 import type { AppConfig } from '@mandate/config';
-import {
-  type CredentialVault,
-  isUpstreamLeaseKind,
-  MandateJwtSigner,
-  UPSTREAM_LEASE_STARTER,
-  UpstreamLeaseRefused,
-  type UpstreamLeaseStarter,
-} from '@mandate/credentials';
+import { isUpstreamLeaseKind } from '@mandate/credentials';
 import {
   type CredentialLeaseCommand,
   credentialLeaseDecider,
@@ -27,18 +20,16 @@ import {
   pickLeaseConnection,
   scopeRankOf,
 } from '@mandate/domain';
-import type { Logger } from '@mandate/observability';
-import { APP_CONFIG, LOGGER } from '../app.tokens';
+import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { CommandRunner } from '../core/command-runner';
 import { locateIssues } from '../core/refusal-location';
 import { ProjectionService } from '../core/projection.service';
-import { CREDENTIAL_VAULT } from '../credentials/credential-vault.provider';
 import { InvokerRightsResolver } from '../overlays/invoker-rights.resolver';
 import { CredentialLeaseReader } from './credential-lease.reader';
-import { answerOf, type IssuedLease, leaseDenied, upstreamRefusal } from './issued-lease';
-import { type HolderClaims, leaseCredentialHolder } from './lease-credential-holder';
-import { leaseTokenClaims } from './lease-token-claims';
+import { answerOf, type IssuedLease, leaseDenied } from './issued-lease';
+import { leaseCredentialHolder } from './lease-credential-holder';
+import { LeaseTokenMinter } from './lease-token.minter';
 import type { IssueCredentialLeaseBody } from './credential-leases.schemas';
 
 /** Namespace of lease ids: (workspace, key) names the same lease on every retry and every replica. */
@@ -62,12 +53,9 @@ export class CredentialLeaseIssuer {
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionService,
     private readonly leases: CredentialLeaseReader,
-    private readonly signer: MandateJwtSigner,
-    @Inject(CREDENTIAL_VAULT) private readonly vault: CredentialVault,
-    @Inject(UPSTREAM_LEASE_STARTER) private readonly upstream: UpstreamLeaseStarter,
+    private readonly tokens: LeaseTokenMinter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(LOGGER) private readonly logger: Logger,
     private readonly invokerRights: InvokerRightsResolver,
   ) {}
 
@@ -148,7 +136,7 @@ export class CredentialLeaseIssuer {
     // Recorded beside the terms (not in the signed mint request: the worker reads it from the log);
     // a `mandate-jwt` carries it as a claim.
     const narrowing = held.find((connection) => connection.id === connectionId)?.narrowing;
-    const minted = await this.mint(terms, narrowing, maxTtlMs, holderOf(connectionId)?.claims ?? {});
+    const minted = await this.tokens.mint(terms, narrowing, maxTtlMs, holderOf(connectionId)?.claims ?? {});
     const { token } = minted;
     const lease = narrowing === undefined ? minted.lease : { ...minted.lease, narrowing };
     const outcome = await this.commands
@@ -160,7 +148,7 @@ export class CredentialLeaseIssuer {
       )
       .catch(async (error: unknown) => {
         // Nothing recorded: an upstream token nobody can account for is ended at once.
-        if (isUpstreamLeaseKind(credentialKind)) await this.endUpstream(workspaceId, leaseId, 'not-recorded');
+        if (isUpstreamLeaseKind(credentialKind)) await this.tokens.endUnrecorded(workspaceId, leaseId);
         throw error;
       });
     if (outcome.events.length === 0) {
@@ -172,40 +160,9 @@ export class CredentialLeaseIssuer {
     return { lease: answerOf(lease, token, outcome.position), replayed: false };
   }
 
-  /** The token, and the lease as recorded: its end may come earlier than asked (the upstream's). */
-  private async mint(
-    terms: Omit<CredentialLeaseIssuedData, 'tokenFingerprint' | 'narrowing'>,
-    narrowing: CredentialLeaseIssuedData['narrowing'],
-    maxTtlMs: number,
-    /** Where the worker finds a bundle's connection and its credential (signed, never recorded). */
-    holder: HolderClaims,
-  ): Promise<{ token: string; lease: CredentialLeaseIssuedData }> {
-    const { credentialKind } = terms;
-    if (credentialKind === 'mandate-jwt') {
-      const token = await this.signer.sign(
-        leaseTokenClaims(this.config.LEASE_JWT_ISSUER, { ...terms, narrowing }),
-      );
-      return { token, lease: { ...terms, tokenFingerprint: await this.vault.fingerprint(token) } };
-    }
-    const issued = await this.upstream
-      .issue({ ...terms, ...holder, credentialKind, actions: terms.actions, resources: terms.resources })
-      .catch((error: unknown) => {
-        throw error instanceof UpstreamLeaseRefused ? upstreamRefusal(error) : error;
-      });
-    const expiresAt = leaseEnd(
-      Date.parse(terms.issuedAt),
-      maxTtlMs,
-      terms.expiresAt,
-      issued.upstreamExpiresAt,
-    );
-    return { token: issued.token, lease: { ...terms, expiresAt, tokenFingerprint: issued.tokenFingerprint } };
-  }
-
   /**
    * The recorded lease's token again, for the same request by the same service only (the decider
-   * refuses a reused key), and only while the lease lives. A `mandate-jwt` is re-signed from the
-   * recorded claims (Ed25519 is deterministic: the same token); an upstream starter returns the
-   * token it minted for the lease.
+   * refuses a reused key), and only while the lease lives.
    */
   private async replay(
     recorded: { state: Exclude<CredentialLeaseState, { status: 'absent' }>; position: number },
@@ -248,16 +205,7 @@ export class CredentialLeaseIssuer {
         { leaseId: lease.leaseId, status: state.status, expiresAt: lease.expiresAt },
       );
     }
-    if (lease.credentialKind === 'mandate-jwt') {
-      const token = await this.signer.sign(leaseTokenClaims(this.config.LEASE_JWT_ISSUER, lease));
-      return answerOf(lease, token, position);
-    }
-    const issued = await this.upstream
-      .issue({ ...lease, credentialKind: lease.credentialKind })
-      .catch((error: unknown) => {
-        throw error instanceof UpstreamLeaseRefused ? upstreamRefusal(error) : error;
-      });
-    return answerOf(lease, issued.token, position);
+    return answerOf(lease, await this.tokens.again(lease), position);
   }
 
   private async currentWorkspace(workspaceId: string) {
@@ -272,11 +220,5 @@ export class CredentialLeaseIssuer {
       throw new DomainError('not_found', 'workspace-not-found', 'Workspace not found');
     }
     return { permissions, head };
-  }
-
-  private async endUpstream(workspaceId: string, leaseId: string, reason: string): Promise<void> {
-    await this.upstream.end(workspaceId, leaseId, reason).catch((error: unknown) => {
-      this.logger.error({ err: error, workspaceId, leaseId }, 'could not end an unrecorded upstream lease');
-    });
   }
 }

@@ -15,6 +15,7 @@ import { CredentialLeasesController } from './credential-leases.controller';
 import { installIntrospectionFormBody } from './introspection-form-body';
 import { LeaseAllowanceSweeper } from './lease-allowance.sweeper';
 import { LeaseIntrospection } from './lease-introspection';
+import { LeaseTokenMinter } from './lease-token.minter';
 import { mandateJwtSignerProvider } from './mandate-jwt-signer.provider';
 import { OAuthController } from './oauth.controller';
 import { upstreamLeaseStarterProviders } from './upstream-lease-starter.provider';
@@ -40,6 +41,7 @@ import { upstreamLeaseStarterProviders } from './upstream-lease-starter.provider
     CredentialLeaseReader,
     CredentialLeaseRevoker,
     LeaseIntrospection,
+    LeaseTokenMinter,
     LeaseAllowanceSweeper,
     mandateJwtSignerProvider,
     ...upstreamLeaseStarterProviders,
