@@ -1,5 +1,6 @@
 import { DomainError, type FieldIssue } from '@mandate/domain';
 import { zodIssues } from '@mandate/http';
+import { readCheckRequest } from '../permissions/check-request.reader';
 import { type CheckRequest, checkRequestSchema } from '../permissions/permissions.schemas';
 import type { AuthzenEvaluation, AuthzenEvaluations, EvaluationsSemantic } from './authzen.schemas';
 
@@ -69,17 +70,33 @@ export function toCheckRequest(evaluation: AuthzenEvaluation, index?: number): M
     ]);
   }
   const slash = subject.id.indexOf('/');
+  const workspaceId = slash < 0 ? subject.id : subject.id.slice(0, slash);
+  const channelId = slash < 0 ? '' : subject.id.slice(slash + 1);
+  const invokedBy = subject.properties?.invokedBy;
+  const at = context?.at;
+  const minPosition = context?.minPosition;
+  const check = readCheckRequest(
+    workspaceId,
+    channelId,
+    resource.type,
+    actionName,
+    resource.id,
+    invokedBy,
+    at,
+    minPosition,
+  );
+  if (check !== undefined) return { ok: true, check };
+  // Anything the reader does not take is parsed by the schema, which names what is wrong.
   const candidate: Record<string, unknown> = {
-    workspaceId: slash < 0 ? subject.id : subject.id.slice(0, slash),
-    channelId: slash < 0 ? '' : subject.id.slice(slash + 1),
+    workspaceId,
+    channelId,
     connector: resource.type,
     action: actionName,
     resource: resource.id,
   };
-  const invokedBy = subject.properties?.invokedBy;
   if (invokedBy !== undefined) candidate.invokedBy = invokedBy;
-  if (context?.at !== undefined) candidate.at = context.at;
-  if (context?.minPosition !== undefined) candidate.minPosition = context.minPosition;
+  if (at !== undefined) candidate.at = at;
+  if (minPosition !== undefined) candidate.minPosition = minPosition;
   const parsed = checkRequestSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, check: parsed.data };
   const path = itemPath(index);

@@ -4,12 +4,16 @@ import { identifierSchema, principalIdSchema } from '@mandate/domain';
 const instant = z.iso.datetime({ offset: true });
 const position = z.number().int().min(0);
 
+/** The longest connector and action names, and resource, a check may name (`check-request.reader.ts` too). */
+export const MAX_NAME_LENGTH = 100;
+export const MAX_RESOURCE_LENGTH = 1000;
+
 export const checkRequestSchema = z.strictObject({
   workspaceId: identifierSchema,
   channelId: identifierSchema,
-  connector: z.string().min(1).max(100),
-  action: z.string().min(1).max(100),
-  resource: z.string().min(1).max(1000),
+  connector: z.string().min(1).max(MAX_NAME_LENGTH),
+  action: z.string().min(1).max(MAX_NAME_LENGTH),
+  resource: z.string().min(1).max(MAX_RESOURCE_LENGTH),
   /**
    * The principal the agent acts for. Identity-aware overlays require things of them; a check
    * without one is work nobody invoked, which an overlay denies unless a JIT grant covers it.
