@@ -62,6 +62,17 @@ export function requireWorkspaceAdmin(
   throw new DomainError('forbidden', code, message, [{ path, message: 'needs a workspace owner or admin' }]);
 }
 
+/**
+ * `{ rule: schema }`, built once per rule schema: zod compiles an object schema's parser on its
+ * first use, so a wrapper built per command paid that compilation on every write.
+ */
+const wrappers = new WeakMap<ZodType, ZodType>();
+function underRule<R>(schema: ZodType<R>): ZodType<{ rule: R }> {
+  let wrapper = wrappers.get(schema);
+  if (wrapper === undefined) wrappers.set(schema, (wrapper = z.object({ rule: schema })));
+  return wrapper as ZodType<{ rule: R }>;
+}
+
 export function validRule<R extends PermissionRule>(
   rule: R,
   schema: ZodType<R>,
@@ -69,7 +80,7 @@ export function validRule<R extends PermissionRule>(
   existing: readonly PermissionRule[],
 ): R {
   // Parsed under `rule` so shape errors and catalog errors name fields alike (`rule.resources[0]`).
-  const parsed = normalizeRule(parseOrThrow(z.object({ rule: schema }), { rule }, 'invalid-rule').rule);
+  const parsed = normalizeRule(parseOrThrow(underRule(schema), { rule }, 'invalid-rule').rule);
   const issues: CodedIssue[] = validatePermissionRule(parsed, catalog, 'rule');
   if (existing.some((other) => other.id === parsed.id)) {
     issues.push({

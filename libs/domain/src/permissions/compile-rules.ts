@@ -85,6 +85,13 @@ export function compileRule(
   return placements;
 }
 
+/** Puts placements compiled earlier into another table (the same rule compiled again, unchanged). */
+export function placeAgain(table: LayerTable, placements: readonly Placement[]): void {
+  for (const { connector, action, pattern, entry } of placements) {
+    indexFor(table, connector, action).add(pattern, entry);
+  }
+}
+
 /** Takes compiled placements out again; empty indexes are dropped so tables do not grow with churn. */
 export function removePlacements(table: LayerTable, placements: readonly Placement[]): void {
   for (const { connector, action, pattern, entry } of placements) {

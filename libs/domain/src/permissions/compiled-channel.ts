@@ -6,11 +6,12 @@ import {
 } from '../channel/channel.model';
 import type { InvokePolicy } from '../common/invoke-policy';
 import type { ConnectorCatalog } from '../connectors/connector-catalog';
-import { compileRule, type LayerTable } from './compile-rules';
+import { compileRule, type LayerTable, placeAgain, type Placement, type RuleSource } from './compile-rules';
 import { compileOverlays, type OverlayLookup, type OverlayTable } from './compiled-overlays';
 import type { Decision } from './decision';
 import { channelDisabled } from './kill-switch';
 import type { PatternIndex } from './pattern-index';
+import type { PermissionRule } from './permission-rule';
 import type { SegmentSyntax } from './resource-normalizer';
 
 /** Everything one check of (connector, action) in a channel needs, resolved ahead of time. */
@@ -50,6 +51,39 @@ export interface CompiledChannel {
   disabledHere?: Decision;
 }
 
+interface CompiledRule {
+  /** The channel's list it was compiled for (`channel/<id>/extensions`). */
+  list: string;
+  catalog: ConnectorCatalog;
+  placements: Placement[];
+}
+
+/**
+ * What each rule object of a channel's state compiled to, the last time. A channel's state is
+ * immutable and keeps its rule objects from one change to the next, so compiling the channel again
+ * after one rule is added (a write, then checks that must see it) parses and builds only that rule;
+ * the others' placements, frozen decisions included, go into the new tables as they were. A rule
+ * met in another channel or list, or under another connector catalog, is compiled afresh.
+ */
+const compiledRules = new WeakMap<PermissionRule, CompiledRule>();
+
+function compileChannelRules(
+  table: LayerTable,
+  rules: readonly PermissionRule[],
+  catalog: ConnectorCatalog,
+  list: string,
+  source: RuleSource,
+): void {
+  for (const rule of rules) {
+    const known = compiledRules.get(rule);
+    if (known !== undefined && known.list === list && known.catalog === catalog) {
+      placeAgain(table, known.placements);
+    } else {
+      compiledRules.set(rule, { list, catalog, placements: compileRule(table, rule, catalog, source) });
+    }
+  }
+}
+
 /** A channel's own tables (forbid, restrict, extend), compiled from its state; slots are left empty. */
 export function compileChannel(
   state: Exclude<ChannelState, { status: 'absent' }>,
@@ -74,30 +108,24 @@ export function compileChannel(
     disabled: disabledHere,
     disabledHere,
   };
-  for (const rule of state.forbidden) {
-    compileRule(channel.forbid, rule, catalog, {
-      layer: 'forbid',
-      allowed: false,
-      rule: (id) => `${prefix}/forbidden/${id}`,
-      reason: (id, pattern) => `Forbidden in this channel by rule "${id}" on ${pattern}`,
-    });
-  }
-  for (const rule of state.restrictions) {
-    compileRule(channel.restrict, rule, catalog, {
-      layer: 'restrict',
-      allowed: false,
-      rule: (id) => `${prefix}/restrictions/${id}`,
-      reason: (id, pattern) =>
-        `Restricted in this channel by rule "${id}" on ${pattern} (no active JIT grant covers it)`,
-    });
-  }
-  for (const rule of state.extensions) {
-    compileRule(channel.extend, rule, catalog, {
-      layer: 'channel',
-      allowed: true,
-      rule: (id) => `${prefix}/extensions/${id}`,
-      reason: (id, pattern) => `Allowed by channel extension "${id}" on ${pattern}`,
-    });
-  }
+  compileChannelRules(channel.forbid, state.forbidden, catalog, `${prefix}/forbidden`, {
+    layer: 'forbid',
+    allowed: false,
+    rule: (id) => `${prefix}/forbidden/${id}`,
+    reason: (id, pattern) => `Forbidden in this channel by rule "${id}" on ${pattern}`,
+  });
+  compileChannelRules(channel.restrict, state.restrictions, catalog, `${prefix}/restrictions`, {
+    layer: 'restrict',
+    allowed: false,
+    rule: (id) => `${prefix}/restrictions/${id}`,
+    reason: (id, pattern) =>
+      `Restricted in this channel by rule "${id}" on ${pattern} (no active JIT grant covers it)`,
+  });
+  compileChannelRules(channel.extend, state.extensions, catalog, `${prefix}/extensions`, {
+    layer: 'channel',
+    allowed: true,
+    rule: (id) => `${prefix}/extensions/${id}`,
+    reason: (id, pattern) => `Allowed by channel extension "${id}" on ${pattern}`,
+  });
   return channel;
 }
