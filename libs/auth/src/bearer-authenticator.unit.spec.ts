@@ -38,6 +38,30 @@ describe('BearerAuthenticator', () => {
     expect(verifier.verified).toBe(1);
   });
 
+  it('given the same header again, when authenticating, then the verifier is asked again about the same token', () => {
+    const asked: string[] = [];
+    const verifier = new RememberingVerifier(new Set([TOKEN]));
+    const recall = verifier.recall.bind(verifier);
+    verifier.recall = (token) => (asked.push(token), recall(token));
+    const authenticator = new BearerAuthenticator(verifier);
+
+    authenticator.authenticate(`Bearer ${TOKEN}`);
+    const again = authenticator.authenticate(`Bearer ${TOKEN}`);
+
+    expect(again).toEqual(service);
+    expect(asked).toEqual([TOKEN, TOKEN]);
+  });
+
+  it('given a header that was accepted, when a malformed one follows, then it is still refused', () => {
+    const authenticator = new BearerAuthenticator(new RememberingVerifier(new Set([TOKEN])));
+    authenticator.authenticate(`Bearer ${TOKEN}`);
+
+    expect(() => authenticator.authenticate(`Bearer ${TOKEN} trailing`)).toThrow(
+      expect.objectContaining({ kind: 'unauthorized', code: 'invalid-token' }),
+    );
+    expect(authenticator.authenticate(`Bearer ${TOKEN}`)).toEqual(service);
+  });
+
   it.each([
     [undefined, 'missing-token'],
     ['', 'missing-token'],
