@@ -3,6 +3,7 @@ import { zodIssues } from '@mandate/http';
 import { readCheckRequest } from '../permissions/check-request.reader';
 import { type CheckRequest, checkRequestSchema } from '../permissions/permissions.schemas';
 import type { AuthzenEvaluation, AuthzenEvaluations, EvaluationsSemantic } from './authzen.schemas';
+import { NamePartsCache } from './name-parts.cache';
 
 /** The only subject Mandate decides about: the agent, in one channel of one workspace. */
 export const AGENT_SUBJECT_TYPE = 'agent';
@@ -38,6 +39,10 @@ const refused = (message: string, errors: FieldIssue[]): MappedEvaluation => ({
   refusal: { status: 400, code: 'validation-failed', message, errors },
 });
 
+/** Subject ids and action names, split once per distinct one (the strings every lookup then reuses). */
+const subjectIds = new NamePartsCache('/');
+const actionNames = new NamePartsCache(':');
+
 /**
  * An AuthZEN evaluation as the `/v1/check` request it asks, parsed by the very schema `/v1/check`
  * uses: the same identifiers, lengths and instants are refused the same way (and a resource outside
@@ -52,9 +57,7 @@ export function toCheckRequest(evaluation: AuthzenEvaluation, index?: number): M
       { path: `${itemPath(index)}.subject.type`, message: `must be "${AGENT_SUBJECT_TYPE}"` },
     ]);
   }
-  const split = action.name.indexOf(':');
-  const named = split < 0 ? undefined : action.name.slice(0, split);
-  const actionName = split < 0 ? action.name : action.name.slice(split + 1);
+  const { head: named, tail: actionName } = actionNames.split(action.name);
   const mismatch =
     named !== undefined && named !== resource.type
       ? 'action.name'
@@ -69,9 +72,10 @@ export function toCheckRequest(evaluation: AuthzenEvaluation, index?: number): M
       },
     ]);
   }
-  const slash = subject.id.indexOf('/');
-  const workspaceId = slash < 0 ? subject.id : subject.id.slice(0, slash);
-  const channelId = slash < 0 ? '' : subject.id.slice(slash + 1);
+  // No slash: the id is the workspace alone, and the empty channel is refused by the schema.
+  const { head, tail } = subjectIds.split(subject.id);
+  const workspaceId = head ?? tail;
+  const channelId = head === undefined ? '' : tail;
   const invokedBy = subject.properties?.invokedBy;
   const at = context?.at;
   const minPosition = context?.minPosition;
