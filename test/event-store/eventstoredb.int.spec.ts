@@ -1,3 +1,4 @@
+import { EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
 import { v7 as uuidv7 } from 'uuid';
 import { openEventStoreDbEventStore, verifyEventLog } from '@mandate/event-store';
 import { describeEventStoreContract } from '../../libs/event-store/test/event-store.contract';
@@ -5,13 +6,21 @@ import { notes, testEventRegistry } from '../../libs/event-store/test/test-event
 
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 
-/** Each test gets its own log stream, so the suite runs against a shared server. */
-const openStore = () =>
+/** Each test gets its own namespace (its own aggregate streams and chain), so the suite runs against a shared server. */
+const openStore = (namespace = `mandate-test-${uuidv7()}`) =>
   openEventStoreDbEventStore({
     connectionString: connectionString as string,
     schemas: testEventRegistry(),
-    logStream: `mandate-log-test-${uuidv7()}`,
+    namespace,
   });
+
+async function streamRevisions(client: EventStoreDBClient, stream: string): Promise<bigint[]> {
+  const revisions: bigint[] = [];
+  for await (const resolved of client.readStream(stream, { fromRevision: START, direction: FORWARDS })) {
+    if (resolved.event) revisions.push(resolved.event.revision);
+  }
+  return revisions;
+}
 
 if (connectionString) {
   describeEventStoreContract('EventStoreDB', async () => {
@@ -29,6 +38,59 @@ if (connectionString) {
       expect(await verifyEventLog(store)).toMatchObject({ ok: true, checked: 30, verifiedThrough: 30 });
       await store.close();
     });
+  });
+
+  describe('EventStoreDB: one stream per aggregate, the log derived from $all', () => {
+    it('given appends to two aggregates, when reading the server directly, then each is its own stream and the seals are the chain stream', async () => {
+      const namespace = `mandate-test-${uuidv7()}`;
+      const store = openStore(namespace);
+      const client = EventStoreDBClient.connectionString(connectionString as string);
+      await store.append('a', notes(2), { expectedRevision: 'no_stream' });
+      await store.append('b', notes(1), { expectedRevision: 'no_stream' });
+
+      expect(await streamRevisions(client, `${namespace}:a`)).toEqual([0n, 1n]);
+      expect(await streamRevisions(client, `${namespace}:b`)).toEqual([0n]);
+      expect(await streamRevisions(client, `${namespace}-chain`)).toEqual([0n, 1n, 2n]);
+      await Promise.all([store.close(), client.dispose()]);
+    });
+
+    it('given two nodes appending at once, when a third reads the log, then all derive the same gapless positions and the chain verifies', async () => {
+      const namespace = `mandate-test-${uuidv7()}`;
+      const [a, b] = [openStore(namespace), openStore(namespace)];
+
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          (index % 2 ? a : b).append(`s-${index}`, notes(2), { expectedRevision: 'no_stream' }),
+        ),
+      );
+      const fresh = openStore(namespace);
+
+      const positions = results.flatMap((result) => result.positions).sort((x, y) => x - y);
+      expect(positions).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
+      expect(await fresh.readAll()).toEqual(await a.readAll());
+      expect(await verifyEventLog(fresh)).toMatchObject({ ok: true, checked: 40 });
+      await Promise.all([a.close(), b.close(), fresh.close()]);
+    }, 60_000);
+
+    it('given a subscriber on one node, when another node appends, then the filtered $all subscription wakes it', async () => {
+      const namespace = `mandate-test-${uuidv7()}`;
+      const [reader, writer] = [openStore(namespace), openStore(namespace)];
+      const controller = new AbortController();
+      const received: number[] = [];
+      const consuming = (async () => {
+        for await (const event of reader.subscribe({ fromPosition: 1, signal: controller.signal })) {
+          received.push(event.globalPosition);
+          if (received.length === 2) controller.abort();
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      await writer.append('pushed', notes(2), { expectedRevision: 'no_stream' });
+      await consuming;
+
+      expect(received).toEqual([1, 2]);
+      await Promise.all([reader.close(), writer.close()]);
+    }, 30_000);
   });
 } else {
   // The one suite allowed to be absent: no EventStoreDB can run where there is no Docker.

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { exportText, exportTextAsync, type ExportFormat } from '@mandate/audit';
 import type { AppConfig } from '@mandate/config';
 import { DomainError } from '@mandate/domain';
@@ -19,8 +19,7 @@ import {
   type SignedCheckpoint,
   type StoredEvent,
 } from '@mandate/event-store';
-import type { Logger } from '@mandate/observability';
-import { APP_CONFIG, LOGGER } from '../app.tokens';
+import { APP_CONFIG } from '../app.tokens';
 import { CLOCK, type Clock } from '../clock';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { AuditIndexService } from './audit-index.service';
@@ -57,25 +56,15 @@ async function* yielding(events: Iterable<StoredEvent>, every: number): AsyncGen
  * writer's connection): the whole-log verification and workspace exports.
  */
 @Injectable()
-export class AuditLogService implements OnApplicationBootstrap {
+export class AuditLogService {
   private verifying: Promise<AuditVerifyReport> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(LOGGER) private readonly logger: Logger,
     private readonly audit: AuditIndexService,
   ) {}
-
-  /** Says at start, not at the first request, what this store does not offer. */
-  onApplicationBootstrap(): void {
-    if (this.config.EVENT_STORE !== 'eventstoredb') return;
-    this.logger.warn(
-      { eventStore: this.config.EVENT_STORE },
-      "workspace audit exports need each event's commit time, which this store does not keep: unavailable (422 audit-log-unavailable); verification works",
-    );
-  }
 
   /** Verifies the whole chain; concurrent callers share one run. */
   verify(): Promise<AuditVerifyReport> {
@@ -92,8 +81,7 @@ export class AuditLogService implements OnApplicationBootstrap {
     from?: number | string,
     to?: number | string,
   ): Promise<Readable> {
-    const networked =
-      this.config.EVENT_STORE === 'postgres' && isAppEventStore(this.store) ? this.store : null;
+    const networked = this.config.EVENT_STORE !== 'sqlite' && isAppEventStore(this.store) ? this.store : null;
     const files = networked ? auditFiles(this.config) : this.files();
     const head = await this.store.headPosition();
     const [fromInstant, toInstant] = [instantOf(from), instantOf(to)];
@@ -116,7 +104,7 @@ export class AuditLogService implements OnApplicationBootstrap {
       format,
       exportedAt: this.clock.now().toISOString(),
     };
-    // PostgreSQL: read page by page through the store's pool. SQLite: the file through a read-only
+    // PostgreSQL, EventStoreDB: read page by page through the store. SQLite: the file through a read-only
     // connection of its own, synchronously (a long read must not hold the writer's connection).
     if (networked) return Readable.from(exportTextAsync(networked, options), { objectMode: false });
     const log = new SqliteStoredEvents(files.events);
@@ -205,7 +193,7 @@ export class AuditLogService implements OnApplicationBootstrap {
       throw new DomainError(
         'unprocessable',
         'audit-log-unavailable',
-        "Exports carry each event's commit time, which the EventStoreDB store does not keep; the API verifies that log but does not export it.",
+        'The log file this export reads is not on this node.',
       );
     }
     return files;

@@ -3,62 +3,159 @@ import {
   END,
   type EventStoreDBClient,
   FORWARDS,
+  type Position,
+  START,
   StreamNotFoundError,
+  type AllStreamResolvedEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { positionOf, type LogRecord } from './log-event';
+import type { ReadStreamOptions } from '../event-store.port';
+import { samePosition, type AggregateEventBody, type MandateRecord, type Seal } from './log-event';
 
-/** Reads the one log stream through the client, by global position (revision + 1). */
+/** `$all` is read in pages of this many records (Mandate's or not: the client's `readAll` takes no filter). */
+const ALL_PAGE = 512;
+
+/**
+ * Where one log lives on the server. Every aggregate is a stream `<namespace>:<stream id>` (the
+ * prefix a filtered `$all` subscription selects); the seals are the stream `<namespace>-chain`;
+ * consumers' checkpoints are `mandate-checkpoint-<consumer>` streams. Neither of the latter two
+ * starts with the aggregate prefix, so the derived log never counts them, nor any system stream.
+ */
+export class LogNames {
+  readonly aggregatePrefix: string;
+  readonly chainStream: string;
+
+  constructor(readonly namespace: string) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(namespace)) {
+      throw new Error(`EventStoreDB namespace ${JSON.stringify(namespace)} is not [A-Za-z0-9_.-]{1,64}`);
+    }
+    this.aggregatePrefix = `${namespace}:`;
+    this.chainStream = `${namespace}-chain`;
+  }
+
+  streamOf(streamId: string): string {
+    return `${this.aggregatePrefix}${streamId}`;
+  }
+
+  isAggregate(streamName: string): boolean {
+    return streamName.startsWith(this.aggregatePrefix);
+  }
+}
+
+type Client = Pick<EventStoreDBClient, 'readStream' | 'readAll'>;
+
+/** Reads the aggregate streams, `$all` and the chain stream of one log. */
 export class EventStoreDbLogReader {
   constructor(
-    private readonly client: Pick<EventStoreDBClient, 'readStream'>,
-    private readonly logStream: string,
+    private readonly client: Client,
+    readonly names: LogNames,
   ) {}
 
-  async headPosition(): Promise<number> {
-    for await (const record of this.records({ fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
-      return positionOf(record);
+  /** A recorded EventStoreDB event as a Mandate event; undefined for any other stream's. */
+  recordOf(event: ResolvedEvent['event'] | AllStreamResolvedEvent['event']): MandateRecord | undefined {
+    if (!event || !this.names.isAggregate(event.streamId)) return undefined;
+    if (!event.position) {
+      // Servers before 22.6 do not say where a stream's event sits in `$all`: its seal cannot be found.
+      throw new Error(
+        `EventStoreDB returned ${event.streamId}@${event.revision} without its $all position (22.6 or later is required)`,
+      );
     }
-    return 0;
+    return {
+      id: event.id,
+      type: event.type,
+      streamId: event.streamId.slice(this.names.aggregatePrefix.length),
+      revision: Number(event.revision),
+      created: event.created,
+      body: event.data as unknown as AggregateEventBody,
+      position: event.position,
+    };
   }
 
-  async at(position: number): Promise<LogRecord> {
-    for await (const record of this.from(position, 1)) return record;
-    throw new Error(`Log stream ${this.logStream} has no event at position ${position}`);
-  }
-
-  from(fromPosition: number, limit?: number): AsyncIterable<LogRecord> {
-    return this.records({
-      fromRevision: BigInt(fromPosition - 1),
-      direction: FORWARDS,
-      maxCount: limit ?? Number.MAX_SAFE_INTEGER,
-    });
-  }
-
-  private async *records(options: {
-    fromRevision: bigint | typeof END;
-    direction: typeof FORWARDS | typeof BACKWARDS;
-    maxCount: number;
-  }): AsyncGenerator<LogRecord> {
-    if (options.maxCount <= 0) return;
+  /** One aggregate's events by revision; a stream that does not exist reads as []. */
+  async readAggregate(streamId: string, options: ReadStreamOptions = {}): Promise<MandateRecord[]> {
+    const backwards = options.direction === 'backwards';
+    const records: MandateRecord[] = [];
+    if (options.limit !== undefined && options.limit <= 0) return records;
+    const read = this.client.readStream(this.names.streamOf(streamId), {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision:
+        options.from === undefined ? (backwards ? END : START) : BigInt(Math.max(0, options.from)),
+      maxCount: options.limit ?? Number.MAX_SAFE_INTEGER,
+    }) as AsyncIterable<ResolvedEvent>;
     try {
-      for await (const resolved of this.client.readStream(
-        this.logStream,
-        options,
-      ) as AsyncIterable<ResolvedEvent>) {
-        const event = resolved.event;
-        if (!event) continue;
-        yield {
-          id: event.id,
-          type: event.type,
-          revision: event.revision,
-          created: event.created,
-          data: event.data,
-        };
+      for await (const resolved of read) {
+        const record = this.recordOf(resolved.event);
+        if (record) records.push(record);
       }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return records;
+  }
+
+  /** The revision of an aggregate's newest event: -1 when it has none. */
+  async revisionOf(streamId: string): Promise<number> {
+    const [newest] = await this.readAggregate(streamId, { direction: 'backwards', limit: 1 });
+    return newest ? newest.revision : -1;
+  }
+
+  /**
+   * Mandate events in `$all` order from `from` (inclusive; `exclusive` skips a record exactly at
+   * it), to the end of `$all` as this read finds it, a page at a time.
+   */
+  async *mandateRecords(from: Position | typeof START, exclusive: boolean): AsyncGenerator<MandateRecord> {
+    let cursor = from;
+    let skip = exclusive && from !== START ? from : undefined;
+    for (;;) {
+      let read = 0;
+      for await (const resolved of this.client.readAll({
+        fromPosition: cursor,
+        direction: FORWARDS,
+        maxCount: ALL_PAGE,
+      }) as AsyncIterable<AllStreamResolvedEvent>) {
+        read++;
+        const position = resolved.event?.position;
+        if (!position) continue;
+        cursor = position;
+        if (skip && samePosition(position, skip)) continue;
+        const record = this.recordOf(resolved.event);
+        if (record) yield record;
+      }
+      if (read < ALL_PAGE || cursor === START) return;
+      skip = cursor;
+    }
+  }
+
+  /** Seals from log position `from` on (inclusive), in order. */
+  async *seals(from: number, limit = Number.MAX_SAFE_INTEGER): AsyncGenerator<Seal> {
+    if (limit <= 0) return;
+    const read = this.client.readStream(this.names.chainStream, {
+      direction: FORWARDS,
+      fromRevision: BigInt(Math.max(0, from - 1)),
+      maxCount: limit,
+    }) as AsyncIterable<ResolvedEvent>;
+    try {
+      for await (const resolved of read) if (resolved.event) yield resolved.event.data as unknown as Seal;
     } catch (error) {
       if (error instanceof StreamNotFoundError) return;
       throw error;
     }
+  }
+
+  /** The newest seal: its position is the head of the log. */
+  async lastSeal(): Promise<Seal | undefined> {
+    const read = this.client.readStream(this.names.chainStream, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    }) as AsyncIterable<ResolvedEvent>;
+    try {
+      for await (const resolved of read) if (resolved.event) return resolved.event.data as unknown as Seal;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return undefined;
+      throw error;
+    }
+    return undefined;
   }
 }

@@ -1,42 +1,61 @@
 import type { EventEmitter } from 'node:events';
-import { END, type EventStoreDBClient, type ResolvedEvent } from '@eventstore/db-client';
+import {
+  END,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type EventStoreDBClient,
+  type Position,
+  streamNameFilter,
+} from '@eventstore/db-client';
+import type { LogNames } from './eventstoredb-log-reader';
+import type { Seal } from './log-event';
 
 const RESTART_DELAY_MS = 1_000;
 
-type Subscription = ReturnType<EventStoreDBClient['subscribeToStream']>;
+export interface LogWatcherHooks {
+  readHead(): Promise<number>;
+  /** Seals what `$all` holds if the node's seals have not reached `seen` (a writer that stopped before sealing). */
+  sealIfBehind(seen: Position): Promise<void>;
+}
 
 /**
- * Holds one live subscription to the log stream (from its end) and turns each event the server
- * pushes into an `appended` event with the new head: a caught-up subscriber wakes when any
- * instance appends, without polling. Started on the first wait, so a process that never follows
- * the log (the CLI's verifier) opens none.
+ * Holds one live, server-side filtered subscription to `$all` (the log's aggregate streams and its
+ * chain stream, from the end) and turns what the server pushes into wake-ups: each seal announces
+ * a new head, so a caught-up subscriber wakes when any node appends, without polling. An aggregate
+ * event still unsealed `sealGraceMs` later (its writer stopped between its append and its seal) is
+ * sealed by this node. Started on the first wait, so a process that never follows the log (the
+ * CLI's verifier) opens none.
  *
  * Events pushed while the subscription is down are missed, so after every (re)start the current
  * head is read and announced as well; the adapter's slow poll is the last safety net.
  */
 export class EventStoreDbLogWatcher {
-  private subscription: Subscription | undefined;
+  private subscription: AllStreamSubscription | undefined;
   private retry: NodeJS.Timeout | undefined;
+  private grace: NodeJS.Timeout | undefined;
+  private seen: Position | undefined;
   private closed = false;
 
   constructor(
-    private readonly client: Pick<EventStoreDBClient, 'subscribeToStream'>,
-    private readonly logStream: string,
+    private readonly client: Pick<EventStoreDBClient, 'subscribeToAll'>,
+    private readonly names: LogNames,
     private readonly appended: EventEmitter,
-    private readonly readHead: () => Promise<number>,
+    private readonly hooks: LogWatcherHooks,
+    private readonly sealGraceMs: number,
   ) {}
 
   /** Idempotent: one subscription per adapter, however many waiters. */
   start(): void {
     if (this.closed || this.subscription || this.retry) return;
-    const subscription = this.client.subscribeToStream(this.logStream, { fromRevision: END });
-    subscription.on('data', (resolved: ResolvedEvent) => {
-      if (resolved.event) this.appended.emit('appended', Number(resolved.event.revision) + 1);
+    const subscription = this.client.subscribeToAll({
+      fromPosition: END,
+      filter: streamNameFilter({ prefixes: [this.names.aggregatePrefix, this.names.chainStream] }),
     });
+    subscription.on('data', (resolved: AllStreamResolvedEvent) => this.pushed(resolved));
     subscription.on('error', () => this.lost(subscription));
     subscription.on('end', () => this.lost(subscription));
     this.subscription = subscription;
-    void this.readHead().then(
+    void this.hooks.readHead().then(
       (head) => this.appended.emit('appended', head),
       () => undefined,
     );
@@ -45,12 +64,29 @@ export class EventStoreDbLogWatcher {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
+    clearTimeout(this.grace);
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.unsubscribe().catch(() => undefined);
   }
 
-  private lost(subscription: Subscription): void {
+  private pushed({ event }: AllStreamResolvedEvent): void {
+    if (!event) return;
+    if (event.streamId === this.names.chainStream) {
+      this.appended.emit('appended', (event.data as unknown as Seal).position);
+      return;
+    }
+    if (!this.names.isAggregate(event.streamId)) return;
+    this.seen = event.position;
+    this.grace ??= setTimeout(() => {
+      this.grace = undefined;
+      const seen = this.seen;
+      if (!this.closed && seen) void this.hooks.sealIfBehind(seen).catch(() => undefined);
+    }, this.sealGraceMs);
+    this.grace.unref();
+  }
+
+  private lost(subscription: AllStreamSubscription): void {
     if (this.subscription !== subscription) return;
     this.subscription = undefined;
     if (this.closed) return;

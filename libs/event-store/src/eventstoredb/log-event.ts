@@ -1,67 +1,102 @@
+import type { Position } from '@eventstore/db-client';
 import type { Actor } from '@mandate/domain';
 import type { EventMetadata, RecordedEvent } from '../event-store.port';
-import { canonicalJson } from '../tamper/canonical-encoding';
+import { canonicalJson, type HashedEnvelope } from '../tamper/canonical-encoding';
 import type { StoredEvent } from '../tamper/chain-verifier';
 
 /**
- * What one EventStoreDB event in the log stream holds as its JSON data: the whole hashed
- * envelope (the event's id and type are the EventStoreDB event's own id and type). `data` is kept
- * in its stored schema version; readers upcast after loading.
+ * What a Mandate event holds as its JSON data in its aggregate's stream: what the writer knows.
+ * Its id, type, stream and revision are the EventStoreDB event's own; its global position and
+ * hashes are given later by the seal (see `Seal`). `data` is kept in its stored schema version.
  */
-export interface LogEventBody {
-  streamId: string;
-  streamVersion: number;
-  globalPosition: number;
+export interface AggregateEventBody {
   occurredAt: string;
   workspaceId: string;
   actor: Actor;
   data: unknown;
   metadata: EventMetadata & { schemaVersion: number };
+}
+
+/**
+ * One event of the chain stream: position N of the log, which Mandate event holds it (by id, by
+ * stream and revision, and by its place in `$all`) and its link in the hash chain.
+ */
+export interface Seal {
+  position: number;
+  eventId: string;
+  streamId: string;
+  revision: number;
+  /** `$all` position of the event, as decimal text (JSON has no bigint). */
+  commit: string;
+  prepare: string;
   prevHash: string;
   hash: string;
 }
 
-/** The parts of an EventStoreDB recorded event the adapter reads. */
-export interface LogRecord {
+/** A Mandate event as read from EventStoreDB (a stream or `$all`), before its seal is known. */
+export interface MandateRecord {
   id: string;
   type: string;
-  /** Revision in the log stream: global position - 1. */
-  revision: bigint;
+  /** The aggregate stream id as Mandate names it (without the namespace). */
+  streamId: string;
+  revision: number;
   created: Date;
-  data: unknown;
+  body: AggregateEventBody;
+  position: Position;
 }
 
-/** Position N of the port is revision N - 1 of the log stream: gapless and 1-based by construction. */
-export const positionOf = (record: LogRecord): number => Number(record.revision) + 1;
+export const positionOfSeal = (seal: Seal): Position => ({
+  commit: BigInt(seal.commit),
+  prepare: BigInt(seal.prepare),
+});
 
-export function recordedEventOf(record: LogRecord): RecordedEvent {
-  const body = record.data as LogEventBody;
+/** Whether `a` comes before `b` in `$all` (commit position, then prepare position). */
+export const isBefore = (a: Position, b: Position): boolean =>
+  a.commit < b.commit || (a.commit === b.commit && a.prepare < b.prepare);
+
+export const samePosition = (a: Position, b: Position): boolean =>
+  a.commit === b.commit && a.prepare === b.prepare;
+
+/** The hashed envelope of `record` at the seal's position, linked to the seal's predecessor. */
+export function envelopeOf(
+  record: MandateRecord,
+  place: Pick<Seal, 'position' | 'prevHash'>,
+): HashedEnvelope {
+  const { body } = record;
   return {
     id: record.id,
     type: record.type,
-    streamId: body.streamId,
-    streamVersion: body.streamVersion,
-    globalPosition: positionOf(record),
+    streamId: record.streamId,
+    streamVersion: record.revision,
+    globalPosition: place.position,
     occurredAt: body.occurredAt,
-    recordedAt: record.created.toISOString(),
     workspaceId: body.workspaceId,
     actor: { kind: body.actor.kind, id: body.actor.id },
     data: body.data,
     metadata: {
       correlationId: body.metadata.correlationId,
-      causationId: body.metadata.causationId,
+      causationId: body.metadata.causationId ?? null,
       schemaVersion: body.metadata.schemaVersion,
     },
-    prevHash: body.prevHash,
-    hash: body.hash,
+    prevHash: place.prevHash,
   };
 }
 
+export function recordedEventOf(record: MandateRecord, seal: Seal): RecordedEvent {
+  return { ...envelopeOf(record, seal), recordedAt: record.created.toISOString(), hash: seal.hash };
+}
+
 /**
- * The event as the verifier sees it. The slot is the log revision, not the position written in
- * the body, so a log rebuilt in another order is caught like a reordered SQLite table.
+ * The event as the verifier and the export see it: the envelope as its aggregate stream holds it,
+ * at the position, link and hash its seal gives. A body rewritten in its stream no longer hashes
+ * to the seal; a seal rewritten no longer links to its neighbours.
  */
-export function storedEventOf(record: LogRecord): StoredEvent {
-  const { recordedAt: _recordedAt, data, ...envelope } = recordedEventOf(record);
-  return { ...envelope, dataJson: canonicalJson(data) };
+export function storedEventOf(record: MandateRecord, seal: Seal): StoredEvent & { recordedAt: string } {
+  const { data, ...envelope } = envelopeOf(record, seal);
+  return {
+    ...envelope,
+    dataJson: canonicalJson(data),
+    hash: seal.hash,
+    recordedAt: record.created.toISOString(),
+  };
 }

@@ -1,0 +1,151 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ANY,
+  type EventStoreDBClient,
+  jsonEvent,
+  NO_STREAM,
+  STREAM_EXISTS,
+  WrongExpectedVersionError,
+  type AppendExpectedRevision,
+} from '@eventstore/db-client';
+import { checkExpectedRevision, duplicateEventId, WrongExpectedVersion } from '../errors';
+import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.port';
+import type { EventSchemaRegistry } from '../schema/event-schema-registry';
+import { canonicalJson } from '../tamper/canonical-encoding';
+import type { EventStoreDbLogReader } from './eventstoredb-log-reader';
+import type { EventStoreDbSealer } from './eventstoredb-sealer';
+import type { AggregateEventBody, MandateRecord } from './log-event';
+
+interface PreparedEvent {
+  id: string;
+  type: string;
+  body: AggregateEventBody;
+}
+
+/** Attempts at finding an acknowledged append in `$all` (a follower serving the read may lag). */
+const VISIBILITY_ATTEMPTS = 50;
+
+/**
+ * Appends to an aggregate's own stream, the expected revision checked by the server, then seals
+ * until the events are: their positions are what the append returns. Before writing, everything
+ * `$all` holds is sealed, so an event id already stored is known (a retry returns the original
+ * result; an id reused with other content is refused), as on the other stores.
+ */
+export class EventStoreDbAppender {
+  constructor(
+    private readonly client: Pick<EventStoreDBClient, 'appendToStream'>,
+    private readonly schemas: EventSchemaRegistry,
+    private readonly reader: EventStoreDbLogReader,
+    private readonly sealer: EventStoreDbSealer,
+  ) {}
+
+  async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    // Validated first: a bad event fails before anything is read or written.
+    const prepared = events.map((event) => this.prepare(event));
+    return this.write(streamId, prepared, expected);
+  }
+
+  private prepare(event: NewEvent): PreparedEvent {
+    const { data, schemaVersion } = this.schemas.validate(event.type, event.data, event.schemaVersion);
+    const body: AggregateEventBody = {
+      occurredAt: event.occurredAt,
+      workspaceId: event.workspaceId,
+      actor: { kind: event.actor.kind, id: event.actor.id },
+      data,
+      metadata: {
+        correlationId: event.metadata.correlationId,
+        causationId: event.metadata.causationId ?? null,
+        schemaVersion,
+      },
+    };
+    return { id: event.id, type: event.type, body };
+  }
+
+  private async write(
+    streamId: string,
+    events: PreparedEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    if (events.length === 0) {
+      const current = await this.reader.revisionOf(streamId);
+      checkExpectedRevision(streamId, expected, current);
+      return { nextExpectedRevision: current, positions: [] };
+    }
+    // Every event `$all` holds now is sealed and indexed: an id already stored is known.
+    await this.sealer.seal();
+    const index = this.sealer.index;
+    if (index.byId(events[0].id)) return this.replayed(streamId, events);
+    const seen = new Set<string>();
+    for (const event of events) {
+      if (index.byId(event.id) || seen.has(event.id)) throw duplicateEventId(event.id, streamId);
+      seen.add(event.id);
+    }
+    let nextExpectedRevision: bigint;
+    try {
+      ({ nextExpectedRevision } = await this.client.appendToStream(
+        this.reader.names.streamOf(streamId),
+        events.map((event) =>
+          jsonEvent({
+            id: event.id,
+            type: event.type,
+            data: event.body as unknown as Record<string, unknown>,
+            // Read by EventStoreDB's own UI and projections; not part of the hash.
+            metadata: {
+              $correlationId: event.body.metadata.correlationId,
+              $causationId: event.body.metadata.causationId ?? event.id,
+            },
+          }),
+        ),
+        { expectedRevision: expectedRevisionOf(expected) },
+      ));
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const actual = await this.reader.revisionOf(streamId);
+      throw new WrongExpectedVersion(streamId, expected, actual === -1 ? 'no_stream' : actual);
+    }
+    const positions = await this.sealedPositions(events);
+    return { nextExpectedRevision: Number(nextExpectedRevision), positions };
+  }
+
+  /** Seals until the acknowledged `events` are: their log positions. */
+  private async sealedPositions(events: PreparedEvent[]): Promise<number[]> {
+    for (let attempt = 1; attempt <= VISIBILITY_ATTEMPTS; attempt++) {
+      await this.sealer.seal();
+      const seals = events.map((event) => this.sealer.index.byId(event.id));
+      if (seals.every((seal) => seal !== undefined)) return seals.map((seal) => seal.position);
+      await sleep(Math.min(100, attempt * 5));
+    }
+    throw new Error(`Appended events ${events[0].id}… did not appear in $all`);
+  }
+
+  /** A retried append whose events are already stored returns the original result, writing nothing. */
+  private async replayed(streamId: string, events: PreparedEvent[]): Promise<AppendResult> {
+    const seals = events.map((event) => this.sealer.index.byId(event.id));
+    const first = seals[0];
+    const stored: MandateRecord[] =
+      first && first.streamId === streamId
+        ? await this.reader.readAggregate(streamId, { from: first.revision, limit: events.length })
+        : [];
+    events.forEach((event, index) => {
+      const record = stored[index];
+      const same =
+        record !== undefined &&
+        seals[index] !== undefined &&
+        record.id === event.id &&
+        record.type === event.type &&
+        canonicalJson(record.body.data) === canonicalJson(event.body.data);
+      if (!same) throw duplicateEventId(event.id, streamId);
+    });
+    return {
+      nextExpectedRevision: stored[stored.length - 1].revision,
+      positions: seals.map((seal) => (seal as NonNullable<typeof seal>).position),
+    };
+  }
+}
+
+function expectedRevisionOf(expected: ExpectedRevision): AppendExpectedRevision {
+  if (expected === 'no_stream') return NO_STREAM;
+  if (expected === 'stream_exists') return STREAM_EXISTS;
+  if (expected === 'any') return ANY;
+  return BigInt(expected);
+}

@@ -1,0 +1,119 @@
+import {
+  type EventStoreDBClient,
+  jsonEvent,
+  NO_STREAM,
+  START,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { computeEventHash, GENESIS_HASH } from '../tamper/canonical-encoding';
+import type { EventStoreDbLogReader } from './eventstoredb-log-reader';
+import { SealIndex } from './eventstoredb-seal-index';
+import { envelopeOf, positionOfSeal, type MandateRecord, type Seal } from './log-event';
+
+/** Seals written per append to the chain stream (well under the server's 1 MiB append limit). */
+const SEAL_BATCH = 256;
+
+/**
+ * Gives the Mandate events of `$all` their log positions and hash chain, and keeps this node's
+ * index of the seals.
+ *
+ * The N-th Mandate event in `$all` order (aggregate streams only) is position N; its hash links to
+ * position N - 1's, computed exactly as SQLite and PostgreSQL compute theirs. Both follow from
+ * `$all` alone, so every node computes the same seals: any node may seal, and the chain stream's
+ * expected revision (the last sealed position - 1) keeps two sealers from forking it. A node that
+ * loses that race reads the winner's seals and goes on from there; nothing is decided again.
+ */
+export class EventStoreDbSealer {
+  readonly index = new SealIndex();
+  private exclusive: Promise<unknown> = Promise.resolve();
+  private queued: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: Pick<EventStoreDBClient, 'appendToStream'>,
+    private readonly reader: EventStoreDbLogReader,
+  ) {}
+
+  /** Reads into the index the seals other nodes wrote. */
+  catchUp(): Promise<void> {
+    return this.serialised(() => this.readSeals());
+  }
+
+  /**
+   * Seals every Mandate event `$all` holds when the run starts. Callers arriving while a run is
+   * queued share it; a run already going may have read `$all` before their events, so they queue
+   * the next one.
+   */
+  seal(): Promise<void> {
+    this.queued ??= this.serialised(async () => {
+      this.queued = null;
+      while (await this.sealRound()) {
+        // Another round: the batch was full, or another node sealed first.
+      }
+    });
+    return this.queued;
+  }
+
+  /** Resolves once nothing runs (a store closing waits for its last seal). */
+  idle(): Promise<void> {
+    return this.exclusive.then(() => undefined);
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(work, work);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readSeals(): Promise<void> {
+    for await (const seal of this.reader.seals(this.index.head + 1)) this.index.add(seal);
+  }
+
+  /** One batch; true when there may be more to seal. */
+  private async sealRound(): Promise<boolean> {
+    await this.readSeals();
+    const last = this.index.last;
+    const pending: MandateRecord[] = [];
+    for await (const record of this.reader.mandateRecords(last ? positionOfSeal(last) : START, !!last)) {
+      pending.push(record);
+      if (pending.length === SEAL_BATCH) break;
+    }
+    if (pending.length === 0) return false;
+    const seals = sealsAfter(last, pending);
+    try {
+      await this.client.appendToStream(
+        this.reader.names.chainStream,
+        seals.map((seal) =>
+          jsonEvent({ type: 'EventSealed', data: seal as unknown as Record<string, unknown> }),
+        ),
+        { expectedRevision: last ? BigInt(last.position - 1) : NO_STREAM },
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return true;
+      throw error;
+    }
+    seals.forEach((seal) => this.index.add(seal));
+    return pending.length === SEAL_BATCH;
+  }
+}
+
+/** Seals for `records`, the Mandate events following `last` in `$all`. */
+export function sealsAfter(last: Seal | undefined, records: MandateRecord[]): Seal[] {
+  let position = last?.position ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  return records.map((record) => {
+    position += 1;
+    const hash = computeEventHash(envelopeOf(record, { position, prevHash }));
+    const seal: Seal = {
+      position,
+      eventId: record.id,
+      streamId: record.streamId,
+      revision: record.revision,
+      commit: record.position.commit.toString(),
+      prepare: record.position.prepare.toString(),
+      prevHash,
+      hash,
+    };
+    prevHash = hash;
+    return seal;
+  });
+}
