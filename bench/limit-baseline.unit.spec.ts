@@ -57,6 +57,40 @@ describe('limit baselines', () => {
     });
   });
 
+  it('sets the ratio on CPU per operation where asked, the rate ratio beside it', () => {
+    // given three rounds whose rate ratios are 0.1, 0.9 and 0.83 and CPU ratios 0.5, 0.33 and 0.4
+    const pairs = [
+      { mandate: rate(10, 4), limit: rate(100, 2) },
+      { mandate: rate(90, 3), limit: rate(100, 1) },
+      { mandate: rate(50, 5), limit: rate(60, 2) },
+    ];
+
+    // when they become metrics with the ratio of CPU per operation
+    const metrics = limitMetrics(pairs, {
+      prefix: 'vault_decrypt',
+      unit: 'reads/s',
+      operation: 'read',
+      ratioTarget: 0.3,
+      ratioOf: 'cpu',
+    });
+
+    // then the limit ratio is the median CPU ratio, with the target; the rate ratio has none
+    expect(metrics.vault_decrypt_limit_ratio).toEqual({
+      value: 0.4,
+      unit: 'x',
+      target: 0.3,
+      better: 'higher',
+    });
+    expect(metrics.vault_decrypt_limit_cpu_ratio.value).toBe(0.4);
+    expect(metrics.vault_decrypt_limit_rate_ratio).toEqual({
+      value: 0.83,
+      unit: 'x',
+      target: null,
+      better: 'higher',
+    });
+    expect(metrics.vault_decrypt_reads_per_s.value).toBe(50);
+  });
+
   it('keeps names given for metrics that existed before their baseline', () => {
     // given a figure whose absolute and CPU metrics keep their old names
     const metrics = limitMetrics([{ mandate: rate(3), limit: rate(4) }], {

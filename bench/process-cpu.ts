@@ -1,7 +1,24 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
-/** User + system CPU time of another process in ms, from /proc (clock ticks of 10 ms). */
+/** Run time of one thread in ns (`schedstat`'s first field), 0 once it has gone. */
+function taskNs(pid: number, task: string): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * User + system CPU time of another process in ms: the sum of its threads' run time from
+ * `/proc/<pid>/task/<tid>/schedstat` (nanoseconds), so a phase costing 100 ms of CPU is not read
+ * to the nearest 10 ms clock tick; `/proc/<pid>/stat`'s ticks where schedstat reads nothing. A
+ * thread that exits between two readings takes its time with it (Node's threads live as long as
+ * the process does).
+ */
 export function cpuMsOf(pid: number): number {
+  const ns = readdirSync(`/proc/${pid}/task`).reduce((sum, task) => sum + taskNs(pid, task), 0);
+  if (ns > 0) return ns / 1e6;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;

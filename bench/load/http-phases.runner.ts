@@ -15,6 +15,9 @@ export interface Phase {
   name: string;
   origin: string;
   path: string;
+  /** `GET` unless given; a `POST` sends `body` (a string, as is) with each request. */
+  method?: 'GET' | 'POST';
+  body?: string;
   headers?: Record<string, string>;
   /** A CA certificate (PEM) to trust for an https origin: verification stays on. */
   ca?: string;
@@ -25,6 +28,14 @@ export interface Phase {
   connections: number;
   /** A process (the server under test) whose CPU time over the measured part is reported. */
   cpuPid?: number;
+  /** Several, their CPU times added: every process that serves the request (a hop and its upstream). */
+  cpuPids?: number[];
+  /**
+   * Seconds of quiet (warm connections, nothing sent) after the warm-up, whose CPU time per
+   * second is taken off the timed part's: the servers' own timers and pollers, which cost per
+   * second whatever is asked and at a low fixed rate would weigh like part of each request.
+   */
+  idleSeconds?: number;
 }
 
 export interface PhaseResult {
@@ -35,8 +46,13 @@ export interface PhaseResult {
   requests: number;
   non2xx: number;
   errors: number;
-  /** CPU time of `cpuPid` per counted request (µs): steadier than latency on a shared machine. */
+  /**
+   * CPU time of `cpuPid` (or `cpuPids`, added) per counted request (µs), net of the idle CPU where
+   * `idleSeconds` is given: steadier than latency on a shared machine.
+   */
   cpuUsPerRequest?: number;
+  /** The idle CPU taken off, in ms per second, where `idleSeconds` is given. */
+  idleCpuMsPerSecond?: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -55,9 +71,10 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
     const start = performance.now();
     try {
       const { statusCode, body } = await pool.request({
-        method: 'GET',
+        method: phase.method ?? 'GET',
         path: phase.path,
         headers: phase.headers,
+        body: phase.body,
       });
       await body.dump();
       if (!counted) return;
@@ -72,7 +89,16 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
       Array.from({ length: Math.min(phase.connections, phase.warmup - index) }, () => one(false)),
     );
   }
-  const cpuBefore = phase.cpuPid === undefined ? 0 : cpuMsOf(phase.cpuPid);
+  const cpuPids = phase.cpuPids ?? (phase.cpuPid === undefined ? [] : [phase.cpuPid]);
+  const cpuMs = () => cpuPids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+  let idleCpuMsPerSecond: number | undefined;
+  if (phase.idleSeconds && cpuPids.length > 0) {
+    const idleFrom = cpuMs();
+    const idleStart = performance.now();
+    await sleep(phase.idleSeconds * 1000);
+    idleCpuMsPerSecond = (cpuMs() - idleFrom) / ((performance.now() - idleStart) / 1000);
+  }
+  const cpuBefore = cpuMs();
   const started = performance.now();
   const endAt = started + phase.seconds * 1000;
   const inFlight = new Set<Promise<void>>();
@@ -97,7 +123,8 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
-  const cpuMs = phase.cpuPid === undefined ? undefined : cpuMsOf(phase.cpuPid) - cpuBefore;
+  const cpuSpentMs =
+    cpuPids.length === 0 ? undefined : cpuMs() - cpuBefore - (idleCpuMsPerSecond ?? 0) * elapsed;
   await pool.close();
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -108,7 +135,10 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
     requests: sorted.length,
     non2xx,
     errors,
-    ...(cpuMs === undefined ? {} : { cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, sorted.length) }),
+    ...(cpuSpentMs === undefined
+      ? {}
+      : { cpuUsPerRequest: (cpuSpentMs * 1000) / Math.max(1, sorted.length) }),
+    ...(idleCpuMsPerSecond === undefined ? {} : { idleCpuMsPerSecond }),
   };
 }
 
