@@ -1,5 +1,11 @@
 import { IDENTIFIER_PATTERN, PRINCIPAL_ID_MAX_LENGTH } from '@mandate/domain';
-import { type CheckRequest, MAX_NAME_LENGTH, MAX_RESOURCE_LENGTH } from './permissions.schemas';
+import {
+  type BatchCheckRequest,
+  type CheckRequest,
+  MAX_BATCH_CHECKS,
+  MAX_NAME_LENGTH,
+  MAX_RESOURCE_LENGTH,
+} from './permissions.schemas';
 
 // Read once: an imported binding is a getter through each re-exporting index on every use.
 const IDENTIFIER = IDENTIFIER_PATTERN;
@@ -49,4 +55,58 @@ export function readCheckRequest(
   if (invokedBy !== undefined) check.invokedBy = invokedBy;
   if (minPosition !== undefined) check.minPosition = minPosition;
   return check;
+}
+
+/** The members `checkRequestSchema` (a strict object) knows: any other one is refused by it. */
+const CHECK_MEMBERS = new Set([
+  'workspaceId',
+  'channelId',
+  'connector',
+  'action',
+  'resource',
+  'invokedBy',
+  'at',
+  'minPosition',
+]);
+
+const membersOf = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+
+/**
+ * A `POST /v1/check` body as `checkRequestSchema` parses it, or `undefined` for anything the reader
+ * does not take as is (a member the strict schema does not know, or one `readCheckRequest` leaves
+ * to the schema): the route then parses it with the schema, which names what is wrong.
+ */
+export function readCheckBody(body: unknown): CheckRequest | undefined {
+  const members = membersOf(body);
+  if (members === undefined) return undefined;
+  for (const name in members) if (!CHECK_MEMBERS.has(name)) return undefined;
+  return readCheckRequest(
+    members.workspaceId,
+    members.channelId,
+    members.connector,
+    members.action,
+    members.resource,
+    members.invokedBy,
+    members.at,
+    members.minPosition,
+  );
+}
+
+/** A `POST /v1/check/batch` body as `batchCheckRequestSchema` parses it, or `undefined` (as above). */
+export function readBatchCheckBody(body: unknown): BatchCheckRequest | undefined {
+  const members = membersOf(body);
+  if (members === undefined) return undefined;
+  for (const name in members) if (name !== 'checks') return undefined;
+  const given = members.checks;
+  if (!Array.isArray(given) || given.length < 1 || given.length > MAX_BATCH_CHECKS) return undefined;
+  const checks: CheckRequest[] = new Array(given.length);
+  for (let index = 0; index < given.length; index++) {
+    const check = readCheckBody(given[index]);
+    if (check === undefined) return undefined;
+    checks[index] = check;
+  }
+  return { checks };
 }

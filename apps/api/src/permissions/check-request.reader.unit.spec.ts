@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { readCheckRequest } from './check-request.reader';
-import { checkRequestSchema } from './permissions.schemas';
+import { readBatchCheckBody, readCheckBody, readCheckRequest } from './check-request.reader';
+import { batchCheckRequestSchema, checkRequestSchema } from './permissions.schemas';
 
 /** Strings near every bound and pattern the schema states, and anything else. */
 const identifier = fc.oneof(
@@ -96,5 +96,83 @@ describe('the check request reader', () => {
     };
 
     expect(read({ ...given, at: '2026-01-01T00:00:00Z' })).toBeUndefined();
+  });
+});
+
+/** A body as it may arrive: the members given, sometimes one the schema does not know, or no object at all. */
+const body = fc.oneof(
+  { arbitrary: check.map(candidateOf), weight: 6 },
+  {
+    arbitrary: fc
+      .tuple(check.map(candidateOf), fc.constantFrom('extra', 'toString', 'constructor', 'checks'), odd)
+      .map(([members, name, value]) => ({ ...members, [name]: value })),
+    weight: 1,
+  },
+  { arbitrary: odd, weight: 1 },
+);
+
+/** What the schema answers: the parsed value, or its refusal's issues. */
+const parsed = (schema: typeof checkRequestSchema | typeof batchCheckRequestSchema, value: unknown) =>
+  schema.safeParse(value);
+
+describe('the check bodies reader', () => {
+  it('given any body, when read, then it is what the schema parses, or left to the schema', () => {
+    fc.assert(
+      fc.property(body, (given) => {
+        const taken = readCheckBody(given);
+        if (taken === undefined) return;
+        const schema = parsed(checkRequestSchema, given);
+        expect(schema.success).toBe(true);
+        expect(taken).toStrictEqual(schema.data);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('given a member the strict schema does not know, then it is left to the schema, which refuses it', () => {
+    const given = {
+      workspaceId: 'acme',
+      channelId: 'eng',
+      connector: 'github',
+      action: 'write',
+      resource: 'a/b',
+      extra: 1,
+    };
+
+    expect(readCheckBody(given)).toBeUndefined();
+    expect(parsed(checkRequestSchema, given).success).toBe(false);
+  });
+
+  it('given any batch body, when read, then it is what the schema parses, or left to the schema', () => {
+    const batch = fc.oneof(
+      { arbitrary: fc.array(body, { maxLength: 4 }).map((checks) => ({ checks })), weight: 6 },
+      { arbitrary: fc.array(body, { maxLength: 2 }).map((checks) => ({ checks, extra: true })), weight: 1 },
+      { arbitrary: odd.map((checks) => ({ checks })), weight: 1 },
+      { arbitrary: odd, weight: 1 },
+    );
+    fc.assert(
+      fc.property(batch, (given) => {
+        const taken = readBatchCheckBody(given);
+        if (taken === undefined) return;
+        const schema = parsed(batchCheckRequestSchema, given);
+        expect(schema.success).toBe(true);
+        expect(taken).toStrictEqual(schema.data);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('given an empty batch or one over the limit, then it is left to the schema', () => {
+    const one = {
+      workspaceId: 'acme',
+      channelId: 'eng',
+      connector: 'github',
+      action: 'write',
+      resource: 'a',
+    };
+
+    expect(readBatchCheckBody({ checks: [] })).toBeUndefined();
+    expect(readBatchCheckBody({ checks: new Array(1001).fill(one) })).toBeUndefined();
+    expect(readBatchCheckBody({ checks: new Array(1000).fill(one) })?.checks).toHaveLength(1000);
   });
 });

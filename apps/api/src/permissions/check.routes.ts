@@ -5,6 +5,7 @@ import type { CheckAnswer, PermissionChecksService } from './permission-checks.s
 import { type CheckRouteAnswer, serializeCheckAnswer } from './check-answer.serializer';
 import { batchAnswerDoc, checkAnswerDoc } from './permissions.responses';
 import { batchCheckRequestSchema, checkRequestSchema } from './permissions.schemas';
+import { readBatchCheckBody, readCheckBody } from './check-request.reader';
 
 export interface CheckRouteDependencies {
   authenticator: BearerAuthenticator;
@@ -25,7 +26,9 @@ export const asCaller = <T>(principal: Principal | Promise<Principal>, answer: (
  * call them on their hot path, where Nest's per-request pipeline (guards read through the
  * reflector, interceptor and pipe consumers, a promise at each step) cost more than the HTTP
  * exchange and the check together. They keep everything else every route has: the bearer
- * authentication of the guard, zod validation naming each field, errors as problem+json through
+ * authentication of the guard, zod validation naming each field (a well-formed body is read by
+ * `check-request.reader.ts`, which takes exactly what the schema takes; anything else goes to the
+ * schema, whose refusal names each field), errors as problem+json through
  * the one exception filter (Fastify's error handler, which Nest installs), the request-id, log and
  * metrics hooks, and their operations in the OpenAPI document (`checkRoutesOpenApi`).
  * Who may ask is decided by `PermissionChecksService`, as for the other read routes.
@@ -39,7 +42,7 @@ export function registerCheckRoutes(
       reply,
       // A promise of a promise is one promise: what resolves is the answer itself.
       asCaller(authenticator.authenticate(request.headers.authorization), (caller) =>
-        checks.check(caller, checkBody.transform(request.body)),
+        checks.check(caller, readCheckBody(request.body) ?? checkBody.transform(request.body)),
       ) as CheckRouteAnswer | Promise<CheckRouteAnswer>,
     ),
   );
@@ -47,7 +50,8 @@ export function registerCheckRoutes(
     asText(
       reply,
       asCaller(authenticator.authenticate(request.headers.authorization), (caller) => {
-        const results = checks.batch(caller, batchBody.transform(request.body).checks);
+        const body = readBatchCheckBody(request.body) ?? batchBody.transform(request.body);
+        const results = checks.batch(caller, body.checks);
         return Array.isArray(results) ? { results } : results.then(inResults);
       }) as CheckRouteAnswer | Promise<CheckRouteAnswer>,
     ),
