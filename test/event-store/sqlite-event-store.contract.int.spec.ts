@@ -13,3 +13,15 @@ describeEventStoreContract('SQLite (file in a temp dir)', async (schemas) => {
     },
   };
 });
+
+describeEventStoreContract('SQLite with its writer thread (the gateway’s)', async (schemas) => {
+  const dir = createTempDir('mandate-store-');
+  const store = new SqliteEventStore({ path: dir.file('events.sqlite'), schemas, writer: 'thread' });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      dir.remove();
+    },
+  };
+});

@@ -201,7 +201,7 @@ describe('connector endpoint: a GitHub App connection injected as a lease for ex
       expect.objectContaining({ detail: 'upstream 200', leaseId }),
       expect.objectContaining({ detail: 'upstream 200', leaseId }),
     ]);
-  });
+  }, 60_000);
 
   it('given a write the channel may only read, then it is denied with no mint and no upstream call', async () => {
     const tokens = upstream.tokens.length;
@@ -212,7 +212,7 @@ describe('connector endpoint: a GitHub App connection injected as a lease for ex
     expect(denied.status).toBe(403);
     expect(upstream.tokens).toHaveLength(tokens);
     expect(upstream.calls).toHaveLength(calls);
-  });
+  }, 60_000);
 
   it('given a JIT grant of write, then a write lease derives from it; revoking the grant ends the lease at GitHub and the next write is denied', async () => {
     // given rita's request for write on acme/infra, approved by alice
@@ -284,7 +284,7 @@ describe('connector endpoint: a GitHub App connection injected as a lease for ex
     expect((await call('PUT', '/repos/acme/infra/contents/README.md')).status).toBe(403);
     expect(upstream.tokens).toHaveLength(tokens);
     expect(upstream.calls).toHaveLength(calls);
-  });
+  }, 60_000);
 
   it('then no minted token is in any event, any gateway or API log line, or any answer to the agent', async () => {
     const minted = upstream.tokens.map((token) => token.token);
@@ -297,5 +297,5 @@ describe('connector endpoint: a GitHub App connection injected as a lease for ex
       expect(api.rawLog()).not.toContain(token);
       for (const answer of answers) expect(answer).not.toContain(token);
     }
-  });
+  }, 60_000);
 });

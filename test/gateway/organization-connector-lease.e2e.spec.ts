@@ -143,5 +143,5 @@ describe('connector endpoint: an organization’s connection injected for a memb
     expect(leases.map((event) => event.data)).toEqual([
       expect.objectContaining({ connectionId: 'gh-org', channelId: 'eng', credentialKind: 'github-app' }),
     ]);
-  });
+  }, 60_000);
 });

@@ -39,7 +39,9 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     );
   }
   const destinations = new DestinationResolver(permitted.ranges);
-  const eventStore = store ?? (await openAppEventStore(config));
+  // A connector call waits for its authorization's commit: on SQLite that commit (and its fsync)
+  // runs on a writer thread, so the calls in flight keep being served meanwhile.
+  const eventStore = store ?? (await openAppEventStore(config, undefined, { sqliteWriter: 'thread' }));
   const projection = new EffectivePermissionsProjection({
     onFailure: ({ position, type, error }) =>
       logger.error({ position, type, err: error }, 'effective-permissions projection skipped an event'),

@@ -55,6 +55,15 @@ export function eventStoreTargetOf(config: EventStoreConfig): EventStoreTarget {
   }
 }
 
+/** How a process wants its store opened, beyond the configuration. */
+export interface OpenStoreOptions {
+  /**
+   * SQLite only: commit on a thread of its own (sqlite-writer-thread.ts), for a process whose
+   * requests wait for their appends and must not have its event loop blocked by the `fsync`.
+   */
+  sqliteWriter?: 'in-process' | 'thread';
+}
+
 /**
  * The one place a process turns `EVENT_STORE` into a store: the API, the worker, the gateway and
  * the CLI all open it here, with every domain event schema unless told otherwise (the verifier
@@ -63,20 +72,22 @@ export function eventStoreTargetOf(config: EventStoreConfig): EventStoreTarget {
 export async function openAppEventStore(
   config: EventStoreConfig,
   schemas: EventSchemaRegistry = new EventSchemaRegistry(eventSchemas),
+  options: OpenStoreOptions = {},
 ): Promise<AppEventStore> {
   // Traced only when the process installed tracing: otherwise the store itself, nothing between.
-  const store = await openTargetStore(config, schemas);
+  const store = await openTargetStore(config, schemas, options);
   return tracingEnabled() ? traceEventStore(store) : store;
 }
 
 async function openTargetStore(
   config: EventStoreConfig,
   schemas: EventSchemaRegistry,
+  options: OpenStoreOptions,
 ): Promise<AppEventStore> {
   const target = eventStoreTargetOf(config);
   switch (target.kind) {
     case 'sqlite':
-      return openConfiguredSqliteEventStore(config, schemas);
+      return openConfiguredSqliteEventStore(config, schemas, options.sqliteWriter);
     case 'postgres':
       // Creates the log's tables when missing and waits for LISTEN, so the first append wakes followers.
       return openPostgresEventStore({ connectionString: target.connectionString, schemas });

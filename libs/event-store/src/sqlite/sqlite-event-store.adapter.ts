@@ -25,7 +25,9 @@ import {
 } from './sqlite-event-row';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { LimitedSelect } from './sqlite-limited-select';
-import { SqliteEventWriter } from './sqlite-event-writer';
+import { type EventWriter, SqliteEventWriter } from './sqlite-event-writer';
+import { type PreparedEvent, prepareEvent } from './sqlite-prepared-event';
+import { SqliteWriterThread } from './sqlite-writer-thread';
 import { CHECKPOINTS_SCHEMA_SQL, EVENT_TRACES_SCHEMA_SQL, EVENTS_SCHEMA_SQL } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
@@ -38,14 +40,22 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** How long a writer waits for another process's write lock before failing. */
   busyTimeoutMs?: number;
+  /** The record time of appends; the writer thread records with its own clock. */
   clock?: () => Date;
+  /**
+   * `thread`: appends are committed on a thread of their own with its own connection
+   * (sqlite-writer-thread.ts), so the `fsync` of a commit never blocks this thread's event loop.
+   * For a file only. Default: on this thread (sqlite-event-writer.ts).
+   */
+  writer?: 'in-process' | 'thread';
 }
 
 const NO_LIMIT = -1;
 
 /**
  * The embedded event store: one SQLite file in WAL mode, one writer (sqlite-event-writer.ts, which
- * commits the appends of one event-loop turn together), readers on the same connection.
+ * commits the appends of one event-loop turn together, on this thread's connection or on a thread
+ * of its own), readers on this thread's connection.
  */
 export class SqliteEventStore implements EventStore, TraceparentSource {
   readonly path: string;
@@ -53,7 +63,7 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
   private readonly schemas: EventSchemaRegistry;
   private readonly pollIntervalMs: number;
   private readonly appended = new EventEmitter();
-  private readonly writer: SqliteEventWriter;
+  private readonly writer: EventWriter & { close?(): Promise<void> };
   private closed = false;
   private readonly closing = new AbortController();
   private checkpoints: SqliteCheckpointStore | undefined;
@@ -77,9 +87,15 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.exec(EVENTS_SCHEMA_SQL + EVENT_TRACES_SCHEMA_SQL + CHECKPOINTS_SCHEMA_SQL);
     this.appended.setMaxListeners(0);
-    this.writer = new SqliteEventWriter(this.db, this.schemas, options.clock ?? (() => new Date()), (head) =>
-      this.appended.emit('appended', head),
-    );
+    const committed = (head: number) => this.appended.emit('appended', head);
+    if (options.writer === 'thread') {
+      if (options.path === ':memory:') throw new Error('A writer thread needs a store file');
+      const synchronous = options.synchronous ?? 'FULL';
+      const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+      this.writer = new SqliteWriterThread({ path: options.path, synchronous, busyTimeoutMs }, committed);
+    } else {
+      this.writer = new SqliteEventWriter(this.db, options.clock ?? (() => new Date()), committed);
+    }
     this.selectHeadPosition = this.db
       .prepare('SELECT coalesce(max(global_position), 0) FROM events')
       .pluck() as Database.Statement<[], number>;
@@ -117,7 +133,13 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
 
   append(streamId: string, events: NewEvent[], { expectedRevision }: AppendOptions): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('Event store is closed'));
-    return this.writer.append(streamId, events, expectedRevision);
+    let prepared: PreparedEvent[];
+    try {
+      prepared = events.map((event) => prepareEvent(this.schemas, event));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.writer.append(streamId, prepared, expectedRevision);
   }
 
   async readStream(
@@ -172,6 +194,7 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
     if (this.closed) return;
     await this.writer.drained();
     this.closed = true;
+    await this.writer.close?.();
     this.closing.abort();
     // Ends every wait for a position at once, as EventStoreDB's adapter does: none outlives the store.
     this.appended.emit('appended', Number.MAX_SAFE_INTEGER);

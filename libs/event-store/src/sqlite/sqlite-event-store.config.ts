@@ -1,7 +1,7 @@
 import type { AppConfig } from '@mandate/config';
 import { EventSchemaRegistry } from '../schema/event-schema-registry';
 import { auditFiles } from '../tamper/audit-files';
-import { SqliteEventStore } from './sqlite-event-store.adapter';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.adapter';
 
 /**
  * The embedded store as configured: `SQLITE_PATH`, else `<DATA_DIR>/events.sqlite`;
@@ -11,8 +11,10 @@ export function openConfiguredSqliteEventStore(
   config: Pick<AppConfig, 'DATA_DIR' | 'SQLITE_PATH' | 'SQLITE_SYNCHRONOUS'> &
     Partial<Pick<AppConfig, 'SQLITE_POLL_INTERVAL_MS'>>,
   schemas: EventSchemaRegistry,
+  writer?: SqliteEventStoreOptions['writer'],
 ): SqliteEventStore {
   return new SqliteEventStore({
+    ...(writer === undefined ? {} : { writer }),
     path: auditFiles(config).events,
     schemas,
     synchronous: config.SQLITE_SYNCHRONOUS,

@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
 import { checkExpectedRevision, duplicateEventId } from '../errors';
-import type { AppendResult, ExpectedRevision, NewEvent } from '../event-store.port';
-import type { EventSchemaRegistry } from '../schema/event-schema-registry';
+import type { AppendResult, ExpectedRevision } from '../event-store.port';
 import { GENESIS_HASH } from '../tamper/canonical-encoding';
-import { chainedHashOf, type PreparedEvent, prepareEvent } from './sqlite-prepared-event';
+import { chainedHashOf, type PreparedEvent } from './sqlite-prepared-event';
 import type { EventRow } from './sqlite-schema';
 
 interface PendingAppend {
@@ -19,13 +18,20 @@ interface Head {
   hash: string;
 }
 
+/** What the store hands its writer: events already validated (sqlite-prepared-event.ts). */
+export interface EventWriter {
+  append(streamId: string, events: PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Resolves once no flush is running or queued. */
+  drained(): Promise<void>;
+}
+
 /**
- * The write side of the embedded store, with group commit: `append` validates, queues and returns a
- * promise; one flush per event-loop turn writes every queued append in a single transaction (one
+ * The write side of the embedded store, with group commit: `append` queues validated events and
+ * returns a promise; one flush per event-loop turn writes every queued append in a single transaction (one
  * fsync), each inside its own savepoint so a refused append (wrong revision, duplicate id) leaves
  * the others intact. Promises settle only after COMMIT returns, so an acknowledged event is durable.
  */
-export class SqliteEventWriter {
+export class SqliteEventWriter implements EventWriter {
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | null = null;
 
@@ -42,7 +48,6 @@ export class SqliteEventWriter {
 
   constructor(
     private readonly db: Database.Database,
-    private readonly schemas: EventSchemaRegistry,
     private readonly clock: () => Date,
     /** Called with the new head position after each committed flush. */
     private readonly committed: (headPosition: number) => void,
@@ -71,15 +76,9 @@ export class SqliteEventWriter {
     );
   }
 
-  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    let prepared: PreparedEvent[];
-    try {
-      prepared = events.map((event) => prepareEvent(this.schemas, event));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  append(streamId: string, events: PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, events: prepared, expected, resolve, reject });
+      this.queue.push({ streamId, events, expected, resolve, reject });
       this.scheduleFlush();
     });
   }
