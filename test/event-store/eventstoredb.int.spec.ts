@@ -1,8 +1,8 @@
-import { EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
+import { EventStoreDBClient, FORWARDS, jsonEvent, START } from '@eventstore/db-client';
 import { v7 as uuidv7 } from 'uuid';
 import { openEventStoreDbEventStore, verifyEventLog } from '@mandate/event-store';
 import { describeEventStoreContract } from '../../libs/event-store/test/event-store.contract';
-import { notes, testEventRegistry } from '../../libs/event-store/test/test-events';
+import { note, notes, testEventRegistry } from '../../libs/event-store/test/test-events';
 
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 
@@ -71,6 +71,35 @@ if (connectionString) {
       expect(await verifyEventLog(fresh)).toMatchObject({ ok: true, checked: 40 });
       await Promise.all([a.close(), b.close(), fresh.close()]);
     }, 60_000);
+
+    it('given an event its writer left unsealed, when another node appends, then it is sealed first, in $all order, and the chain verifies', async () => {
+      const namespace = `mandate-test-${uuidv7()}`;
+      const store = openStore(namespace);
+      const client = EventStoreDBClient.connectionString(connectionString as string);
+      await store.append('a', notes(1), { expectedRevision: 'no_stream' });
+      const orphan = note('orphan');
+      await client.appendToStream(
+        `${namespace}:orphaned`,
+        jsonEvent({
+          id: orphan.id,
+          type: orphan.type,
+          data: {
+            occurredAt: orphan.occurredAt,
+            workspaceId: orphan.workspaceId,
+            actor: orphan.actor,
+            data: orphan.data,
+            metadata: { ...orphan.metadata, schemaVersion: 1 },
+          },
+        }),
+      );
+
+      const { positions } = await store.append('b', notes(1), { expectedRevision: 'no_stream' });
+
+      expect(positions).toEqual([3]);
+      expect((await store.readStream('orphaned')).map((event) => event.globalPosition)).toEqual([2]);
+      expect(await verifyEventLog(store)).toMatchObject({ ok: true, checked: 3 });
+      await Promise.all([store.close(), client.dispose()]);
+    }, 30_000);
 
     it('given a subscriber on one node, when another node appends, then the filtered $all subscription wakes it', async () => {
       const namespace = `mandate-test-${uuidv7()}`;
