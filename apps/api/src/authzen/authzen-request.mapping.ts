@@ -123,8 +123,8 @@ const ENTITY_KEYS = ['subject', 'action', 'resource'] as const;
  * The items of an evaluations request with the top-level defaults applied: an item's key replaces
  * the default as a whole (§ Default values). Without items, the request is one evaluation (the
  * backwards-compatible form). A required entity neither an item nor the defaults provide is a
- * malformed request, refused as a whole. Without defaults an item is its own evaluation (items
- * are parsed values, holding only the four members), so nothing is copied per item.
+ * malformed request, refused as a whole. Without defaults an item is its own evaluation (the
+ * mapping reads only its four members), so nothing is copied per item.
  */
 export function withDefaults(request: AuthzenEvaluations): {
   evaluations: AuthzenEvaluation[];

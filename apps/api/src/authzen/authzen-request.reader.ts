@@ -1,128 +1,95 @@
 import { MAX_BATCH_CHECKS } from '../permissions/permissions.schemas';
 import {
-  type AuthzenAction,
   type AuthzenEvaluation,
   type AuthzenEvaluations,
-  type AuthzenResource,
-  type AuthzenSubject,
   EVALUATIONS_SEMANTICS,
   type EvaluationsSemantic,
 } from './authzen.schemas';
 
 /**
  * The parse `authzen.schemas.ts` defines, for a request of the expected shape, without zod's
- * bookkeeping per field (a result and an issue list for each of an evaluation's dozen fields, which
- * cost more than the check the evaluation asks). It returns exactly what zod's parse returns, or
- * `undefined` for anything it does not take as is, which the zod schema then parses and refuses
- * naming each field: zod stays the definition and the one source of refusals, and a unit spec holds
- * the two equal on any input. It only reads the envelope; every id, name and instant in it is
- * still parsed by `/v1/check`'s schema (`toCheckRequest`).
+ * bookkeeping per field (a result and an issue list for each of an evaluation's dozen fields) and
+ * without its copies (four objects per evaluation, which cost more than mapping it): a body the
+ * schema takes as is is answered as it is, typed. What zod would return differs from it only in
+ * members nothing reads — unknown keys the specification says to ignore, which zod strips, and an
+ * own `__proto__` key of a free-form member, which zod leaves out and the API refuses anyway — so
+ * the checks it asks are the same (a unit spec holds that on any input, and that every body taken
+ * is one the schema takes). Anything else — a member missing, mistyped or present as `undefined`,
+ * an object that is not plain, more than 1,000 items — is `undefined`, and the zod schema then
+ * parses and refuses it naming each field: zod stays the definition and the one source of
+ * refusals. It only reads the envelope; every id, name and instant in it is still parsed as
+ * `/v1/check`'s schema parses it (`toCheckRequest`). Every object it takes has the plain object
+ * prototype, so nothing but `Object.prototype` can be inherited by what the mapping reads.
  */
 const NOT_TAKEN = undefined;
 
+type Members = Record<string, unknown>;
+
 /** A JSON object (zod's objects take any non-array object; its records only plain ones). */
-const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+const isJsonObject = (value: unknown): value is Members =>
   typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /**
- * `z.record(z.string(), z.unknown())`: a copy of the own enumerable keys, `__proto__` left out.
- * Only an object zod takes as plain for certain (no symbol keys, the inherited constructor).
+ * `z.record(z.string(), z.unknown())` takes it with the same members: an object zod takes as
+ * plain for certain (no symbol keys, the inherited constructor).
  */
-function readRecord(value: unknown): Record<string, unknown> | undefined {
-  if (!isJsonObject(value) || value.constructor !== Object) return NOT_TAKEN;
-  if (Object.getOwnPropertySymbols(value).length > 0) return NOT_TAKEN;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) if (key !== '__proto__') copy[key] = value[key];
-  return copy;
-}
+const isRecord = (value: unknown): boolean =>
+  isJsonObject(value) && value.constructor === Object && Object.getOwnPropertySymbols(value).length === 0;
 
-/**
- * An optional member, read into `into` when given (zod leaves an absent one out). False when not
- * taken: the member is not as `read` takes it, or present as `undefined`, which JSON never says.
- */
-function readOptional<K extends string, T>(
-  from: Record<string, unknown>,
-  key: K,
-  read: (value: unknown) => T | undefined,
-  into: Partial<Record<K, T>>,
-): boolean {
+/** An optional member: absent (zod leaves it out), or as `is` takes it; never present as `undefined`. */
+function isOptional(from: Members, key: string, is: (value: unknown) => boolean): boolean {
   const given = from[key];
-  if (given === undefined) return !(key in from);
-  const value = read(given);
-  if (value === undefined) return false;
-  into[key] = value;
-  return true;
+  return given === undefined ? !(key in from) : is(given);
 }
 
 /** A subject or a resource: `{ type, id, properties? }`, strings and a record. */
-function readTyped(value: unknown): AuthzenSubject | AuthzenResource | undefined {
-  if (!isJsonObject(value)) return NOT_TAKEN;
-  const { type, id } = value;
-  if (typeof type !== 'string' || typeof id !== 'string') return NOT_TAKEN;
-  const entity: AuthzenSubject = { type, id };
-  return readOptional(value, 'properties', readRecord, entity) ? entity : NOT_TAKEN;
-}
+const isTyped = (value: unknown): boolean =>
+  isJsonObject(value) &&
+  typeof value.type === 'string' &&
+  typeof value.id === 'string' &&
+  isOptional(value, 'properties', isRecord);
 
-function readAction(value: unknown): AuthzenAction | undefined {
-  if (!isJsonObject(value)) return NOT_TAKEN;
-  const { name } = value;
-  if (typeof name !== 'string') return NOT_TAKEN;
-  const action: AuthzenAction = { name };
-  return readOptional(value, 'properties', readRecord, action) ? action : NOT_TAKEN;
-}
+const isAction = (value: unknown): boolean =>
+  isJsonObject(value) && typeof value.name === 'string' && isOptional(value, 'properties', isRecord);
 
-type Item = Partial<AuthzenEvaluation>;
+/** An item's (or the defaults') four optional members. */
+const isItem = (value: unknown): value is Members =>
+  isJsonObject(value) &&
+  isOptional(value, 'subject', isTyped) &&
+  isOptional(value, 'action', isAction) &&
+  isOptional(value, 'resource', isTyped) &&
+  isOptional(value, 'context', isRecord);
 
-/** An item's (or the defaults') four optional members, in the schema's order. */
-function readItem(value: unknown): Item | undefined {
-  if (!isJsonObject(value)) return NOT_TAKEN;
-  const item: Item = {};
-  const taken =
-    readOptional(value, 'subject', readTyped, item) &&
-    readOptional(value, 'action', readAction, item) &&
-    readOptional(value, 'resource', readTyped, item) &&
-    readOptional(value, 'context', readRecord, item);
-  return taken ? item : NOT_TAKEN;
-}
-
-/** `authzenEvaluationSchema`'s parse of a well-formed body, or undefined. */
+/** `authzenEvaluationSchema`'s parse of a well-formed body (the body itself), or undefined. */
 export function readEvaluation(body: unknown): AuthzenEvaluation | undefined {
-  const item = readItem(body);
-  if (item?.subject === undefined || item.action === undefined || item.resource === undefined) {
+  if (
+    !isItem(body) ||
+    body.subject === undefined ||
+    body.action === undefined ||
+    body.resource === undefined
+  ) {
     return NOT_TAKEN;
   }
-  return item as AuthzenEvaluation;
+  return body as AuthzenEvaluation;
 }
 
-/** `authzenEvaluationsSchema`'s parse of a well-formed body, or undefined. */
+/** `authzenEvaluationsSchema`'s parse of a well-formed body (the body itself), or undefined. */
 export function readEvaluations(body: unknown): AuthzenEvaluations | undefined {
-  const request: AuthzenEvaluations | undefined = readItem(body);
-  if (request === undefined) return NOT_TAKEN;
-  const members = body as Record<string, unknown>;
   const taken =
-    readOptional(members, 'evaluations', readItems, request) &&
-    readOptional(members, 'options', readOptions, request);
-  return taken ? request : NOT_TAKEN;
+    isItem(body) && isOptional(body, 'evaluations', isItems) && isOptional(body, 'options', isOptions);
+  return taken ? (body as AuthzenEvaluations) : NOT_TAKEN;
 }
 
 /** `evaluations`: at most as many items as a batch of checks. */
-function readItems(value: unknown): Item[] | undefined {
-  if (!Array.isArray(value) || value.length > MAX_BATCH_CHECKS) return NOT_TAKEN;
-  const items: Item[] = new Array(value.length);
-  for (let index = 0; index < value.length; index++) {
-    const item = readItem(value[index]);
-    if (item === undefined) return NOT_TAKEN;
-    items[index] = item;
-  }
-  return items;
+function isItems(value: unknown): boolean {
+  if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return false;
+  if (value.length > MAX_BATCH_CHECKS) return false;
+  for (let index = 0; index < value.length; index++) if (!isItem(value[index])) return false;
+  return true;
 }
 
-const SEMANTICS: ReadonlySet<unknown> = new Set(EVALUATIONS_SEMANTICS);
-const readSemantic = (value: unknown): EvaluationsSemantic | undefined =>
-  SEMANTICS.has(value) ? (value as EvaluationsSemantic) : NOT_TAKEN;
+const SEMANTICS: ReadonlySet<unknown> = new Set<EvaluationsSemantic>(EVALUATIONS_SEMANTICS);
+const isSemantic = (value: unknown): boolean => SEMANTICS.has(value);
 
-function readOptions(value: unknown): AuthzenEvaluations['options'] {
-  if (!isJsonObject(value)) return NOT_TAKEN;
-  const options: NonNullable<AuthzenEvaluations['options']> = {};
-  return readOptional(value, 'evaluations_semantic', readSemantic, options) ? options : NOT_TAKEN;
-}
+const isOptions = (value: unknown): boolean =>
+  isJsonObject(value) && isOptional(value, 'evaluations_semantic', isSemantic);

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
+import type { DomainError } from '@mandate/domain';
+import { toCheckRequest, withDefaults } from './authzen-request.mapping';
 import { readEvaluation, readEvaluations } from './authzen-request.reader';
-import { authzenEvaluationSchema, authzenEvaluationsSchema } from './authzen.schemas';
+import {
+  type AuthzenEvaluation,
+  type AuthzenEvaluations,
+  authzenEvaluationSchema,
+  authzenEvaluationsSchema,
+} from './authzen.schemas';
 
 /** Values zod takes or refuses at each place of a request, JSON's and a few only code makes. */
 const odd = fc.constantFrom<unknown>(
@@ -106,18 +113,36 @@ const plainThroughout = (value: unknown): boolean =>
   ([Object.prototype, Array.prototype].includes(Object.getPrototypeOf(value) as object) &&
     Object.values(value).every(plainThroughout));
 
+/** What the evaluator asks of a request: its checks (or refusals) in order, or the refusal of the whole. */
+function mapped(request: AuthzenEvaluations): unknown {
+  try {
+    const { evaluations, single } = withDefaults(request);
+    return {
+      single,
+      semantic: request.options?.evaluations_semantic,
+      items: evaluations.map((evaluation, index) => toCheckRequest(evaluation, single ? undefined : index)),
+    };
+  } catch (error) {
+    return { refused: (error as DomainError).issues };
+  }
+}
+
 describe('the AuthZEN request reader', () => {
-  it('given any body, when read, then it is what the zod schema parses, or left to the schema', () => {
+  it('given any body, when read, then the schema takes it too and it asks the very checks the parse asks', () => {
     fc.assert(
       fc.property(body, (given) => {
         const read = readEvaluations(given);
         if (read !== undefined) {
-          expect(read).toStrictEqual(authzenEvaluationsSchema.parse(given));
+          const parsed = authzenEvaluationsSchema.safeParse(given);
+          expect(parsed.success).toBe(true);
+          expect(mapped(read)).toStrictEqual(mapped(parsed.data as AuthzenEvaluations));
           expect(plainThroughout(read)).toBe(true);
         }
         const one = readEvaluation(given);
         if (one !== undefined) {
-          expect(one).toStrictEqual(authzenEvaluationSchema.parse(given));
+          const parsed = authzenEvaluationSchema.safeParse(given);
+          expect(parsed.success).toBe(true);
+          expect(toCheckRequest(one)).toStrictEqual(toCheckRequest(parsed.data as AuthzenEvaluation));
           expect(plainThroughout(one)).toBe(true);
         }
       }),
@@ -125,21 +150,24 @@ describe('the AuthZEN request reader', () => {
     );
   });
 
-  it('given a well-formed evaluation or batch of them (parsed JSON), when read, then it is taken without the schema', () => {
+  it('given a well-formed evaluation or batch of them (parsed JSON), when read, then it is taken as it is, without the schema', () => {
     fc.assert(
       fc.property(
         wellFormed,
         fc.array(wellFormed, { maxLength: 5 }),
         fc.option(semantic.filter((s) => typeof s === 'string' && s !== 'any')),
         (one, items, chosen) => {
-          expect(readEvaluation(one)).toStrictEqual(authzenEvaluationSchema.parse(one));
+          expect(readEvaluation(one)).toBe(one);
           const batch = JSON.parse(
             JSON.stringify({
               evaluations: items,
               ...(chosen === null ? {} : { options: { evaluations_semantic: chosen } }),
             }),
           ) as unknown;
-          expect(readEvaluations(batch)).toStrictEqual(authzenEvaluationsSchema.parse(batch));
+          expect(readEvaluations(batch)).toBe(batch);
+          expect(mapped(readEvaluations(batch) as AuthzenEvaluations)).toStrictEqual(
+            mapped(authzenEvaluationsSchema.parse(batch)),
+          );
         },
       ),
       { numRuns: 1_000 },
