@@ -80,6 +80,7 @@ export class EventStoreDbAppender {
       if (index.byId(event.id) || seen.has(event.id)) throw duplicateEventId(event.id, streamId);
       seen.add(event.id);
     }
+    const sealedBefore = index.head;
     let nextExpectedRevision: bigint;
     try {
       ({ nextExpectedRevision } = await this.client.appendToStream(
@@ -103,19 +104,30 @@ export class EventStoreDbAppender {
       const actual = await this.reader.revisionOf(streamId);
       throw new WrongExpectedVersion(streamId, expected, actual === -1 ? 'no_stream' : actual);
     }
-    const positions = await this.sealedPositions(events);
-    return { nextExpectedRevision: Number(nextExpectedRevision), positions };
+    const last = Number(nextExpectedRevision);
+    const positions = await this.sealedPositions(
+      streamId,
+      last - events.length + 1,
+      events.length,
+      sealedBefore,
+    );
+    return { nextExpectedRevision: last, positions };
   }
 
-  /** Seals until the acknowledged `events` are: their log positions. */
-  private async sealedPositions(events: PreparedEvent[]): Promise<number[]> {
+  /** Seals until the acknowledged revisions `first..` of `streamId` are: their log positions. */
+  private async sealedPositions(
+    streamId: string,
+    first: number,
+    count: number,
+    after: number,
+  ): Promise<number[]> {
     for (let attempt = 1; attempt <= VISIBILITY_ATTEMPTS; attempt++) {
       await this.sealer.seal();
-      const seals = events.map((event) => this.sealer.index.byId(event.id));
-      if (seals.every((seal) => seal !== undefined)) return seals.map((seal) => seal.position);
+      const positions = this.sealer.index.positionsAfter(after, streamId, first, count);
+      if (positions) return positions;
       await sleep(Math.min(100, attempt * 5));
     }
-    throw new Error(`Appended events ${events[0].id}… did not appear in $all`);
+    throw new Error(`Revisions ${first}… of ${streamId}, appended, did not appear in $all`);
   }
 
   /** A retried append whose events are already stored returns the original result, writing nothing. */

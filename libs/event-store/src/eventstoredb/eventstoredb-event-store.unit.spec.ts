@@ -115,6 +115,24 @@ describe('EventStoreDB adapter: several instances on one log', () => {
     expect(await verifyEventLog(fresh)).toMatchObject({ ok: true, checked: 900 });
   }, 30_000);
 
+  it('given one event id appended to two streams on two nodes at once, when both land, then each append returns the position of its own event', async () => {
+    // The id check reads each node's seals, caught up before the write: two writes racing on two
+    // nodes both pass it (docs/deployment.md, what remains). Positions are found by place, not id.
+    const server = new FakeEventStoreDbServer();
+    const [a, b] = [open(server), open(server)];
+    const event = note('twice');
+
+    const [onA, onB] = await Promise.all([
+      a.append('x', [event], { expectedRevision: 'no_stream' }),
+      b.append('y', [event], { expectedRevision: 'no_stream' }),
+    ]);
+
+    const all = await a.readAll();
+    expect(all.find((stored) => stored.globalPosition === onA.positions[0])?.streamId).toBe('x');
+    expect(all.find((stored) => stored.globalPosition === onB.positions[0])?.streamId).toBe('y');
+    expect(await verifyEventLog(a)).toMatchObject({ ok: true, checked: 2 });
+  });
+
   it('given other applications, system streams and checkpoints on the same server, when reading the log, then only aggregate events count', async () => {
     const server = new FakeEventStoreDbServer();
     const store = open(server);

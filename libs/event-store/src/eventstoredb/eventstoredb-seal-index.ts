@@ -45,6 +45,25 @@ export class SealIndex {
     return at === undefined ? undefined : this.at(at);
   }
 
+  /**
+   * Positions of revisions `first..first+count-1` of `streamId` among the seals after position
+   * `after`, in revision order; undefined until all of them are sealed. An append's own events are
+   * found by where they are, not by id: an id is unique only as far as writers keep it so.
+   */
+  positionsAfter(after: number, streamId: string, first: number, count: number): number[] | undefined {
+    const positions = new Array<number>(count);
+    let found = 0;
+    for (let index = after; index < this.seals.length && found < count; index++) {
+      const seal = this.seals[index];
+      const offset = seal.revision - first;
+      if (seal.streamId === streamId && offset >= 0 && offset < count) {
+        positions[offset] = seal.position;
+        found++;
+      }
+    }
+    return found === count ? positions : undefined;
+  }
+
   /** Seals `from..from+count-1` (as many as this node holds). */
   slice(from: number, count: number): Seal[] {
     return this.seals.slice(from - 1, from - 1 + count);
