@@ -26,7 +26,7 @@ import { injectionFor, type InjectionSources } from './connector-injection';
 import type { LeaseCall } from './connector-lease-cache';
 import { type EgressGate, type Refusal, refusal, type RefusalSpec } from './egress-gate';
 import type { GatewayMetrics } from './gateway-metrics';
-import { exchange, relay } from './upstream-exchange';
+import { relay, UpstreamClient } from './upstream-exchange';
 
 /** Connectors whose HTTP API the endpoint serves, each with its route table. */
 const ROUTE_TABLES: Record<string, RouteTable> = { github: githubRouteTable };
@@ -64,10 +64,15 @@ const send = (res: ServerResponse, { status, headers, body }: Refusal) =>
  * redacted from the answer; the outcome recorded, naming the lease.
  */
 export class ConnectorEndpoint {
-  private readonly lookup: ReturnType<typeof checkedLookup>;
+  private readonly upstreams: UpstreamClient;
 
   constructor(private readonly options: ConnectorEndpointOptions) {
-    this.lookup = checkedLookup(options.destinations);
+    this.upstreams = new UpstreamClient(checkedLookup(options.destinations));
+  }
+
+  /** Closes the kept-alive upstream connections. */
+  close(): Promise<void> {
+    return this.upstreams.close();
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
@@ -216,7 +221,7 @@ export class ConnectorEndpoint {
     const target = `${upstream.pathname.replace(/\/$/, '')}${upstreamPath(call.path)}${call.query === undefined ? '' : `?${call.query}`}`;
     const headers = { ...withoutClientCredentials(req.headers), host: upstream.host, [header[0]]: header[1] };
     const started = performance.now();
-    const answer = await exchange(req, upstream, { path: target, headers, lookup: this.lookup });
+    const answer = await this.upstreams.exchange(req, upstream, { path: target, headers });
     metrics.upstreamConnectSeconds.observe((performance.now() - started) / 1000);
     if (answer instanceof PrivateDestinationError)
       return fail(502, 'private-destination', answer.message, leaseId);

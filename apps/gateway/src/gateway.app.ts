@@ -126,6 +126,7 @@ export async function startGateway(config: AppConfig, logger: Logger, store?: Ev
     url: `http://${host}:${address.port}`,
     close: async () => {
       await server.close();
+      await connectors.close();
       await denials.stop();
       await runner.stop();
       await readiness.close();
