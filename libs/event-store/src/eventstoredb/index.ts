@@ -1,5 +1,8 @@
+import type * as DbClient from '@eventstore/db-client';
+import type { Leadership } from '../leadership/leadership.port';
 import type * as Adapter from './eventstoredb-event-store.adapter';
 import type { EventStoreDbEventStore, OpenEventStoreDbOptions } from './eventstoredb-event-store.adapter';
+import type * as LeadershipModule from './eventstoredb-leadership';
 
 export type {
   EventStoreDbClient,
@@ -11,6 +14,7 @@ export type {
   EventStoreDbCheckpointClient,
   EventStoreDbCheckpointStore,
 } from './eventstoredb-checkpoint-store';
+export type { EventStoreDbLeadership, EventStoreDbLeadershipOptions } from './eventstoredb-leadership';
 
 /**
  * The adapter and its gRPC client are loaded by the process that opens this store: every process
@@ -20,4 +24,19 @@ export function openEventStoreDbEventStore(options: OpenEventStoreDbOptions): Ev
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
   const adapter = require('./eventstoredb-event-store.adapter') as typeof Adapter;
   return adapter.openEventStoreDbEventStore(options);
+}
+
+/** Leadership by a lease in the server itself (eventstoredb-leadership.ts), on a client of its own per role. */
+export function openEventStoreDbLeadership(options: {
+  connectionString: string;
+  onWorkFailed?(role: string, error: unknown): void;
+}): Leadership {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, as above
+  const { EventStoreDbLeadership } = require('./eventstoredb-leadership') as typeof LeadershipModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, as above
+  const { EventStoreDBClient } = require('@eventstore/db-client') as typeof DbClient;
+  return new EventStoreDbLeadership({
+    connect: () => EventStoreDBClient.connectionString(options.connectionString),
+    onWorkFailed: options.onWorkFailed,
+  });
 }

@@ -1,19 +1,27 @@
 import type { EventStoreConfig } from '../app-event-store.factory';
+import { openEventStoreDbLeadership } from '../eventstoredb';
 import { InProcessLeadership, type Leadership } from './leadership.port';
 import { PostgresLeadership } from './postgres-leadership';
 
 /**
- * How the configured store decides which node runs the work that must run once: on PostgreSQL an
- * advisory lock, so every node may enable it and one leads; on SQLite the one host always leads;
- * on EventStoreDB this project has no lock to take, so every node that enables the work runs it
- * and configuration must enable it on one node only (docs/deployment.md).
+ * How the configured store decides which node runs the work that must run once, so that every
+ * node may enable it and one leads: on PostgreSQL an advisory lock held by a session; on
+ * EventStoreDB a lease in a stream per role, taken and renewed with the server's expected-revision
+ * check and fenced by time (eventstoredb-leadership.ts); on SQLite the one host always leads.
+ * docs/deployment.md compares them.
  */
 export function openLeadership(
-  config: Pick<EventStoreConfig, 'EVENT_STORE' | 'DATABASE_URL'>,
+  config: Pick<EventStoreConfig, 'EVENT_STORE' | 'DATABASE_URL' | 'EVENTSTORE_CONNECTION_STRING'>,
   onWorkFailed?: (role: string, error: unknown) => void,
 ): Leadership {
   if (config.EVENT_STORE === 'postgres' && config.DATABASE_URL) {
     return new PostgresLeadership({ connectionString: config.DATABASE_URL, onWorkFailed });
+  }
+  if (config.EVENT_STORE === 'eventstoredb' && config.EVENTSTORE_CONNECTION_STRING) {
+    return openEventStoreDbLeadership({
+      connectionString: config.EVENTSTORE_CONNECTION_STRING,
+      onWorkFailed,
+    });
   }
   return new InProcessLeadership(onWorkFailed);
 }

@@ -22,11 +22,7 @@ export interface Leadership {
 /** How long a node waits before campaigning again after work that failed. */
 const RESTART_DELAY_MS = 1_000;
 
-/**
- * Always the leader: a store that lives on one host (SQLite) has no second node to share with,
- * and a store without a lock this project uses (EventStoreDB) leaves the choice to configuration
- * (`RELAY_ENABLED` on one node).
- */
+/** Always the leader: a store that lives on one host (SQLite) has no second node to share with. */
 export class InProcessLeadership implements Leadership {
   private readonly leading = new Set<string>();
 
