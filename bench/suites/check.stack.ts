@@ -12,6 +12,8 @@ import { createApiApp } from '../../apps/api/src/app.factory';
 import { ProjectionService } from '../../apps/api/src/core/projection.service';
 import type { Throughput } from '../limit-baseline';
 import type { LoadResult } from '../load/autocannon.runner';
+import type { Phase } from '../load/http-phases.runner';
+import { inSlices, runPhases, sliceCpu } from '../load/phases';
 import { DIR, ROOT } from './check.fixtures';
 
 /** The check suite's HTTP side: the API on a generated log, bare Fastify, and autocannon runs. */
@@ -58,6 +60,53 @@ export const throughputOf = (run: Measured, perRequest = 1): Throughput => ({
   perSecond: run.rps * perRequest,
   cpuUsPerOperation: run.cpuUsPerRequest / perRequest,
 });
+
+/** A route and the request sent to it (`load`'s `request`: method, headers, body). */
+export interface Target {
+  url: string;
+  request: { method: string; headers: Record<string, string>; body: string };
+}
+
+/**
+ * CPU time of this process (the servers') per request, each pair's Mandate route against its
+ * limit in short closed-loop slices taking turns in one load-generator process (`inSlices`), net
+ * of the process's idle CPU (its APIs' pollers and timers). Per-side phases of seconds let a
+ * neighbour's burst fall on one side; slices of half a second, alternating, share it out.
+ */
+export async function cpuInSlices(
+  round: number,
+  pairs: { name: string; mandate: Target; limit: Target; perRequest?: number }[],
+  options: { slices: number; seconds: number; idleSeconds: number },
+): Promise<{ mandate: number; limit: number; idleMsPerSecond: number }[]> {
+  const phase = (target: Target): Phase => {
+    const url = new URL(target.url);
+    return {
+      name: '',
+      origin: url.origin,
+      path: url.pathname,
+      method: 'POST',
+      headers: target.request.headers,
+      body: target.request.body,
+      rate: 0,
+      seconds: options.seconds,
+      warmup: 2 * CONNECTIONS,
+      connections: CONNECTIONS,
+      cpuPids: [process.pid],
+    };
+  };
+  const phases = pairs.flatMap((pair) =>
+    inSlices(pair.name, round, { mandate: phase(pair.mandate), limit: phase(pair.limit) }, options),
+  );
+  const results = await runPhases(phases, DIR);
+  return pairs.map((pair) => {
+    const cpu = sliceCpu(results, pair.name);
+    return {
+      mandate: cpu.mandate / (pair.perRequest ?? 1),
+      limit: cpu.limit / (pair.perRequest ?? 1),
+      idleMsPerSecond: cpu.idleMsPerSecond.mandate,
+    };
+  });
+}
 
 export async function startApi(path: string, name = 'data') {
   // NODE_ENV=test: the audit checkpointer generates its signing key instead of requiring one.

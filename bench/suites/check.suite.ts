@@ -18,7 +18,15 @@ import {
   WS,
 } from './check.fixtures';
 import { killSwitchToAllDenied } from './check.kill-switch';
-import { load, type Measured, startApi, startBareFastify, throughputOf } from './check.stack';
+import {
+  cpuInSlices,
+  load,
+  type Measured,
+  startApi,
+  startBareFastify,
+  type Target,
+  throughputOf,
+} from './check.stack';
 import { attachBundles, BUNDLES, interleaved } from './check.bundles';
 import { OVERLAYS, overlaysLog, verifyOverlaid, withInvoker } from './check.overlays';
 import { authzenBesideBatch } from './check.authzen';
@@ -88,6 +96,14 @@ async function bytesPerGrant(path: string, shape: Shape): Promise<number> {
   if (projection.workspace(WS)?.grants.size !== shape.grants) throw new Error('grants missing');
   return (after - before) / shape.grants;
 }
+const target = (url: string, request: Target['request']): Target => ({ url, request });
+
+/** A round's rates (autocannon, 10 s a side) with the CPU per operation from its slices. */
+const withCpu = (pair: Paired, cpu: { mandate: number; limit: number }): Paired => ({
+  mandate: { ...pair.mandate, cpuUsPerOperation: cpu.mandate },
+  limit: { ...pair.limit, cpuUsPerOperation: cpu.limit },
+});
+
 export const checkSuite = defineSuite({
   name: 'check',
   description:
@@ -197,9 +213,33 @@ export const checkSuite = defineSuite({
             async () => throughputOf(await load(bare.postUrl, seconds, batch), 100),
           ),
         );
+        // The CPU figures, and the limit ratios set on them, from slices taking turns.
+        const [singleCpu, batchCpu] = await cpuInSlices(
+          i,
+          [
+            {
+              name: 'check',
+              mandate: target(`${api.url}/v1/check`, single),
+              limit: target(bare.postUrl, single),
+            },
+            {
+              name: 'batch',
+              mandate: target(`${api.url}/v1/check/batch`, batch),
+              limit: target(bare.postUrl, batch),
+              perRequest: 100,
+            },
+          ],
+          context.quick
+            ? { slices: 2, seconds: 0.2, idleSeconds: 0.2 }
+            : { slices: 10, seconds: 0.5, idleSeconds: 1 },
+        );
+        singlePairs[i] = withCpu(singlePairs[i], singleCpu);
+        batchPairs[i] = withCpu(batchPairs[i], batchCpu);
         context.log(
           `run ${i + 1}: ${describePair('check', singlePairs[i], 'req/s')}, p99 ${singles[i].p99Ms} ms; ` +
-            describePair('batch', batchPairs[i], 'checks/s'),
+            describePair('batch', batchPairs[i], 'checks/s') +
+            ` (CPU from slices, net of ${singleCpu.idleMsPerSecond.toFixed(1)} / ` +
+            `${batchCpu.idleMsPerSecond.toFixed(1)} ms/s idle)`,
         );
       }
       authzen = await authzenBesideBatch(api, mix, { runs: context.runs, seconds, warmup, log: context.log });
@@ -226,11 +266,13 @@ export const checkSuite = defineSuite({
         0.9,
         'higher',
       ),
+      // Rates from autocannon's runs; CPU per request, and the ratio, from the slices.
       ...limitMetrics(singlePairs, {
         prefix: 'http_check',
         unit: 'req/s',
         operation: 'req',
         ratioTarget: 0.6,
+        ratioOf: 'cpu',
         names: { value: 'http_single_rps', limit: 'http_check_limit_rps', cpu: 'http_single_cpu_us_per_req' },
       }),
       http_single_p99_ms: metric(median(singles.map((r) => r.p99Ms)), 'ms', 10, 'lower'),
@@ -258,6 +300,7 @@ export const checkSuite = defineSuite({
         unit: 'checks/s',
         operation: 'check',
         ratioTarget: 0.2,
+        ratioOf: 'cpu',
       }),
       ...authzen,
       ...otel,
