@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { mintDevToken } from '@mandate/auth';
@@ -16,10 +14,10 @@ import { createLogger } from '@mandate/observability';
 import { createTestCertificateAuthority, startTsProcess, type TsProcess } from '@mandate/testing';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import type { Phase, PhaseResult } from '../load/http-phases.runner';
+import { runPhases } from '../load/phases';
 
 const ROOT = join(__dirname, '..', '..');
 const ws = '/v1/workspaces/bench';
-const run = promisify(execFile);
 
 /** What an answer from GitHub's repository endpoint weighs, roughly: the upstream's body. */
 const REPOSITORY = JSON.stringify({ full_name: 'bench/api', private: true, padding: 'x'.repeat(400) });
@@ -74,25 +72,8 @@ async function startGatewayProcess(entry: string, env: Record<string, string>): 
 }
 
 /** Runs the phases in one load-generator process (bench/load/http-phases.runner.ts). */
-export async function loadPhases(stack: GatewayStack, phases: Phase[]): Promise<PhaseResult[]> {
-  const file = join(stack.config.DATA_DIR, `phases-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(phases));
-  const seconds = phases.reduce((sum, phase) => sum + phase.seconds + 10, 30);
-  const { stdout } = await run(
-    process.execPath,
-    ['-r', join(ROOT, 'scripts', 'register.js'), join(ROOT, 'bench', 'load', 'http-phases.runner.ts'), file],
-    { cwd: ROOT, timeout: seconds * 1000 },
-  ).finally(() => rmSync(file, { force: true }));
-  const results = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as PhaseResult[];
-  for (const result of results) {
-    if (result.errors > 0 || result.non2xx > 0) {
-      throw new Error(
-        `${result.name}: ${result.errors} errors and ${result.non2xx} non-2xx answers under load`,
-      );
-    }
-  }
-  return results;
-}
+export const loadPhases = (stack: GatewayStack, phases: Phase[]): Promise<PhaseResult[]> =>
+  runPhases(phases, stack.config.DATA_DIR);
 
 function startSource(bytes: number): Server {
   const chunk = Buffer.alloc(64 * 1024, 7);

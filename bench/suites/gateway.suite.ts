@@ -4,6 +4,7 @@ import { type BenchContext, defineSuite, median, metric, percentile } from '../h
 import { inTurns, limitMetrics, measure, type Paired, type Throughput } from '../limit-baseline';
 import { cpuMsOf } from '../process-cpu';
 import type { Phase, PhaseResult } from '../load/http-phases.runner';
+import { inSlices, sliceCpu } from '../load/phases';
 import { type GatewayStack, loadPhases, startGatewayStack } from './gateway.stack';
 
 /** The rate the issue's latency targets are stated at. */
@@ -125,6 +126,20 @@ function phases(stack: GatewayStack, context: BenchContext, run: number): Phase[
     { name: 'gateway@max', ...via(stack.gateway.url), ...max, cpuPid: stack.gateway.process.child.pid },
     { name: 'direct@max', ...direct, ...max, cpuPid: process.pid },
   ];
+  // CPU per call of every serving process, the gateway and its upstream, against the upstream's
+  // per direct call (`connector_limit_ratio`: calls per CPU-second), in short closed-loop slices
+  // taking turns, each side net of its processes' idle CPU.
+  const cpu = inSlices(
+    'connector',
+    run,
+    {
+      mandate: { ...throughput[0], warmup: 20, cpuPids: [stack.gateway.process.child.pid ?? 0, process.pid] },
+      limit: { ...throughput[1], warmup: 20, cpuPids: [process.pid] },
+    },
+    context.quick
+      ? { slices: 2, seconds: 0.2, idleSeconds: 0.2 }
+      : { slices: 10, seconds: 0.5, idleSeconds: 1 },
+  );
   return [
     { name: 'direct@1000', ...direct, ...common, rate: RATE },
     { name: 'gateway@1000', ...via(stack.gateway.url), ...common, rate: RATE },
@@ -132,23 +147,29 @@ function phases(stack: GatewayStack, context: BenchContext, run: number): Phase[
     { name: 'direct@100', ...direct, ...common, rate: LOW_RATE },
     { name: 'gateway@100', ...via(stack.gateway.url), ...common, rate: LOW_RATE },
     { name: 'unrecorded@100', ...via(stack.unrecorded.url), ...common, rate: LOW_RATE },
-    ...(run % 2 === 0 ? throughput : throughput.reverse()),
+    ...(run % 2 === 0 ? throughput : [...throughput].reverse()),
+    ...cpu,
   ];
 }
 
 async function runOnce(stack: GatewayStack, context: BenchContext, run: number) {
   const results = await loadPhases(stack, phases(stack, context, run));
-  for (const r of results) {
+  for (const r of results.filter((result) => !result.name.startsWith('connector '))) {
     context.log(
       `${r.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`,
     );
   }
   const [direct, gateway, unrecorded, directLow, gatewayLow, unrecordedLow] = results;
   const phase = (name: string) => results.find((r) => r.name === name) as PhaseResult;
+  const cpu = sliceCpu(results, 'connector');
   const connector: Paired = {
-    mandate: throughputOf(phase('gateway@max')),
-    limit: throughputOf(phase('direct@max')),
+    mandate: { ...throughputOf(phase('gateway@max')), cpuUsPerOperation: cpu.mandate },
+    limit: { ...throughputOf(phase('direct@max')), cpuUsPerOperation: cpu.limit },
   };
+  context.log(
+    `connector CPU per call from slices: ${cpu.mandate.toFixed(0)} µs (gateway + upstream) vs ${cpu.limit.toFixed(0)} µs ` +
+      `(upstream, direct), net of idle ${cpu.idleMsPerSecond.mandate.toFixed(1)} / ${cpu.idleMsPerSecond.limit.toFixed(1)} ms/s`,
+  );
   const setupCount = context.quick ? 50 : 1000;
   await setups(stack, 20, true);
   const directSetups = await setups(stack, setupCount, false);
@@ -247,11 +268,11 @@ export const gatewaySuite = defineSuite({
           null,
           'lower',
         ),
-        // Closed-loop connector calls/s over direct calls/s; CPU time of the gateway process per
-        // call beside the upstream server's per direct call: steadier than latency on shared cores.
+        // Closed-loop connector calls/s beside direct calls/s; the ratio is calls per CPU-second of
+        // the serving processes, from the slices (gateway + upstream per call, upstream per direct call).
         ...limitMetrics(
           runs.map((r) => r.connector),
-          { prefix: 'connector', unit: 'req/s', operation: 'req', ratioTarget: 0.5 },
+          { prefix: 'connector', unit: 'req/s', operation: 'req', ratioTarget: 0.5, ratioOf: 'cpu' },
         ),
         connect_tunnel_setup_p99_ms: metric(
           med((r) => r.setupP99),
