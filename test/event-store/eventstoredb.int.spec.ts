@@ -1,6 +1,6 @@
 import { EventStoreDBClient, FORWARDS, jsonEvent, START } from '@eventstore/db-client';
 import { v7 as uuidv7 } from 'uuid';
-import { openEventStoreDbEventStore, verifyEventLog } from '@mandate/event-store';
+import { openEventStoreDbEventStore, openEventStoreDbLeadership, verifyEventLog } from '@mandate/event-store';
 import { describeEventStoreContract } from '../../libs/event-store/test/event-store.contract';
 import { note, notes, testEventRegistry } from '../../libs/event-store/test/test-events';
 
@@ -119,6 +119,62 @@ if (connectionString) {
 
       expect(received).toEqual([1, 2]);
       await Promise.all([reader.close(), writer.close()]);
+    }, 30_000);
+  });
+
+  describe('EventStoreDB leadership (a lease per role)', () => {
+    const LEASE = { leaseMs: 1_000, renewMs: 200, marginMs: 200, retryMs: 100 };
+
+    /** A node campaigning for `role`: whether its work runs now, and how to stop it. */
+    function contender(role: string) {
+      const leadership = openEventStoreDbLeadership({
+        connectionString: connectionString as string,
+        ...LEASE,
+      });
+      const stop = new AbortController();
+      let working = false;
+      const done = leadership.whileLeader(
+        role,
+        async (leading) => {
+          working = true;
+          await new Promise((resolve) => leading.addEventListener('abort', resolve, { once: true }));
+          working = false;
+        },
+        stop.signal,
+      );
+      return { leadership, working: () => working, stop: () => (stop.abort(), done) };
+    }
+
+    async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error('condition not met in time');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
+    it('given two nodes on one server, when both campaign, then one works at a time, and the other takes over when it stops', async () => {
+      const role = `relay-${uuidv7()}`;
+      const [a, b] = [contender(role), contender(role)];
+      await until(() => a.working() || b.working(), 10_000);
+      let overlaps = 0;
+      const watch = setInterval(() => (overlaps += a.working() && b.working() ? 1 : 0), 10);
+      await new Promise((resolve) => setTimeout(resolve, 3 * LEASE.leaseMs));
+      const [leader, follower] = a.working() ? [a, b] : [b, a];
+
+      expect(follower.working()).toBe(false);
+      await leader.stop();
+      await until(() => follower.working(), 5_000);
+      clearInterval(watch);
+
+      expect(overlaps).toBe(0);
+      expect(follower.leadership.leads(role)).toBe(true);
+      const client = EventStoreDBClient.connectionString(connectionString as string);
+      const types: string[] = [];
+      for await (const { event } of client.readStream(`mandate-leader-${role}`)) types.push(`${event?.type}`);
+      expect(types).toContain('LeaderLeaseReleased');
+      expect(types.at(-1)).toBe('LeaderLeaseTaken');
+      await Promise.all([follower.stop(), client.dispose()]);
     }, 30_000);
   });
 } else {

@@ -27,16 +27,16 @@ export function openEventStoreDbEventStore(options: OpenEventStoreDbOptions): Ev
 }
 
 /** Leadership by a lease in the server itself (eventstoredb-leadership.ts), on a client of its own per role. */
-export function openEventStoreDbLeadership(options: {
-  connectionString: string;
-  onWorkFailed?(role: string, error: unknown): void;
-}): Leadership {
+export function openEventStoreDbLeadership(
+  options: { connectionString: string } & Omit<LeadershipModule.EventStoreDbLeadershipOptions, 'connect'>,
+): Leadership {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, as above
   const { EventStoreDbLeadership } = require('./eventstoredb-leadership') as typeof LeadershipModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, as above
   const { EventStoreDBClient } = require('@eventstore/db-client') as typeof DbClient;
+  const { connectionString, ...settings } = options;
   return new EventStoreDbLeadership({
-    connect: () => EventStoreDBClient.connectionString(options.connectionString),
-    onWorkFailed: options.onWorkFailed,
+    ...settings,
+    connect: () => EventStoreDBClient.connectionString(connectionString),
   });
 }
