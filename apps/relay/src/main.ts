@@ -9,7 +9,7 @@ const PROBE_TIMEOUT_MS = 2_000;
 
 /**
  * The Kafka relay on its own, for deployments that want it apart from the API (the API nodes then
- * run with RELAY_ENABLED=false, or keep it and campaign for the same role on PostgreSQL): the
+ * run with RELAY_ENABLED=false, or keep it and campaign for the same role): the
  * same relay, checkpoint and leadership as the API's, stopped gracefully on SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {

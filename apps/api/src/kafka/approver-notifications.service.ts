@@ -12,11 +12,11 @@ export const NOTIFIER_ROLE = 'approver-notifications';
 
 /**
  * Runs the approver notifier when NOTIFY_WEBHOOK_URL is set, on the node that leads the
- * `approver-notifications` role (on PostgreSQL one node of all; docs/deployment.md). Both stages are
- * consumer groups and the router's handled positions are kept in the event store's checkpoints,
- * shared by every node, so the next leader resumes where the last one stopped and an event is not
- * notified twice after a restart or a failover; running on one node spares the groups the
- * rebalances of every node joining and leaving.
+ * `approver-notifications` role (one node of all on PostgreSQL and EventStoreDB;
+ * docs/deployment.md). Both stages are consumer groups and the router's handled positions are
+ * kept in the event store's checkpoints, shared by every node, so the next leader resumes where
+ * the last one stopped and an event is not notified twice after a restart or a failover; running
+ * on one node spares the groups the rebalances of every node joining and leaving.
  */
 @Injectable()
 export class ApproverNotificationsService implements OnApplicationBootstrap, OnApplicationShutdown {

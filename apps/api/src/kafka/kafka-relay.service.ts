@@ -25,9 +25,8 @@ import { LEADERSHIP } from './leadership.provider';
 /**
  * Runs the Kafka relay inside the API process: it follows the log from the `kafka-relay`
  * checkpoint, kept by the store itself (a table of the SQLite file or of PostgreSQL, a stream of
- * EventStoreDB), for as long as the API runs and leads the relay. On PostgreSQL every node may
- * enable it and one leads (an advisory lock); on EventStoreDB one node enables it
- * (docs/deployment.md).
+ * EventStoreDB), for as long as the API runs and leads the relay. Every node may enable it and one
+ * leads (PostgreSQL's advisory lock, EventStoreDB's lease; docs/deployment.md).
  */
 @Injectable()
 export class KafkaRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
