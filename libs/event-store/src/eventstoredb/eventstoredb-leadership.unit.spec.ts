@@ -1,4 +1,6 @@
 import { jsonEvent, NO_STREAM } from '@eventstore/db-client';
+import { notes, testEventRegistry } from '../../test/test-events';
+import { EventStoreDbEventStore } from './eventstoredb-event-store.adapter';
 import { LEADER_STREAM_PREFIX } from './eventstoredb-leader-lease';
 import { EventStoreDbLeadership } from './eventstoredb-leadership';
 import { FakeEventStoreDbServer } from './fake-eventstoredb-client';
@@ -172,4 +174,36 @@ describe('EventStoreDB leadership (a lease in a stream per role)', () => {
     ).rejects.toThrow(/Role name/);
     expect(server.appendCalls).toBe(0);
   });
+});
+
+describe('EventStoreDB leadership beside the log', () => {
+  it('given a leader renewing its lease on the log’s server, when events are appended, then the lease is no part of the log', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = new EventStoreDbEventStore({ client: server.client(), schemas: testEventRegistry() });
+    const leadership = new EventStoreDbLeadership({
+      leaseMs: 300,
+      renewMs: 20,
+      marginMs: 100,
+      connect: () => server.client(),
+    });
+    const stop = new AbortController();
+    const running = leadership.whileLeader(
+      ROLE,
+      async (leading) => {
+        await store.append('s', notes(2), { expectedRevision: 'no_stream' });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await store.append('s', notes(1), { expectedRevision: 1 });
+        await new Promise((resolve) => leading.addEventListener('abort', resolve, { once: true }));
+      },
+      stop.signal,
+    );
+    while (await store.headPosition().then((head) => head < 3))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+    expect(server.streamNames()).toContain(STREAM);
+    expect((await store.readAll()).map((event) => event.globalPosition)).toEqual([1, 2, 3]);
+    stop.abort();
+    await running;
+    await store.close();
+  }, 20_000);
 });
