@@ -15,7 +15,8 @@ export function installMethodNotAllowed(fastify: FastifyInstance): void {
     routes.set(route.url, entry);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.routeOptions.url !== undefined) return done();
+    // `is404` reads the route's url as `routeOptions.url` would, without building that object.
+    if (!request.is404) return done();
     const path = request.url.split('?', 1)[0];
     const allowed = new Set<string>();
     for (const { pattern, methods } of routes.values()) {
