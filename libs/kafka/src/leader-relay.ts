@@ -56,7 +56,7 @@ export function startLeaderRelay(options: {
     partitions: settings.KAFKA_TOPIC_PARTITIONS,
     replicationFactor: settings.KAFKA_REPLICATION_FACTOR,
   });
-  const checkpoints = new LeaderCheckpoints(store.checkpointStore());
+  const checkpoints = new LeaderCheckpoints(store.checkpointStore(), () => leadership.leads(RELAY_CONSUMER));
   const relay = new EventRelay({
     source: store,
     checkpoints,
@@ -85,18 +85,25 @@ export function startLeaderRelay(options: {
 /**
  * The store's checkpoints, written only while this node leads: a deposed leader whose last batch
  * comes back after a new leader took over must not move the shared checkpoint (back) under it.
+ * Asked at each save as well as the term's signal: a lease fenced by time (EventStoreDB) has run
+ * out the moment its clock says so, even when the process resumes from a pause with the batch's
+ * acknowledgement queued before the timer that aborts the signal.
  */
-class LeaderCheckpoints implements CheckpointStore {
+export class LeaderCheckpoints implements CheckpointStore {
   term: AbortSignal = AbortSignal.abort();
 
-  constructor(private readonly store: CheckpointStore) {}
+  constructor(
+    private readonly store: CheckpointStore,
+    private readonly leads: () => boolean,
+  ) {}
 
   load(consumer: string): Promise<number> {
     return this.store.load(consumer);
   }
 
   async save(consumer: string, position: number): Promise<void> {
-    if (this.term.aborted) throw new Error('no longer leading: the checkpoint is the new leader’s');
+    if (this.term.aborted || !this.leads())
+      throw new Error('no longer leading: the checkpoint is the new leader’s');
     await this.store.save(consumer, position);
   }
 }
