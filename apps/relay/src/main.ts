@@ -24,8 +24,14 @@ async function main(): Promise<void> {
   if (!config.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS: required by the relay');
   const store = await openAppEventStore(config);
   const abort = new AbortController();
-  const leadership = openLeadership(config, (role, error) =>
-    logger.error({ err: error, role }, 'relay failed; campaigning again'),
+  const leadership = openLeadership(
+    config,
+    (role, error) => logger.error({ err: error, role }, 'relay failed; campaigning again'),
+    (role, error) =>
+      logger.warn(
+        { err: error, role },
+        'cannot campaign for the role (store unreachable or refusing); retrying',
+      ),
   );
   const relay = startLeaderRelay({
     settings: { ...config, KAFKA_BROKERS: config.KAFKA_BROKERS },

@@ -11,7 +11,13 @@ export const leadershipProvider: Provider = {
   provide: LEADERSHIP,
   inject: [APP_CONFIG, LOGGER],
   useFactory: (config: AppConfig, logger: Logger): Leadership =>
-    openLeadership(config, (role, error) =>
-      logger.error({ err: error, role }, 'work run by the leader failed; campaigning again'),
+    openLeadership(
+      config,
+      (role, error) => logger.error({ err: error, role }, 'work run by the leader failed; campaigning again'),
+      (role, error) =>
+        logger.warn(
+          { err: error, role },
+          'cannot campaign for the role (store unreachable or refusing); retrying',
+        ),
     ),
 };

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { WrongExpectedVersionError } from '@eventstore/db-client';
-import { abortableDelay, type Leadership } from '../leadership/leadership.port';
+import { abortableDelay, firstFailureReporter, type Leadership } from '../leadership/leadership.port';
 import { LeaderLease, type EventStoreDbLeaseClient, type LeaseState } from './eventstoredb-leader-lease';
 
 export interface EventStoreDbLeadershipOptions {
@@ -20,6 +20,8 @@ export interface EventStoreDbLeadershipOptions {
   /** How often a follower reads the lease (default `renewMs`). */
   retryMs?: number;
   onWorkFailed?(role: string, error: unknown): void;
+  /** A campaign could not read or write the lease (first failure of a run of them; see firstFailureReporter). */
+  onCampaignFailed?(role: string, error: unknown): void;
 }
 
 /** A role this process leads: until `leading` aborts or its clock passes `validUntil`. */
@@ -74,9 +76,16 @@ export class EventStoreDbLeadership implements Leadership {
     const client = this.options.connect();
     const lease = new LeaderLease(client, role);
     const seen = { revision: undefined as bigint | undefined, since: now() };
+    const campaigns = firstFailureReporter((error) => this.options.onCampaignFailed?.(role, error));
     try {
       while (!signal.aborted) {
-        const taken = await this.campaign(lease, seen).catch(() => undefined);
+        const taken = await this.campaign(lease, seen).then(
+          (outcome) => {
+            campaigns.succeeded();
+            return outcome;
+          },
+          (error: unknown) => void campaigns.failed(error),
+        );
         if (taken && !signal.aborted) await this.lead(role, lease, taken, work, signal);
         await abortableDelay(this.retryMs, signal);
       }

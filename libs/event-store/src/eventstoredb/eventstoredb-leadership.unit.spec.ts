@@ -207,3 +207,31 @@ describe('EventStoreDB leadership beside the log', () => {
     await store.close();
   }, 20_000);
 });
+
+describe('EventStoreDB leadership when the server cannot be reached', () => {
+  it('given a node whose reads of the lease keep failing, when it campaigns, then it never leads and the failure is reported once, not on every retry', async () => {
+    const failures: string[] = [];
+    const server = new FakeEventStoreDbServer();
+    const leadership = new EventStoreDbLeadership({
+      ...TIMING,
+      node: 'cut-off',
+      connect: () => ({
+        ...server.client(),
+        readStream: () => {
+          throw new Error('unavailable');
+        },
+      }),
+      onCampaignFailed: (role, error) => failures.push(`${role}: ${(error as Error).message}`),
+    });
+    const stop = new AbortController();
+    let worked = false;
+
+    const running = leadership.whileLeader(ROLE, async () => void (worked = true), stop.signal);
+    await new Promise((resolve) => setTimeout(resolve, TIMING.retryMs * 5));
+    stop.abort();
+    await running;
+
+    expect(worked).toBe(false);
+    expect(failures).toEqual([`${ROLE}: unavailable`]);
+  });
+});

@@ -13,14 +13,17 @@ import { PostgresLeadership } from './postgres-leadership';
 export function openLeadership(
   config: Pick<EventStoreConfig, 'EVENT_STORE' | 'DATABASE_URL' | 'EVENTSTORE_CONNECTION_STRING'>,
   onWorkFailed?: (role: string, error: unknown) => void,
+  /** A node that cannot campaign (the store unreachable, or refusing its lock or lease) is told once per run of failures. */
+  onCampaignFailed?: (role: string, error: unknown) => void,
 ): Leadership {
   if (config.EVENT_STORE === 'postgres' && config.DATABASE_URL) {
-    return new PostgresLeadership({ connectionString: config.DATABASE_URL, onWorkFailed });
+    return new PostgresLeadership({ connectionString: config.DATABASE_URL, onWorkFailed, onCampaignFailed });
   }
   if (config.EVENT_STORE === 'eventstoredb' && config.EVENTSTORE_CONNECTION_STRING) {
     return openEventStoreDbLeadership({
       connectionString: config.EVENTSTORE_CONNECTION_STRING,
       onWorkFailed,
+      onCampaignFailed,
     });
   }
   return new InProcessLeadership(onWorkFailed);

@@ -51,6 +51,27 @@ export class InProcessLeadership implements Leadership {
   }
 }
 
+/**
+ * Reports the first failure of a run of failed campaigns (the store unreachable, or refusing this
+ * node's writes): a node that can never lead says so once, not on every retry, and again only
+ * after a campaign got through in between.
+ */
+export function firstFailureReporter(report: ((error: unknown) => void) | undefined): {
+  failed(error: unknown): void;
+  succeeded(): void;
+} {
+  let failing = false;
+  return {
+    failed(error) {
+      if (!failing) report?.(error);
+      failing = true;
+    },
+    succeeded() {
+      failing = false;
+    },
+  };
+}
+
 /** Resolves after `ms`, or at once when `signal` aborts; never rejects. */
 export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();

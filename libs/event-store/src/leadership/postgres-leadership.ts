@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { abortableDelay, type Leadership } from './leadership.port';
+import { abortableDelay, firstFailureReporter, type Leadership } from './leadership.port';
 
 /** The first key of every Mandate advisory lock ('MNDT'), so other applications' locks never meet ours. */
 const LOCK_NAMESPACE = 0x4d4e4454;
@@ -16,6 +16,8 @@ export interface PostgresLeadershipOptions {
    */
   heartbeatMs?: number;
   onWorkFailed?(role: string, error: unknown): void;
+  /** A campaign could not reach the lock (first failure of a run of them; see firstFailureReporter). */
+  onCampaignFailed?(role: string, error: unknown): void;
 }
 
 /**
@@ -48,11 +50,14 @@ export class PostgresLeadership implements Leadership {
     signal: AbortSignal,
   ): Promise<void> {
     const lockName = `${this.options.scope ?? 'public'}:${role}`;
+    const campaigns = firstFailureReporter((error) => this.options.onCampaignFailed?.(role, error));
     while (!signal.aborted) {
-      const session = await this.connect(role).catch(() => undefined);
+      const session = await this.connect(role).catch((error: unknown) => void campaigns.failed(error));
       if (session) {
         try {
-          if (await this.campaign(session, lockName, signal)) await this.lead(role, session, work, signal);
+          if (await this.campaign(session, lockName, signal, campaigns)) {
+            await this.lead(role, session, work, signal);
+          }
         } finally {
           session.close();
         }
@@ -80,15 +85,26 @@ export class PostgresLeadership implements Leadership {
   }
 
   /** Tries the lock every `retryMs` on the session; true once held, false if the session or `signal` ended. */
-  private async campaign(session: LockSession, lockName: string, signal: AbortSignal): Promise<boolean> {
+  private async campaign(
+    session: LockSession,
+    lockName: string,
+    signal: AbortSignal,
+    campaigns: ReturnType<typeof firstFailureReporter>,
+  ): Promise<boolean> {
     while (!signal.aborted && !session.lost.aborted) {
       const held = await session.client
         .query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS held', [
           LOCK_NAMESPACE,
           lockName,
         ])
-        .then(({ rows }) => rows[0]?.held === true)
-        .catch(() => false);
+        .then(({ rows }) => {
+          campaigns.succeeded();
+          return rows[0]?.held === true;
+        })
+        .catch((error: unknown) => {
+          campaigns.failed(error);
+          return false;
+        });
       if (held && !session.lost.aborted) return true;
       await abortableDelay(this.retryMs, AbortSignal.any([signal, session.lost]));
     }
