@@ -80,7 +80,11 @@ export class EventStoreDbEventStore implements EventStore {
     this.appender = new EventStoreDbAppender(this.client, this.schemas, this.reader, this.sealer);
     this.appended.setMaxListeners(0);
     const hooks = {
-      readHead: () => this.headPosition(),
+      sealAndReadHead: async () => {
+        // A seal refused here (a malformed event) is the appends' to report; the head is still announced.
+        await this.sealer.seal().catch(() => undefined);
+        return this.headPosition();
+      },
       sealIfBehind: async (seen: Position) => {
         await this.sealer.catchUp();
         const last = this.sealer.index.last;

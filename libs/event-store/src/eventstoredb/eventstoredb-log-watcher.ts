@@ -13,7 +13,8 @@ import type { Seal } from './log-event';
 const RESTART_DELAY_MS = 1_000;
 
 export interface LogWatcherHooks {
-  readHead(): Promise<number>;
+  /** Seals what `$all` holds (as far as this node may) and reads the head. */
+  sealAndReadHead(): Promise<number>;
   /** Seals what `$all` holds if the node's seals have not reached `seen` (a writer that stopped before sealing). */
   sealIfBehind(seen: Position): Promise<void>;
 }
@@ -26,8 +27,10 @@ export interface LogWatcherHooks {
  * sealed by this node. Started on the first wait, so a process that never follows the log (the
  * CLI's verifier) opens none.
  *
- * Events pushed while the subscription is down are missed, so after every (re)start the current
- * head is read and announced as well; the adapter's slow poll is the last safety net.
+ * Events pushed while the subscription is down are missed, so after every (re)start (once the new
+ * subscription is open, so that nothing falls between the two) what `$all` holds is sealed, an
+ * event whose writer stopped while nobody was listening included, and the head is announced; the
+ * adapter's slow poll is the last safety net.
  */
 export class EventStoreDbLogWatcher {
   private subscription: AllStreamSubscription | undefined;
@@ -55,7 +58,7 @@ export class EventStoreDbLogWatcher {
     subscription.on('error', () => this.lost(subscription));
     subscription.on('end', () => this.lost(subscription));
     this.subscription = subscription;
-    void this.hooks.readHead().then(
+    void this.hooks.sealAndReadHead().then(
       (head) => this.appended.emit('appended', head),
       () => undefined,
     );
