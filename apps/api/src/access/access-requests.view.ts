@@ -54,6 +54,8 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
       store,
       projection: this.changes.observe(this.model),
       logger,
+      // No permission check reads it: a check sent right after a write is served before its work.
+      background: true,
     });
     readiness.register({ name: 'access-requests', check: async () => this.runner.health() });
   }

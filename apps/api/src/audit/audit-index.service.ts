@@ -24,7 +24,14 @@ export class AuditIndexService implements OnApplicationBootstrap, OnApplicationS
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.index = AuditIndex.open(auditIndexPathFor(auditFiles(config).events));
-    this.runner = new ProjectionRunner({ name: 'audit index', store, projection: this.index, logger });
+    // No permission check reads it: a check sent right after a write is served before its work.
+    this.runner = new ProjectionRunner({
+      name: 'audit index',
+      store,
+      projection: this.index,
+      logger,
+      background: true,
+    });
   }
 
   /** Not awaited: queries answer from what is indexed, and wait for a position when they must. */

@@ -14,6 +14,13 @@ export interface ProjectionRunnerOptions {
   /** Snapshot after this many events applied while live (and when catch-up ends, and on stop). */
   snapshotEvery?: number;
   logger?: RunnerLogger;
+  /**
+   * Applies what arrived one event-loop turn later than the models without it: the requests read
+   * in between (a check sent right after the write it must see) are served before this model's
+   * work. For models no permission check reads (the audit index, the access-requests view); a wait
+   * for a position (`waitForPosition`) still ends as soon as the page is applied.
+   */
+  background?: boolean;
 }
 
 interface Waiter {
@@ -153,6 +160,10 @@ export class ProjectionRunner {
     const events = store.subscribe({ fromPosition: projection.position + 1, signal: this.abort.signal });
     const iterator = events[Symbol.asyncIterator]();
     let page: RecordedEvent[] = [];
+    // The page is applied once the subscription has to wait: a turn later, two for a background model.
+    const settle = this.options.background
+      ? () => nextTurn().then(() => nextTurn(null))
+      : () => nextTurn(null);
     const flush = () => {
       this.applied(page);
       page = [];
@@ -160,7 +171,7 @@ export class ProjectionRunner {
     try {
       let pending = iterator.next();
       for (;;) {
-        const next = page.length === 0 ? await pending : await Promise.race([pending, nextTurn(null)]);
+        const next = page.length === 0 ? await pending : await Promise.race([pending, settle()]);
         if (next === null) {
           flush();
           continue;

@@ -127,6 +127,40 @@ describe('ProjectionRunner', () => {
     await store.close();
   });
 
+  it('given a background runner beside a plain one, when an event arrives, then the plain one applies it a turn earlier and both reach it', async () => {
+    const store = openTestStore({ path: dir.file('events.sqlite') });
+    const log = new IdentityLog(store);
+    await seed(log, 0);
+    // Started first, so without `background` it would be woken (and apply) first.
+    const background = new ProjectionRunner({
+      store,
+      projection: new EffectivePermissionsProjection(),
+      background: true,
+    });
+    await background.start();
+    await background.whenCaughtUp();
+    const plain = await start(store);
+    const head = await store.headPosition();
+    const applied: string[] = [];
+    const watch = (name: string, runner: ProjectionRunner) =>
+      runner.waitForPosition(head + 1, 2_000).then((reached) => reached && applied.push(name));
+
+    const both = Promise.all([watch('background', background), watch('plain', plain.runner)]);
+    await log.grant(WS, {
+      grantId: 'late',
+      channelId: 'eng',
+      connector: 'github',
+      actions: ['read'],
+      resources: ['acme/x'],
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+    await both;
+
+    expect(applied).toEqual(['plain', 'background']);
+    await Promise.all([plain.runner.stop(), background.stop()]);
+    await store.close();
+  });
+
   it('given a log being caught up, when asked, then the runner says catching-up with its target until it has applied it', async () => {
     const store = openTestStore({ path: dir.file('events.sqlite') });
     await seed(new IdentityLog(store), 3);
