@@ -185,6 +185,19 @@ export class FakeEventStoreDbServer {
     change(record.data as Record<string, unknown>);
   }
 
+  /**
+   * Removes a stored event from its stream and from `$all`, as a scavenge after a truncation
+   * (`$tb`, `$maxCount`) or a deletion, or an operator with disk access, could. For reading
+   * specs: the fake numbers a stream's revisions by place, so nothing is appended to it afterwards.
+   */
+  remove(streamName: string, revision: number): void {
+    const stream = this.streams.get(streamName);
+    const index = stream?.findIndex((record) => record.revision === BigInt(revision)) ?? -1;
+    if (!stream || index < 0) throw new Error(`no event ${revision} in ${streamName}`);
+    const [record] = stream.splice(index, 1);
+    this.all.splice(this.all.indexOf(record), 1);
+  }
+
   /** Names of the streams written so far, system streams included. */
   streamNames(): string[] {
     return [...this.streams.keys()];

@@ -8,6 +8,11 @@ import {
 /** Anything that yields the log as stored, in position order, from a given position. */
 export interface StoredEventSource {
   readStored(fromPosition?: number): Iterable<StoredEvent> | AsyncIterable<StoredEvent>;
+  /**
+   * How far the store attests the log reaches apart from the events themselves (EventStoreDB's
+   * seals), read before the walk: events short of it were removed, the newest ones included.
+   */
+  attestedHead?(): Promise<number>;
 }
 
 export type VerifyEventLogOptions = Omit<VerifyChainOptions, 'anchorHash'>;
@@ -22,6 +27,7 @@ export async function verifyEventLog(
   options: VerifyEventLogOptions = {},
 ): Promise<ChainVerification> {
   const from = options.from ?? 1;
+  const attested = await source.attestedHead?.();
   const events = source.readStored(Math.max(1, from - 1));
   let walker: ChainWalker | undefined;
   let anchorMissing = false;
@@ -60,5 +66,23 @@ export async function verifyEventLog(
     };
   }
   // No event at all from `from` on (empty log, or a range past the head): checkpoints may still say truncated.
-  return (walker ?? new ChainWalker({ ...options, anchorHash: '' })).result();
+  const result = (walker ?? new ChainWalker({ ...options, anchorHash: '' })).result();
+  return attested === undefined
+    ? result
+    : shortOfAttested(result, Math.min(attested, options.to ?? attested));
+}
+
+/** A walk that verified everything it found but ended before the attested head: the rest was removed. */
+function shortOfAttested(result: ChainVerification, end: number): ChainVerification {
+  const missing = result.verifiedThrough + 1;
+  if (!result.ok || missing > end) return result;
+  return {
+    ...result,
+    ok: false,
+    firstBad: {
+      position: missing,
+      problem: 'deleted',
+      message: `events ${missing}..${end} are sealed but no longer stored (the log was cut short)`,
+    },
+  };
 }
