@@ -101,6 +101,10 @@ export class EventStoreDbAppender {
       ));
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
+      // A retry that reached the server after its original (sent by any node) and a later write
+      // returns the original result, as on the other stores, which check ids before revisions.
+      await this.sealer.seal();
+      if (index.byId(events[0].id)) return this.replayed(streamId, events);
       const actual = await this.reader.revisionOf(streamId);
       throw new WrongExpectedVersion(streamId, expected, actual === -1 ? 'no_stream' : actual);
     }
