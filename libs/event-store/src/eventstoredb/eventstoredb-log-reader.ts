@@ -10,7 +10,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { ReadStreamOptions } from '../event-store.port';
-import { samePosition, type AggregateEventBody, type MandateRecord, type Seal } from './log-event';
+import { isAggregateBody, samePosition, type MandateRecord, type Seal } from './log-event';
 
 /** `$all` is read in pages of this many records (Mandate's or not: the client's `readAll` takes no filter). */
 const ALL_PAGE = 512;
@@ -51,9 +51,9 @@ export class EventStoreDbLogReader {
     readonly names: LogNames,
   ) {}
 
-  /** A recorded EventStoreDB event as a Mandate event; undefined for any other stream's. */
+  /** A recorded EventStoreDB event as a Mandate event; undefined for any other stream's, or other data. */
   recordOf(event: ResolvedEvent['event'] | AllStreamResolvedEvent['event']): MandateRecord | undefined {
-    if (!event || !this.names.isAggregate(event.streamId)) return undefined;
+    if (!event || !this.names.isAggregate(event.streamId) || !isAggregateBody(event.data)) return undefined;
     if (!event.position) {
       // Servers before 22.6 do not say where a stream's event sits in `$all`: its seal cannot be found.
       throw new Error(
@@ -66,7 +66,7 @@ export class EventStoreDbLogReader {
       streamId: event.streamId.slice(this.names.aggregatePrefix.length),
       revision: Number(event.revision),
       created: event.created,
-      body: event.data as unknown as AggregateEventBody,
+      body: event.data,
       position: event.position,
     };
   }
@@ -94,10 +94,20 @@ export class EventStoreDbLogReader {
     return records;
   }
 
-  /** The revision of an aggregate's newest event: -1 when it has none. */
+  /** The revision of the newest event of an aggregate's stream (whatever it holds, as the server counts): -1 when none. */
   async revisionOf(streamId: string): Promise<number> {
-    const [newest] = await this.readAggregate(streamId, { direction: 'backwards', limit: 1 });
-    return newest ? newest.revision : -1;
+    const read = this.client.readStream(this.names.streamOf(streamId), {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    }) as AsyncIterable<ResolvedEvent>;
+    try {
+      for await (const resolved of read) if (resolved.event) return Number(resolved.event.revision);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return -1;
+      throw error;
+    }
+    return -1;
   }
 
   /**

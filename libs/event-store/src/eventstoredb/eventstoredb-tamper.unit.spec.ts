@@ -46,3 +46,36 @@ describe('EventStoreDB adapter: tamper evidence of events removed from the serve
     expect(result).toMatchObject({ ok: false, firstBad: { position: 1 } });
   });
 });
+
+describe('EventStoreDB adapter: an event in an aggregate stream that is not a Mandate event', () => {
+  const open = (server: FakeEventStoreDbServer) =>
+    new EventStoreDbEventStore({ client: server.client(), schemas: testEventRegistry() });
+
+  it('given another client wrote a non-envelope event into an aggregate stream, when a node appends, then the append is sealed and the log holds only Mandate events', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server);
+    await store.append('a', notes(1), { expectedRevision: 'no_stream' });
+    server.writeForeign('mandate:intruded');
+
+    const { positions } = await store.append('b', notes(1), { expectedRevision: 'no_stream' });
+
+    expect(positions).toEqual([2]);
+    expect((await store.readAll()).map((event) => event.streamId)).toEqual(['a', 'b']);
+    expect(await verifyEventLog(store)).toMatchObject({ ok: true, checked: 2 });
+    await store.close();
+  });
+
+  it('given such an event as the newest of a stream, when appending with a stale expected revision, then the conflict names the revision the server holds', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server);
+    await store.append('intruded', notes(1), { expectedRevision: 'no_stream' });
+    server.writeForeign('mandate:intruded');
+
+    const refused = store.append('intruded', notes(1), { expectedRevision: 0 });
+
+    await expect(refused).rejects.toMatchObject({ code: 'wrong-expected-version' });
+    await expect(refused).rejects.toThrow(/revision 1/);
+    expect((await store.readStream('intruded')).map((event) => event.streamVersion)).toEqual([0]);
+    await store.close();
+  });
+});

@@ -17,6 +17,32 @@ export interface AggregateEventBody {
   metadata: EventMetadata & { schemaVersion: number };
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Whether an aggregate stream's event data has the shape the adapter writes. Anything else there
+ * (another client's event, a deleted stream's tombstone) is no Mandate event: it is not counted in
+ * the log, so it can neither take a position nor stop sealing. Every node applies the same test
+ * to the same bytes, and what is sealed is read from the seals, never tested again.
+ */
+export function isAggregateBody(data: unknown): data is AggregateEventBody {
+  if (!isObject(data) || !isObject(data.actor) || !isObject(data.metadata)) return false;
+  const { actor, metadata } = data;
+  return (
+    typeof data.occurredAt === 'string' &&
+    typeof data.workspaceId === 'string' &&
+    'data' in data &&
+    typeof actor.kind === 'string' &&
+    typeof actor.id === 'string' &&
+    typeof metadata.correlationId === 'string' &&
+    (metadata.causationId === undefined ||
+      metadata.causationId === null ||
+      typeof metadata.causationId === 'string') &&
+    Number.isSafeInteger(metadata.schemaVersion)
+  );
+}
+
 /**
  * One event of the chain stream: position N of the log, which Mandate event holds it (by id, by
  * stream and revision, and by its place in `$all`) and its link in the hash chain.
