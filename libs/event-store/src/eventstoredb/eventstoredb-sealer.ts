@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type EventStoreDBClient,
   jsonEvent,
@@ -9,6 +10,9 @@ import { computeEventHash, GENESIS_HASH } from '../tamper/canonical-encoding';
 import type { EventStoreDbLogReader } from './eventstoredb-log-reader';
 import { SealIndex } from './eventstoredb-seal-index';
 import { envelopeOf, positionOfSeal, type MandateRecord, type Seal } from './log-event';
+
+/** Refusals in a row, with no newer seal to read, before sealing gives up (about 4 s of backing off). */
+const STALE_ATTEMPTS = 50;
 
 /** Seals written per append to the chain stream (well under the server's 1 MiB append limit). */
 const SEAL_BATCH = 256;
@@ -46,8 +50,18 @@ export class EventStoreDbSealer {
   seal(): Promise<void> {
     this.queued ??= this.serialised(async () => {
       this.queued = null;
-      while (await this.sealRound()) {
-        // Another round: the batch was full, or another node sealed first.
+      for (let stale = 0; ;) {
+        const round = await this.sealRound();
+        if (round === 'done') return;
+        // Another round: the batch was full, or another node sealed first and its seals were read.
+        if (round === 'more') stale = 0;
+        else if (++stale < STALE_ATTEMPTS) await sleep(Math.min(100, stale * 5));
+        else {
+          throw new Error(
+            `The chain stream refused seal ${this.index.head + 1} ${stale} times but holds no seal past ` +
+              `${this.index.head} as read: reads lag far behind writes, or the chain stream was changed`,
+          );
+        }
       }
     });
     return this.queued;
@@ -68,8 +82,11 @@ export class EventStoreDbSealer {
     for await (const seal of this.reader.seals(this.index.head + 1)) this.index.add(seal);
   }
 
-  /** One batch; true when there may be more to seal. */
-  private async sealRound(): Promise<boolean> {
+  /**
+   * One batch: `more` when there may be more to seal, `stale` when the chain stream refused the
+   * batch yet no seal of another node can be read (a read served behind the write).
+   */
+  private async sealRound(): Promise<'done' | 'more' | 'stale'> {
     await this.readSeals();
     const last = this.index.last;
     const pending: MandateRecord[] = [];
@@ -77,7 +94,7 @@ export class EventStoreDbSealer {
       pending.push(record);
       if (pending.length === SEAL_BATCH) break;
     }
-    if (pending.length === 0) return false;
+    if (pending.length === 0) return 'done';
     const seals = sealsAfter(last, pending);
     try {
       await this.client.appendToStream(
@@ -88,11 +105,13 @@ export class EventStoreDbSealer {
         { expectedRevision: last ? BigInt(last.position - 1) : NO_STREAM },
       );
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError) return true;
-      throw error;
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const head = this.index.head;
+      await this.readSeals();
+      return this.index.head > head ? 'more' : 'stale';
     }
     seals.forEach((seal) => this.index.add(seal));
-    return pending.length === SEAL_BATCH;
+    return pending.length === SEAL_BATCH ? 'more' : 'done';
   }
 }
 
