@@ -32,7 +32,6 @@ export function isAggregateBody(data: unknown): data is AggregateEventBody {
   return (
     typeof data.occurredAt === 'string' &&
     typeof data.workspaceId === 'string' &&
-    'data' in data &&
     typeof actor.kind === 'string' &&
     typeof actor.id === 'string' &&
     typeof metadata.correlationId === 'string' &&
