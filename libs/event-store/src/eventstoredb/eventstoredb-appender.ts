@@ -28,8 +28,10 @@ const VISIBILITY_ATTEMPTS = 50;
 /**
  * Appends to an aggregate's own stream, the expected revision checked by the server, then seals
  * until the events are: their positions are what the append returns. Before writing, everything
- * `$all` holds is sealed, so an event id already stored is known (a retry returns the original
- * result; an id reused with other content is refused), as on the other stores.
+ * `$all` holds is sealed, so an event id among the node's window of seals is known (a retry
+ * returns the original result; an id reused with other content is refused), as on the other
+ * stores; an older one is found only where a retry with an exact or `no_stream` revision meant
+ * to write it (the server refuses that retry, or acknowledges it as its own idempotency does).
  */
 export class EventStoreDbAppender {
   constructor(
@@ -74,7 +76,7 @@ export class EventStoreDbAppender {
     // Every event `$all` holds now is sealed and indexed: an id already stored is known.
     await this.sealer.seal();
     const index = this.sealer.index;
-    if (index.byId(events[0].id)) return this.replayed(streamId, events);
+    if (index.byId(events[0].id)) return this.replayedById(streamId, events);
     const seen = new Set<string>();
     for (const event of events) {
       if (index.byId(event.id) || seen.has(event.id)) throw duplicateEventId(event.id, streamId);
@@ -104,17 +106,21 @@ export class EventStoreDbAppender {
       // A retry that reached the server after its original (sent by any node) and a later write
       // returns the original result, as on the other stores, which check ids before revisions.
       await this.sealer.seal();
-      if (index.byId(events[0].id)) return this.replayed(streamId, events);
+      if (index.byId(events[0].id)) return this.replayedById(streamId, events);
+      // An original older than the window of seals is found where the retry meant to write.
+      const at = expected === 'no_stream' ? 0 : typeof expected === 'number' ? expected + 1 : undefined;
+      if (at !== undefined && (await this.holds(streamId, at, events[0].id))) {
+        return this.replayed(streamId, events, at);
+      }
       const actual = await this.reader.revisionOf(streamId);
       throw new WrongExpectedVersion(streamId, expected, actual === -1 ? 'no_stream' : actual);
     }
     const last = Number(nextExpectedRevision);
-    const positions = await this.sealedPositions(
-      streamId,
-      last - events.length + 1,
-      events.length,
-      sealedBefore,
-    );
+    const first = last - events.length + 1;
+    const positions = await this.sealedPositions(streamId, first, events.length, sealedBefore);
+    // The server acknowledged a retry of events it already held (its own idempotency): their
+    // original result, as the adapter returns when it finds the ids among its seals.
+    if (positions === 'sealed before') return this.replayed(streamId, events, first);
     return { nextExpectedRevision: last, positions };
   }
 
@@ -124,24 +130,48 @@ export class EventStoreDbAppender {
     first: number,
     count: number,
     after: number,
-  ): Promise<number[]> {
+  ): Promise<number[] | 'sealed before'> {
     for (let attempt = 1; attempt <= VISIBILITY_ATTEMPTS; attempt++) {
       await this.sealer.seal();
-      const positions = this.sealer.index.positionsAfter(after, streamId, first, count);
+      const positions = await this.sealer.positionsAfter(after, streamId, first, count);
       if (positions) return positions;
+      if (attempt === 1 && (await this.sealedBy(streamId, first, after))) return 'sealed before';
       await sleep(Math.min(100, attempt * 5));
     }
     throw new Error(`Revisions ${first}… of ${streamId}, appended, did not appear in $all`);
   }
 
-  /** A retried append whose events are already stored returns the original result, writing nothing. */
-  private async replayed(streamId: string, events: PreparedEvent[]): Promise<AppendResult> {
-    const seals = events.map((event) => this.sealer.index.byId(event.id));
-    const first = seals[0];
+  /** Whether revision `revision` of `streamId` is sealed at or before position `position`. */
+  private async sealedBy(streamId: string, revision: number, position: number): Promise<boolean> {
+    const [record] = await this.reader.readAggregate(streamId, { from: revision, limit: 1 });
+    const [seal] = record ? await this.sealer.sealsAt([record.position]) : [];
+    return seal !== undefined && seal.position <= position;
+  }
+
+  /** Whether revision `revision` of `streamId` is the event `eventId`. */
+  private async holds(streamId: string, revision: number, eventId: string): Promise<boolean> {
+    const [record] = await this.reader.readAggregate(streamId, { from: revision, limit: 1 });
+    return record?.id === eventId;
+  }
+
+  /** A retry whose first event's id is among the node's seals: the original result, or a duplicate. */
+  private replayedById(streamId: string, events: PreparedEvent[]): Promise<AppendResult> {
+    const seal = this.sealer.index.byId(events[0].id);
+    return this.replayed(streamId, events, seal?.streamId === streamId ? seal.revision : undefined);
+  }
+
+  /**
+   * A retried append whose events are already stored, from revision `from` of its stream, returns
+   * the original result, writing nothing; an id stored with other content is a duplicate.
+   */
+  private async replayed(
+    streamId: string,
+    events: PreparedEvent[],
+    from: number | undefined,
+  ): Promise<AppendResult> {
     const stored: MandateRecord[] =
-      first && first.streamId === streamId
-        ? await this.reader.readAggregate(streamId, { from: first.revision, limit: events.length })
-        : [];
+      from === undefined ? [] : await this.reader.readAggregate(streamId, { from, limit: events.length });
+    const seals = await this.sealer.sealsAt(stored.map((record) => record.position));
     events.forEach((event, index) => {
       const record = stored[index];
       const same =

@@ -43,6 +43,11 @@ export interface EventStoreDbEventStoreOptions {
   sealGraceMs?: number;
   /** Whether `close` disposes the client (true when the adapter created it). */
   ownsClient?: boolean;
+  /**
+   * How many of the newest seals the node keeps in memory (default 10,000, about 5 MB); older
+   * ones are read from the chain stream when asked for (an old position, an old aggregate).
+   */
+  sealWindow?: number;
 }
 
 /**
@@ -76,7 +81,7 @@ export class EventStoreDbEventStore implements EventStore {
     this.ownsClient = options.ownsClient ?? false;
     const names = new LogNames(options.namespace ?? 'mandate');
     this.reader = new EventStoreDbLogReader(this.client, names);
-    this.sealer = new EventStoreDbSealer(this.client, this.reader);
+    this.sealer = new EventStoreDbSealer(this.client, this.reader, options.sealWindow);
     this.appender = new EventStoreDbAppender(this.client, this.schemas, this.reader, this.sealer);
     this.appended.setMaxListeners(0);
     const hooks = {
@@ -114,10 +119,14 @@ export class EventStoreDbEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const records = await this.reader.readAggregate(streamId, options);
-    const index = this.sealer.index;
-    if (records.some((record) => !index.byPlace(record.position))) await this.sealer.seal();
-    return records.map((record) => {
-      const seal = index.byPlace(record.position);
+    const places = records.map((record) => record.position);
+    let seals = await this.sealer.sealsAt(places);
+    if (seals.some((seal) => !seal)) {
+      await this.sealer.seal();
+      seals = await this.sealer.sealsAt(places);
+    }
+    return records.map((record, index) => {
+      const seal = seals[index];
       if (!seal) throw new Error(`Event ${record.id} of ${streamId} is in no seal`);
       return this.upcast(recordedEventOf(record, seal));
     });
@@ -126,9 +135,10 @@ export class EventStoreDbEventStore implements EventStore {
   async readAll({ fromPosition = 1, limit }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     await this.sealer.catchUp();
     const from = Math.max(1, fromPosition);
-    const seals = this.sealer.index.slice(from, limit ?? Number.MAX_SAFE_INTEGER);
+    // The seals read so far; those older than the node's window come from the chain stream.
+    const count = Math.max(0, Math.min(limit ?? Number.MAX_SAFE_INTEGER, this.sealer.index.head - from + 1));
     const events: RecordedEvent[] = [];
-    for await (const [record, seal] of withSealedEvents(this.reader, seals)) {
+    for await (const [record, seal] of withSealedEvents(this.reader, this.sealer.sealsFrom(from, count))) {
       if (!record || !isSealed(record, seal)) {
         const held = record ? `event ${record.id}` : 'no event';
         throw new Error(
@@ -137,7 +147,7 @@ export class EventStoreDbEventStore implements EventStore {
       }
       events.push(this.upcast(recordedEventOf(record, seal)));
     }
-    if (events.length < seals.length)
+    if (events.length < count)
       throw new Error(`$all ends before seal ${from + events.length}: run audit verify`);
     return events;
   }
@@ -207,6 +217,7 @@ export interface OpenEventStoreDbOptions {
   connectionString: string;
   schemas: EventSchemaRegistry;
   namespace?: string;
+  sealWindow?: number;
 }
 
 export function openEventStoreDbEventStore(options: OpenEventStoreDbOptions): EventStoreDbEventStore {
@@ -214,6 +225,7 @@ export function openEventStoreDbEventStore(options: OpenEventStoreDbOptions): Ev
     client: EventStoreDBClient.connectionString(options.connectionString),
     schemas: options.schemas,
     namespace: options.namespace,
+    sealWindow: options.sealWindow,
     ownsClient: true,
   });
 }

@@ -15,6 +15,9 @@ import { isAggregateBody, samePosition, type MandateRecord, type Seal } from './
 /** `$all` is read in pages of this many records (Mandate's or not: the client's `readAll` takes no filter). */
 const ALL_PAGE = 512;
 
+/** The chain stream is read in pages of this many seals. */
+const SEAL_PAGE = 1_000;
+
 /**
  * Where one log lives on the server. Every aggregate is a stream `<namespace>:<stream id>` (the
  * prefix a filtered `$all` subscription selects); the seals are the stream `<namespace>-chain`;
@@ -137,19 +140,33 @@ export class EventStoreDbLogReader {
     }
   }
 
-  /** Seals from log position `from` on (inclusive), in order. */
+  /**
+   * Seals from log position `from` on (inclusive), in order, at most `limit`, read from the chain
+   * stream (seal N is its revision N - 1) a page at a time: a walk of the whole log holds a page.
+   */
   async *seals(from: number, limit = Number.MAX_SAFE_INTEGER): AsyncGenerator<Seal> {
-    if (limit <= 0) return;
-    const read = this.client.readStream(this.names.chainStream, {
-      direction: FORWARDS,
-      fromRevision: BigInt(Math.max(0, from - 1)),
-      maxCount: limit,
-    }) as AsyncIterable<ResolvedEvent>;
-    try {
-      for await (const resolved of read) if (resolved.event) yield resolved.event.data as unknown as Seal;
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return;
-      throw error;
+    let next = Math.max(1, from);
+    let left = limit;
+    while (left > 0) {
+      const page = Math.min(left, SEAL_PAGE);
+      let read = 0;
+      const events = this.client.readStream(this.names.chainStream, {
+        direction: FORWARDS,
+        fromRevision: BigInt(next - 1),
+        maxCount: page,
+      }) as AsyncIterable<ResolvedEvent>;
+      try {
+        for await (const resolved of events) {
+          read++;
+          if (resolved.event) yield resolved.event.data as unknown as Seal;
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return;
+        throw error;
+      }
+      if (read < page) return;
+      next += read;
+      left -= read;
     }
   }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type EventStoreDBClient,
+  type Position,
   jsonEvent,
   NO_STREAM,
   START,
@@ -8,8 +9,16 @@ import {
 } from '@eventstore/db-client';
 import { computeEventHash, GENESIS_HASH } from '../tamper/canonical-encoding';
 import type { EventStoreDbLogReader } from './eventstoredb-log-reader';
-import { SealIndex } from './eventstoredb-seal-index';
-import { envelopeOf, positionOfSeal, type MandateRecord, type Seal } from './log-event';
+import { positionsAmong, SealIndex } from './eventstoredb-seal-index';
+import { pageAround, spans } from './eventstoredb-seal-search';
+import {
+  envelopeOf,
+  isBefore,
+  positionOfSeal,
+  samePosition,
+  type MandateRecord,
+  type Seal,
+} from './log-event';
 
 /** Refusals in a row, with no newer seal to read, before sealing gives up (about 4 s of backing off). */
 const STALE_ATTEMPTS = 50;
@@ -28,14 +37,19 @@ const SEAL_BATCH = 256;
  * loses that race reads the winner's seals and goes on from there; nothing is decided again.
  */
 export class EventStoreDbSealer {
-  readonly index = new SealIndex();
+  readonly index: SealIndex;
   private exclusive: Promise<unknown> = Promise.resolve();
   private queued: Promise<void> | null = null;
+  private started = false;
 
+  /** `window`: how many of the newest seals the node keeps in memory (see `SealIndex`). */
   constructor(
     private readonly client: Pick<EventStoreDBClient, 'appendToStream'>,
     private readonly reader: EventStoreDbLogReader,
-  ) {}
+    window?: number,
+  ) {
+    this.index = new SealIndex(window);
+  }
 
   /** Reads into the index the seals other nodes wrote. */
   catchUp(): Promise<void> {
@@ -78,7 +92,61 @@ export class EventStoreDbSealer {
     return run;
   }
 
+  /**
+   * Seals `from..from+count-1`: from the window when it holds them all, else from the chain stream
+   * (a page at a time, as the caller walks them).
+   */
+  sealsFrom(from: number, count: number): AsyncIterable<Seal> | Iterable<Seal> {
+    return from >= this.index.first ? this.index.slice(from, count) : this.reader.seals(from, count);
+  }
+
+  /**
+   * Positions of revisions `first..first+count-1` of `streamId` among the seals read after
+   * position `after` (see `positionsAmong`): from the window, or the chain stream when more
+   * seals than it holds were written since.
+   */
+  positionsAfter(
+    after: number,
+    streamId: string,
+    first: number,
+    count: number,
+  ): Promise<number[] | undefined> {
+    return positionsAmong(this.sealsFrom(after + 1, this.index.head - after), streamId, first, count);
+  }
+
+  /**
+   * The seals of the events at `places` (in `$all` order, as one stream's events are), undefined
+   * for an event not sealed as far as this node has read: from the window, or found in the chain
+   * stream for an event older than it.
+   */
+  async sealsAt(places: Position[]): Promise<(Seal | undefined)[]> {
+    const seals: (Seal | undefined)[] = [];
+    let lo = 1;
+    let previous: Position | undefined;
+    let page: Seal[] = [];
+    for (const place of places) {
+      // Ascending places narrow the search; a backwards read searches each from the start.
+      if (previous && isBefore(place, previous)) lo = 1;
+      previous = place;
+      let seal = this.index.byPlace(place);
+      const oldest = this.index.at(this.index.first);
+      if (!seal && oldest && isBefore(place, positionOfSeal(oldest))) {
+        if (!spans(page, place)) page = await pageAround(this.reader, place, lo, this.index.first - 1);
+        seal = page.find((held) => samePosition(positionOfSeal(held), place));
+      }
+      if (seal) lo = seal.position + 1;
+      seals.push(seal);
+    }
+    return seals;
+  }
+
   private async readSeals(): Promise<void> {
+    if (!this.started) {
+      // A node starts from the chain's end: the window's worth of seals, not the whole log.
+      const last = await this.reader.lastSeal();
+      if (last) this.index.startAt(Math.max(1, last.position - this.index.capacity + 1));
+      this.started = true;
+    }
     for await (const seal of this.reader.seals(this.index.head + 1)) this.index.add(seal);
   }
 
