@@ -115,19 +115,19 @@ export class EventStoreDbSealer {
   }
 
   /**
-   * The seals of the events at `places` (in `$all` order, as one stream's events are), undefined
-   * for an event not sealed as far as this node has read: from the window, or found in the chain
-   * stream for an event older than it.
+   * The seals of the events at `places`, undefined for an event not sealed as far as this node has
+   * read: from the window, or found in the chain stream for an event older than it (searched in
+   * `$all` order, whatever the order asked in, so that each search starts past the last found and
+   * one page serves the events that follow).
    */
   async sealsAt(places: Position[]): Promise<(Seal | undefined)[]> {
-    const seals: (Seal | undefined)[] = [];
+    const seals = new Array<Seal | undefined>(places.length);
+    const order = places.map((_, index) => index);
+    order.sort((a, b) => (isBefore(places[a], places[b]) ? -1 : isBefore(places[b], places[a]) ? 1 : 0));
     let lo = 1;
-    let previous: Position | undefined;
     let page: Seal[] = [];
-    for (const place of places) {
-      // Ascending places narrow the search; a backwards read searches each from the start.
-      if (previous && isBefore(place, previous)) lo = 1;
-      previous = place;
+    for (const index of order) {
+      const place = places[index];
       let seal = this.index.byPlace(place);
       const oldest = this.index.at(this.index.first);
       if (!seal && oldest && isBefore(place, positionOfSeal(oldest))) {
@@ -135,7 +135,7 @@ export class EventStoreDbSealer {
         seal = page.find((held) => samePosition(positionOfSeal(held), place));
       }
       if (seal) lo = seal.position + 1;
-      seals.push(seal);
+      seals[index] = seal;
     }
     return seals;
   }
