@@ -18,7 +18,15 @@ module.exports = {
   // (`forceExit`, which says so when it has to); `--detectOpenHandles` on the suspects finds it.
   forceExit: true,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      // No servers, but property specs run a hundred cases each and some specs read thousands of
+      // events: on a loaded two-core CI machine they took 5-6 s, past Jest's default, three times.
+      // A hang still fails, later.
+      testTimeout: 30_000,
+      testMatch: ['<rootDir>/**/*.unit.spec.ts'],
+    },
     {
       ...common,
       displayName: 'int',
