@@ -146,7 +146,7 @@ export class AccessRequestCommands {
       );
       return { ...result, extended: true };
     }
-    this.limits.requireRoomFor(principal, workspaceId);
+    await this.limits.requireRoomFor(principal, workspaceId);
     try {
       const result = await this.workflows.start(command);
       // A concurrent post of the same id may have started the workflow: it answers only for itself.

@@ -20,6 +20,7 @@ import { AccessRequestsView } from './access-requests.view';
 export class AccessRequestLimits {
   private readonly rate: CallerRateLimiter;
   private readonly maxOpen: number;
+  private readonly catchUpWaitMs: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -29,6 +30,7 @@ export class AccessRequestLimits {
   ) {
     this.rate = new CallerRateLimiter(config.ACCESS_REQUEST_RATE_PER_MINUTE, 60, 'access requests', counters);
     this.maxOpen = config.ACCESS_REQUEST_MAX_OPEN;
+    this.catchUpWaitMs = config.CHECK_MIN_POSITION_WAIT_MS;
   }
 
   /** One posted request, counted against the caller's rate in this workspace. */
@@ -37,10 +39,19 @@ export class AccessRequestLimits {
   }
 
   /**
-   * Room for one more pending request of the caller's. When there is none, the earliest approval
-   * deadline among theirs says when one will have closed at the latest.
+   * Room for one more pending request of the caller's, counted once the view holds every request
+   * the log holds (a request posted right after another must find that one counted; if the view
+   * cannot catch up in time, the post is refused for now rather than counted short). When there is
+   * no room, the earliest approval deadline among theirs says when one will have closed at the latest.
    */
-  requireRoomFor(principal: Principal, workspaceId: string): void {
+  async requireRoomFor(principal: Principal, workspaceId: string): Promise<void> {
+    if (!(await this.view.caughtUp(this.catchUpWaitMs))) {
+      throw new DomainError(
+        'conflict',
+        'position-not-reached',
+        'Open access requests are not yet counted up to the log’s head; retry shortly',
+      );
+    }
     const deadlines = this.view
       .openIn(workspaceId)
       .flatMap(({ state }) =>

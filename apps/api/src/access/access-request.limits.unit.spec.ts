@@ -42,33 +42,46 @@ const pendingBy = (requestId: string, by: Pick<Principal, 'kind' | 'id'>): Acces
   };
 };
 
-const limitsOver = (entries: AccessRequestEntry[]) =>
+const limitsOver = (entries: AccessRequestEntry[], caughtUp = true) =>
   new AccessRequestLimits(
-    { ACCESS_REQUEST_MAX_OPEN: 2, ACCESS_REQUEST_RATE_PER_MINUTE: 1 } as AppConfig,
+    {
+      ACCESS_REQUEST_MAX_OPEN: 2,
+      ACCESS_REQUEST_RATE_PER_MINUTE: 1,
+      CHECK_MIN_POSITION_WAIT_MS: 10,
+    } as AppConfig,
     { now: () => now },
-    { openIn: () => entries } as unknown as AccessRequestsView,
+    { openIn: () => entries, caughtUp: async () => caughtUp } as unknown as AccessRequestsView,
   );
 
 const userRita: Principal = { kind: 'user', id: 'rita', scopes: [] };
 const serviceRita: Principal = { kind: 'service', id: 'rita', scopes: ['access:request'] };
 
 describe('access request limits count principals, (kind, subject)', () => {
-  it('given user rita at the open-request quota, when the service rita asks for room, then it has some', () => {
+  it('given user rita at the open-request quota, when the service rita asks for room, then it has some', async () => {
     const limits = limitsOver([pendingBy('r-1', userRita), pendingBy('r-2', userRita)]);
 
-    expect(() => limits.requireRoomFor(serviceRita, 'acme')).not.toThrow();
-    expect(() => limits.requireRoomFor(userRita, 'acme')).toThrow(
-      expect.objectContaining({ code: 'too-many-open-requests' }),
-    );
+    await expect(limits.requireRoomFor(serviceRita, 'acme')).resolves.toBeUndefined();
+    await expect(limits.requireRoomFor(userRita, 'acme')).rejects.toMatchObject({
+      code: 'too-many-open-requests',
+    });
   });
 
-  it('given the service rita at the quota, when the user rita asks for room, then she has some', () => {
+  it('given the service rita at the quota, when the user rita asks for room, then she has some', async () => {
     const limits = limitsOver([pendingBy('r-1', serviceRita), pendingBy('r-2', serviceRita)]);
 
-    expect(() => limits.requireRoomFor(userRita, 'acme')).not.toThrow();
-    expect(() => limits.requireRoomFor(serviceRita, 'acme')).toThrow(
-      expect.objectContaining({ code: 'too-many-open-requests' }),
-    );
+    await expect(limits.requireRoomFor(userRita, 'acme')).resolves.toBeUndefined();
+    await expect(limits.requireRoomFor(serviceRita, 'acme')).rejects.toMatchObject({
+      code: 'too-many-open-requests',
+    });
+  });
+
+  it('given a view that has not caught up with the log, when rita asks for room, then she is refused for now, not counted short', async () => {
+    const limits = limitsOver([], false);
+
+    await expect(limits.requireRoomFor(userRita, 'acme')).rejects.toMatchObject({
+      code: 'position-not-reached',
+      kind: 'conflict',
+    });
   });
 
   it('given user rita at the posting rate, when the service rita posts, then it is admitted', async () => {

@@ -39,7 +39,7 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
   private readonly changes = new AccessRequestChanges();
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LOGGER) logger: Logger,
     readiness: ReadinessRegistry,
     @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'DATA_DIR'>,
@@ -54,8 +54,8 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
       store,
       projection: this.changes.observe(this.model),
       logger,
-      // No permission check reads it: a check sent right after a write is served before its work.
-      background: true,
+      // Not a background model: the open-request quota counts from it (and waits for it, see
+      // AccessRequestLimits), so it applies with the effective permissions.
     });
     readiness.register({ name: 'access-requests', check: async () => this.runner.health() });
   }
@@ -95,6 +95,11 @@ export class AccessRequestsView implements OnApplicationBootstrap, OnApplication
   /** True once the view has applied `position`; false if it did not within `timeoutMs`. */
   reached(position: number, timeoutMs: number): Promise<boolean> {
     return this.runner.waitForPosition(position, timeoutMs);
+  }
+
+  /** True once the view holds every event the log held when asked; false if not within `timeoutMs`. */
+  async caughtUp(timeoutMs: number): Promise<boolean> {
+    return this.runner.waitForPosition(await this.store.headPosition(), timeoutMs);
   }
 
   /** Position of the last event the view applied. */

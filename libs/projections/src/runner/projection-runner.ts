@@ -17,8 +17,9 @@ export interface ProjectionRunnerOptions {
   /**
    * Applies what arrived one event-loop turn later than the models without it: the requests read
    * in between (a check sent right after the write it must see) are served before this model's
-   * work. For models no permission check reads (the audit index, the access-requests view); a wait
-   * for a position (`waitForPosition`) still ends as soon as the page is applied.
+   * work. For models no decision reads (the audit index; not the access-requests view, which the
+   * open-request quota counts from); a wait for a position (`waitForPosition`) still ends as soon
+   * as the page is applied.
    */
   background?: boolean;
 }
