@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@mandate/config';
-import { openAppEventStore, openLeadership } from '@mandate/event-store';
+import { openAppEventStore, openLoggedLeadership } from '@mandate/event-store';
 import { startLeaderRelay } from '@mandate/kafka';
 import { createLogger, installedTracing, logFormatFor, startTracing } from '@mandate/observability';
 import { startRelayHealthServer } from './relay-health.server';
@@ -24,15 +24,7 @@ async function main(): Promise<void> {
   if (!config.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS: required by the relay');
   const store = await openAppEventStore(config);
   const abort = new AbortController();
-  const leadership = openLeadership(
-    config,
-    (role, error) => logger.error({ err: error, role }, 'relay failed; campaigning again'),
-    (role, error) =>
-      logger.warn(
-        { err: error, role },
-        'cannot campaign for the role (store unreachable or refusing); retrying',
-      ),
-  );
+  const leadership = openLoggedLeadership(config, logger);
   const relay = startLeaderRelay({
     settings: { ...config, KAFKA_BROKERS: config.KAFKA_BROKERS },
     store,

@@ -44,11 +44,13 @@ export class LeaseTokenMinter {
       );
       return { token, lease: { ...terms, tokenFingerprint: await this.vault.fingerprint(token) } };
     }
-    const issued = await this.upstream
-      .issue({ ...terms, ...holder, credentialKind, actions: terms.actions, resources: terms.resources })
-      .catch((error: unknown) => {
-        throw error instanceof UpstreamLeaseRefused ? upstreamRefusal(error) : error;
-      });
+    const issued = await this.issueUpstream({
+      ...terms,
+      ...holder,
+      credentialKind,
+      actions: terms.actions,
+      resources: terms.resources,
+    });
     const expiresAt = leaseEnd(
       Date.parse(terms.issuedAt),
       maxTtlMs,
@@ -66,12 +68,14 @@ export class LeaseTokenMinter {
     if (lease.credentialKind === 'mandate-jwt') {
       return this.signer.sign(leaseTokenClaims(this.config.LEASE_JWT_ISSUER, lease));
     }
-    const issued = await this.upstream
-      .issue({ ...lease, credentialKind: lease.credentialKind })
-      .catch((error: unknown) => {
-        throw error instanceof UpstreamLeaseRefused ? upstreamRefusal(error) : error;
-      });
-    return issued.token;
+    return (await this.issueUpstream({ ...lease, credentialKind: lease.credentialKind })).token;
+  }
+
+  /** The upstream starter's mint; its refusal becomes the API's problem. */
+  private issueUpstream(request: Parameters<UpstreamLeaseStarter['issue']>[0]) {
+    return this.upstream.issue(request).catch((error: unknown) => {
+      throw error instanceof UpstreamLeaseRefused ? upstreamRefusal(error) : error;
+    });
   }
 
   /** Ends an upstream token nobody can account for (its lease was not recorded); never throws. */

@@ -1,24 +1,17 @@
-import {
-  BACKWARDS,
-  END,
-  type EventStoreDBClient,
-  jsonEvent,
-  StreamNotFoundError,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+import { jsonEvent } from '@eventstore/db-client';
 import type { CheckpointStore } from '../subscription/checkpoint-store.port';
+import {
+  BoundedStreams,
+  type EventStoreDbStateStreamClient,
+  newestEventOf,
+  stateStreamOf,
+} from './eventstoredb-state-stream';
 
 /** The client calls a checkpoint store makes; the fake server provides them in unit tests. */
-export type EventStoreDbCheckpointClient = Pick<
-  EventStoreDBClient,
-  'appendToStream' | 'readStream' | 'setStreamMetadata'
->;
+export type EventStoreDbCheckpointClient = EventStoreDbStateStreamClient;
 
 /** Apart from the log's streams, so a reader of the log never meets a checkpoint. */
 export const CHECKPOINT_STREAM_PREFIX = 'mandate-checkpoint-';
-
-/** Older checkpoints are dropped by EventStoreDB's scavenge; a few are kept for an operator to read. */
-const KEPT_CHECKPOINTS = 10;
 
 interface CheckpointBody {
   position: number;
@@ -31,37 +24,26 @@ interface CheckpointBody {
  * one stopped. The stream's `$maxCount` keeps it from growing with every save.
  */
 export class EventStoreDbCheckpointStore implements CheckpointStore {
-  private readonly bounded = new Set<string>();
+  private readonly bounded: BoundedStreams;
 
-  constructor(private readonly client: EventStoreDbCheckpointClient) {}
+  constructor(private readonly client: EventStoreDbCheckpointClient) {
+    this.bounded = new BoundedStreams(client);
+  }
 
   async load(consumer: string): Promise<number> {
-    try {
-      const newest = this.client.readStream(streamOf(consumer), {
-        direction: BACKWARDS,
-        fromRevision: END,
-        maxCount: 1,
-      }) as AsyncIterable<ResolvedEvent>;
-      for await (const resolved of newest) {
-        const position = (resolved.event?.data as Partial<CheckpointBody> | undefined)?.position;
-        if (!Number.isSafeInteger(position) || (position as number) < 0) {
-          throw new Error(`Checkpoint stream ${streamOf(consumer)} holds no valid position`);
-        }
-        return position as number;
-      }
-      return 0;
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return 0;
-      throw error;
+    const stream = streamOf(consumer);
+    const newest = await newestEventOf(this.client, stream);
+    if (newest === undefined) return 0;
+    const position = (newest.data as Partial<CheckpointBody> | undefined)?.position;
+    if (!Number.isSafeInteger(position) || (position as number) < 0) {
+      throw new Error(`Checkpoint stream ${stream} holds no valid position`);
     }
+    return position as number;
   }
 
   async save(consumer: string, position: number): Promise<void> {
     const stream = streamOf(consumer);
-    if (!this.bounded.has(stream)) {
-      await this.client.setStreamMetadata(stream, { maxCount: KEPT_CHECKPOINTS });
-      this.bounded.add(stream);
-    }
+    await this.bounded.bound(stream);
     await this.client.appendToStream(
       stream,
       jsonEvent({ type: 'CheckpointSaved', data: { position } satisfies CheckpointBody }),
@@ -69,10 +51,4 @@ export class EventStoreDbCheckpointStore implements CheckpointStore {
   }
 }
 
-const CONSUMER = /^[A-Za-z0-9_.-]{1,100}$/;
-
-function streamOf(consumer: string): string {
-  if (!CONSUMER.test(consumer))
-    throw new Error(`Consumer name ${JSON.stringify(consumer)} is not [A-Za-z0-9_.-]{1,100}`);
-  return `${CHECKPOINT_STREAM_PREFIX}${consumer}`;
-}
+const streamOf = (consumer: string) => stateStreamOf(CHECKPOINT_STREAM_PREFIX, 'Consumer', consumer);

@@ -1,24 +1,16 @@
+import { jsonEvent, NO_STREAM } from '@eventstore/db-client';
 import {
-  BACKWARDS,
-  END,
-  jsonEvent,
-  NO_STREAM,
-  StreamNotFoundError,
-  type EventStoreDBClient,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+  BoundedStreams,
+  type EventStoreDbStateStreamClient,
+  newestEventOf,
+  stateStreamOf,
+} from './eventstoredb-state-stream';
 
 /** The client calls a leader lease makes; the fake server provides them in unit tests. */
-export type EventStoreDbLeaseClient = Pick<
-  EventStoreDBClient,
-  'appendToStream' | 'readStream' | 'setStreamMetadata'
->;
+export type EventStoreDbLeaseClient = EventStoreDbStateStreamClient;
 
 /** Apart from the log's streams (`<namespace>:…`, `<namespace>-chain`), so a reader of the log never meets a lease. */
 export const LEADER_STREAM_PREFIX = 'mandate-leader-';
-
-/** Older lease records are dropped by EventStoreDB's scavenge; a few are kept for an operator to read. */
-const KEPT_RECORDS = 10;
 
 export type LeaseEventType = 'LeaderLeaseTaken' | 'LeaderLeaseRenewed' | 'LeaderLeaseReleased';
 
@@ -43,47 +35,35 @@ export interface LeaseState extends LeaseBody {
  */
 export class LeaderLease {
   readonly stream: string;
-  private bounded = false;
+  private readonly bounded: BoundedStreams;
 
   constructor(
     private readonly client: EventStoreDbLeaseClient,
     role: string,
   ) {
-    this.stream = leaderStreamOf(role);
+    this.stream = stateStreamOf(LEADER_STREAM_PREFIX, 'Role', role);
+    this.bounded = new BoundedStreams(client);
   }
 
   /** The newest record, read from the cluster's leader (a follower's copy may lag); undefined when none. */
   async read(): Promise<LeaseState | undefined> {
-    try {
-      const newest = this.client.readStream(this.stream, {
-        direction: BACKWARDS,
-        fromRevision: END,
-        maxCount: 1,
-        requiresLeader: true,
-      }) as AsyncIterable<ResolvedEvent>;
-      for await (const { event } of newest) {
-        if (!event) continue;
-        const body = event.data as Partial<LeaseBody>;
-        if (
-          typeof body.node !== 'string' ||
-          !Number.isSafeInteger(body.term) ||
-          !Number.isSafeInteger(body.leaseMs)
-        ) {
-          throw new Error(`Lease stream ${this.stream} holds no valid record at ${event.revision}`);
-        }
-        return {
-          node: body.node,
-          term: body.term as number,
-          leaseMs: body.leaseMs as number,
-          revision: event.revision,
-          released: event.type === 'LeaderLeaseReleased',
-        };
-      }
-      return undefined;
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return undefined;
-      throw error;
+    const newest = await newestEventOf(this.client, this.stream, { requiresLeader: true });
+    if (newest === undefined) return undefined;
+    const body = newest.data as Partial<LeaseBody>;
+    if (
+      typeof body.node !== 'string' ||
+      !Number.isSafeInteger(body.term) ||
+      !Number.isSafeInteger(body.leaseMs)
+    ) {
+      throw new Error(`Lease stream ${this.stream} holds no valid record at ${newest.revision}`);
     }
+    return {
+      node: body.node,
+      term: body.term as number,
+      leaseMs: body.leaseMs as number,
+      revision: newest.revision,
+      released: newest.type === 'LeaderLeaseReleased',
+    };
   }
 
   /**
@@ -96,10 +76,7 @@ export class LeaderLease {
     expected: bigint | undefined,
     deadlineMs: number,
   ): Promise<bigint> {
-    if (!this.bounded) {
-      await this.client.setStreamMetadata(this.stream, { maxCount: KEPT_RECORDS }, { deadline: deadlineMs });
-      this.bounded = true;
-    }
+    await this.bounded.bound(this.stream, { deadline: deadlineMs });
     const { nextExpectedRevision } = await this.client.appendToStream(
       this.stream,
       jsonEvent({ type, data: { ...body } }),
@@ -107,11 +84,4 @@ export class LeaderLease {
     );
     return nextExpectedRevision;
   }
-}
-
-const ROLE = /^[A-Za-z0-9_.-]{1,100}$/;
-
-function leaderStreamOf(role: string): string {
-  if (!ROLE.test(role)) throw new Error(`Role name ${JSON.stringify(role)} is not [A-Za-z0-9_.-]{1,100}`);
-  return `${LEADER_STREAM_PREFIX}${role}`;
 }

@@ -10,6 +10,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { ReadStreamOptions } from '../event-store.port';
+import { newestEventOf } from './eventstoredb-state-stream';
 import { isAggregateBody, samePosition, type MandateRecord, type Seal } from './log-event';
 
 /** `$all` is read in pages of this many records (Mandate's or not: the client's `readAll` takes no filter). */
@@ -99,18 +100,8 @@ export class EventStoreDbLogReader {
 
   /** The revision of the newest event of an aggregate's stream (whatever it holds, as the server counts): -1 when none. */
   async revisionOf(streamId: string): Promise<number> {
-    const read = this.client.readStream(this.names.streamOf(streamId), {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: 1,
-    }) as AsyncIterable<ResolvedEvent>;
-    try {
-      for await (const resolved of read) if (resolved.event) return Number(resolved.event.revision);
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return -1;
-      throw error;
-    }
-    return -1;
+    const newest = await newestEventOf(this.client, this.names.streamOf(streamId));
+    return newest === undefined ? -1 : Number(newest.revision);
   }
 
   /**
@@ -172,17 +163,6 @@ export class EventStoreDbLogReader {
 
   /** The newest seal: its position is the head of the log. */
   async lastSeal(): Promise<Seal | undefined> {
-    const read = this.client.readStream(this.names.chainStream, {
-      direction: BACKWARDS,
-      fromRevision: END,
-      maxCount: 1,
-    }) as AsyncIterable<ResolvedEvent>;
-    try {
-      for await (const resolved of read) if (resolved.event) return resolved.event.data as unknown as Seal;
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return undefined;
-      throw error;
-    }
-    return undefined;
+    return (await newestEventOf(this.client, this.names.chainStream))?.data as unknown as Seal | undefined;
   }
 }

@@ -1,3 +1,4 @@
+import type { Logger } from '@mandate/observability';
 import type { EventStoreConfig } from '../app-event-store.factory';
 import { openEventStoreDbLeadership } from '../eventstoredb';
 import { InProcessLeadership, type Leadership } from './leadership.port';
@@ -27,4 +28,24 @@ export function openLeadership(
     });
   }
   return new InProcessLeadership(onWorkFailed);
+}
+
+/**
+ * The configured store's leadership, its two kinds of failure logged: work the leader ran that
+ * failed (`error`, then it campaigns again) and a node that cannot campaign (`warn`, once per run
+ * of failures). What the API and the relay process both use.
+ */
+export function openLoggedLeadership(
+  config: Pick<EventStoreConfig, 'EVENT_STORE' | 'DATABASE_URL' | 'EVENTSTORE_CONNECTION_STRING'>,
+  logger: Pick<Logger, 'error' | 'warn'>,
+): Leadership {
+  return openLeadership(
+    config,
+    (role, error) => logger.error({ err: error, role }, 'work run by the leader failed; campaigning again'),
+    (role, error) =>
+      logger.warn(
+        { err: error, role },
+        'cannot campaign for the role (store unreachable or refusing); retrying',
+      ),
+  );
 }
