@@ -15,47 +15,49 @@ const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString
  * A lease issue's floor: an Ed25519 JWT of the same claims signed with node:crypto, then the
  * durable append of the issue's own event (a `CredentialLeaseIssued` the API recorded, under a new
  * id and stream) to a store of its own with the same `synchronous`, from `callers` at once like the
- * API's figure. Returns how many were issued.
+ * API's figure. The store and the key are made once, so that each `issue(count)` does only the
+ * `count` leases, as many as each turn of the API's.
  */
-export async function rawLeaseIssues(
+export function rawLeaseIssuer(
   issued: RecordedEvent[],
-  total: number,
   options: { callers: number; synchronous: 'FULL' | 'NORMAL' },
-): Promise<number> {
+): { issue(count: number): Promise<number>; close(): Promise<void> } {
   if (issued.length === 0) throw new Error('no CredentialLeaseIssued event to append');
   const { store, close } = openThrowAwayStore(options.synchronous);
   const { privateKey } = generateKeyPairSync('ed25519');
   const header = base64url({ alg: 'EdDSA', kid: 'bench', typ: 'at+jwt' });
-  const now = Math.floor(Date.now() / 1000);
-  let next = 0;
-  try {
-    await Promise.all(
-      Array.from({ length: options.callers }, async () => {
-        while (next < total) {
-          const index = next++;
-          const claims = base64url({
-            scope: 'read',
-            resources: [`bench/repo-${index % 50}`],
-            iss: 'mandate',
-            sub: 'agent:bench/eng',
-            aud: 'github',
-            iat: now,
-            exp: now + 900,
-            jti: uuidv7(),
-          });
-          const input = `${header}.${claims}`;
-          const token = `${input}.${sign(null, Buffer.from(input), privateKey).toString('base64url')}`;
-          if (token.length === 0) throw new Error('no token');
-          await store.append(`lease-limit-${index}`, [asNewEvent(issued[index % issued.length])], {
-            expectedRevision: 'no_stream',
-          });
-        }
-      }),
-    );
-    return total;
-  } finally {
-    await close();
-  }
+  let streams = 0;
+  const issueOne = async (index: number) => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = base64url({
+      scope: 'read',
+      resources: [`bench/repo-${index % 50}`],
+      iss: 'mandate',
+      sub: 'agent:bench/eng',
+      aud: 'github',
+      iat: now,
+      exp: now + 900,
+      jti: uuidv7(),
+    });
+    const input = `${header}.${claims}`;
+    const token = `${input}.${sign(null, Buffer.from(input), privateKey).toString('base64url')}`;
+    if (token.length === 0) throw new Error('no token');
+    await store.append(`lease-limit-${index}`, [asNewEvent(issued[index % issued.length])], {
+      expectedRevision: 'no_stream',
+    });
+  };
+  return {
+    async issue(count) {
+      let left = count;
+      await Promise.all(
+        Array.from({ length: options.callers }, async () => {
+          while (left-- > 0) await issueOne(streams++);
+        }),
+      );
+      return count;
+    },
+    close,
+  };
 }
 
 /**
