@@ -2,7 +2,7 @@ import { channelDecider } from '../channel/channel.decider';
 import type { ChannelEvent } from '../channel/channel.events';
 import type { ChannelState } from '../channel/channel.model';
 import { createConnectorCatalog } from '../connectors/connector-catalog';
-import { compileChannel, type CompiledChannel } from './compiled-channel';
+import { compileChannel, type CompiledChannel, updateChannelRules } from './compiled-channel';
 import { indexIn } from './compile-rules';
 
 /**
@@ -82,5 +82,92 @@ describe('compileChannel, compiled again after a change', () => {
 
     expect(answer(again, 'extend', 'acme/a')).toEqual(answer(first, 'extend', 'acme/a'));
     expect(answer(again, 'extend', 'acme/a')).not.toBe(answer(first, 'extend', 'acme/a'));
+  });
+});
+
+describe('updateChannelRules: a channel brought up to its next state in place', () => {
+  const restriction = (id: string) => ({ ...rule(id), actions: ['read'] });
+  const layers = ['extend', 'restrict', 'forbid'] as const;
+  const resources = ['acme/a', 'acme/b', 'acme/c', 'acme/shared'];
+  /** Every layer's answer on every resource, as a fresh compilation of `state` gives it. */
+  const answers = (channel: CompiledChannel) =>
+    layers.flatMap((layer) =>
+      resources.map((resource) => {
+        const found = answer(channel, layer, resource);
+        return found && { layer, resource, rule: found.provenance.rule, allowed: found.allowed };
+      }),
+    );
+
+  it('given extensions added and removed one event at a time, when updated in place, then every answer is the fresh compilation’s, the first of two rules on one resource included', () => {
+    let state = fold([created('eng')]);
+    const channel = compileChannel(state, catalog);
+    const events = [
+      event('ChannelExtensionAdded', { rule: rule('a') }),
+      event('ChannelExtensionAdded', { rule: rule('first', 'acme/shared') }),
+      event('ChannelForbidAdded', { rule: rule('f', 'acme/c') }),
+      event('ChannelExtensionAdded', { rule: rule('second', 'acme/shared') }),
+      event('ChannelRestrictionAdded', { rule: restriction('r') }),
+      event('ChannelExtensionRemoved', { ruleId: 'first' }),
+      event('ChannelExtensionAdded', { rule: rule('first', 'acme/shared') }),
+      event('ChannelForbidRemoved', { ruleId: 'f' }),
+    ];
+    for (const next of events) {
+      const after = fold([next], state);
+
+      const updated = updateChannelRules(channel, state, after, catalog, true);
+
+      expect(updated).toBe(true);
+      expect(answers(channel)).toEqual(answers(compileChannel(structuredClone(after), catalog)));
+      state = after;
+    }
+    expect(answer(channel, 'extend', 'acme/shared')?.provenance.rule).toBe('channel/eng/extensions/second');
+  });
+
+  it('given a change to anything but the rule lists, when updated, then it refuses and leaves the channel as it was', () => {
+    const before = fold([created('eng'), event('ChannelExtensionAdded', { rule: rule('a') })]);
+    const channel = compileChannel(before, catalog);
+    const after = fold(
+      [
+        event('ChannelMemberAdded', { principalId: 'olivia', role: 'admin' }),
+        event('ChannelExtensionAdded', { rule: rule('b') }),
+      ],
+      before,
+    );
+
+    expect(updateChannelRules(channel, before, after, catalog, true)).toBe(false);
+    expect(answer(channel, 'extend', 'acme/b')).toBeUndefined();
+  });
+
+  it('given bundle placements after the channel’s own extensions, when an extension is added, then it refuses (the new rule would answer after them)', () => {
+    const before = fold([created('eng')]);
+    const channel = compileChannel(before, catalog);
+
+    const updated = updateChannelRules(
+      channel,
+      before,
+      fold([event('ChannelExtensionAdded', { rule: rule('a') })], before),
+      catalog,
+      false,
+    );
+
+    expect(updated).toBe(false);
+    expect(answer(channel, 'extend', 'acme/a')).toBeUndefined();
+  });
+
+  it('given a rule last compiled under another connector catalog, when it is removed, then it refuses rather than leave its placements behind', () => {
+    const before = fold([created('eng'), event('ChannelExtensionAdded', { rule: rule('a') })]);
+    const channel = compileChannel(before, catalog);
+    compileChannel(before, createConnectorCatalog());
+
+    const updated = updateChannelRules(
+      channel,
+      before,
+      fold([event('ChannelExtensionRemoved', { ruleId: 'a' })], before),
+      catalog,
+      true,
+    );
+
+    expect(updated).toBe(false);
+    expect(answer(channel, 'extend', 'acme/a')?.allowed).toBe(true);
   });
 });

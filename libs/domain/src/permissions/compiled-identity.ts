@@ -19,7 +19,12 @@ import {
 import type { CompiledEgressGrant } from './compiled-grant-egress';
 import { type GrantPlacements, GrantTables } from './compiled-grants';
 import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
-import { type ActionSlot, type CompiledChannel, compileChannel } from './compiled-channel';
+import {
+  type ActionSlot,
+  type CompiledChannel,
+  compileChannel,
+  updateChannelRules,
+} from './compiled-channel';
 import type { ActiveGrant, Decision } from './decision';
 import { workspaceDisabledDecision } from './kill-switch';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
@@ -162,12 +167,29 @@ export class CompiledWorkspace {
     for (const channel of this.channels.values()) this.rebuildSlots(channel);
   }
 
-  setChannel(state: ChannelState): void {
+  /**
+   * The channel's state after an event. A change to its rule lists alone updates its compiled
+   * tables in place (updateChannelRules); `rebuild` compiles it afresh, for what changed around
+   * it (a bundle reaching it, the connector catalog).
+   */
+  setChannel(state: ChannelState, rebuild = false): void {
     if (state.status === 'absent') return;
+    const before = this.channelStates.get(state.channelId);
     this.channelStates.set(state.channelId, state);
-    const channel = compileChannel(state, this.catalog);
     const channelScope = { scope: 'channel' as const, channelId: state.channelId };
     const channelBundles = bundlesAttachedTo(this.bundleStates.values(), channelScope);
+    const compiled = this.compiledChannels.get(state.channelId);
+    if (
+      !rebuild &&
+      compiled !== undefined &&
+      before !== undefined &&
+      before.status !== 'absent' &&
+      updateChannelRules(compiled, before, state, this.catalog, channelBundles.length === 0)
+    ) {
+      this.rebuildSlots(compiled);
+      return;
+    }
+    const channel = compileChannel(state, this.catalog);
     compileBundleConnections(channel.extend, channelBundles, 'channel', this.catalog);
     this.egress.setChannel(
       state.channelId,
@@ -187,7 +209,7 @@ export class CompiledWorkspace {
     if (touched.workspace) this.setAgentIdentity(this.agentIdentity);
     for (const channelId of touched.channels) {
       const channel = this.channelStates.get(channelId);
-      if (channel !== undefined) this.setChannel(channel);
+      if (channel !== undefined) this.setChannel(channel, true);
     }
   }
 
@@ -236,7 +258,7 @@ export class CompiledWorkspace {
     const grants = this.activeGrants();
     this.grants.clear();
     for (const grant of grants) this.addGrant(grant);
-    for (const state of this.channelStates.values()) this.setChannel(state);
+    for (const state of this.channelStates.values()) this.setChannel(state, true);
     this.setAgentIdentity(this.agentIdentity);
   }
 

@@ -390,3 +390,29 @@ describe('effective identity with bundles', () => {
     ]);
   });
 });
+
+describe('a channel a bundle reaches, changed after it was compiled', () => {
+  it('given an extension added on the pattern of a bundle connection, when checked, then it answers as a fresh compilation (the channel’s own rule first)', () => {
+    const compiled = compiledNow();
+    // Folded from the state compiled, as the projection folds it: only the extensions differ.
+    const extended = channelDecider.evolve(channels[0], {
+      type: 'ChannelExtensionAdded',
+      data: {
+        channelId: 'eng',
+        rule: { id: 'own', connector: 'github', actions: ['write'], resources: ['acme/*'] },
+      },
+    } as ChannelEvent);
+
+    compiled.setChannel(extended);
+
+    const fresh = compileWorkspace({
+      workspace,
+      agentIdentity: identity,
+      channels: [extended, ...channels.slice(1)],
+      bundles: [tools, wide],
+    });
+    const query = { channelId: 'eng', connector: 'github', action: 'write', resource: 'acme/web' };
+    expect(evaluate(compiled, query, T)).toEqual(evaluate(fresh, query, T));
+    expect(evaluate(compiled, query, T).provenance).toMatchObject({ rule: 'channel/eng/extensions/own' });
+  });
+});
