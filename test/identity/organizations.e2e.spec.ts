@@ -115,8 +115,13 @@ describe('the organization scope through the API (real app, SQLite file, HTTP)',
     // And the organization is its owners' alone: a member workspace's admin does not see it exist
     expect(problem(await api.call('GET', org, { as: 'alice' }), 404).code).toBe('organization-not-found');
     problem(await api.call('PUT', `${org}/bundles/org-tools/organization`, { as: 'alice' }), 404);
-    const seen = (await api.call('GET', org, { as: 'root' })).json<{ members: string[] }>();
+    const seen = (await api.call('GET', org, { as: 'root' })).json<{
+      members: string[];
+      invited: string[];
+    }>();
     expect(seen.members).toEqual(['acme', 'initech']);
+    // and the invitations they joined on are used up: none is listed as open
+    expect(seen.invited).toEqual([]);
     await sleep(20);
     const whileMember = new Date().toISOString();
     await sleep(20);
@@ -148,6 +153,10 @@ describe('the organization scope through the API (real app, SQLite file, HTTP)',
     expect((await api.call('GET', '/v1/workspaces/acme/organization', { as: 'root' })).json()).toEqual({
       organizationId: null,
     });
+    // and the organization lists no invitation for it: the one it joined on is used up
+    const invitedNow = () =>
+      api.call('GET', org, { as: 'root' }).then((r) => r.json<{ invited: string[] }>());
+    expect((await invitedNow()).invited).toEqual([]);
     // when its owner joins on that invitation again, then the organization answers as absent
     expect(
       problem(await api.call('PUT', '/v1/workspaces/acme/organization/holding', { as: 'root' }), 404).code,
@@ -157,7 +166,10 @@ describe('the organization scope through the API (real app, SQLite file, HTTP)',
     expect(invited.json()).toMatchObject({ events: ['OrganizationWorkspaceInvited'] });
     // and a second invitation while that one is unused changes nothing
     expect((await write('PUT', `${org}/invitations/acme`, 'root')).json()).toMatchObject({ events: [] });
+    // and the new invitation is listed until acme joins on it
+    expect((await invitedNow()).invited).toEqual(['acme']);
     await write('PUT', '/v1/workspaces/acme/organization/holding', 'root');
+    expect((await invitedNow()).invited).toEqual([]);
     expect((await api.call('GET', '/v1/workspaces/acme/organization', { as: 'root' })).json()).toEqual({
       organizationId: 'holding',
     });

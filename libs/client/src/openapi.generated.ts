@@ -5612,7 +5612,7 @@ export interface operations {
             organizationId: string;
             name: string;
             owners: string[];
-            /** @description Workspaces the owners invited; a workspace owner joins */
+            /** @description Workspaces with an open invitation: their owner may join on it. One joining uses an invitation up; after leaving, a workspace needs a new one */
             invited: string[];
             /** @description The organization's bundles attached at organization scope */
             bundles: string[];

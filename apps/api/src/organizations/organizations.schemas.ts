@@ -31,7 +31,11 @@ const organizationView = z.object({
   organizationId: z.string(),
   name: z.string(),
   owners: z.array(z.string()),
-  invited: z.array(z.string()).describe('Workspaces the owners invited; a workspace owner joins'),
+  invited: z
+    .array(z.string())
+    .describe(
+      'Workspaces with an open invitation: their owner may join on it. One joining uses an invitation up; after leaving, a workspace needs a new one',
+    ),
   bundles: z.array(z.string()).describe("The organization's bundles attached at organization scope"),
   members: z.array(z.string()).describe('Workspaces that belong to the organization now'),
   revision: z.number().int().describe("The organization stream's revision, as ETag"),

@@ -3,6 +3,7 @@ import type { Principal } from '@mandate/auth';
 import {
   accessBundleDecider,
   type CommandContext,
+  hasUnusedInvitation,
   isOrganizationOwner,
   type OrganizationCommand,
   organizationDecider,
@@ -84,7 +85,13 @@ export class OrganizationsService {
     if (state.status !== 'active') throw organizationNotFound();
     await this.projections.reachHead();
     const members = [...this.projections.projection.organizationMembers(organizationId)].sort();
-    const { name, owners, invited, bundles } = state;
+    const { name, owners, bundles } = state;
+    // An invitation admits one joining: the ones used up stay on the organization's stream but are
+    // not open any more, which only each workspace's membership stream knows.
+    const memberships = await Promise.all(state.invited.map((workspaceId) => this.membershipOf(workspaceId)));
+    const invited = state.invited.filter((workspaceId, index) =>
+      hasUnusedInvitation(state, workspaceId, memberships[index]),
+    );
     return { organizationId, name, owners, invited, bundles, members, revision };
   }
 
