@@ -97,6 +97,12 @@ export async function authzenBesideBatch(
   return {
     authzen_evaluations_per_s: metric(authzen, 'evaluations/s', null, 'higher'),
     authzen_beside_batch_checks_per_s: metric(batch, 'checks/s', null, 'higher'),
+    authzen_beside_batch_cpu_us_per_check: metric(
+      median(pairs.map(({ limit }) => limit.cpuUsPerOperation)),
+      'µs',
+      null,
+      'lower',
+    ),
     authzen_vs_batch_ratio: metric(
       median(pairs.map(({ mandate, limit }) => mandate.perSecond / limit.perSecond)),
       'x',

@@ -102,20 +102,29 @@ const recorded = (globalPosition: number, streamId: string, event: AccessBundleE
 
 /**
  * `measure` on each projection in turns (`runs` rounds, after one warm-up round of each), so both
- * see the same machine: checks per second, plain and with bundles.
+ * see the same machine: checks per second and CPU per check, plain and with bundles.
  */
 export function interleaved<P>(
   plain: P,
   withBundles: P,
   runs: number,
-  measure: (projection: P) => { perSecond: number },
-): { plain: number[]; withBundles: number[] } {
+  measure: (projection: P) => { perSecond: number; cpuUsPerCheck: number },
+): { plain: number[]; withBundles: number[]; plainCpu: number[]; withBundlesCpu: number[] } {
   measure(plain);
   measure(withBundles);
-  const result = { plain: [] as number[], withBundles: [] as number[] };
+  const result = {
+    plain: [] as number[],
+    withBundles: [] as number[],
+    plainCpu: [] as number[],
+    withBundlesCpu: [] as number[],
+  };
   for (let run = 0; run < runs; run++) {
-    result.plain.push(measure(plain).perSecond);
-    result.withBundles.push(measure(withBundles).perSecond);
+    const a = measure(plain);
+    const b = measure(withBundles);
+    result.plain.push(a.perSecond);
+    result.plainCpu.push(a.cpuUsPerCheck);
+    result.withBundles.push(b.perSecond);
+    result.withBundlesCpu.push(b.cpuUsPerCheck);
   }
   return result;
 }

@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { PermissionQuery } from '@mandate/domain';
 import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
 import { defineSuite, median, metric, percentile } from '../harness';
-import { describePair, inTurns, limitMetrics, type Paired } from '../limit-baseline';
+import { describePair, inTurns, limitMetrics, ownCpu, type Paired } from '../limit-baseline';
 import {
   churnLog,
   DIR,
@@ -56,16 +56,18 @@ function inProcess(projection: EffectivePermissionsProjection, mix: PermissionQu
   const now = Date.now();
   const mask = mix.length - 1;
   let allowed = 0;
+  const cpu = ownCpu();
   const started = performance.now();
   for (let i = 0; i < iterations; i++) if (projection.check(WS, mix[i & mask], now)?.allowed) allowed++;
   const perSecond = iterations / ((performance.now() - started) / 1000);
+  const cpuUsPerCheck = (ownCpu() - cpu) / iterations;
   const samples: number[] = new Array(100_000);
   for (let i = 0; i < samples.length; i++) {
     const t = process.hrtime.bigint();
     projection.check(WS, mix[i & mask], now);
     samples[i] = Number(process.hrtime.bigint() - t) / 1000;
   }
-  return { perSecond, p99Us: percentile(samples, 99), allowed };
+  return { perSecond, cpuUsPerCheck, p99Us: percentile(samples, 99), allowed };
 }
 
 const gc: () => void = (() => {
@@ -257,9 +259,12 @@ export const checkSuite = defineSuite({
     }
     return {
       inproc_checks_per_s: metric(median(inproc.map((r) => r.perSecond)), 'checks/s', 1_000_000, 'higher'),
+      inproc_cpu_us_per_check: metric(median(inproc.map((r) => r.cpuUsPerCheck)), 'µs', null, 'lower'),
       inproc_p99_us: metric(median(inproc.map((r) => r.p99Us)), 'µs', 5, 'lower'),
       inproc_checks_per_s_with_bundles: metric(median(beside.withBundles), 'checks/s', 1_000_000, 'higher'),
       inproc_checks_per_s_beside_bundles: metric(median(beside.plain), 'checks/s', null, 'higher'),
+      inproc_cpu_us_per_check_with_bundles: metric(median(beside.withBundlesCpu), 'µs', null, 'lower'),
+      inproc_cpu_us_per_check_beside_bundles: metric(median(beside.plainCpu), 'µs', null, 'lower'),
       inproc_ratio_with_bundles: metric(
         median(beside.withBundles) / median(beside.plain),
         'x',
