@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, DIST } from '../../scripts/build';
 import { type BenchContext, defineSuite, median, metric } from '../harness';
+import { IMAGE_NODE_FLAGS } from '../node-flags';
 import { churnLog, DIR, fullShape, quickShape, ROOT } from './check.fixtures';
 import { severalNodesMetrics } from './scale.nodes';
 
 const run = promisify(execFile);
 
 const PROCESS = 'bench/suites/scale.api-process.ts';
-/** The V8 flags the image gives every process (`NODE_OPTIONS` in the Dockerfile, docs/deployment.md). */
-const NODE_FLAGS = ['--max-semi-space-size=16'];
 /**
  * Where the built processes keep V8's compile cache, as the image's `NODE_COMPILE_CACHE` does: the
  * first start (on the empty log) compiles and writes it, every later start reads it.
@@ -40,7 +39,7 @@ interface ApiStart {
 async function startApi(log: string, dataDir: string, launch: Launch = 'built'): Promise<ApiStart> {
   const entry =
     launch === 'built'
-      ? [...NODE_FLAGS, join(DIST, PROCESS.replace(/\.ts$/, '.js'))]
+      ? [...IMAGE_NODE_FLAGS, join(DIST, PROCESS.replace(/\.ts$/, '.js'))]
       : ['-r', join(ROOT, 'scripts', 'register.js'), join(ROOT, PROCESS)];
   const devKey = join(ROOT, '.mandate', 'bench', 'dev-keys', 'key.json');
   const { stdout } = await run(process.execPath, ['--expose-gc', ...entry, log, dataDir, devKey], {
