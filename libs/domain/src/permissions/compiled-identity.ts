@@ -91,17 +91,27 @@ export class CompiledWorkspace {
     return this.workspaceDisabled;
   }
 
-  /** The agent's identity as seen from a channel (baseline plus overrides), for "what may it do here?". */
+  /**
+   * The agent's identity as seen from a channel (baseline plus overrides), for "what may it do here?".
+   * Kept per channel until the baseline, a channel, a bundle or the organization's bundles change
+   * (every lease issue asks it, and a write that changes none of these, a lease's own included,
+   * leaves it as it was). Shared between callers: read it, never change it.
+   */
   effectiveIdentity(channelId: string): EffectiveIdentity | undefined {
+    const kept = this.effectiveIdentities.get(channelId);
+    if (kept !== undefined) return kept;
     const state = this.channelStates.get(channelId);
-    return state === undefined || state.status === 'absent'
-      ? undefined
-      : effectiveIdentity(baselineOf(this.agentIdentity), state, {
-          organization: this.organizationBundles,
-          workspace: bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' }),
-          channel: bundlesAttachedTo(this.bundleStates.values(), { scope: 'channel', channelId }),
-        });
+    if (state === undefined || state.status === 'absent') return undefined;
+    const identity = effectiveIdentity(baselineOf(this.agentIdentity), state, {
+      organization: this.organizationBundles,
+      workspace: bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' }),
+      channel: bundlesAttachedTo(this.bundleStates.values(), { scope: 'channel', channelId }),
+    });
+    this.effectiveIdentities.set(channelId, identity);
+    return identity;
   }
+
+  private readonly effectiveIdentities = new Map<string, EffectiveIdentity>();
 
   private registeredConnectors: readonly ConnectorDefinition[] = [];
   private workspaceForbid: LayerTable = new Map();
@@ -146,6 +156,7 @@ export class CompiledWorkspace {
   }
 
   setAgentIdentity(state: AgentIdentityState): void {
+    this.effectiveIdentities.clear();
     this.agentIdentity = state;
     const baseline = baselineOf(state);
     this.workspaceInvokePolicy = baseline.invokePolicy;
@@ -173,6 +184,7 @@ export class CompiledWorkspace {
    * it (a bundle reaching it, the connector catalog).
    */
   setChannel(state: ChannelState, rebuild = false): void {
+    this.effectiveIdentities.clear();
     if (state.status === 'absent') return;
     const before = this.channelStates.get(state.channelId);
     this.channelStates.set(state.channelId, state);
@@ -203,6 +215,7 @@ export class CompiledWorkspace {
 
   /** Recompiles the scopes the bundle reached before or reaches now, and nothing else. */
   setBundle(state: AccessBundleState): void {
+    this.effectiveIdentities.clear();
     if (state.status === 'absent') return;
     const touched = scopesTouched(this.bundleStates.get(state.bundleId), state);
     this.bundleStates.set(state.bundleId, state);
@@ -218,6 +231,7 @@ export class CompiledWorkspace {
    * so a removal takes effect with the event that records it). Recompiles the workspace scope.
    */
   setOrganizationBundles(bundles: readonly ActiveAccessBundle[]): void {
+    this.effectiveIdentities.clear();
     this.organizationBundles = bundles;
     this.setAgentIdentity(this.agentIdentity);
   }

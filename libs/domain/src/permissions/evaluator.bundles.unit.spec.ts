@@ -389,6 +389,50 @@ describe('effective identity with bundles', () => {
       ['w2', 'bundle'],
     ]);
   });
+
+  it('given the identity read, when the baseline, a channel or a bundle changes, then the next read shows the change', () => {
+    // given
+    const compiled = compiledNow();
+    const ids = () => compiled.effectiveIdentity('eng')?.connections.map((connection) => connection.id);
+    const forbids = () => compiled.effectiveIdentity('eng')?.forbidden.map((rule) => rule.id);
+    expect(ids()).toEqual(['gh', 'gh-wiki', 'gh-write']);
+    expect(compiled.effectiveIdentity('eng')).toBe(compiled.effectiveIdentity('eng'));
+
+    // when: the tools bundle leaves eng
+    compiled.setBundle(
+      bundle('tools', { name: 'Tools', connections: [conn('gh-write', ['write'], ['x/*'])] }, [
+        onChannel('ops'),
+      ]),
+    );
+    // then
+    expect(ids()).toEqual(['gh', 'gh-wiki']);
+
+    // when: the baseline gains a connection
+    compiled.setAgentIdentity(
+      baseline({ connections: [conn('gh', ['read'], ['acme/*']), conn('gh-2', ['read'], ['beta/*'])] }),
+    );
+    // then
+    expect(ids()).toEqual(['gh', 'gh-2', 'gh-wiki']);
+
+    // when: the channel forbids something more
+    compiled.setChannel(
+      channel('eng', [
+        {
+          type: 'ChannelForbidAdded',
+          data: { rule: { id: 'no-wiki', connector: 'github', actions: ['write'], resources: ['wiki/**'] } },
+        },
+      ]),
+    );
+    // then
+    expect(forbids()).toEqual(['no-wiki']);
+
+    // when: the organization's bundles change
+    compiled.setOrganizationBundles([]);
+    // then: still answered, and not the object read before the change
+    const before = compiled.effectiveIdentity('eng');
+    compiled.setOrganizationBundles([]);
+    expect(compiled.effectiveIdentity('eng')).not.toBe(before);
+  });
 });
 
 describe('a channel a bundle reaches, changed after it was compiled', () => {
