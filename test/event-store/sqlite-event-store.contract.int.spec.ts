@@ -25,3 +25,15 @@ describeEventStoreContract('SQLite with its writer thread (the gateway’s)', as
     },
   };
 });
+
+describeEventStoreContract('SQLite with its WAL checkpoints on a thread (the API’s)', async (schemas) => {
+  const dir = createTempDir('mandate-store-');
+  const store = new SqliteEventStore({ path: dir.file('events.sqlite'), schemas, checkpoints: 'thread' });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      dir.remove();
+    },
+  };
+});

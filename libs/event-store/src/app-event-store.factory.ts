@@ -62,6 +62,8 @@ export interface OpenStoreOptions {
    * requests wait for their appends and must not have its event loop blocked by the `fsync`.
    */
   sqliteWriter?: 'in-process' | 'thread';
+  /** SQLite only: WAL checkpoints on a thread of their own (sqlite-wal-checkpoints.ts), for the same kind of process. */
+  sqliteCheckpoints?: 'in-process' | 'thread';
 }
 
 /**
@@ -87,7 +89,10 @@ async function openTargetStore(
   const target = eventStoreTargetOf(config);
   switch (target.kind) {
     case 'sqlite':
-      return openConfiguredSqliteEventStore(config, schemas, options.sqliteWriter);
+      return openConfiguredSqliteEventStore(config, schemas, {
+        ...(options.sqliteWriter && { writer: options.sqliteWriter }),
+        ...(options.sqliteCheckpoints && { checkpoints: options.sqliteCheckpoints }),
+      });
     case 'postgres':
       // Creates the log's tables when missing and waits for LISTEN, so the first append wakes followers.
       return openPostgresEventStore({ connectionString: target.connectionString, schemas });

@@ -12,6 +12,7 @@ export { EVENT_COLUMNS, type StoredEnvelope } from './sqlite/sqlite-event-row';
 export * from './sqlite/sqlite-event-store.adapter';
 export * from './sqlite/sqlite-checkpoint-store';
 export * from './sqlite/sqlite-event-store.config';
+export { checkpointOffThread } from './sqlite/sqlite-wal-checkpoints';
 export * from './app-event-store.factory';
 export * from './tamper';
 export * from './eventstoredb';

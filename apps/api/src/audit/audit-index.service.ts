@@ -23,7 +23,7 @@ export class AuditIndexService implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.index = AuditIndex.open(auditIndexPathFor(auditFiles(config).events));
+    this.index = AuditIndex.open(auditIndexPathFor(auditFiles(config).events), { checkpoints: 'thread' });
     // No permission check reads it: a check sent right after a write is served before its work.
     this.runner = new ProjectionRunner({
       name: 'audit index',

@@ -34,7 +34,9 @@ class EventStoreCloser implements OnApplicationShutdown {
       provide: EVENT_STORE,
       inject: [APP_CONFIG],
       // The store the configuration names (EVENT_STORE); PostgreSQL is ready (tables, LISTEN) before the app starts.
-      useFactory: (config: AppConfig) => openAppEventStore(config),
+      // SQLite's WAL checkpoints off the request path: a write then a check never waits for one.
+      useFactory: (config: AppConfig) =>
+        openAppEventStore(config, undefined, { sqliteCheckpoints: 'thread' }),
     },
     {
       provide: RATE_COUNTERS,

@@ -1,7 +1,12 @@
 import Database from 'better-sqlite3';
 import { basename, dirname, extname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { ensurePrivateFile, SqliteCheckpointStore, type RecordedEvent } from '@mandate/event-store';
+import {
+  checkpointOffThread,
+  ensurePrivateFile,
+  SqliteCheckpointStore,
+  type RecordedEvent,
+} from '@mandate/event-store';
 import type { ReadModel } from '@mandate/projections';
 import { SCHEMA_SQL } from './audit-index.schema';
 import { type AuditPage, type AuditQuery, planAuditQuery } from './audit-query';
@@ -33,7 +38,10 @@ export class AuditIndex implements ReadModel {
   private readonly selectRecordedAt: Database.Statement<[number], string>;
   private readonly queries = new Map<string, Database.Statement<unknown[], [number, string]>>();
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly releaseCheckpoints: () => void,
+  ) {
     db.exec(SCHEMA_SQL);
     this.checkpoints = new SqliteCheckpointStore(db);
     this.insertEvent = db.prepare(
@@ -49,8 +57,12 @@ export class AuditIndex implements ReadModel {
       .pluck() as Database.Statement<[number], string>;
   }
 
-  /** Opens (or creates) the index file. `:memory:` for tests. */
-  static open(path: string): AuditIndex {
+  /**
+   * Opens (or creates) the index file. `:memory:` for tests. `checkpoints: 'thread'` moves its WAL
+   * checkpoints off this thread (an event's postings dirty a dozen pages, so SQLite's own would run
+   * in an apply every few dozen events, blocking the API's thread for its `fsync`s).
+   */
+  static open(path: string, { checkpoints }: { checkpoints?: 'in-process' | 'thread' } = {}): AuditIndex {
     ensurePrivateFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
@@ -58,7 +70,7 @@ export class AuditIndex implements ReadModel {
     db.pragma('synchronous = NORMAL');
     // Postings arrive in random key order; a larger page cache keeps their B-tree's hot pages in memory.
     db.pragma('cache_size = -65536');
-    return new AuditIndex(db);
+    return new AuditIndex(db, checkpoints === 'thread' ? checkpointOffThread(db, path) : () => undefined);
   }
 
   /** Position of the last event indexed (0 when empty). */
@@ -165,6 +177,7 @@ export class AuditIndex implements ReadModel {
   }
 
   close(): void {
+    this.releaseCheckpoints();
     this.db.close();
   }
 

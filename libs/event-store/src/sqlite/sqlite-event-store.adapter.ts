@@ -28,6 +28,7 @@ import { LimitedSelect } from './sqlite-limited-select';
 import { type EventWriter, SqliteEventWriter } from './sqlite-event-writer';
 import { type PreparedEvent, prepareEvent } from './sqlite-prepared-event';
 import { SqliteWriterThread } from './sqlite-writer-thread';
+import { checkpointOffThread } from './sqlite-wal-checkpoints';
 import { CHECKPOINTS_SCHEMA_SQL, EVENT_TRACES_SCHEMA_SQL, EVENTS_SCHEMA_SQL } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
@@ -48,6 +49,12 @@ export interface SqliteEventStoreOptions {
    * For a file only. Default: on this thread (sqlite-event-writer.ts).
    */
   writer?: 'in-process' | 'thread';
+  /**
+   * `thread`: WAL checkpoints run on the process's checkpoint thread (sqlite-wal-checkpoints.ts),
+   * not in whichever commit crosses SQLite's threshold, so a request never waits for one. For a
+   * process whose requests wait for their appends. Default: SQLite's own, in the committing connection.
+   */
+  checkpoints?: 'in-process' | 'thread';
 }
 
 const NO_LIMIT = -1;
@@ -67,6 +74,7 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
   private closed = false;
   private readonly closing = new AbortController();
   private checkpoints: SqliteCheckpointStore | undefined;
+  private readonly releaseCheckpoints: () => void = () => undefined;
 
   private readonly selectHeadPosition: Database.Statement<[], number>;
   private readonly selectAll: LimitedSelect<[number], EventTuple>;
@@ -96,6 +104,8 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
     } else {
       this.writer = new SqliteEventWriter(this.db, options.clock ?? (() => new Date()), committed);
     }
+    if (options.checkpoints === 'thread')
+      this.releaseCheckpoints = checkpointOffThread(this.db, options.path);
     this.selectHeadPosition = this.db
       .prepare('SELECT coalesce(max(global_position), 0) FROM events')
       .pluck() as Database.Statement<[], number>;
@@ -198,6 +208,7 @@ export class SqliteEventStore implements EventStore, TraceparentSource {
     this.closing.abort();
     // Ends every wait for a position at once, as EventStoreDB's adapter does: none outlives the store.
     this.appended.emit('appended', Number.MAX_SAFE_INTEGER);
+    this.releaseCheckpoints();
     this.db.close();
   }
 

@@ -11,10 +11,10 @@ export function openConfiguredSqliteEventStore(
   config: Pick<AppConfig, 'DATA_DIR' | 'SQLITE_PATH' | 'SQLITE_SYNCHRONOUS'> &
     Partial<Pick<AppConfig, 'SQLITE_POLL_INTERVAL_MS'>>,
   schemas: EventSchemaRegistry,
-  writer?: SqliteEventStoreOptions['writer'],
+  threads: Pick<SqliteEventStoreOptions, 'writer' | 'checkpoints'> = {},
 ): SqliteEventStore {
   return new SqliteEventStore({
-    ...(writer === undefined ? {} : { writer }),
+    ...threads,
     path: auditFiles(config).events,
     schemas,
     synchronous: config.SQLITE_SYNCHRONOUS,

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AppendResult, ExpectedRevision } from '../event-store.port';
 import type { EventWriter } from './sqlite-event-writer';
 import type { PreparedEvent } from './sqlite-prepared-event';
+import { startSqliteWorker } from './sqlite-worker-entry';
 import {
   type AppendMessage,
   errorOf,
@@ -38,7 +38,7 @@ export class SqliteWriterThread implements EventWriter {
     /** Called with the new head position after each committed group. */
     private readonly committed: (headPosition: number) => void,
   ) {
-    this.worker = startWorker(settings);
+    this.worker = startSqliteWorker('sqlite-writer', settings);
     // Kept alive only while an append waits: an idle store must not hold its process open.
     this.worker.unref();
     this.worker.on('message', (message: FlushedMessage) => this.settle(message));
@@ -102,17 +102,4 @@ export class SqliteWriterThread implements EventWriter {
     this.idle = [];
     for (const resolve of idle) resolve();
   }
-}
-
-/**
- * Compiled (`dist/`), the thread runs the compiled entry; from the sources (npm start, tests,
- * benchmarks) it loads the same register hook as every entry point first.
- */
-function startWorker(settings: WriterThreadSettings): Worker {
-  const extension = extname(__filename);
-  const entry = join(__dirname, `sqlite-writer.worker${extension}`);
-  if (extension !== '.ts') return new Worker(entry, { workerData: settings });
-  const register = join(__dirname, '..', '..', '..', '..', 'scripts', 'register.js');
-  const source = `require(${JSON.stringify(register)}); require(${JSON.stringify(entry)});`;
-  return new Worker(source, { eval: true, workerData: settings, execArgv: [] });
 }
