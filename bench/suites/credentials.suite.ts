@@ -5,12 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '@mandate/config';
 import { MandateJwtSigner, openCredentialVault } from '@mandate/credentials';
 import { type BenchContext, defineSuite, median, metric, percentile } from '../harness';
+import { cpuMsOf } from '../process-cpu';
 import {
   describePair,
   interleave,
   limitMetrics,
+  type CpuClock,
   measure,
-  ownCpu,
   type Paired,
   type Throughput,
 } from '../limit-baseline';
@@ -74,12 +75,18 @@ const LEASE_TURN = 400;
  */
 const SETTLE_MS = 50;
 
+/**
+ * This process's CPU time in µs, from its threads' run time to the nanosecond: a floor turn costs
+ * ~50 ms of CPU, where `process.cpuUsage()`'s 4 ms steps would move it by a tenth.
+ */
+const preciseCpu: CpuClock = () => cpuMsOf(process.pid) * 1000;
+
 /** This process's CPU per second with nothing asked of it (pollers, timers), in µs. */
 async function idleCpuPerSecond(ms: number): Promise<number> {
-  const cpu = ownCpu();
+  const cpu = preciseCpu();
   const started = performance.now();
   await sleep(ms);
-  return (ownCpu() - cpu) / ((performance.now() - started) / 1000);
+  return (preciseCpu() - cpu) / ((performance.now() - started) / 1000);
 }
 
 /**
@@ -87,12 +94,12 @@ async function idleCpuPerSecond(ms: number): Promise<number> {
  * process's idle CPU over that time (which would otherwise count more per lease on the slower side).
  */
 async function leaseTurn(work: () => Promise<number>, idleUsPerSecond: number): Promise<Throughput> {
-  const cpu = ownCpu();
+  const cpu = preciseCpu();
   const started = performance.now();
   const operations = await work();
   const seconds = (performance.now() - started) / 1000;
   await sleep(SETTLE_MS);
-  const used = ownCpu() - cpu - (idleUsPerSecond * (performance.now() - started)) / 1000;
+  const used = preciseCpu() - cpu - (idleUsPerSecond * (performance.now() - started)) / 1000;
   return { operations, perSecond: operations / seconds, cpuUsPerOperation: Math.max(0, used) / operations };
 }
 
