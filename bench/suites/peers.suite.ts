@@ -133,7 +133,12 @@ async function writeThenCheck(
     spiceMs.push(performance.now() - started);
     if (check.permissionship !== HAS_PERMISSION) throw new Error('SpiceDB did not read its own write');
   }
-  return { mandateP99: percentile(mandateMs, 99), spiceP99: percentile(spiceMs, 99) };
+  return {
+    mandateP50: percentile(mandateMs, 50),
+    mandateP99: percentile(mandateMs, 99),
+    spiceP50: percentile(spiceMs, 50),
+    spiceP99: percentile(spiceMs, 99),
+  };
 }
 
 export const peersSuite = defineSuite({
@@ -240,7 +245,9 @@ export const peersSuite = defineSuite({
           2.5,
           'higher',
         ),
+        mandate_write_then_check_p50_ms: metric(fresh.mandateP50, 'ms', null, 'lower'),
         mandate_write_then_check_p99_ms: metric(fresh.mandateP99, 'ms', null, 'lower'),
+        spicedb_write_then_check_p50_ms: metric(fresh.spiceP50, 'ms', null, 'lower'),
         spicedb_write_then_check_p99_ms: metric(fresh.spiceP99, 'ms', null, 'lower'),
         ratio_write_then_check_p99_vs_spicedb: metric(fresh.mandateP99 / fresh.spiceP99, 'x', 1, 'lower'),
       };
