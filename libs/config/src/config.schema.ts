@@ -69,6 +69,8 @@ export const configSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SQLITE_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(20),
   EVENTSTORE_CONNECTION_STRING: z.string().min(1).optional(),
+  /** Seals an EventStoreDB node keeps in memory (about 470 bytes each); older ones are read when asked for. */
+  EVENTSTORE_SEAL_WINDOW: z.coerce.number().int().min(1_000).max(10_000_000).default(10_000),
   DATABASE_URL: z
     .string()
     .url()

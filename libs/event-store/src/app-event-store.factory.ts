@@ -36,13 +36,13 @@ export function isAppEventStore(store: EventStore): store is AppEventStore {
 type StoreSetting =
   'EVENT_STORE' | 'DATA_DIR' | 'SQLITE_PATH' | 'SQLITE_SYNCHRONOUS' | 'SQLITE_POLL_INTERVAL_MS';
 export type EventStoreConfig = Pick<AppConfig, StoreSetting> &
-  Partial<Pick<AppConfig, 'EVENTSTORE_CONNECTION_STRING' | 'DATABASE_URL'>>;
+  Partial<Pick<AppConfig, 'EVENTSTORE_CONNECTION_STRING' | 'EVENTSTORE_SEAL_WINDOW' | 'DATABASE_URL'>>;
 
 /** Which store a configuration opens, and where: decided before anything is opened or connected. */
 export type EventStoreTarget =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; connectionString: string }
-  | { kind: 'eventstoredb'; connectionString: string };
+  | { kind: 'eventstoredb'; connectionString: string; sealWindow?: number };
 
 export function eventStoreTargetOf(config: EventStoreConfig): EventStoreTarget {
   switch (config.EVENT_STORE) {
@@ -51,7 +51,11 @@ export function eventStoreTargetOf(config: EventStoreConfig): EventStoreTarget {
     case 'postgres':
       return { kind: 'postgres', connectionString: required(config, 'DATABASE_URL') };
     case 'eventstoredb':
-      return { kind: 'eventstoredb', connectionString: required(config, 'EVENTSTORE_CONNECTION_STRING') };
+      return {
+        kind: 'eventstoredb',
+        connectionString: required(config, 'EVENTSTORE_CONNECTION_STRING'),
+        sealWindow: config.EVENTSTORE_SEAL_WINDOW,
+      };
   }
 }
 
@@ -98,7 +102,11 @@ async function openTargetStore(
       return openPostgresEventStore({ connectionString: target.connectionString, schemas });
     case 'eventstoredb':
       // The client connects on its first call: a server down at start fails that call, not the boot.
-      return openEventStoreDbEventStore({ connectionString: target.connectionString, schemas });
+      return openEventStoreDbEventStore({
+        connectionString: target.connectionString,
+        schemas,
+        sealWindow: target.sealWindow,
+      });
   }
 }
 

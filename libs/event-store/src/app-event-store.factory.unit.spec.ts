@@ -40,6 +40,19 @@ describe('openAppEventStore', () => {
     });
   });
 
+  it('given EVENTSTORE_SEAL_WINDOW, when the target is decided, then the EventStoreDB node keeps that many seals', () => {
+    const config = (window?: string) =>
+      loadConfig({
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
+        ...(window === undefined ? {} : { EVENTSTORE_SEAL_WINDOW: window }),
+      });
+
+    expect(eventStoreTargetOf(config('50000'))).toMatchObject({ kind: 'eventstoredb', sealWindow: 50_000 });
+    expect(eventStoreTargetOf(config())).toMatchObject({ sealWindow: 10_000 });
+    expect(() => config('10')).toThrow(/EVENTSTORE_SEAL_WINDOW/);
+  });
+
   it('given a hand-built configuration without the store address, when opened, then it refuses naming the variable', async () => {
     await expect(openAppEventStore({ ...loadConfig({}), EVENT_STORE: 'eventstoredb' })).rejects.toThrow(
       'EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb',
