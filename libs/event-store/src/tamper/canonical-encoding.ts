@@ -175,8 +175,7 @@ function encode(input: unknown, key: string): string | undefined {
     return encode(value.valueOf(), key);
   }
   const object = value as Record<string, unknown>;
-  // Default sort compares UTF-16 code units, which is what RFC 8785 prescribes.
-  const keys = Object.keys(object).sort();
+  const keys = sortedKeys(object);
   let out = '{';
   let first = true;
   for (const member of keys) {
@@ -186,4 +185,24 @@ function encode(input: unknown, key: string): string | undefined {
     first = false;
   }
   return `${out}}`;
+}
+
+/** Up to this many keys are sorted in place by insertion: an event's objects have a handful. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * The object's keys in UTF-16 code unit order, which is what RFC 8785 prescribes (the default sort's
+ * order, and the `<` of two strings). A few keys are sorted in place: `Array.prototype.sort` copies
+ * the array into a work area first (about 7 % of what a gateway connector call allocated).
+ */
+function sortedKeys(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let index = 1; index < keys.length; index++) {
+    const key = keys[index];
+    let at = index - 1;
+    for (; at >= 0 && keys[at] > key; at--) keys[at + 1] = keys[at];
+    keys[at + 1] = key;
+  }
+  return keys;
 }

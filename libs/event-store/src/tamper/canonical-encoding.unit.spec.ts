@@ -88,6 +88,18 @@ describe('canonical encoding', () => {
     );
   });
 
+  it('given objects with few or many keys, when encoded, then their members come in the default sort order', () => {
+    const key = fc.string({ unit: 'binary' }).filter((text) => text !== '__proto__');
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.integer(), { maxKeys: 40 }), (value) => {
+        const reference = Object.keys(value)
+          .sort()
+          .map((member) => `${JSON.stringify(member)}:${value[member]}`);
+        expect(canonicalJson(value)).toBe(`{${reference.join(',')}}`);
+      }),
+    );
+  });
+
   it('given keys outside the basic plane, when sorted, then UTF-16 code unit order applies (RFC 8785)', () => {
     expect(canonicalJson({ '\u{1F600}': 1, '\uFB01': 2, a: 3 })).toBe('{"a":3,"😀":1,"ﬁ":2}');
   });
