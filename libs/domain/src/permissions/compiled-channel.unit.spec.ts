@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { channelDecider } from '../channel/channel.decider';
 import type { ChannelEvent } from '../channel/channel.events';
 import type { ChannelState } from '../channel/channel.model';
@@ -169,5 +170,58 @@ describe('updateChannelRules: a channel brought up to its next state in place', 
 
     expect(updated).toBe(false);
     expect(answer(channel, 'extend', 'acme/a')?.allowed).toBe(true);
+  });
+});
+
+describe('updateChannelRules, on any sequence of rule changes', () => {
+  const lists = [
+    { added: 'ChannelExtensionAdded', removed: 'ChannelExtensionRemoved', layer: 'extend' },
+    { added: 'ChannelRestrictionAdded', removed: 'ChannelRestrictionRemoved', layer: 'restrict' },
+    { added: 'ChannelForbidAdded', removed: 'ChannelForbidRemoved', layer: 'forbid' },
+  ] as const;
+  const patterns = ['acme/a', 'acme/b', 'acme/*', 'acme/**', 'other/a', 'acme/a*'];
+  const queried = ['acme/a', 'acme/b', 'acme/ab', 'acme/x/y', 'other/a', 'other/b'];
+  const actions = [['read'], ['write'], ['read', 'write']];
+  const step = fc.record({
+    list: fc.integer({ min: 0, max: 2 }),
+    id: fc.constantFrom('r1', 'r2', 'r3', 'r4'),
+    resources: fc.uniqueArray(fc.constantFrom(...patterns), { minLength: 1, maxLength: 2 }),
+    actions: fc.constantFrom(...actions),
+  });
+  /** Every layer's answer to every action on every resource: rule, pattern and verdict. */
+  const everyAnswer = (channel: CompiledChannel) =>
+    lists.flatMap(({ layer }) =>
+      ['read', 'write'].flatMap((action) =>
+        queried.map((resource) => {
+          const found = indexIn(channel[layer], 'github', action)?.find(resource, Date.now());
+          return found && { layer, action, resource, ...found.provenance, allowed: found.allowed };
+        }),
+      ),
+    );
+
+  it('given random additions and removals in the three lists, when each is applied in place (or compiled again where refused), then every answer is a fresh compilation’s', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
+        let state = fold([created('eng')]);
+        let channel = compileChannel(state, catalog);
+        const held = lists.map(() => new Set<string>());
+        for (const { list, id, resources, actions: granted } of steps) {
+          // A rule id present in the list is removed, an absent one added: every event is one the decider could record.
+          const next = held[list].has(id)
+            ? event(lists[list].removed, { ruleId: id })
+            : event(lists[list].added, { rule: { id, connector: 'github', actions: granted, resources } });
+          if (held[list].has(id)) held[list].delete(id);
+          else held[list].add(id);
+          const after = fold([next], state);
+
+          if (!updateChannelRules(channel, state, after, catalog, true))
+            channel = compileChannel(after, catalog);
+
+          expect(everyAnswer(channel)).toEqual(everyAnswer(compileChannel(structuredClone(after), catalog)));
+          state = after;
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
