@@ -97,7 +97,11 @@ describe('docker-compose.yml', () => {
     const alternative = /`EVENTSTORE_CONNECTION_STRING: (esdb:\/\/[^`]+)`/.exec(text)?.[1] ?? '';
     const env = { ...envOf('api'), EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: alternative };
 
-    expect(storeTargetOf(env)).toEqual({ kind: 'eventstoredb', connectionString: alternative });
+    expect(storeTargetOf(env)).toEqual({
+      kind: 'eventstoredb',
+      connectionString: alternative,
+      sealWindow: 10_000,
+    });
     expect(services[storeHostOf(env)].profiles).toEqual(['eventstoredb']);
     expect(containerPorts(services[storeHostOf(env)])).toContain(Number(storeUrlOf(env).port));
   });
