@@ -194,7 +194,7 @@ describe('updateChannelRules, on any sequence of rule changes', () => {
       ['read', 'write'].flatMap((action) =>
         queried.map((resource) => {
           const found = indexIn(channel[layer], 'github', action)?.find(resource, Date.now());
-          return found && { layer, action, resource, ...found.provenance, allowed: found.allowed };
+          return found && { table: layer, action, resource, ...found.provenance, allowed: found.allowed };
         }),
       ),
     );
