@@ -35,7 +35,31 @@ function needsInfra(args: string[]): boolean {
   return selected.some((project) => project !== 'unit');
 }
 
+/** Runs `npm run -s <script>` in the repository, its output shown: the exit code. */
+function npmRun(script: string): Promise<number> {
+  const child = spawn('npm', ['run', '-s', script], { cwd: repoRoot, stdio: 'inherit' });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+/**
+ * The whole suite (`npm test` without arguments, as CI runs it) starts with what Jest cannot see:
+ * its swc transform strips types without checking them, so a type error in a spec would pass.
+ * A targeted run (`npm test -- <paths>`) skips them; `npm run typecheck` and `lint` stay available.
+ */
+async function staticChecks(): Promise<number> {
+  for (const script of ['typecheck', 'lint']) {
+    log(`npm run ${script}`);
+    const code = await npmRun(script);
+    if (code !== 0) return code;
+  }
+  return 0;
+}
+
 async function main(): Promise<void> {
+  if (process.argv.length === 2) {
+    const code = await staticChecks();
+    if (code !== 0) return shutdown(code);
+  }
   const args = jestArgs(process.argv.slice(2));
   let infra: LocalInfra | undefined;
   onShutdown(async () => infra?.stop());
