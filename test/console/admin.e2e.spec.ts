@@ -340,8 +340,9 @@ describe('web console: the admin edits the baseline, channel overrides and the a
     expect(await stop.innerText()).toMatch(/ChannelCreated.*\(change 1 of \d+\)/);
     expect(await slider.getAttribute('aria-valuetext')).toMatch(/ChannelCreated/);
     expect(await forbid.count()).toBe(0);
+    // (the browser normalises the field to its shortest form: 48.900 s reads "48.9", 0 s none)
     expect(await page.getByLabel('As of (your time zone; empty: now)').inputValue()).toMatch(
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?$/,
     );
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'channel-time-control');

@@ -1,18 +1,6 @@
 import { useId } from 'react';
 
-/** A `datetime-local` value (the person's own time zone) as an ISO-8601 UTC instant, or undefined. */
-export function instantOf(local: string): string | undefined {
-  if (local === '') return undefined;
-  const time = new Date(local).getTime();
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
-}
-
-/** An ISO-8601 instant as a `datetime-local` value in the person's own time zone, to the millisecond. */
-export function localOf(instant: string): string {
-  const date = new Date(instant);
-  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 23);
-}
+export { instantOf, localOf } from './local-instant';
 
 /** A labelled date-and-time control, in the person's own time zone, to the millisecond. */
 export function InstantField(props: {
