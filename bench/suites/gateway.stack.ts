@@ -47,6 +47,8 @@ export interface GatewayStack {
    * on a copy of the data directory, so that neither gateway follows the other's writes.
    */
   unrecorded: RunningGateway;
+  /** A proxy with no logic on the same upstream (bench/load/bare-proxy.main.ts): the floor of a hop. */
+  bare: RunningGateway;
   close(): Promise<void>;
 }
 
@@ -107,7 +109,7 @@ function startSource(bytes: number): Server {
  * connection reading `bench/*` with a `static` credential bound to 127.0.0.1, and an egress
  * allowlist of the upstream and the source ports, and one session. The API then stops (it would
  * otherwise project every event the gateway writes, in this process, beside the upstream) and the
- * gateway and its unrecorded twin start as child processes.
+ * gateway, its unrecorded twin and the bare proxy start as child processes.
  */
 export async function startGatewayStack(sourceBytes: number): Promise<GatewayStack> {
   const dir = mkdtempSync(join(tmpdir(), 'mandate-bench-gateway-'));
@@ -198,11 +200,15 @@ export async function startGatewayStack(sourceBytes: number): Promise<GatewaySta
     GATEWAY_GITHUB_API_URL: `https://127.0.0.1:${upstreamPort}`,
     NODE_EXTRA_CA_CERTS: ca.caCertPath,
   };
-  const [gateway, unrecorded] = await Promise.all([
+  const [gateway, unrecorded, bare] = await Promise.all([
     startGatewayProcess(join(ROOT, 'apps', 'gateway', 'src', 'main.ts'), gatewayEnv),
     startGatewayProcess(join(ROOT, 'bench', 'load', 'gateway-unrecorded.main.ts'), {
       ...gatewayEnv,
       DATA_DIR: join(dir, 'unrecorded'),
+    }),
+    startGatewayProcess(join(ROOT, 'bench', 'load', 'bare-proxy.main.ts'), {
+      BARE_PROXY_UPSTREAM: `https://127.0.0.1:${upstreamPort}`,
+      NODE_EXTRA_CA_CERTS: ca.caCertPath,
     }),
   ]);
   return {
@@ -214,8 +220,9 @@ export async function startGatewayStack(sourceBytes: number): Promise<GatewaySta
     token: String(session.token),
     gateway,
     unrecorded,
+    bare,
     close: async () => {
-      await Promise.all([gateway.stop(), unrecorded.stop()]);
+      await Promise.all([gateway.stop(), unrecorded.stop(), bare.stop()]);
       upstream.closeAllConnections();
       await Promise.all([
         new Promise((resolve) => upstream.close(resolve)),

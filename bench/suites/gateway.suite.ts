@@ -1,96 +1,14 @@
-import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
 import { type BenchContext, defineSuite, median, metric, percentile } from '../harness';
-import { inTurns, limitMetrics, measure, type Paired, type Throughput } from '../limit-baseline';
-import { cpuMsOf } from '../process-cpu';
+import { limitMetrics, type Paired, type Throughput } from '../limit-baseline';
 import type { Phase, PhaseResult } from '../load/http-phases.runner';
 import { inSlices, sliceCpu } from '../load/phases';
-import { type GatewayStack, loadPhases, startGatewayStack } from './gateway.stack';
+import { type GatewayStack, loadPhases, type RunningGateway, startGatewayStack } from './gateway.stack';
+import { deniedBurst, setups, tunnelBesideDirect } from './gateway.tunnels';
 
 /** The rate the issue's latency targets are stated at. */
 const RATE = 1000;
 /** A rate the gateway sustains on a small shared machine: the hop's cost without queueing. */
 const LOW_RATE = 100;
-
-const sinceMs = (start: number) => performance.now() - start;
-
-/** Connects to `port`; through the gateway when `authority` is given (CONNECT, resolves once 200 is read). */
-async function open(
-  port: number,
-  authority?: string,
-  token?: string,
-): Promise<{ socket: Socket; head: Buffer; status: number }> {
-  const socket = connect(port, '127.0.0.1');
-  socket.on('error', () => socket.destroy());
-  await once(socket, 'connect');
-  if (authority === undefined) return { socket, head: Buffer.alloc(0), status: 200 };
-  socket.write(
-    `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\nProxy-Authorization: Bearer ${token}\r\n\r\n`,
-  );
-  let received = Buffer.alloc(0);
-  while (!received.includes('\r\n\r\n')) {
-    const [chunk] = (await once(socket, 'data')) as [Buffer];
-    received = Buffer.concat([received, chunk]);
-  }
-  const end = received.indexOf('\r\n\r\n') + 4;
-  const status = Number(received.subarray(0, end).toString('latin1').split(' ')[1]);
-  socket.pause();
-  return { socket, head: received.subarray(end), status };
-}
-
-/** A tunnel to the source (or a direct connection to it), refused unless it opened. */
-async function openSource(stack: GatewayStack, throughGateway: boolean) {
-  const opened = throughGateway
-    ? await open(stack.gateway.port, `127.0.0.1:${stack.sourcePort}`, stack.token)
-    : await open(stack.sourcePort);
-  if (opened.status !== 200) throw new Error(`CONNECT to the source: ${opened.status}`);
-  return opened;
-}
-
-/** Sequential tunnel (or direct TCP) set-ups: from the TCP connect to the `200` (or the connect). */
-async function setups(stack: GatewayStack, count: number, throughGateway: boolean): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const start = performance.now();
-    const { socket } = await openSource(stack, throughGateway);
-    latencies.push(sinceMs(start));
-    socket.destroy();
-  }
-  return latencies;
-}
-
-/** One download of the source's whole stream, directly or through a CONNECT tunnel: MB and seconds. */
-async function download(
-  stack: GatewayStack,
-  throughGateway: boolean,
-): Promise<{ operations: number; seconds: number }> {
-  const { socket, head } = await openSource(stack, throughGateway);
-  let bytes = head.length;
-  const start = performance.now();
-  socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
-  socket.resume();
-  socket.write('go');
-  await once(socket, 'close');
-  return { operations: bytes / 1e6, seconds: sinceMs(start) / 1000 };
-}
-
-/**
- * A download through a tunnel, the gateway's CPU counted (it reads each chunk from one socket and
- * writes it to another), in turns with the same download straight from the source, this process's
- * CPU counted (the source's write and the reader's read: the copy without the hop).
- */
-const tunnelBesideDirect = (stack: GatewayStack, trial: number): Promise<Paired> => {
-  const gatewayPid = stack.gateway.process.child.pid ?? 0;
-  return inTurns(
-    trial,
-    () =>
-      measure(
-        () => download(stack, true),
-        () => cpuMsOf(gatewayPid) * 1000,
-      ),
-    () => measure(() => download(stack, false)),
-  );
-};
 
 /** A closed-loop phase's result as a throughput, CPU of its `cpuPid` per request. */
 const throughputOf = (phase: PhaseResult): Throughput => ({
@@ -98,20 +16,6 @@ const throughputOf = (phase: PhaseResult): Throughput => ({
   perSecond: phase.rps,
   cpuUsPerOperation: phase.cpuUsPerRequest ?? 0,
 });
-
-/** `count` CONNECTs to an unlisted host, 50 at a time: every one must be refused. */
-async function deniedBurst(stack: GatewayStack, host: string, count: number): Promise<void> {
-  let left = count;
-  await Promise.all(
-    Array.from({ length: 50 }, async () => {
-      while (left-- > 0) {
-        const { socket, status } = await open(stack.gateway.port, `${host}:443`, stack.token);
-        socket.destroy();
-        if (status !== 403) throw new Error(`CONNECT ${host}: ${status}, expected 403`);
-      }
-    }),
-  );
-}
 
 function phases(stack: GatewayStack, context: BenchContext, run: number): Phase[] {
   const seconds = context.quick ? 0.5 : 8;
@@ -125,28 +29,35 @@ function phases(stack: GatewayStack, context: BenchContext, run: number): Phase[
   const throughput: Phase[] = [
     { name: 'gateway@max', ...via(stack.gateway.url), ...max, cpuPid: stack.gateway.process.child.pid },
     { name: 'direct@max', ...direct, ...max, cpuPid: process.pid },
+    { name: 'bare@max', ...via(stack.bare.url), ...max, cpuPid: stack.bare.process.child.pid },
   ];
-  // CPU per call of every serving process, the gateway and its upstream, against the upstream's
-  // per direct call (`connector_limit_ratio`: calls per CPU-second), in short closed-loop slices
-  // taking turns, each side net of its processes' idle CPU.
-  const cpu = inSlices(
-    'connector',
-    run,
-    {
-      mandate: { ...throughput[0], warmup: 20, cpuPids: [stack.gateway.process.child.pid ?? 0, process.pid] },
-      limit: { ...throughput[1], warmup: 20, cpuPids: [process.pid] },
-    },
-    context.quick
-      ? { slices: 2, seconds: 0.2, idleSeconds: 0.2 }
-      : { slices: 10, seconds: 0.5, idleSeconds: 1 },
-  );
+  // CPU per call of every serving process, the gateway (or the bare proxy) and its upstream, against
+  // the upstream's per direct call (`connector_limit_ratio`: calls per CPU-second), in short
+  // closed-loop slices taking turns, each side net of its processes' idle CPU.
+  const slices = context.quick
+    ? { slices: 2, seconds: 0.2, idleSeconds: 0.2 }
+    : { slices: 10, seconds: 0.5, idleSeconds: 1 };
+  const directSlice = { ...throughput[1], warmup: 20, cpuPids: [process.pid] };
+  const servedBy = (proxy: RunningGateway): Phase => ({
+    name: proxy.url,
+    ...via(proxy.url),
+    ...max,
+    warmup: 20,
+    cpuPids: [proxy.process.child.pid ?? 0, process.pid],
+  });
+  const cpu = [
+    ...inSlices('connector', run, { mandate: servedBy(stack.gateway), limit: directSlice }, slices),
+    ...inSlices('bare', run, { mandate: servedBy(stack.bare), limit: directSlice }, slices),
+  ];
   return [
     { name: 'direct@1000', ...direct, ...common, rate: RATE },
     { name: 'gateway@1000', ...via(stack.gateway.url), ...common, rate: RATE },
     { name: 'unrecorded@1000', ...via(stack.unrecorded.url), ...common, rate: RATE },
+    { name: 'bare@1000', ...via(stack.bare.url), ...common, rate: RATE },
     { name: 'direct@100', ...direct, ...common, rate: LOW_RATE },
     { name: 'gateway@100', ...via(stack.gateway.url), ...common, rate: LOW_RATE },
     { name: 'unrecorded@100', ...via(stack.unrecorded.url), ...common, rate: LOW_RATE },
+    { name: 'bare@100', ...via(stack.bare.url), ...common, rate: LOW_RATE },
     ...(run % 2 === 0 ? throughput : [...throughput].reverse()),
     ...cpu,
   ];
@@ -154,45 +65,64 @@ function phases(stack: GatewayStack, context: BenchContext, run: number): Phase[
 
 async function runOnce(stack: GatewayStack, context: BenchContext, run: number) {
   const results = await loadPhases(stack, phases(stack, context, run));
-  for (const r of results.filter((result) => !result.name.startsWith('connector '))) {
+  for (const r of results.filter((result) => result.name.includes('@'))) {
     context.log(
       `${r.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`,
     );
   }
-  const [direct, gateway, unrecorded, directLow, gatewayLow, unrecordedLow] = results;
   const phase = (name: string) => results.find((r) => r.name === name) as PhaseResult;
-  const cpu = sliceCpu(results, 'connector');
-  const connector: Paired = {
-    mandate: { ...throughputOf(phase('gateway@max')), cpuUsPerOperation: cpu.mandate },
-    limit: { ...throughputOf(phase('direct@max')), cpuUsPerOperation: cpu.limit },
+  const added = (via: string, rate: number, pick: (r: PhaseResult) => number) =>
+    pick(phase(`${via}@${rate}`)) - pick(phase(`direct@${rate}`));
+  const p50 = (r: PhaseResult) => r.p50Ms;
+  const p99 = (r: PhaseResult) => r.p99Ms;
+  const cpuPair = (key: string, served: string): Paired => {
+    const cpu = sliceCpu(results, key);
+    context.log(
+      `${key} CPU per call from slices: ${cpu.mandate.toFixed(0)} µs (${key === 'bare' ? 'bare proxy' : 'gateway'} + upstream) vs ${cpu.limit.toFixed(0)} µs ` +
+        `(upstream, direct), net of idle ${cpu.idleMsPerSecond.mandate.toFixed(1)} / ${cpu.idleMsPerSecond.limit.toFixed(1)} ms/s`,
+    );
+    return {
+      mandate: { ...throughputOf(phase(`${served}@max`)), cpuUsPerOperation: cpu.mandate },
+      limit: { ...throughputOf(phase('direct@max')), cpuUsPerOperation: cpu.limit },
+    };
   };
-  context.log(
-    `connector CPU per call from slices: ${cpu.mandate.toFixed(0)} µs (gateway + upstream) vs ${cpu.limit.toFixed(0)} µs ` +
-      `(upstream, direct), net of idle ${cpu.idleMsPerSecond.mandate.toFixed(1)} / ${cpu.idleMsPerSecond.limit.toFixed(1)} ms/s`,
-  );
   const setupCount = context.quick ? 50 : 1000;
-  await setups(stack, 20, true);
-  const directSetups = await setups(stack, setupCount, false);
-  const tunnelSetups = await setups(stack, setupCount, true);
+  await setups(stack, 20, stack.gateway);
+  await setups(stack, 20, stack.bare);
+  const directSetups = await setups(stack, setupCount, undefined);
+  const tunnelSetups = await setups(stack, setupCount, stack.gateway);
+  const bareSetups = await setups(stack, setupCount, stack.bare);
   const tunnel: Paired[] = [];
-  for (let trial = 0; trial < 3; trial++) tunnel.push(await tunnelBesideDirect(stack, trial));
+  const bareTunnel: Paired[] = [];
+  for (let trial = 0; trial < 3; trial++) {
+    tunnel.push(await tunnelBesideDirect(stack, stack.gateway, trial));
+    bareTunnel.push(await tunnelBesideDirect(stack, stack.bare, trial));
+  }
   const denials = 1000;
   await deniedBurst(stack, `blocked-${run}.example`, denials);
+  const mbPerSecond = (pairs: Paired[], side: 'mandate' | 'limit') =>
+    median(pairs.map((pair) => pair[side].perSecond)).toFixed(0);
   context.log(
-    `tunnel setup p99 ${percentile(tunnelSetups, 99).toFixed(2)} ms (TCP connect alone ${percentile(directSetups, 99).toFixed(2)} ms); ` +
-      `download ${median(tunnel.map((t) => t.mandate.perSecond)).toFixed(0)} MB/s through a tunnel, ` +
-      `${median(tunnel.map((t) => t.limit.perSecond)).toFixed(0)} MB/s direct`,
+    `tunnel setup p99 ${percentile(tunnelSetups, 99).toFixed(2)} ms (bare relay ${percentile(bareSetups, 99).toFixed(2)} ms, ` +
+      `TCP connect alone ${percentile(directSetups, 99).toFixed(2)} ms); download ${mbPerSecond(tunnel, 'mandate')} MB/s ` +
+      `through a tunnel, ${mbPerSecond(bareTunnel, 'mandate')} through the bare relay, ${mbPerSecond(tunnel, 'limit')} direct`,
   );
   return {
-    addedP50: gateway.p50Ms - direct.p50Ms,
-    addedP99: gateway.p99Ms - direct.p99Ms,
-    decisionAddedP99: unrecorded.p99Ms - direct.p99Ms,
-    addedP50Low: gatewayLow.p50Ms - directLow.p50Ms,
-    addedP99Low: gatewayLow.p99Ms - directLow.p99Ms,
-    decisionAddedP99Low: unrecordedLow.p99Ms - directLow.p99Ms,
-    connector,
+    addedP50: added('gateway', RATE, p50),
+    addedP99: added('gateway', RATE, p99),
+    decisionAddedP99: added('unrecorded', RATE, p99),
+    bareAddedP50: added('bare', RATE, p50),
+    bareAddedP99: added('bare', RATE, p99),
+    addedP50Low: added('gateway', LOW_RATE, p50),
+    addedP99Low: added('gateway', LOW_RATE, p99),
+    decisionAddedP99Low: added('unrecorded', LOW_RATE, p99),
+    bareAddedP99Low: added('bare', LOW_RATE, p99),
+    connector: cpuPair('connector', 'gateway'),
+    bare: cpuPair('bare', 'bare'),
     setupP99: percentile(tunnelSetups, 99),
+    bareSetupP99: percentile(bareSetups, 99),
     tunnel,
+    bareTunnel,
     denials,
   };
 }
@@ -217,7 +147,7 @@ async function deniedEvents(stack: GatewayStack): Promise<{ events: number; coun
 export const gatewaySuite = defineSuite({
   name: 'gateway',
   description:
-    'Egress gateway as a child process (SQLITE_SYNCHRONOUS=FULL) vs direct, same run, loopback HTTPS upstream, load from its own process: connector endpoint added latency at 1,000 req/s (and with the agent-action record kept in memory), throughput ratio, CONNECT tunnel set-up and MB/s vs direct TCP, EgressDenied events per 1,000 refused CONNECTs',
+    'Egress gateway as a child process (SQLITE_SYNCHRONOUS=FULL) vs direct, same run, loopback HTTPS upstream, load from its own process: connector endpoint added latency at 1,000 req/s (and with the agent-action record kept in memory), throughput ratio, CONNECT tunnel set-up and MB/s vs direct TCP, EgressDenied events per 1,000 refused CONNECTs; each beside the same through a proxy with no logic',
   async run(context) {
     const stack = await startGatewayStack(context.quick ? 8e6 : 128e6);
     try {
@@ -274,6 +204,38 @@ export const gatewaySuite = defineSuite({
           runs.map((r) => r.connector),
           { prefix: 'connector', unit: 'req/s', operation: 'req', ratioTarget: 0.5, ratioOf: 'cpu' },
         ),
+        // The same figures through a proxy with no logic (bench/load/bare-proxy.main.ts) on the same
+        // upstream, in the same run: what any Node process in the path costs here, before a decision.
+        bare_proxy_added_p50_ms: metric(
+          med((r) => r.bareAddedP50),
+          'ms',
+          null,
+          'lower',
+        ),
+        bare_proxy_added_p99_ms: metric(
+          med((r) => r.bareAddedP99),
+          'ms',
+          null,
+          'lower',
+        ),
+        bare_proxy_added_p99_ms_at_100_rps: metric(
+          med((r) => r.bareAddedP99Low),
+          'ms',
+          null,
+          'lower',
+        ),
+        ...limitMetrics(
+          runs.map((r) => r.bare),
+          { prefix: 'bare_proxy', unit: 'req/s', operation: 'req', ratioTarget: null, ratioOf: 'cpu' },
+        ),
+        // Calls per CPU-second through the gateway over those through the bare proxy (each with
+        // the upstream's share): how much of a logic-free hop's efficiency the gateway keeps.
+        connector_vs_bare_proxy_cpu_ratio: metric(
+          med((r) => r.bare.mandate.cpuUsPerOperation / r.connector.mandate.cpuUsPerOperation),
+          'x',
+          null,
+          'higher',
+        ),
         connect_tunnel_setup_p99_ms: metric(
           med((r) => r.setupP99),
           'ms',
@@ -290,6 +252,22 @@ export const gatewaySuite = defineSuite({
             operation: 'mb',
             ratioTarget: 0.8,
             names: { value: 'tunnel_mb_per_s', limit: 'tunnel_limit_mb_per_s' },
+          },
+        ),
+        bare_tunnel_setup_p99_ms: metric(
+          med((r) => r.bareSetupP99),
+          'ms',
+          null,
+          'lower',
+        ),
+        ...limitMetrics(
+          runs.flatMap((r) => r.bareTunnel),
+          {
+            prefix: 'bare_tunnel',
+            unit: 'MB/s',
+            operation: 'mb',
+            ratioTarget: null,
+            names: { value: 'bare_tunnel_mb_per_s', limit: 'bare_tunnel_limit_mb_per_s' },
           },
         ),
         denied_events_per_1000_denials: metric((events * 1000) / denials, 'events', 5, 'lower'),
