@@ -6,7 +6,7 @@ import type { WorkspaceRole } from '../common/workspace-role';
 import { type ConnectorCatalog, createConnectorCatalog } from '../connectors/connector-catalog';
 import type { ConnectorDefinition } from '../connectors/connector-definition';
 import type { WorkspaceState } from '../workspace/workspace.state';
-import { indexIn, type LayerTable } from './compile-rules';
+import type { LayerTable } from './compile-rules';
 import type { AccessBundleState, ActiveAccessBundle } from '../access-bundles/access-bundle.state';
 import { compileBaseline } from './compiled-baseline';
 import { type CompiledEgress, EgressTables } from './compiled-egress-tables';
@@ -18,18 +18,12 @@ import {
 } from './compiled-bundles';
 import type { CompiledEgressGrant } from './compiled-grant-egress';
 import { type GrantPlacements, GrantTables } from './compiled-grants';
-import { compileOverlays, type OverlayTable, slotOverlays } from './compiled-overlays';
-import {
-  type ActionSlot,
-  type CompiledChannel,
-  compileChannel,
-  updateChannelRules,
-} from './compiled-channel';
+import { compileOverlays, type OverlayTable } from './compiled-overlays';
+import { type CompiledChannel, compileChannel, updateChannelRules } from './compiled-channel';
 import type { ActiveGrant, Decision } from './decision';
 import { workspaceDisabledDecision } from './kill-switch';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
-import { segmentSyntax } from './resource-normalizer';
-import { matchesNothing } from '../shared/linear-pattern';
+import { refreshSlots, rebuildSlots, type WorkspaceTables } from './compiled-slots';
 
 export type { ActionSlot, CompiledChannel } from './compiled-channel';
 
@@ -58,6 +52,20 @@ export class CompiledWorkspace {
   private workspaceInvokePolicy: InvokePolicy = defaultInvokePolicy;
   private sharedNamespaces: ReadonlySet<string> = new Set();
   private readonly egress = new EgressTables();
+  /** Per channel, until what it is made of changes (see effectiveIdentity). */
+  private readonly effectiveIdentities = new Map<string, EffectiveIdentity>();
+
+  private registeredConnectors: readonly ConnectorDefinition[] = [];
+  private workspaceForbid: LayerTable = new Map();
+  private baseline: LayerTable = new Map();
+  private workspaceOverlays: OverlayTable = new Map();
+  private agentIdentity: AgentIdentityState = { status: 'unset' };
+  private readonly channelStates = new Map<string, ChannelState>();
+  private readonly grants = new GrantTables();
+  private readonly bundleStates = new Map<string, AccessBundleState>();
+  private organizationBundles: readonly ActiveAccessBundle[] = [];
+  private disabledReason: string | undefined;
+  private workspaceDisabled: Decision | undefined;
 
   // Read-only views for the check functions; every change goes through the set…/grant methods.
   get catalog(): ConnectorCatalog {
@@ -111,18 +119,6 @@ export class CompiledWorkspace {
     return identity;
   }
 
-  private readonly effectiveIdentities = new Map<string, EffectiveIdentity>();
-
-  private registeredConnectors: readonly ConnectorDefinition[] = [];
-  private workspaceForbid: LayerTable = new Map();
-  private baseline: LayerTable = new Map();
-  private workspaceOverlays: OverlayTable = new Map();
-  private agentIdentity: AgentIdentityState = { status: 'unset' };
-  private readonly channelStates = new Map<string, ChannelState>();
-  private readonly grants = new GrantTables();
-  private readonly bundleStates = new Map<string, AccessBundleState>();
-  private organizationBundles: readonly ActiveAccessBundle[] = [];
-
   /** What the channel itself and the bundles attached to it add to the egress allowlist there. */
   channelEgress(channelId: string): CompiledEgress | undefined {
     return this.egress.allowedIn(channelId);
@@ -137,8 +133,6 @@ export class CompiledWorkspace {
   channelEgressDenied(channelId: string): CompiledEgress | undefined {
     return this.egress.deniedIn(channelId);
   }
-  private disabledReason: string | undefined;
-  private workspaceDisabled: Decision | undefined;
 
   setWorkspace(state: WorkspaceState): void {
     if (state.status !== 'active') return;
@@ -175,7 +169,8 @@ export class CompiledWorkspace {
     this.baseline = tables.allow;
     // Baselines folded before overlays existed have none.
     this.workspaceOverlays = compileOverlays(baseline.overlays ?? [], this.catalog, 'workspace');
-    for (const channel of this.channels.values()) this.rebuildSlots(channel);
+    const workspaceTables = this.tables;
+    for (const channel of this.channels.values()) rebuildSlots(workspaceTables, channel);
   }
 
   /**
@@ -198,7 +193,7 @@ export class CompiledWorkspace {
       before.status !== 'absent' &&
       updateChannelRules(compiled, before, state, this.catalog, channelBundles.length === 0)
     ) {
-      this.rebuildSlots(compiled);
+      rebuildSlots(this.tables, compiled);
       return;
     }
     const channel = compileChannel(state, this.catalog);
@@ -209,7 +204,7 @@ export class CompiledWorkspace {
       state.egress?.deny ?? [],
     );
     channel.disabled = this.workspaceDisabled ?? channel.disabled;
-    this.rebuildSlots(channel);
+    rebuildSlots(this.tables, channel);
     this.compiledChannels.set(channel.channelId, channel);
   }
 
@@ -239,12 +234,12 @@ export class CompiledWorkspace {
   addGrant(grant: ActiveGrant): void {
     this.revokeGrant(grant.grantId);
     const added = this.grants.add(grant, this.catalog);
-    if (added !== undefined) this.refreshSlots(added);
+    if (added !== undefined) this.refreshGrantSlots(added);
   }
 
   revokeGrant(grantId: string): void {
     const revoked = this.grants.revoke(grantId);
-    if (revoked !== undefined) this.refreshSlots(revoked);
+    if (revoked !== undefined) this.refreshGrantSlots(revoked);
   }
 
   /** Drops grants expired at `nowMs` (memory only: checks already ignore them). */
@@ -276,49 +271,22 @@ export class CompiledWorkspace {
     this.setAgentIdentity(this.agentIdentity);
   }
 
-  private slotFor(channel: CompiledChannel, connector: string, action: string): ActionSlot {
-    const jit = this.grants.tableOf(channel.channelId);
+  private refreshGrantSlots(grant: GrantPlacements): void {
+    const channel = this.channels.get(grant.channelId);
+    if (channel !== undefined) refreshSlots(this.tables, channel, grant);
+  }
+
+  /** The workspace-wide tables a channel's slots are built from, as they are now. */
+  private get tables(): WorkspaceTables {
     return {
-      syntax: this.catalog.get(connector)?.syntax ?? unknownConnectorSyntax,
-      workspaceForbid: indexIn(this.workspaceForbid, connector, action),
-      channelForbid: indexIn(channel.forbid, connector, action),
-      restrict: indexIn(channel.restrict, connector, action),
-      jit: jit && indexIn(jit, connector, action),
-      extend: indexIn(channel.extend, connector, action),
-      baseline: indexIn(this.baseline, connector, action),
-      overlays: slotOverlays(this.workspaceOverlays, channel.overlays, connector, action),
+      catalog: this.catalog,
+      workspaceForbid: this.workspaceForbid,
+      baseline: this.baseline,
+      workspaceOverlays: this.workspaceOverlays,
+      grants: this.grants,
     };
   }
-
-  private rebuildSlots(channel: CompiledChannel): void {
-    channel.slots.clear();
-    const tables = [this.workspaceForbid, channel.forbid, channel.restrict, channel.extend, this.baseline];
-    const jit = this.grants.tableOf(channel.channelId);
-    if (jit !== undefined) tables.push(jit);
-    for (const table of tables) {
-      for (const [connector, actions] of table) {
-        for (const action of actions.keys()) this.setSlot(channel, connector, action);
-      }
-    }
-  }
-
-  private refreshSlots({ channelId, placements }: GrantPlacements): void {
-    const channel = this.channels.get(channelId);
-    if (channel === undefined) return;
-    for (const { connector, action } of placements) this.setSlot(channel, connector, action);
-  }
-
-  private setSlot(channel: CompiledChannel, connector: string, action: string): void {
-    let actions = channel.slots.get(connector);
-    if (actions === undefined) channel.slots.set(connector, (actions = new Map()));
-    actions.set(action, this.slotFor(channel, connector, action));
-  }
 }
-
-/** Slots exist only for connectors in the catalog; this stands in should one ever be missing. */
-const unknownConnectorSyntax = segmentSyntax(matchesNothing('(unknown connector)'), {
-  caseInsensitive: false,
-});
 
 /** Compiles a workspace's current states; the projection then keeps it up to date incrementally. */
 export function compileWorkspace(identity: WorkspaceIdentity): CompiledWorkspace {
