@@ -53,6 +53,9 @@ describe('PermissionsClient: the cached answer is the API’s answer (property, 
   const restrictions: Array<{ channelId: string; ruleId: string }> = [];
   const grants: Array<{ grantId: string; expiresAtMs: number }> = [];
   const stats = { compared: 0, fromCache: 0, nearExpiry: 0 };
+  // The position of the last write, across the property's runs: each run starts where the last one's
+  // writes left the log (a run's first check, asked with 0, could rightly be answered from before them).
+  let lastWrite = 0;
 
   const fresh = async (query: DecisionQuery, minPosition: number): Promise<CheckAnswer> => {
     const response = await fetch(`${baseUrl}/v1/check`, {
@@ -97,7 +100,6 @@ describe('PermissionsClient: the cached answer is the API’s answer (property, 
   });
 
   async function run(steps: Step[]): Promise<void> {
-    let lastWrite = 0;
     for (const next of steps) {
       switch (next.kind) {
         case 'restrict': {
