@@ -71,4 +71,9 @@ export function summaryLine(result: BenchResult): string {
   return `[bench ${result.suite}${result.quick ? ' quick' : ''}] ${parts.join('  ')}`;
 }
 
-export const environment = () => ({ node: process.version, cpus: cpus().length });
+/** Where a result was measured: the Node, the cores, and the V8 flags the bench process ran with. */
+export const environment = () => ({
+  node: process.version,
+  cpus: cpus().length,
+  nodeFlags: process.execArgv.filter((arg) => arg.startsWith('--')),
+});
