@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
 import type { Logger } from '@mandate/observability';
 import type { KafkaSecurity } from './kafka-security';
+import './kafka-request-queue.fix';
 
 export interface KafkaClientOptions {
   brokers: string;
