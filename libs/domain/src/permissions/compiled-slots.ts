@@ -29,6 +29,7 @@ function slotFor(
 ): ActionSlot {
   const jit = tables.grants.tableOf(channel.channelId);
   return {
+    // Stryker disable next-line OptionalChaining: every table is compiled against this catalog (compileRule skips a rule naming an unknown connector), so a slot's connector is always in it
     syntax: tables.catalog.get(connector)?.syntax ?? unknownConnectorSyntax,
     workspaceForbid: indexIn(tables.workspaceForbid, connector, action),
     channelForbid: indexIn(channel.forbid, connector, action),
