@@ -306,4 +306,29 @@ describe('effective identity with an organization', () => {
       'gh-org',
     ]);
   });
+  it('given a compiled workspace, when the organization attaches its bundle and then detaches it, then checks and the effective identity follow at once', () => {
+    // given a workspace compiled before the organization attached anything
+    const compiled = compiledWith([]);
+    const write = () =>
+      evaluate(
+        compiled,
+        { channelId: 'sales', connector: 'github', action: 'write', resource: 'globex/api' },
+        T,
+      );
+    const connectionIds = () => compiled.effectiveIdentity('sales')?.connections.map(({ id }) => id);
+    expect(write()).toMatchObject({ allowed: false });
+    expect(connectionIds()).not.toContain('gh-org');
+
+    // when the organization attaches its bundle
+    compiled.setOrganizationBundles(attached('org-tools'));
+
+    // then the bundle answers, and the channel's identity lists its connection
+    expect(write()).toMatchObject({ allowed: true, provenance: { bundle: 'org-tools' } });
+    expect(connectionIds()).toContain('gh-org');
+
+    // and once it detaches, neither
+    compiled.setOrganizationBundles([]);
+    expect(write()).toMatchObject({ allowed: false });
+    expect(connectionIds()).not.toContain('gh-org');
+  });
 });
