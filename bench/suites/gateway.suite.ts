@@ -158,46 +158,29 @@ export const gatewaySuite = defineSuite({
       const denials = runs.reduce((sum, r) => sum + r.denials, 0);
       if (counted !== denials) throw new Error(`EgressDenied counts ${counted} refusals of ${denials}`);
       context.log(`${denials} refused CONNECTs recorded as ${events} EgressDenied events`);
-      const med = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick));
+      type Run = (typeof runs)[number];
+      const med = (pick: (r: Run) => number) => median(runs.map(pick));
+      /** A latency in ms, the median of the runs'. */
+      const ms = (pick: (r: Run) => number, target: number | null = null) =>
+        metric(med(pick), 'ms', target, 'lower');
+      /** MB/s through a tunnel (the gateway's or the bare relay's) beside the same download direct. */
+      const tunnelMetrics = (prefix: string, pairs: Paired[], ratioTarget: number | null) =>
+        limitMetrics(pairs, {
+          prefix,
+          unit: 'MB/s',
+          operation: 'mb',
+          ratioTarget,
+          names: { value: `${prefix}_mb_per_s`, limit: `${prefix}_limit_mb_per_s` },
+        });
       return {
-        connector_added_p50_ms: metric(
-          med((r) => r.addedP50),
-          'ms',
-          2,
-          'lower',
-        ),
-        connector_added_p99_ms: metric(
-          med((r) => r.addedP99),
-          'ms',
-          5,
-          'lower',
-        ),
-        connector_decision_added_p99_ms: metric(
-          med((r) => r.decisionAddedP99),
-          'ms',
-          1,
-          'lower',
-        ),
+        connector_added_p50_ms: ms((r) => r.addedP50, 2),
+        connector_added_p99_ms: ms((r) => r.addedP99, 5),
+        connector_decision_added_p99_ms: ms((r) => r.decisionAddedP99, 1),
         // The same at 100 req/s: on a machine where 1,000 req/s saturates the gateway, the figures
         // above are queueing; these are the hop's own cost (no target in the issue).
-        connector_added_p50_ms_at_100_rps: metric(
-          med((r) => r.addedP50Low),
-          'ms',
-          null,
-          'lower',
-        ),
-        connector_added_p99_ms_at_100_rps: metric(
-          med((r) => r.addedP99Low),
-          'ms',
-          null,
-          'lower',
-        ),
-        connector_decision_added_p99_ms_at_100_rps: metric(
-          med((r) => r.decisionAddedP99Low),
-          'ms',
-          null,
-          'lower',
-        ),
+        connector_added_p50_ms_at_100_rps: ms((r) => r.addedP50Low),
+        connector_added_p99_ms_at_100_rps: ms((r) => r.addedP99Low),
+        connector_decision_added_p99_ms_at_100_rps: ms((r) => r.decisionAddedP99Low),
         // Closed-loop connector calls/s beside direct calls/s; the ratio is calls per CPU-second of
         // the serving processes, from the slices (gateway + upstream per call, upstream per direct call).
         ...limitMetrics(
@@ -206,24 +189,9 @@ export const gatewaySuite = defineSuite({
         ),
         // The same figures through a proxy with no logic (bench/load/bare-proxy.main.ts) on the same
         // upstream, in the same run: what any Node process in the path costs here, before a decision.
-        bare_proxy_added_p50_ms: metric(
-          med((r) => r.bareAddedP50),
-          'ms',
-          null,
-          'lower',
-        ),
-        bare_proxy_added_p99_ms: metric(
-          med((r) => r.bareAddedP99),
-          'ms',
-          null,
-          'lower',
-        ),
-        bare_proxy_added_p99_ms_at_100_rps: metric(
-          med((r) => r.bareAddedP99Low),
-          'ms',
-          null,
-          'lower',
-        ),
+        bare_proxy_added_p50_ms: ms((r) => r.bareAddedP50),
+        bare_proxy_added_p99_ms: ms((r) => r.bareAddedP99),
+        bare_proxy_added_p99_ms_at_100_rps: ms((r) => r.bareAddedP99Low),
         ...limitMetrics(
           runs.map((r) => r.bare),
           { prefix: 'bare_proxy', unit: 'req/s', operation: 'req', ratioTarget: null, ratioOf: 'cpu' },
@@ -236,39 +204,19 @@ export const gatewaySuite = defineSuite({
           null,
           'higher',
         ),
-        connect_tunnel_setup_p99_ms: metric(
-          med((r) => r.setupP99),
-          'ms',
-          2,
-          'lower',
-        ),
+        connect_tunnel_setup_p99_ms: ms((r) => r.setupP99, 2),
         // MB/s through a tunnel over the same download straight from the source; CPU per MB of
         // the gateway's copy beside that of the direct copy's two ends.
-        ...limitMetrics(
+        ...tunnelMetrics(
+          'tunnel',
           runs.flatMap((r) => r.tunnel),
-          {
-            prefix: 'tunnel',
-            unit: 'MB/s',
-            operation: 'mb',
-            ratioTarget: 0.8,
-            names: { value: 'tunnel_mb_per_s', limit: 'tunnel_limit_mb_per_s' },
-          },
+          0.8,
         ),
-        bare_tunnel_setup_p99_ms: metric(
-          med((r) => r.bareSetupP99),
-          'ms',
-          null,
-          'lower',
-        ),
-        ...limitMetrics(
+        bare_tunnel_setup_p99_ms: ms((r) => r.bareSetupP99),
+        ...tunnelMetrics(
+          'bare_tunnel',
           runs.flatMap((r) => r.bareTunnel),
-          {
-            prefix: 'bare_tunnel',
-            unit: 'MB/s',
-            operation: 'mb',
-            ratioTarget: null,
-            names: { value: 'bare_tunnel_mb_per_s', limit: 'bare_tunnel_limit_mb_per_s' },
-          },
+          null,
         ),
         denied_events_per_1000_denials: metric((events * 1000) / denials, 'events', 5, 'lower'),
       };

@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { AuditEventsQuery } from '../api/audit-answers';
-import { InstantField, instantOf, TextField } from '../common/fields';
+import { InstantField, TextField } from '../common/fields';
+import { instantOf } from '../common/local-instant';
 
 /** The index's filters (docs/audit.md): all given ones must match. */
 const TEXT_FILTERS = [

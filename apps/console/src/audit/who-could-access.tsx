@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import type { ApiClient } from '../api/api-client';
 import type { AccessReport, AccessVerdict } from '../api/audit-answers';
-import { InstantField, instantOf, TextField } from '../common/fields';
+import { InstantField, TextField } from '../common/fields';
+import { instantOf } from '../common/local-instant';
 import { ProblemAlert } from '../common/problem-alert';
 import { auditAnswer } from './audit-answer';
 

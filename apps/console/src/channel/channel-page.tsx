@@ -1,7 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { type ApiClient, problemText } from '../api/api-client';
 import type { paths } from '@mandate/client/openapi';
-import { InstantField, instantOf, localOf } from '../common/fields';
+import { InstantField } from '../common/fields';
+import { instantOf, localOf } from '../common/local-instant';
 import { ProblemAlert } from '../common/problem-alert';
 import { IdentityEntries } from './identity-entries';
 import { IdentitySettings } from './identity-settings';

@@ -1,7 +1,5 @@
 import { useId } from 'react';
 
-export { instantOf, localOf } from './local-instant';
-
 /** A labelled date-and-time control, in the person's own time zone, to the millisecond. */
 export function InstantField(props: {
   label: string;
