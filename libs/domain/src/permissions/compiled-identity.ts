@@ -223,10 +223,10 @@ export class CompiledWorkspace {
 
   /**
    * What the organization attaches, as the projection folded it (empty once the workspace leaves,
-   * so a removal takes effect with the event that records it). Recompiles the workspace scope.
+   * so a removal takes effect with the event that records it). Recompiles the workspace scope
+   * (setAgentIdentity, which also forgets the channels' effective identities).
    */
   setOrganizationBundles(bundles: readonly ActiveAccessBundle[]): void {
-    this.effectiveIdentities.clear();
     this.organizationBundles = bundles;
     this.setAgentIdentity(this.agentIdentity);
   }
