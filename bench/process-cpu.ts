@@ -23,3 +23,29 @@ export function cpuMsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+/** The parent pid of a process (`/proc/<pid>/stat`'s fourth field), undefined once it has gone. */
+function parentOf(pid: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time in ms of a server that forks a process per connection (PostgreSQL): the process and
+ * its children alive now. Read before and after a phase whose connections stay open throughout,
+ * so no backend's time leaves with it.
+ */
+export function treeCpuMs(pid: number): number {
+  const children = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && parentOf(entry) === pid);
+  return children.reduce((sum, child) => {
+    try {
+      return sum + cpuMsOf(Number(child));
+    } catch {
+      return sum; // gone between the listing and the reading
+    }
+  }, cpuMsOf(pid));
+}

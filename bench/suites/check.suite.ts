@@ -5,7 +5,16 @@ import { setFlagsFromString } from 'node:v8';
 import type { PermissionQuery } from '@mandate/domain';
 import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
 import { defineSuite, median, metric, percentile } from '../harness';
-import { describePair, inTurns, limitMetrics, ownCpu, type Paired } from '../limit-baseline';
+import {
+  describePair,
+  inTurns,
+  limitMetrics,
+  measure,
+  ownCpu,
+  type Paired,
+  type Throughput,
+} from '../limit-baseline';
+import { rawReadAll } from './store.limit';
 import {
   churnLog,
   DIR,
@@ -42,14 +51,20 @@ async function rebuild(path: string, snapshotPath?: string) {
     snapshotEvery: Number.MAX_SAFE_INTEGER,
   });
   const started = performance.now();
-  const cpu = process.cpuUsage();
+  const cpu = ownCpu();
   await runner.start();
   await runner.whenCaughtUp();
   const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
+  const cpuUs = ownCpu() - cpu;
   await runner.stop();
   await store.close();
-  return { seconds, cpuSeconds: (used.user + used.system) / 1e6, projection };
+  const events = projection.position;
+  const throughput: Throughput = {
+    operations: events,
+    perSecond: events / seconds,
+    cpuUsPerOperation: cpuUs / Math.max(1, events),
+  };
+  return { seconds, throughput, projection };
 }
 
 function inProcess(projection: EffectivePermissionsProjection, mix: PermissionQuery[], iterations: number) {
@@ -141,20 +156,29 @@ export const checkSuite = defineSuite({
 
     // Rebuild from position 1, then restart from the snapshot that rebuild wrote.
     const snapshotPath = join(DIR, `snapshot-${process.pid}.json`);
-    const rebuilds: number[] = [];
-    const rebuildsCpu: number[] = [];
+    // In turns with the rebuild's floor: the same file's rows read in order with their data parsed,
+    // as the store's raw read-all (a rebuild is that read plus the projection's folding).
+    const rebuildPairs: Paired[] = [];
     const restarts: number[] = [];
     for (let i = 0; i < context.runs; i++) {
       rmSync(snapshotPath, { force: true });
-      const rebuilt = await rebuild(churnPath, snapshotPath);
-      rebuilds.push(rebuilt.projection.position / rebuilt.seconds);
-      rebuildsCpu.push(rebuilt.projection.position / rebuilt.cpuSeconds);
+      let rebuilt: Awaited<ReturnType<typeof rebuild>> | undefined;
+      const pair = await inTurns(
+        i,
+        async () => {
+          rebuilt = await rebuild(churnPath, snapshotPath);
+          return rebuilt.throughput;
+        },
+        () => measure(() => rawReadAll(churnPath)),
+      );
+      rebuildPairs.push(pair);
+      if (rebuilt === undefined) throw new Error('the rebuild did not run');
       const restarted = await rebuild(churnPath, snapshotPath);
       if (restarted.projection.stateHash() !== rebuilt.projection.stateHash())
         throw new Error('restart differs from rebuild');
       restarts.push(restarted.seconds);
       context.log(
-        `run ${i + 1}: rebuilt ${rebuilt.projection.position} events in ${rebuilt.seconds.toFixed(2)} s; restart from snapshot ${restarted.seconds.toFixed(2)} s`,
+        `run ${i + 1}: ${describePair('rebuild', pair, 'events/s')}; rebuilt ${rebuilt.projection.position} events in ${rebuilt.seconds.toFixed(2)} s; restart from snapshot ${restarted.seconds.toFixed(2)} s`,
       );
     }
     rmSync(snapshotPath, { force: true });
@@ -309,8 +333,13 @@ export const checkSuite = defineSuite({
       }),
       ...authzen,
       ...otel,
-      rebuild_events_per_s: metric(median(rebuilds), 'events/s', 250_000, 'higher'),
-      rebuild_events_per_cpu_s: metric(median(rebuildsCpu), 'events/s', null, 'higher'),
+      // 250,000 events/s was the absolute target, about half of a raw read-all on these machines.
+      ...limitMetrics(rebuildPairs, {
+        prefix: 'rebuild',
+        unit: 'events/s',
+        operation: 'event',
+        ratioTarget: 0.5,
+      }),
       [context.quick ? 'restart_to_ready_s_20k_events' : 'restart_to_ready_s_1m_events']: metric(
         median(restarts),
         's',

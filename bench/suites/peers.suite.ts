@@ -244,6 +244,10 @@ export const peersSuite = defineSuite({
         mandate_batch_checks_per_s: metric(rps('mandateBatch') * BATCH, 'checks/s', null, 'higher'),
         spicedb_http_bulk_checks_per_s: metric(rps('spiceHttpBatch') * BATCH, 'checks/s', null, 'higher'),
         spicedb_grpc_bulk_checks_per_s: metric(rps('spiceGrpcBatch') * BATCH, 'checks/s', null, 'higher'),
+        // Per check, not per request: a request carries BATCH checks.
+        mandate_batch_cpu_us_per_check: metric(cpu('mandateBatch') / BATCH, 'µs', null, 'lower'),
+        spicedb_http_bulk_cpu_us_per_check: metric(cpu('spiceHttpBatch') / BATCH, 'µs', null, 'lower'),
+        spicedb_grpc_bulk_cpu_us_per_check: metric(cpu('spiceGrpcBatch') / BATCH, 'µs', null, 'lower'),
         ratio_batch_checks_vs_spicedb: metric(
           (rps('mandateBatch') * BATCH) / bestSpiceBatch,
           'x',

@@ -9,6 +9,8 @@ import {
 import { providePostgres } from '@mandate/infra';
 import { freshPostgresSchema } from '@mandate/testing';
 import { type BenchContext, median, metric, type Metric, percentile } from '../harness';
+import { type CpuClock, measure, ownCpu, type Throughput } from '../limit-baseline';
+import { treeCpuMs } from '../process-cpu';
 
 /** What the SQLite side of the store suite already defines, so both stores run the same workload. */
 export interface StoreWorkload {
@@ -20,15 +22,14 @@ export interface StoreWorkload {
   ): Promise<{ eventsPerSecond: number; latencies: number[] }>;
 }
 
+/** Each figure with its CPU per event: this process's plus the server's (`serverCpu`). */
 interface PostgresRun {
-  batched: number;
-  concurrent: number;
+  batched: Throughput;
+  concurrent: Throughput;
   p99: number;
-  nodes: number;
-  readAll: number;
-  /** This process's CPU per event read (the server's is not counted): steadier under load than the rate. */
-  readAllCpuUs: number;
-  verify: number;
+  nodes: Throughput;
+  readAll: Throughput;
+  verify: Throughput;
 }
 
 const BATCH = 1_000;
@@ -44,15 +45,33 @@ async function readAllPages(store: EventStore): Promise<number> {
   }
 }
 
-const perSecond = async (work: () => Promise<number>): Promise<number> => {
-  const started = performance.now();
-  const operations = await work();
-  return operations / ((performance.now() - started) / 1000);
+/**
+ * This process's CPU time and the server's (its postmaster and backends, when started here), in
+ * µs: the cost of an event on both sides of the connection, steadier than the rate under load.
+ */
+const serverCpu =
+  (serverPid: number | undefined): CpuClock =>
+  () =>
+    ownCpu() + (serverPid === undefined ? 0 : treeCpuMs(serverPid) * 1000);
+
+/** The SQLite workload's concurrent appends, as a throughput timed by the workload itself. */
+const concurrently = async (
+  cpu: CpuClock,
+  run: () => Promise<{ eventsPerSecond: number; latencies: number[] }>,
+) => {
+  let latencies: number[] = [];
+  const throughput = await measure(async () => {
+    const result = await run();
+    latencies = result.latencies;
+    return { operations: result.latencies.length, seconds: result.latencies.length / result.eventsPerSecond };
+  }, cpu);
+  return { throughput, latencies };
 };
 
 async function oneRun(
   context: BenchContext,
   url: string,
+  cpu: CpuClock,
   workload: StoreWorkload,
   run: number,
 ): Promise<PostgresRun> {
@@ -67,53 +86,55 @@ async function oneRun(
     const store = await open();
     stores.push(store);
 
-    const batched = await perSecond(async () => {
+    const batched = await measure(async () => {
       for (let index = 0; index < batchedTotal / BATCH; index++) {
         const batch = Array.from({ length: BATCH }, (_, i) => workload.benchEvent(index * BATCH + i));
         await store.append(`bench-batch-${index}`, batch, { expectedRevision: 'no_stream' });
       }
       return batchedTotal;
-    });
-    const cpuBefore = process.cpuUsage();
-    const readAll = await perSecond(() => readAllPages(store));
-    const { user, system } = process.cpuUsage(cpuBefore);
-    const readAllCpuUs = (user + system) / batchedTotal;
-    const verify = await perSecond(async () => {
+    }, cpu);
+    const readAll = await measure(() => readAllPages(store), cpu);
+    const verify = await measure(async () => {
       const result = await verifyEventLog(store);
       if (!result.ok) throw new Error(`chain did not verify: ${JSON.stringify(result)}`);
       return result.checked;
-    });
+    }, cpu);
 
     // The SQLite workload: 64 writers on one node, single events with expected revisions.
-    const single = await workload.concurrentAppends(
-      (writer, revision, event) =>
-        store.append(`bench-writer-${writer}`, [event], {
-          expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
-        }),
-      concurrentTotal,
+    const single = await concurrently(cpu, () =>
+      workload.concurrentAppends(
+        (writer, revision, event) =>
+          store.append(`bench-writer-${writer}`, [event], {
+            expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
+          }),
+        concurrentTotal,
+      ),
     );
     // The same 64 writers spread over 4 nodes (own connections), which take turns on the head row.
     for (let node = 1; node < NODES; node++) stores.push(await open());
-    const spread = await workload.concurrentAppends(
-      (writer, revision, event) =>
-        stores[writer % NODES].append(`bench-node-writer-${writer}`, [event], {
-          expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
-        }),
-      nodesTotal,
+    const spread = await concurrently(cpu, () =>
+      workload.concurrentAppends(
+        (writer, revision, event) =>
+          stores[writer % NODES].append(`bench-node-writer-${writer}`, [event], {
+            expectedRevision: revision === 0 ? 'no_stream' : revision - 1,
+          }),
+        nodesTotal,
+      ),
     );
     const figures: PostgresRun = {
       batched,
-      concurrent: single.eventsPerSecond,
+      concurrent: single.throughput,
       p99: percentile(single.latencies, 99),
-      nodes: spread.eventsPerSecond,
+      nodes: spread.throughput,
       readAll,
-      readAllCpuUs,
       verify,
     };
+    const describe = (name: string, { perSecond, cpuUsPerOperation }: Throughput) =>
+      `${name} ${Math.round(perSecond)} events/s (${cpuUsPerOperation.toFixed(1)} µs CPU each)`;
     context.log(
-      `run ${run + 1}: postgres batched ${Math.round(batched)} events/s, concurrent ${Math.round(figures.concurrent)} events/s ` +
-        `p99 ${figures.p99.toFixed(2)} ms, ${NODES} nodes ${Math.round(figures.nodes)} events/s, ` +
-        `read-all ${Math.round(readAll)} events/s (${readAllCpuUs.toFixed(2)} µs CPU each), verify ${Math.round(verify)} events/s`,
+      `run ${run + 1}: postgres ${describe('batched', batched)}, ${describe('concurrent', figures.concurrent)} ` +
+        `p99 ${figures.p99.toFixed(2)} ms, ${describe(`${NODES} nodes`, figures.nodes)}, ` +
+        `${describe('read-all', readAll)}, ${describe('verify', verify)}`,
     );
     return figures;
   } finally {
@@ -125,60 +146,52 @@ async function oneRun(
 /**
  * The store suite's figures on PostgreSQL, next to SQLite's: the server at DATABASE_URL, or a
  * throw-away one started for the suite (fsync and synchronous_commit on, as in production).
- * Client-side figures: the server's CPU is not counted.
+ * Rates as the client sees them; CPU per event counts both sides (the server's only when started here).
  */
 export async function postgresStoreMetrics(
   context: BenchContext,
   workload: StoreWorkload,
 ): Promise<Record<string, Metric>> {
   const server = await providePostgres({ log: context.log });
+  if (server.pid === undefined)
+    context.log('postgres: the server at DATABASE_URL is not ours to read; CPU per event counts this process only');
+  const cpu = serverCpu(server.pid);
   try {
     const runs: PostgresRun[] = [];
-    for (let run = 0; run < context.runs; run++) runs.push(await oneRun(context, server.url, workload, run));
+    for (let run = 0; run < context.runs; run++)
+      runs.push(await oneRun(context, server.url, cpu, workload, run));
     const med = (pick: (figures: PostgresRun) => number) => median(runs.map(pick));
-    return {
-      pg_append_batched_events_per_s: metric(
-        med((figures) => figures.batched),
+    const rate = (pick: (figures: PostgresRun) => Throughput, target: number | null) =>
+      metric(
+        med((figures) => pick(figures).perSecond),
         'events/s',
+        target,
+        'higher',
+      );
+    const cpuPerEvent = (pick: (figures: PostgresRun) => Throughput) =>
+      metric(
+        med((figures) => pick(figures).cpuUsPerOperation),
+        'µs',
         null,
-        'higher',
-      ),
-      pg_append_concurrent_single_events_per_s: metric(
-        med((figures) => figures.concurrent),
-        'events/s',
-        5_000,
-        'higher',
-      ),
+        'lower',
+      );
+    return {
+      pg_append_batched_events_per_s: rate((figures) => figures.batched, null),
+      pg_append_batched_cpu_us_per_event: cpuPerEvent((figures) => figures.batched),
+      pg_append_concurrent_single_events_per_s: rate((figures) => figures.concurrent, 5_000),
+      pg_append_concurrent_single_cpu_us_per_event: cpuPerEvent((figures) => figures.concurrent),
       pg_append_p99_ms: metric(
         med((figures) => figures.p99),
         'ms',
         20,
         'lower',
       ),
-      pg_append_concurrent_4_nodes_events_per_s: metric(
-        med((figures) => figures.nodes),
-        'events/s',
-        null,
-        'higher',
-      ),
-      pg_read_all_events_per_s: metric(
-        med((figures) => figures.readAll),
-        'events/s',
-        200_000,
-        'higher',
-      ),
-      pg_read_all_cpu_us_per_event: metric(
-        med((figures) => figures.readAllCpuUs),
-        'µs',
-        null,
-        'lower',
-      ),
-      pg_verify_events_per_s: metric(
-        med((figures) => figures.verify),
-        'events/s',
-        null,
-        'higher',
-      ),
+      pg_append_concurrent_4_nodes_events_per_s: rate((figures) => figures.nodes, null),
+      pg_append_concurrent_4_nodes_cpu_us_per_event: cpuPerEvent((figures) => figures.nodes),
+      pg_read_all_events_per_s: rate((figures) => figures.readAll, 200_000),
+      pg_read_all_cpu_us_per_event: cpuPerEvent((figures) => figures.readAll),
+      pg_verify_events_per_s: rate((figures) => figures.verify, null),
+      pg_verify_cpu_us_per_event: cpuPerEvent((figures) => figures.verify),
     };
   } finally {
     await server.stop();

