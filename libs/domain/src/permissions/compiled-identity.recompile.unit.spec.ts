@@ -46,7 +46,13 @@ const identity = agentIdentityDecider
       type: 'ApplyAgentIdentityDocument',
       document: {
         connections: [
-          { id: 'pd', connector: 'pagerduty', account: 'app:bot', actions: ['ack'], resources: ['payments/*'] },
+          {
+            id: 'pd',
+            connector: 'pagerduty',
+            account: 'app:bot',
+            actions: ['ack'],
+            resources: ['payments/*'],
+          },
         ],
       },
       catalog: createConnectorCatalog([pagerduty]),
@@ -112,8 +118,10 @@ describe('compiled workspace: a connector registered after compilation', () => {
     const compiled = compileWorkspace({ workspace: registered, agentIdentity: identity, channels: [ops] });
     expect(ask(compiled, 'ack').allowed).toBe(true);
 
-    // when: a member joins (the connector list is the same)
-    compiled.setWorkspace({ ...registered, members: { ...registered.members, kim: ['member'] } });
+    // when: a workspace rename (the connector list is the same)
+    compiled.setWorkspace(
+      workspaceDecider.evolve(registered, { type: 'WorkspaceRenamed', data: { name: 'Acme Inc' } }),
+    );
 
     // then
     expect(ask(compiled, 'ack')).toMatchObject({ allowed: true, provenance: { layer: 'baseline' } });
