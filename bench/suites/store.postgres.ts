@@ -154,7 +154,9 @@ export async function postgresStoreMetrics(
 ): Promise<Record<string, Metric>> {
   const server = await providePostgres({ log: context.log });
   if (server.pid === undefined)
-    context.log('postgres: the server at DATABASE_URL is not ours to read; CPU per event counts this process only');
+    context.log(
+      'postgres: the server at DATABASE_URL is not ours to read; CPU per event counts this process only',
+    );
   const cpu = serverCpu(server.pid);
   try {
     const runs: PostgresRun[] = [];
