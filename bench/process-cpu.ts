@@ -9,6 +9,12 @@ function taskNs(pid: number, task: string): number {
   }
 }
 
+/** `/proc/<pid>/stat`'s fields after the command name (which may hold spaces): the state first. */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /**
  * User + system CPU time of another process in ms: the sum of its threads' run time from
  * `/proc/<pid>/task/<tid>/schedstat` (nanoseconds), so a phase costing 100 ms of CPU is not read
@@ -19,16 +25,14 @@ function taskNs(pid: number, task: string): number {
 export function cpuMsOf(pid: number): number {
   const ns = readdirSync(`/proc/${pid}/task`).reduce((sum, task) => sum + taskNs(pid, task), 0);
   if (ns > 0) return ns / 1e6;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** The parent pid of a process (`/proc/<pid>/stat`'s fourth field), undefined once it has gone. */
 function parentOf(pid: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number(statFields(pid)[1]);
   } catch {
     return undefined;
   }

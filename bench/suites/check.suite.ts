@@ -5,15 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { PermissionQuery } from '@mandate/domain';
 import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
 import { defineSuite, median, metric, percentile } from '../harness';
-import {
-  describePair,
-  inTurns,
-  limitMetrics,
-  measure,
-  ownCpu,
-  type Paired,
-  type Throughput,
-} from '../limit-baseline';
+import { describePair, inTurns, limitMetrics, measure, ownCpu, type Paired } from '../limit-baseline';
 import { rawReadAll } from './store.limit';
 import {
   churnLog,
@@ -50,21 +42,14 @@ async function rebuild(path: string, snapshotPath?: string) {
     snapshotPath,
     snapshotEvery: Number.MAX_SAFE_INTEGER,
   });
-  const started = performance.now();
-  const cpu = ownCpu();
-  await runner.start();
-  await runner.whenCaughtUp();
-  const seconds = (performance.now() - started) / 1000;
-  const cpuUs = ownCpu() - cpu;
+  const throughput = await measure(async () => {
+    await runner.start();
+    await runner.whenCaughtUp();
+    return projection.position;
+  });
   await runner.stop();
   await store.close();
-  const events = projection.position;
-  const throughput: Throughput = {
-    operations: events,
-    perSecond: events / seconds,
-    cpuUsPerOperation: cpuUs / Math.max(1, events),
-  };
-  return { seconds, throughput, projection };
+  return { seconds: throughput.operations / throughput.perSecond, throughput, projection };
 }
 
 function inProcess(projection: EffectivePermissionsProjection, mix: PermissionQuery[], iterations: number) {
