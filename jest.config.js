@@ -17,28 +17,28 @@ module.exports = {
   // no socket, no child) that no spec run alone shows. So the run ends with its last spec
   // (`forceExit`, which says so when it has to); `--detectOpenHandles` on the suspects finds it.
   forceExit: true,
+  // Jest reads `testTimeout` from the global configuration only: set inside a project it is
+  // silently ignored, and every spec ran under the default 5 s (a unit spec timed out on a loaded
+  // CI machine that way). Unit specs need no servers, but property specs run a hundred cases each
+  // and some read thousands of events: on a loaded two-core machine they took 5-6 s. Integration
+  // and end-to-end specs start real servers on a shared machine: a slow start is not a failure.
+  // A hang still fails, later.
+  testTimeout: 30_000,
   projects: [
     {
       ...common,
       displayName: 'unit',
-      // No servers, but property specs run a hundred cases each and some specs read thousands of
-      // events: on a loaded two-core CI machine they took 5-6 s, past Jest's default, three times.
-      // A hang still fails, later.
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/**/*.unit.spec.ts'],
     },
     {
       ...common,
       displayName: 'int',
-      // Real servers on a shared machine: a slow start is not a failure; a hang still is.
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/**/*.int.spec.ts'],
       setupFiles: ['<rootDir>/test/setup/require-infra.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
       setupFiles: ['<rootDir>/test/setup/require-infra.ts'],
     },
