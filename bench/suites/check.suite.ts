@@ -253,7 +253,12 @@ export const checkSuite = defineSuite({
             `${batchCpu.idleMsPerSecond.toFixed(1)} ms/s idle)`,
         );
       }
-      authzen = await authzenBesideBatch(api, mix, { runs: context.runs, seconds, warmup, log: context.log });
+      authzen = await authzenBesideBatch(api, bare.postUrl, mix, {
+        runs: context.runs,
+        seconds,
+        warmup,
+        log: context.log,
+      });
       // Last: it installs tracing in this process for a second API, then removes it.
       otel = await otelCheckCost(workspacePath, api, single, {
         runs: context.runs,
