@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -124,12 +124,17 @@ async function measureExport(eventsPath: string, limit = false): Promise<ExportF
   return JSON.parse(output) as ExportFigures;
 }
 
-/** The child: streams the export (or its floor) to /dev/null through a write stream, respecting back-pressure. */
-async function exportChild(eventsPath: string, limit: boolean): Promise<void> {
+/**
+ * The child: generates the export (or its floor) chunk by chunk and lets each go, as the route
+ * hands each to the response. Neither is written anywhere: the bytes' way out is the server's
+ * socket, the same for both, and writing them to /dev/null through a stream measured the stream
+ * instead — under load its thread-pool writes coalesced into fewer, larger ones, and the floor's CPU
+ * per position fell by a sixth while the export's, which writes more bytes less often, did not.
+ */
+function exportChild(eventsPath: string, limit: boolean): void {
   const { privateKey } = generateKeyPairSync('ed25519');
   const log = new SqliteStoredEvents(eventsPath);
   const to = log.head()?.position ?? 0;
-  const out = createWriteStream('/dev/null');
   const cpu = process.cpuUsage();
   const started = performance.now();
   const text = limit
@@ -143,11 +148,9 @@ async function exportChild(eventsPath: string, limit: boolean): Promise<void> {
         format: 'jsonl',
         exportedAt: new Date().toISOString(),
       });
-  for (const chunk of text) {
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+  let bytes = 0;
+  for (const chunk of text) bytes += chunk.length;
+  if (bytes === 0) throw new Error('the export generated nothing');
   const seconds = (performance.now() - started) / 1000;
   log.close();
   const figures: ExportFigures = {
@@ -162,7 +165,7 @@ async function exportChild(eventsPath: string, limit: boolean): Promise<void> {
 export const auditSuite = defineSuite({
   name: 'audit',
   description:
-    'Audit on a 1,000,000-event log (50 workspaces): filtered pages of 100 from the audit index, who-could-access at random past instants, replay of effective permissions, a workspace export streamed in a child process (peak RSS)',
+    'Audit on a 1,000,000-event log (50 workspaces): filtered pages of 100 from the audit index, who-could-access at random past instants, replay of effective permissions, a workspace export generated in a child process (peak RSS)',
   async run(context) {
     const total = context.quick ? 20_000 : 1_000_000;
     const dir = createTempDir('mandate-bench-audit-');
@@ -244,8 +247,10 @@ export const auditSuite = defineSuite({
 });
 
 if (require.main === module) {
-  exportChild(process.argv[2], process.argv[3] === 'limit').catch((error: unknown) => {
+  try {
+    exportChild(process.argv[2], process.argv[3] === 'limit');
+  } catch (error) {
     console.error(error);
     process.exit(1);
-  });
+  }
 }
