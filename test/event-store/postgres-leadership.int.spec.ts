@@ -124,6 +124,40 @@ describe('Leadership on PostgreSQL (a session-level advisory lock on a connectio
     }
   });
 
+  it('given a stop while the lock query is in flight, when the lock is won, then the work never starts and the lock is let go', async () => {
+    // given: the stop lands right after the campaign's lock query is sent, which then wins the lock
+    const role = `relay-${randomBytes(4).toString('hex')}`;
+    const stop = new AbortController();
+    const leadership = new PostgresLeadership({ connectionString: url, scope, retryMs: RETRY_MS });
+    const query: (...args: unknown[]) => unknown = Client.prototype.query;
+    const stopOnLockQuery = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+      this: Client,
+      ...args: unknown[]
+    ) {
+      const sent = query.apply(this, args);
+      if (typeof args[0] === 'string' && args[0].includes('pg_try_advisory_lock')) stop.abort();
+      return sent as never;
+    });
+    let started = false;
+
+    // when
+    try {
+      await leadership.whileLeader(role, async () => void (started = true), stop.signal);
+    } finally {
+      stopOnLockQuery.mockRestore();
+    }
+
+    // then: a work started now would be told to stop by a signal that already fired, and never be
+    const next = contender(url, role, scope);
+    try {
+      expect(started).toBe(false);
+      expect(leadership.leads(role)).toBe(false);
+      await until(next.working, 5_000);
+    } finally {
+      await next.stop();
+    }
+  });
+
   it('given two deployments sharing one database, then each leads its own role', async () => {
     const role = `relay-${randomBytes(4).toString('hex')}`;
     const one = contender(url, role, `${scope}_one`);

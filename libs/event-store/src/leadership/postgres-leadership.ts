@@ -105,7 +105,10 @@ export class PostgresLeadership implements Leadership {
           campaigns.failed(error);
           return false;
         });
-      if (held && !session.lost.aborted) return true;
+      // A stop that landed while the query was in flight wins over the lock it won: work started
+      // now would get a signal that has already fired, whose abort event it would wait for in
+      // vain. The lock goes with the session, closed by the caller.
+      if (held && !session.lost.aborted && !signal.aborted) return true;
       await abortableDelay(this.retryMs, AbortSignal.any([signal, session.lost]));
     }
     return false;
