@@ -94,9 +94,13 @@ async function runOnce(stack: GatewayStack, context: BenchContext, run: number) 
   const bareSetups = await setups(stack, setupCount, stack.bare);
   const tunnel: Paired[] = [];
   const bareTunnel: Paired[] = [];
+  // The gateway's tunnel and the bare relay's in turns too (the bare relay first in odd trials):
+  // `tunnel_vs_bare_relay_ratio` sets one three-process copy against the other.
   for (let trial = 0; trial < 3; trial++) {
-    tunnel.push(await tunnelBesideDirect(stack, stack.gateway, trial));
-    bareTunnel.push(await tunnelBesideDirect(stack, stack.bare, trial));
+    const turn = run + trial;
+    if (turn % 2 === 1) bareTunnel.push(await tunnelBesideDirect(stack, stack.bare, turn));
+    tunnel.push(await tunnelBesideDirect(stack, stack.gateway, turn));
+    if (turn % 2 === 0) bareTunnel.push(await tunnelBesideDirect(stack, stack.bare, turn));
   }
   const denials = 1000;
   await deniedBurst(stack, `blocked-${run}.example`, denials);
@@ -142,6 +146,25 @@ async function deniedEvents(stack: GatewayStack): Promise<{ events: number; coun
   }
   await store.close();
   return { events: denied.length, counted: denied.reduce((sum, data) => sum + (data.count ?? 1), 0) };
+}
+
+/** MB/s (and MB per CPU-second) through the gateway's tunnel over the bare relay's in the same trial. */
+function tunnelVsBareRelay(tunnel: Paired[], bare: Paired[]) {
+  const trials = tunnel.map((pair, i) => ({ gateway: pair.mandate, bare: bare[i].mandate }));
+  return {
+    tunnel_vs_bare_relay_ratio: metric(
+      median(trials.map((t) => t.gateway.perSecond / t.bare.perSecond)),
+      'x',
+      null,
+      'higher',
+    ),
+    tunnel_vs_bare_relay_cpu_ratio: metric(
+      median(trials.map((t) => t.bare.cpuUsPerOperation / t.gateway.cpuUsPerOperation)),
+      'x',
+      null,
+      'higher',
+    ),
+  };
 }
 
 export const gatewaySuite = defineSuite({
@@ -217,6 +240,13 @@ export const gatewaySuite = defineSuite({
           'bare_tunnel',
           runs.flatMap((r) => r.bareTunnel),
           null,
+        ),
+        // The gateway's tunnel against the bare relay's, trial by trial: the same three processes
+        // and the same copy, so a loaded machine slows both alike where the ratio to a direct
+        // download (two parties, no third process to schedule) moves with the load.
+        ...tunnelVsBareRelay(
+          runs.flatMap((r) => r.tunnel),
+          runs.flatMap((r) => r.bareTunnel),
         ),
         denied_events_per_1000_denials: metric((events * 1000) / denials, 'events', 5, 'lower'),
       };
