@@ -140,6 +140,27 @@ describe('agent action decider', () => {
         .thenRefuses({ code: 'outcome-already-recorded', kind: 'conflict' });
     });
 
+    it('given a failure recorded, when it is reported again, then nothing is written; a completion after it is refused', () => {
+      const failed: AgentActionEvent = {
+        type: 'AgentActionFailed',
+        data: { actionId: 'act-1', error: 'HTTP 502' },
+      };
+      spec.given([authorized, failed]).when(fail).thenNothing();
+      spec
+        .given([authorized, failed])
+        .when(complete)
+        .thenRefuses({ code: 'outcome-already-recorded', kind: 'conflict' });
+    });
+
+    it('given an outcome event for an action never recorded, then the action stays unknown', () => {
+      const failed: AgentActionEvent = { type: 'AgentActionFailed', data: { actionId: 'act-1', error: 'x' } };
+      spec.given([failed]).when(fail).thenRefuses({ code: 'agent-action-not-found', kind: 'not_found' });
+      spec
+        .given([completed])
+        .when(complete)
+        .thenRefuses({ code: 'agent-action-not-found', kind: 'not_found' });
+    });
+
     it('refuses an outcome for a denied action', () => {
       spec.given([deniedEvent]).when(complete).thenRefuses({ code: 'agent-action-denied', kind: 'conflict' });
     });

@@ -102,6 +102,27 @@ describe('connector catalog', () => {
     expect(createConnectorCatalog().get('github')).toBe(createConnectorCatalog().get('github'));
   });
 
+  it('given lease scopes for an action the connector does not have, when validated, then that scope is refused by its path', () => {
+    const definition = {
+      id: 'pagerduty',
+      displayName: 'PagerDuty',
+      actions: ['read'],
+      implies: {},
+      leaseScopes: { read: ['services:read'], write: ['services:write'] },
+      resource: { description: 'service', example: 'p1', segment: '^[a-z0-9]+$', caseInsensitive: false },
+    };
+    expect(validateConnectorDefinition(definition, catalog)).toEqual([
+      {
+        code: 'unknown-action',
+        path: 'connector.leaseScopes.write',
+        message: '"write" is not an action of pagerduty',
+      },
+    ]);
+    expect(
+      validateConnectorDefinition({ ...definition, leaseScopes: { read: ['services:read'] } }, catalog),
+    ).toEqual([]);
+  });
+
   it('says why a segment syntax is refused', () => {
     const definition = {
       id: 'pagerduty',
