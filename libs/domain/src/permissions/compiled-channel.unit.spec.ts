@@ -155,6 +155,45 @@ describe('updateChannelRules: a channel brought up to its next state in place', 
     expect(answer(channel, 'extend', 'acme/a')).toBeUndefined();
   });
 
+  it('given the next state of another channel, when updated, then it refuses and leaves the channel as it was', () => {
+    const before = fold([created('eng'), event('ChannelExtensionAdded', { rule: rule('a') })]);
+    const channel = compileChannel(before, catalog);
+    const other = fold([created('ops'), event('ChannelExtensionAdded', { rule: rule('a') }, 'ops')]);
+    const after = fold([event('ChannelExtensionAdded', { rule: rule('b') }, 'ops')], other);
+
+    expect(updateChannelRules(channel, before, after, catalog, true)).toBe(false);
+    expect(answer(channel, 'extend', 'acme/b')).toBeUndefined();
+    expect(answer(channel, 'extend', 'acme/a')?.provenance.rule).toBe('channel/eng/extensions/a');
+  });
+
+  it('given a rule moved to the end of its list, when updated, then it refuses (its place among the others changed) and a fresh compilation answers with the new order', () => {
+    const first = rule('first', 'acme/shared');
+    const second = rule('second', 'acme/shared');
+    const before = fold([
+      created('eng'),
+      event('ChannelExtensionAdded', { rule: first }),
+      event('ChannelExtensionAdded', { rule: second }),
+    ]);
+    const channel = compileChannel(before, catalog);
+    const after = { ...before, extensions: [second, first] };
+
+    expect(updateChannelRules(channel, before, after, catalog, true)).toBe(false);
+    expect(answer(channel, 'extend', 'acme/shared')?.provenance.rule).toBe('channel/eng/extensions/first');
+    expect(answer(compileChannel(after, catalog), 'extend', 'acme/shared')?.provenance.rule).toBe(
+      'channel/eng/extensions/second',
+    );
+  });
+
+  it('given a rule list rewritten at once (one rule out, another in), when updated, then both take effect in place', () => {
+    const before = fold([created('eng'), event('ChannelExtensionAdded', { rule: rule('a') })]);
+    const channel = compileChannel(before, catalog);
+    const after = { ...before, extensions: [rule('b')] };
+
+    expect(updateChannelRules(channel, before, after, catalog, true)).toBe(true);
+    expect(answer(channel, 'extend', 'acme/a')).toBeUndefined();
+    expect(answer(channel, 'extend', 'acme/b')?.provenance.rule).toBe('channel/eng/extensions/b');
+  });
+
   it('given a rule last compiled under another connector catalog, when it is removed, then it refuses rather than leave its placements behind', () => {
     const before = fold([created('eng'), event('ChannelExtensionAdded', { rule: rule('a') })]);
     const channel = compileChannel(before, catalog);
