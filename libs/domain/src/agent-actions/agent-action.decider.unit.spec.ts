@@ -88,11 +88,12 @@ describe('agent action decider', () => {
         .when(record(allowed))
         .thenNothing();
     });
-    it('refuses the same key for a different request', () => {
-      spec
+    it('refuses the same key for a different request, naming the action the key already recorded', () => {
+      const refusal = spec
         .given([authorized])
         .when(record(allowed, { resource: 'acme/infra' }))
         .thenRefuses({ code: 'idempotency-key-reused', kind: 'conflict', path: 'idempotencyKey' });
+      expect(refusal.details).toEqual({ actionId: 'act-1' });
     });
 
     it('refuses a malformed idempotency key', () => {
