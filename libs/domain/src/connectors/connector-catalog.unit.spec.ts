@@ -102,15 +102,17 @@ describe('connector catalog', () => {
     expect(createConnectorCatalog().get('github')).toBe(createConnectorCatalog().get('github'));
   });
 
+  /** A definition a workspace might register, valid as it stands. */
+  const pagerduty = {
+    id: 'pagerduty',
+    displayName: 'PagerDuty',
+    actions: ['read'],
+    implies: {},
+    resource: { description: 'service', example: 'p1', segment: '^[a-z0-9]+$', caseInsensitive: false },
+  };
+
   it('given lease scopes for an action the connector does not have, when validated, then that scope is refused by its path', () => {
-    const definition = {
-      id: 'pagerduty',
-      displayName: 'PagerDuty',
-      actions: ['read'],
-      implies: {},
-      leaseScopes: { read: ['services:read'], write: ['services:write'] },
-      resource: { description: 'service', example: 'p1', segment: '^[a-z0-9]+$', caseInsensitive: false },
-    };
+    const definition = { ...pagerduty, leaseScopes: { read: ['services:read'], write: ['services:write'] } };
     expect(validateConnectorDefinition(definition, catalog)).toEqual([
       {
         code: 'unknown-action',
@@ -124,18 +126,7 @@ describe('connector catalog', () => {
   });
 
   it('says why a segment syntax is refused', () => {
-    const definition = {
-      id: 'pagerduty',
-      displayName: 'PagerDuty',
-      actions: ['read'],
-      implies: {},
-      resource: {
-        description: 'service',
-        example: 'p1',
-        segment: '^(?=p)[a-z0-9]+$',
-        caseInsensitive: false,
-      },
-    };
+    const definition = { ...pagerduty, resource: { ...pagerduty.resource, segment: '^(?=p)[a-z0-9]+$' } };
     expect(validateConnectorDefinition(definition, catalog)).toEqual([
       {
         code: 'malformed-pattern',

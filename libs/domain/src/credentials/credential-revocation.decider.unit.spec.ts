@@ -2,7 +2,6 @@ import { deciderSpec } from '@mandate/testing';
 import {
   type CredentialRevocationCommand,
   credentialRevocationDecider,
-  credentialRevocationStreamId,
 } from './credential-revocation.decider';
 import type { CredentialRevocationEvent } from './credential-revocation.events';
 
@@ -41,10 +40,5 @@ describe('credential revocation decider: a failing revocation is reported once p
   it('given nothing reported, when a failure is reported, then the lease counts as reported', () => {
     expect(spec.given().when(report()).thenState()).toEqual({ reported: true });
     expect(credentialRevocationDecider.initialState()).toEqual({ reported: false });
-  });
-
-  it('keeps each lease of each workspace in a stream of its own, apart from the lease stream', () => {
-    expect(credentialRevocationStreamId('acme', failure.leaseId)).toBe(`revocation-acme.${failure.leaseId}`);
-    expect(credentialRevocationStreamId('acme', 'l1')).not.toBe(credentialRevocationStreamId('globex', 'l1'));
   });
 });
