@@ -1,29 +1,16 @@
 import type { AgentIdentityState } from '../agent-identity/agent-identity.state';
 import { baselineOf } from '../agent-identity/agent-identity.state';
 import type { ChannelState } from '../channel/channel.model';
-import { defaultInvokePolicy, type InvokePolicy } from '../common/invoke-policy';
-import type { WorkspaceRole } from '../common/workspace-role';
-import { type ConnectorCatalog, createConnectorCatalog } from '../connectors/connector-catalog';
 import type { ConnectorDefinition } from '../connectors/connector-definition';
 import type { WorkspaceState } from '../workspace/workspace.state';
-import type { LayerTable } from './compile-rules';
 import type { AccessBundleState, ActiveAccessBundle } from '../access-bundles/access-bundle.state';
-import { compileBaseline } from './compiled-baseline';
-import { type CompiledEgress, EgressTables } from './compiled-egress-tables';
-import {
-  bundleDomains,
-  bundlesAttachedTo,
-  compileBundleConnections,
-  scopesTouched,
-} from './compiled-bundles';
-import type { CompiledEgressGrant } from './compiled-grant-egress';
-import { type GrantPlacements, GrantTables } from './compiled-grants';
-import { compileOverlays, type OverlayTable } from './compiled-overlays';
-import { type CompiledChannel, compileChannel, updateChannelRules } from './compiled-channel';
-import type { ActiveGrant, Decision } from './decision';
-import { workspaceDisabledDecision } from './kill-switch';
+import { bundlesAttachedTo, scopesTouched } from './compiled-bundles';
+import type { GrantPlacements } from './compiled-grants';
+import { updateChannelRules } from './compiled-channel';
+import { CompiledScopes } from './compiled-scopes';
+import type { ActiveGrant } from './decision';
 import { type EffectiveIdentity, effectiveIdentity } from './effective-identity';
-import { refreshSlots, rebuildSlots, type WorkspaceTables } from './compiled-slots';
+import { refreshSlots, rebuildSlots } from './compiled-slots';
 
 export type { ActionSlot, CompiledChannel } from './compiled-channel';
 
@@ -42,62 +29,19 @@ export interface WorkspaceIdentity {
  * the `set…`/grant methods with each aggregate's state after every event, and only the part that
  * changed is recompiled (a channel's tables, the baseline tables plus every channel's slots, or
  * one grant's placements). Checks never scan rules: two map lookups find the slot, each layer
- * costs a few hash probes.
+ * costs a few hash probes. The tables and the steps compiling them are `CompiledScopes`'s; this
+ * keeps the states they are compiled from and works out what each change reaches.
  */
-export class CompiledWorkspace {
-  private compiledCatalog: ConnectorCatalog = createConnectorCatalog();
-  private readonly compiledChannels = new Map<string, CompiledChannel>();
-  private memberRoles = new Map<string, readonly WorkspaceRole[]>();
-  private groupMembers = new Map<string, ReadonlySet<string>>();
-  private workspaceInvokePolicy: InvokePolicy = defaultInvokePolicy;
-  private sharedNamespaces: ReadonlySet<string> = new Set();
-  private readonly egress = new EgressTables();
+export class CompiledWorkspace extends CompiledScopes {
   /** Per channel, until what it is made of changes (see effectiveIdentity). */
   private readonly effectiveIdentities = new Map<string, EffectiveIdentity>();
 
   private registeredConnectors: readonly ConnectorDefinition[] = [];
-  private workspaceForbid: LayerTable = new Map();
-  private baseline: LayerTable = new Map();
-  private workspaceOverlays: OverlayTable = new Map();
   private agentIdentity: AgentIdentityState = { status: 'unset' };
   private readonly channelStates = new Map<string, ChannelState>();
-  private readonly grants = new GrantTables();
   private readonly bundleStates = new Map<string, AccessBundleState>();
   private organizationBundles: readonly ActiveAccessBundle[] = [];
   private disabledReason: string | undefined;
-  private workspaceDisabled: Decision | undefined;
-
-  // Read-only views for the check functions; every change goes through the set…/grant methods.
-  get catalog(): ConnectorCatalog {
-    return this.compiledCatalog;
-  }
-  get channels(): ReadonlyMap<string, CompiledChannel> {
-    return this.compiledChannels;
-  }
-  get members(): ReadonlyMap<string, readonly WorkspaceRole[]> {
-    return this.memberRoles;
-  }
-  get groups(): ReadonlyMap<string, ReadonlySet<string>> {
-    return this.groupMembers;
-  }
-  get invokePolicy(): InvokePolicy {
-    return this.workspaceInvokePolicy;
-  }
-  get workspaceNamespaces(): ReadonlySet<string> {
-    return this.sharedNamespaces;
-  }
-  /** Canonical host (name or IP address) → allowed ports. */
-  get egressExact(): ReadonlyMap<string, ReadonlySet<number>> {
-    return this.egress.workspace.hosts;
-  }
-  /** Domain of a `*.domain` pattern → allowed ports. */
-  get egressWildcard(): ReadonlyMap<string, ReadonlySet<number>> {
-    return this.egress.workspace.domains;
-  }
-  /** The denial of everything while the identity is disabled for the whole workspace. */
-  get disabled(): Decision | undefined {
-    return this.workspaceDisabled;
-  }
 
   /**
    * The agent's identity as seen from a channel (baseline plus overrides), for "what may it do here?".
@@ -119,32 +63,14 @@ export class CompiledWorkspace {
     return identity;
   }
 
-  /** What the channel itself and the bundles attached to it add to the egress allowlist there. */
-  channelEgress(channelId: string): CompiledEgress | undefined {
-    return this.egress.allowedIn(channelId);
-  }
-
-  /** The hosts JIT grants running at `nowMs` add to the channel's egress. */
-  grantedEgress(channelId: string, nowMs: number): Iterable<CompiledEgressGrant> {
-    return this.grants.egressIn(channelId, nowMs);
-  }
-
-  /** The hosts the channel refuses, whatever the workspace or a bundle allows. */
-  channelEgressDenied(channelId: string): CompiledEgress | undefined {
-    return this.egress.deniedIn(channelId);
-  }
-
   setWorkspace(state: WorkspaceState): void {
     if (state.status !== 'active') return;
     this.switchIdentity(state.identityDisabled?.reason);
-    this.memberRoles = new Map(Object.entries(state.members));
-    this.groupMembers = new Map(
-      Object.entries(state.groups).map(([id, group]) => [id, new Set(group.members)]),
-    );
+    this.compileMembers(state);
     if (state.connectors.length !== this.registeredConnectors.length) {
       // Connectors are only ever added; a new one may make skipped rules meaningful: recompile all.
       this.registeredConnectors = state.connectors;
-      this.compiledCatalog = createConnectorCatalog(state.connectors);
+      this.compileCatalog(state.connectors);
       this.recompileAll();
     }
   }
@@ -152,23 +78,10 @@ export class CompiledWorkspace {
   setAgentIdentity(state: AgentIdentityState): void {
     this.effectiveIdentities.clear();
     this.agentIdentity = state;
-    const baseline = baselineOf(state);
-    this.workspaceInvokePolicy = baseline.invokePolicy;
-    this.sharedNamespaces = new Set(baseline.memoryNamespaces);
-    const workspaceBundles = bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' });
-    this.egress.setWorkspace([
-      ...baseline.egress,
-      ...bundleDomains(workspaceBundles),
-      ...bundleDomains(this.organizationBundles),
-    ]);
-    const tables = compileBaseline(baseline, this.catalog);
-    compileBundleConnections(tables.allow, workspaceBundles, 'workspace', this.catalog);
-    // After the workspace's own: for an equally specific pattern the narrower scope answers.
-    compileBundleConnections(tables.allow, this.organizationBundles, 'organization', this.catalog);
-    this.workspaceForbid = tables.forbid;
-    this.baseline = tables.allow;
-    // Baselines folded before overlays existed have none.
-    this.workspaceOverlays = compileOverlays(baseline.overlays ?? [], this.catalog, 'workspace');
+    this.compileWorkspaceScope(baselineOf(state), {
+      workspace: bundlesAttachedTo(this.bundleStates.values(), { scope: 'workspace' }),
+      organization: this.organizationBundles,
+    });
     const workspaceTables = this.tables;
     for (const channel of this.channels.values()) rebuildSlots(workspaceTables, channel);
   }
@@ -185,7 +98,7 @@ export class CompiledWorkspace {
     this.channelStates.set(state.channelId, state);
     const channelScope = { scope: 'channel' as const, channelId: state.channelId };
     const channelBundles = bundlesAttachedTo(this.bundleStates.values(), channelScope);
-    const compiled = this.compiledChannels.get(state.channelId);
+    const compiled = this.channels.get(state.channelId);
     if (
       !rebuild &&
       compiled !== undefined &&
@@ -196,16 +109,7 @@ export class CompiledWorkspace {
       rebuildSlots(this.tables, compiled);
       return;
     }
-    const channel = compileChannel(state, this.catalog);
-    compileBundleConnections(channel.extend, channelBundles, 'channel', this.catalog);
-    this.egress.setChannel(
-      state.channelId,
-      [...bundleDomains(channelBundles), ...(state.egress?.allow ?? [])],
-      state.egress?.deny ?? [],
-    );
-    channel.disabled = this.workspaceDisabled ?? channel.disabled;
-    rebuildSlots(this.tables, channel);
-    this.compiledChannels.set(channel.channelId, channel);
+    this.compileChannelScope(state, channelBundles);
   }
 
   /** Recompiles the scopes the bundle reached before or reaches now, and nothing else. */
@@ -253,14 +157,11 @@ export class CompiledWorkspace {
     return this.grants.active();
   }
 
-  /** Step 0 for the whole workspace: set over every channel's own switch, and lifted from them. */
+  /** Every workspace event carries the switch's reason; the channels are switched only when it changes. */
   private switchIdentity(reason: string | undefined): void {
     if (reason === this.disabledReason) return;
     this.disabledReason = reason;
-    this.workspaceDisabled = reason === undefined ? undefined : workspaceDisabledDecision(reason);
-    for (const channel of this.compiledChannels.values()) {
-      channel.disabled = this.workspaceDisabled ?? channel.disabledHere;
-    }
+    this.compileWorkspaceSwitch(reason);
   }
 
   private recompileAll(): void {
@@ -274,17 +175,6 @@ export class CompiledWorkspace {
   private refreshGrantSlots(grant: GrantPlacements): void {
     const channel = this.channels.get(grant.channelId);
     if (channel !== undefined) refreshSlots(this.tables, channel, grant);
-  }
-
-  /** The workspace-wide tables a channel's slots are built from, as they are now. */
-  private get tables(): WorkspaceTables {
-    return {
-      catalog: this.catalog,
-      workspaceForbid: this.workspaceForbid,
-      baseline: this.baseline,
-      workspaceOverlays: this.workspaceOverlays,
-      grants: this.grants,
-    };
   }
 }
 
