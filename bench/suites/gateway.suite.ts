@@ -1,14 +1,10 @@
 import { type BenchContext, defineSuite, median, metric, percentile } from '../harness';
-import { limitMetrics, type Paired, type Throughput } from '../limit-baseline';
-import type { Phase, PhaseResult } from '../load/http-phases.runner';
-import { inSlices, sliceCpu } from '../load/phases';
-import { type GatewayStack, loadPhases, type RunningGateway, startGatewayStack } from './gateway.stack';
+import { type LimitMetricOptions, limitMetrics, type Paired, type Throughput } from '../limit-baseline';
+import type { PhaseResult } from '../load/http-phases.runner';
+import { sliceCpu } from '../load/phases';
+import { LOW_RATE, phases, RATE } from './gateway.phases';
+import { type GatewayStack, loadPhases, startGatewayStack } from './gateway.stack';
 import { deniedBurst, setups, tunnelBesideDirect } from './gateway.tunnels';
-
-/** The rate the issue's latency targets are stated at. */
-const RATE = 1000;
-/** A rate the gateway sustains on a small shared machine: the hop's cost without queueing. */
-const LOW_RATE = 100;
 
 /** A closed-loop phase's result as a throughput, CPU of its `cpuPid` per request. */
 const throughputOf = (phase: PhaseResult): Throughput => ({
@@ -16,52 +12,6 @@ const throughputOf = (phase: PhaseResult): Throughput => ({
   perSecond: phase.rps,
   cpuUsPerOperation: phase.cpuUsPerRequest ?? 0,
 });
-
-function phases(stack: GatewayStack, context: BenchContext, run: number): Phase[] {
-  const seconds = context.quick ? 0.5 : 8;
-  const headers = { 'proxy-authorization': `Bearer ${stack.token}` };
-  const direct = { origin: stack.upstreamUrl, path: '/repos/bench/api', ca: stack.caCert };
-  const via = (url: string) => ({ origin: url, path: '/connectors/code/repos/bench/api', headers });
-  const common = { seconds, warmup: context.quick ? 50 : 1000, connections: 32 };
-  const max = { ...common, rate: 0, connections: 10 };
-  // Closed loop, in turns (the baseline first in odd runs): the connector call's rate and the
-  // gateway's CPU per call, against direct calls to the same upstream and the upstream's CPU per call.
-  const throughput: Phase[] = [
-    { name: 'gateway@max', ...via(stack.gateway.url), ...max, cpuPid: stack.gateway.process.child.pid },
-    { name: 'direct@max', ...direct, ...max, cpuPid: process.pid },
-    { name: 'bare@max', ...via(stack.bare.url), ...max, cpuPid: stack.bare.process.child.pid },
-  ];
-  // CPU per call of every serving process, the gateway (or the bare proxy) and its upstream, against
-  // the upstream's per direct call (`connector_limit_ratio`: calls per CPU-second), in short
-  // closed-loop slices taking turns, each side net of its processes' idle CPU.
-  const slices = context.quick
-    ? { slices: 2, seconds: 0.2, idleSeconds: 0.2 }
-    : { slices: 10, seconds: 0.5, idleSeconds: 1 };
-  const directSlice = { ...throughput[1], warmup: 20, cpuPids: [process.pid] };
-  const servedBy = (proxy: RunningGateway): Phase => ({
-    name: proxy.url,
-    ...via(proxy.url),
-    ...max,
-    warmup: 20,
-    cpuPids: [proxy.process.child.pid ?? 0, process.pid],
-  });
-  const cpu = [
-    ...inSlices('connector', run, { mandate: servedBy(stack.gateway), limit: directSlice }, slices),
-    ...inSlices('bare', run, { mandate: servedBy(stack.bare), limit: directSlice }, slices),
-  ];
-  return [
-    { name: 'direct@1000', ...direct, ...common, rate: RATE },
-    { name: 'gateway@1000', ...via(stack.gateway.url), ...common, rate: RATE },
-    { name: 'unrecorded@1000', ...via(stack.unrecorded.url), ...common, rate: RATE },
-    { name: 'bare@1000', ...via(stack.bare.url), ...common, rate: RATE },
-    { name: 'direct@100', ...direct, ...common, rate: LOW_RATE },
-    { name: 'gateway@100', ...via(stack.gateway.url), ...common, rate: LOW_RATE },
-    { name: 'unrecorded@100', ...via(stack.unrecorded.url), ...common, rate: LOW_RATE },
-    { name: 'bare@100', ...via(stack.bare.url), ...common, rate: LOW_RATE },
-    ...(run % 2 === 0 ? throughput : [...throughput].reverse()),
-    ...cpu,
-  ];
-}
 
 async function runOnce(stack: GatewayStack, context: BenchContext, run: number) {
   const results = await loadPhases(stack, phases(stack, context, run));
@@ -75,15 +25,16 @@ async function runOnce(stack: GatewayStack, context: BenchContext, run: number) 
     pick(phase(`${via}@${rate}`)) - pick(phase(`direct@${rate}`));
   const p50 = (r: PhaseResult) => r.p50Ms;
   const p99 = (r: PhaseResult) => r.p99Ms;
-  const cpuPair = (key: string, served: string): Paired => {
+  const served = { gateway: 'gateway + upstream', bare: 'bare proxy + upstream', direct: 'upstream, direct' };
+  const cpuPair = (key: string, mandate: 'gateway' | 'bare', limit: 'bare' | 'direct'): Paired => {
     const cpu = sliceCpu(results, key);
     context.log(
-      `${key} CPU per call from slices: ${cpu.mandate.toFixed(0)} µs (${key === 'bare' ? 'bare proxy' : 'gateway'} + upstream) vs ${cpu.limit.toFixed(0)} µs ` +
-        `(upstream, direct), net of idle ${cpu.idleMsPerSecond.mandate.toFixed(1)} / ${cpu.idleMsPerSecond.limit.toFixed(1)} ms/s`,
+      `${key} CPU per call from slices: ${cpu.mandate.toFixed(0)} µs (${served[mandate]}) vs ${cpu.limit.toFixed(0)} µs ` +
+        `(${served[limit]}), net of idle ${cpu.idleMsPerSecond.mandate.toFixed(1)} / ${cpu.idleMsPerSecond.limit.toFixed(1)} ms/s`,
     );
     return {
-      mandate: { ...throughputOf(phase(`${served}@max`)), cpuUsPerOperation: cpu.mandate },
-      limit: { ...throughputOf(phase('direct@max')), cpuUsPerOperation: cpu.limit },
+      mandate: { ...throughputOf(phase(`${mandate}@max`)), cpuUsPerOperation: cpu.mandate },
+      limit: { ...throughputOf(phase(`${limit}@max`)), cpuUsPerOperation: cpu.limit },
     };
   };
   const setupCount = context.quick ? 50 : 1000;
@@ -121,8 +72,9 @@ async function runOnce(stack: GatewayStack, context: BenchContext, run: number) 
     addedP99Low: added('gateway', LOW_RATE, p99),
     decisionAddedP99Low: added('unrecorded', LOW_RATE, p99),
     bareAddedP99Low: added('bare', LOW_RATE, p99),
-    connector: cpuPair('connector', 'gateway'),
-    bare: cpuPair('bare', 'bare'),
+    hop: cpuPair('hop', 'gateway', 'bare'),
+    connector: cpuPair('connector', 'gateway', 'direct'),
+    bare: cpuPair('bare', 'bare', 'direct'),
     setupP99: percentile(tunnelSetups, 99),
     bareSetupP99: percentile(bareSetups, 99),
     tunnel,
@@ -148,24 +100,12 @@ async function deniedEvents(stack: GatewayStack): Promise<{ events: number; coun
   return { events: denied.length, counted: denied.reduce((sum, data) => sum + (data.count ?? 1), 0) };
 }
 
-/** MB/s (and MB per CPU-second) through the gateway's tunnel over the bare relay's in the same trial. */
-function tunnelVsBareRelay(tunnel: Paired[], bare: Paired[]) {
-  const trials = tunnel.map((pair, i) => ({ gateway: pair.mandate, bare: bare[i].mandate }));
-  return {
-    tunnel_vs_bare_relay_ratio: metric(
-      median(trials.map((t) => t.gateway.perSecond / t.bare.perSecond)),
-      'x',
-      null,
-      'higher',
-    ),
-    tunnel_vs_bare_relay_cpu_ratio: metric(
-      median(trials.map((t) => t.bare.cpuUsPerOperation / t.gateway.cpuUsPerOperation)),
-      'x',
-      null,
-      'higher',
-    ),
-  };
-}
+/**
+ * Each trial's download through the gateway's tunnel paired with the one through the bare relay in
+ * the same trial (the two in turns): the same three processes doing the same copy.
+ */
+const besideBareRelay = (tunnel: Paired[], bare: Paired[]): Paired[] =>
+  tunnel.map((pair, trial) => ({ mandate: pair.mandate, limit: bare[trial].mandate }));
 
 export const gatewaySuite = defineSuite({
   name: 'gateway',
@@ -186,14 +126,15 @@ export const gatewaySuite = defineSuite({
       /** A latency in ms, the median of the runs'. */
       const ms = (pick: (r: Run) => number, target: number | null = null) =>
         metric(med(pick), 'ms', target, 'lower');
-      /** MB/s through a tunnel (the gateway's or the bare relay's) beside the same download direct. */
-      const tunnelMetrics = (prefix: string, pairs: Paired[], ratioTarget: number | null) =>
+      /** MB/s through a tunnel beside a baseline's (a direct download, or the bare relay's). */
+      const tunnelMetrics = (prefix: string, pairs: Paired[], options: Partial<LimitMetricOptions>) =>
         limitMetrics(pairs, {
           prefix,
           unit: 'MB/s',
           operation: 'mb',
-          ratioTarget,
-          names: { value: `${prefix}_mb_per_s`, limit: `${prefix}_limit_mb_per_s` },
+          ratioTarget: null,
+          ...options,
+          names: { value: `${prefix}_mb_per_s`, limit: `${prefix}_limit_mb_per_s`, ...options.names },
         });
       return {
         connector_added_p50_ms: ms((r) => r.addedP50, 2),
@@ -204,11 +145,32 @@ export const gatewaySuite = defineSuite({
         connector_added_p50_ms_at_100_rps: ms((r) => r.addedP50Low),
         connector_added_p99_ms_at_100_rps: ms((r) => r.addedP99Low),
         connector_decision_added_p99_ms_at_100_rps: ms((r) => r.decisionAddedP99Low),
-        // Closed-loop connector calls/s beside direct calls/s; the ratio is calls per CPU-second of
-        // the serving processes, from the slices (gateway + upstream per call, upstream per direct call).
+        // A connector call's limit is the same call through a hop with no logic (the bare proxy,
+        // bench/load/bare-proxy.main.ts, on the same upstream): calls per CPU-second of gateway +
+        // upstream over bare proxy + upstream, from slices in turns. Against direct calls (no hop,
+        // the upstream alone) it keeps the target first set for the gateway.
+        ...limitMetrics(
+          runs.map((r) => r.hop),
+          { prefix: 'connector', unit: 'req/s', operation: 'req', ratioTarget: null, ratioOf: 'cpu' },
+        ),
         ...limitMetrics(
           runs.map((r) => r.connector),
-          { prefix: 'connector', unit: 'req/s', operation: 'req', ratioTarget: 0.5, ratioOf: 'cpu' },
+          {
+            prefix: 'connector_vs_direct',
+            unit: 'req/s',
+            operation: 'req',
+            ratioTarget: 0.5,
+            ratioOf: 'cpu',
+            names: {
+              value: 'connector_req_per_s',
+              limit: 'direct_req_per_s',
+              ratio: 'connector_vs_direct_ratio',
+              cpu: 'connector_cpu_us_per_req_beside_direct',
+              limitCpu: 'direct_cpu_us_per_req',
+              cpuRatio: 'connector_vs_direct_cpu_ratio',
+              rateRatio: 'connector_vs_direct_rate_ratio',
+            },
+          },
         ),
         // The same figures through a proxy with no logic (bench/load/bare-proxy.main.ts) on the same
         // upstream, in the same run: what any Node process in the path costs here, before a decision.
@@ -219,34 +181,36 @@ export const gatewaySuite = defineSuite({
           runs.map((r) => r.bare),
           { prefix: 'bare_proxy', unit: 'req/s', operation: 'req', ratioTarget: null, ratioOf: 'cpu' },
         ),
-        // Calls per CPU-second through the gateway over those through the bare proxy (each with
-        // the upstream's share): how much of a logic-free hop's efficiency the gateway keeps.
-        connector_vs_bare_proxy_cpu_ratio: metric(
-          med((r) => r.bare.mandate.cpuUsPerOperation / r.connector.mandate.cpuUsPerOperation),
-          'x',
-          null,
-          'higher',
-        ),
         connect_tunnel_setup_p99_ms: ms((r) => r.setupP99, 2),
-        // MB/s through a tunnel over the same download straight from the source; CPU per MB of
-        // the gateway's copy beside that of the direct copy's two ends.
+        // A tunnel's limit is the bare relay's in the same trial (MB per CPU-second of the relaying
+        // process): the same three processes and the same copy, so a loaded machine slows both
+        // alike, where MB/s against a direct download (two processes, no third to schedule) moves
+        // with how much of the cores a third process gets. Against direct, the target first set.
         ...tunnelMetrics(
           'tunnel',
+          runs.flatMap((r) => besideBareRelay(r.tunnel, r.bareTunnel)),
+          { ratioTarget: null, ratioOf: 'cpu' },
+        ),
+        ...tunnelMetrics(
+          'tunnel_vs_direct',
           runs.flatMap((r) => r.tunnel),
-          0.8,
+          {
+            ratioTarget: 0.8,
+            names: {
+              value: 'tunnel_mb_per_s',
+              limit: 'direct_mb_per_s',
+              ratio: 'tunnel_vs_direct_ratio',
+              cpu: 'tunnel_cpu_us_per_mb',
+              limitCpu: 'direct_cpu_us_per_mb',
+              cpuRatio: 'tunnel_vs_direct_cpu_ratio',
+            },
+          },
         ),
         bare_tunnel_setup_p99_ms: ms((r) => r.bareSetupP99),
         ...tunnelMetrics(
           'bare_tunnel',
           runs.flatMap((r) => r.bareTunnel),
-          null,
-        ),
-        // The gateway's tunnel against the bare relay's, trial by trial: the same three processes
-        // and the same copy, so a loaded machine slows both alike where the ratio to a direct
-        // download (two parties, no third process to schedule) moves with the load.
-        ...tunnelVsBareRelay(
-          runs.flatMap((r) => r.tunnel),
-          runs.flatMap((r) => r.bareTunnel),
+          { ratioTarget: null },
         ),
         denied_events_per_1000_denials: metric((events * 1000) / denials, 'events', 5, 'lower'),
       };
