@@ -91,6 +91,20 @@ export const tunnelBesideDirect = (
     () => measure(() => download(stack, undefined)),
   );
 
+/**
+ * Resolves once every process in `pids` has spent under 4 % of a core over a quarter of a second
+ * (or after `maxMs`): work left by what came before then falls on no measured download.
+ */
+export async function settled(pids: number[], maxMs = 5000): Promise<void> {
+  const quarter = 250;
+  const deadline = performance.now() + maxMs;
+  while (performance.now() < deadline) {
+    const before = pids.map(cpuMsOf);
+    await new Promise((resolve) => setTimeout(resolve, quarter));
+    if (pids.every((pid, index) => cpuMsOf(pid) - before[index] < quarter * 0.04)) return;
+  }
+}
+
 /** `count` CONNECTs to an unlisted host, 50 at a time: every one must be refused. */
 export async function deniedBurst(stack: GatewayStack, host: string, count: number): Promise<void> {
   let left = count;
