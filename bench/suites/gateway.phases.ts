@@ -19,8 +19,8 @@ export function phases(stack: GatewayStack, context: BenchContext, run: number):
   const via = (url: string) => ({ origin: url, path: '/connectors/code/repos/bench/api', headers });
   const common = { seconds, warmup: context.quick ? 50 : 1000, connections: 32 };
   const max = { ...common, rate: 0, connections: 10 };
-  // Closed loop, in turns (the baseline first in odd runs): the connector call's rate and the
-  // gateway's CPU per call, against direct calls to the same upstream and the upstream's CPU per call.
+  // Closed loop, in turns (the order reversed in odd runs): the rate of connector calls through the
+  // gateway, through the bare proxy (their limit) and of direct calls to the same upstream.
   const throughput: Phase[] = [
     { name: 'gateway@max', ...via(stack.gateway.url), ...max, cpuPid: stack.gateway.process.child.pid },
     { name: 'direct@max', ...direct, ...max, cpuPid: process.pid },

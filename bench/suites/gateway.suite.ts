@@ -119,7 +119,7 @@ const besideBareRelay = (tunnel: Paired[], bare: Paired[]): Paired[] =>
 export const gatewaySuite = defineSuite({
   name: 'gateway',
   description:
-    'Egress gateway as a child process (SQLITE_SYNCHRONOUS=FULL) vs direct, same run, loopback HTTPS upstream, load from its own process: connector endpoint added latency at 1,000 req/s (and with the agent-action record kept in memory), throughput ratio, CONNECT tunnel set-up and MB/s vs direct TCP, EgressDenied events per 1,000 refused CONNECTs; each beside the same through a proxy with no logic',
+    'Egress gateway as a child process (SQLITE_SYNCHRONOUS=FULL), loopback HTTPS upstream, load from its own process: connector endpoint added latency at 1,000 req/s (and with the agent-action record kept in memory), calls per CPU-second and CONNECT tunnel MB/s against a proxy with no logic in the same run (the limit), each also against direct; tunnel set-up, EgressDenied events per 1,000 refused CONNECTs',
   async run(context) {
     const stack = await startGatewayStack(context.quick ? 8e6 : 64e6);
     try {
