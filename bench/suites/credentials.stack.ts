@@ -34,6 +34,8 @@ export interface CredentialsStack {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<Reply<T>>;
+  /** The headers `call` sends as `as` (its bearer token), for a floor to receive the same request. */
+  headersOf(as: string): Promise<Record<string, string>>;
   /** Everything the API logged so far (debug and up), as written. */
   logOutput(): string;
   /** Every event in the store. */
@@ -83,11 +85,12 @@ export async function startCredentialsStack(): Promise<CredentialsStack> {
     tokens.set(as, token);
     return token;
   };
+  const headersOf = async (as: string) => ({ authorization: `Bearer ${await tokenOf(as)}` });
   const call: CredentialsStack['call'] = async (method, url, as, body, headers = {}) => {
     const response = await app.inject({
       method,
       url,
-      headers: { authorization: `Bearer ${await tokenOf(as)}`, ...headers },
+      headers: { ...(await headersOf(as)), ...headers },
       ...(body === undefined ? {} : { payload: body as object }),
     });
     // An export is JSON Lines or CSV: its body is read as text only.
@@ -163,6 +166,7 @@ export async function startCredentialsStack(): Promise<CredentialsStack> {
     config,
     store,
     call,
+    headersOf,
     logOutput: () => chunks.join(''),
     async allEvents() {
       const events: RecordedEvent[] = [];
