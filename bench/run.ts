@@ -13,7 +13,10 @@ async function main(): Promise<void> {
     .parse();
   const [name] = program.args;
   const options = program.opts<{ quick: boolean; runs: string }>();
-  if (name === 'all') return runEachApart(Object.keys(suites), process.argv.slice(3));
+  if (name === 'all') {
+    const passed = [...(options.quick ? ['--quick'] : []), '--runs', options.runs];
+    return runEachApart(Object.keys(suites), passed);
+  }
   const selected: BenchSuite[] = [suites[name]].filter(Boolean);
   if (selected.length === 0) {
     console.error(`Unknown suite "${name}". Known: all, ${Object.keys(suites).join(', ')}`);
