@@ -13,7 +13,7 @@ import { asNewEvent, openThrowAwayStore } from './store.raw-appends';
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** What a lease asks for, as the floor reads it from the request. */
-export interface LeaseAsk {
+interface LeaseAsk {
   resources: string[];
   actions: string[];
 }
