@@ -64,22 +64,20 @@ export async function inTurns(
   return { mandate: await mandate(), limit: first };
 }
 
-/** `rounds` paired measurements, in turns. */
+/**
+ * `rounds` paired measurements, in turns, numbered from `firstRound`: a run that continues the
+ * rounds of the runs before it (run × rounds) leads with each side equally often over the runs,
+ * even where `rounds` is odd.
+ */
 export async function interleave(
   rounds: number,
-  mandate: (round: number) => Promise<Throughput>,
-  limit: (round: number) => Promise<Throughput>,
-  log?: (pair: Paired, round: number) => void,
+  mandate: () => Promise<Throughput>,
+  limit: () => Promise<Throughput>,
+  firstRound = 0,
 ): Promise<Paired[]> {
   const pairs: Paired[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const pair = await inTurns(
-      round,
-      () => mandate(round),
-      () => limit(round),
-    );
-    log?.(pair, round);
-    pairs.push(pair);
+  for (let round = firstRound; round < firstRound + rounds; round++) {
+    pairs.push(await inTurns(round, mandate, limit));
   }
   return pairs;
 }

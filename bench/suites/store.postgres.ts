@@ -108,10 +108,12 @@ async function oneRun(
     const raw = await rawPostgresReader(url, schema, BATCH);
     let readAll: Paired[];
     try {
+      const walks = context.quick ? 1 : READ_TURNS;
       readAll = await interleave(
-        context.quick ? 1 : READ_TURNS,
+        walks,
         () => measure(() => readAllPages(store), cpu),
         () => measure(() => raw.readAll(), cpu),
+        run * walks,
       );
     } finally {
       await raw.close();

@@ -64,17 +64,25 @@ export async function commandsBetween(
   return commands;
 }
 
-/** Each command's events appended again, one append per command, one after another; how many. */
+/**
+ * Each command's events appended again, one append per command, one after another, `times` over;
+ * how many appends.
+ */
 export async function appendCommands(
   commands: RecordedEvent[][],
   synchronous: 'FULL' | 'NORMAL',
+  times = 1,
 ): Promise<number> {
   const { store, close } = openThrowAwayStore(synchronous);
   try {
-    for (const [index, events] of commands.entries()) {
-      await store.append(`raw-command-${index}`, events.map(asNewEvent), { expectedRevision: 'no_stream' });
+    for (let time = 0; time < times; time++) {
+      for (const [index, events] of commands.entries()) {
+        await store.append(`raw-command-${time}-${index}`, events.map(asNewEvent), {
+          expectedRevision: 'no_stream',
+        });
+      }
     }
-    return commands.length;
+    return commands.length * times;
   } finally {
     await close();
   }

@@ -174,11 +174,13 @@ async function oneRun(context: BenchContext, run: number): Promise<RunFigures> {
       walks,
       () => measure(() => readAllPages(log)),
       () => measure(() => rawReadAll(log.path)),
+      run * walks,
     );
     const verify = await interleave(
       walks,
       () => measure(() => verifyAll(log, batchedTotal)),
       () => measure(() => rawVerify(log.path)),
+      run * walks,
     );
     await log.close();
 
