@@ -39,7 +39,14 @@ export const metric = (
   unit: string,
   target: number | null,
   better: Metric['better'],
-): Metric => ({ value: Math.round(value * 100) / 100, unit, target, better });
+): Metric => ({ value: rounded(value), unit, target, better });
+
+/**
+ * Two decimals, or three significant digits below 1: a limit ratio of 0.085 against 0.094 is 10 %
+ * apart, and two decimals would print both as 0.09.
+ */
+const rounded = (value: number) =>
+  Math.abs(value) >= 1 || value === 0 ? Math.round(value * 100) / 100 : Number(value.toPrecision(3));
 
 /** Median of repeated measurements: machines are noisy, a single run says little. */
 export function median(values: number[]): number {

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { median, metric, type Metric } from './harness';
+import { cpuMsOf } from './process-cpu';
 
 /**
  * Figures beside their limit. An absolute rate on a shared 2-core machine moves by a third with
@@ -39,6 +41,48 @@ export async function measure(
   const used = cpu() - cpuBefore;
   const { operations, seconds } = typeof done === 'number' ? { operations: done, seconds: wall } : done;
   return { operations, perSecond: operations / seconds, cpuUsPerOperation: used / Math.max(1, operations) };
+}
+
+/**
+ * After a turn's last answer the log's followers (the projections, the audit index) apply its
+ * events: a turn's CPU is counted until they have, so that it is not counted in the next turn.
+ */
+const SETTLE_MS = 50;
+
+/**
+ * This process's CPU time in µs, from its threads' run time to the nanosecond: a floor turn costs
+ * ~50 ms of CPU, where `process.cpuUsage()`'s 4 ms steps would move it by a tenth. A thread that
+ * ends within a turn (a throw-away store's writer) takes its time with it: such turns count with
+ * `ownCpu`.
+ */
+const preciseCpu: CpuClock = () => cpuMsOf(process.pid) * 1000;
+
+/** This process's CPU per second with nothing asked of it (pollers, timers), in µs. */
+export async function idleCpuPerSecond(ms: number, clock: CpuClock = preciseCpu): Promise<number> {
+  const cpu = clock();
+  const started = performance.now();
+  await sleep(ms);
+  return (clock() - cpu) / ((performance.now() - started) / 1000);
+}
+
+/**
+ * One turn of work served in this process: its rate until the last answer, its CPU until the turn
+ * has settled, net of the process's idle CPU over that time (which would otherwise count more per
+ * operation on the slower side). Where an app's followers trail its answers, `measure` charged
+ * their tail to whichever turn came next.
+ */
+export async function settledTurn(
+  work: () => Promise<number>,
+  idleUsPerSecond: number,
+  clock: CpuClock = preciseCpu,
+): Promise<Throughput> {
+  const cpu = clock();
+  const started = performance.now();
+  const operations = await work();
+  const seconds = (performance.now() - started) / 1000;
+  await sleep(SETTLE_MS);
+  const used = clock() - cpu - (idleUsPerSecond * (performance.now() - started)) / 1000;
+  return { operations, perSecond: operations / seconds, cpuUsPerOperation: Math.max(0, used) / operations };
 }
 
 /** One measurement of Mandate and one of its baseline, taken back to back. */

@@ -50,7 +50,7 @@ describe('limit baselines', () => {
     expect(metrics).toEqual({
       read_all_events_per_s: { value: 50, unit: 'events/s', target: null, better: 'higher' },
       read_all_limit_events_per_s: { value: 100, unit: 'events/s', target: null, better: 'higher' },
-      read_all_limit_ratio: { value: 0.83, unit: 'x', target: 0.7, better: 'higher' },
+      read_all_limit_ratio: { value: 0.833, unit: 'x', target: 0.7, better: 'higher' },
       read_all_cpu_us_per_event: { value: 4, unit: 'µs', target: null, better: 'lower' },
       read_all_limit_cpu_us_per_event: { value: 2, unit: 'µs', target: null, better: 'lower' },
       read_all_limit_cpu_ratio: { value: 0.4, unit: 'x', target: null, better: 'higher' },
@@ -83,7 +83,7 @@ describe('limit baselines', () => {
     });
     expect(metrics.vault_decrypt_limit_cpu_ratio.value).toBe(0.4);
     expect(metrics.vault_decrypt_limit_rate_ratio).toEqual({
-      value: 0.83,
+      value: 0.833,
       unit: 'x',
       target: null,
       better: 'higher',

@@ -1,17 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '@mandate/config';
 import { MandateJwtSigner, openCredentialVault } from '@mandate/credentials';
 import { type BenchContext, defineSuite, median, metric, percentile } from '../harness';
-import { cpuMsOf } from '../process-cpu';
 import {
   describePair,
+  idleCpuPerSecond,
   interleave,
   limitMetrics,
-  type CpuClock,
   measure,
+  settledTurn,
   type Paired,
   type Throughput,
 } from '../limit-baseline';
@@ -70,40 +69,6 @@ async function fromCallers(total: number, one: () => Promise<void>): Promise<num
 const LEASE_TURN = 400;
 
 /**
- * After a turn's last answer the log's followers (the projections, the audit index) apply its
- * events: a turn's CPU is counted until they have, so that it is not counted in the next turn.
- */
-const SETTLE_MS = 50;
-
-/**
- * This process's CPU time in µs, from its threads' run time to the nanosecond: a floor turn costs
- * ~50 ms of CPU, where `process.cpuUsage()`'s 4 ms steps would move it by a tenth.
- */
-const preciseCpu: CpuClock = () => cpuMsOf(process.pid) * 1000;
-
-/** This process's CPU per second with nothing asked of it (pollers, timers), in µs. */
-async function idleCpuPerSecond(ms: number): Promise<number> {
-  const cpu = preciseCpu();
-  const started = performance.now();
-  await sleep(ms);
-  return (preciseCpu() - cpu) / ((performance.now() - started) / 1000);
-}
-
-/**
- * One turn: its rate until the last answer, its CPU until the turn has settled, net of the
- * process's idle CPU over that time (which would otherwise count more per lease on the slower side).
- */
-async function leaseTurn(work: () => Promise<number>, idleUsPerSecond: number): Promise<Throughput> {
-  const cpu = preciseCpu();
-  const started = performance.now();
-  const operations = await work();
-  const seconds = (performance.now() - started) / 1000;
-  await sleep(SETTLE_MS);
-  const used = preciseCpu() - cpu - (idleUsPerSecond * (performance.now() - started)) / 1000;
-  return { operations, perSecond: operations / seconds, cpuUsPerOperation: Math.max(0, used) / operations };
-}
-
-/**
  * Concurrent lease issues in `turns` turns of LEASE_TURN beside as many of their floor (the same
  * request to a bare Fastify route that signs an Ed25519 JWT with node:crypto and appends the same
  * event, from as many callers), the order alternating: leases/s and CPU per lease of each, per
@@ -136,8 +101,8 @@ async function issuesBesideLimit(
     const idle = await idleCpuPerSecond(1000);
     return await interleave(
       turns,
-      () => leaseTurn(() => apiIssues(perTurn), idle),
-      () => leaseTurn(() => floorIssues(perTurn), idle),
+      () => settledTurn(() => apiIssues(perTurn), idle),
+      () => settledTurn(() => floorIssues(perTurn), idle),
     );
   } finally {
     await floor.close();

@@ -1,12 +1,16 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '@mandate/event-store';
 import { defineSuite, median, metric, percentile, type BenchContext } from '../harness';
 import {
   describePair,
+  idleCpuPerSecond,
   inTurns,
   limitMetrics,
   measure,
+  ownCpu,
   type Paired,
+  settledTurn,
   type Throughput,
 } from '../limit-baseline';
 import { type Api, connection, withApp } from './identity.stack';
@@ -53,24 +57,50 @@ interface RunFigures<Measured> {
 const FLOOR_REPEATS = 10;
 
 /**
+ * Apps at synchronous=NORMAL per run, each a pair of turns per figure: a turn lasts under a second,
+ * and single pairs spread ±30 % around their median.
+ */
+const PAIRED_APPS = 4;
+
+const SETUP_SETTLE_MS = 1000;
+
+/**
  * `commands` through the API, then the events they wrote kept in `captured[kind]`; in turns with
  * the same events appended raw. Round 0 (even) runs the commands first, so there is something to
  * append; odd rounds append what the round before them wrote.
  */
-const besideRawAppends =
-  (round: number, store: EventStore, captured: Partial<Captured>): Around<Paired> =>
-  (kind, commands) =>
-    inTurns(
+const besideRawAppends = (round: number, store: EventStore, captured: Partial<Captured>): Around<Paired> => {
+  let idle: number | undefined;
+  return async (kind, commands) => {
+    // The app's start and the setup commands leave work behind (followers catching up, code
+    // compiled off the main thread): the idle CPU is taken once that has settled.
+    if (idle === undefined) {
+      await sleep(SETUP_SETTLE_MS);
+      idle = await idleCpuPerSecond(500, ownCpu);
+    }
+    const idleUsPerSecond = idle;
+    return inTurns(
       round,
       () =>
-        measure(async () => {
-          const before = await store.headPosition();
-          const count = await commands();
-          captured[kind] = await commandsBetween(store, before, await store.headPosition());
-          return count;
-        }),
-      () => measure(() => appendCommands(captured[kind] ?? [], 'NORMAL', FLOOR_REPEATS)),
+        settledTurn(
+          async () => {
+            const before = await store.headPosition();
+            const count = await commands();
+            captured[kind] = await commandsBetween(store, before, await store.headPosition());
+            return count;
+          },
+          idleUsPerSecond,
+          ownCpu,
+        ),
+      () =>
+        settledTurn(
+          () => appendCommands(captured[kind] ?? [], 'NORMAL', FLOOR_REPEATS),
+          idleUsPerSecond,
+          ownCpu,
+        ),
     );
+  };
+};
 
 /** One run's commands, in order: baseline PUTs and overrides, new agent actions, their retries. */
 async function runCommands<Measured>(
@@ -151,15 +181,20 @@ export const identitySuite = defineSuite({
       const full = await withApp('FULL', (api) =>
         runCommands(context, run, api, (_, commands) => measure(commands)),
       );
-      const normal = await withApp('NORMAL', (api) =>
-        runCommands(context, run, api, besideRawAppends(run, api.store, captured)),
-      );
       context.log(
-        `run ${run}: FULL ${p50s(full)}, ${Math.round(full.writes.perSecond)} writes/s, ${Math.round(full.recorded.perSecond)} records/s; ` +
-          `NORMAL ${p50s(normal)}; ${describePair('writes', normal.writes, 'writes/s')}; ${describePair('records', normal.recorded, 'req/s')}`,
+        `run ${run}: FULL ${p50s(full)}, ${Math.round(full.writes.perSecond)} writes/s, ${Math.round(full.recorded.perSecond)} records/s`,
       );
       durable.push(full);
-      paired.push(normal);
+      for (let app = 0; app < (context.quick ? 1 : PAIRED_APPS); app++) {
+        const round = run * PAIRED_APPS + app;
+        const normal = await withApp('NORMAL', async (api) =>
+          runCommands(context, round, api, besideRawAppends(round, api.store, captured)),
+        );
+        context.log(
+          `  NORMAL ${p50s(normal)}; ${describePair('writes', normal.writes, 'writes/s')}; ${describePair('records', normal.recorded, 'req/s')}`,
+        );
+        paired.push(normal);
+      }
     }
     const p50 = (pick: (figures: RunFigures<Throughput>) => number[]) =>
       metric(median(durable.map((figures) => median(pick(figures)))), 'ms', null, 'lower');
