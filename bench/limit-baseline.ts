@@ -76,13 +76,15 @@ export async function settledTurn(
   idleUsPerSecond: number,
   clock: CpuClock = preciseCpu,
 ): Promise<Throughput> {
-  const cpu = clock();
   const started = performance.now();
-  const operations = await work();
-  const seconds = (performance.now() - started) / 1000;
-  await sleep(SETTLE_MS);
-  const used = clock() - cpu - (idleUsPerSecond * (performance.now() - started)) / 1000;
-  return { operations, perSecond: operations / seconds, cpuUsPerOperation: Math.max(0, used) / operations };
+  const turn = await measure(async () => {
+    const operations = await work();
+    const seconds = (performance.now() - started) / 1000;
+    await sleep(SETTLE_MS);
+    return { operations, seconds };
+  }, clock);
+  const idleUs = (idleUsPerSecond * (performance.now() - started)) / 1000;
+  return { ...turn, cpuUsPerOperation: Math.max(0, turn.cpuUsPerOperation - idleUs / turn.operations) };
 }
 
 /** One measurement of Mandate and one of its baseline, taken back to back. */

@@ -3,14 +3,8 @@ import { eventSchemas } from '@mandate/domain';
 import { EventSchemaRegistry, SqliteEventStore } from '@mandate/event-store';
 import { PermissionsHistory } from '@mandate/projections';
 import { percentile } from '../harness';
-import type { Throughput } from '../limit-baseline';
+import { measure, type Throughput } from '../limit-baseline';
 import { RESOURCES, WORKSPACES } from './audit.fixtures';
-
-/** CPU seconds of this process since `since`. */
-export const cpuSeconds = (since: NodeJS.CpuUsage) => {
-  const { user, system } = process.cpuUsage(since);
-  return (user + system) / 1e6;
-};
 
 /**
  * Replays of effective permissions per run, each in turns with the raw read-all: a single replay
@@ -22,17 +16,8 @@ export const REPLAY_TURNS = 3;
 /** Replays effective permissions from position 1, as `replay` does; the store stays open. */
 async function replayFromStart(store: SqliteEventStore, schemas: EventSchemaRegistry) {
   const replayed = emptyProjection('effective-permissions');
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const result = await replayStoredLog(store, schemas, replayed);
-  const seconds = (performance.now() - started) / 1000;
-  const cpuUsPerOperation = (cpuSeconds(cpu) * 1e6) / result.events;
+  const replay = await measure(async () => (await replayStoredLog(store, schemas, replayed)).events);
   if (replayed.name !== 'effective-permissions') throw new Error('unexpected projection');
-  const replay: Throughput = {
-    operations: result.events,
-    perSecond: result.events / seconds,
-    cpuUsPerOperation,
-  };
   return { replay, projection: replayed.projection };
 }
 

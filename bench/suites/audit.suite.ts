@@ -15,9 +15,14 @@ import {
   type Paired,
   type Throughput,
 } from '../limit-baseline';
-import { cpuSeconds, measureAccess, measureReplay, REPLAY_TURNS } from './audit.replay';
+import { measureAccess, measureReplay, REPLAY_TURNS } from './audit.replay';
 import { rawJsonLines, rawReadAll } from './store.limit';
 import { buildIndex, buildLog, typicalQueries } from './audit.fixtures';
+
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1e6;
+};
 
 function measureQueries(indexPath: string, total: number, count: number): { p95: number; p50: number } {
   const index = AuditIndex.open(indexPath);
