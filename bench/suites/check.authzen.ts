@@ -2,7 +2,7 @@ import type { PermissionQuery } from '@mandate/domain';
 import { median, metric, type Metric } from '../harness';
 import { inTurns, type Paired } from '../limit-baseline';
 import { WS } from './check.fixtures';
-import { load, throughputOf } from './check.stack';
+import { cpuInSlices, load, throughputOf } from './check.stack';
 
 /** Evaluations per request, as many as the checks of the batch figure it is compared with. */
 const PER_REQUEST = 100;
@@ -56,7 +56,13 @@ export async function authzenBesideBatch(
   /** Bare Fastify's POST that parses any JSON body and answers a constant: each body's floor. */
   floorUrl: string,
   mix: PermissionQuery[],
-  options: { runs: number; seconds: number; warmup: number; log: (message: string) => void },
+  options: {
+    runs: number;
+    seconds: number;
+    warmup: number;
+    log: (message: string) => void;
+    slices: Parameters<typeof cpuInSlices>[2];
+  },
 ): Promise<Record<string, Metric>> {
   const queries = mix.slice(0, PER_REQUEST);
   const checks = { checks: queries.map((query) => ({ workspaceId: WS, ...query })) };
@@ -77,6 +83,10 @@ export async function authzenBesideBatch(
   // The same two bodies posted to bare Fastify (parsed, answered a constant): what the request
   // shapes alone cost, AuthZEN's four objects per item against the batch's one.
   const floors: Paired[] = [];
+  // CPU per evaluation, the route against its floor, from slices taking turns net of the idle CPU,
+  // as the other HTTP limit ratios are: from the 10 s runs above, measured a minute apart, the
+  // ratio fell by 30 % between a quiet and a loaded run.
+  const limits: { mandate: number; limit: number }[] = [];
   for (let i = 0; i < options.runs; i++) {
     pairs.push(
       await inTurns(
@@ -100,11 +110,25 @@ export async function authzenBesideBatch(
         async () => throughputOf(await load(floorUrl, options.seconds, request(checks)), PER_REQUEST),
       ),
     );
+    const [sliced] = await cpuInSlices(
+      i,
+      [
+        {
+          name: 'authzen',
+          mandate: { url: `${api.url}/access/v1/evaluations`, request: request(evaluations) },
+          limit: { url: floorUrl, request: request(evaluations) },
+          perRequest: PER_REQUEST,
+        },
+      ],
+      options.slices,
+    );
+    limits.push(sliced);
     const { mandate, limit } = pairs[i];
     options.log(
       `run ${i + 1}: AuthZEN ${Math.round(mandate.perSecond)} evaluations/s, batch ${Math.round(limit.perSecond)} checks/s (${(mandate.perSecond / limit.perSecond).toFixed(2)}x); ` +
         `CPU per item ${mandate.cpuUsPerOperation.toFixed(2)} against ${limit.cpuUsPerOperation.toFixed(2)} µs, ` +
-        `their bodies' floor ${floors[i].mandate.cpuUsPerOperation.toFixed(2)} against ${floors[i].limit.cpuUsPerOperation.toFixed(2)} µs`,
+        `their bodies' floor ${floors[i].mandate.cpuUsPerOperation.toFixed(2)} against ${floors[i].limit.cpuUsPerOperation.toFixed(2)} µs; ` +
+        `in slices ${sliced.mandate.toFixed(2)} against its floor's ${sliced.limit.toFixed(2)} µs`,
     );
   }
   const authzen = median(pairs.map(({ mandate }) => mandate.perSecond));
@@ -152,10 +176,22 @@ export async function authzenBesideBatch(
     ),
     // The AuthZEN route against its own floor, as `http_batch_limit_ratio` sets the batch against its.
     authzen_limit_ratio: metric(
-      median(pairs.map(({ mandate }, i) => floors[i].mandate.cpuUsPerOperation / mandate.cpuUsPerOperation)),
+      median(limits.map(({ mandate, limit }) => limit / mandate)),
       'x',
       null,
       'higher',
+    ),
+    authzen_sliced_cpu_us_per_evaluation: metric(
+      median(limits.map(({ mandate }) => mandate)),
+      'µs',
+      null,
+      'lower',
+    ),
+    authzen_limit_cpu_us_per_evaluation: metric(
+      median(limits.map(({ limit }) => limit)),
+      'µs',
+      null,
+      'lower',
     ),
     // What AuthZEN's request shape alone adds, as a share of the batch route's CPU per check: the
     // CPU ratio (batch ÷ AuthZEN per item) cannot exceed 1 / (1 + this), whatever the route does

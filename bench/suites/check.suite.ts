@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import type { PermissionQuery } from '@mandate/domain';
-import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
+import { EffectivePermissionsProjection } from '@mandate/projections';
 import { defineSuite, median, metric, percentile } from '../harness';
-import { describePair, inTurns, limitMetrics, measure, ownCpu, type Paired } from '../limit-baseline';
-import { rawReadAll } from './store.limit';
+import { describePair, inTurns, limitMetrics, ownCpu, type Paired } from '../limit-baseline';
 import {
   churnLog,
   DIR,
@@ -31,26 +30,8 @@ import {
 import { attachBundles, BUNDLES, interleaved } from './check.bundles';
 import { OVERLAYS, overlaysLog, verifyOverlaid, withInvoker } from './check.overlays';
 import { authzenBesideBatch } from './check.authzen';
+import { rebuild, rebuildInChild } from './check.rebuild';
 import { otelCheckCost } from './check.otel';
-
-async function rebuild(path: string, snapshotPath?: string) {
-  const store = openStore(path);
-  const projection = new EffectivePermissionsProjection();
-  const runner = new ProjectionRunner({
-    store,
-    projection,
-    snapshotPath,
-    snapshotEvery: Number.MAX_SAFE_INTEGER,
-  });
-  const throughput = await measure(async () => {
-    await runner.start();
-    await runner.whenCaughtUp();
-    return projection.position;
-  });
-  await runner.stop();
-  await store.close();
-  return { seconds: throughput.operations / throughput.perSecond, throughput, projection };
-}
 
 function inProcess(projection: EffectivePermissionsProjection, mix: PermissionQuery[], iterations: number) {
   const now = Date.now();
@@ -116,6 +97,9 @@ export const checkSuite = defineSuite({
     const churnEvents = context.quick ? 20_000 : 1_000_000;
     const seconds = context.quick ? 2 : 10;
     const warmup = context.quick ? 1 : 3;
+    const slices = context.quick
+      ? { slices: 2, seconds: 0.2, idleSeconds: 0.2 }
+      : { slices: 10, seconds: 0.5, idleSeconds: 1 };
     const workspacePath = await workspaceLog(shape, context.quick);
     const churnPath = await churnLog(shape, churnEvents, context);
     const mix = queries(shape, 4096);
@@ -139,34 +123,9 @@ export const checkSuite = defineSuite({
     );
     const killSwitch = await killSwitchToAllDenied(workspacePath, shape, mix, context);
 
-    // Rebuild from position 1, then restart from the snapshot that rebuild wrote.
-    const snapshotPath = join(DIR, `snapshot-${process.pid}.json`);
-    // In turns with the rebuild's floor: the same file's rows read in order with their data parsed,
-    // as the store's raw read-all (a rebuild is that read plus the projection's folding).
-    const rebuildPairs: Paired[] = [];
-    const restarts: number[] = [];
-    for (let i = 0; i < context.runs; i++) {
-      rmSync(snapshotPath, { force: true });
-      let rebuilt: Awaited<ReturnType<typeof rebuild>> | undefined;
-      const pair = await inTurns(
-        i,
-        async () => {
-          rebuilt = await rebuild(churnPath, snapshotPath);
-          return rebuilt.throughput;
-        },
-        () => measure(() => rawReadAll(churnPath)),
-      );
-      rebuildPairs.push(pair);
-      if (rebuilt === undefined) throw new Error('the rebuild did not run');
-      const restarted = await rebuild(churnPath, snapshotPath);
-      if (restarted.projection.stateHash() !== rebuilt.projection.stateHash())
-        throw new Error('restart differs from rebuild');
-      restarts.push(restarted.seconds);
-      context.log(
-        `run ${i + 1}: ${describePair('rebuild', pair, 'events/s')}; rebuilt ${rebuilt.projection.position} events in ${rebuilt.seconds.toFixed(2)} s; restart from snapshot ${restarted.seconds.toFixed(2)} s`,
-      );
-    }
-    rmSync(snapshotPath, { force: true });
+    // Rebuild from position 1 in turns with its floor, then restart from the snapshot it wrote.
+    const rebuilds = await rebuildInChild(churnPath, join(DIR, `snapshot-${process.pid}.json`), context.runs);
+    for (const line of rebuilds.lines) context.log(line);
     const bytes = await bytesPerGrant(workspacePath, shape);
 
     // Over HTTP, in turns with the bare Fastify ceiling: a POST of the same body, parsed, answered a constant.
@@ -247,9 +206,7 @@ export const checkSuite = defineSuite({
               limit: target(`${api.url}/v1/check`, single),
             },
           ],
-          context.quick
-            ? { slices: 2, seconds: 0.2, idleSeconds: 0.2 }
-            : { slices: 10, seconds: 0.5, idleSeconds: 1 },
+          slices,
         );
         singlePairs[i] = withCpu(singlePairs[i], singleCpu);
         batchPairs[i] = withCpu(batchPairs[i], batchCpu);
@@ -263,6 +220,7 @@ export const checkSuite = defineSuite({
         );
       }
       authzen = await authzenBesideBatch(api, bare.postUrl, mix, {
+        slices,
         runs: context.runs,
         seconds,
         warmup,
@@ -334,14 +292,14 @@ export const checkSuite = defineSuite({
       ...authzen,
       ...otel,
       // 250,000 events/s was the absolute target, about half of a raw read-all on these machines.
-      ...limitMetrics(rebuildPairs, {
+      ...limitMetrics(rebuilds.pairs, {
         prefix: 'rebuild',
         unit: 'events/s',
         operation: 'event',
         ratioTarget: 0.5,
       }),
       [context.quick ? 'restart_to_ready_s_20k_events' : 'restart_to_ready_s_1m_events']: metric(
-        median(restarts),
+        median(rebuilds.restarts),
         's',
         10,
         'lower',
