@@ -33,23 +33,34 @@ export interface RebuildFigures {
   lines: string[];
 }
 
+/** Rebuilds a run, each in turns with its floor: with one, a run's ratio was one round's (0.40–0.74). */
+export const REBUILD_TURNS = 3;
+
+/** Starts a side from a collected heap, so neither pays for the garbage of the round before it. */
+const collected =
+  <T>(side: () => Promise<T>) =>
+  () => {
+    (globalThis as unknown as { gc: () => void }).gc();
+    return side();
+  };
+
 /**
- * Each run: a rebuild from position 1 in turns with its floor — the same file's rows read in order
- * with their data parsed, as the store's raw read-all (a rebuild is that read plus the projection's
- * folding) — then a restart from the snapshot that rebuild wrote.
+ * Each round: a rebuild from position 1 in turns with its floor — the same file's rows read in
+ * order with their data parsed, as the store's raw read-all (a rebuild is that read plus the
+ * projection's folding) — then a restart from the snapshot that rebuild wrote.
  */
-async function rebuildRuns(churnPath: string, snapshotPath: string, runs: number): Promise<RebuildFigures> {
+async function rebuildRounds(churnPath: string, snapshotPath: string, runs: number): Promise<RebuildFigures> {
   const figures: RebuildFigures = { pairs: [], restarts: [], lines: [] };
-  for (let i = 0; i < runs; i++) {
+  for (let round = 0; round < runs * REBUILD_TURNS; round++) {
     rmSync(snapshotPath, { force: true });
     let rebuilt: Awaited<ReturnType<typeof rebuild>> | undefined;
     const pair = await inTurns(
-      i,
-      async () => {
+      round,
+      collected(async () => {
         rebuilt = await rebuild(churnPath, snapshotPath);
         return rebuilt.throughput;
-      },
-      () => measure(() => rawReadAll(churnPath)),
+      }),
+      collected(() => measure(() => rawReadAll(churnPath))),
     );
     if (rebuilt === undefined) throw new Error('the rebuild did not run');
     const restarted = await rebuild(churnPath, snapshotPath);
@@ -58,7 +69,7 @@ async function rebuildRuns(churnPath: string, snapshotPath: string, runs: number
     figures.pairs.push(pair);
     figures.restarts.push(restarted.seconds);
     figures.lines.push(
-      `run ${i + 1}: ${describePair('rebuild', pair, 'events/s')}; rebuilt ${rebuilt.projection.position} events in ${rebuilt.seconds.toFixed(2)} s; restart from snapshot ${restarted.seconds.toFixed(2)} s`,
+      `round ${round + 1}: ${describePair('rebuild', pair, 'events/s')}; rebuilt ${rebuilt.projection.position} events in ${rebuilt.seconds.toFixed(2)} s; restart from snapshot ${restarted.seconds.toFixed(2)} s`,
     );
   }
   rmSync(snapshotPath, { force: true });
@@ -66,10 +77,12 @@ async function rebuildRuns(churnPath: string, snapshotPath: string, runs: number
 }
 
 /**
- * The rebuild runs in a child process of their own (the bench's flags, nothing else on its heap).
- * In the check suite's process, which already holds two projections of the benchmark workspace,
- * the rebuild's collector had that heap to walk as well and the rebuild/read-all ratio fell by a
- * quarter under load (0.60 → 0.45); the same pair alone in a process held (0.60 quiet, 0.65 loaded).
+ * The rebuild's rounds in a child process of their own (the bench's flags, nothing else on its
+ * heap). In the check suite's process, which holds two projections of the benchmark workspace, the
+ * rebuild/read-all ratio fell by a quarter under load (0.60 → 0.45). In a child of its own, without
+ * a collection before each side, it still fell (0.67 → 0.42): the rebuilds' CPU per event was
+ * bimodal, 3.4–4 µs or 6–7 µs quiet alike, as the round before left a projection's worth of garbage
+ * or not; with the collection the quiet rounds read 0.56–0.74 and the loaded ones 0.48–0.73.
  */
 export async function rebuildInChild(
   churnPath: string,
@@ -92,7 +105,7 @@ export async function rebuildInChild(
 
 if (require.main === module) {
   const [churnPath, snapshotPath, runs] = process.argv.slice(2);
-  rebuildRuns(churnPath, snapshotPath, Number(runs)).then(
+  rebuildRounds(churnPath, snapshotPath, Number(runs)).then(
     (figures) => process.stdout.write(JSON.stringify(figures)),
     (error: unknown) => {
       console.error(error);
