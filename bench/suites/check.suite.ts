@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import type { PermissionQuery } from '@mandate/domain';
 import { EffectivePermissionsProjection } from '@mandate/projections';
 import { defineSuite, median, metric, percentile } from '../harness';
@@ -30,7 +28,7 @@ import {
 import { attachBundles, BUNDLES, interleaved } from './check.bundles';
 import { OVERLAYS, overlaysLog, verifyOverlaid, withInvoker } from './check.overlays';
 import { authzenBesideBatch } from './check.authzen';
-import { rebuild, rebuildInChild } from './check.rebuild';
+import { gc, rebuild, rebuildInChild } from './check.rebuild';
 import { otelCheckCost } from './check.otel';
 
 function inProcess(projection: EffectivePermissionsProjection, mix: PermissionQuery[], iterations: number) {
@@ -51,10 +49,6 @@ function inProcess(projection: EffectivePermissionsProjection, mix: PermissionQu
   return { perSecond, cpuUsPerCheck, p99Us: percentile(samples, 99), allowed };
 }
 
-const gc: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
 const heapUsed = () => {
   gc();
   gc();
