@@ -30,13 +30,13 @@ export async function rebuild(path: string, snapshotPath?: string) {
 
 export interface RebuildFigures {
   pairs: Paired[];
-  /** Seconds from the snapshot that each run's rebuild wrote to a caught-up projection. */
+  /** Seconds from the snapshot that each round's rebuild wrote to a caught-up projection. */
   restarts: number[];
   lines: string[];
 }
 
 /** Rebuilds a run, each in turns with its floor: with one, a run's ratio was one round's (0.40–0.74). */
-export const REBUILD_TURNS = 3;
+const REBUILD_TURNS = 3;
 
 /** A full collection, in any process (the flag set at run time, not on its command line). */
 export const gc: () => void = (() => {
