@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { AuditIndex, exportText } from '@mandate/audit';
 import { keyIdOf, SqliteStoredEvents } from '@mandate/event-store';
 import { createTempDir } from '@mandate/testing';
+import { figuresFromChild } from '../child-figures';
 import { defineSuite, median, metric, percentile } from '../harness';
 import {
   describePair,
@@ -48,24 +47,13 @@ interface ExportFigures {
  * export's own; `limit`: the rows read raw and ws-0's written as JSON lines instead, the export's floor.
  */
 async function measureExport(eventsPath: string, limit = false): Promise<ExportFigures> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      join(__dirname, '..', '..', 'scripts', 'register.js'),
-      __filename,
-      eventsPath,
-      ...(limit ? ['limit'] : []),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number];
-  if (code !== 0) throw new Error(`export child exited with ${code}`);
-  return JSON.parse(output) as ExportFigures;
+  return figuresFromChild([
+    '-r',
+    join(__dirname, '..', '..', 'scripts', 'register.js'),
+    __filename,
+    eventsPath,
+    ...(limit ? ['limit'] : []),
+  ]);
 }
 
 /**

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { EffectivePermissionsProjection, ProjectionRunner } from '@mandate/projections';
+import { figuresFromChild } from '../child-figures';
+import { gc } from '../gc';
 import { describePair, inTurns, measure, type Paired } from '../limit-baseline';
 import { rawReadAll } from './store.limit';
 import { openStore } from './check.fixtures';
@@ -37,12 +35,6 @@ export interface RebuildFigures {
 
 /** Rebuilds a run, each in turns with its floor: with one, a run's ratio was one round's (0.40–0.74). */
 const REBUILD_TURNS = 3;
-
-/** A full collection, in any process (the flag set at run time, not on its command line). */
-export const gc: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
 
 /** Starts a side from a collected heap, so neither pays for the garbage of the round before it. */
 const collected =
@@ -97,18 +89,7 @@ export async function rebuildInChild(
   snapshotPath: string,
   runs: number,
 ): Promise<RebuildFigures> {
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, __filename, churnPath, snapshotPath, String(runs)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  if (code !== 0) throw new Error(`the rebuild child exited with ${code}`);
-  return JSON.parse(output) as RebuildFigures;
+  return figuresFromChild([...process.execArgv, __filename, churnPath, snapshotPath, String(runs)]);
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { PermissionQuery } from '@mandate/domain';
 import { EffectivePermissionsProjection } from '@mandate/projections';
+import { gc } from '../gc';
 import { defineSuite, median, metric, percentile } from '../harness';
 import { describePair, inTurns, limitMetrics, ownCpu, type Paired } from '../limit-baseline';
 import {
@@ -28,7 +29,7 @@ import {
 import { attachBundles, BUNDLES, interleaved } from './check.bundles';
 import { OVERLAYS, overlaysLog, verifyOverlaid, withInvoker } from './check.overlays';
 import { authzenBesideBatch } from './check.authzen';
-import { gc, rebuild, rebuildInChild } from './check.rebuild';
+import { rebuild, rebuildInChild } from './check.rebuild';
 import { otelCheckCost } from './check.otel';
 
 function inProcess(projection: EffectivePermissionsProjection, mix: PermissionQuery[], iterations: number) {
