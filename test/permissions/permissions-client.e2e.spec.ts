@@ -90,7 +90,14 @@ describe('PermissionsClient: the cached answer is the API’s answer (property, 
     await api.app.listen({ host: '127.0.0.1', port: 0 });
     baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
     token = await api.token('tool-gateway', { kind: 'service', scopes: ['permissions:check'] });
-    client = new PermissionsClient({ baseUrl, workspaceId: WS, token, reconnectDelayMs: 100 });
+    // A write that changes no permission (a second end of one grant) is told by the next heartbeat.
+    client = new PermissionsClient({
+      baseUrl,
+      workspaceId: WS,
+      token,
+      reconnectDelayMs: 100,
+      heartbeatSeconds: 1,
+    });
     await client.start();
   }, 60_000);
 
@@ -150,7 +157,7 @@ describe('PermissionsClient: the cached answer is the API’s answer (property, 
           await new Promise((resolve) => setTimeout(resolve, next.ms));
           break;
         case 'settle': {
-          const deadline = Date.now() + 2_000;
+          const deadline = Date.now() + 3_000;
           while (client.position < lastWrite && Date.now() < deadline) {
             await new Promise((resolve) => setTimeout(resolve, 5));
           }
@@ -193,9 +200,15 @@ describe('PermissionsClient: the cached answer is the API’s answer (property, 
   }, 90_000);
 
   it('once the log is quiet, a repeated check is answered from the cache, and that answer is the API’s', async () => {
-    // given the property's writes, every grant past its expiry, and the client caught up with the log
+    // given the property's writes, every grant past its expiry, a last write that changes no
+    // permission (a grant revoked twice: told only by a heartbeat), and the client caught up with the log
     const lastExpiry = Math.max(0, ...grants.map(({ expiresAtMs }) => expiresAtMs));
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastExpiry + 100 - Date.now())));
+    await run([{ kind: 'grant', channelId: 'eng', resource: 'acme/api', ttlMs: 60_000 }]);
+    await run([
+      { kind: 'revoke', pick: grants.length - 1 },
+      { kind: 'revoke', pick: grants.length - 1 },
+    ]);
     await run([{ kind: 'settle' }]);
     expect(client.position).toBeGreaterThanOrEqual(lastWrite);
 

@@ -20,6 +20,12 @@ export interface PermissionsClientOptions {
   maxEntries?: number;
   /** Wait before connecting again after the stream was lost. */
   reconnectDelayMs?: number;
+  /**
+   * Ask the stream for a heartbeat this often (1–60 s; the server's default is 15). A write that
+   * changes no permission is told only by the next heartbeat, so `position` lags the log by up to
+   * this much; a check with a later `minPosition` goes to the network meanwhile.
+   */
+  heartbeatSeconds?: number;
   fetch?: typeof fetch;
   now?: () => number;
   /** Told of each change the stream applied (for logs and metrics). */
@@ -117,6 +123,10 @@ export class PermissionsClient {
           workspaceId: this.options.workspaceId,
           token: await this.token(),
           after: this.lastId,
+          query:
+            this.options.heartbeatSeconds === undefined
+              ? undefined
+              : { heartbeatSeconds: String(this.options.heartbeatSeconds) },
           signal: this.abort.signal,
           fetch: this.options.fetch,
         })) {

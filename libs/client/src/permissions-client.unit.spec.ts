@@ -2,7 +2,12 @@ import { PermissionsClient } from './permissions-client';
 
 /** A fake API: watch streams the test writes into, checks answered and counted. */
 function fakeApi() {
-  const streams: Array<{ lastEventId: string | null; push(text: string): void; drop(): void }> = [];
+  const streams: Array<{
+    url: URL;
+    lastEventId: string | null;
+    push(text: string): void;
+    drop(): void;
+  }> = [];
   const checks: unknown[] = [];
   let allowed = true;
   const fetch = (async (url: URL | string, init?: RequestInit) => {
@@ -15,6 +20,7 @@ function fakeApi() {
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
     streams.push({
+      url: new URL(String(url)),
       lastEventId: new Headers(init?.headers).get('last-event-id'),
       push: (text) => controller.enqueue(new TextEncoder().encode(text)),
       drop: () => controller.error(new TypeError('connection reset')),
@@ -106,6 +112,32 @@ describe('PermissionsClient (against a fake API)', () => {
     expect(cachedBefore).toBeDefined();
     expect(client.cached(query)).toBeUndefined();
     client.close();
+  });
+
+  it('asks the stream for heartbeats at the interval it was given, and otherwise leaves the server’s default', async () => {
+    // given a client told to hear a heartbeat every 2 s, and one told nothing
+    const api = fakeApi();
+    const options = { baseUrl: 'http://mandate.test', workspaceId: 'acme', token: 't', fetch: api.fetch };
+    const often = new PermissionsClient({ ...options, heartbeatSeconds: 2 });
+    const plain = new PermissionsClient(options);
+
+    // when both start
+    void often.start().catch(() => undefined);
+    await tick();
+    void plain.start().catch(() => undefined);
+    await tick();
+
+    // then the first stream asks for it, the second names no interval
+    expect(api.streams[0].url.searchParams.get('heartbeatSeconds')).toBe('2');
+    expect(api.streams[1].url.searchParams.has('heartbeatSeconds')).toBe(false);
+
+    // and a heartbeat tells the position up to which every change was heard
+    api.streams[0].push('event: ready\nid: 5\ndata: {"position":5}\n\n');
+    api.streams[0].push('event: heartbeat\nid: 9\ndata: {"position":9}\n\n');
+    await tick();
+    expect(often.position).toBe(9);
+    often.close();
+    plain.close();
   });
 });
 
