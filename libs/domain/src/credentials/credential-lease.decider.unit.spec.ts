@@ -85,10 +85,14 @@ describe('credential lease decider', () => {
   ])(
     'given an issued lease, when its key comes with %s, then the key is refused as reused',
     (_, overrides) => {
-      spec
+      const refusal = spec
         .given([issued])
         .when(issue(overrides))
-        .thenRefuses({ code: 'idempotency-key-reused', kind: 'conflict', path: 'idempotencyKey' });
+        .thenRefuses({ code: 'idempotency-key-reused', kind: 'conflict' });
+      expect(refusal.message).toContain('use a new key');
+      expect(refusal.issues).toEqual([
+        { path: 'idempotencyKey', message: expect.stringContaining('different lease request') },
+      ]);
     },
   );
 
@@ -103,16 +107,30 @@ describe('credential lease decider', () => {
   it.each([['member'], ['auditor']] as const)(
     'given an issued lease, when a %s revokes it, then it is refused',
     (role) => {
-      spec
+      const refusal = spec
         .given([issued])
         .when(revoke([role]))
         .thenRefuses({ code: 'not-workspace-admin', kind: 'forbidden' });
+      expect(refusal.message).toContain('owner or admin');
     },
   );
 
   it('given no lease, when it is revoked or ended, then it is not found', () => {
     spec.given([]).when(revoke()).thenRefuses({ code: 'credential-lease-not-found', kind: 'not_found' });
-    spec.given([]).when(end()).thenRefuses({ code: 'credential-lease-not-found', kind: 'not_found' });
+    const refusal = spec
+      .given([])
+      .when(end())
+      .thenRefuses({ code: 'credential-lease-not-found', kind: 'not_found' });
+    expect(refusal.message).toContain('credential lease');
+  });
+
+  it('given a revocation or an end without an issue before it, when the lease is revoked or ended, then it is still not found', () => {
+    // given: a stream whose first event is not the issue folds to no lease
+    const notFound = { code: 'credential-lease-not-found', kind: 'not_found' } as const;
+
+    // when / then
+    spec.given([revoked]).when(end()).thenRefuses(notFound);
+    spec.given([ended]).when(revoke()).thenRefuses(notFound);
   });
 
   it('given an issued or revoked lease, when it ends, then CredentialLeaseEnded is written once', () => {
@@ -130,6 +148,34 @@ describe('credential lease decider', () => {
 
   it('given an ended lease, when its key is asked again, then the terms still decide and nothing is written', () => {
     spec.given([issued, ended]).when(issue()).thenNothing();
+  });
+});
+
+describe('credential lease state', () => {
+  it('given an issued lease, when an admin revokes it, then it is revoked for the reason given', () => {
+    // when
+    const state = spec.given([issued]).when(revoke()).thenState();
+
+    // then
+    expect(state).toEqual({
+      status: 'revoked',
+      lease: lease(),
+      revocation: { reason: 'admin-revoked' },
+      end: null,
+    });
+  });
+
+  it('given a revoked lease, when it ends, then it is ended for its own reason and keeps the revocation', () => {
+    // when
+    const state = spec.given([issued, revoked]).when(end('revoked')).thenState();
+
+    // then
+    expect(state).toEqual({
+      status: 'ended',
+      lease: lease(),
+      revocation: { reason: 'admin-revoked' },
+      end: { reason: 'revoked' },
+    });
   });
 });
 

@@ -3,22 +3,9 @@ import { channelDecider } from '../channel/channel.decider';
 import type { ChannelEvent } from '../channel/channel.events';
 import { createConnectorCatalog } from '../connectors/connector-catalog';
 import { compileWorkspace } from '../permissions/compiled-identity';
-import type { Decision } from '../permissions/decision';
 import { workspaceDecider } from '../workspace/workspace.decider';
 import type { WorkspaceEvent } from '../workspace/workspace.events';
-import { DomainError } from '../shared';
-import { evaluateLease, leaseEnd, leaseGrant, pickLeaseConnection } from './credential-lease.rules';
-
-/** The refusal `run` throws. */
-function refusalOf(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+import { evaluateLease, leaseTerms } from './credential-lease.rules';
 
 const T = Date.parse('2026-11-30T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(T + offsetMs).toISOString();
@@ -111,6 +98,33 @@ describe('evaluateLease', () => {
     });
   });
 
+  it('given a grant’s write, when write and read are asked out of order and repeated, then the lease records them sorted, with one decision per pair', () => {
+    // when
+    const evaluation = evaluateLease(compiled, ask({ actions: ['write', 'read', 'write'] }), T);
+
+    // then: the grant's write allows read too
+    const byGrant = { provenance: { layer: 'jit', grantId: 'g-api' } };
+    expect(evaluation).toMatchObject({
+      allowed: true,
+      actions: ['read', 'write'],
+      resources: ['acme/api'],
+      decisions: [byGrant, byGrant],
+    });
+  });
+
+  it('given two denied actions, when asked in either order, then the lease is denied at the same first pair', () => {
+    // given
+    const tools = { resources: ['acme/tools'] };
+
+    // when
+    const asked = evaluateLease(compiled, ask({ ...tools, actions: ['write', 'admin'] }), T);
+    const reversed = evaluateLease(compiled, ask({ ...tools, actions: ['admin', 'write'] }), T);
+
+    // then
+    expect(asked).toMatchObject({ allowed: false, action: 'admin', resource: 'acme/tools' });
+    expect(reversed).toEqual(asked);
+  });
+
   it('given baseline read only, when write is asked without a grant, then the first denied pair denies the lease', () => {
     const evaluation = evaluateLease(compiled, ask({ actions: ['write'], resources: ['acme/tools'] }), T);
 
@@ -148,128 +162,19 @@ describe('evaluateLease', () => {
   });
 });
 
-const decision = (
-  layer: Decision['provenance']['layer'],
-  rule: string,
-  grant?: [string, string],
-): Decision => ({
-  allowed: true,
-  reason: '',
-  provenance: { layer, rule, ...(grant ? { grantId: grant[0], expiresAt: grant[1] } : {}) },
-});
-const candidates = [
-  { connectionId: 'github-main', connector: 'github', leasable: true },
-  { connectionId: 'github-docs', connector: 'github', leasable: true },
-  { connectionId: 'jira', connector: 'jira', leasable: true },
-];
+describe('leaseTerms', () => {
+  it('given a connector the catalog does not know, then the terms keep its resources as written, sorted without repeats', () => {
+    // given
+    const request = {
+      connector: 'in-house-scm',
+      actions: ['write', 'read', 'read'],
+      resources: ['acme/api', 'Acme/Web.git', 'acme/api'],
+    };
 
-describe('pickLeaseConnection', () => {
-  it('given baseline decisions, then the connection that allowed them backs the lease', () => {
-    expect(
-      pickLeaseConnection('github', [decision('baseline', 'workspace/connections/github-docs')], candidates),
-    ).toBe('github-docs');
-  });
+    // when
+    const terms = leaseTerms(compiled, request);
 
-  it('given a JIT decision, then the only leasable connection of the connector backs the lease', () => {
-    const jit = [decision('jit', 'grants/g-api', ['g-api', at(1)])];
-
-    expect(pickLeaseConnection('github', jit, [candidates[0], { ...candidates[1], leasable: false }])).toBe(
-      'github-main',
-    );
-  });
-
-  it('given a JIT decision and two leasable connections, then it is ambiguous, not a guess', () => {
-    expect(
-      refusalOf(() => pickLeaseConnection('github', [decision('jit', 'grants/g-api')], candidates)).code,
-    ).toBe('ambiguous-lease-connection');
-  });
-
-  it('given the allowing connection holds no leasable credential, then no credential is found', () => {
-    const decisions = [decision('baseline', 'workspace/connections/github-main')];
-
-    const only = [{ ...candidates[0], leasable: false }, candidates[1]];
-
-    expect(refusalOf(() => pickLeaseConnection('github', decisions, only)).code).toBe('credential-not-found');
-  });
-
-  describe('with access bundles', () => {
-    const held = [
-      { connectionId: 'github-main', connector: 'github', leasable: true, rank: 2 },
-      { connectionId: 'gh-workspace-bundle', connector: 'github', leasable: true, rank: 1 },
-      { connectionId: 'gh-channel-bundle', connector: 'github', leasable: true, rank: 0 },
-      { connectionId: 'gh-other-channel-bundle', connector: 'github', leasable: true, rank: 0 },
-    ];
-
-    it('given decisions by a bundle connection, then that connection backs the lease, whatever its layer', () => {
-      for (const layer of ['channel', 'baseline'] as const) {
-        const decisions = [decision(layer, 'bundles/eng-tools/connections/gh-workspace-bundle')];
-        expect(pickLeaseConnection('github', decisions, held)).toBe('gh-workspace-bundle');
-      }
-    });
-
-    it('given a decision by an organization bundle’s connection, then that connection backs the lease, never the workspace’s own', () => {
-      const decisions = [decision('baseline', 'organization/bundles/org-tools/connections/gh-org')];
-      const withOrganization = [
-        held[0],
-        { connectionId: 'gh-org', connector: 'github', leasable: true, rank: 3 },
-      ];
-
-      expect(pickLeaseConnection('github', decisions, withOrganization)).toBe('gh-org');
-      expect(refusalOf(() => pickLeaseConnection('github', decisions, [held[0]])).code).toBe(
-        'credential-not-found',
-      );
-    });
-
-    it('given a JIT decision, then the narrowest scope holding a leasable credential backs it', () => {
-      const jit = [decision('jit', 'grants/g-api')];
-      expect(pickLeaseConnection('github', jit, held.slice(0, 3))).toBe('gh-channel-bundle');
-      expect(pickLeaseConnection('github', jit, held.slice(0, 2))).toBe('gh-workspace-bundle');
-      expect(pickLeaseConnection('github', jit, [held[0], { ...held[1], leasable: false }])).toBe(
-        'github-main',
-      );
-    });
-
-    it('given two connections at the narrowest scope, then it is ambiguous, never a guess', () => {
-      const refusal = refusalOf(() => pickLeaseConnection('github', [decision('jit', 'grants/g')], held));
-      expect(refusal.code).toBe('ambiguous-lease-connection');
-      expect(refusal.message).toContain('gh-channel-bundle, gh-other-channel-bundle');
-    });
-
-    it('given a baseline and a bundle connection named by two pairs, then the narrower backs the lease', () => {
-      const decisions = [
-        decision('baseline', 'workspace/connections/github-main'),
-        decision('channel', 'bundles/eng-tools/connections/gh-channel-bundle'),
-      ];
-      expect(pickLeaseConnection('github', decisions, held)).toBe('gh-channel-bundle');
-    });
-
-    it("given a channel extension, then it names no connection: the connector's narrowest leasable one backs it", () => {
-      const decisions = [decision('channel', 'channel/eng/extensions/gh-write')];
-      expect(pickLeaseConnection('github', decisions, held.slice(0, 3))).toBe('gh-channel-bundle');
-    });
-  });
-});
-
-describe('leaseGrant and leaseEnd', () => {
-  it('given decisions from baseline and one grant, then the lease derives from that grant', () => {
-    const decisions = [
-      decision('baseline', 'workspace/connections/github-main'),
-      decision('jit', 'grants/g', ['g', at(60_000)]),
-    ];
-
-    expect(leaseGrant(decisions)).toEqual({ grantId: 'g', expiresAt: at(60_000) });
-    expect(leaseGrant(decisions.slice(0, 1))).toBeNull();
-  });
-
-  it('given decisions from two grants, then the lease is refused: one lease per grant', () => {
-    const decisions = [decision('jit', 'grants/a', ['a', at(1)]), decision('jit', 'grants/b', ['b', at(2)])];
-
-    expect(refusalOf(() => leaseGrant(decisions)).code).toBe('lease-spans-grants');
-  });
-
-  it('ends at the earliest of the maximum lifetime, the grant and the upstream expiry', () => {
-    expect(leaseEnd(T, 900_000)).toBe(at(900_000));
-    expect(leaseEnd(T, 900_000, at(60_000), null)).toBe(at(60_000));
-    expect(leaseEnd(T, 900_000, at(3_600_000), at(300_000))).toBe(at(300_000));
+    // then
+    expect(terms).toEqual({ actions: ['read', 'write'], resources: ['Acme/Web.git', 'acme/api'] });
   });
 });

@@ -66,25 +66,64 @@ describe('credential decider', () => {
   });
 
   it('refuses a connection the agent identity does not have', () => {
-    spec
+    const refusal = spec
       .given([])
       .when(store({ connectionExists: false }))
-      .thenRefuses({
-        code: 'unknown-connection',
-        kind: 'unprocessable',
-        path: 'connectionId',
-      });
+      .thenRefuses({ code: 'unknown-connection', kind: 'unprocessable' });
+    expect(refusal.message).toContain('no such connection');
+    expect(refusal.issues).toEqual([
+      { path: 'connectionId', message: expect.stringContaining('workspace baseline') },
+    ]);
   });
 
   it.each([['member'], ['approver'], ['auditor']] as const)('refuses a %s storing or destroying', (role) => {
-    spec
+    const refusal = spec
       .given([])
       .when(store({ callerRoles: [role] }))
       .thenRefuses({ code: 'not-workspace-admin', kind: 'forbidden' });
+    expect(refusal.message).toContain('owner or admin');
     spec
       .given([stored(1)])
       .when(destroy([role]))
       .thenRefuses({ code: 'not-workspace-admin', kind: 'forbidden' });
+  });
+
+  it('given a rotated credential, when stored again or destroyed, then the rotation counts like a store', () => {
+    // given
+    const rotated: CredentialEvent = {
+      type: 'CredentialRotated',
+      data: { ...ref, kind: 'oauth2-client', version: 2, vaultVersion: 2, fingerprint },
+    };
+
+    // when / then
+    spec
+      .given([stored(1), rotated])
+      .when(store({ vaultVersion: 3 }))
+      .then([
+        {
+          type: 'CredentialRotated',
+          data: { ...ref, kind: 'static', version: 3, vaultVersion: 3, fingerprint },
+        },
+      ]);
+    spec
+      .given([stored(1), rotated])
+      .when(destroy())
+      .then([{ type: 'CredentialDestroyed', data: { ...ref, version: 2 } }]);
+  });
+
+  it('given no credential, then it is absent at version 0; once destroyed, it is destroyed at its last version', () => {
+    // given
+    const initial = credentialDecider.initialState();
+
+    // when
+    const destroyed = spec
+      .given([stored(1)])
+      .when(destroy())
+      .thenState();
+
+    // then
+    expect(initial).toEqual({ status: 'absent', version: 0 });
+    expect(destroyed).toEqual({ status: 'destroyed', version: 1 });
   });
 
   it('given a stored credential, when destroyed, then CredentialDestroyed names the version', () => {
@@ -98,7 +137,11 @@ describe('credential decider', () => {
     ['none', []],
     ['a destroyed one', [stored(1), { type: 'CredentialDestroyed', data: { ...ref, version: 1 } }]],
   ] as const)('given %s, when destroyed, then it is not found', (_, given) => {
-    spec.given(given).when(destroy()).thenRefuses({ code: 'credential-not-found', kind: 'not_found' });
+    const refusal = spec
+      .given(given)
+      .when(destroy())
+      .thenRefuses({ code: 'credential-not-found', kind: 'not_found' });
+    expect(refusal.message).toContain('no credential');
   });
 
   it('mandate-jwt stores no secret: no vault version, no fingerprint', () => {

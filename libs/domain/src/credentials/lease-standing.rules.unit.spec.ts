@@ -1,4 +1,5 @@
 import { agentIdentityDecider } from '../agent-identity/agent-identity.decider';
+import type { ConnectionNarrowing } from '../agent-identity/connection-narrowing';
 import { channelDecider } from '../channel/channel.decider';
 import type { ChannelEvent } from '../channel/channel.events';
 import { createConnectorCatalog } from '../connectors/connector-catalog';
@@ -21,6 +22,7 @@ const workspace = [
 );
 const identityWith = (
   forbidden: { id: string; connector: string; actions: string[]; resources: string[] }[],
+  narrowing?: ConnectionNarrowing,
 ) =>
   agentIdentityDecider
     .decide(
@@ -34,6 +36,7 @@ const identityWith = (
               account: 'app:4242',
               actions: ['read'],
               resources: ['acme/*'],
+              ...(narrowing && { narrowing }),
             },
           ],
           forbidden,
@@ -62,13 +65,16 @@ const grant: ActiveGrant = {
   resources: ['acme/api'],
   expiresAt: at(3_600_000),
 };
-const compiled = (options: { grants?: ActiveGrant[]; forbidWrite?: boolean } = {}) =>
+const compiled = (
+  options: { grants?: ActiveGrant[]; forbidWrite?: boolean; narrowing?: ConnectionNarrowing } = {},
+) =>
   compileWorkspace({
     workspace,
     agentIdentity: identityWith(
       options.forbidWrite
         ? [{ id: 'no-write', connector: 'github', actions: ['write'], resources: ['acme/api'] }]
         : [],
+      options.narrowing,
     ),
     channels: [eng],
     grants: options.grants ?? [],
@@ -102,6 +108,17 @@ describe('leaseStanding: whether a live lease stands, and which one path ends it
     expect(leaseStanding(compiled(), lease(), T + 1_000)).toBe('ends-with-its-grant');
   });
 
+  it('given an upstream lease whose grant was revoked, when another grant allows the same, then its grant’s workflow still ends it', () => {
+    // given
+    const otherGrant = { ...grant, grantId: 'g-other' };
+
+    // when
+    const standing = leaseStanding(compiled({ grants: [otherGrant] }), lease(), T + 1_000);
+
+    // then
+    expect(standing).toBe('ends-with-its-grant');
+  });
+
   it('given an upstream lease whose grant has expired by the clock, then its grant’s workflow ends it', () => {
     const shortGrant = { ...grant, expiresAt: at(60_000) };
     expect(leaseStanding(compiled({ grants: [shortGrant] }), lease(), T + 60_000)).toBe(
@@ -129,6 +146,18 @@ describe('leaseStanding: whether a live lease stands, and which one path ends it
     const baseline = lease({ grantId: null, actions: ['read'], narrowing: { methods: ['GET'] } });
     expect(leaseStanding(compiled(), baseline, T + 1_000)).toBe('no-longer-allowed');
     expect(leaseStanding(compiled(), { ...baseline, narrowing: undefined }, T + 1_000)).toBe('stands');
+  });
+
+  it('given a baseline upstream lease issued under its connection’s narrowing, when the narrowing is unchanged, then it stands', () => {
+    // given
+    const readOnly: ConnectionNarrowing = { pathPrefixes: ['/repos/acme'], methods: 'read-only' };
+    const baseline = lease({ grantId: null, actions: ['read'], narrowing: readOnly });
+
+    // when
+    const standing = leaseStanding(compiled({ narrowing: readOnly }), baseline, T + 1_000);
+
+    // then
+    expect(standing).toBe('stands');
   });
 
   it('given a baseline upstream lease, when the workspace is gone, then the sweep ends it', () => {

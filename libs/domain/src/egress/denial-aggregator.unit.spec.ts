@@ -71,4 +71,50 @@ describe('DenialAggregator', () => {
     expect(aggregator.size).toBe(0);
     expect(aggregator.deny({ key: 'k', atMs: MINUTE + 1, detail: null }, 'u:a')).toMatchObject({ count: 1 });
   });
+
+  it('given a denial exactly one window after the last record, then it opens a new window and is written at once', () => {
+    // given a key written at 0
+    const aggregator = new DenialAggregator<null>({ windowMs: MINUTE });
+    aggregator.deny({ key: 'k', atMs: 0, detail: null }, 'u:a');
+
+    // when it is denied again a millisecond early, then exactly a window after
+    const early = aggregator.deny({ key: 'k', atMs: MINUTE - 1, detail: null }, 'u:a');
+    const onTime = aggregator.deny({ key: 'k', atMs: MINUTE, detail: null }, 'u:b');
+
+    // then the early one is counted, and the second goes out with it
+    expect(early).toBeUndefined();
+    expect(onTime).toEqual({
+      key: 'k',
+      count: 2,
+      firstAtMs: MINUTE - 1,
+      lastAtMs: MINUTE,
+      detail: null,
+      callers: ['u:a', 'u:b'],
+    });
+  });
+
+  it('given one caller denied again and again, then it is named once, up to the caller limit', () => {
+    // given an aggregator naming at most two callers
+    const aggregator = new DenialAggregator<null>({ maxCallers: 2 });
+    aggregator.deny({ key: 'k', atMs: 0, detail: null }, 'u:first');
+
+    // when the same callers and then a third are denied within the window
+    for (const caller of ['u:a', 'u:a', 'u:first', 'u:b', 'u:a'])
+      aggregator.deny({ key: 'k', atMs: 10, detail: null }, caller);
+
+    // then the first record names its one caller, and the counted one names two, each once
+    const [counted] = aggregator.drain();
+    expect(counted).toMatchObject({ count: 5, callers: ['u:a', 'u:first'] });
+  });
+
+  it('given keys with and without denials counted, when drained, then only the counted ones come out', () => {
+    const aggregator = new DenialAggregator<null>();
+    aggregator.deny({ key: 'quiet', atMs: 0, detail: null }, 'u:a');
+    aggregator.deny({ key: 'busy', atMs: 0, detail: null }, 'u:a');
+    aggregator.deny({ key: 'busy', atMs: 1, detail: null }, 'u:a');
+
+    expect(aggregator.drain()).toEqual([
+      { key: 'busy', count: 1, firstAtMs: 1, lastAtMs: 1, detail: null, callers: ['u:a'] },
+    ]);
+  });
 });

@@ -29,6 +29,12 @@ describe('normalizeHost', () => {
       ['an ideographic full stop, as a dot', 'www\u3002example.com', 'www.example.com'],
       ['a Cyrillic look-alike, as its own punycode', '\u0435xample.com', 'xn--xample-2of.com'],
       ['a right-to-left label', '\u05d0\u05d1.com', 'xn--4dbc.com'],
+      [
+        'hyphens in the third and fourth places beside a Unicode label',
+        'ab--cd.bücher.example',
+        'ab--cd.xn--bcher-kva.example',
+      ],
+      ['a last label that only ends in a digit', 'host.a1', 'host.a1'],
     ])('accepts %s', (_name, text, canonical) => {
       expect(accepted(text)).toEqual({ kind: 'name', text: canonical });
     });
@@ -137,6 +143,8 @@ describe('normalizeHost', () => {
       ['a short embedded IPv4', '[::1.2.3]'],
       ['a name in brackets', '[example.com]'],
       ['a lone colon', ':'],
+      ['userinfo smuggled between brackets', '::1]@[::2'],
+      ['a closing bracket only', 'a::1]'],
     ])('refuses %s', (_name, text) => {
       expect(refusal(text)).toContain('it is not an IPv6 address (no zones, no ports)');
     });
