@@ -28,6 +28,7 @@ describe('parseEgressGrantEntry: host:port, canonical', () => {
 
   it.each([
     ['no port', 'example.com'],
+    ['digits and no colon', '443'],
     ['port 0', 'example.com:0'],
     ['a port past 65535', 'example.com:65536'],
     ['a leading zero', 'example.com:0443'],
