@@ -71,23 +71,46 @@ describe('gateway session decider', () => {
       .given()
       .when(open({ invoke: unknown }))
       .thenRefuses({ code: 'channel-not-found', kind: 'not_found' });
+    expect(
+      spec
+        .given()
+        .when(open({ invoke: unknown }))
+        .thenRefuses({ code: 'channel-not-found' }).message,
+    ).toBe('Channel not found');
   });
 
   it('given a ttl above the deployment maximum or an expiry in the past, when opened, then it is refused', () => {
-    spec
+    const refusal = spec
       .given()
       .when(open({ maxTtlSeconds: 600 }))
-      .thenRefuses({ code: 'invalid-session-ttl', path: 'ttlSeconds' });
+      .thenRefuses({ code: 'invalid-session-ttl', kind: 'unprocessable', path: 'ttlSeconds' });
+    expect(refusal.message).toBe('A session lasts more than 0 and at most 600 seconds');
+    expect(refusal.issues).toEqual([{ path: 'ttlSeconds', message: refusal.message }]);
     spec
       .given()
       .when(open({ session: { ...session, expiresAt: now } }))
       .thenRefuses({ code: 'invalid-session-ttl' });
   });
 
-  it('given an open session, when the same id is opened again, then it is a conflict', () => {
+  it('given a session lasting exactly the deployment maximum, when opened, then it is opened', () => {
+    // given a session of 15 minutes, and a maximum of 900 seconds
     spec
+      .given()
+      .when(open({ maxTtlSeconds: 900 }))
+      .then([{ type: 'GatewaySessionOpened', data: session }]);
+  });
+
+  it('given an open session, when the same id is opened again, then it is a conflict', () => {
+    const refusal = spec
       .given([{ type: 'GatewaySessionOpened', data: session }])
       .when(open())
       .thenRefuses({ code: 'gateway-session-exists', kind: 'conflict' });
+    expect(refusal.message).toContain('already open');
+  });
+
+  it('given no session, when one is opened, then its state is open and carries the session', () => {
+    const state = spec.given().when(open()).thenState();
+
+    expect(state).toEqual({ status: 'open', ...session });
   });
 });
