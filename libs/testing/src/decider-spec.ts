@@ -7,6 +7,17 @@ export interface ExpectedRefusal {
   path?: string;
 }
 
+/** The DomainError `act` throws; any other error is rethrown, and no error at all fails the test. */
+export function refusalOf(act: () => unknown): DomainError {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
 /**
  * Given/when/then for deciders: `spec.given(events).when(command).then(events)` or
  * `.thenRefuses({ code, path })`. Given events are folded through `evolve`, exactly as the

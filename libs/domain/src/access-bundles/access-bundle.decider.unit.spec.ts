@@ -2,6 +2,7 @@ import { deciderSpec } from '@mandate/testing';
 import type { WorkspaceRole } from '../common/workspace-role';
 import { createConnectorCatalog } from '../connectors/connector-catalog';
 import type { Actor } from '../shared';
+import { github } from './access-bundle.builders';
 import type { AccessBundleCommand, ScopeChannel } from './access-bundle.commands';
 import { accessBundleDecider, attachmentsOf } from './access-bundle.decider';
 import type { AccessBundleDocumentInput, BundleScope } from './access-bundle.document';
@@ -50,13 +51,6 @@ const detach = (scope: BundleScope, roles = admin, channel: ScopeChannel = activ
 });
 const retire = (roles = admin): AccessBundleCommand => ({ type: 'RetireAccessBundle', ...caller(roles) });
 
-const github = {
-  id: 'gh',
-  connector: 'github',
-  account: 'app:eng',
-  actions: ['write'],
-  resources: ['acme/*'],
-};
 const created: AccessBundleEvent = {
   type: 'AccessBundleCreated',
   data: { bundleId: 'eng-tools', workspaceId: 'acme', name: 'Engineering toolset' },

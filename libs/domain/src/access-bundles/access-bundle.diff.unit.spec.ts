@@ -1,14 +1,8 @@
+import { github } from './access-bundle.builders';
 import { attachmentsOf } from './access-bundle.decider';
 import { diffBundle } from './access-bundle.diff';
 import { emptyBundleContent, type AccessBundleBody } from './access-bundle.state';
 
-const github = {
-  id: 'gh',
-  connector: 'github',
-  account: 'app:eng',
-  actions: ['write'],
-  resources: ['acme/*'],
-};
 const withGithub = { ...emptyBundleContent, name: 'Eng', connections: [github] };
 
 describe('diffBundle: one change event per connection, whatever of it changed', () => {

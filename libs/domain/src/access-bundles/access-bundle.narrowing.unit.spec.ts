@@ -1,5 +1,6 @@
 import { deciderSpec } from '@mandate/testing';
 import { createConnectorCatalog } from '../connectors/connector-catalog';
+import { github } from './access-bundle.builders';
 import type { AccessBundleCommand } from './access-bundle.commands';
 import { accessBundleDecider } from './access-bundle.decider';
 import type { AccessBundleDocumentInput } from './access-bundle.document';
@@ -18,13 +19,6 @@ const put = (document: AccessBundleDocumentInput): AccessBundleCommand => ({
   actor: { kind: 'user', id: 'alice' },
   now: '2026-11-30T12:00:00.000Z',
 });
-const github = {
-  id: 'gh',
-  connector: 'github',
-  account: 'app:eng',
-  actions: ['write'],
-  resources: ['acme/*'],
-};
 const narrowing = { hosts: ['api.github.com'], methods: 'read-only' as const };
 const existing: AccessBundleEvent[] = [
   { type: 'AccessBundleCreated', data: { bundleId: 'eng-tools', workspaceId: 'acme', name: 'Eng' } },

@@ -1,22 +1,11 @@
+import { refusalOf } from '@mandate/testing';
 import type { Decision } from '../permissions/decision';
-import { DomainError } from '../shared';
 import { leaseEnd, leaseGrant, pickLeaseConnection } from './credential-lease.rules';
 
 /**
  * What backs a lease once its pairs are allowed: the connection whose credential it hands out, the
  * JIT grant it derives from (whose end ends it), and when it ends.
  */
-
-/** The refusal `run` throws. */
-function refusalOf(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const T = Date.parse('2026-11-30T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(T + offsetMs).toISOString();

@@ -1,15 +1,5 @@
-import { DomainError } from '../shared/domain-error';
+import { refusalOf } from '@mandate/testing';
 import { parseEgressGrantEntry, parseEgressRequest } from './egress-grant';
-
-const refusalOf = (run: () => unknown): DomainError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('parseEgressGrantEntry: host:port, canonical', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DomainError, defineEventSchema } from '@mandate/domain';
+import { defineEventSchema } from '@mandate/domain';
+import { refusalOf } from '@mandate/testing';
 import { EventSchemaRegistry } from './event-schema-registry';
 
 const v1 = defineEventSchema({ type: 'GrantRequested', version: 1, schema: z.object({ who: z.string() }) });
@@ -15,16 +16,6 @@ const v3 = defineEventSchema({
   schema: z.object({ requester: z.string(), reasons: z.array(z.string()).min(1) }),
   upcast: (previous) => ({ ...(previous as { requester: string }), reasons: ['(none recorded)'] }),
 });
-
-const refusal = (act: () => unknown): DomainError => {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-};
 
 describe('EventSchemaRegistry', () => {
   const registry = new EventSchemaRegistry([v3, v1, v2]);
@@ -49,18 +40,18 @@ describe('EventSchemaRegistry', () => {
   });
 
   it('given invalid data, when validating, then the error is a validation error naming each field path', () => {
-    const error = refusal(() => registry.validate('GrantRequested', { requester: 7, reasons: [3] }));
+    const error = refusalOf(() => registry.validate('GrantRequested', { requester: 7, reasons: [3] }));
 
     expect(error).toMatchObject({ kind: 'validation', code: 'invalid-event-data' });
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(['reasons[0]', 'requester']);
   });
 
   it('given an unknown type, when validating, then it is refused as unknown-event-type', () => {
-    expect(refusal(() => registry.validate('Nope', {}))).toMatchObject({ code: 'unknown-event-type' });
+    expect(refusalOf(() => registry.validate('Nope', {}))).toMatchObject({ code: 'unknown-event-type' });
   });
 
   it('given a version that does not exist, when validating, then it is refused', () => {
-    expect(refusal(() => registry.validate('GrantRequested', {}, 9))).toMatchObject({
+    expect(refusalOf(() => registry.validate('GrantRequested', {}, 9))).toMatchObject({
       code: 'unknown-event-schema-version',
     });
   });
